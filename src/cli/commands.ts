@@ -1,0 +1,7 @@
+import type { CliCommand } from './command.js';
+import { version } from './commands/version.js';
+
+/** Every CLI command, in the order `tgr --help` lists them. Adding a command: one file in commands/ and one line here. */
+export const commands: CliCommand[] = [
+  version,
+];
