@@ -46,7 +46,9 @@ export type Attr =
   | { type: 'floats'; value: number[] }
   | { type: 'string'; value: string }
   | { type: 'strings'; value: string[] }
-  | { type: 'tensor'; value: TensorData };
+  | { type: 'tensor'; value: TensorData }
+  /** An attribute kind tgr does not interpret (subgraphs, sparse tensors), kept as decoded so it saves unchanged. */
+  | { type: 'proto'; value: unknown };
 
 /** One ONNX node. An input name of '' marks an omitted optional input. */
 export interface Node {
