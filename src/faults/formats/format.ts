@@ -1,0 +1,64 @@
+import { check } from '../../core/errors.js';
+
+/** Per-layer facts a format may need; only int8 uses one (its scale). */
+export interface FormatContext {
+  /** int8: the symmetric per-layer scale, profiled max |x| / 127 (see `int8Scale`). */
+  scale?: number;
+}
+
+/**
+ * How an fp32 activation is held in hardware. A bit pattern is an unsigned integer of `bits` bits, bit 0 = LSB.
+ * Values going in are fp32 activations (they are `Math.fround`ed first: hardware converts fp32, not fp64);
+ * values coming out are fp32 values.
+ */
+export interface NumberFormat {
+  readonly name: string;
+  readonly bits: number;
+  /** The bit pattern that represents fp32(x) in this format. */
+  encode(x: number, ctx?: FormatContext): number;
+  /** The fp32 value a bit pattern stands for. */
+  decode(pattern: number, ctx?: FormatContext): number;
+  /** Represents x, XORs the given bit(s), converts back to fp32. */
+  flip(x: number, bit: number | readonly number[], ctx?: FormatContext): number;
+  /** Represents x, replaces the pattern with `fn(pattern)`, converts back to fp32 (stuck-at and random-value models). */
+  mapPattern(x: number, fn: (pattern: number) => number, ctx?: FormatContext): number;
+}
+
+/** The encode/decode pair a format file writes; `defineFormat` adds the bit operations shared by all formats. */
+export interface FormatCodec {
+  readonly name: string;
+  readonly bits: number;
+  encode(x: number, ctx?: FormatContext): number;
+  decode(pattern: number, ctx?: FormatContext): number;
+}
+
+/** Builds a NumberFormat from a codec, so that flipping means the same thing in every format. */
+export function defineFormat(codec: FormatCodec): NumberFormat {
+  const { name, bits, encode, decode } = codec;
+  const mapPattern = (x: number, fn: (pattern: number) => number, ctx?: FormatContext): number =>
+    Math.fround(decode(fn(encode(x, ctx)), ctx));
+  return {
+    name,
+    bits,
+    encode,
+    decode,
+    mapPattern,
+    flip: (x, bit, ctx) => mapPattern(x, (p) => xorBits(p, bitMask(name, bits, bit)), ctx),
+  };
+}
+
+/** The mask with the given bit(s) set, checked against the format's width. */
+export function bitMask(format: string, width: number, bit: number | readonly number[]): number {
+  let mask = 0;
+  for (const b of typeof bit === 'number' ? [bit] : bit) {
+    check(Number.isInteger(b) && b >= 0 && b < width, 'bad_fault_site',
+      () => `bit ${b} is outside ${format} (bits 0..${width - 1}, 0 = LSB); pick a bit below ${width}`, { format, bit: b });
+    mask = (mask | (1 << b)) >>> 0;
+  }
+  return mask;
+}
+
+/** XOR of two patterns kept unsigned (JS bitwise operators are signed 32-bit). */
+export function xorBits(pattern: number, mask: number): number {
+  return (pattern ^ mask) >>> 0;
+}
