@@ -1,0 +1,8 @@
+import { flipSiteBits, type ErrorModel } from './model.js';
+
+/** Transient single-bit flip (the paper's model and the default): one uniformly chosen bit is inverted. */
+export const bitFlip: ErrorModel = {
+  name: 'bit-flip',
+  pickBits: (rng, format) => [rng.int(format.bits)],
+  corrupt: flipSiteBits,
+};
