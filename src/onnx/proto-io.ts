@@ -1,6 +1,6 @@
 import onnxProto from 'onnx-proto';
 import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Attr, DType, Graph, Model, Node, Shape, TensorData, ValueInfo } from './types.js';
 import { TgrError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
@@ -108,7 +108,7 @@ function valueInfoFromProto(vi: onnxProto.onnx.IValueInfoProto, where: string): 
   const code = vi.type?.tensorType?.elemType ?? 0;
   const dtype = dtypeOfCode(code);
   if (!dtype) return null;
-  if (!vi.type?.tensorType?.shape) return { name: vi.name ?? '', dtype, shape: [] };
+  if (!vi.type?.tensorType?.shape) return { name: vi.name ?? '', dtype, shape: [], rankUnknown: true };
   return { name: vi.name ?? '', dtype, shape: shapeFromProto(vi) };
 }
 
@@ -118,7 +118,7 @@ function valueInfoToProto(v: ValueInfo): onnxProto.onnx.IValueInfoProto {
     type: {
       tensorType: {
         elemType: dtypeCodes[v.dtype],
-        shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+        ...(v.rankUnknown ? {} : { shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } }),
       },
     },
   };
@@ -243,6 +243,3 @@ export function loadModel(path: string): Model {
 export function saveModel(model: Model, path: string): void {
   writeFileAtomic(path, encodeModel(model));
 }
-
-/** File name without directory, for messages. */
-export const shortName = (p: string): string => basename(p);

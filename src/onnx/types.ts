@@ -36,6 +36,8 @@ export interface ValueInfo {
   name: string;
   dtype: DType;
   shape: Shape;
+  /** True when even the rank is unknown (`shape` is then empty and meaningless). */
+  rankUnknown?: boolean;
 }
 
 /** An ONNX attribute with its type kept explicit (ONNX distinguishes int from float; JS numbers do not). */
