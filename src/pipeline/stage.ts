@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../core/atomic-write.js';
+
+/** One step of a pipeline: what it is called, what decides whether its result is current, and what it leaves. */
+export interface Stage<T> {
+  name: string;
+  /** Everything the result depends on (options, upstream hashes); a change reruns the stage. */
+  inputs: unknown;
+  /** Files the stage leaves; all must exist for it to count as done. */
+  outputs: string[];
+  run(): Promise<T>;
+}
+
+export interface StageOutcome<T> {
+  skipped: boolean;
+  /** Hash of the stage's inputs: downstream stages include it in theirs, so a rerun upstream reruns them. */
+  hash: string;
+  result?: T;
+}
+
+/** Hash of any JSON-serialisable value (key order normalised). */
+export function hashOf(value: unknown): string {
+  return createHash('sha256').update(stableJson(value)).digest('hex').slice(0, 16);
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object' && !ArrayBuffer.isView(v)) {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/**
+ * Runs a stage unless a stamp in `stampDir` says it already finished with the same inputs and its outputs are all
+ * there. The stamp is written only after `run` returns, so an interrupted stage reruns (and the stage itself
+ * resumes from whatever partial, atomically written state it keeps).
+ */
+export async function runStage<T>(stampDir: string, stage: Stage<T>, log: (line: string) => void = () => {}): Promise<StageOutcome<T>> {
+  const hash = hashOf(stage.inputs);
+  const stampPath = join(stampDir, `${stage.name}.json`);
+  if (existsSync(stampPath) && stage.outputs.every((o) => existsSync(o))) {
+    const stamp = JSON.parse(readFileSync(stampPath, 'utf8')) as { hash: string };
+    if (stamp.hash === hash) {
+      log(`${stage.name}: up to date, skipped`);
+      return { skipped: true, hash };
+    }
+  }
+  log(`${stage.name}: running`);
+  const t0 = Date.now();
+  const result = await stage.run();
+  writeJsonAtomic(stampPath, { hash, finished: new Date().toISOString(), seconds: (Date.now() - t0) / 1000 });
+  return { skipped: false, hash, result };
+}
