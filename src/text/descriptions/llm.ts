@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { check, lookup } from '../../core/errors.js';
+import { writeJsonAtomic } from '../../core/atomic-write.js';
+import { progress } from '../../core/progress.js';
+import { chatCompletions, type ChatClientOptions } from './chat-client.js';
+import { fillQuestion, questionSets, type QuestionSet } from './cupl-questions.js';
+import type { Descriptions, DescriptionSource } from './types.js';
+
+export interface LlmOptions {
+  /** OpenAI-compatible API root; default https://api.openai.com/v1. */
+  baseUrl?: string;
+  model?: string;
+  /** CuPL question set: objects (default), food, fine-grained. */
+  questions?: string;
+  /** Super-category for the fine-grained set ("bird", "car"). */
+  kind?: string;
+  /** Answers per question (CuPL: 10). */
+  n?: number;
+  /** CuPL: 0.99. */
+  temperature?: number;
+  /** CuPL: 50. */
+  maxTokens?: number;
+  concurrency?: number;
+  retries?: number;
+  timeoutMs?: number;
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Environment variable holding the API key; default OPENAI_API_KEY. The key itself is never stored. */
+  apiKeyEnv?: string;
+}
+
+/** Steers chat models to CuPL-like answers (CuPL used a completion model with stop="."). */
+const systemPrompt = 'Answer in one or two short, visually descriptive sentences.';
+
+/** One cache file: the answers for one (model, question, class), grown when a rerun asks for more. */
+interface CacheEntry {
+  model: string;
+  class: string;
+  question: string;
+  answers: string[];
+}
+
+/** `llm`: asks an OpenAI-compatible chat endpoint CuPL's questions about each class. */
+export const llm: DescriptionSource<LlmOptions> = {
+  name: 'llm',
+  summary: 'ask an OpenAI-compatible chat endpoint (OpenAI, Ollama, vLLM, llama.cpp) CuPL\'s questions; answers cached on disk',
+  async describe(classNames, o, ctx) {
+    const model = o.model;
+    check(model, 'bad_argument', () => 'source llm needs --model NAME (e.g. gpt-4o-mini, or llama3.1 on Ollama)');
+    const set = lookup(questionSets, o.questions ?? 'objects', 'question set (--questions)') as readonly string[];
+    check(o.questions !== 'fine-grained' || o.kind, 'bad_argument', () => '--questions fine-grained needs --kind NOUN (the super-category, e.g. bird)');
+    const n = o.n ?? 10;
+    check(Number.isInteger(n) && n >= 1, 'bad_argument', () => `--n must be a positive integer, got ${n}`);
+    const apiKeyEnv = o.apiKeyEnv ?? 'OPENAI_API_KEY';
+    const client: ChatClientOptions = {
+      baseUrl: o.baseUrl ?? 'https://api.openai.com/v1',
+      apiKey: process.env[apiKeyEnv] || undefined,
+      apiKeyEnv,
+      retries: o.retries ?? 5,
+      timeoutMs: o.timeoutMs ?? 60_000,
+      backoffMs: o.backoffMs ?? 1_000,
+      maxBackoffMs: o.maxBackoffMs ?? 30_000,
+    };
+    const jobs = classNames.flatMap((c) => set.map((q) => ({ className: c, question: fillQuestion(q, c, o.kind ?? 'object') })));
+    const answers = new Map<string, string[]>();
+    const bar = progress({ label: 'llm', total: jobs.length, unit: 'questions', quiet: ctx.quiet });
+    await forEachLimit(jobs, o.concurrency ?? 4, async (job) => {
+      const path = join(ctx.cacheDir, 'llm', `${cacheKey(model, job.question, job.className)}.json`);
+      const entry: CacheEntry = existsSync(path)
+        ? (JSON.parse(readFileSync(path, 'utf8')) as CacheEntry)
+        : { model, class: job.className, question: job.question, answers: [] };
+      // A server that ignores `n` (Ollama, llama.cpp) answers once per request: ask again for the rest, n times at most.
+      for (let tries = 0; entry.answers.length < n && tries < n; tries++) {
+        const got = await chatCompletions(
+          {
+            model,
+            messages: [{ role: 'system', content: systemPrompt }, { role: 'user', content: job.question }],
+            n: n - entry.answers.length,
+            temperature: o.temperature ?? 0.99,
+            max_tokens: o.maxTokens ?? 50,
+          },
+          client,
+        );
+        entry.answers.push(...got.map(cleanAnswer).filter((a) => a !== ''));
+        writeJsonAtomic(path, entry);
+      }
+      answers.set(`${job.className}\u0000${job.question}`, entry.answers.slice(0, n));
+      bar.tick();
+    });
+    bar.done();
+    const out: Descriptions = {};
+    for (const job of jobs) (out[job.className] ??= []).push(...answers.get(`${job.className}\u0000${job.question}`)!);
+    return out;
+  },
+};
+
+/** Cache file name for (model, question, class). */
+export function cacheKey(model: string, question: string, className: string): string {
+  return createHash('sha256').update(JSON.stringify([model, question, className])).digest('hex').slice(0, 32);
+}
+
+/** One answer as a description: single-spaced, no list marker or wrapping quotes, ending in punctuation. */
+export function cleanAnswer(a: string): string {
+  let s = a.replace(/\s+/g, ' ').trim().replace(/^(?:[-*•]|\d+[.)])\s+/, '').replace(/^"(.*)"$/, '$1').trim();
+  if (s !== '' && !/[.!?]$/.test(s)) s += '.';
+  return s;
+}
+
+/** Runs `fn` over items with at most `limit` in flight; the first failure stops new work and is rethrown. */
+async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
