@@ -1,0 +1,113 @@
+/**
+ * What runs training steps: the training session, the tensors carried from step to step, and an evaluation session
+ * built from the eval graph with the current weights. It is the same class on the main thread (inline) and in the
+ * worker (step-worker.ts), so the two paths differ only by the message hop.
+ */
+import type { TrainingGraph } from '../autodiff/training-graph-types.js';
+import { Session } from '../engine/session.js';
+import { decodeModel } from '../onnx/proto-io.js';
+import { cloneTensor } from '../onnx/tensor.js';
+import type { Model, TensorData } from '../onnx/types.js';
+import { invariant } from '../core/errors.js';
+import { withWeights } from './weights.js';
+
+/** Everything a stepper needs, as plain data that can cross a worker boundary. */
+export interface StepInit {
+  /** Encoded training graph and eval graph (.onnx bytes). */
+  trainModel: Uint8Array;
+  evalModel: Uint8Array;
+  feeds: TrainingGraph['feeds'];
+  outputs: TrainingGraph['outputs'];
+  /** Starting values of every carried tensor (params, optimizer state, buffers), by input name. */
+  carried: Record<string, TensorData>;
+  /** Intra-op threads for ORT; default ORT's choice. */
+  threads?: number;
+}
+
+/** One optimizer step's feeds besides the carried tensors. */
+export interface StepFeeds {
+  input: TensorData;
+  labels: TensorData;
+  lr: number;
+  /** 1-based step number (AdamW's bias correction). */
+  step: number;
+}
+
+export interface StepResult {
+  loss: number;
+  logits: Float32Array;
+}
+
+/** The operations a trainer asks of its stepper, inline or in a worker. */
+export interface Stepper {
+  step(f: StepFeeds): Promise<StepResult>;
+  /** Logits [N, C] of the eval graph with the current weights. */
+  evalBatch(input: TensorData): Promise<Float32Array>;
+  /** Copies of the carried tensors. */
+  carried(): Promise<Record<string, TensorData>>;
+  close(): Promise<void>;
+}
+
+export class StepCore implements Stepper {
+  private evalSession: Session | null = null;
+  private readonly fetch: string[];
+
+  private constructor(
+    private readonly train: Session,
+    private readonly evalGraph: Model,
+    private readonly init: StepInit,
+    private state: Record<string, TensorData>,
+  ) {
+    this.fetch = [init.outputs.loss, init.outputs.logits, ...Object.keys(state).map((n) => `${n}.next`)];
+  }
+
+  /** Creates the training session (memory-pattern planning off: ~40% less peak memory at no cost, per the spike). */
+  static async create(init: StepInit): Promise<StepCore> {
+    const train = await Session.create(init.trainModel, { threads: init.threads, memPattern: false, label: 'training graph' });
+    return new StepCore(train, decodeModel(init.evalModel, 'eval graph'), init, { ...init.carried });
+  }
+
+  async step(f: StepFeeds): Promise<StepResult> {
+    await this.dropEval();
+    const { feeds } = this.init;
+    const out = await this.train.run(
+      {
+        ...this.state,
+        [feeds.input]: f.input,
+        [feeds.labels]: f.labels,
+        [feeds.lr]: { dtype: 'float32', dims: [], data: Float32Array.of(f.lr) },
+        [feeds.step]: { dtype: 'float32', dims: [], data: Float32Array.of(f.step) },
+      },
+      this.fetch,
+    );
+    for (const name of Object.keys(this.state)) {
+      const next = out[`${name}.next`];
+      invariant(next, `training graph has no output ${name}.next`);
+      this.state[name] = next;
+    }
+    return { loss: (out[this.init.outputs.loss]!.data as Float32Array)[0]!, logits: (out[this.init.outputs.logits]!.data as Float32Array).slice() };
+  }
+
+  async evalBatch(input: TensorData): Promise<Float32Array> {
+    // Weights go in as initializers, not feeds, so ORT can pre-pack conv kernels as it would for the exported model.
+    this.evalSession ??= await Session.create(withWeights(this.evalGraph, this.state), { threads: this.init.threads, label: 'eval graph' });
+    const out = await this.evalSession.run({ [this.evalGraph.graph.inputs[0]!.name]: input });
+    return (out[this.evalGraph.graph.outputs[0]!.name]!.data as Float32Array).slice();
+  }
+
+  async carried(): Promise<Record<string, TensorData>> {
+    return Object.fromEntries(Object.entries(this.state).map(([k, v]) => [k, cloneTensor(v)]));
+  }
+
+  async close(): Promise<void> {
+    await this.dropEval();
+    await this.train.release();
+  }
+
+  private async dropEval(): Promise<void> {
+    if (!this.evalSession) return;
+    const s = this.evalSession;
+    this.evalSession = null;
+    await s.release();
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The training loop: epochs of optimizer steps on the training graph, an evaluation on the eval graph after each,
+ * a line of train.jsonl and a checkpoint per epoch, and --resume from that checkpoint. Every random choice of epoch e
+ * comes from Rng(seed).fork(e) and ORT's CPU kernels are deterministic for a fixed thread count, so a resumed run
+ * ends with the same weights, bit for bit, as one that never stopped.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TrainingGraph } from '../autodiff/training-graph-types.js';
+import { TgrError, check } from '../core/errors.js';
+import { progress } from '../core/progress.js';
+import { Rng } from '../core/rng.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import { encodeModel } from '../onnx/proto-io.js';
+import type { Model, TensorData } from '../onnx/types.js';
+import type { BatchSource } from './batches.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { MetricSum, type EvalResult } from './metrics.js';
+import { lrSchedule, type ScheduleSpec } from './schedules.js';
+import type { Stepper } from './step-core.js';
+import { createStepper, type StepperMode } from './stepper.js';
+import { checkEvalMatches, initialCarried } from './weights.js';
+
+export const CHECKPOINT_FILE = 'checkpoint.safetensors';
+export const LOG_FILE = 'train.jsonl';
+
+export interface TrainerConfig {
+  graph: TrainingGraph;
+  /** The forward model the training graph was built from: where the starting weights come from. */
+  forward: Model;
+  /** Inference graph with the same initializer names (BN in eval form). */
+  evalModel: Model;
+  train: BatchSource;
+  test: BatchSource;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  schedule: ScheduleSpec;
+  seed: number;
+  /** Folder for train.jsonl and the checkpoint. */
+  outDir: string;
+  resume?: boolean;
+  threads?: number;
+  stepper?: StepperMode;
+  quiet?: boolean;
+  /** Stops the run between two steps (the last checkpoint stays). */
+  signal?: AbortSignal;
+  /** Called after each epoch's line is written. */
+  onEpoch?: (row: EpochRow) => void;
+}
+
+/** One line of train.jsonl. */
+export interface EpochRow {
+  epoch: number;
+  /** Learning rate of the epoch's last step. */
+  lr: number;
+  /** Mean training loss (with label smoothing) and running top-1 over the epoch's batches. */
+  trainLoss: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+  testLoss: number;
+  top2diff: number;
+  /** Training images per second (steps only) and wall seconds of the epoch, evaluation included. */
+  imgPerSec: number;
+  seconds: number;
+}
+
+export interface TrainerResult {
+  /** Final values of every carried tensor (parameters, optimizer state, buffers). */
+  weights: Record<string, TensorData>;
+  rows: EpochRow[];
+  final: EvalResult;
+}
+
+/** Trains for cfg.epochs epochs (continuing from the checkpoint with cfg.resume) and returns the final weights. */
+export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
+  checkEvalMatches(cfg.graph, cfg.evalModel);
+  const itersPerEpoch = Math.floor(cfg.train.size / cfg.batchSize);
+  check(itersPerEpoch > 0, 'bad_argument', () => `--batch-size ${cfg.batchSize} is larger than the ${cfg.train.size} training images; lower it`);
+  const trainBytes = encodeModel(cfg.graph.model);
+  const fingerprint = JSON.stringify({
+    graph: createHash('sha256').update(trainBytes).digest('hex').slice(0, 16),
+    epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr, schedule: cfg.schedule, seed: cfg.seed,
+    trainImages: cfg.train.size, testImages: cfg.test.size,
+  });
+  const ckPath = join(cfg.outDir, CHECKPOINT_FILE);
+  let carried = initialCarried(cfg.graph, cfg.forward);
+  let start = 0;
+  let rows: EpochRow[] = [];
+  if (cfg.resume) {
+    const ck = loadCheckpoint(ckPath);
+    checkSameRun(ckPath, ck.fingerprint, fingerprint);
+    carried = Object.fromEntries(ck.tensors);
+    start = ck.epoch;
+    // Lines past the checkpoint belong to an epoch that will be run again.
+    rows = readLog(join(cfg.outDir, LOG_FILE)).slice(0, start);
+  }
+  const stepper = await createStepper(
+    { trainModel: trainBytes, evalModel: encodeModel(cfg.evalModel), feeds: cfg.graph.feeds, outputs: cfg.graph.outputs, carried, ...(cfg.threads ? { threads: cfg.threads } : {}) },
+    cfg.stepper,
+  );
+  try {
+    const lrAt = lrSchedule(cfg.schedule, cfg.lr, cfg.epochs, itersPerEpoch);
+    for (let epoch = start + 1; epoch <= cfg.epochs; epoch++) {
+      const t0 = Date.now();
+      const fit = await trainEpoch(cfg, stepper, epoch, itersPerEpoch, lrAt);
+      const test = await evaluate(stepper, cfg.test, cfg.batchSize, cfg.quiet);
+      const row: EpochRow = {
+        epoch, lr: fit.lr, trainLoss: fit.loss, trainAccuracy: fit.accuracy,
+        testAccuracy: test.accuracy, testLoss: test.loss, top2diff: test.top2diff,
+        imgPerSec: fit.imgPerSec, seconds: (Date.now() - t0) / 1000,
+      };
+      rows.push(row);
+      saveCheckpoint(ckPath, { epoch, iteration: epoch * itersPerEpoch, seed: cfg.seed, fingerprint, tensors: new Map(Object.entries(await stepper.carried())) });
+      writeFileAtomic(join(cfg.outDir, LOG_FILE), rows.map((r) => JSON.stringify(r) + '\n').join(''));
+      cfg.onEpoch?.(row);
+    }
+    const weights = await stepper.carried();
+    const last = rows[rows.length - 1];
+    const final = last ? { images: cfg.test.size, accuracy: last.testAccuracy, loss: last.testLoss, top2diff: last.top2diff } : await evaluate(stepper, cfg.test, cfg.batchSize, true);
+    return { weights, rows, final };
+  } finally {
+    await stepper.close();
+  }
+}
+
+async function trainEpoch(cfg: TrainerConfig, stepper: Stepper, epoch: number, iters: number, lrAt: (i: number) => number) {
+  const bar = progress({ label: `epoch ${epoch}/${cfg.epochs}`, total: iters * cfg.batchSize, unit: 'img', quiet: cfg.quiet });
+  const metrics = new MetricSum();
+  const batches = cfg.train.batches(cfg.batchSize, new Rng(cfg.seed).fork(`epoch ${epoch}`), true)[Symbol.iterator]();
+  const t0 = performance.now();
+  let lossSum = 0;
+  let steps = 0;
+  let lr = 0;
+  for (let cur = batches.next(); !cur.done; steps++) {
+    cfg.signal?.throwIfAborted();
+    const iteration = (epoch - 1) * iters + steps;
+    lr = lrAt(iteration);
+    // The batch's buffers move to the worker; keep the labels for the running accuracy.
+    const labels = cur.value.labels.data.slice();
+    const pending = stepper.step({ input: cur.value.input, labels: cur.value.labels, lr, step: iteration + 1 });
+    // With a worker the next batch is assembled while ORT runs this step.
+    cur = batches.next();
+    const r = await pending;
+    if (!Number.isFinite(r.loss)) {
+      throw new TgrError('bad_argument', `epoch ${epoch} step ${steps + 1}: the training loss is ${r.loss} at lr ${lr.toPrecision(3)}; lower --lr or check the input normalisation`);
+    }
+    lossSum += r.loss;
+    metrics.add(r.logits, labels);
+    bar.tick(labels.length, `loss ${(lossSum / (steps + 1)).toFixed(4)} lr ${lr.toPrecision(3)}`);
+  }
+  const m = metrics.result();
+  const loss = lossSum / Math.max(1, steps);
+  bar.done(`loss ${loss.toFixed(4)} acc ${(100 * m.accuracy).toFixed(2)}%`);
+  return { loss, accuracy: m.accuracy, lr, imgPerSec: m.images / Math.max(1e-9, (performance.now() - t0) / 1000) };
+}
+
+/** Top-1, loss and Top2Diff of the eval graph with the stepper's current weights over one pass of `source`. */
+export async function evaluate(stepper: Stepper, source: BatchSource, batchSize: number, quiet?: boolean): Promise<EvalResult> {
+  const bar = progress({ label: 'eval', total: source.size, unit: 'img', quiet });
+  const metrics = new MetricSum();
+  for (const b of source.batches(batchSize, null, false)) {
+    const labels = b.labels.data.slice();
+    metrics.add(await stepper.evalBatch(b.input), labels);
+    bar.tick(labels.length);
+  }
+  const r = metrics.result();
+  bar.done(`top-1 ${(100 * r.accuracy).toFixed(2)}%`);
+  return r;
+}
+
+function checkSameRun(path: string, saved: string, now: string): void {
+  if (saved === now) return;
+  const a = JSON.parse(saved || '{}') as Record<string, unknown>;
+  const b = JSON.parse(now) as Record<string, unknown>;
+  const diff = Object.keys(b).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  const what = diff.map((k) => `${k} ${JSON.stringify(a[k])} → ${JSON.stringify(b[k])}`).join(', ');
+  throw new TgrError('bad_argument', `${path}: checkpoint is of a different run (${what}); resume with the same settings, or drop --resume to start afresh`);
+}
+
+function readLog(path: string): EpochRow[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as EpochRow);
+}
