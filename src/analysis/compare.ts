@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { check } from '../core/errors.js';
+import { improvementRatio, type RatioEstimate } from '../faults/improvement.js';
+import { deltaLossOf, mismatchOf } from '../faults/metrics.js';
+import { decodeModel } from '../onnx/proto-io.js';
+import { campaignReliability, type CampaignReliability } from './reliability.js';
+import { modelCost } from './model-cost.js';
+import { backboneOf, datasetOf, headOf, type RunDir } from './run-dir.js';
+import { meanCorrectTop2diff } from './top2diff-sweep.js';
+
+/** One model of a comparison: where it came from and what it scores fault-free. */
+export interface ComparedModel {
+  run: string;
+  dir: string;
+  head: string;
+  accuracy: number;
+  images: number;
+  /** Null when neither meta.json nor model.onnx gives them. */
+  params: number | null;
+  macs: number | null;
+  /** Mean Top2Diff over correctly classified images, in points (0–100). */
+  meanTop2diff: number;
+  encoder: string | null;
+  descriptions: string | null;
+  seed: number | null;
+}
+
+/** Both models' campaigns in one number format, and the ratios baseline ÷ text-guided. */
+export interface FormatComparison {
+  format: string;
+  baseline: CampaignReliability;
+  textGuided: CampaignReliability;
+  /** ΔLoss ratios: > 1 means the text-guided model loses less under faults. */
+  improvement: { lastLayer: RatioEstimate; overall: RatioEstimate };
+  /** Mismatch-rate ratios, the same way round. */
+  mismatchRatio: { lastLayer: RatioEstimate; overall: RatioEstimate };
+  /** ΔLoss ratio of each layer both models have (the shared backbone). */
+  layers: { layer: string; improvement: RatioEstimate }[];
+}
+
+/** A Table-1/Table-2 row: one backbone × dataset. */
+export interface ComparisonRow {
+  dataset: string;
+  backbone: string;
+  accBaseline: number;
+  accTextGuided: number;
+  paramsChange: number | null;
+  macsChange: number | null;
+  /** In the primary format; null when the runs have no campaign in a common format. */
+  lastLayer: RatioEstimate | null;
+  overall: RatioEstimate | null;
+  /** Text-guided − baseline mean Top2Diff of correct images, in points (Table 1: 73.67 − 70.32 = +3.35%). */
+  top2diffChange: number;
+  format: string | null;
+}
+
+/** Baseline vs text-guided on the same images. */
+export interface Comparison {
+  dataset: string;
+  split: string;
+  backbone: string;
+  baseline: ComparedModel;
+  textGuided: ComparedModel;
+  /** Campaigns in formats both runs have, the primary first. */
+  formats: FormatComparison[];
+  row: ComparisonRow;
+}
+
+function cost(run: RunDir): { params: number | null; macs: number | null } {
+  let params = typeof run.meta.params === 'number' ? run.meta.params : null;
+  let macs = typeof run.meta.macs === 'number' ? run.meta.macs : null;
+  if ((params === null || macs === null) && run.modelPath) {
+    const c = modelCost(decodeModel(readFileSync(run.modelPath), run.modelPath));
+    params ??= c.params;
+    macs ??= c.macs;
+  }
+  return { params, macs };
+}
+
+function describe(run: RunDir): ComparedModel {
+  const g = run.golden;
+  const num = (v: unknown) => (typeof v === 'number' ? v : null);
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  return {
+    run: run.name, dir: run.dir, head: headOf(run), accuracy: g.accuracy, images: g.indices.length, ...cost(run),
+    meanTop2diff: meanCorrectTop2diff(g), encoder: str(run.meta.encoder), descriptions: str(run.meta.descriptions),
+    seed: num(run.meta.seed),
+  };
+}
+
+/** The two runs must have evaluated the same images, or paired statistics mean nothing. */
+export function checkSameImages(baseline: RunDir, textGuided: RunDir): void {
+  const a = baseline.golden;
+  const b = textGuided.golden;
+  check(a.dataset.name === b.dataset.name && a.dataset.split === b.dataset.split, 'bad_argument',
+    () => `${baseline.dir} evaluated ${a.dataset.name}/${a.dataset.split} but ${textGuided.dir} evaluated ${b.dataset.name}/${b.dataset.split}; compare runs on the same data`);
+  const same = a.indices.length === b.indices.length && a.indices.every((v, i) => v === b.indices[i]);
+  check(same, 'bad_argument',
+    () => `${baseline.dir} and ${textGuided.dir} golden runs cover different images (${a.indices.length} vs ${b.indices.length}); re-run both golden runs with the same --images`);
+}
+
+/** Compares two campaigns of the same format. */
+export function compareFormat(baseline: CampaignReliability, textGuided: CampaignReliability): FormatComparison {
+  const tgByLayer = new Map(textGuided.layers.map((m) => [m.layer, m]));
+  return {
+    format: baseline.format,
+    baseline,
+    textGuided,
+    improvement: {
+      lastLayer: improvementRatio(deltaLossOf(baseline.lastLayer), deltaLossOf(textGuided.lastLayer)),
+      overall: improvementRatio(
+        { value: baseline.overall.deltaLoss, ci: baseline.overall.deltaLossCi },
+        { value: textGuided.overall.deltaLoss, ci: textGuided.overall.deltaLossCi }),
+    },
+    mismatchRatio: {
+      lastLayer: improvementRatio(mismatchOf(baseline.lastLayer), mismatchOf(textGuided.lastLayer)),
+      overall: improvementRatio(
+        { value: baseline.overall.mismatchRate, ci: baseline.overall.mismatchCi },
+        { value: textGuided.overall.mismatchRate, ci: textGuided.overall.mismatchCi }),
+    },
+    layers: baseline.layers.filter((m) => tgByLayer.has(m.layer)).map((m) => ({
+      layer: m.layer, improvement: improvementRatio(deltaLossOf(m), deltaLossOf(tgByLayer.get(m.layer)!)),
+    })),
+  };
+}
+
+/** fp32 first (the paper's format), then the others both runs have, alphabetically. */
+function commonFormats(baseline: RunDir, textGuided: RunDir): string[] {
+  const tg = new Set(textGuided.campaigns.map((c) => c.format));
+  const common = baseline.campaigns.map((c) => c.format).filter((f) => tg.has(f));
+  return common.sort((a, b) => (a === 'fp32' ? -1 : b === 'fp32' ? 1 : a.localeCompare(b)));
+}
+
+/** Compares a baseline and a text-guided run (paper Tables 1 and 2). */
+export function compareRuns(baseline: RunDir, textGuided: RunDir): Comparison {
+  checkSameImages(baseline, textGuided);
+  const b = describe(baseline);
+  const t = describe(textGuided);
+  const formats = commonFormats(baseline, textGuided).map((f) =>
+    compareFormat(
+      campaignReliability(baseline, baseline.campaigns.find((c) => c.format === f)!),
+      campaignReliability(textGuided, textGuided.campaigns.find((c) => c.format === f)!)));
+  const primary = formats[0];
+  const diff = (x: number | null, y: number | null) => (x === null || y === null ? null : y - x);
+  return {
+    dataset: datasetOf(baseline),
+    split: baseline.golden.dataset.split,
+    backbone: backboneOf(baseline),
+    baseline: b,
+    textGuided: t,
+    formats,
+    row: {
+      dataset: datasetOf(baseline),
+      backbone: backboneOf(baseline),
+      accBaseline: b.accuracy,
+      accTextGuided: t.accuracy,
+      paramsChange: diff(b.params, t.params),
+      macsChange: diff(b.macs, t.macs),
+      lastLayer: primary?.improvement.lastLayer ?? null,
+      overall: primary?.improvement.overall ?? null,
+      top2diffChange: t.meanTop2diff - b.meanTop2diff,
+      format: primary?.format ?? null,
+    },
+  };
+}

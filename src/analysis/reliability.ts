@@ -1,0 +1,69 @@
+import type { LayerStats } from '../faults/records.js';
+import {
+  CampaignAccumulator, combineLayers, overallMetrics, type InjectionRecord as MetricRecord, type LayerMetrics, type OverallMetrics,
+} from '../faults/metrics.js';
+import { check } from '../core/errors.js';
+import { readFaults, type CampaignFiles, type RunDir } from './run-dir.js';
+
+/** One model's campaign in one number format, summarised as the comparison needs it. */
+export interface CampaignReliability {
+  format: string;
+  rangeDetector: boolean;
+  errorModel: string;
+  /** Injections planned per layer and the campaign seed. */
+  perLayer: number;
+  seed: number;
+  /** Per-layer metrics in graph order (layers without records are left out). */
+  layers: LayerMetrics[];
+  /** The model's last layer; for text-guided heads latent + projection, neuron-weighted (metrics.ts). */
+  lastLayer: LayerMetrics;
+  /** Mean over layers, each layer weighing the same (paper §5.2). */
+  overall: OverallMetrics;
+  /** Where the numbers came from: every record, or only summary.json when faults.jsonl is absent. */
+  source: 'faults.jsonl' | 'summary.json';
+}
+
+/** A summary.json layer row in metrics.ts's shape (summary.json keeps fewer fields; counts are rebuilt from rates). */
+function fromStats(s: LayerStats): LayerMetrics {
+  const mismatches = Math.round(s.mismatchRate * s.n);
+  return {
+    layer: s.layer, injections: s.n, mismatches, mismatchRate: s.mismatchRate, mismatchCi: s.mismatchCi,
+    nonFinite: s.nonFinite, nonFiniteRate: s.n ? s.nonFinite / s.n : NaN, finite: s.n - s.nonFinite,
+    deltaLoss: s.deltaLoss, deltaLossCi: s.deltaLossCi,
+  };
+}
+
+/** Per-layer metrics of a campaign, from its records when present (the source of truth), else from summary.json. */
+function layerMetrics(run: RunDir, c: CampaignFiles): { layers: LayerMetrics[]; source: CampaignReliability['source'] } {
+  const order = run.golden.layers.map((l) => l.name);
+  if (c.faultsPath) {
+    const acc = new CampaignAccumulator();
+    const seen = new Set<string>();
+    // faults.jsonl writes null for a non-finite loss; metrics skip the loss of a non-finite record, so the cast holds.
+    for (const r of readFaults(c.faultsPath)) {
+      acc.add(r as unknown as MetricRecord);
+      seen.add(r.layer);
+    }
+    return { layers: acc.layers(order.filter((n) => seen.has(n))), source: 'faults.jsonl' };
+  }
+  const byName = new Map(c.summary.layers.map((s) => [s.layer, s]));
+  return { layers: order.filter((n) => byName.has(n)).map((n) => fromStats(byName.get(n)!)), source: 'summary.json' };
+}
+
+/** Summarises one campaign of a run: per-layer, last layer (neuron-weighted), overall. */
+export function campaignReliability(run: RunDir, c: CampaignFiles): CampaignReliability {
+  const { layers, source } = layerMetrics(run, c);
+  check(layers.length > 0, 'bad_file', () => `${run.dir}/campaign/${c.format}: no injections recorded; run 'tgr campaign' on this run first`);
+  const byName = new Map(layers.map((m) => [m.layer, m]));
+  const neurons = new Map(run.golden.layers.map((l) => [l.name, l.neurons]));
+  const missing = run.golden.lastLayers.filter((n) => !byName.has(n));
+  check(missing.length === 0, 'bad_file',
+    () => `${run.dir}/campaign/${c.format}: no injections in last layer(s) ${missing.join(', ')}; the comparison needs them — re-run the campaign over all layers`);
+  const lastLayer = combineLayers(run.golden.lastLayers.join('+'),
+    run.golden.lastLayers.map((n) => ({ metrics: byName.get(n)!, neurons: neurons.get(n) ?? 1 })));
+  const s = c.summary;
+  return {
+    format: c.format, rangeDetector: s.rangeDetector, errorModel: s.errorModel, perLayer: s.perLayer, seed: s.seed,
+    layers, lastLayer, overall: overallMetrics(layers), source,
+  };
+}

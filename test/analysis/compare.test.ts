@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { compareRuns } from '../../src/analysis/compare.js';
+import { readRun } from '../../src/analysis/run-dir.js';
+import { handPair, tempDir, writeRun } from './fixtures.js';
+
+const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-12, `${what}: ${a} vs ${b}`);
+
+test('comparison of a hand-written pair matches hand-computed ratios', (t) => {
+  const root = tempDir('compare');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const { baseline, textGuided } = handPair(root);
+  const c = compareRuns(readRun(baseline), readRun(textGuided));
+  const fp32 = c.formats[0]!;
+  assert.equal(fp32.format, 'fp32');
+  // Baseline last = fc: mean(1, 3) = 2. Text-guided last = (4·mean(.2,.6) + 3·mean(.5,1.5)) / 7 = 4.6/7.
+  close(fp32.baseline.lastLayer.deltaLoss, 2, 'baseline last ΔLoss');
+  close(fp32.textGuided.lastLayer.deltaLoss, 4.6 / 7, 'text-guided last ΔLoss');
+  close(fp32.improvement.lastLayer.ratio, 2 / (4.6 / 7), 'last-layer improvement');
+  // Overall: baseline (0.3 + 2) / 2; text-guided (0.15 + 0.4 + 1) / 3.
+  close(fp32.improvement.overall.ratio, 1.15 / (1.55 / 3), 'overall improvement');
+  // Mismatch: baseline fc 2/2, text-guided (4·½ + 3·0)/7; overall (½ + 1)/2 vs (0 + ½ + 0)/3.
+  close(fp32.mismatchRatio.lastLayer.ratio, 1 / (2 / 7), 'last-layer mismatch ratio');
+  close(fp32.mismatchRatio.overall.ratio, 0.75 / (0.5 / 3), 'overall mismatch ratio');
+  assert.deepEqual(fp32.layers.map((l) => l.layer), ['conv1']);
+  close(fp32.layers[0]!.improvement.ratio, 2, 'conv1 improvement');
+  // CIs from two injections per layer are wide; the interval still brackets the ratio.
+  const ll = fp32.improvement.lastLayer;
+  assert.ok(ll.lower <= ll.ratio && ll.ratio <= ll.upper);
+  assert.equal(c.row.accBaseline, 0.75);
+  assert.equal(c.row.accTextGuided, 1);
+  close(c.row.top2diffChange, 25 - 20, 'Top2Diff change (points)');
+  assert.equal(c.row.paramsChange, null); // no model.onnx, no counts in meta.json
+  assert.equal(c.textGuided.encoder, 'offline');
+  assert.equal(c.textGuided.descriptions, 'wordnet');
+});
+
+test('parameter and MAC differences come from meta.json when recorded', (t) => {
+  const root = tempDir('compare-meta');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const one = { name: 'fc', neurons: 3, maxAbs: 1, meanAbs: 1, deltas: [1] };
+  const common = { labels: [0], preds: [0], top2diff: [5], lastLayers: ['fc'], layers: [one] };
+  const b = writeRun(join(root, 'b'), { ...common, head: 'linear', meta: { params: 1000, macs: 5000 } });
+  const g = writeRun(join(root, 'g'), { ...common, head: 'text-guided', meta: { params: 900, macs: 5100 } });
+  const c = compareRuns(readRun(b), readRun(g));
+  assert.equal(c.row.paramsChange, -100);
+  assert.equal(c.row.macsChange, 100);
+});
+
+test('runs on different images are refused with both folders named', (t) => {
+  const root = tempDir('compare-mismatch');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const one = { name: 'fc', neurons: 3, maxAbs: 1, meanAbs: 1, deltas: [1] };
+  const b = writeRun(join(root, 'b'), { head: 'linear', labels: [0], preds: [0], top2diff: [5], lastLayers: ['fc'], layers: [one] });
+  const g = writeRun(join(root, 'g'), { head: 'text-guided', labels: [0, 1], preds: [0, 1], top2diff: [5, 5], lastLayers: ['fc'], layers: [one] });
+  assert.throws(() => compareRuns(readRun(b), readRun(g)), /golden runs cover different images \(1 vs 2\)/);
+});
+
+test('a missing golden run names the file and the next step', () => {
+  assert.throws(() => readRun(tempDir('empty')), /golden\.json: the golden run \(golden\.json\) is missing; run the stage/);
+});
