@@ -1,7 +1,9 @@
 import type { CliCommand } from './command.js';
 import { version } from './commands/version.js';
+import { data } from './commands/data.js';
 
 /** Every CLI command, in the order `tgr --help` lists them. Adding a command: one file in commands/ and one line here. */
 export const commands: CliCommand[] = [
   version,
+  data,
 ];

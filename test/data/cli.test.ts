@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { main } from '../../src/cli/main.js';
+import { tempDir, writeIdxDataset } from './fixtures.js';
+
+/** Runs the CLI in-process, capturing stdout and stderr. */
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const log = console.log;
+  const write = process.stderr.write.bind(process.stderr);
+  console.log = (...a: unknown[]) => void (out += a.join(' ') + '\n');
+  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  try {
+    return { code: await main(argv), out, err };
+  } finally {
+    console.log = log;
+    process.stderr.write = write;
+  }
+}
+
+test('tgr data info prints shape, class names and counts per split and class', async () => {
+  const dir = tempDir('cli');
+  writeIdxDataset(dir, { gzip: true, n: { train: 20, t10k: 10 } });
+  const r = await run('data', 'info', 'fashion-mnist', '--data-dir', dir);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^dataset {2}fashion-mnist$/m);
+  assert.match(r.out, /^shape {4}\[1, 4, 4\] \(C, H, W\)$/m);
+  assert.match(r.out, /^images {3}train 20, test 10$/m);
+  // Labels are (i·3) mod 10: class 0 holds images 0 and 10 of train, and image 0 of test.
+  assert.match(r.out, /^0 +T-shirt\/top +2 +1$/m);
+  assert.match(r.out, /^9 +Ankle boot +2 +1$/m);
+});
+
+test('tgr data: an unknown dataset and a missing folder are one line on stderr with exit code 2; synthetic needs no files', async () => {
+  const unknown = await run('data', 'info', 'cifar11');
+  assert.equal(unknown.code, 2);
+  assert.equal(unknown.err, "tgr: unknown dataset 'cifar11'; choose one of: fashion-mnist, mnist, cifar10, cifar100, stl10, imagenet, food101, folder, synthetic\n");
+  const missing = await run('data', 'info', 'stl10', '--data-dir', '/nonexistent');
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /^tgr: stl10: no test_y\.bin found in \/nonexistent, \/nonexistent\/stl10_binary; point --data-dir at the folder holding it\n$/);
+  const synthetic = await run('data', 'info', 'synthetic', '--seed', '4');
+  assert.match(synthetic.out, /^3 +ring +64 +16$/m);
+});
