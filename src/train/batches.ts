@@ -1,44 +1,52 @@
 /**
- * What the trainer draws images from. A source yields one pass at a time; the trainer hands each training pass a
- * fresh Rng seeded from (seed, epoch), so any epoch can be replayed alone — that is what makes --resume exact.
+ * What the trainer draws images from: a source yields the batches of one epoch at a time, each epoch's shuffle and
+ * augmentation seeded from (seed, epoch) alone, so any epoch can be replayed without the ones before it — that is
+ * what makes --resume exact. src/data's Loader has this shape; `tensorSource` serves images already in memory.
  */
-import type { Rng } from '../core/rng.js';
-import type { TensorData } from '../onnx/types.js';
+import { Rng } from '../core/rng.js';
 import { invariant } from '../core/errors.js';
 
+/** One batch: images NCHW float32 (normalised) and class indices. */
 export interface Batch {
-  /** Images [N, C, H, W], normalised. */
-  input: TensorData<'float32'>;
-  /** Class indices [N]. */
-  labels: TensorData<'int64'>;
+  x: Float32Array;
+  dims: [n: number, c: number, h: number, w: number];
+  labels: Int32Array;
 }
 
 export interface BatchSource {
-  /** Images in one pass. */
+  /** Images in one epoch. */
   size: number;
-  /** One pass in batches: shuffled and augmented with `rng`, or in order and unaugmented when `rng` is null. */
-  batches(batchSize: number, rng: Rng | null, dropLast: boolean): Iterable<Batch>;
+  batchesPerEpoch: number;
+  /** The batches of epoch `e`, prepared ahead while the consumer awaits its step. */
+  epoch(e: number): AsyncIterable<Batch>;
 }
 
-/** A source over images already in memory as float32 [N, C, H, W] (synthetic data, tests); no augmentation. */
-export function tensorSource(images: Float32Array, labels: ArrayLike<number>, shape: readonly number[]): BatchSource {
-  const per = shape.reduce((a, b) => a * b, 1);
+export interface TensorSourceOptions {
+  batchSize: number;
+  /** Reshuffle each epoch from (seed, epoch); off keeps the stored order (evaluation). */
+  shuffle?: boolean;
+  seed?: number;
+  dropLast?: boolean;
+}
+
+/** A source over float32 images already in memory, [N, ...shape] (synthetic tasks, tests); no augmentation. */
+export function tensorSource(images: Float32Array, labels: Int32Array, shape: [number, number, number], opts: TensorSourceOptions): BatchSource {
+  const per = shape[0] * shape[1] * shape[2];
   const size = labels.length;
   invariant(images.length === size * per, `tensorSource: ${images.length} values for ${size} images of [${shape}]`);
+  const { batchSize, seed = 0, shuffle = false, dropLast = false } = opts;
+  const batchesPerEpoch = dropLast ? Math.floor(size / batchSize) : Math.ceil(size / batchSize);
   return {
     size,
-    *batches(batchSize, rng, dropLast) {
-      const order = Array.from({ length: size }, (_, i) => i);
-      if (rng) rng.shuffle(order);
-      for (let at = 0; at < size; at += batchSize) {
-        const idx = order.slice(at, at + batchSize);
-        if (dropLast && idx.length < batchSize) break;
+    batchesPerEpoch,
+    async *epoch(e) {
+      const order = Int32Array.from({ length: size }, (_, i) => i);
+      if (shuffle) new Rng(`order/${seed}/${e}`).shuffle(order);
+      for (let b = 0; b < batchesPerEpoch; b++) {
+        const idx = order.subarray(b * batchSize, Math.min(size, (b + 1) * batchSize));
         const x = new Float32Array(idx.length * per);
         idx.forEach((j, k) => x.set(images.subarray(j * per, (j + 1) * per), k * per));
-        yield {
-          input: { dtype: 'float32', dims: [idx.length, ...shape], data: x },
-          labels: { dtype: 'int64', dims: [idx.length], data: BigInt64Array.from(idx, (j) => BigInt(labels[j]!)) },
-        };
+        yield { x, dims: [idx.length, ...shape], labels: idx.map((j) => labels[j]!) };
       }
     },
   };

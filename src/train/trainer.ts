@@ -1,8 +1,8 @@
 /**
  * The training loop: epochs of optimizer steps on the training graph, an evaluation on the eval graph after each,
- * a line of train.jsonl and a checkpoint per epoch, and --resume from that checkpoint. Every random choice of epoch e
- * comes from Rng(seed).fork(e) and ORT's CPU kernels are deterministic for a fixed thread count, so a resumed run
- * ends with the same weights, bit for bit, as one that never stopped.
+ * a line of train.jsonl and a checkpoint per epoch, and --resume from that checkpoint. The batch source seeds every
+ * random choice of epoch e from (seed, e) and ORT's CPU kernels are deterministic for a fixed thread count, so a
+ * resumed run ends with the same weights, bit for bit, as one that never stopped.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import type { TrainingGraph } from '../autodiff/training-graph-types.js';
 import { TgrError, check } from '../core/errors.js';
 import { progress } from '../core/progress.js';
-import { Rng } from '../core/rng.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { encodeModel } from '../onnx/proto-io.js';
 import type { Model, TensorData } from '../onnx/types.js';
@@ -31,9 +30,11 @@ export interface TrainerConfig {
   forward: Model;
   /** Inference graph with the same initializer names (BN in eval form). */
   evalModel: Model;
+  /** Training batches (shuffled, augmented, last partial batch dropped) and evaluation batches (in order). */
   train: BatchSource;
   test: BatchSource;
   epochs: number;
+  /** The training batch size (the sources batch; this names it in messages and the checkpoint). */
   batchSize: number;
   lr: number;
   schedule: ScheduleSpec;
@@ -76,7 +77,7 @@ export interface TrainerResult {
 /** Trains for cfg.epochs epochs (continuing from the checkpoint with cfg.resume) and returns the final weights. */
 export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
   checkEvalMatches(cfg.graph, cfg.evalModel);
-  const itersPerEpoch = Math.floor(cfg.train.size / cfg.batchSize);
+  const itersPerEpoch = cfg.train.batchesPerEpoch;
   check(itersPerEpoch > 0, 'bad_argument', () => `--batch-size ${cfg.batchSize} is larger than the ${cfg.train.size} training images; lower it`);
   const trainBytes = encodeModel(cfg.graph.model);
   const fingerprint = JSON.stringify({
@@ -104,8 +105,8 @@ export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
     const lrAt = lrSchedule(cfg.schedule, cfg.lr, cfg.epochs, itersPerEpoch);
     for (let epoch = start + 1; epoch <= cfg.epochs; epoch++) {
       const t0 = Date.now();
-      const fit = await trainEpoch(cfg, stepper, epoch, itersPerEpoch, lrAt);
-      const test = await evaluate(stepper, cfg.test, cfg.batchSize, cfg.quiet);
+      const fit = await trainEpoch(cfg, stepper, epoch, lrAt);
+      const test = await evaluate(stepper, cfg.test, cfg.quiet);
       const row: EpochRow = {
         epoch, lr: fit.lr, trainLoss: fit.loss, trainAccuracy: fit.accuracy,
         testAccuracy: test.accuracy, testLoss: test.loss, top2diff: test.top2diff,
@@ -118,37 +119,34 @@ export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
     }
     const weights = await stepper.carried();
     const last = rows[rows.length - 1];
-    const final = last ? { images: cfg.test.size, accuracy: last.testAccuracy, loss: last.testLoss, top2diff: last.top2diff } : await evaluate(stepper, cfg.test, cfg.batchSize, true);
+    const final = last ? { images: cfg.test.size, accuracy: last.testAccuracy, loss: last.testLoss, top2diff: last.top2diff } : await evaluate(stepper, cfg.test, true);
     return { weights, rows, final };
   } finally {
     await stepper.close();
   }
 }
 
-async function trainEpoch(cfg: TrainerConfig, stepper: Stepper, epoch: number, iters: number, lrAt: (i: number) => number) {
-  const bar = progress({ label: `epoch ${epoch}/${cfg.epochs}`, total: iters * cfg.batchSize, unit: 'img', quiet: cfg.quiet });
+async function trainEpoch(cfg: TrainerConfig, stepper: Stepper, epoch: number, lrAt: (i: number) => number) {
+  const iters = cfg.train.batchesPerEpoch;
+  const bar = progress({ label: `epoch ${epoch}/${cfg.epochs}`, total: cfg.train.size, unit: 'img', quiet: cfg.quiet });
   const metrics = new MetricSum();
-  const batches = cfg.train.batches(cfg.batchSize, new Rng(cfg.seed).fork(`epoch ${epoch}`), true)[Symbol.iterator]();
   const t0 = performance.now();
   let lossSum = 0;
   let steps = 0;
   let lr = 0;
-  for (let cur = batches.next(); !cur.done; steps++) {
+  for await (const b of cfg.train.epoch(epoch)) {
     cfg.signal?.throwIfAborted();
     const iteration = (epoch - 1) * iters + steps;
     lr = lrAt(iteration);
-    // The batch's buffers move to the worker; keep the labels for the running accuracy.
-    const labels = cur.value.labels.data.slice();
-    const pending = stepper.step({ input: cur.value.input, labels: cur.value.labels, lr, step: iteration + 1 });
-    // With a worker the next batch is assembled while ORT runs this step.
-    cur = batches.next();
-    const r = await pending;
+    // While the worker runs the step, the source assembles the next batch on this thread.
+    const r = await stepper.step({ input: { dtype: 'float32', dims: b.dims, data: b.x }, labels: int64(b.labels), lr, step: iteration + 1 });
+    steps++;
     if (!Number.isFinite(r.loss)) {
-      throw new TgrError('bad_argument', `epoch ${epoch} step ${steps + 1}: the training loss is ${r.loss} at lr ${lr.toPrecision(3)}; lower --lr or check the input normalisation`);
+      throw new TgrError('bad_argument', `epoch ${epoch} step ${steps}: the training loss is ${r.loss} at lr ${lr.toPrecision(3)}; lower --lr or check the input normalisation`);
     }
     lossSum += r.loss;
-    metrics.add(r.logits, labels);
-    bar.tick(labels.length, `loss ${(lossSum / (steps + 1)).toFixed(4)} lr ${lr.toPrecision(3)}`);
+    metrics.add(r.logits, b.labels);
+    bar.tick(b.labels.length, `loss ${(lossSum / steps).toFixed(4)} lr ${lr.toPrecision(3)}`);
   }
   const m = metrics.result();
   const loss = lossSum / Math.max(1, steps);
@@ -157,18 +155,19 @@ async function trainEpoch(cfg: TrainerConfig, stepper: Stepper, epoch: number, i
 }
 
 /** Top-1, loss and Top2Diff of the eval graph with the stepper's current weights over one pass of `source`. */
-export async function evaluate(stepper: Stepper, source: BatchSource, batchSize: number, quiet?: boolean): Promise<EvalResult> {
+export async function evaluate(stepper: Stepper, source: BatchSource, quiet?: boolean): Promise<EvalResult> {
   const bar = progress({ label: 'eval', total: source.size, unit: 'img', quiet });
   const metrics = new MetricSum();
-  for (const b of source.batches(batchSize, null, false)) {
-    const labels = b.labels.data.slice();
-    metrics.add(await stepper.evalBatch(b.input), labels);
-    bar.tick(labels.length);
+  for await (const b of source.epoch(0)) {
+    metrics.add(await stepper.evalBatch({ dtype: 'float32', dims: b.dims, data: b.x }), b.labels);
+    bar.tick(b.labels.length);
   }
   const r = metrics.result();
   bar.done(`top-1 ${(100 * r.accuracy).toFixed(2)}%`);
   return r;
 }
+
+const int64 = (labels: Int32Array): TensorData<'int64'> => ({ dtype: 'int64', dims: [labels.length], data: BigInt64Array.from(labels, (v) => BigInt(v)) });
 
 function checkSameRun(path: string, saved: string, now: string): void {
   if (saved === now) return;

@@ -8,11 +8,11 @@ import { runTrainer, type TrainerConfig } from '../../src/train/trainer.js';
 import { toyTraining } from './toy-graph.js';
 import { synthetic } from './synthetic.js';
 
-const shape = [1, 4, 4];
+const shape: [number, number, number] = [1, 4, 4];
 function config(over: Partial<TrainerConfig> = {}): TrainerConfig {
   const toy = toyTraining(shape, 4);
   return {
-    ...toy, train: synthetic(256, 4, shape, 'train'), test: synthetic(128, 4, shape, 'test'),
+    ...toy, train: synthetic(256, 4, shape, 'train', 32), test: synthetic(128, 4, shape, 'test', 32),
     epochs: 3, batchSize: 32, lr: 0.05, schedule: { name: 'cosine', warmupEpochs: 1 }, seed: 3,
     outDir: mkdtempSync(join(tmpdir(), 'tgr-trainer-')), quiet: true, threads: 1, ...over,
   };
@@ -33,9 +33,9 @@ test('training loss decreases and test accuracy rises on a learnable synthetic t
 function abortingAfter(src: TrainerConfig['train'], after: number, ctl: AbortController): TrainerConfig['train'] {
   let n = 0;
   return {
-    size: src.size,
-    *batches(bs, rng, dropLast) {
-      for (const b of src.batches(bs, rng, dropLast)) {
+    ...src,
+    async *epoch(e) {
+      for await (const b of src.epoch(e)) {
         if (++n > after) ctl.abort(new Error('killed'));
         yield b;
       }
