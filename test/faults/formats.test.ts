@@ -38,6 +38,14 @@ test('several bits flip as one mask, and the same mask undoes it', () => {
   }
 });
 
+test('each format builds its per-layer context from the profiled max |x|', () => {
+  assert.deepEqual(numberFormats.fp32.contextFor(5), {});
+  assert.deepEqual(numberFormats.bf16.contextFor(5), {});
+  assert.deepEqual(numberFormats.int8.contextFor(12.7), { scale: 12.7 / 127 });
+  const ctx8 = numberFormats.int8.contextFor(12.7);
+  assert.equal(numberFormats.int8.flip(12.7, 6, ctx8), Math.fround(6.3));
+});
+
 test('a bit outside the format is a bad_fault_site error naming the range', () => {
   assert.throws(() => numberFormats.fp16.flip(1, 16), (e: unknown) =>
     e instanceof TgrError && e.code === 'bad_fault_site' && e.message === 'bit 16 is outside fp16 (bits 0..15, 0 = LSB); pick a bit below 16');

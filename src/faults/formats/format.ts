@@ -22,6 +22,8 @@ export interface NumberFormat {
   flip(x: number, bit: number | readonly number[], ctx?: FormatContext): number;
   /** Represents x, replaces the pattern with `fn(pattern)`, converts back to fp32 (stuck-at and random-value models). */
   mapPattern(x: number, fn: (pattern: number) => number, ctx?: FormatContext): number;
+  /** The context for one layer from its golden profile (max |activation|); `{}` for formats that need none. */
+  contextFor(maxAbs: number): FormatContext;
 }
 
 /** The encode/decode pair a format file writes; `defineFormat` adds the bit operations shared by all formats. */
@@ -30,11 +32,12 @@ export interface FormatCodec {
   readonly bits: number;
   encode(x: number, ctx?: FormatContext): number;
   decode(pattern: number, ctx?: FormatContext): number;
+  contextFor?(maxAbs: number): FormatContext;
 }
 
 /** Builds a NumberFormat from a codec, so that flipping means the same thing in every format. */
 export function defineFormat(codec: FormatCodec): NumberFormat {
-  const { name, bits, encode, decode } = codec;
+  const { name, bits, encode, decode, contextFor = () => ({}) } = codec;
   const mapPattern = (x: number, fn: (pattern: number) => number, ctx?: FormatContext): number =>
     Math.fround(decode(fn(encode(x, ctx)), ctx));
   return {
@@ -43,6 +46,7 @@ export function defineFormat(codec: FormatCodec): NumberFormat {
     encode,
     decode,
     mapPattern,
+    contextFor,
     flip: (x, bit, ctx) => mapPattern(x, (p) => xorBits(p, bitMask(name, bits, bit)), ctx),
   };
 }

@@ -41,5 +41,6 @@ export const int8 = defineFormat({
     const q = Number.isNaN(v) ? 0 : roundHalfEven(Math.max(-128, Math.min(127, v))); // clamping first handles ±Inf
     return q & 0xff;
   },
+  contextFor: (maxAbs) => ({ scale: int8Scale(maxAbs) }),
   decode: (pattern, ctx) => Math.fround((((pattern & 0xff) << 24) >> 24) * scaleOf(ctx)),
 });
