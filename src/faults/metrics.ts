@@ -1,8 +1,9 @@
 import { check } from '../core/errors.js';
 import { weightedSum, z99, type Estimate } from './confidence.js';
+import type { InjectionRecord as FaultsLine } from './records.js';
 import { RunningMean } from './running-mean.js';
 
-/**
+/*
  * Reliability metrics as DESIGN.md defines them, from per-injection records:
  * - an injection whose output is non-finite is a DUE (detected: a NaN/Inf check catches it). It is counted in
  *   `nonFinite`, is never a mismatch, and is left out of ΔLoss (as GoldenEye does). Every rate shares the denominator
@@ -10,18 +11,15 @@ import { RunningMean } from './running-mean.js';
  *   a FIT estimate needs.
  * - mismatch rate p = mismatches / injections, 99% CI z·√(p(1−p)/n) (Wald, as DESIGN.md fixes; it is 0 at p = 0).
  * - ΔLoss = mean |CE_faulty − CE_golden| over finite injections, 99% CI z·σ/√n (σ with n − 1).
+ * A record whose faulty loss is null or non-finite counts as non-finite even if its flag is unset.
  * Values are NaN where undefined (no finite injection; σ of one value); JSON.stringify writes those as null.
  */
 
-/** The fields of one injection record that metrics read (the runner's faults.jsonl lines carry these and more). */
-export interface InjectionRecord {
-  layer: string;
-  goldenTop1: number;
-  faultyTop1: number;
-  goldenLoss: number;
-  faultyLoss: number;
-  nonFinite: boolean;
-}
+/** The fields of one faults.jsonl record (`records.ts`) that metrics read. */
+export type MetricsRecord = Pick<FaultsLine, 'layer' | 'goldenTop1' | 'faultyTop1' | 'goldenLoss' | 'faultyLoss' | 'nonFinite'>;
+
+/** The earlier name of MetricsRecord, kept for existing imports; a faults.jsonl record is assignable to it. */
+export type InjectionRecord = MetricsRecord;
 
 /** One layer's summary: a flat plain object, ready for JSON and for a CSV row. */
 export interface LayerMetrics {
@@ -54,9 +52,9 @@ export class LayerAccumulator {
   constructor(readonly layer: string) {}
 
   /** Counts one injection. */
-  add(r: InjectionRecord): void {
+  add(r: MetricsRecord): void {
     this.injections++;
-    if (r.nonFinite) {
+    if (r.nonFinite || r.faultyLoss === null || !Number.isFinite(r.faultyLoss)) {
       this.nonFinite++;
       return;
     }
@@ -96,7 +94,7 @@ export class CampaignAccumulator {
   private readonly byLayer = new Map<string, LayerAccumulator>();
 
   /** Counts one injection under its layer. */
-  add(r: InjectionRecord): void {
+  add(r: MetricsRecord): void {
     let acc = this.byLayer.get(r.layer);
     if (!acc) this.byLayer.set(r.layer, (acc = new LayerAccumulator(r.layer)));
     acc.add(r);

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CampaignAccumulator, LayerAccumulator, combineLayers, layerMetricsColumns, overallMetrics, type InjectionRecord, type LayerMetrics,
+  CampaignAccumulator, LayerAccumulator, combineLayers, layerMetricsColumns, overallMetrics, type LayerMetrics, type MetricsRecord,
 } from '../../src/faults/metrics.js';
 
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
-const rec = (layer: string, g: number, f: number, gl: number, fl: number, nonFinite = false): InjectionRecord =>
+const rec = (layer: string, g: number, f: number, gl: number, fl: number, nonFinite = false): MetricsRecord =>
   ({ layer, goldenTop1: g, faultyTop1: f, goldenLoss: gl, faultyLoss: fl, nonFinite });
 
 // Layer 'a': ΔLoss over finite records = [0.2, 2.0, 0, 0.4]; one mismatch; one non-finite (its top-1 differs too).
@@ -26,6 +26,15 @@ test('layer metrics against a hand computation', () => {
   close(m.deltaLossCi, 1.1781269654271849); // 2.576 · √(2.51/3) / √4
 });
 
+test('a null or non-finite faulty loss counts as non-finite even without the flag', () => {
+  const acc = new LayerAccumulator('n');
+  acc.add({ ...rec('n', 1, 1, 0.5, 0), faultyLoss: null });
+  acc.add(rec('n', 1, 2, 0.5, Infinity));
+  acc.add(rec('n', 1, 1, 0.5, 0.75));
+  const m = acc.summary();
+  assert.deepEqual([m.injections, m.nonFinite, m.mismatches, m.finite, m.deltaLoss], [3, 2, 0, 1, 0.25]);
+});
+
 test('undefined statistics are NaN, which JSON writes as null', () => {
   const acc = new LayerAccumulator('x');
   acc.add(rec('x', 0, 0, 1, 1.5));
@@ -37,7 +46,7 @@ test('undefined statistics are NaN, which JSON writes as null', () => {
 });
 
 test('a campaign split into shards and merged gives the single-run metrics', () => {
-  const records: InjectionRecord[] = [];
+  const records: MetricsRecord[] = [];
   for (let i = 0; i < 1000; i++) records.push(rec(i % 3 === 0 ? 'conv1' : 'fc', i % 10, (i * 7) % 11 === 0 ? 1 : i % 10, 0.1 * (i % 13), 0.1 * (i % 13) + Math.sin(i), i % 97 === 0));
   const whole = new CampaignAccumulator();
   for (const r of records) whole.add(r);
