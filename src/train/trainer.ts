@@ -78,7 +78,7 @@ export interface TrainerResult {
 export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
   checkEvalMatches(cfg.graph, cfg.evalModel);
   const itersPerEpoch = cfg.train.batchesPerEpoch;
-  check(itersPerEpoch > 0, 'bad_argument', () => `--batch-size ${cfg.batchSize} is larger than the ${cfg.train.size} training images; lower it`);
+  check(itersPerEpoch > 0, 'bad_argument', () => `--batch-size ${cfg.batchSize}: the training set has fewer images than one batch; lower --batch-size`);
   const trainBytes = encodeModel(cfg.graph.model);
   const fingerprint = JSON.stringify({
     graph: createHash('sha256').update(trainBytes).digest('hex').slice(0, 16),
