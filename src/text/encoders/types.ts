@@ -1,0 +1,35 @@
+import type { Matrix } from '../matrix.js';
+
+/** Turns sentences into unit-norm rows of dimension `dim` (CLIP, GloVe). */
+export interface SentenceEncoder {
+  kind: 'sentences';
+  /** Names the encoder and its weights exactly: part of the class-embedding cache key. */
+  id: string;
+  dim: number;
+  encode(sentences: readonly string[]): Promise<Matrix>;
+}
+
+/** Gives one row per class directly, ignoring descriptions (precomputed files, random rows). */
+export interface ClassEncoder {
+  kind: 'classes';
+  id: string;
+  dim: number;
+  embedClasses(classNames: readonly string[]): Promise<Matrix>;
+}
+
+export type Encoder = SentenceEncoder | ClassEncoder;
+
+/** What every encoder may use besides its own options. */
+export interface EncoderContext {
+  /** Root of tgr's on-disk caches (CLIP downloads go under `<cacheDir>/hf/`). */
+  cacheDir: string;
+  quiet?: boolean;
+}
+
+/** A way to build an encoder; registered in encoders/registry.ts. */
+export interface EncoderFactory<O> {
+  name: string;
+  /** One line for `--help`. */
+  summary: string;
+  create(options: O, ctx: EncoderContext): Promise<Encoder>;
+}
