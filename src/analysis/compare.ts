@@ -6,7 +6,6 @@ import { decodeModel } from '../onnx/proto-io.js';
 import { campaignReliability, type CampaignReliability } from './reliability.js';
 import { modelCost } from './model-cost.js';
 import { backboneOf, datasetOf, headOf, type RunDir } from './run-dir.js';
-import { meanCorrectTop2diff } from './top2diff-sweep.js';
 
 /** One model of a comparison: where it came from and what it scores fault-free. */
 export interface ComparedModel {
@@ -64,6 +63,16 @@ export interface Comparison {
   /** Campaigns in formats both runs have, the primary first. */
   formats: FormatComparison[];
   row: ComparisonRow;
+}
+
+/** Mean Top2Diff over correctly classified images (Table 1's Top2Diff column); NaN when none is correct. */
+export function meanCorrectTop2diff(g: { labels: readonly number[]; preds: readonly number[]; top2diff: readonly number[] }): number {
+  let sum = 0;
+  let count = 0;
+  g.top2diff.forEach((t, i) => {
+    if (g.preds[i] === g.labels[i]) (sum += t), count++;
+  });
+  return count ? sum / count : NaN;
 }
 
 function cost(run: RunDir): { params: number | null; macs: number | null } {

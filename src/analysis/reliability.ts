@@ -1,8 +1,7 @@
 import type { LayerStats } from '../faults/records.js';
-import {
-  CampaignAccumulator, combineLayers, overallMetrics, type InjectionRecord as MetricRecord, type LayerMetrics, type OverallMetrics,
-} from '../faults/metrics.js';
+import { CampaignAccumulator, combineLayers, overallMetrics, type LayerMetrics, type OverallMetrics } from '../faults/metrics.js';
 import { check } from '../core/errors.js';
+import { BitVulnerabilityAccumulator, type BitCell } from './stats/bit-vulnerability.js';
 import { readFaults, type CampaignFiles, type RunDir } from './run-dir.js';
 
 /** One model's campaign in one number format, summarised as the comparison needs it. */
@@ -19,6 +18,8 @@ export interface CampaignReliability {
   lastLayer: LayerMetrics;
   /** Mean over layers, each layer weighing the same (paper §5.2). */
   overall: OverallMetrics;
+  /** Per (layer, bit) metrics and in-range shares for the bit × layer heat map; null without faults.jsonl. */
+  bits: BitCell[] | null;
   /** Where the numbers came from: every record, or only summary.json when faults.jsonl is absent. */
   source: 'faults.jsonl' | 'summary.json';
 }
@@ -34,25 +35,28 @@ function fromStats(s: LayerStats): LayerMetrics {
 }
 
 /** Per-layer metrics of a campaign, from its records when present (the source of truth), else from summary.json. */
-function layerMetrics(run: RunDir, c: CampaignFiles): { layers: LayerMetrics[]; source: CampaignReliability['source'] } {
+function layerMetrics(run: RunDir, c: CampaignFiles): Pick<CampaignReliability, 'layers' | 'bits' | 'source'> {
   const order = run.golden.layers.map((l) => l.name);
   if (c.faultsPath) {
     const acc = new CampaignAccumulator();
+    const bitAcc = new BitVulnerabilityAccumulator(Object.fromEntries(run.golden.layers.map((l) => [l.name, l.maxAbs])));
     const seen = new Set<string>();
-    // faults.jsonl writes null for a non-finite loss; metrics skip the loss of a non-finite record, so the cast holds.
+    // One pass over the records feeds both tallies.
     for (const r of readFaults(c.faultsPath)) {
-      acc.add(r as unknown as MetricRecord);
+      acc.add(r);
+      bitAcc.add({ ...r, faultyValue: r.faulty });
       seen.add(r.layer);
     }
-    return { layers: acc.layers(order.filter((n) => seen.has(n))), source: 'faults.jsonl' };
+    const present = order.filter((n) => seen.has(n));
+    return { layers: acc.layers(present), bits: bitAcc.cellsInOrder(present), source: 'faults.jsonl' };
   }
   const byName = new Map(c.summary.layers.map((s) => [s.layer, s]));
-  return { layers: order.filter((n) => byName.has(n)).map((n) => fromStats(byName.get(n)!)), source: 'summary.json' };
+  return { layers: order.filter((n) => byName.has(n)).map((n) => fromStats(byName.get(n)!)), bits: null, source: 'summary.json' };
 }
 
 /** Summarises one campaign of a run: per-layer, last layer (neuron-weighted), overall. */
 export function campaignReliability(run: RunDir, c: CampaignFiles): CampaignReliability {
-  const { layers, source } = layerMetrics(run, c);
+  const { layers, bits, source } = layerMetrics(run, c);
   check(layers.length > 0, 'bad_file', () => `${run.dir}/campaign/${c.format}: no injections recorded; run 'tgr campaign' on this run first`);
   const byName = new Map(layers.map((m) => [m.layer, m]));
   const neurons = new Map(run.golden.layers.map((l) => [l.name, l.neurons]));
@@ -64,6 +68,6 @@ export function campaignReliability(run: RunDir, c: CampaignFiles): CampaignReli
   const s = c.summary;
   return {
     format: c.format, rangeDetector: s.rangeDetector, errorModel: s.errorModel, perLayer: s.perLayer, seed: s.seed,
-    layers, lastLayer, overall: overallMetrics(layers), source,
+    layers, lastLayer, overall: overallMetrics(layers), bits, source,
   };
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareRuns } from '../../src/analysis/compare.js';
+import { compareRuns, meanCorrectTop2diff } from '../../src/analysis/compare.js';
 import { readRun } from '../../src/analysis/run-dir.js';
 import { handPair, tempDir, writeRun } from './fixtures.js';
 
@@ -60,4 +60,10 @@ test('runs on different images are refused with both folders named', (t) => {
 
 test('a missing golden run names the file and the next step', () => {
   assert.throws(() => readRun(tempDir('empty')), /golden\.json: the golden run \(golden\.json\) is missing; run the stage/);
+});
+
+test('mean Top2Diff counts correct images only', () => {
+  const g = { labels: [0, 1, 2, 0, 1], preds: [0, 1, 2, 1, 0], top2diff: [2, 15, 40, 90, 5] };
+  assert.equal(meanCorrectTop2diff(g), (2 + 15 + 40) / 3);
+  assert.ok(Number.isNaN(meanCorrectTop2diff({ labels: [1], preds: [0], top2diff: [9] })));
 });

@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { check } from '../core/errors.js';
+import { decodeModel } from '../onnx/proto-io.js';
+import type { Model } from '../onnx/types.js';
+import { ablationTable, type AblationRuns, type AblationTable } from './ablation.js';
+import { camFigure, type CamFigure, type CamInput, type CamSettings } from './cam/cam-figure.js';
+import { compareRuns, type Comparison } from './compare.js';
+import { fitSection, type FitSection } from './fit-section.js';
+import { readRun, type RunDir } from './run-dir.js';
+import { significance, type BootstrapOptions, type Significance } from './significance.js';
+import { defaultRawFitPerMbit } from './stats/fit.js';
+import { valueRanges, type ValueRanges } from './value-ranges.js';
+import { verdict, type Verdict } from './verdict.js';
+
+/** What `analyse` is asked: two run folders on the same data, and the optional extras. */
+export interface AnalyseRequest {
+  baseline: string;
+  textGuided: string;
+  /** Text-guided runs differing only in the projection initialisation (Table 3); `descriptions` defaults to textGuided. */
+  ablations?: AblationRuns;
+  /** Images for Ablation-CAM (Fig. 2), already as model inputs; omitted: no CAM figure. */
+  cam?: { images: CamInput[] } & Partial<CamSettings>;
+  /** Raw upset rate for FIT estimates (FIT/Mbit). */
+  rawFitPerMbit?: number;
+  bootstrap?: BootstrapOptions;
+}
+
+/** How the numbers were made, so a reader can judge them (the report prints all of it). */
+export interface Settings {
+  dataset: string;
+  split: string;
+  images: number;
+  backbone: string;
+  formats: string[];
+  campaigns: {
+    model: 'baseline' | 'textGuided';
+    format: string;
+    errorModel: string;
+    rangeDetector: boolean;
+    perLayer: number;
+    seed: number;
+    source: string;
+  }[];
+  trainingSeeds: { baseline: number | null; textGuided: number | null };
+  encoder: string | null;
+  descriptions: string | null;
+  bootstrap: { resamples: number; seed: number };
+  cam: CamSettings | null;
+  rawFitPerMbit: number;
+}
+
+/** Everything the report shows, as written to analysis.json. */
+export interface Analysis {
+  /** Bumped when the shape changes, so a report of an old analysis.json can say what it cannot show. */
+  analysisVersion: 1;
+  comparison: Comparison;
+  verdict: Verdict;
+  significance: Significance;
+  valueRanges: ValueRanges;
+  /** FIT in the primary format; null without a common campaign. */
+  fit: FitSection | null;
+  ablation: AblationTable | null;
+  cam: CamFigure | null;
+  settings: Settings;
+}
+
+function loadModel(run: RunDir): Model {
+  check(run.modelPath, 'bad_file', () => `${run.dir}/model.onnx is missing; Ablation-CAM needs the trained model — run 'tgr train' or drop the CAM images`);
+  return decodeModel(readFileSync(run.modelPath), run.modelPath);
+}
+
+function settingsOf(c: Comparison, s: Significance, cam: CamFigure | null, raw: number): Settings {
+  return {
+    dataset: c.dataset, split: c.split, images: c.baseline.images, backbone: c.backbone,
+    formats: c.formats.map((f) => f.format),
+    campaigns: c.formats.flatMap((f) => (['baseline', 'textGuided'] as const).map((model) => {
+      const r = f[model];
+      return { model, format: r.format, errorModel: r.errorModel, rangeDetector: r.rangeDetector, perLayer: r.perLayer, seed: r.seed, source: r.source };
+    })),
+    trainingSeeds: { baseline: c.baseline.seed, textGuided: c.textGuided.seed },
+    encoder: c.textGuided.encoder, descriptions: c.textGuided.descriptions,
+    bootstrap: { resamples: s.bootstrap.resamples, seed: s.bootstrap.seed },
+    cam: cam && { flips: cam.flips, seed: cam.seed, bits: cam.bits },
+    rawFitPerMbit: raw,
+  };
+}
+
+/** Runs every analysis of the paper on a baseline and a text-guided run folder (the `tgr reproduce` entry point). */
+export async function analyse(req: AnalyseRequest): Promise<Analysis> {
+  const baseline = readRun(req.baseline);
+  const textGuided = readRun(req.textGuided);
+  const comparison = compareRuns(baseline, textGuided);
+  const sig = significance(baseline.golden, textGuided.golden, req.bootstrap);
+  const raw = req.rawFitPerMbit ?? defaultRawFitPerMbit;
+  const primary = comparison.formats[0];
+  const fit = primary
+    ? fitSection({ campaign: primary.baseline, layers: baseline.golden.layers }, { campaign: primary.textGuided, layers: textGuided.golden.layers }, raw)
+    : null;
+  const { images, ...camSettings } = req.cam ?? { images: [] };
+  const cam = images.length ? await camFigure(loadModel(baseline), loadModel(textGuided), images, camSettings) : null;
+  return {
+    analysisVersion: 1,
+    comparison,
+    verdict: verdict(comparison.row),
+    significance: sig,
+    valueRanges: valueRanges(baseline.golden, textGuided.golden),
+    fit,
+    // The main text-guided run is the descriptions row unless another run is named for it.
+    ablation: req.ablations && Object.keys(req.ablations).length
+      ? ablationTable(baseline, { descriptions: req.textGuided, ...req.ablations }) : null,
+    cam,
+    settings: settingsOf(comparison, sig, cam, raw),
+  };
+}

@@ -1,0 +1,46 @@
+import { improvementRatio, type RatioEstimate } from '../faults/improvement.js';
+import { numberFormats } from '../faults/formats.js';
+import { mismatchOf } from '../faults/metrics.js';
+import type { LayerProfile } from '../faults/records.js';
+import { activationBits, defaultRawFitPerMbit, fitAssumptions, sdcFit, type FitEstimate } from './stats/fit.js';
+import type { CampaignReliability } from './reliability.js';
+
+/** Both models' SDC FIT in one format, their ratio, and the paragraph of assumptions the report prints. */
+export interface FitSection {
+  format: string;
+  rawFitPerMbit: number;
+  assumptions: string;
+  baseline: FitEstimate;
+  textGuided: FitEstimate;
+  /** Baseline FIT ÷ text-guided FIT (> 1: the text-guided model fails less often). */
+  ratio: RatioEstimate;
+}
+
+/** Bits per value of a format; an unregistered format folder is taken as 32-bit. */
+function formatBits(format: string): number {
+  return (numberFormats as Record<string, { bits: number } | undefined>)[format]?.bits ?? 32;
+}
+
+function modelFit(c: CampaignReliability, profiles: readonly LayerProfile[], raw: number): FitEstimate {
+  const neurons = new Map(profiles.map((l) => [l.name, l.neurons]));
+  const bits = formatBits(c.format);
+  return sdcFit(c.layers.map((m) => ({ layer: m.layer, bitsPerInference: activationBits(neurons.get(m.layer) ?? 0, bits), sdc: mismatchOf(m) })), raw);
+}
+
+/** SDC FIT per layer and overall for both models (issue 8 §3). */
+export function fitSection(
+  baseline: { campaign: CampaignReliability; layers: readonly LayerProfile[] },
+  textGuided: { campaign: CampaignReliability; layers: readonly LayerProfile[] },
+  rawFitPerMbit: number = defaultRawFitPerMbit,
+): FitSection {
+  const b = modelFit(baseline.campaign, baseline.layers, rawFitPerMbit);
+  const t = modelFit(textGuided.campaign, textGuided.layers, rawFitPerMbit);
+  return {
+    format: baseline.campaign.format,
+    rawFitPerMbit,
+    assumptions: fitAssumptions(rawFitPerMbit),
+    baseline: b,
+    textGuided: t,
+    ratio: improvementRatio({ value: b.fit, ci: b.fitCi }, { value: t.fit, ci: t.fitCi }),
+  };
+}
