@@ -1,9 +1,13 @@
 import type { CliCommand } from './command.js';
 import { version } from './commands/version.js';
 import { data } from './commands/data.js';
+import { describeCommand } from './commands/describe.js';
+import { embed } from './commands/embed.js';
 
 /** Every CLI command, in the order `tgr --help` lists them. Adding a command: one file in commands/ and one line here. */
 export const commands: CliCommand[] = [
   version,
   data,
+  describeCommand,
+  embed,
 ];

@@ -39,7 +39,7 @@ export interface ClassEmbeddingsMeta {
 
 export interface ClassEmbeddingsRequest {
   classNames: readonly string[];
-  /** Description source (llm, cupl, wordnet, template); ignored by encoders that embed classes directly. */
+  /** Description source (llm, cupl, wordnet, template), or a label for `descriptions`; unused by class encoders. */
   source?: string;
   sourceOptions?: SourceOptions;
   /** Descriptions already at hand (e.g. a descriptions.json); used instead of `source`. */
@@ -64,7 +64,8 @@ export async function classEmbeddings(req: ClassEmbeddingsRequest): Promise<Clas
   const classNames = [...req.classNames];
   const encoder = await createEncoder(req.encoder, req.encoderOptions ?? {}, { cacheDir, quiet: req.quiet });
   if (encoder.kind === 'classes') return finish(await encoder.embedClasses(classNames), classNames, encoder, req.dim, { cached: false });
-  const sourceName = req.descriptions ? 'given' : (req.source ?? 'template');
+  // With descriptions at hand, `source` only labels them (e.g. the descriptions.json path).
+  const sourceName = req.descriptions ? (req.source ?? 'given') : (req.source ?? 'template');
   const raw = req.descriptions ?? (await describe(sourceName, classNames, req.sourceOptions ?? {}, { cacheDir, quiet: req.quiet }));
   const { descriptions } = checkDescriptions(raw, classNames, `descriptions (${sourceName})`);
   const ordered = classNames.map((c) => [c, descriptions[c]!] as const);
@@ -114,7 +115,7 @@ export function checkEmbeddingDim(e: ClassEmbeddings, headDim: number, what: str
   if (e.dim !== headDim) {
     throw new TgrError(
       'shape_mismatch',
-      `${what}: class embeddings have E=${e.dim} but the text-guided head's latent dimension is ${headDim}; pass --latent-dim ${e.dim} or use an encoder with E=${headDim}`,
+      `${what}: class embeddings have E=${e.dim} but the text-guided head's latent dimension is ${headDim}; pass --embed-dim ${e.dim} or use an encoder with E=${headDim}`,
       { expected: headDim, actual: e.dim },
     );
   }
@@ -128,7 +129,9 @@ export async function loadClassEmbeddings(
 ): Promise<ClassEmbeddings> {
   const encoder = await createEncoder('precomputed', { file: path, classNamesFile: opts.classNamesFile, tensor: opts.tensor }, { cacheDir: defaultCacheDir() });
   invariant(encoder.kind === 'classes', 'precomputed encoder embeds classes');
-  return finish(await encoder.embedClasses(classNames), [...classNames], { id: `file:${path}` }, opts.dim, { cached: false });
+  const e = finish(await encoder.embedClasses(classNames), [...classNames], { id: `file:${path}` }, undefined, { cached: false });
+  if (opts.dim !== undefined) checkEmbeddingDim(e, opts.dim, path);
+  return e;
 }
 
 function sha256(s: string): string {

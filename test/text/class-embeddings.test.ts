@@ -71,7 +71,7 @@ test('loadClassEmbeddings reads --class-embeddings files and reports unknown cla
   });
   await assert.rejects(loadClassEmbeddings(f, ['cat', 'dog'], { dim: 512 }), {
     code: 'shape_mismatch',
-    message: `file:${f}: class embeddings have E=3 but the text-guided head's latent dimension is 512; pass --latent-dim 3 or use an encoder with E=512`,
+    message: `${f}: class embeddings have E=3 but the text-guided head's latent dimension is 512; pass --embed-dim 3 or use an encoder with E=512`,
   });
   assert.throws(() => checkEmbeddingDim(e, 100, 'model.onnx'), { message: /^model\.onnx: class embeddings have E=3 but/ });
   const g = join(dir, 'rows.npy');

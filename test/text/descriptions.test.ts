@@ -38,7 +38,7 @@ test('cupl: checks the file against the class names and reports missing and extr
     code: 'unknown_name',
     message: `${f}: 2 of 3 classes missing ('dog', 'owl'); it has 2 classes the dataset lacks ('Ankle_boot', 'zebra'); the keys must be the dataset's class names`,
   });
-  await assert.rejects(describe('cupl', ['cat'], {}, ctx), { message: /source cupl needs --file FILE.json/ });
+  await assert.rejects(describe('cupl', ['cat'], {}, ctx), { message: /source cupl needs --cupl FILE.json/ });
   await assert.rejects(describe('cupl', ['cat'], { file: join(dir, 'nope.json') }, ctx), { message: `${join(dir, 'nope.json')}: no such file; pass a CuPL-format JSON file` });
 });
 

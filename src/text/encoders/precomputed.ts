@@ -4,6 +4,7 @@ import { readClassNamesFile } from '../class-names.js';
 import { looseName } from '../descriptions/check.js';
 import { readMatrixFile } from '../formats/matrix-file.js';
 import { pickRows, type Matrix } from '../matrix.js';
+import { reportPath } from '../report.js';
 import type { EncoderFactory } from './types.js';
 
 export interface PrecomputedOptions {
@@ -18,10 +19,10 @@ export interface PrecomputedOptions {
 /** `precomputed`: rows read from a file (e.g. the paper's released CLIP text features), aligned by class name. */
 export const precomputed: EncoderFactory<PrecomputedOptions> = {
   name: 'precomputed',
-  summary: 'read a C×E matrix from .npy/.json/.safetensors/.pth (--file), rows named by --class-names FILE',
+  summary: 'read a C×E matrix from .npy/.json/.safetensors/.pth (--matrix FILE), rows named by --class-names FILE',
   async create(o) {
     const file = o.file;
-    check(file, 'bad_argument', () => 'encoder precomputed needs --file FILE (.npy, .json, .safetensors or .pth)');
+    check(file, 'bad_argument', () => 'encoder precomputed needs --matrix FILE (.npy, .json, .safetensors or .pth)');
     const { matrix, classes } = readMatrixFile(file, o.tensor);
     const names = o.classNamesFile ? readClassNamesFile(o.classNamesFile, false) : (classes ?? sidecarNames(file));
     check(!names || names.length === matrix.rows, 'shape_mismatch', () => `${o.classNamesFile ?? file}: ${names!.length} class names for ${matrix.rows} rows of ${file}; give one name per row`);
@@ -38,7 +39,7 @@ export const precomputed: EncoderFactory<PrecomputedOptions> = {
 
 /** Row names from the report `tgr embed` writes beside a matrix (`x.npy` → `x.report.json`), when present. */
 function sidecarNames(file: string): string[] | undefined {
-  const report = file.replace(/\.[^./]+$/, '') + '.report.json';
+  const report = reportPath(file);
   return existsSync(report) ? readClassNamesFile(report, false) : undefined;
 }
 

@@ -1,0 +1,59 @@
+// End-to-end through the CLI table: `tgr describe` and `tgr embed` (files, report, one-line errors, exit codes).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { loadClassEmbeddings } from '../../src/text/class-embeddings.js';
+import { readNpy } from '../../src/text/formats/npy.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tgr-cli-text-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs tgr with stdout/stderr captured. */
+async function tgr(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const [o, e, log] = [process.stdout.write, process.stderr.write, console.log];
+  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  console.log = (...a: unknown[]) => void (out += a.join(' ') + '\n');
+  try {
+    return { code: await main(argv), out, err };
+  } finally {
+    [process.stdout.write, process.stderr.write, console.log] = [o, e, log];
+  }
+}
+
+test('tgr describe writes CuPL-format descriptions; tgr embed writes the matrix and a report the loader aligns by', async () => {
+  const desc = join(dir, 'descriptions.json');
+  const cache = ['--cache-dir', join(dir, 'cache'), '--quiet'];
+  const d = await tgr('describe', '--classes', 'cat,dog,owl', '--source', 'template', '--template', 'a photo of a {class}.', 'a {class} outdoors.', '--out', desc, ...cache);
+  assert.equal(d.code, 0, d.err);
+  assert.equal(d.out, `${desc}: 3 classes, 6 descriptions (source template)\n`);
+  assert.deepEqual(JSON.parse(readFileSync(desc, 'utf8')).owl, ['a photo of a owl.', 'a owl outdoors.']);
+
+  const npy = join(dir, 'emb.npy');
+  const e = await tgr('embed', '--classes', 'cat,dog,owl', '--descriptions', desc, '--encoder', 'glove', '--out', npy, ...cache);
+  assert.equal(e.code, 0, e.err);
+  assert.match(e.out, /^3×100 class embeddings \(glove:.*, descriptions: .*descriptions\.json\)\n/);
+  assert.match(e.out, /\ncat +2 {2}dog \(0\.\d{3}\)\n/);
+  assert.deepEqual([readNpy(npy).rows, readNpy(npy).cols], [3, 100]);
+  const report = JSON.parse(readFileSync(join(dir, 'emb.report.json'), 'utf8'));
+  assert.deepEqual(report.classes, ['cat', 'dog', 'owl']);
+  assert.deepEqual(report.counts, { cat: 2, dog: 2, owl: 2 });
+  assert.equal(report.cosine[1][1], 1);
+  const loaded = await loadClassEmbeddings(npy, ['owl', 'cat']);
+  assert.deepEqual(loaded.matrix.subarray(0, 100), readNpy(npy).data.subarray(200, 300));
+});
+
+test('tgr embed: user errors are one line on stderr with exit code 2', async () => {
+  const r = await tgr('embed', '--classes', 'cat', '--encoder', 'bert', '--out', join(dir, 'x.npy'), '--quiet');
+  assert.equal(r.code, 2);
+  assert.equal(r.err, "tgr: unknown text encoder 'bert'; choose one of: clip, glove, precomputed, random\n");
+  const p = await tgr('embed', '--classes', 'cat', '--encoder', 'precomputed', '--out', join(dir, 'x.npy'));
+  assert.equal(p.err, 'tgr: encoder precomputed needs --matrix FILE (.npy, .json, .safetensors or .pth)\n');
+  const dup = await tgr('describe', '--classes', 'cat,cat', '--out', join(dir, 'd.json'));
+  assert.equal(dup.err, "tgr: --classes: class name 'cat' appears twice; class names must be unique\n");
+});
