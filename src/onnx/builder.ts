@@ -92,9 +92,16 @@ export class GraphBuilder {
     return full;
   }
 
+  /** Whether an initializer name is one `constant()` made (as opposed to a named weight from `initializer()`). */
+  static isConstantName(name: string): boolean {
+    return /^const_\d+$/.test(name);
+  }
+
   /** Adds an anonymous constant (shape tensors, axes, scalars) and returns its name. */
   constant(value: TensorData): string {
-    const name = `const_${this.counter++}`;
+    let name = `const_${this.counter++}`;
+    // A builder extended from another graph may already hold that graph's const_N names.
+    while (this.used.has(name)) name = `const_${this.counter++}`;
     this.used.add(name);
     this.initializers.set(name, value);
     this.constants.set(name, value);
@@ -110,6 +117,35 @@ export class GraphBuilder {
   /** A float32 scalar constant. */
   float(v: number): string {
     return this.constant(f32([], [v]));
+  }
+
+  /** Adds an existing graph's inputs, initializers, nodes and known shapes under their own names, to build on it. */
+  extend(g: Graph): this {
+    for (const v of g.inputs) this.input(v.name, v.dtype, v.shape);
+    for (const [k, t] of g.initializers) {
+      this.used.add(k);
+      this.initializers.set(k, t);
+      this.known.set(k, { name: k, dtype: t.dtype, shape: t.dims });
+    }
+    for (const [k, v] of g.valueInfo) this.known.set(k, v);
+    for (const n of g.nodes) {
+      this.nodes.push(n);
+      for (const k of [n.name, ...n.outputs]) this.used.add(k);
+    }
+    return this;
+  }
+
+  /** Records a shape inference cannot see (e.g. ConstantOfShape(Shape(x)) has x's shape); rank must not change. */
+  refineShape(tensor: string, shape: Shape): string {
+    const v = this.info(tensor);
+    invariant(v.shape.length === shape.length, `refineShape '${tensor}': rank ${v.shape.length} → ${shape.length}`);
+    this.known.set(tensor, { ...v, shape: [...shape] });
+    return tensor;
+  }
+
+  /** The value of an initializer or constant; undefined for tensors computed at run time. */
+  initializerValue(tensor: string): TensorData | undefined {
+    return this.initializers.get(tensor);
   }
 
   /** The dtype and shape of a tensor built so far. */

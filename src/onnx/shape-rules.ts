@@ -236,7 +236,12 @@ export const shapeRules: Record<string, ShapeRule> = {
   },
   Expand: (ins) => {
     const target = constInts(ins[1]);
-    return [{ dtype: ins[0]!.dtype, shape: target ? broadcastShapes(ins[0]!.shape, target) : ins[0]!.shape.map(freshDim) }];
+    if (target) return [{ dtype: ins[0]!.dtype, shape: broadcastShapes(ins[0]!.shape, target) }];
+    // Run-time target: a dimension of x other than 1 survives broadcasting unchanged; the rest are unknown.
+    const x = ins[0]!.shape;
+    const rank = Math.max(x.length, typeof ins[1]!.shape[0] === 'number' ? ins[1]!.shape[0] : 0);
+    const shape = Array.from({ length: rank }, (_, i) => x[i - rank + x.length]);
+    return [{ dtype: ins[0]!.dtype, shape: shape.map((d) => (d === undefined || d === 1 ? freshDim() : d)) }];
   },
   Shape: (ins) => [{ dtype: 'int64', shape: [ins[0]!.shape.length] }],
   Gather: (ins, a) => {
