@@ -28,8 +28,6 @@ export const questionSets = {
   ],
 } as const satisfies Record<string, readonly string[]>;
 
-export type QuestionSet = keyof typeof questionSets;
-
 /** Fills a question for one class (article 'an' before a vowel, as CuPL does). */
 export function fillQuestion(question: string, className: string, kind: string): string {
   return question

@@ -5,7 +5,7 @@ import { check, lookup } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/atomic-write.js';
 import { progress } from '../../core/progress.js';
 import { chatCompletions, type ChatClientOptions } from './chat-client.js';
-import { fillQuestion, questionSets, type QuestionSet } from './cupl-questions.js';
+import { fillQuestion, questionSets } from './cupl-questions.js';
 import type { Descriptions, DescriptionSource } from './types.js';
 
 export interface LlmOptions {
@@ -68,9 +68,7 @@ export const llm: DescriptionSource<LlmOptions> = {
     const bar = progress({ label: 'llm', total: jobs.length, unit: 'questions', quiet: ctx.quiet });
     await forEachLimit(jobs, o.concurrency ?? 4, async (job) => {
       const path = join(ctx.cacheDir, 'llm', `${cacheKey(model, job.question, job.className)}.json`);
-      const entry: CacheEntry = existsSync(path)
-        ? (JSON.parse(readFileSync(path, 'utf8')) as CacheEntry)
-        : { model, class: job.className, question: job.question, answers: [] };
+      const entry = readEntry(path) ?? { model, class: job.className, question: job.question, answers: [] };
       // A server that ignores `n` (Ollama, llama.cpp) answers once per request: ask again for the rest, n times at most.
       for (let tries = 0; entry.answers.length < n && tries < n; tries++) {
         const got = await chatCompletions(
@@ -95,6 +93,17 @@ export const llm: DescriptionSource<LlmOptions> = {
     return out;
   },
 };
+
+/** A cache entry, or null when absent or unreadable (then it is asked again and rewritten). */
+function readEntry(path: string): CacheEntry | null {
+  if (!existsSync(path)) return null;
+  try {
+    const e = JSON.parse(readFileSync(path, 'utf8')) as CacheEntry;
+    return Array.isArray(e.answers) && e.answers.every((a) => typeof a === 'string') ? e : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Cache file name for (model, question, class). */
 export function cacheKey(model: string, question: string, className: string): string {

@@ -18,7 +18,9 @@ export interface ClipOptions {
   batchSize?: number;
 }
 
+/** The paper's CLIP (ViT-B/32) as an ONNX export on the Hugging Face hub. */
 export const defaultClipModel = 'Xenova/clip-vit-base-patch32';
+// transformers.js file-name suffix per weights variant (onnx/text_model<suffix>.onnx).
 const suffixes: Record<string, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', int8: '_int8', uint8: '_uint8', q4: '_q4' };
 
 /** `clip`: CLIP's text tower through transformers.js (which runs it on its own onnxruntime-node session). */
