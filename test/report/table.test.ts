@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatCell, tableCsv, tableHtml, type Table } from '../../src/report/table.js';
+
+const t: Table = {
+  id: 'tbl-x',
+  caption: 'A <caption> & "quotes"',
+  columns: [{ header: 'name', kind: 'text' }, { header: 'acc', kind: 'pct' }, { header: 'imp', kind: 'ratio' }, { header: 'dl', kind: 'estimate' }],
+  rows: [
+    ['a,b "c"', 0.75, { ratio: 2, lower: 1.5, upper: Infinity }, { value: 0.5, ci: 0.1 }],
+    ['<img src=x>', null, { ratio: 3, lower: null, upper: null }, null],
+  ],
+};
+
+test('CSV: RFC 4180 quoting, raw numbers, ratio and estimate columns expanded, ±∞ spelled out', () => {
+  assert.equal(tableCsv(t), [
+    'name,acc,imp,imp lower,imp upper,dl,dl ci',
+    '"a,b ""c""",0.75,2,1.5,inf,0.5,0.1',
+    '<img src=x>,,3,-inf,inf,,',
+    '',
+  ].join('\r\n'));
+});
+
+test('HTML: every string escaped, cells formatted by kind', () => {
+  const html = tableHtml(t);
+  assert.ok(html.startsWith('<table id="tbl-x"><caption>A &lt;caption&gt; &amp; &quot;quotes&quot;</caption>'));
+  assert.ok(html.includes('<td>&lt;img src=x&gt;</td>'));
+  assert.ok(!html.includes('<img'));
+  assert.ok(html.includes('<td class="n">75.00%</td>'));
+  assert.ok(html.includes('2.00× [1.50, ∞]'));
+  assert.ok(html.includes('3.00× [−∞, ∞]'));
+  assert.ok(html.includes('0.5 ± 0.1'));
+});
+
+test('cell formats: percentage points signed, p-values, NaN as n/a', () => {
+  assert.equal(formatCell('pp', 3.35), '+3.35');
+  assert.equal(formatCell('pp', -0.5), '-0.50');
+  assert.equal(formatCell('p', 0.00001), '1.0e-5');
+  assert.equal(formatCell('num', NaN), 'n/a');
+  assert.equal(formatCell('int', 1234567), '1,234,567');
+});
