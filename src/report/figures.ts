@@ -5,6 +5,7 @@ import { modelColors } from './svg/frame.js';
 import { heatMap } from './svg/heat-map.js';
 import { lineChart } from './svg/line-chart.js';
 import { fmt } from './table.js';
+import { layerUnion } from './tables.js';
 
 /** Every figure of the report as an HTML `<figure>` with a fixed id (`sfx` tells apart several comparisons). */
 
@@ -15,12 +16,6 @@ export function figure(id: string, caption: string, body: string): string {
 
 const names = { baseline: 'baseline', textGuided: 'text-guided' } as const;
 
-/** Layers of both models in order: the baseline's, then the ones only the text-guided model has. */
-function layerUnion(a: readonly { layer: string }[], b: readonly { layer: string }[]): string[] {
-  const seen = new Set(a.map((x) => x.layer));
-  return [...a.map((x) => x.layer), ...b.map((x) => x.layer).filter((n) => !seen.has(n))];
-}
-
 /** Per-layer ΔLoss or mismatch rate of both models, plus the combined last layer, with 99% CI bars. */
 export function layerFigure(a: Analysis, sfx: string, metric: 'deltaLoss' | 'mismatchRate'): string {
   const f = a.comparison.formats[0];
@@ -28,7 +23,7 @@ export function layerFigure(a: Analysis, sfx: string, metric: 'deltaLoss' | 'mis
   const what = metric === 'deltaLoss' ? 'ΔLoss' : 'Mismatch rate';
   if (!f) return figure(id, `${what} per layer: no campaign in a common format.`, '<p class="empty">No data.</p>');
   const ci = metric === 'deltaLoss' ? 'deltaLossCi' : 'mismatchCi';
-  const cats = layerUnion(f.baseline.layers, f.textGuided.layers);
+  const cats = layerUnion(f.baseline.layers.map((l) => l.layer), f.textGuided.layers.map((l) => l.layer));
   const series = (['baseline', 'textGuided'] as const).map((m) => {
     const by = new Map(f[m].layers.map((x) => [x.layer, x]));
     const last = f[m].lastLayer;
@@ -102,7 +97,7 @@ export function bitFigures(a: Analysis, sfx: string): string {
 export function fitFigure(a: Analysis, sfx: string): string {
   const f = a.fit;
   if (!f) return figure(`fig-fit${sfx}`, 'SDC FIT per layer: no campaign in a common format.', '<p class="empty">No data.</p>');
-  const cats = layerUnion(f.baseline.layers, f.textGuided.layers);
+  const cats = layerUnion(f.baseline.layers.map((l) => l.layer), f.textGuided.layers.map((l) => l.layer));
   const series = (['baseline', 'textGuided'] as const).map((m) => {
     const by = new Map(f[m].layers.map((l) => [l.layer, l]));
     return { name: names[m], color: modelColors[m], values: cats.map((c) => by.get(c)?.fit ?? null), errors: cats.map((c) => by.get(c)?.fitCi ?? null) };

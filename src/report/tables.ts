@@ -8,6 +8,13 @@ import type { Table } from './table.js';
 
 const est = (value: number, ci: number) => ({ value, ci });
 
+/** Layer names of both models in order: the baseline's, then those only the text-guided model has (its head). */
+export function layerUnion(baseline: Iterable<string>, textGuided: Iterable<string>): string[] {
+  const first = [...baseline];
+  const seen = new Set(first);
+  return [...first, ...[...textGuided].filter((n) => !seen.has(n))];
+}
+
 /** Table 1/2: one row per backbone × dataset. */
 export function summaryTable(analyses: readonly Analysis[]): Table {
   return {
@@ -70,7 +77,7 @@ export function layersTable(a: Analysis, sfx: string): Table {
   const tg = new Map((f?.textGuided.layers ?? []).map((m) => [m.layer, m]));
   const base = new Map((f?.baseline.layers ?? []).map((m) => [m.layer, m]));
   const ratio = new Map((f?.layers ?? []).map((l) => [l.layer, l.improvement]));
-  const names = [...base.keys(), ...[...tg.keys()].filter((n) => !base.has(n))];
+  const names = layerUnion(base.keys(), tg.keys());
   return {
     id: `tbl-layers${sfx}`,
     caption: `Per-layer ΔLoss and mismatch rate (${f?.format ?? 'no campaign'}), ± 99% CI`,
@@ -144,7 +151,7 @@ export function fitTable(a: Analysis, sfx: string): Table {
   const f = a.fit;
   const tg = new Map((f?.textGuided.layers ?? []).map((l) => [l.layer, l]));
   const base = new Map((f?.baseline.layers ?? []).map((l) => [l.layer, l]));
-  const names = [...base.keys(), ...[...tg.keys()].filter((n) => !base.has(n))];
+  const names = layerUnion(base.keys(), tg.keys());
   const cell = (l: { fit: number; fitCi: number } | undefined) => (l ? est(l.fit, l.fitCi) : null);
   return {
     id: `tbl-fit${sfx}`,
