@@ -310,6 +310,12 @@ export class GraphBuilder {
   where(cond: string, a: string, b: string, o: NodeOpts = {}): string { return this.one('Where', [cond, a, b], {}, o); }
   equal(a: string, b: string, o: NodeOpts = {}): string { return this.one('Equal', [a, b], {}, o); }
   expand(x: string, shape: number[], o: NodeOpts = {}): string { return this.one('Expand', [x, this.ints(shape)], {}, o); }
+  /** Pad with constant pads ([x1_begin, x2_begin, …, x1_end, …]); 'constant' mode fills with `value` (default 0). */
+  pad(x: string, pads: number[], o: NodeOpts & { mode?: 'constant' | 'reflect' | 'edge'; value?: number } = {}): string {
+    const ins = [x, this.ints(pads)];
+    if (o.value !== undefined) ins.push(this.float(o.value));
+    return this.one('Pad', ins, { mode: attr.string(o.mode ?? 'constant') }, o);
+  }
 
   // ---- composites ------------------------------------------------------------------------------------------
 
