@@ -1,0 +1,68 @@
+import { f32, scalar } from '../onnx/tensor.js';
+import { TgrError } from '../core/errors.js';
+import type { Net } from './nn.js';
+import type { FinalLinear, ResolvedSpec } from './spec.js';
+import { torchDefault } from './init.js';
+
+/** What a head produces: the logits tensor [N, C] and the node names forming the model's last layer. */
+export interface HeadOutput {
+  logits: string;
+  lastLayers: string[];
+}
+
+/** A head turns backbone features [N, F] into logits [N, C]. */
+export type HeadBuilder = (net: Net, features: string, final: FinalLinear, spec: ResolvedSpec) => HeadOutput;
+
+/** The baseline: the backbone's own final Linear, named and initialised as torchvision does. */
+export const linearHead: HeadBuilder = (net, features, final, spec) => {
+  const fc = net.linear(features, final.name, spec.numClasses, final.weightInit, final.biasInit);
+  return { logits: fc, lastLayers: [final.name] };
+};
+
+/** ln(1/0.07): CLIP's initial temperature, as DESIGN.md's text-guided head starts from. */
+export const initialLogitScale = Math.log(1 / 0.07);
+
+/**
+ * The text-guided head (DESIGN.md): f = Linear(F→E)(features) as `head.latent`; f̂ = f/‖f‖; logits = exp(s)·f̂·Pᵀ
+ * with P (C×E, no bias) as `head.projection` and s = `head.logit_scale`. The latent Linear gets nn.Linear's default
+ * init whatever the backbone's last Linear uses (ViT zeroes its head, which would make f̂ undefined).
+ */
+export const textGuidedHead: HeadBuilder = (net, features, _final, spec) => {
+  const E = spec.embedDim;
+  const F = net.channels(features);
+  const latent = net.linear(features, 'head.latent', E, torchDefault(F), torchDefault(F));
+  const unit = net.b.l2Normalize(latent, -1, { name: 'head.normalize' });
+  const P = net.paramTensor('head.projection.weight', projectionInit(net, spec));
+  const proj = net.b.gemm(unit, P, undefined, { name: 'head.projection', transB: 1 });
+  const s = net.paramTensor('head.logit_scale', scalar(initialLogitScale));
+  const logits = net.b.mul(net.b.exp(s, { name: 'head.logit_scale.exp' }), proj, { name: 'head.logits' });
+  return { logits, lastLayers: ['head.latent', 'head.projection'] };
+};
+
+/** P's rows: the given class embeddings L2-normalised, or (absent) standard-normal draws normalised to the unit sphere. */
+function projectionInit(net: Net, spec: ResolvedSpec) {
+  const C = spec.numClasses;
+  const E = spec.embedDim;
+  const rng = net.rngFor('head.projection.weight');
+  if (!spec.classEmbeddings && !rng) return f32([C, E], new Float32Array(C * E));
+  const data = spec.classEmbeddings ? Float32Array.from(spec.classEmbeddings) : Float32Array.from({ length: C * E }, () => rng!.normal());
+  for (let c = 0; c < C; c++) {
+    const row = data.subarray(c * E, (c + 1) * E);
+    let ss = 0;
+    for (const v of row) ss += v * v;
+    const norm = Math.sqrt(ss);
+    if (!(norm > 0) || !Number.isFinite(norm)) {
+      throw new TgrError('bad_argument', `class embeddings: row ${c} has norm ${norm}; every class needs a non-zero finite embedding`, { row: c });
+    }
+    for (let i = 0; i < E; i++) row[i]! /= norm;
+  }
+  return f32([C, E], data);
+}
+
+/** Every head, by the name a ModelSpec uses. */
+export const heads = {
+  linear: linearHead,
+  'text-guided': textGuidedHead,
+} satisfies Record<ModelHead, HeadBuilder>;
+
+type ModelHead = 'linear' | 'text-guided';
