@@ -3,6 +3,7 @@ import { version } from './commands/version.js';
 import { data } from './commands/data.js';
 import { describeCommand } from './commands/describe.js';
 import { embed } from './commands/embed.js';
+import { models } from './commands/models.js';
 
 /** Every CLI command, in the order `tgr --help` lists them. Adding a command: one file in commands/ and one line here. */
 export const commands: CliCommand[] = [
@@ -10,4 +11,5 @@ export const commands: CliCommand[] = [
   data,
   describeCommand,
   embed,
+  models,
 ];

@@ -1,0 +1,38 @@
+import type { CliCommand } from '../command.js';
+import { intOption } from '../command.js';
+import { TgrError, lookup } from '../../core/errors.js';
+import { backbones } from '../../models/registry.js';
+import { compareHeads, datasetLayouts } from '../../models/compare.js';
+
+const int = (n: number) => n.toLocaleString('en-US');
+const signed = (n: number) => `${n > 0 ? '+' : ''}${int(n)} (${n > 0 ? '+' : ''}${(n / 1e6).toFixed(2)}M)`;
+
+/** `tgr models`: per backbone, parameters and MACs of the baseline and text-guided heads and their difference. */
+export const models: CliCommand = {
+  name: 'models',
+  summary: 'list backbones with parameters and MACs of the linear and text-guided heads (Table 1, columns 4–5)',
+  configure: (cmd) =>
+    cmd
+      .option('--dataset <name>', `input layout: ${Object.keys(datasetLayouts).join('|')}`, 'imagenet')
+      .option('--embed-dim <n>', 'latent width E of the text-guided head', intOption('--embed-dim'), 512),
+  async run(_args, opts) {
+    const dataset = String(opts.dataset);
+    const layout = lookup(datasetLayouts, dataset, 'dataset layout (--dataset)');
+    const embedDim = opts.embedDim as number;
+    if (!(embedDim > 0)) throw new TgrError('bad_argument', `--embed-dim expects a positive integer, got ${embedDim}`);
+    const [c, h, w] = layout.inputShape;
+    console.log(`${dataset}: ${c}×${h}×${w} input, ${layout.numClasses} classes; text-guided head with E = ${embedDim}; MACs per image`);
+    const rows = [['backbone', 'params linear', 'params text-guided', 'Δ params', 'MACs linear', 'MACs text-guided', 'Δ MACs']];
+    for (const name of Object.keys(backbones)) {
+      const r = compareHeads(name, layout.inputShape, layout.numClasses, embedDim);
+      if ('unavailable' in r) {
+        rows.push([name, `n/a: ${r.unavailable.replace(/^[^:]*: /, '').replace(/;.*/, '')}`]);
+        continue;
+      }
+      const { linear: l, textGuided: t } = r;
+      rows.push([name, int(l.params), int(t.params), signed(t.params - l.params), int(l.macs), int(t.macs), signed(t.macs - l.macs)]);
+    }
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.filter((r) => r.length > 2).map((r) => r[i]!.length)));
+    for (const r of rows) console.log(r.length > 2 ? r.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ') : r.join('  '));
+  },
+};
