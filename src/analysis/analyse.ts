@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { check } from '../core/errors.js';
-import { decodeModel } from '../onnx/proto-io.js';
+import { loadModel } from '../onnx/proto-io.js';
 import type { Model } from '../onnx/types.js';
 import { ablationTable, type AblationRuns, type AblationTable } from './ablation.js';
 import { camFigure, type CamFigure, type CamInput, type CamSettings } from './cam/cam-figure.js';
@@ -64,9 +63,9 @@ export interface Analysis {
   settings: Settings;
 }
 
-function loadModel(run: RunDir): Model {
+function runModel(run: RunDir): Model {
   check(run.modelPath, 'bad_file', () => `${run.dir}/model.onnx is missing; Ablation-CAM needs the trained model — run 'tgr train' or drop the CAM images`);
-  return decodeModel(readFileSync(run.modelPath), run.modelPath);
+  return loadModel(run.modelPath);
 }
 
 function settingsOf(c: Comparison, s: Significance, cam: CamFigure | null, raw: number): Settings {
@@ -97,7 +96,7 @@ export async function analyse(req: AnalyseRequest): Promise<Analysis> {
     ? fitSection({ campaign: primary.baseline, layers: baseline.golden.layers }, { campaign: primary.textGuided, layers: textGuided.golden.layers }, raw)
     : null;
   const { images, ...camSettings } = req.cam ?? { images: [] };
-  const cam = images.length ? await camFigure(loadModel(baseline), loadModel(textGuided), images, camSettings) : null;
+  const cam = images.length ? await camFigure(runModel(baseline), runModel(textGuided), images, camSettings) : null;
   return {
     analysisVersion: 1,
     comparison,

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { check } from '../core/errors.js';
 import { improvementRatio, type RatioEstimate } from '../faults/improvement.js';
 import { deltaLossOf, mismatchOf } from '../faults/metrics.js';
-import { decodeModel } from '../onnx/proto-io.js';
+import { loadModel } from '../onnx/proto-io.js';
 import { campaignReliability, type CampaignReliability } from './reliability.js';
 import { modelCost } from './model-cost.js';
 import { backboneOf, datasetOf, headOf, type RunDir } from './run-dir.js';
@@ -79,7 +78,7 @@ function cost(run: RunDir): { params: number | null; macs: number | null } {
   let params = typeof run.meta.params === 'number' ? run.meta.params : null;
   let macs = typeof run.meta.macs === 'number' ? run.meta.macs : null;
   if ((params === null || macs === null) && run.modelPath) {
-    const c = modelCost(decodeModel(readFileSync(run.modelPath), run.modelPath));
+    const c = modelCost(loadModel(run.modelPath));
     params ??= c.params;
     macs ??= c.macs;
   }

@@ -3,6 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CampaignSummary, GoldenRun, InjectionRecord, LayerProfile, LayerStats } from '../../src/faults/records.js';
 import { Rng } from '../../src/core/rng.js';
+import { GraphBuilder } from '../../src/onnx/builder.js';
+import { saveModel } from '../../src/onnx/proto-io.js';
+import { f32 } from '../../src/onnx/tensor.js';
+import type { Model } from '../../src/onnx/types.js';
+import type { CamInput } from '../../src/analysis/cam/cam-figure.js';
 
 /** One layer of a hand-written run: its profile and the |ΔLoss| / mismatch of each injection. */
 export interface FixtureLayer {
@@ -136,4 +141,25 @@ export function syntheticPair(root: string, opts: { images?: number; perLayer?: 
     meta: { encoder: 'offline', descriptions: 'wordnet' },
   });
   return { baseline, textGuided };
+}
+
+/** A tiny CNN (conv → relu → conv → relu → GAP → head) for CAM tests; the head's node name differs per model. */
+export function tinyCnn(head: string, seed: number): Model {
+  const rng = new Rng(seed);
+  const r = (dims: number[]) => f32(dims, Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => rng.normal() * 0.5));
+  const b = new GraphBuilder(head);
+  const x = b.input('input', 'float32', ['N', 1, 8, 8]);
+  const c0 = b.relu(b.conv(x, b.initializer('conv1.w', r([4, 1, 3, 3])), undefined, { pads: [1, 1, 1, 1], name: 'conv1' }));
+  const c1 = b.relu(b.conv(c0, b.initializer('conv2.w', r([4, 4, 3, 3])), undefined, { pads: [1, 1, 1, 1], name: 'conv2' }));
+  const y = b.gemm(b.flatten(b.globalAveragePool(c1)), b.initializer(`${head}.w`, r([3, 4])), undefined, { transB: 1, name: head });
+  b.output(y, 'logits');
+  return b.finishModel();
+}
+
+/** Saves tiny CNNs as model.onnx in both run folders and returns images to explain (8×8, labels 0..n−1). */
+export function addTinyModels(pair: { baseline: string; textGuided: string }, images = 2): CamInput[] {
+  saveModel(tinyCnn('fc', 1), join(pair.baseline, 'model.onnx'));
+  saveModel(tinyCnn('head.projection', 1), join(pair.textGuided, 'model.onnx'));
+  const rng = new Rng(9);
+  return Array.from({ length: images }, (_, index) => ({ index, label: index % 3, tensor: f32([1, 1, 8, 8], Array.from({ length: 64 }, () => rng.next())) }));
 }

@@ -1,7 +1,7 @@
 import type { Model, TensorData } from '../../onnx/types.js';
 import { Rng } from '../../core/rng.js';
 import { progress } from '../../core/progress.js';
-import { ablationCam, type CamResult } from './ablation-cam.js';
+import { ablationCam, resizeBilinear, type CamResult } from './ablation-cam.js';
 import { imageRgb, overlayPng } from './cam-png.js';
 import { allBits, applyWeightFlips, planWeightFlips } from './weight-flips.js';
 
@@ -71,7 +71,12 @@ function mean(xs: (number | null)[]): number | null {
 
 function panel(model: CamPanel['model'], faulty: boolean, r: CamResult, rgb: ReturnType<typeof imageRgb>, scale: number): CamPanel {
   const top = r.weights.map((weight, channel) => ({ channel, weight })).sort((x, y) => y.weight - x.weight).slice(0, 5);
-  const png = overlayPng(rgb.rgb, rgb.height, rgb.width, r.heat, { scale });
+  // The map is resampled straight to the drawn size, so it reads smooth over the enlarged image.
+  const [h, w] = r.camSize;
+  const heat = resizeBilinear(r.cam, h, w, rgb.height * scale, rgb.width * scale);
+  const max = heat.reduce((m, v) => Math.max(m, v), 0);
+  if (max > 0) for (let i = 0; i < heat.length; i++) heat[i] = heat[i]! / max;
+  const png = overlayPng(rgb.rgb, rgb.height, rgb.width, heat, { scale });
   return { model, faulty, predicted: r.predicted, score: r.score, nonFinite: r.nonFinite, topChannels: top, png: Buffer.from(png).toString('base64') };
 }
 

@@ -36,18 +36,20 @@ export function imageRgb(image: TensorData): { rgb: Uint8Array; height: number; 
 
 /**
  * Encodes RGB bytes (optionally blended with a heat map in [0, 1], `alpha` of heat) as a PNG, each pixel drawn as a
- * `scale`×`scale` block so that 28×28 or 32×32 images are big enough to read in a report.
+ * `scale`×`scale` block so that 28×28 or 32×32 images are big enough to read in a report. The heat map is given
+ * either per image pixel or per output pixel (scaled size), the latter so a smooth map lies over a blocky image.
  */
 export function overlayPng(rgb: Uint8Array, height: number, width: number, heat?: Float32Array, opts: { alpha?: number; scale?: number } = {}): Uint8Array {
   const scale = Math.max(1, Math.floor(opts.scale ?? 1));
   const alpha = opts.alpha ?? 0.5;
-  check(!heat || heat.length === height * width, 'bad_argument',
+  const fine = heat?.length === height * width * scale * scale && scale > 1;
+  check(!heat || heat.length === height * width || fine, 'bad_argument',
     () => `heat map has ${heat!.length} values; the image has ${height}×${width} = ${height * width} pixels`);
   const png = new PNG({ width: width * scale, height: height * scale });
   for (let y = 0; y < height * scale; y++) {
     for (let x = 0; x < width * scale; x++) {
       const p = Math.floor(y / scale) * width + Math.floor(x / scale);
-      const h = heat ? jet(heat[p]!) : null;
+      const h = heat ? jet(heat[fine ? y * width * scale + x : p]!) : null;
       const o = (y * width * scale + x) * 4;
       for (let ch = 0; ch < 3; ch++) {
         const base = rgb[p * 3 + ch]!;
