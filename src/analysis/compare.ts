@@ -1,9 +1,9 @@
 import { check } from '../core/errors.js';
 import { improvementRatio, type RatioEstimate } from '../faults/improvement.js';
 import { deltaLossOf, mismatchOf } from '../faults/metrics.js';
+import { countModel } from '../models/count.js';
 import { loadModel } from '../onnx/proto-io.js';
 import { campaignReliability, type CampaignReliability } from './reliability.js';
-import { modelCost } from './model-cost.js';
 import { backboneOf, datasetOf, headOf, type RunDir } from './run-dir.js';
 
 /** One model of a comparison: where it came from and what it scores fault-free. */
@@ -78,7 +78,7 @@ function cost(run: RunDir): { params: number | null; macs: number | null } {
   let params = typeof run.meta.params === 'number' ? run.meta.params : null;
   let macs = typeof run.meta.macs === 'number' ? run.meta.macs : null;
   if ((params === null || macs === null) && run.modelPath) {
-    const c = modelCost(loadModel(run.modelPath));
+    const c = countModel(loadModel(run.modelPath));
     params ??= c.params;
     macs ??= c.macs;
   }

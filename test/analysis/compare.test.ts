@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareRuns, meanCorrectTop2diff } from '../../src/analysis/compare.js';
 import { readRun } from '../../src/analysis/run-dir.js';
-import { handPair, tempDir, writeRun } from './fixtures.js';
+import { addTinyModels, handPair, tempDir, writeRun } from './fixtures.js';
 
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-12, `${what}: ${a} vs ${b}`);
 
@@ -66,4 +66,16 @@ test('mean Top2Diff counts correct images only', () => {
   const g = { labels: [0, 1, 2, 0, 1], preds: [0, 1, 2, 1, 0], top2diff: [2, 15, 40, 90, 5] };
   assert.equal(meanCorrectTop2diff(g), (2 + 15 + 40) / 3);
   assert.ok(Number.isNaN(meanCorrectTop2diff({ labels: [1], preds: [0], top2diff: [9] })));
+});
+
+test('without counts in meta.json, parameters and MACs come from model.onnx', async (t) => {
+  const root = tempDir('compare-model');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const pair = handPair(root);
+  addTinyModels(pair);
+  const c = compareRuns(readRun(pair.baseline), readRun(pair.textGuided));
+  // The tiny CNNs differ only in their head's name: same size.
+  assert.equal(c.baseline.params, 36 + 144 + 12);
+  assert.equal(c.row.paramsChange, 0);
+  assert.equal(c.row.macsChange, 0);
 });
