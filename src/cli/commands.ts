@@ -4,6 +4,7 @@ import { data } from './commands/data.js';
 import { describeCommand } from './commands/describe.js';
 import { embed } from './commands/embed.js';
 import { models } from './commands/models.js';
+import { train } from './commands/train.js';
 
 /** Every CLI command, in the order `tgr --help` lists them. Adding a command: one file in commands/ and one line here. */
 export const commands: CliCommand[] = [
@@ -12,4 +13,5 @@ export const commands: CliCommand[] = [
   describeCommand,
   embed,
   models,
+  train,
 ];
