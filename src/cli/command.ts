@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 
 /**
  * One CLI command: a name, a one-line summary, how to declare its options on a commander Command, and what to run.
@@ -17,7 +17,8 @@ export interface CliCommand {
 export function intOption(flag: string) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isInteger(n)) throw new Error(`${flag} expects an integer, got '${v}'`);
+    // InvalidArgumentError makes commander print one usage line and exit 2; a plain Error escaped as a stack trace.
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} expects an integer, got '${v}'`);
     return n;
   };
 }
@@ -26,7 +27,7 @@ export function intOption(flag: string) {
 export function numberOption(flag: string) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isFinite(n)) throw new Error(`${flag} expects a number, got '${v}'`);
+    if (!Number.isFinite(n)) throw new InvalidArgumentError(`${flag} expects a number, got '${v}'`);
     return n;
   };
 }
