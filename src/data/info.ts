@@ -15,6 +15,7 @@ export function describeDataset(ds: Dataset): string {
     `mean     ${fmt(ds.stats.mean)}`,
     `std      ${fmt(ds.stats.std)}`,
     `images   ${present.map((s) => `${s} ${ds.splits[s]!.size}`).join(', ')}`,
+    ...(ds.coarse ? [`coarse   ${ds.coarse.classNames.length} superclasses: ${ds.coarse.classNames.join(', ')}`] : []),
     '',
   ];
   const nameWidth = Math.max(5, ...ds.classNames.map((n) => n.length));

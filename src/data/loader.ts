@@ -85,9 +85,9 @@ export function createLoader(ds: Dataset, splitName: SplitName, opts: LoaderOpti
     const indices = Int32Array.from(idx);
     for (const i of indices) check(i >= 0 && i < split.size, 'bad_argument', () => `image index ${i} is outside ${ds.name}/${splitName} (0..${split.size - 1})`);
     const x = await pixels(indices, `${seed}/${key}`);
+    invariant(x.length === indices.length * per, `batch of ${x.length} values for ${indices.length} images`);
     const b: Batch = { x, dims: [indices.length, ...ds.shape], labels: indices.map((i) => split.labels[i]!), indices };
     for (const [h, hook] of hooks.entries()) hook(b, new Rng(`hook${h}/${seed}/${key}`));
-    invariant(b.x.length === indices.length * per, `batch of ${b.x.length} values for ${indices.length} images`);
     return b;
   };
 

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TgrError } from '../../src/core/errors.js';
 import { readCifarFiles } from '../../src/data/cifar.js';
+import { describeDataset } from '../../src/data/info.js';
 import { openDataset } from '../../src/data/registry.js';
 import { cifarRecords, tempDir } from './fixtures.js';
 
@@ -54,6 +55,7 @@ test('CIFAR-100: fine labels are the labels, coarse ones ride along, both name l
   assert.equal(ds.coarse!.classNames[19], 'k19');
   const s = ds.splits.test!;
   assert.deepEqual(s.kind === 'memory' && s.pixels, te.pixels);
+  assert.match(describeDataset(ds), /^coarse {3}20 superclasses: k0, k1, .*, k19$/m);
 });
 
 test('CIFAR: a wrong-size file, a label out of range, and a short name list are one-line errors naming the file', () => {
