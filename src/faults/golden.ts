@@ -1,0 +1,119 @@
+import { Session } from '../engine/session.js';
+import { check } from '../core/errors.js';
+import { progress } from '../core/progress.js';
+import type { Classifier } from './classifier.js';
+import { withOutputs } from './exposed.js';
+import type { ImageSet } from './images.js';
+import { readJsonFile, writeCompactJson } from './json-file.js';
+import type { GoldenRun, LayerProfile } from './records.js';
+import { scoreRow } from './scores.js';
+
+export interface GoldenOptions {
+  classifier: Classifier;
+  images: ImageSet;
+  /** Dataset indices to evaluate; default: the first `limit` images of the split (all by default). */
+  indices?: readonly number[];
+  limit?: number;
+  batchSize?: number;
+  threads?: number;
+  /** Where to write golden.json (atomically); not written when omitted. */
+  out?: string;
+  quiet?: boolean;
+}
+
+/**
+ * The fault-free run: per image label, prediction, cross-entropy and Top2Diff, and per layer max/mean |activation|
+ * profiled on the same images (the range detector's bounds and the int8 scales). One forward pass per batch returns
+ * the scores and every layer output.
+ */
+export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
+  const { classifier: clf, images } = opts;
+  const batchSize = opts.batchSize ?? 128;
+  check(images.shape.join(',') === clf.input.shape.join(','), 'bad_data',
+    () => `${images.name}: images are [${images.shape.join(',')}] but ${clf.file} expects [${clf.input.shape.join(',')}] — pass --input-shape or a matching dataset`);
+  const indices = opts.indices ? [...opts.indices] : Array.from({ length: Math.min(images.size, opts.limit ?? images.size) }, (_, i) => i);
+  check(indices.length > 0, 'bad_data', () => `${images.name} (${images.split}): no images to evaluate`);
+  const K = clf.output.classes;
+  const session = await Session.create(withOutputs(clf.model, clf.layers.map((l) => l.tensor)), { threads: opts.threads, label: clf.file });
+  const labels: number[] = [];
+  const preds: number[] = [];
+  const losses: number[] = [];
+  const top2diff: number[] = [];
+  const maxAbs = new Float64Array(clf.layers.length);
+  const sumAbs = new Float64Array(clf.layers.length);
+  const bar = progress({ label: 'golden', total: indices.length, unit: 'img', quiet: opts.quiet });
+  try {
+    for (let s = 0; s < indices.length; s += batchSize) {
+      const batch = indices.slice(s, s + batchSize);
+      const x = await images.pixels(batch);
+      const out = await session.run({ [clf.input.name]: { dtype: 'float32', dims: [batch.length, ...clf.input.shape], data: x } });
+      const logits = out[clf.output.name]!.data as Float32Array;
+      batch.forEach((img, r) => {
+        const label = images.labels[img]!;
+        check(Number.isInteger(label) && label >= 0 && label < K, 'bad_data',
+          () => `${images.name}: image ${img} has label ${label}, but ${clf.file} scores ${K} classes`);
+        const sc = scoreRow(logits, r, K, label);
+        labels.push(label);
+        preds.push(sc.top1);
+        losses.push(sc.loss);
+        top2diff.push(sc.top2diff);
+      });
+      clf.layers.forEach((l, i) => {
+        const a = out[l.tensor]!.data as Float32Array;
+        let m = maxAbs[i]!;
+        let sum = 0;
+        for (const v of a) {
+          const av = Math.abs(v);
+          if (av > m && av !== Infinity) m = av;
+          sum += av;
+        }
+        maxAbs[i] = m;
+        sumAbs[i] += sum;
+      });
+      bar.tick(batch.length);
+    }
+  } finally {
+    bar.done();
+    await session.release();
+  }
+  const layers: LayerProfile[] = clf.layers.map((l, i) => ({
+    name: l.name,
+    tensor: l.tensor,
+    opType: l.opType,
+    shape: l.shape,
+    neurons: l.neurons,
+    maxAbs: maxAbs[i]!,
+    meanAbs: sumAbs[i]! / (l.neurons * indices.length),
+  }));
+  const correct = preds.filter((p, i) => p === labels[i]).length;
+  const golden: GoldenRun = {
+    model: { path: clf.file, sha256: clf.sha256, head: clf.head, ...(clf.backbone ? { backbone: clf.backbone } : {}) },
+    dataset: { name: images.name, split: images.split },
+    indices,
+    labels,
+    preds,
+    losses,
+    top2diff,
+    accuracy: correct / indices.length,
+    layers,
+    lastLayers: clf.lastLayers,
+    numClasses: K,
+  };
+  if (opts.out) writeCompactJson(opts.out, golden);
+  return golden;
+}
+
+/** Dataset indices of the injection pool: correctly classified images with Top2Diff > 0 (DESIGN.md). */
+export function goldenPool(golden: GoldenRun): number[] {
+  return golden.indices.filter((_, i) => golden.preds[i] === golden.labels[i] && golden.top2diff[i]! > 0);
+}
+
+/** Reads golden.json, checking the fields a campaign relies on. */
+export function readGolden(path: string): GoldenRun {
+  const g = readJsonFile(path, "'tgr inject' (it runs the golden pass first)") as GoldenRun;
+  const n = Array.isArray(g?.indices) ? g.indices.length : -1;
+  const ok = n > 0 && [g.labels, g.preds, g.losses, g.top2diff].every((a) => Array.isArray(a) && a.length === n)
+    && Array.isArray(g.layers) && typeof g.model?.sha256 === 'string' && Number.isInteger(g.numClasses);
+  check(ok, 'bad_file', () => `${path}: not a golden run (per-image arrays, layers, model hash expected) — delete it and re-run 'tgr inject'`);
+  return g;
+}

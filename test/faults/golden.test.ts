@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Session } from '../../src/engine/session.js';
+import { loadClassifier } from '../../src/faults/classifier.js';
+import { goldenPool, goldenRun, readGolden } from '../../src/faults/golden.js';
+import { imageSetFromArrays } from '../../src/faults/images.js';
+import { scoreRow } from '../../src/faults/scores.js';
+import { residualNet, randomImages } from './nets.js';
+import { tempDir } from './fixtures.js';
+
+test('scoreRow: prediction, cross-entropy, Top2Diff in float64; non-finite rows flagged', () => {
+  const r = scoreRow(Float32Array.of(0, 1, 3, 2, 9, 9), 0, 3, 1);
+  const z = Math.exp(0) + Math.exp(1) + Math.exp(3);
+  assert.equal(r.top1, 2);
+  assert.ok(Math.abs(r.loss - (Math.log(z) - 1)) < 1e-12);
+  assert.ok(Math.abs(r.top2diff - ((Math.exp(3) - Math.exp(1)) / z) * 100) < 1e-12);
+  assert.deepEqual(scoreRow(Float32Array.of(1, NaN, Infinity), 0, 3, 0), { top1: 2, loss: NaN, top2diff: NaN, finite: false });
+  assert.equal(scoreRow(Float32Array.of(0, 0, 5, 5, 1, 0), 1, 3, 0).top1, 0, 'ties go to the first');
+});
+
+test('the golden run matches a direct ORT run: labels, predictions, losses, pool, per-layer max/mean |activation|', async () => {
+  const clf = await loadClassifier(residualNet());
+  const n = 20;
+  const x = randomImages(n, 8, 11);
+  const labels = Array.from({ length: n }, (_, i) => i % 10);
+  const images = imageSetFromArrays({ images: x, labels, shape: [3, 8, 8], name: 'random', split: 'test' });
+  const out = join(tempDir('golden'), 'golden.json');
+  const g = await goldenRun({ classifier: clf, images, batchSize: 7, out, quiet: true });
+  const s = await Session.create({ ...clf.model, graph: { ...clf.model.graph, outputs: [...clf.model.graph.outputs, clf.model.graph.valueInfo.get('conv1')!] } });
+  const r = await s.run({ input: { dtype: 'float32', dims: [n, 3, 8, 8], data: x } });
+  const logits = r.logits!.data as Float32Array;
+  for (let i = 0; i < n; i++) {
+    const sc = scoreRow(logits, i, 10, labels[i]!);
+    assert.equal(g.preds[i], sc.top1);
+    assert.ok(Math.abs(g.losses[i]! - sc.loss) < 1e-5);
+  }
+  const conv1 = r.conv1!.data as Float32Array;
+  const max = conv1.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const mean = conv1.reduce((m, v) => m + Math.abs(v), 0) / conv1.length;
+  assert.equal(g.layers[0]!.maxAbs, max);
+  assert.ok(Math.abs(g.layers[0]!.meanAbs - mean) < 1e-9 * mean);
+  assert.equal(g.accuracy, g.preds.filter((p, i) => p === labels[i]).length / n);
+  assert.deepEqual(goldenPool(g), g.indices.filter((_, i) => g.preds[i] === labels[i] && g.top2diff[i]! > 0));
+  assert.deepEqual(g.dataset, { name: 'random', split: 'test' });
+  assert.deepEqual(readGolden(out), g);
+});
