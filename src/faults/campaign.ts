@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { TgrError, check } from '../core/errors.js';
+import { loadClassifier, type Classifier } from './classifier.js';
+import { errorModel } from './error-models.js';
+import { goldenRun, readGolden } from './golden.js';
+import type { ImageSet } from './images.js';
+import { planCampaign, type CampaignPlan, type Target } from './plan.js';
+import { readPlan, writePlan } from './plan-file.js';
+import type { CampaignSummary, GoldenRun } from './records.js';
+import { runCampaign, type RunResult } from './runner.js';
+import type { Shard } from './shard.js';
+import { summarize } from './summarize.js';
+
+/** Settings of one campaign over a run directory (runs/NAME: model.onnx, golden.json, campaign/…). */
+export interface CampaignOptions {
+  /** The .onnx classifier. */
+  model: string;
+  images: ImageSet;
+  /** Run directory: golden.json and campaign/NAME/ go here. */
+  runDir: string;
+  perLayer: number;
+  format?: string;
+  errorModel?: string;
+  target?: Target;
+  seed?: number;
+  rangeDetector?: boolean;
+  layers?: string[];
+  batchSize?: number;
+  /** Campaign folder name under campaign/ (default: the format). */
+  name?: string;
+  /** Golden pass over the first `limit` images of the split (default all). */
+  limit?: number;
+  inputShape?: number[];
+  shard?: Shard;
+  threads?: number;
+  quiet?: boolean;
+}
+
+/** Where a campaign's plan, results and summary live. */
+export function campaignDir(runDir: string, name: string): string {
+  return join(runDir, 'campaign', name);
+}
+
+/** Loads the classifier, and reuses golden.json (same model) or runs the golden pass and writes it. */
+export async function prepareGolden(o: Pick<CampaignOptions, 'model' | 'images' | 'runDir' | 'limit' | 'inputShape' | 'threads' | 'quiet'>): Promise<{ classifier: Classifier; golden: GoldenRun }> {
+  const classifier = await loadClassifier(o.model, { inputShape: o.inputShape, threads: o.threads });
+  const path = join(o.runDir, 'golden.json');
+  if (existsSync(path)) {
+    const golden = readGolden(path);
+    check(golden.model.sha256 === classifier.sha256, 'bad_file',
+      () => `${path} was made for another model (sha256 ${golden.model.sha256.slice(0, 12)}…, ${o.model} has ${classifier.sha256.slice(0, 12)}…) — delete it to redo the golden pass`);
+    check(golden.dataset.name === o.images.name && golden.dataset.split === o.images.split, 'bad_file',
+      () => `${path} is for ${golden.dataset.name}/${golden.dataset.split}, not ${o.images.name}/${o.images.split} — use another run directory or delete it`);
+    return { classifier, golden };
+  }
+  const golden = await goldenRun({ classifier, images: o.images, limit: o.limit, threads: o.threads, quiet: o.quiet, out: path });
+  return { classifier, golden };
+}
+
+/** Writes campaign/NAME/plan.json unless an identical plan is there; a plan with other settings is an error. */
+export function preparePlan(o: CampaignOptions, classifier: Classifier, golden: GoldenRun): { dir: string; plan: CampaignPlan } {
+  const dir = campaignDir(o.runDir, o.name ?? o.format ?? 'fp32');
+  const path = join(dir, 'plan.json');
+  const fresh = planCampaign({ classifier, golden, perLayer: o.perLayer, layers: o.layers, format: o.format, errorModel: o.errorModel,
+    target: o.target, seed: o.seed, rangeDetector: o.rangeDetector, batchSize: o.batchSize });
+  if (!existsSync(path)) {
+    writePlan(path, fresh);
+    return { dir, plan: fresh };
+  }
+  const old = readPlan(path);
+  const keys = ['perLayer', 'format', 'errorModel', 'target', 'seed', 'rangeDetector', 'batchSize', 'pool'] as const;
+  const differs: string[] = keys.filter((k) => old[k] !== fresh[k]);
+  if (old.model.sha256 !== fresh.model.sha256) differs.push('model');
+  if (old.layers.map((l) => l.name).join() !== fresh.layers.map((l) => l.name).join()) differs.push('layers');
+  if (differs.length > 0) {
+    throw new TgrError('bad_plan', `${path} was planned with other settings (${differs.join(', ')}) — pass --name for a second campaign, or delete the folder to re-plan`);
+  }
+  return { dir, plan: old };
+}
+
+/**
+ * The whole campaign, resumable at every step: golden pass (or golden.json), plan (or plan.json), the run (or the
+ * rest of it), and, for an unsharded run, summary.json/summary.csv.
+ */
+export async function injectCampaign(o: CampaignOptions): Promise<{ dir: string; run: RunResult; summary?: CampaignSummary }> {
+  errorModel(o.errorModel); // a bad spec fails before the golden pass, not after
+  const { classifier, golden } = await prepareGolden(o);
+  const { dir, plan } = preparePlan(o, classifier, golden);
+  const run = await runCampaign({ classifier, golden, plan, images: o.images, dir, shard: o.shard, threads: o.threads, quiet: o.quiet });
+  const summary = o.shard && o.shard.count > 1 ? undefined : summarize(dir);
+  return { dir, run, ...(summary ? { summary } : {}) };
+}
