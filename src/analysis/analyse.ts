@@ -3,6 +3,7 @@ import { loadModel } from '../onnx/proto-io.js';
 import type { Model } from '../onnx/types.js';
 import { ablationTable, type AblationRuns, type AblationTable } from './ablation.js';
 import { camFigure, type CamFigure, type CamInput, type CamSettings } from './cam/cam-figure.js';
+import { loadCamImages } from './cam/cam-images.js';
 import { compareRuns, type Comparison } from './compare.js';
 import { fitSection, type FitSection } from './fit-section.js';
 import { readRun, type RunDir } from './run-dir.js';
@@ -17,8 +18,11 @@ export interface AnalyseRequest {
   textGuided: string;
   /** Text-guided runs differing only in the projection initialisation (Table 3); `descriptions` defaults to textGuided. */
   ablations?: AblationRuns;
-  /** Images for Ablation-CAM (Fig. 2), already as model inputs; omitted: no CAM figure. */
-  cam?: { images: CamInput[] } & Partial<CamSettings>;
+  /**
+   * Ablation-CAM (Fig. 2): explicit images (model inputs), or `count` images picked from the golden runs and loaded
+   * from the dataset (`dataDir` as for training); omitted or 0: no CAM figure.
+   */
+  cam?: { images?: CamInput[]; count?: number; dataDir?: string } & Partial<CamSettings>;
   /** Raw upset rate for FIT estimates (FIT/Mbit). */
   rawFitPerMbit?: number;
   bootstrap?: BootstrapOptions;
@@ -64,7 +68,7 @@ export interface Analysis {
 }
 
 function runModel(run: RunDir): Model {
-  check(run.modelPath, 'bad_file', () => `${run.dir}/model.onnx is missing; Ablation-CAM needs the trained model — run 'tgr train' or drop the CAM images`);
+  check(run.modelPath, 'bad_file', () => `${run.dir}/model.onnx is missing; Ablation-CAM needs the trained model — run 'tgr train', or skip the figure with --cam-images 0`);
   return loadModel(run.modelPath);
 }
 
@@ -95,7 +99,8 @@ export async function analyse(req: AnalyseRequest): Promise<Analysis> {
   const fit = primary
     ? fitSection({ campaign: primary.baseline, layers: baseline.golden.layers }, { campaign: primary.textGuided, layers: textGuided.golden.layers }, raw)
     : null;
-  const { images, ...camSettings } = req.cam ?? { images: [] };
+  const { images: given, count = 0, dataDir, ...camSettings } = req.cam ?? {};
+  const images = given ?? (count > 0 ? await loadCamImages(baseline, textGuided, count, dataDir ? { dataDir } : {}) : []);
   const cam = images.length ? await camFigure(runModel(baseline), runModel(textGuided), images, camSettings) : null;
   return {
     analysisVersion: 1,

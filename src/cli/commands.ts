@@ -5,6 +5,8 @@ import { describeCommand } from './commands/describe.js';
 import { embed } from './commands/embed.js';
 import { models } from './commands/models.js';
 import { train } from './commands/train.js';
+import { compare } from './commands/compare.js';
+import { report } from './commands/report.js';
 
 /** Every CLI command, in the order `tgr --help` lists them. Adding a command: one file in commands/ and one line here. */
 export const commands: CliCommand[] = [
@@ -14,4 +16,6 @@ export const commands: CliCommand[] = [
   embed,
   models,
   train,
+  compare,
+  report,
 ];

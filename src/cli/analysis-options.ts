@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import type { AnalyseRequest } from '../analysis/analyse.js';
+import { defaultRawFitPerMbit } from '../analysis/stats/fit.js';
+import { check } from '../core/errors.js';
+import { intOption, numberOption } from './command.js';
+
+/** The options `tgr compare` and `tgr report` share: where to write, FIT rate, bootstrap, Ablation-CAM. */
+export function analysisOptions(cmd: Command): Command {
+  return cmd
+    .option('--out <dir>', 'folder for analysis.json and report/ (default: see the command)')
+    .option('--raw-fit <fit>', 'raw upset rate in FIT/Mbit for SDC FIT estimates', numberOption('--raw-fit'), defaultRawFitPerMbit)
+    .option('--bootstrap <n>', 'paired bootstrap resamples', intOption('--bootstrap'), 2000)
+    .option('--bootstrap-seed <n>', 'seed of the bootstrap', intOption('--bootstrap-seed'), 0)
+    .option('--cam-images <n>', 'images for Ablation-CAM (Fig. 2); 0 skips it', intOption('--cam-images'), 3)
+    .option('--cam-flips <n>', 'random weight bit flips for Ablation-CAM', intOption('--cam-flips'), 2000)
+    .option('--cam-bits <list>', 'fp32 bits the weight flips may hit, e.g. 0-22 or 0,5,30 (default all 0-31)')
+    .option('--cam-seed <n>', 'seed of the weight flips', intOption('--cam-seed'), 0)
+    .option('--data-dir <dir>', 'dataset folder, as given to tgr train (for the CAM images)');
+}
+
+/** Parses `0-22`, `30,31` or `0-3,30` into bit positions. */
+export function parseBits(spec: string): number[] {
+  const bits = spec.split(',').flatMap((part) => {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    check(m, 'bad_argument', () => `--cam-bits: '${part}' is not a bit or a range like 0-22`);
+    const [a, b] = [Number(m[1]), Number(m[2] ?? m[1])];
+    return Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
+  });
+  check(bits.length > 0 && bits.every((b) => b < 32), 'bad_argument', () => `--cam-bits: '${spec}' must name fp32 bits 0..31`);
+  return [...new Set(bits)].sort((x, y) => x - y);
+}
+
+/** The request fields the shared options set. */
+export function analysisRequest(opts: Record<string, unknown>): Omit<AnalyseRequest, 'baseline' | 'textGuided'> {
+  const count = opts.camImages as number;
+  check(count >= 0, 'bad_argument', () => `--cam-images expects a count ≥ 0, got ${count}`);
+  return {
+    rawFitPerMbit: opts.rawFit as number,
+    bootstrap: { resamples: opts.bootstrap as number, seed: opts.bootstrapSeed as number },
+    cam: {
+      count, flips: opts.camFlips as number, seed: opts.camSeed as number,
+      ...(typeof opts.camBits === 'string' ? { bits: parseBits(opts.camBits) } : {}),
+      ...(typeof opts.dataDir === 'string' ? { dataDir: opts.dataDir } : {}),
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCliLogged as runCli } from '../run-cli-logged.js';
+import { handPair, tempDir } from '../../analysis/fixtures.js';
+import { parseBits } from '../../../src/cli/analysis-options.js';
+
+test('tgr compare writes analysis.json and report/index.html into the text-guided run and prints the verdict', async (t) => {
+  const root = tempDir('cli-compare');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const pair = handPair(root);
+  const r = await runCli('compare', pair.baseline, pair.textGuided, '--cam-images', '0', '--bootstrap', '100');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^The paper's direction/);
+  assert.ok(existsSync(join(pair.textGuided, 'analysis.json')));
+  assert.ok(readFileSync(join(pair.textGuided, 'report', 'index.html'), 'utf8').includes('id="tbl-summary"'));
+  assert.equal(JSON.parse(readFileSync(join(pair.textGuided, 'analysis.json'), 'utf8')).settings.bootstrap.resamples, 100);
+});
+
+test('tgr compare: a missing model for Ablation-CAM says how to skip the figure', async (t) => {
+  const root = tempDir('cli-compare-cam');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const pair = handPair(root);
+  const r = await runCli('compare', pair.baseline, pair.textGuided, '--out', join(root, 'out'));
+  assert.equal(r.code, 2);
+  assert.match(r.err, /model\.onnx is missing; Ablation-CAM needs the trained model — run 'tgr train', or skip the figure with --cam-images 0/);
+});
+
+test('--cam-bits takes bits and ranges', () => {
+  assert.deepEqual(parseBits('0-3,30'), [0, 1, 2, 3, 30]);
+  assert.throws(() => parseBits('31-33'), /must name fp32 bits 0\.\.31/);
+  assert.throws(() => parseBits('x'), /'x' is not a bit or a range like 0-22/);
+});
