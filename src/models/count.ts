@@ -1,6 +1,7 @@
 import type { Graph, Model, Node, Shape } from '../onnx/types.js';
 import { inferShapes } from '../onnx/infer.js';
 import { numel } from '../onnx/tensor.js';
+import { GraphBuilder } from '../onnx/builder.js';
 
 /** Parameters and multiply-accumulates of one node (MACs per image). */
 export interface LayerCount {
@@ -46,7 +47,7 @@ export function parameterNames(graph: Graph): string[] {
   const stats = new Set(graph.nodes.filter((n) => n.opType === 'BatchNormalization').flatMap((n) => n.inputs.slice(3, 5)));
   return [...graph.initializers].filter(([name, t]) =>
     (t.dtype === 'float32' || t.dtype === 'float16' || t.dtype === 'bfloat16' || t.dtype === 'float64') &&
-    !stats.has(name) && !/^(const_\d+$|onnx::)/.test(name)).map(([name]) => name);
+    !stats.has(name) && !GraphBuilder.isConstantName(name) && !name.startsWith('onnx::')).map(([name]) => name);
 }
 
 /** Number of parameters (see parameterNames). */

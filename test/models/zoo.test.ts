@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GraphBuilder } from '../../src/onnx/builder.js';
 import { backbones, buildModel } from '../../src/models/registry.js';
 import type { ModelSpec } from '../../src/models/spec.js';
 import { Session } from '../../src/engine/session.js';
 import { loadModel, saveModel } from '../../src/onnx/proto-io.js';
-import { countParams } from '../../src/models/count.js';
 import { f32 } from '../../src/onnx/tensor.js';
 import { Rng } from '../../src/core/rng.js';
 import type { Model, TensorData } from '../../src/onnx/types.js';
@@ -26,10 +26,14 @@ async function run(model: Model, input: TensorData): Promise<Record<string, Tens
 
 const finite = (t: TensorData) => (t.data as Float32Array).every(Number.isFinite);
 
+// One member per family also goes through a file and runs again, and runs its train graph; the others repeat their
+// blocks, and their copies and sessions would cost seconds each (VGG-19 and ResNet-152 hold 39M and 58M weights).
+const fullCheck = new Set(['alexnet', 'vgg11-bn', 'resnet18', 'resnet50', 'resnet20', 'mobilenet-v2', 'vit-tiny']);
+
 // Small inputs keep this fast: 32×32 for all but AlexNet, whose pools need at least 63×63 (64 here).
 Object.keys(backbones).forEach((name, i) => {
   const head = i % 2 === 0 ? 'text-guided' : 'linear';
-  test(`[${name}, ${head} head] runs in ONNX Runtime; up to 30M parameters also save → load → run identically, and the train graph runs`, async () => {
+  test(`[${name}, ${head} head] runs in ONNX Runtime${fullCheck.has(name) ? '; save → load → run is identical; the train graph runs on the same weights' : ''}`, async () => {
     const side = name === 'alexnet' ? 64 : 32;
     const spec: ModelSpec = { backbone: name, head, inputShape: [3, side, side], numClasses: 10, embedDim: 16, seed: i };
     const rng = new Rng(i);
@@ -39,9 +43,7 @@ Object.keys(backbones).forEach((name, i) => {
     assert.deepEqual(out.logits!.dims, [2, 10]);
     assert.ok(finite(out.logits!), 'logits finite');
 
-    // VGG-16/19 and ResNet-101/152 (over 30M parameters) stop here: they repeat the blocks of VGG-11 and ResNet-50,
-    // and their file round trip and train session would add 0.5 GB of copies and seconds each.
-    if (countParams(model.graph) > 30e6) return;
+    if (!fullCheck.has(name)) return;
     const path = join(dir, `${name}.onnx`);
     saveModel(model, path);
     const loaded = loadModel(path);
@@ -50,13 +52,13 @@ Object.keys(backbones).forEach((name, i) => {
 
     // The train graph is built shapes-only and takes the eval graph's weights by name.
     const train = buildModel({ ...spec, mode: 'train' }, { shapesOnly: true });
-    const inits = new Map([...train.graph.initializers].map(([k, t]) => [k, k.startsWith('const_') ? t : model.graph.initializers.get(k)!]));
+    const inits = new Map([...train.graph.initializers].map(([k, t]) => [k, GraphBuilder.isConstantName(k) ? t : model.graph.initializers.get(k)!]));
     const tout = await run({ ...train, graph: { ...train.graph, initializers: inits } }, x);
     assert.deepEqual(Object.keys(tout), train.graph.outputs.map((o) => o.name));
     assert.ok(Object.values(tout).every(finite), 'train outputs finite');
     const bn = train.graph.nodes.find((n) => n.opType === 'BatchNormalization');
     if (bn) {
-      // Batch statistics instead of running ones: the logits differ, and the running mean moved to 0.1·batch mean.
+      // Batch statistics instead of running ones: the logits differ, and the running mean moved off its initial 0.
       assert.notDeepEqual(tout.logits, out.logits);
       assert.ok((tout[`${bn.name}.running_mean.next`]!.data as Float32Array).some((v) => v !== 0));
     }
