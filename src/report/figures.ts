@@ -120,5 +120,10 @@ export function camFigureHtml(a: Analysis, sfx: string): string {
   });
   const sim = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
   const table = `<table class="cam"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
-  return figure(id, `Ablation-CAM on the last conv layer (${c.layers.baseline} / ${c.layers.textGuided}) for the true label, before and after the same ${c.flips} random weight bit flips (bits ${c.bits.length === 32 ? '0–31' : c.bits.join(',')}, seed ${c.seed}). Mean cosine similarity of each model's map before vs after: baseline ${sim(c.meanSimilarity.baseline)}, text-guided ${sim(c.meanSimilarity.textGuided)} (1 = focus kept).`, table);
+  const panels = c.images.flatMap((i) => i.panels);
+  const broken = panels.filter((p) => p.nonFinite).length;
+  const overflow = broken
+    ? ` ${broken} of ${panels.length} maps have a non-finite model output (flips in high exponent bits overflow the network); with --cam-bits 0-29 the exponent's top bit is left out.`
+    : '';
+  return figure(id, `Ablation-CAM on the last conv layer (${c.layers.baseline} / ${c.layers.textGuided}) for the true label, before and after the same ${c.flips} random weight bit flips (bits ${c.bits.length === 32 ? '0–31' : c.bits.join(',')}, seed ${c.seed}). Mean cosine similarity of each model's map before vs after: baseline ${sim(c.meanSimilarity.baseline)}, text-guided ${sim(c.meanSimilarity.textGuided)} (1 = focus kept).${overflow}`, table);
 }
