@@ -6,7 +6,7 @@ import { camFigure, type CamFigure, type CamInput, type CamSettings } from './ca
 import { loadCamImages } from './cam/cam-images.js';
 import { compareRuns, type Comparison } from './compare.js';
 import { fitSection, type FitSection } from './fit-section.js';
-import { readRun, type RunDir } from './run-dir.js';
+import { readRun, type CampaignSettings, type RunDir } from './run-dir.js';
 import { significance, type BootstrapOptions, type Significance } from './significance.js';
 import { defaultRawFitPerMbit } from './stats/fit.js';
 import { valueRanges, type ValueRanges } from './value-ranges.js';
@@ -35,15 +35,7 @@ export interface Settings {
   images: number;
   backbone: string;
   formats: string[];
-  campaigns: {
-    model: 'baseline' | 'textGuided';
-    format: string;
-    errorModel: string;
-    rangeDetector: boolean;
-    perLayer: number;
-    seed: number;
-    source: string;
-  }[];
+  campaigns: ({ model: 'baseline' | 'textGuided'; campaign: string; source: string } & CampaignSettings)[];
   trainingSeeds: { baseline: number | null; textGuided: number | null };
   encoder: string | null;
   descriptions: string | null;
@@ -78,7 +70,10 @@ function settingsOf(c: Comparison, s: Significance, cam: CamFigure | null, raw: 
     formats: c.formats.map((f) => f.format),
     campaigns: c.formats.flatMap((f) => (['baseline', 'textGuided'] as const).map((model) => {
       const r = f[model];
-      return { model, format: r.format, errorModel: r.errorModel, rangeDetector: r.rangeDetector, perLayer: r.perLayer, seed: r.seed, source: r.source };
+      return {
+        model, campaign: r.campaign, format: r.format, errorModel: r.errorModel, target: r.target, rangeDetector: r.rangeDetector,
+        perLayer: r.perLayer, seed: r.seed, source: r.source,
+      };
     })),
     trainingSeeds: { baseline: c.baseline.seed, textGuided: c.textGuided.seed },
     encoder: c.textGuided.encoder, descriptions: c.textGuided.descriptions,

@@ -23,8 +23,9 @@ export interface ComparedModel {
   seed: number | null;
 }
 
-/** Both models' campaigns in one number format, and the ratios baseline ÷ text-guided. */
+/** Both models' campaigns of one name (by default one number format), and the ratios baseline ÷ text-guided. */
 export interface FormatComparison {
+  /** The campaign folder name both runs share (the number format unless `tgr inject --name` chose another). */
   format: string;
   baseline: CampaignReliability;
   textGuided: CampaignReliability;
@@ -111,7 +112,7 @@ export function checkSameImages(baseline: RunDir, textGuided: RunDir): void {
 export function compareFormat(baseline: CampaignReliability, textGuided: CampaignReliability): FormatComparison {
   const tgByLayer = new Map(textGuided.layers.map((m) => [m.layer, m]));
   return {
-    format: baseline.format,
+    format: baseline.campaign,
     baseline,
     textGuided,
     improvement: {
@@ -132,10 +133,10 @@ export function compareFormat(baseline: CampaignReliability, textGuided: Campaig
   };
 }
 
-/** fp32 first (the paper's format), then the others both runs have, alphabetically. */
+/** Campaign names both runs have: fp32 first (the paper's format), then the others alphabetically. */
 function commonFormats(baseline: RunDir, textGuided: RunDir): string[] {
-  const tg = new Set(textGuided.campaigns.map((c) => c.format));
-  const common = baseline.campaigns.map((c) => c.format).filter((f) => tg.has(f));
+  const tg = new Set(textGuided.campaigns.map((c) => c.name));
+  const common = baseline.campaigns.map((c) => c.name).filter((f) => tg.has(f));
   return common.sort((a, b) => (a === 'fp32' ? -1 : b === 'fp32' ? 1 : a.localeCompare(b)));
 }
 
@@ -146,8 +147,8 @@ export function compareRuns(baseline: RunDir, textGuided: RunDir): Comparison {
   const t = describe(textGuided);
   const formats = commonFormats(baseline, textGuided).map((f) =>
     compareFormat(
-      campaignReliability(baseline, baseline.campaigns.find((c) => c.format === f)!),
-      campaignReliability(textGuided, textGuided.campaigns.find((c) => c.format === f)!)));
+      campaignReliability(baseline, baseline.campaigns.find((c) => c.name === f)!),
+      campaignReliability(textGuided, textGuided.campaigns.find((c) => c.name === f)!)));
   const primary = formats[0];
   const diff = (x: number | null, y: number | null) => (x === null || y === null ? null : y - x);
   return {

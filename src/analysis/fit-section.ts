@@ -7,6 +7,7 @@ import type { CampaignReliability } from './reliability.js';
 
 /** Both models' SDC FIT in one format, their ratio, and the paragraph of assumptions the report prints. */
 export interface FitSection {
+  /** Campaign name (as in the comparison). */
   format: string;
   rawFitPerMbit: number;
   assumptions: string;
@@ -36,7 +37,7 @@ export function fitSection(
   const b = modelFit(baseline.campaign, baseline.layers, rawFitPerMbit);
   const t = modelFit(textGuided.campaign, textGuided.layers, rawFitPerMbit);
   return {
-    format: baseline.campaign.format,
+    format: baseline.campaign.campaign,
     rawFitPerMbit,
     assumptions: fitAssumptions(rawFitPerMbit),
     baseline: b,

@@ -2,16 +2,13 @@ import type { LayerStats } from '../faults/records.js';
 import { CampaignAccumulator, combineLayers, overallMetrics, type LayerMetrics, type OverallMetrics } from '../faults/metrics.js';
 import { check } from '../core/errors.js';
 import { BitVulnerabilityAccumulator, type BitCell } from './stats/bit-vulnerability.js';
-import { readFaults, type CampaignFiles, type RunDir } from './run-dir.js';
+import { forEachRecord } from '../faults/store.js';
+import type { CampaignFiles, CampaignSettings, RunDir } from './run-dir.js';
 
-/** One model's campaign in one number format, summarised as the comparison needs it. */
-export interface CampaignReliability {
-  format: string;
-  rangeDetector: boolean;
-  errorModel: string;
-  /** Injections planned per layer and the campaign seed. */
-  perLayer: number;
-  seed: number;
+/** One model's campaign, summarised as the comparison needs it. */
+export interface CampaignReliability extends CampaignSettings {
+  /** The campaign's folder under campaign/ (its format unless named otherwise). */
+  campaign: string;
   /** Per-layer metrics in graph order (layers without records are left out). */
   layers: LayerMetrics[];
   /** The model's last layer; for text-guided heads latent + projection, neuron-weighted (metrics.ts). */
@@ -42,14 +39,15 @@ function layerMetrics(run: RunDir, c: CampaignFiles): Pick<CampaignReliability, 
     const bitAcc = new BitVulnerabilityAccumulator(Object.fromEntries(run.golden.layers.map((l) => [l.name, l.maxAbs])));
     const seen = new Set<string>();
     // One pass over the records feeds both tallies.
-    for (const r of readFaults(c.faultsPath)) {
+    forEachRecord(c.faultsPath, (r) => {
       acc.add(r);
       bitAcc.add({ ...r, faultyValue: r.faulty });
       seen.add(r.layer);
-    }
+    });
     const present = order.filter((n) => seen.has(n));
     return { layers: acc.layers(present), bits: bitAcc.cellsInOrder(present), source: 'faults.jsonl' };
   }
+  check(c.summary, 'bad_file', () => `${run.dir}/campaign/${c.name}: neither faults.jsonl nor summary.json; re-run 'tgr inject'`);
   const byName = new Map(c.summary.layers.map((s) => [s.layer, s]));
   return { layers: order.filter((n) => byName.has(n)).map((n) => fromStats(byName.get(n)!)), bits: null, source: 'summary.json' };
 }
@@ -57,17 +55,13 @@ function layerMetrics(run: RunDir, c: CampaignFiles): Pick<CampaignReliability, 
 /** Summarises one campaign of a run: per-layer, last layer (neuron-weighted), overall. */
 export function campaignReliability(run: RunDir, c: CampaignFiles): CampaignReliability {
   const { layers, bits, source } = layerMetrics(run, c);
-  check(layers.length > 0, 'bad_file', () => `${run.dir}/campaign/${c.format}: no injections recorded; run 'tgr campaign' on this run first`);
+  check(layers.length > 0, 'bad_file', () => `${run.dir}/campaign/${c.name}: no injections recorded; run 'tgr inject' on this run first`);
   const byName = new Map(layers.map((m) => [m.layer, m]));
   const neurons = new Map(run.golden.layers.map((l) => [l.name, l.neurons]));
   const missing = run.golden.lastLayers.filter((n) => !byName.has(n));
   check(missing.length === 0, 'bad_file',
-    () => `${run.dir}/campaign/${c.format}: no injections in last layer(s) ${missing.join(', ')}; the comparison needs them — re-run the campaign over all layers`);
+    () => `${run.dir}/campaign/${c.name}: no injections in last layer(s) ${missing.join(', ')}; the comparison needs them — re-run the campaign over all layers`);
   const lastLayer = combineLayers(run.golden.lastLayers.join('+'),
     run.golden.lastLayers.map((n) => ({ metrics: byName.get(n)!, neurons: neurons.get(n) ?? 1 })));
-  const s = c.summary;
-  return {
-    format: c.format, rangeDetector: s.rangeDetector, errorModel: s.errorModel, perLayer: s.perLayer, seed: s.seed,
-    layers, lastLayer, overall: overallMetrics(layers), bits, source,
-  };
+  return { campaign: c.name, ...c.settings, layers, lastLayer, overall: overallMetrics(layers), bits, source };
 }

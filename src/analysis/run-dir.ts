@@ -1,7 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { TgrError, check } from '../core/errors.js';
-import type { CampaignSummary, GoldenRun, InjectionRecord } from '../faults/records.js';
+import { check } from '../core/errors.js';
+import { readGolden } from '../faults/golden.js';
+import { readJsonFile } from '../faults/json-file.js';
+import { readPlan } from '../faults/plan-file.js';
+import type { CampaignSummary, GoldenRun } from '../faults/records.js';
 
 /**
  * What analysis reads of a run folder (DESIGN.md "Files a run leaves"). Reading is the boundary: every file is
@@ -25,11 +28,24 @@ export interface RunMeta {
   [key: string]: unknown;
 }
 
-/** One campaign of a run: a number format's folder under campaign/. */
-export interface CampaignFiles {
+/** How a campaign was run (summary.json's fields, or plan.json's when a sharded campaign has no summary yet). */
+export interface CampaignSettings {
   format: string;
-  summary: CampaignSummary;
-  /** Path of faults.jsonl when present (per-bit analyses need it; ratios only need the summary). */
+  errorModel: string;
+  target: 'neurons' | 'weights';
+  rangeDetector: boolean;
+  seed: number;
+  perLayer: number;
+}
+
+/** One campaign of a run: a folder under campaign/ (named after its format unless `tgr inject --name` said otherwise). */
+export interface CampaignFiles {
+  /** Folder name; campaigns of two runs are compared when their folder names match. */
+  name: string;
+  settings: CampaignSettings;
+  /** summary.json when present (the fallback source of metrics when faults.jsonl is gone). */
+  summary?: CampaignSummary;
+  /** Path of faults.jsonl when present (per-bit analyses need it). */
   faultsPath?: string;
 }
 
@@ -44,64 +60,40 @@ export interface RunDir {
   modelPath?: string;
 }
 
-function readJson<T>(path: string, what: string): T {
-  check(existsSync(path), 'bad_file', () => `${path}: ${what} is missing; run the stage that writes it first (see 'tgr --help')`);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch (e) {
-    throw new TgrError('bad_file', `${path}: ${what} is not valid JSON (${e instanceof Error ? e.message : String(e)}); re-run the stage that writes it`);
+const pick = (x: CampaignSettings): CampaignSettings => ({
+  format: x.format, errorModel: x.errorModel, target: x.target, rangeDetector: x.rangeDetector, seed: x.seed, perLayer: x.perLayer,
+});
+
+/** A campaign folder, or null when it holds neither a summary nor records. */
+function readCampaign(dir: string, name: string): CampaignFiles | null {
+  const summaryPath = join(dir, 'summary.json');
+  const faultsPath = join(dir, 'faults.jsonl');
+  const hasFaults = existsSync(faultsPath);
+  if (existsSync(summaryPath)) {
+    const summary = readJsonFile(summaryPath, "'tgr inject'") as CampaignSummary;
+    return { name, settings: pick(summary), summary, ...(hasFaults ? { faultsPath } : {}) };
   }
+  if (hasFaults && existsSync(join(dir, 'plan.json'))) return { name, settings: pick(readPlan(join(dir, 'plan.json'))), faultsPath };
+  return null;
 }
 
-function checkGolden(g: GoldenRun, path: string): void {
-  const n = g.indices?.length;
-  check(Array.isArray(g.indices) && Array.isArray(g.layers) && Array.isArray(g.lastLayers), 'bad_file',
-    () => `${path}: expected a golden run with indices, layers and lastLayers; found keys ${Object.keys(g).join(', ')}`);
-  for (const k of ['labels', 'preds', 'losses', 'top2diff'] as const) {
-    check(Array.isArray(g[k]) && g[k].length === n, 'bad_file',
-      () => `${path}: '${k}' has ${Array.isArray(g[k]) ? g[k].length : 'no'} entries; expected ${n} (one per image) — re-run the golden run`);
-  }
-}
-
-/** Reads a run folder: golden.json (required), meta.json (optional), every campaign/FORMAT/summary.json. */
+/** Reads a run folder: golden.json (required), meta.json (optional), every campaign under campaign/. */
 export function readRun(dir: string): RunDir {
   const abs = resolve(dir);
-  check(existsSync(abs), 'bad_argument', () => `run folder '${dir}' does not exist; pass a folder written by 'tgr train' / 'tgr campaign'`);
+  check(existsSync(abs), 'bad_argument', () => `run folder '${dir}' does not exist; pass a folder written by 'tgr train' / 'tgr inject'`);
   const goldenPath = join(abs, 'golden.json');
-  const golden = readJson<GoldenRun>(goldenPath, 'the golden run (golden.json)');
-  checkGolden(golden, goldenPath);
+  check(existsSync(goldenPath), 'bad_file', () => `${goldenPath}: the golden run is missing; run 'tgr inject' on this run first`);
+  const golden = readGolden(goldenPath);
+  check(Array.isArray(golden.lastLayers) && golden.lastLayers.length > 0, 'bad_file',
+    () => `${goldenPath}: no lastLayers; the comparison needs the model's last layer — re-run 'tgr inject'`);
   const metaPath = join(abs, 'meta.json');
-  const meta = existsSync(metaPath) ? readJson<RunMeta>(metaPath, 'meta.json') : {};
+  const meta = existsSync(metaPath) ? readJsonFile(metaPath, "'tgr train'") as RunMeta : {};
   const campaignRoot = join(abs, 'campaign');
-  const campaigns: CampaignFiles[] = [];
-  if (existsSync(campaignRoot)) {
-    for (const format of readdirSync(campaignRoot).sort()) {
-      const summaryPath = join(campaignRoot, format, 'summary.json');
-      if (!existsSync(summaryPath)) continue;
-      const faultsPath = join(campaignRoot, format, 'faults.jsonl');
-      const c: CampaignFiles = { format, summary: readJson<CampaignSummary>(summaryPath, 'the campaign summary') };
-      if (existsSync(faultsPath)) c.faultsPath = faultsPath;
-      campaigns.push(c);
-    }
-  }
+  const campaigns = existsSync(campaignRoot)
+    ? readdirSync(campaignRoot).sort().flatMap((name) => readCampaign(join(campaignRoot, name), name) ?? [])
+    : [];
   const modelPath = join(abs, 'model.onnx');
   return { dir: abs, name: basename(abs), meta, golden, campaigns, ...(existsSync(modelPath) ? { modelPath } : {}) };
-}
-
-/** Reads faults.jsonl; a torn last line (a killed writer) is skipped, any other bad line is an error. */
-export function readFaults(path: string): InjectionRecord[] {
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const out: InjectionRecord[] = [];
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    try {
-      out.push(JSON.parse(line) as InjectionRecord);
-    } catch {
-      if (i === lines.length - 1) return; // no trailing newline: the writer died mid-line; the runner redoes it
-      throw new TgrError('bad_file', `${path}:${i + 1}: not a JSON injection record; delete the line or re-run the campaign`);
-    }
-  });
-  return out;
 }
 
 /** The head kind of a run: meta.json's, else golden.json's. */

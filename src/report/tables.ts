@@ -190,8 +190,8 @@ export function settingsTable(a: Analysis, sfx: string): Table {
     ['Backbone', s.backbone],
     ['Number formats', s.formats.join(', ') || 'none in common'],
     ...s.campaigns.map((c): [string, string] => [
-      `Campaign ${c.model === 'baseline' ? 'baseline' : 'text-guided'} ${c.format}`,
-      `${c.errorModel}, range detector ${c.rangeDetector ? 'on' : 'off'}, n = ${c.perLayer} per layer, seed ${c.seed}, from ${c.source}`,
+      `Campaign ${c.model === 'baseline' ? 'baseline' : 'text-guided'} ${c.campaign}`,
+      `${c.format} ${c.target}, ${c.errorModel}, range detector ${c.rangeDetector ? 'on' : 'off'}, n = ${c.perLayer} per layer, seed ${c.seed}, from ${c.source}`,
     ]),
     ['Training seeds (baseline / text-guided)', `${s.trainingSeeds.baseline ?? 'n/a'} / ${s.trainingSeeds.textGuided ?? 'n/a'}`],
     ['Text encoder', s.encoder ?? 'n/a'],

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareRuns, meanCorrectTop2diff } from '../../src/analysis/compare.js';
 import { readRun } from '../../src/analysis/run-dir.js';
@@ -59,7 +59,24 @@ test('runs on different images are refused with both folders named', (t) => {
 });
 
 test('a missing golden run names the file and the next step', () => {
-  assert.throws(() => readRun(tempDir('empty')), /golden\.json: the golden run \(golden\.json\) is missing; run the stage/);
+  assert.throws(() => readRun(tempDir('empty')), /golden\.json: the golden run is missing; run 'tgr inject' on this run first/);
+});
+
+test('without faults.jsonl the comparison falls back to summary.json and has no bit cells', (t) => {
+  const root = tempDir('compare-summary');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const { baseline, textGuided } = handPair(root);
+  rmSync(join(baseline, 'campaign', 'fp32', 'faults.jsonl'));
+  const stats = (layer: string, deltaLoss: number) => ({ layer, neurons: 3, n: 10, mismatchRate: 0.1, mismatchCi: 0.05, deltaLoss, deltaLossCi: 0.1, nonFinite: 0 });
+  writeFileSync(join(baseline, 'campaign', 'fp32', 'summary.json'), JSON.stringify({
+    model: 'm', format: 'fp32', errorModel: 'bit-flip', target: 'neurons', rangeDetector: true, seed: 3, perLayer: 10,
+    layers: [stats('conv1', 0.5), stats('fc', 4)], lastLayer: stats('fc', 4), overall: stats('overall', 2.25),
+  }));
+  const f = compareRuns(readRun(baseline), readRun(textGuided)).formats[0]!;
+  assert.equal(f.baseline.source, 'summary.json');
+  assert.equal(f.baseline.bits, null);
+  assert.equal(f.baseline.rangeDetector, true);
+  close(f.improvement.lastLayer.ratio, 4 / (4.6 / 7), 'last-layer improvement from the summary');
 });
 
 test('mean Top2Diff counts correct images only', () => {
