@@ -144,14 +144,14 @@ export function syntheticPair(root: string, opts: { images?: number; perLayer?: 
 }
 
 /** A tiny CNN (conv → relu → conv → relu → GAP → head) for CAM tests; the head's node name differs per model. */
-export function tinyCnn(head: string, seed: number): Model {
+export function tinyCnn(head: string, seed: number, classes = 3): Model {
   const rng = new Rng(seed);
   const r = (dims: number[]) => f32(dims, Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => rng.normal() * 0.5));
   const b = new GraphBuilder(head);
   const x = b.input('input', 'float32', ['N', 1, 8, 8]);
   const c0 = b.relu(b.conv(x, b.initializer('conv1.w', r([4, 1, 3, 3])), undefined, { pads: [1, 1, 1, 1], name: 'conv1' }));
   const c1 = b.relu(b.conv(c0, b.initializer('conv2.w', r([4, 4, 3, 3])), undefined, { pads: [1, 1, 1, 1], name: 'conv2' }));
-  const y = b.gemm(b.flatten(b.globalAveragePool(c1)), b.initializer(`${head}.w`, r([3, 4])), undefined, { transB: 1, name: head });
+  const y = b.gemm(b.flatten(b.globalAveragePool(c1)), b.initializer(`${head}.w`, r([classes, 4])), undefined, { transB: 1, name: head });
   b.output(y, 'logits');
   return b.finishModel();
 }

@@ -21,7 +21,9 @@ export async function loadCamImages(baseline: RunDir, textGuided: RunDir, count:
   if (picks.length === 0) return [];
   const split = b.dataset.split;
   check(split === 'train' || split === 'test', 'bad_file', () => `${baseline.dir}/golden.json: split '${split}' is not train or test; re-run the golden run`);
-  const ds = await openDataset(b.dataset.name, opts);
+  // Image folders and the synthetic set are drawn at a chosen side: the one the model was trained at (meta.json).
+  const side = (textGuided.meta.inputShape as number[] | undefined)?.[1];
+  const ds = await openDataset(b.dataset.name, { ...(side ? { imageSize: side } : {}), ...opts });
   const stats = textGuided.meta.normalization as ChannelStats | undefined;
   const loader = createLoader(ds, split as SplitName, { batchSize: 1, shuffle: false, normalize: stats ?? 'dataset' });
   try {
