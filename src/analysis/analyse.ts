@@ -9,6 +9,8 @@ import { fitSection, type FitSection } from './fit-section.js';
 import { readRun, type CampaignSettings, type RunDir } from './run-dir.js';
 import { significance, type BootstrapOptions, type Significance } from './significance.js';
 import { defaultRawFitPerMbit } from './stats/fit.js';
+import { checkSmallValueFlips, type SmallValueBitOutcome } from './stats/small-value-flips.js';
+import { Rng } from '../core/rng.js';
 import { valueRanges, type ValueRanges } from './value-ranges.js';
 import { verdict, type Verdict } from './verdict.js';
 
@@ -56,6 +58,8 @@ export interface Analysis {
   fit: FitSection | null;
   ablation: AblationTable | null;
   cam: CamFigure | null;
+  /** Paper §7.3 checked on fp32 itself: what flipping each bit does to values with |x| < 2 (a property of the format). */
+  smallValues: { bound: number; mantissasPerExponent: number; seed: number; bits: SmallValueBitOutcome[] };
   settings: Settings;
 }
 
@@ -108,6 +112,8 @@ export async function analyse(req: AnalyseRequest): Promise<Analysis> {
     ablation: req.ablations && Object.keys(req.ablations).length
       ? ablationTable(baseline, { descriptions: req.textGuided, ...req.ablations }) : null,
     cam,
+    // 16 mantissas per exponent: 4,864 values per bit, 50 ms; the stats tests run the larger check.
+    smallValues: { bound: 2, mantissasPerExponent: 16, seed: 0, bits: checkSmallValueFlips(new Rng(0), { mantissasPerExponent: 16 }) },
     settings: settingsOf(comparison, sig, cam, raw),
   };
 }

@@ -4,7 +4,7 @@ import { bitFigures, camFigureHtml, fitFigure, layerFigure, rangeFigure, sweepFi
 import { tableHtml, type Table } from './table.js';
 import {
   ablationTableOf, bitsTable, fitTable, layersTable, modelsTable, rangesTable, reliabilityTable, settingsTable, significanceTable,
-  summaryTable, sweepTable,
+  smallValuesTable, summaryTable, sweepTable,
 } from './tables.js';
 
 /**
@@ -36,7 +36,9 @@ export function reportTables(analyses: readonly Analysis[]): { table: Table; ind
     const s = suffix(i);
     const ablation = ablationTableOf(a, s);
     for (const t of [settingsTable(a, s), modelsTable(a, s), reliabilityTable(a, s), layersTable(a, s), significanceTable(a, s),
-      sweepTable(a, s), rangesTable(a, s), fitTable(a, s), ...(ablation ? [ablation] : []), bitsTable(a, s)]) out.push({ table: t, index: i });
+      sweepTable(a, s), rangesTable(a, s), smallValuesTable(a, s), fitTable(a, s), ...(ablation ? [ablation] : []), bitsTable(a, s)]) {
+      out.push({ table: t, index: i });
+    }
   });
   return out;
 }
@@ -50,6 +52,17 @@ export function reportIds(analyses: readonly Analysis[]): { figures: string[]; t
     'fig-bits-baseline', 'fig-bits-text-guided', 'fig-fit', 'fig-cam'].map((f) => f + suffix(i)));
   const tables = reportTables(analyses).map((t) => t.table.id).filter((id) => !csvOnly.test(id));
   return { figures, tables };
+}
+
+/** The §7.3 statement as checked: every bit but 30 keeps |x| < 2 (bit 31 only flips the sign). */
+function smallValuesSentence(a: Analysis): string {
+  const { bound, bits } = a.smallValues;
+  const safe = bits.filter((o) => o.stayedBelow === o.tested).map((o) => o.bit);
+  const unsafe = bits.filter((o) => o.stayedBelow < o.tested).map((o) => o.bit);
+  const which = unsafe.length === 1 ? `any bit but ${unsafe[0]}` : `bits ${safe.join(', ')}`;
+  const others = unsafe.length > 1 ? `; bits ${unsafe.join(', ')} did not` : '';
+  return `For fp32 values with |x| < ${bound}, a flip of ${which} kept |x| < ${bound} in every tested value${others}. ` +
+    'The paper (§7.3) excludes bits 30 and 31; bit 31 only changes the sign.';
 }
 
 function comparisonSection(a: Analysis, i: number, tables: Map<string, Table>): string {
@@ -74,6 +87,8 @@ ${t('tbl-significance')}${sweepFigure(a, s)}${fold('Sweep numbers', t('tbl-sweep
 ${rangeFigure(a, s, 'maxAbs')}${rangeFigure(a, s, 'meanAbs')}${fold('Range numbers', t('tbl-ranges'))}
 <h3>Which bits hurt (paper §7.3)</h3>
 ${bitFigures(a, s)}
+<p>${esc(smallValuesSentence(a))}</p>
+${fold('Bit flips of small fp32 values', t('tbl-small-values'))}
 <h3>From mismatch rate to FIT</h3>
 ${fitFigure(a, s)}${t('tbl-fit')}
 <h3>Projection initialisation (paper Table 3)</h3>

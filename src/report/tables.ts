@@ -217,3 +217,17 @@ export function bitsTable(a: Analysis, sfx: string): Table {
     rows,
   };
 }
+
+/** Paper §7.3 on fp32 itself: per bit, what a flip does to values with |x| < 2. */
+export function smallValuesTable(a: Analysis, sfx: string): Table {
+  const sv = a.smallValues;
+  return {
+    id: `tbl-small-values${sfx}`,
+    caption: `Flipping one fp32 bit of a value with |x| < ${sv.bound} (every exponent, both signs, ${sv.mantissasPerExponent + 3} mantissas per exponent)`,
+    columns: [
+      { header: 'Bit', kind: 'num' }, { header: 'Values tested', kind: 'int' }, { header: `Share still below ${sv.bound}`, kind: 'pct' },
+      { header: 'Non-finite results', kind: 'int' }, { header: 'Largest finite |result|', kind: 'num' },
+    ],
+    rows: sv.bits.map((o) => [o.bit, o.tested, o.stayedBelow / o.tested, o.nonFinite, o.maxAbsAfter]),
+  };
+}
