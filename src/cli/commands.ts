@@ -7,6 +7,11 @@ import { models } from './commands/models.js';
 import { train } from './commands/train.js';
 import { compare } from './commands/compare.js';
 import { report } from './commands/report.js';
+import { reproduceCommand } from './commands/reproduce.js';
+import { inspect } from './commands/inspect.js';
+import { plan } from './commands/plan.js';
+import { inject } from './commands/inject.js';
+import { merge } from './commands/merge.js';
 
 /** Every CLI command, in the order `tgr --help` lists them. Adding a command: one file in commands/ and one line here. */
 export const commands: CliCommand[] = [
@@ -18,4 +23,9 @@ export const commands: CliCommand[] = [
   train,
   compare,
   report,
+  reproduceCommand,
+  inspect,
+  plan,
+  inject,
+  merge,
 ];

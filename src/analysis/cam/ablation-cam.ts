@@ -106,6 +106,7 @@ export async function ablationCam(model: Model, image: TensorData, opts: CamOpti
   const parts = await cutAt(model, layer, image.dims.slice(1));
   const inputName = model.graph.inputs[0]!.name;
   const logitsName = parts.suffix.outputs.find((o) => o.name === 'logits')?.name ?? parts.suffix.outputs[0]!.name;
+  const batched = new Set(parts.suffix.inputs.filter((v) => v.shape[0] === 'N').map((v) => v.name));
   const prefix = await Session.create({ ...model, graph: parts.prefix }, { threads: 1 });
   const suffix = await Session.create({ ...model, graph: parts.suffix }, { threads: 1 });
   try {
@@ -121,7 +122,8 @@ export async function ablationCam(model: Model, image: TensorData, opts: CamOpti
       for (let r = 0; r < rows; r++) x.set(a, r * a.length);
       channels.forEach((k, j) => x.fill(0, (j + (withIntact ? 1 : 0)) * a.length + k * plane, (j + (withIntact ? 1 : 0)) * a.length + (k + 1) * plane));
       const feeds: Record<string, TensorData> = { [layer]: { dtype: 'float32', dims: [rows, K, h, w], data: x } };
-      for (const c of parts.carried) feeds[c] = tile(mid[c]!, rows);
+      // Only per-image tensors grow with the batch; carried constants (e.g. exp(logit scale)) pass unchanged.
+      for (const c of parts.carried) feeds[c] = batched.has(c) ? tile(mid[c]!, rows) : mid[c]!;
       if (parts.suffix.inputs.some((v) => v.name === inputName)) feeds[inputName] = tile(image, rows);
       const out = (await suffix.run(feeds, [logitsName]))[logitsName]!;
       return { logits: out.data as Float32Array, classes: out.dims[1]! };

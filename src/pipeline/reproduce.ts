@@ -1,0 +1,165 @@
+/**
+ * `tgr reproduce`: data → descriptions → class embeddings → baseline and text-guided training → fault campaigns →
+ * analyses → report. Each stage is skipped when its outputs exist and its inputs (options and upstream results)
+ * are unchanged; an interrupted stage resumes from its own partial files (training checkpoints, faults.jsonl).
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../core/atomic-write.js';
+import { openDataset } from '../data/registry.js';
+import { imageSetFromDataset } from '../faults/images.js';
+import { injectCampaign } from '../faults/campaign.js';
+import { train } from '../train/train.js';
+import { CHECKPOINT_FILE } from '../train/trainer.js';
+import { describe } from '../text/descriptions/registry.js';
+import { classEmbeddings, defaultCacheDir } from '../text/class-embeddings.js';
+import { writeClassEmbeddings } from '../text/report.js';
+import { readNpy } from '../text/formats/npy.js';
+import { analyse } from '../analysis/analyse.js';
+import { writeReport } from '../report/write-report.js';
+import { getPreset, type ReproducePreset } from './presets.js';
+import { runStage, hashOf } from './stage.js';
+
+export interface ReproduceOptions {
+  preset?: string;
+  /** Overrides of the preset's fields. */
+  dataset?: string;
+  backbone?: string;
+  dataDir?: string;
+  epochs?: number;
+  perLayer?: number;
+  seed?: number;
+  limitTrain?: number;
+  limitTest?: number;
+  camImages?: number;
+  /** Output folder (default runs/reproduce-PRESET). */
+  out?: string;
+  threads?: number;
+  cacheDir?: string;
+  quiet?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface ReproduceResult {
+  out: string;
+  report: string;
+  minutes: number;
+  accuracy: { baseline: number; textGuided: number };
+}
+
+type Init = 'descriptions' | 'template' | 'random';
+
+/** Runs the whole pipeline for a preset; safe to interrupt and rerun. */
+export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResult> {
+  const t0 = Date.now();
+  const presetName = o.preset ?? 'quick';
+  const p: ReproducePreset = {
+    ...getPreset(presetName),
+    ...(o.dataset ? { dataset: o.dataset } : {}),
+    ...(o.backbone ? { backbone: o.backbone } : {}),
+    ...(o.epochs ? { epochs: o.epochs } : {}),
+    ...(o.perLayer ? { perLayer: o.perLayer } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.limitTrain ? { limitTrain: o.limitTrain } : {}),
+    ...(o.limitTest ? { limitTest: o.limitTest } : {}),
+    ...(o.camImages !== undefined ? { camImages: o.camImages } : {}),
+  };
+  const out = o.out ?? join('runs', `reproduce-${presetName}`);
+  const stamps = join(out, '.stages');
+  const log = o.log ?? ((line: string) => process.stderr.write(`reproduce: ${line}\n`));
+  const cacheDir = o.cacheDir ?? defaultCacheDir();
+  const ds = await openDataset(p.dataset, { dataDir: o.dataDir, seed: p.seed });
+  const classNames = ds.classNames;
+  log(`preset ${presetName}: ${p.dataset} (${classNames.length} classes), ${p.backbone}, output in ${out}`);
+
+  // Descriptions and class embeddings, one matrix per projection initialisation that needs one.
+  const inits: Init[] = p.ablation ? ['descriptions', 'template', 'random'] : ['descriptions'];
+  const embeddings: Partial<Record<Init, { file: string; hash: string }>> = {};
+  for (const init of inits.filter((i) => i !== 'random')) {
+    const source = init === 'descriptions' ? p.descriptions : 'template';
+    const suffix = init === 'descriptions' ? '' : `-${init}`;
+    const descFile = join(out, `descriptions${suffix}.json`);
+    const file = join(out, `class-embeddings${suffix}.npy`);
+    const st = await runStage(stamps, {
+      name: `embed-${init}`,
+      inputs: { source, encoder: p.encoder, classNames },
+      outputs: [descFile, file],
+      run: async () => {
+        const descriptions = await describe(source, classNames, {}, { cacheDir, quiet: o.quiet });
+        writeJsonAtomic(descFile, descriptions);
+        const e = await classEmbeddings({ classNames, source, descriptions, encoder: p.encoder, cacheDir, quiet: o.quiet });
+        writeClassEmbeddings(file, e);
+      },
+    }, log);
+    embeddings[init] = { file, hash: st.hash };
+  }
+  const embedDim = readNpy(embeddings.descriptions!.file).cols;
+
+  // Training: the baseline and each text-guided variant with one recipe and seed.
+  const runs: { name: string; head: 'linear' | 'text-guided'; init?: Init }[] = [
+    { name: 'baseline', head: 'linear' },
+    { name: 'text-guided', head: 'text-guided', init: 'descriptions' },
+    ...inits.filter((i) => i !== 'descriptions').map((init) => ({ name: `text-guided-${init}`, head: 'text-guided' as const, init })),
+  ];
+  const trained: Record<string, { dir: string; hash: string; accuracy?: number }> = {};
+  for (const r of runs) {
+    const dir = join(out, r.name);
+    const emb = r.init ? embeddings[r.init] : undefined;
+    const opts = {
+      backbone: p.backbone, head: r.head, dataset: p.dataset, dataDir: o.dataDir, recipe: p.recipe, epochs: p.epochs,
+      seed: p.seed, limitTrain: p.limitTrain, limitTest: p.limitTest, threads: o.threads, quiet: o.quiet,
+      ...(r.head === 'text-guided' ? { embedDim } : {}),
+      ...(emb ? { classEmbeddings: emb.file } : {}),
+    };
+    const st = await runStage(stamps, {
+      name: `train-${r.name}`,
+      inputs: { ...opts, quiet: undefined, threads: undefined, embeddings: emb?.hash ?? null },
+      outputs: [join(dir, 'model.onnx'), join(dir, 'meta.json')],
+      run: async () => {
+        // A checkpoint means an earlier attempt was interrupted: continue it. Anything else left is stale.
+        const resume = existsSync(join(dir, CHECKPOINT_FILE));
+        if (!resume) rmSync(dir, { recursive: true, force: true });
+        return train({ ...opts, out: dir, resume });
+      },
+    }, log);
+    trained[r.name] = { dir, hash: st.hash, accuracy: st.result?.accuracy };
+  }
+
+  // Fault campaigns: the same plan settings on every model.
+  const images = imageSetFromDataset(ds, 'test');
+  try {
+    for (const r of runs) {
+      for (const format of p.formats) {
+        const t = trained[r.name]!;
+        await runStage(stamps, {
+          name: `inject-${r.name}-${format}`,
+          inputs: { model: t.hash, format, perLayer: p.perLayer, seed: p.seed, limit: p.limitTest, rangeDetector: p.rangeDetector },
+          outputs: [join(t.dir, 'campaign', format, 'summary.json')],
+          run: () => injectCampaign({
+            model: join(t.dir, 'model.onnx'), images, runDir: t.dir, perLayer: p.perLayer, format, seed: p.seed,
+            rangeDetector: p.rangeDetector, limit: p.limitTest, threads: o.threads, quiet: o.quiet,
+          }),
+        }, log);
+      }
+    }
+  } finally {
+    await images.close?.();
+  }
+
+  // Analyses and the report (cheap: always redone so the report matches the files).
+  const ablations = p.ablation
+    ? { descriptions: trained['text-guided']!.dir, template: trained['text-guided-template']!.dir, random: trained['text-guided-random']!.dir }
+    : undefined;
+  log('analysing and writing the report');
+  const analysis = await analyse({
+    baseline: trained.baseline!.dir,
+    textGuided: trained['text-guided']!.dir,
+    ...(ablations ? { ablations } : {}),
+    ...(p.camImages > 0 ? { cam: { count: p.camImages, dataDir: o.dataDir } } : {}),
+  });
+  const files = writeReport(analysis, out);
+  const minutes = (Date.now() - t0) / 60000;
+  const acc = (name: string) => JSON.parse(readFileSync(join(trained[name]!.dir, 'meta.json'), 'utf8')).accuracy as number;
+  writeJsonAtomic(join(out, 'reproduce.json'), { preset: presetName, settings: p, minutes, inputs: hashOf(p) });
+  return { out, report: files.html, minutes, accuracy: { baseline: acc('baseline'), textGuided: acc('text-guided') } };
+}

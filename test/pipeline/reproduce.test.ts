@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { reproduce, type ReproduceOptions } from '../../src/pipeline/reproduce.js';
+
+test('reproduce runs every stage on a tiny synthetic run, then skips what is current and redoes only what is gone', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'tgr-repro-'));
+  const lines: string[] = [];
+  const opts: ReproduceOptions = {
+    preset: 'quick', dataset: 'synthetic', epochs: 1, perLayer: 4, limitTest: 32, camImages: 1, out,
+    cacheDir: join(out, 'cache'), threads: 1, quiet: true, log: (l) => lines.push(l),
+  };
+  const first = await reproduce(opts);
+  assert.ok(existsSync(first.report));
+  for (const f of ['analysis.json', 'descriptions.json', 'class-embeddings.npy', 'baseline/model.onnx', 'text-guided/model.onnx',
+    'baseline/campaign/fp32/faults.jsonl', 'text-guided/campaign/fp32/summary.json']) {
+    assert.ok(existsSync(join(out, f)), f);
+  }
+  const html = readFileSync(first.report, 'utf8');
+  assert.match(html, /<table/);
+  assert.ok(lines.filter((l) => l.endsWith(': running')).length >= 5, lines.join('\n'));
+
+  lines.length = 0;
+  await reproduce(opts);
+  assert.deepEqual(lines.filter((l) => l.endsWith(': running')), []);
+
+  rmSync(join(out, 'text-guided', 'campaign', 'fp32', 'summary.json'));
+  lines.length = 0;
+  await reproduce(opts);
+  assert.deepEqual(lines.filter((l) => l.endsWith(': running')), ['inject-text-guided-fp32: running']);
+});
+
+test('an unknown preset lists the presets', async () => {
+  await assert.rejects(reproduce({ preset: 'fast' }), /unknown preset \(--preset\) 'fast'; choose one of: quick, full/);
+});
