@@ -25,12 +25,12 @@ function convBn(b: GraphBuilder, rng: Rng, x: string, name: string, cin: number,
 }
 
 /** A residual CNN shaped like a (narrow) CIFAR ResNet-20: stem, two stages of basic blocks, avg pool, fc. */
-export function residualNet(opts: { classes?: number; size?: number; width?: number; seed?: number } = {}): Model {
-  const { classes = 10, size = 8, width = 4, seed = 1 } = opts;
+export function residualNet(opts: { classes?: number; size?: number; width?: number; channels?: number; seed?: number } = {}): Model {
+  const { classes = 10, size = 8, width = 4, channels = 3, seed = 1 } = opts;
   const rng = new Rng(seed);
   const b = new GraphBuilder('resnet_like');
-  let x = b.input('input', 'float32', ['N', 3, size, size]);
-  x = b.relu(convBn(b, rng, x, 'conv1', 3, width, 3, 1), { name: 'relu1' });
+  let x = b.input('input', 'float32', ['N', channels, size, size]);
+  x = b.relu(convBn(b, rng, x, 'conv1', channels, width, 3, 1), { name: 'relu1' });
   const block = (x: string, p: string, cin: number, cout: number, stride: number) => {
     const y = b.relu(convBn(b, rng, x, `${p}.conv1`, cin, cout, 3, stride), { name: `${p}.relu1` });
     const z = convBn(b, rng, y, `${p}.conv2`, cout, cout, 3, 1);

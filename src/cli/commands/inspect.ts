@@ -1,0 +1,25 @@
+import type { CliCommand } from '../command.js';
+
+/** Parses `--input-shape C,H,W`. */
+export function shapeOption(v: string): number[] {
+  const dims = v.split(',').map(Number);
+  if (dims.length !== 3 || !dims.every((d) => Number.isInteger(d) && d > 0)) throw new Error(`--input-shape expects C,H,W (e.g. 3,32,32); got '${v}'`);
+  return dims;
+}
+
+/** `tgr inspect MODEL`: the input, the classes and every injectable layer of an ONNX classifier. */
+export const inspect: CliCommand = {
+  name: 'inspect',
+  summary: 'show an ONNX classifier as fault campaigns see it: input, classes, injectable layers with shapes',
+  configure: (cmd) =>
+    cmd
+      .argument('<model>', 'a .onnx file, or runs/NAME')
+      .option('--input-shape <C,H,W>', 'image shape, when the file does not fix it', shapeOption),
+  async run(args, opts) {
+    const { resolveRunTarget } = await import('../../faults/run-target.js');
+    const { loadClassifier } = await import('../../faults/classifier.js');
+    const { describeClassifier } = await import('../../faults/tables.js');
+    const target = resolveRunTarget(args[0]!);
+    console.log(describeClassifier(await loadClassifier(target.model, { inputShape: opts.inputShape as number[] | undefined })));
+  },
+};

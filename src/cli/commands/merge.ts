@@ -1,0 +1,22 @@
+import { intOption, type CliCommand } from '../command.js';
+
+/** `tgr merge RUN --shards N`: joins the shards' faults files into faults.jsonl and writes the summary. */
+export const merge: CliCommand = {
+  name: 'merge',
+  summary: 'join the results of tgr inject --shard k/N runs into faults.jsonl (the bytes one run writes) and summarise',
+  configure: (cmd) =>
+    cmd
+      .argument('<run>', 'runs/NAME (or the folder holding campaign/)')
+      .requiredOption('--shards <n>', 'the N of --shard k/N', intOption('--shards'))
+      .option('--name <name>', 'campaign folder under campaign/', 'fp32'),
+  async run(args, opts) {
+    const { campaignDir } = await import('../../faults/campaign.js');
+    const { mergeShards } = await import('../../faults/merge.js');
+    const { summarize } = await import('../../faults/summarize.js');
+    const { summaryTable } = await import('../../faults/tables.js');
+    const dir = campaignDir(args[0]!, opts.name as string);
+    const m = mergeShards(dir, opts.shards as number);
+    console.log(`${m.file}: ${m.records} records from ${String(opts.shards)} shards`);
+    console.log(summaryTable(summarize(dir)));
+  },
+};

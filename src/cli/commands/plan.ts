@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { intOption, numberOption, type CliCommand } from '../command.js';
+import { shapeOption } from './inspect.js';
+
+/** The options `tgr plan` and `tgr inject` share: what to run on, and the plan's settings. */
+export function campaignOptions(cmd: Command): Command {
+  return cmd
+    .argument('<run>', 'runs/NAME (model.onnx + meta.json), or a .onnx file')
+    .option('--dataset <name>', "evaluation images (default: the run's training dataset)")
+    .option('--data-dir <dir>', 'folder holding the dataset files')
+    .option('--split <split>', 'test | train', 'test')
+    .option('--images <n>', 'golden pass over the first N images of the split (default all)', intOption('--images'))
+    .option('--input-shape <C,H,W>', 'image shape, when the model file does not fix it', shapeOption)
+    .option('--out <dir>', 'run directory for golden.json and campaign/ (default: the run, or the model’s folder)')
+    .option('--per-layer <n>', 'injections per layer', intOption('--per-layer'), 4096)
+    .option('--format <name>', 'fp32 | fp16 | bf16 | int8', 'fp32')
+    .option('--error-model <spec>', 'bit-flip | multi-bit-adjacent:K | multi-bit-random:K | stuck-at-0 | stuck-at-1 | random-value', 'bit-flip')
+    .option('--target <what>', 'neurons | weights', 'neurons')
+    .option('--layers <names>', 'comma-separated layer names (default: every injectable layer)', (v: string) => v.split(','))
+    .option('--seed <n>', 'plan seed', intOption('--seed'), 0)
+    .option('--range-detector', "clamp faulty and downstream layer values to the layer's profiled ±max (GoldenEye's detector)")
+    .option('--batch <n>', 'faults per suffix batch', intOption('--batch'), 128)
+    .option('--name <name>', 'campaign folder under campaign/ (default: the format)')
+    .option('--threads <n>', 'ONNX Runtime intra-op threads (default: all cores)', intOption('--threads'))
+    .option('--quiet', 'no progress output');
+}
+
+/** Maps parsed options onto CampaignOptions fields (everything but model, images and runDir). */
+export function campaignSettings(o: Record<string, unknown>) {
+  if (o.target !== 'neurons' && o.target !== 'weights') throw new Error(`--target expects neurons or weights; got '${String(o.target)}'`);
+  return {
+    perLayer: o.perLayer as number,
+    format: o.format as string,
+    errorModel: o.errorModel as string,
+    target: o.target as 'neurons' | 'weights',
+    seed: o.seed as number,
+    rangeDetector: Boolean(o.rangeDetector),
+    batchSize: o.batch as number,
+    ...(o.layers ? { layers: o.layers as string[] } : {}),
+    ...(o.name ? { name: o.name as string } : {}),
+    ...(o.images ? { limit: o.images as number } : {}),
+    ...(o.inputShape ? { inputShape: o.inputShape as number[] } : {}),
+    ...(o.threads ? { threads: o.threads as number } : {}),
+    quiet: Boolean(o.quiet),
+  };
+}
+
+
+/** `tgr plan RUN`: golden pass if needed, writes campaign/NAME/plan.json, prints the sample-size table. */
+export const plan: CliCommand = {
+  name: 'plan',
+  summary: 'plan a fault campaign (seeded sites) and print the margin of error each layer’s n buys',
+  configure: (cmd) => campaignOptions(cmd).option('--margin <e>', 'also print the n each layer needs for ±e (a proportion, e.g. 0.01)', numberOption('--margin')),
+  async run(args, opts) {
+    const { resolveRunTarget, openImages } = await import('../../faults/run-target.js');
+    const { prepareGolden, preparePlan } = await import('../../faults/campaign.js');
+    const { planTable } = await import('../../faults/tables.js');
+    const target = resolveRunTarget(args[0]!, opts.out as string | undefined);
+    const images = await openImages(target, opts as { dataset?: string; split?: string; dataDir?: string });
+    try {
+      const o = { ...campaignSettings(opts), model: target.model, images, runDir: target.runDir };
+      const { classifier, golden } = await prepareGolden(o);
+      const { dir, plan: p } = preparePlan(o, classifier, golden);
+      console.log(`${dir}/plan.json`);
+      console.log(planTable(p, opts.margin as number | undefined));
+    } finally {
+      await images.close?.();
+    }
+  },
+};
