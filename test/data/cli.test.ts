@@ -1,23 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { main } from '../../src/cli/main.js';
+import { runCli as run } from '../cli/run-cli.js';
 import { tempDir, writeIdxDataset } from './fixtures.js';
-
-/** Runs the CLI in-process, capturing stdout and stderr. */
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const log = console.log;
-  const write = process.stderr.write.bind(process.stderr);
-  console.log = (...a: unknown[]) => void (out += a.join(' ') + '\n');
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    console.log = log;
-    process.stderr.write = write;
-  }
-}
 
 test('tgr data info prints shape, class names and counts per split and class', async () => {
   const dir = tempDir('cli');

@@ -4,27 +4,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
+import { runCli as tgr } from '../cli/run-cli.js';
 import { loadClassEmbeddings } from '../../src/text/class-embeddings.js';
 import { readNpy } from '../../src/text/formats/npy.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tgr-cli-text-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs tgr with stdout/stderr captured. */
-async function tgr(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const [o, e, log] = [process.stdout.write, process.stderr.write, console.log];
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  console.log = (...a: unknown[]) => void (out += a.join(' ') + '\n');
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    [process.stdout.write, process.stderr.write, console.log] = [o, e, log];
-  }
-}
 
 test('tgr describe writes CuPL-format descriptions; tgr embed writes the matrix and a report the loader aligns by', async () => {
   const desc = join(dir, 'descriptions.json');

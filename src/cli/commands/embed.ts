@@ -55,7 +55,7 @@ export const embed: CliCommand = {
       quiet: opts.quiet === true,
     });
     const out = opts.out as string;
-    process.stdout.write(formatReport(writeClassEmbeddings(out, e)));
+    console.log(formatReport(writeClassEmbeddings(out, e)).trimEnd());
     console.log(`wrote ${out} and ${reportPath(out)}`);
   },
 };
