@@ -8,11 +8,16 @@ export interface Verdict {
   sentence: string;
 }
 
+/** A ratio or bound with 2 decimals, in exponent form past 10⁴ (exponent-bit flips make ΔLoss ratios astronomic); `inf` when unbounded. */
+export function ratioText(x: number | null, inf: string): string {
+  // analysis.json stores ±∞ as null (JSON has no ∞), so a bound may arrive as null.
+  if (x === null || !Number.isFinite(x)) return inf;
+  return Math.abs(x) >= 1e4 ? x.toExponential(2) : x.toFixed(2);
+}
+
 /** `3.04× (99% CI 1.80–5.10×)`; an unbounded side (Fieller, denominator not clearly above 0) is written ∞. */
 export function formatRatio(r: RatioEstimate): string {
-  // analysis.json stores ±∞ as null (JSON has no ∞), so a bound may arrive as null.
-  const f = (x: number | null, inf: string) => (x === null || !Number.isFinite(x) ? inf : x.toFixed(2));
-  return `${f(r.ratio, '∞')}× (99% CI ${f(r.lower, '−∞')}–${f(r.upper, '∞')}×)`;
+  return `${ratioText(r.ratio, '∞')}× (99% CI ${ratioText(r.lower, '−∞')}–${ratioText(r.upper, '∞')}×)`;
 }
 
 const significant = (r: RatioEstimate | null) => r !== null && r.lower !== null && Number.isFinite(r.lower) && r.lower > 1;

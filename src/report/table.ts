@@ -1,4 +1,5 @@
 import { esc } from './escape.js';
+import { ratioText } from '../analysis/verdict.js';
 
 /** A point estimate with a symmetric CI half-width (metrics.ts's Estimate; null from JSON where undefined). */
 export interface EstimateCell {
@@ -46,8 +47,7 @@ export function formatCell(kind: ColumnKind, v: Cell): string {
   if (v === null || v === undefined) return 'n/a';
   if (typeof v === 'object') {
     if ('ratio' in v) {
-      const bound = (x: number | null, inf: string) => (num(x) ? x.toFixed(2) : inf);
-      return num(v.ratio) ? `${v.ratio.toFixed(2)}× [${bound(v.lower, '−∞')}, ${bound(v.upper, '∞')}]` : 'n/a';
+      return num(v.ratio) ? `${ratioText(v.ratio, '∞')}× [${ratioText(v.lower, '−∞')}, ${ratioText(v.upper, '∞')}]` : 'n/a';
     }
     return num(v.value) ? `${fmtSig(v.value)} ± ${num(v.ci) ? fmtSig(v.ci) : 'n/a'}` : 'n/a';
   }
