@@ -10,6 +10,7 @@ import { cloneTensor } from '../onnx/tensor.js';
 import type { Model, TensorData } from '../onnx/types.js';
 import { invariant } from '../core/errors.js';
 import { withWeights } from './weights.js';
+import { hasDropout, seedDropout } from './dropout-seeds.js';
 
 /** Everything a stepper needs, as plain data that can cross a worker boundary. */
 export interface StepInit {
@@ -22,6 +23,8 @@ export interface StepInit {
   carried: Record<string, TensorData>;
   /** Intra-op threads for ORT; default ORT's choice. */
   threads?: number;
+  /** Run seed: Dropout masks of epoch e are seeded from (seed, e). */
+  seed: number;
 }
 
 /** One optimizer step's feeds besides the carried tensors. */
@@ -40,6 +43,8 @@ export interface StepResult {
 
 /** The operations a trainer asks of its stepper, inline or in a worker. */
 export interface Stepper {
+  /** Called before epoch `e`'s first step (reseeds Dropout, when the graph has any). */
+  beginEpoch(e: number): Promise<void>;
   step(f: StepFeeds): Promise<StepResult>;
   /** Logits [N, C] of the eval graph with the current weights. */
   evalBatch(input: TensorData): Promise<Float32Array>;
@@ -53,7 +58,9 @@ export class StepCore implements Stepper {
   private readonly fetch: string[];
 
   private constructor(
-    private readonly train: Session,
+    private train: Session | null,
+    /** The decoded training graph, kept only when it has Dropout (to reseed per epoch). */
+    private readonly dropoutGraph: Model | null,
     private readonly evalGraph: Model,
     private readonly init: StepInit,
     private state: Record<string, TensorData>,
@@ -61,14 +68,24 @@ export class StepCore implements Stepper {
     this.fetch = [init.outputs.loss, init.outputs.logits, ...Object.keys(state).map((n) => `${n}.next`)];
   }
 
-  /** Creates the training session (memory-pattern planning off: ~40% less peak memory at no cost, per the spike). */
+  /** Creates the stepper; a graph with Dropout gets its session per epoch, in beginEpoch. */
   static async create(init: StepInit): Promise<StepCore> {
-    const train = await Session.create(init.trainModel, { threads: init.threads, memPattern: false, label: 'training graph' });
-    return new StepCore(train, decodeModel(init.evalModel, 'eval graph'), init, { ...init.carried });
+    const graph = decodeModel(init.trainModel, 'training graph');
+    const dropout = hasDropout(graph);
+    const train = dropout ? null : await trainingSession(init.trainModel, init.threads);
+    return new StepCore(train, dropout ? graph : null, decodeModel(init.evalModel, 'eval graph'), init, { ...init.carried });
+  }
+
+  async beginEpoch(e: number): Promise<void> {
+    if (!this.dropoutGraph) return;
+    await this.train?.release();
+    this.train = null;
+    this.train = await trainingSession(seedDropout(this.dropoutGraph, this.init.seed, e), this.init.threads);
   }
 
   async step(f: StepFeeds): Promise<StepResult> {
     await this.dropEval();
+    invariant(this.train, 'step before beginEpoch on a graph with Dropout');
     const { feeds } = this.init;
     const out = await this.train.run(
       {
@@ -101,13 +118,19 @@ export class StepCore implements Stepper {
 
   async close(): Promise<void> {
     await this.dropEval();
-    await this.train.release();
+    await this.train?.release();
   }
 
   private async dropEval(): Promise<void> {
+    // The eval session holds the weights of one moment; after a step it is stale.
     if (!this.evalSession) return;
     const s = this.evalSession;
     this.evalSession = null;
     await s.release();
   }
+}
+
+/** A training session; memory-pattern planning off cut peak memory by ~40% at no speed cost in the spike. */
+function trainingSession(model: Model | Uint8Array, threads: number | undefined): Promise<Session> {
+  return Session.create(model, { threads, memPattern: false, label: 'training graph' });
 }

@@ -4,6 +4,7 @@ import type { StepFeeds, StepInit } from './step-core.js';
 
 export type StepCall = { id: number } & (
   | { method: 'init'; arg: StepInit }
+  | { method: 'beginEpoch'; arg: number }
   | { method: 'step'; arg: StepFeeds }
   | { method: 'evalBatch'; arg: TensorData }
   | { method: 'carried'; arg?: undefined }

@@ -18,6 +18,7 @@ async function handle(call: StepCall): Promise<unknown> {
   }
   if (!core) throw new Error(`step worker got '${call.method}' before 'init'`);
   switch (call.method) {
+    case 'beginEpoch': return core.beginEpoch(call.arg);
     case 'step': return core.step(call.arg);
     case 'evalBatch': return core.evalBatch(call.arg);
     case 'carried': return core.carried();

@@ -60,6 +60,9 @@ class WorkerStepper implements Stepper {
     });
   }
 
+  beginEpoch(e: number): Promise<void> {
+    return this.call({ method: 'beginEpoch', arg: e });
+  }
   step(f: StepFeeds): Promise<StepResult> {
     const arg = { ...f, input: compact(f.input), labels: compact(f.labels) };
     return this.call({ method: 'step', arg }, transferables(arg));

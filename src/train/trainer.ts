@@ -98,13 +98,14 @@ export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
     rows = readLog(join(cfg.outDir, LOG_FILE)).slice(0, start);
   }
   const stepper = await createStepper(
-    { trainModel: trainBytes, evalModel: encodeModel(cfg.evalModel), feeds: cfg.graph.feeds, outputs: cfg.graph.outputs, carried, ...(cfg.threads ? { threads: cfg.threads } : {}) },
+    { trainModel: trainBytes, evalModel: encodeModel(cfg.evalModel), feeds: cfg.graph.feeds, outputs: cfg.graph.outputs, carried, threads: cfg.threads, seed: cfg.seed },
     cfg.stepper,
   );
   try {
     const lrAt = lrSchedule(cfg.schedule, cfg.lr, cfg.epochs, itersPerEpoch);
     for (let epoch = start + 1; epoch <= cfg.epochs; epoch++) {
       const t0 = Date.now();
+      await stepper.beginEpoch(epoch);
       const fit = await trainEpoch(cfg, stepper, epoch, lrAt);
       const test = await evaluate(stepper, cfg.test, cfg.quiet);
       const row: EpochRow = {

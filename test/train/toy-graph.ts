@@ -25,14 +25,23 @@ function initial(classes: number, d: number, seed: number) {
   };
 }
 
-/** The forward part shared by the eval graph and the training graph; returns [features, logits]. */
-function forwardPart(g: GraphBuilder, shape: number[], init: ReturnType<typeof initial>): [string, string, string] {
+/** The forward part shared by the eval graph and the training graph; returns [input, Gemm input, logits]. */
+function forwardPart(g: GraphBuilder, shape: number[], init: ReturnType<typeof initial>, dropout = 0): [string, string, string] {
   const x = g.flatten(g.input('input', 'float32', ['N', ...shape]));
   const mu = g.initializer('fc.mu', init.mu);
   const w = g.initializer('fc.weight', init.W);
   const bias = g.initializer('fc.bias', init.b);
-  const centred = g.sub(x, mu);
+  const centred = dropout ? dropped(g, g.sub(x, mu), dropout) : g.sub(x, mu);
   return [x, centred, g.gemm(centred, w, bias, { transB: 1 })];
+}
+
+/**
+ * Dropout applied through its mask output, as a gradient rule reads it. ORT's optimizer deletes a Dropout whose mask
+ * nobody reads, training mode or not, so a toy that used only the first output would train without dropout.
+ */
+function dropped(g: GraphBuilder, x: string, p: number): string {
+  const [, mask] = g.node('Dropout', [x, g.float(p), g.constant({ dtype: 'bool', dims: [], data: Uint8Array.of(1) })], {}, { outputs: 2 });
+  return g.mul(g.mul(x, g.cast(mask!, 'float32')), g.float(1 / (1 - p)));
 }
 
 /** Eval graph: input → logits. */
@@ -44,7 +53,7 @@ function evalGraph(shape: number[], classes: number, seed: number): Model {
 }
 
 /** A training graph per the contract: feeds input/labels/lr/step; carried params, momentum, buffer. */
-export function toyTraining(shape: number[], classes: number, opts: { seed?: number; momentum?: number; weightDecay?: number; labelSmoothing?: number } = {}): Toy {
+export function toyTraining(shape: number[], classes: number, opts: { seed?: number; momentum?: number; weightDecay?: number; labelSmoothing?: number; dropout?: number } = {}): Toy {
   const seed = opts.seed ?? 1;
   const m = opts.momentum ?? 0.9;
   const wd = opts.weightDecay ?? 1e-4;
@@ -56,7 +65,7 @@ export function toyTraining(shape: number[], classes: number, opts: { seed?: num
   fwd.output(forwardPart(fwd, shape, init)[2], 'logits');
 
   const g = new GraphBuilder('toy-train');
-  const [x, centred, logits] = forwardPart(g, shape, init);
+  const [x, centred, logits] = forwardPart(g, shape, init, opts.dropout);
   const labels = g.input('labels', 'int64', ['N']);
   const lr = g.input('lr', 'float32', []);
   g.input('step', 'float32', []);

@@ -47,19 +47,27 @@ function abortingAfter(src: TrainerConfig['train'], after: number, ctl: AbortCon
 const bytes = (w: Record<string, TensorData> | Map<string, TensorData>) =>
   Object.fromEntries([...(w instanceof Map ? w : Object.entries(w))].map(([k, v]) => [k, Buffer.from(v.data.buffer, v.data.byteOffset, v.data.byteLength).toString('base64')]));
 
-test('a run stopped mid-epoch and resumed ends with bit-identical weights to an uninterrupted run', async () => {
-  const whole = await runTrainer(config({ epochs: 2 }));
-  const ctl = new AbortController();
-  const first = config({ epochs: 2, signal: ctl.signal });
-  // 8 batches per epoch: stop three steps into epoch 2, after epoch 1's checkpoint.
-  await assert.rejects(runTrainer({ ...first, train: abortingAfter(first.train, 11, ctl) }), /killed/);
-  const ran: number[] = [];
-  const resumed = await runTrainer({ ...config({ epochs: 2 }), outDir: first.outDir, resume: true, onEpoch: (r) => ran.push(r.epoch) });
-  assert.deepEqual(ran, [2], 'the resumed run starts from the checkpoint, not from scratch');
-  assert.deepEqual(bytes(resumed.weights), bytes(whole.weights));
-  assert.deepEqual(resumed.rows.map((r) => r.testAccuracy), whole.rows.map((r) => r.testAccuracy));
-  assert.equal(readFileSync(join(first.outDir, 'train.jsonl'), 'utf8').trim().split('\n').length, 2);
-});
+for (const dropout of [0, 0.3]) {
+  test(`a run stopped mid-epoch and resumed ends with bit-identical weights to an uninterrupted run${dropout ? ' (with Dropout)' : ''}`, async () => {
+    const graph = () => toyTraining(shape, 4, { dropout });
+    const whole = await runTrainer(config({ epochs: 2, ...graph() }));
+    const ctl = new AbortController();
+    const first = config({ epochs: 2, signal: ctl.signal, ...graph() });
+    // 8 batches per epoch: stop three steps into epoch 2, after epoch 1's checkpoint.
+    await assert.rejects(runTrainer({ ...first, train: abortingAfter(first.train, 11, ctl) }), /killed/);
+    const ran: number[] = [];
+    const resumed = await runTrainer({ ...config({ epochs: 2, ...graph() }), outDir: first.outDir, resume: true, onEpoch: (r) => ran.push(r.epoch) });
+    assert.deepEqual(ran, [2], 'the resumed run starts from the checkpoint, not from scratch');
+    assert.deepEqual(bytes(resumed.weights), bytes(whole.weights));
+    assert.deepEqual(resumed.rows.map((r) => r.testAccuracy), whole.rows.map((r) => r.testAccuracy));
+    assert.equal(readFileSync(join(first.outDir, 'train.jsonl'), 'utf8').trim().split('\n').length, 2);
+    if (dropout) {
+      // The masks really vary: another seed gives other weights.
+      const other = await runTrainer(config({ epochs: 2, ...graph(), seed: 4 }));
+      assert.notDeepEqual(bytes(other.weights), bytes(whole.weights));
+    }
+  });
+}
 
 test('the worker and the inline stepper give the same weights (so the worker path really ran the same steps)', async () => {
   const a = await runTrainer(config({ epochs: 1, stepper: 'worker' }));
