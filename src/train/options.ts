@@ -23,6 +23,8 @@ export interface TrainOptions {
   epochs?: number;
   batchSize?: number;
   lr?: number;
+  /** Which parameters get no weight decay: a key of `noDecayRules` ('none', 'norms-biases'); overrides the recipe's. */
+  skipDecay?: string;
   /** Seeds weights, shuffles and augmentation (default 0). */
   seed?: number;
   /** ORT intra-op threads (default: ORT's choice, all cores). */
@@ -79,8 +81,9 @@ export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
   }
   if (o.run !== undefined && o.out !== undefined) throw new TgrError('bad_argument', `--run ${o.run} and --out ${o.out}: pass one of them`);
   if (o.dataDir !== undefined) checkReadableDir(o.dataDir, o.dataset);
-  lookup(noDecayRules, base.noDecay, 'no-decay rule');
-  const recipe: Recipe = { ...base, epochs: o.epochs ?? base.epochs, batchSize: o.batchSize ?? base.batchSize, lr: o.lr ?? base.lr };
+  const noDecay = o.skipDecay ?? base.noDecay;
+  lookup(noDecayRules, noDecay, 'no-decay rule (--skip-decay)');
+  const recipe: Recipe = { ...base, epochs: o.epochs ?? base.epochs, batchSize: o.batchSize ?? base.batchSize, lr: o.lr ?? base.lr, noDecay };
   return { ...o, head: head as ResolvedTrainOptions['head'], recipeName, recipe, seed: o.seed ?? 0 };
 }
 

@@ -7,12 +7,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTrainingGraph } from '../autodiff/training-graph.js';
-import { TgrError } from '../core/errors.js';
+import { TgrError, lookup } from '../core/errors.js';
 import { openDataset } from '../data/registry.js';
 import { countParams } from '../models/count.js';
 import { buildModel } from '../models/registry.js';
 import type { ModelSpec } from '../models/spec.js';
 import { loadClassEmbeddings, type ClassEmbeddings } from '../text/class-embeddings.js';
+import { reportPath, type EmbeddingReport } from '../text/report.js';
 import { datasetSources } from './data-sources.js';
 import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options.js';
 import { noDecayRules } from './recipes.js';
@@ -50,7 +51,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const forward = buildModel({ ...spec, mode: 'train' });
   const evalModel = buildModel({ ...spec, mode: 'eval' });
   const r = o.recipe;
-  const graph = buildTrainingGraph(forward, { labelSmoothing: r.labelSmoothing, optimizer: r.optimizer, noDecay: noDecayRules[r.noDecay]! });
+  const graph = buildTrainingGraph(forward, { labelSmoothing: r.labelSmoothing, optimizer: r.optimizer, noDecay: lookup(noDecayRules, r.noDecay, 'no-decay rule (--skip-decay)') });
   const data = datasetSources(ds, { batchSize: r.batchSize, seed: o.seed, augment: r.augment, limitTrain: o.limitTrain, limitTest: o.limitTest });
   let result;
   try {
@@ -67,8 +68,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const meta: TrainMeta = {
     dataset: o.dataset, classNames: ds.classNames, inputShape: [...ds.shape], normalization: ds.stats,
     backbone: o.backbone, head: o.head,
-    ...(o.head === 'text-guided' ? { embedDim: spec.embedDim!, encoder: emb?.meta.encoder ?? 'random' } : {}),
-    ...(o.classEmbeddings !== undefined ? { classEmbeddingsSha256: sha256File(o.classEmbeddings) } : {}),
+    ...(o.head === 'text-guided' ? { embedDim: spec.embedDim!, ...provenance(o.classEmbeddings, emb) } : {}),
     recipe: o.recipeName, hyper: { ...r },
     seed: o.seed, epochs: r.epochs, trainImages: data.train.size, testImages: data.test.size,
     accuracy: result.final.accuracy, loss: result.final.loss, top2diff: result.final.top2diff, params, minutes,
@@ -94,6 +94,15 @@ async function loadEmbeddings(o: ResolvedTrainOptions, classNames: string[]): Pr
   return e;
 }
 
-function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+/**
+ * Where the projection's rows came from, for meta.json: the provenance `tgr embed` wrote beside the matrix (encoder,
+ * description source and hash) when present, else the file itself; 'random' when no file was given.
+ */
+function provenance(file: string | undefined, emb: ClassEmbeddings | undefined): Pick<TrainMeta, 'encoder' | 'descriptions' | 'descriptionsHash' | 'classEmbeddingsSha256'> {
+  if (file === undefined || !emb) return { encoder: 'random', descriptions: 'random' };
+  const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
+  const side = reportPath(file);
+  if (!existsSync(side)) return { encoder: emb.meta.encoder, classEmbeddingsSha256: sha };
+  const r = JSON.parse(readFileSync(side, 'utf8')) as Partial<EmbeddingReport>;
+  return { encoder: r.encoder ?? emb.meta.encoder, descriptions: r.source, descriptionsHash: r.descriptionsHash, classEmbeddingsSha256: sha };
 }

@@ -49,6 +49,7 @@ test('a missing, non-folder or empty --data-dir, and class embeddings on a linea
   await assert.rejects(train({ ...fmnist, dataDir: empty }), { message: new RegExp(`^fashion-mnist: no .*idx.* found in ${empty}, .*; point --data-dir at the folder holding it$`) });
   await assert.rejects(train({ ...base, classEmbeddings: 'x.npy' }), { message: '--class-embeddings x.npy: only the text-guided head has a projection to initialise; add --head text-guided' });
   await assert.rejects(train({ ...base, epochs: 0 }), { message: '--epochs: expected a positive integer; got 0' });
+  await assert.rejects(train({ ...base, skipDecay: 'all' }), { message: "unknown no-decay rule (--skip-decay) 'all'; choose one of: none, norms-biases" });
 });
 
 test('a finished run is not overwritten without --resume', async () => {

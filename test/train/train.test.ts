@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from '../../src/engine/session.js';
@@ -11,12 +11,18 @@ import { train } from '../../src/train/train.js';
 import { datasetSources } from '../../src/train/data-sources.js';
 import { MetricSum } from '../../src/train/metrics.js';
 import type { TrainMeta } from '../../src/train/run-files.js';
+import { writeClassEmbeddings } from '../../src/text/report.js';
 
 test('train(): a text-guided ResNet-20 on synthetic data leaves a run folder whose model.onnx reproduces the evaluation', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tgr-train-'));
   const rng = new Rng(1);
-  const emb = join(dir, 'classes.json');
-  writeFileSync(emb, JSON.stringify(Array.from({ length: 4 }, () => Array.from({ length: 8 }, () => rng.normal()))));
+  // As `tgr embed` leaves it: the matrix and a report beside it naming encoder and descriptions.
+  const emb = join(dir, 'classes.npy');
+  const classNames = (await openDataset('synthetic')).classNames;
+  writeClassEmbeddings(emb, {
+    matrix: Float32Array.from({ length: 32 }, () => rng.normal()), classes: 4, dim: 8,
+    meta: { classNames, encoder: 'glove:test', source: 'template', descriptionsHash: 'd'.repeat(64), rawNorms: [1, 1], cached: false },
+  });
   const out = join(dir, 'run');
   const r = await train({
     backbone: 'resnet20', head: 'text-guided', dataset: 'synthetic', recipe: 'fashion-quick', epochs: 1, batchSize: 16,
@@ -26,9 +32,11 @@ test('train(): a text-guided ResNet-20 on synthetic data leaves a run folder who
   for (const f of ['model.onnx', 'meta.json', 'train.jsonl', 'checkpoint.safetensors']) assert.ok(existsSync(join(out, f)), f);
   const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as TrainMeta;
   assert.deepEqual(
-    [meta.dataset, meta.backbone, meta.head, meta.embedDim, meta.encoder, meta.recipe, meta.seed, meta.epochs, meta.trainImages, meta.testImages],
-    ['synthetic', 'resnet20', 'text-guided', 8, `file:${emb}`, 'fashion-quick', 2, 1, 64, 32],
+    [meta.dataset, meta.backbone, meta.head, meta.embedDim, meta.recipe, meta.seed, meta.epochs, meta.trainImages, meta.testImages],
+    ['synthetic', 'resnet20', 'text-guided', 8, 'fashion-quick', 2, 1, 64, 32],
   );
+  assert.deepEqual([meta.encoder, meta.descriptions, meta.descriptionsHash], ['glove:test', 'template', 'd'.repeat(64)]);
+  assert.deepEqual(meta.classNames, classNames);
   assert.equal(meta.classEmbeddingsSha256?.length, 64);
   assert.equal(meta.accuracy, r.accuracy);
   assert.ok(meta.params > 200_000, `params ${meta.params}`);

@@ -1,4 +1,4 @@
-import { recipes } from '../../train/recipes.js';
+import { noDecayRules, recipes } from '../../train/recipes.js';
 import { intOption, numberOption, type CliCommand } from '../command.js';
 
 /** `tgr train`: trains a baseline or text-guided model and leaves runs/NAME/ (model.onnx, meta.json, train.jsonl, checkpoint). */
@@ -15,6 +15,8 @@ export const train: CliCommand = {
       .option('--epochs <n>', "override the recipe's epochs", intOption('--epochs'))
       .option('--batch-size <n>', "override the recipe's batch size", intOption('--batch-size'))
       .option('--lr <x>', "override the recipe's base learning rate", numberOption('--lr'))
+      // Not --no-decay: commander reads a --no- prefix as the negation of a boolean flag.
+      .option('--skip-decay <rule>', `parameters without weight decay, overriding the recipe: ${Object.keys(noDecayRules).join(' | ')}`)
       .option('--seed <n>', 'seed of weights, shuffles and augmentation', intOption('--seed'), 0)
       .option('--threads <n>', 'ONNX Runtime intra-op threads (default: all cores)', intOption('--threads'))
       .option('--class-embeddings <file>', 'C×E matrix (.npy, .json, .safetensors, .pth) initialising the text-guided projection')
