@@ -34,7 +34,7 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   const indices = opts.indices ? [...opts.indices] : Array.from({ length: Math.min(images.size, opts.limit ?? images.size) }, (_, i) => i);
   check(indices.length > 0, 'bad_data', () => `${images.name} (${images.split}): no images to evaluate`);
   const K = clf.output.classes;
-  const session = await Session.create(withOutputs(clf.model, clf.layers.map((l) => l.tensor)), { threads: opts.threads, label: clf.file });
+  const session = await Session.create(withOutputs(clf.model, clf.layers.map((l) => l.tensor)), { threads: opts.threads, label: clf.file, spinning: false });
   const labels: number[] = [];
   const preds: number[] = [];
   const losses: number[] = [];

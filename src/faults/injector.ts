@@ -135,7 +135,7 @@ export class LayerInjector {
       if (v.name !== this.clf.input.name) continue;
       feeds[v.name] = gather({ dtype: 'float32', dims: [cache.images.length, ...this.clf.input.shape], data: cache.pixels });
     }
-    this.session ??= await Session.create({ ...this.model, graph: this.cut.suffix }, { threads: this.opts.threads, label: `${this.clf.file} (after ${this.layer.name})` });
+    this.session ??= await Session.create({ ...this.model, graph: this.cut.suffix }, { threads: this.opts.threads, label: `${this.clf.file} (after ${this.layer.name})`, spinning: false });
     const out = await this.session.run(feeds);
     return out[this.clf.output.name]!.data as Float32Array;
   }

@@ -31,7 +31,7 @@ export class PlainInjector {
     });
     const inputs = [...g.inputs, { ...v, name: 'tgr.fault_mask', dtype: 'bool' as const }, { ...v, name: 'tgr.fault_values' }];
     const valueInfo = new Map(g.valueInfo).set(put, { ...v, name: put });
-    const session = await Session.create({ ...model, graph: { ...g, nodes, inputs, valueInfo } }, { threads, label: `${clf.file} (plain)` });
+    const session = await Session.create({ ...model, graph: { ...g, nodes, inputs, valueInfo } }, { threads, label: `${clf.file} (plain)`, spinning: false });
     return new PlainInjector(session, clf, v.shape.slice(1) as number[]);
   }
 
@@ -76,7 +76,7 @@ export class WeightPlain {
     const initializers = new Map(g.initializers);
     initializers.delete(weight);
     const inputs = [...g.inputs, { name: weight, dtype: w.dtype, shape: w.dims }];
-    const session = await Session.create({ ...model, graph: { ...g, initializers, inputs } }, { threads, label: `${clf.file} (weight ${weight})` });
+    const session = await Session.create({ ...model, graph: { ...g, initializers, inputs } }, { threads, label: `${clf.file} (weight ${weight})`, spinning: false });
     return new WeightPlain(session, clf, w, weight);
   }
 

@@ -1,0 +1,119 @@
+/**
+ * Fault-injection throughput: a full per-layer single-bit-flip campaign (fp32, every Conv/Gemm layer, n sites per
+ * layer) on CIFAR ResNet-20 from src/models (3×32×32, batch 128), tgr's runner against a PyTorchFI-style peer
+ * (bench/inject_peer.py: forward hook flips one bit per image, full forward per batch) on the same weights, images and
+ * sites. Runs alternate between the two so both see the same machine load; medians are reported. Golden outputs are
+ * computed once up front on both sides and not timed.
+ *
+ *   npx tsx bench/inject.ts [--per-layer 512] [--images 1024] [--runs 3] [--threads 2]
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildModel } from '../src/models/registry.js';
+import { Session } from '../src/engine/session.js';
+import { Rng } from '../src/core/rng.js';
+import { loadClassifier } from '../src/faults/classifier.js';
+import { goldenRun } from '../src/faults/golden.js';
+import { imageSetFromArrays } from '../src/faults/images.js';
+import { planCampaign } from '../src/faults/plan.js';
+import { runCampaign } from '../src/faults/runner.js';
+import { readRecords } from '../src/faults/store.js';
+
+const arg = (k: string, d: number) => {
+  const i = process.argv.indexOf(`--${k}`);
+  return i > 0 ? Number(process.argv[i + 1]) : d;
+};
+const perLayer = arg('per-layer', 512);
+const nImages = arg('images', 1024);
+const runs = arg('runs', 3);
+const threads = arg('threads', 2);
+const batch = 128;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const dir = mkdtempSync(join(tmpdir(), 'tgr-bench-inject-'));
+const model = buildModel({ backbone: 'resnet20', head: 'linear', inputShape: [3, 32, 32], numClasses: 10, mode: 'eval', seed: 0 });
+const clf = await loadClassifier(model, { label: 'resnet20.onnx', threads });
+const rng = new Rng('bench-inject');
+const pixels = Float32Array.from({ length: nImages * 3 * 32 * 32 }, () => rng.normal());
+// Labels are the model's own predictions, so every image with a positive Top2Diff is in the pool.
+const unlabelled = imageSetFromArrays({ images: pixels, labels: new Int32Array(nImages), shape: [3, 32, 32], name: 'random' });
+const g0 = await goldenRun({ classifier: clf, images: unlabelled, threads, quiet: true });
+const images = imageSetFromArrays({ images: pixels, labels: g0.preds, shape: [3, 32, 32], name: 'random' });
+const golden = await goldenRun({ classifier: clf, images, threads, quiet: true });
+const plan = planCampaign({ classifier: clf, golden, perLayer, batchSize: batch, seed: 1 });
+const total = plan.sites.layer.length;
+
+// The peer's inputs: weights by torchvision name, images, labels, and the same sites grouped by layer.
+const manifest: Record<string, [number, number[]]> = {};
+const blobs: Float32Array[] = [];
+let offset = 0;
+for (const [name, t] of clf.model.graph.initializers) {
+  if (t.dtype !== 'float32' || name.startsWith('const_')) continue;
+  manifest[name] = [offset, t.dims];
+  blobs.push(t.data as Float32Array);
+  offset += t.data.length;
+}
+writeFileSync(join(dir, 'weights.json'), JSON.stringify(manifest));
+writeFileSync(join(dir, 'weights.bin'), Buffer.concat(blobs.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength))));
+writeFileSync(join(dir, 'images.bin'), Buffer.from(pixels.buffer));
+writeFileSync(join(dir, 'labels.bin'), Buffer.from(Int32Array.from(g0.preds).buffer));
+writeFileSync(join(dir, 'sites.json'), JSON.stringify(plan.layers.map((l) => l.name)));
+const order = Array.from({ length: total }, (_, i) => i).sort((a, b) => plan.sites.layer[a]! - plan.sites.layer[b]! || a - b);
+writeFileSync(join(dir, 'sites.bin'), Buffer.from(Int32Array.from(order.flatMap((i) => [plan.sites.layer[i]!, plan.sites.image[i]!, plan.sites.index[i]!, plan.sites.bit[i]!])).buffer));
+
+// OpenMP threads that spin-wait lose ~4× on a shared machine (ORT's sessions here do not spin either): passive.
+const peer = spawn('/usr/bin/python3', [new URL('./inject_peer.py', import.meta.url).pathname, dir, '--threads', String(threads), '--batch', String(batch)],
+  { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' } });
+const lines = createInterface({ input: peer.stdout })[Symbol.asyncIterator]();
+const next = async () => JSON.parse((await lines.next()).value as string);
+const ready = await next();
+const agree = (ready.golden_top1 as number[]).filter((p, i) => p === g0.preds[i]).length;
+
+// Raw forward throughput of the whole model at batch 128, for the cost model below.
+const session = await Session.create(clf.model, { threads });
+const x = { dtype: 'float32' as const, dims: [batch, 3, 32, 32], data: pixels.subarray(0, batch * 3 * 32 * 32) };
+await session.run({ input: x });
+let t = performance.now();
+for (let i = 0; i < 8; i++) await session.run({ input: x });
+const ortImgPerS = (8 * batch) / ((performance.now() - t) / 1000);
+await session.release();
+
+const ours: number[] = [];
+const plainSuffix: number[] = [];
+const theirs: number[] = [];
+let paths = {} as Record<string, number>;
+let peerStats = { mismatches: 0, delta_loss_sum: 0 };
+for (let r = 0; r < runs; r++) {
+  const d = mkdtempSync(join(dir, 'run-'));
+  const res = await runCampaign({ classifier: clf, golden, plan, images, dir: d, threads, quiet: true });
+  ours.push(total / res.seconds);
+  paths = res.paths;
+  if (r === 0) {
+    const recs = readRecords(res.file);
+    const ourMism = recs.filter((x) => !x.nonFinite && x.faultyTop1 !== x.goldenTop1).length;
+    const ourDl = recs.reduce((s, x) => s + (x.nonFinite ? 0 : Math.abs(x.faultyLoss! - x.goldenLoss)), 0);
+    console.log(`tgr records: ${ourMism} mismatches, mean ΔLoss ${(ourDl / total).toFixed(5)}`);
+  }
+  const d2 = mkdtempSync(join(dir, 'run-'));
+  const res2 = await runCampaign({ classifier: clf, golden, plan, images, dir: d2, threads, quiet: true, shortcuts: false });
+  plainSuffix.push(total / res2.seconds);
+  peer.stdin.write('run\n');
+  const p = await next();
+  theirs.push(p.inj_per_s);
+  peerStats = p;
+}
+peer.stdin.end();
+
+const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
+console.log(`ResNet-20 (src/models), ${clf.layers.length} layers × ${perLayer} sites = ${total} injections, batch ${batch}, ${threads} threads, pool ${plan.pool} of ${nImages} images, ${plan.units.length} units`);
+console.log(`peer golden top-1 agrees with ORT on ${agree}/${nImages} images; peer: ${peerStats.mismatches} mismatches, mean ΔLoss ${(peerStats.delta_loss_sum / total).toFixed(5)}`);
+console.log(`paths: ${Object.entries(paths).map(([k, v]) => `${k} ${((100 * v) / total).toFixed(1)}%`).join(', ')}`);
+console.log(`ORT full forward: ${fmt(ortImgPerS)} img/s at batch ${batch}`);
+console.log(`tgr runner:              ${fmt(median(ours))} inj/s  (runs: ${ours.map(fmt).join(', ')})`);
+console.log(`tgr, suffix for every fault: ${fmt(median(plainSuffix))} inj/s  (runs: ${plainSuffix.map(fmt).join(', ')})`);
+console.log(`PyTorchFI-style peer:    ${fmt(median(theirs))} inj/s  (runs: ${theirs.map(fmt).join(', ')}; torch ${ready.ready}, ${ready.threads} threads)`);
+console.log(`ratio: ${(median(ours) / median(theirs)).toFixed(1)}× (suffix-only path ${(median(plainSuffix) / median(theirs)).toFixed(1)}×)`);
+rmSync(dir, { recursive: true, force: true });
