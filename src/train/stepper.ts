@@ -15,7 +15,8 @@ export type StepperMode = 'worker' | 'inline';
 export async function createStepper(init: StepInit, mode: StepperMode = 'worker'): Promise<Stepper> {
   if (mode === 'inline') return StepCore.create(init);
   const s = new WorkerStepper(spawnStepWorker());
-  await s.call({ method: 'init', arg: init }, transferables(init));
+  // Only the freshly encoded graphs move; the carried tensors are copied, as the caller may still hold them.
+  await s.call({ method: 'init', arg: init }, transferables([init.trainModel, init.evalModel]));
   return s;
 }
 

@@ -114,14 +114,14 @@ export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
         imgPerSec: fit.imgPerSec, seconds: (Date.now() - t0) / 1000,
       };
       rows.push(row);
-      saveCheckpoint(ckPath, { epoch, iteration: epoch * itersPerEpoch, seed: cfg.seed, fingerprint, tensors: new Map(Object.entries(await stepper.carried())) });
+      carried = await stepper.carried();
+      saveCheckpoint(ckPath, { epoch, iteration: epoch * itersPerEpoch, seed: cfg.seed, fingerprint, tensors: new Map(Object.entries(carried)) });
       writeFileAtomic(join(cfg.outDir, LOG_FILE), rows.map((r) => JSON.stringify(r) + '\n').join(''));
       cfg.onEpoch?.(row);
     }
-    const weights = await stepper.carried();
     const last = rows[rows.length - 1];
     const final = last ? { images: cfg.test.size, accuracy: last.testAccuracy, loss: last.testLoss, top2diff: last.top2diff } : await evaluate(stepper, cfg.test, true);
-    return { weights, rows, final };
+    return { weights: carried, rows, final };
   } finally {
     await stepper.close();
   }

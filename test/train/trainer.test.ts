@@ -77,6 +77,14 @@ test('the worker and the inline stepper give the same weights (so the worker pat
   assert.notEqual(bytes(a.weights)['fc.weight'], start['fc.weight']);
 });
 
+test('resuming a run whose last epoch is checkpointed trains nothing and returns the checkpointed weights', async () => {
+  const cfg = config({ epochs: 2 });
+  const done = await runTrainer(cfg);
+  const again = await runTrainer({ ...config({ epochs: 2 }), outDir: cfg.outDir, resume: true, onEpoch: () => assert.fail('no epoch should run') });
+  assert.deepEqual(bytes(again.weights), bytes(done.weights));
+  assert.deepEqual(again.final, done.final);
+});
+
 test('--resume with different settings names what changed; without a checkpoint it says so', async () => {
   const cfg = config({ epochs: 1 });
   await runTrainer(cfg);
