@@ -39,8 +39,9 @@ export interface TrainMeta {
   accuracy: number;
   loss: number;
   top2diff: number;
-  /** Trainable parameter count. */
+  /** Parameter count and multiply-accumulates per image (src/models/count.ts). */
   params: number;
+  macs: number;
   minutes: number;
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { buildTrainingGraph } from '../autodiff/training-graph.js';
 import { TgrError, lookup } from '../core/errors.js';
 import { openDataset } from '../data/registry.js';
-import { countParams } from '../models/count.js';
+import { countModel } from '../models/count.js';
 import { buildModel } from '../models/registry.js';
 import type { ModelSpec } from '../models/spec.js';
 import { loadClassEmbeddings, type ClassEmbeddings } from '../text/class-embeddings.js';
@@ -63,7 +63,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   } finally {
     await data.close();
   }
-  const params = countParams(evalModel.graph);
+  const { params, macs } = countModel(evalModel);
   const minutes = (Date.now() - t0) / 60000;
   const meta: TrainMeta = {
     dataset: o.dataset, classNames: ds.classNames, inputShape: [...ds.shape], normalization: ds.stats,
@@ -71,7 +71,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     ...(o.head === 'text-guided' ? { embedDim: spec.embedDim!, ...provenance(o.classEmbeddings, emb) } : {}),
     recipe: o.recipeName, hyper: { ...r },
     seed: o.seed, epochs: r.epochs, trainImages: data.train.size, testImages: data.test.size,
-    accuracy: result.final.accuracy, loss: result.final.loss, top2diff: result.final.top2diff, params, minutes,
+    accuracy: result.final.accuracy, loss: result.final.loss, top2diff: result.final.top2diff, params, macs, minutes,
   };
   writeRunFiles(runDir, evalModel, result.weights, meta);
   return { runDir, accuracy: meta.accuracy, loss: meta.loss, top2diff: meta.top2diff, epochs: result.rows, params, minutes, meta };

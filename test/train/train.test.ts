@@ -39,7 +39,7 @@ test('train(): a text-guided ResNet-20 on synthetic data leaves a run folder who
   assert.deepEqual(meta.classNames, classNames);
   assert.equal(meta.classEmbeddingsSha256?.length, 64);
   assert.equal(meta.accuracy, r.accuracy);
-  assert.ok(meta.params > 200_000, `params ${meta.params}`);
+  assert.ok(meta.params > 200_000 && meta.macs > meta.params, `params ${meta.params}, MACs ${meta.macs}`);
 
   // The exported graph is the inference form: BN without training_mode, one feed, logits out.
   const m = loadModel(join(out, 'model.onnx'));
