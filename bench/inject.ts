@@ -16,7 +16,7 @@ import { buildModel } from '../src/models/registry.js';
 import { Session } from '../src/engine/session.js';
 import { Rng } from '../src/core/rng.js';
 import { loadClassifier } from '../src/faults/classifier.js';
-import { goldenRun } from '../src/faults/golden.js';
+import { goldenRun, readGoldenActivations } from '../src/faults/golden.js';
 import { imageSetFromArrays } from '../src/faults/images.js';
 import { planCampaign } from '../src/faults/plan.js';
 import { runCampaign } from '../src/faults/runner.js';
@@ -42,9 +42,12 @@ const pixels = Float32Array.from({ length: nImages * 3 * 32 * 32 }, () => rng.no
 const unlabelled = imageSetFromArrays({ images: pixels, labels: new Int32Array(nImages), shape: [3, 32, 32], name: 'random' });
 const g0 = await goldenRun({ classifier: clf, images: unlabelled, threads, quiet: true });
 const images = imageSetFromArrays({ images: pixels, labels: g0.preds, shape: [3, 32, 32], name: 'random' });
-const golden = await goldenRun({ classifier: clf, images, threads, quiet: true });
+const golden = await goldenRun({ classifier: clf, images, threads, quiet: true, out: join(dir, 'golden.json') });
+const activations = readGoldenActivations(join(dir, 'golden.json'), golden);
 const plan = planCampaign({ classifier: clf, golden, perLayer, batchSize: batch, seed: 1 });
 const total = plan.sites.layer.length;
+// The paper's headline compares last layers: a campaign on fc alone (analytic here, full forwards for the peer).
+const lastPlan = planCampaign({ classifier: clf, golden, perLayer: perLayer * 4, batchSize: batch, seed: 1, layers: clf.lastLayers });
 
 // The peer's inputs: weights by torchvision name, images, labels, and the same sites grouped by layer.
 const manifest: Record<string, [number, number[]]> = {};
@@ -60,9 +63,14 @@ writeFileSync(join(dir, 'weights.json'), JSON.stringify(manifest));
 writeFileSync(join(dir, 'weights.bin'), Buffer.concat(blobs.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength))));
 writeFileSync(join(dir, 'images.bin'), Buffer.from(pixels.buffer));
 writeFileSync(join(dir, 'labels.bin'), Buffer.from(Int32Array.from(g0.preds).buffer));
-writeFileSync(join(dir, 'sites.json'), JSON.stringify(plan.layers.map((l) => l.name)));
-const order = Array.from({ length: total }, (_, i) => i).sort((a, b) => plan.sites.layer[a]! - plan.sites.layer[b]! || a - b);
-writeFileSync(join(dir, 'sites.bin'), Buffer.from(Int32Array.from(order.flatMap((i) => [plan.sites.layer[i]!, plan.sites.image[i]!, plan.sites.index[i]!, plan.sites.bit[i]!])).buffer));
+/** Writes a plan's sites for the peer, grouped by layer: NAME.json (layer names) and NAME.bin (layer, image, index, bit). */
+function writeSites(p: typeof plan, name: string): void {
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify(p.layers.map((l) => l.name)));
+  const order = Array.from({ length: p.sites.layer.length }, (_, i) => i).sort((a, b) => p.sites.layer[a]! - p.sites.layer[b]! || a - b);
+  writeFileSync(join(dir, `${name}.bin`), Buffer.from(Int32Array.from(order.flatMap((i) => [p.sites.layer[i]!, p.sites.image[i]!, p.sites.index[i]!, p.sites.bit[i]!])).buffer));
+}
+writeSites(plan, 'sites');
+writeSites(lastPlan, 'last');
 
 // OpenMP threads that spin-wait lose ~4× on a shared machine (ORT's sessions here do not spin either): passive.
 const peer = spawn('/usr/bin/python3', [new URL('./inject_peer.py', import.meta.url).pathname, dir, '--threads', String(threads), '--batch', String(batch)],
@@ -73,7 +81,7 @@ const ready = await next();
 const agree = (ready.golden_top1 as number[]).filter((p, i) => p === g0.preds[i]).length;
 
 // Raw forward throughput of the whole model at batch 128, for the cost model below.
-const session = await Session.create(clf.model, { threads });
+const session = await Session.create(clf.model, { threads, spinning: false });
 const x = { dtype: 'float32' as const, dims: [batch, 3, 32, 32], data: pixels.subarray(0, batch * 3 * 32 * 32) };
 await session.run({ input: x });
 let t = performance.now();
@@ -84,11 +92,13 @@ await session.release();
 const ours: number[] = [];
 const plainSuffix: number[] = [];
 const theirs: number[] = [];
+const oursLast: number[] = [];
+const theirsLast: number[] = [];
 let paths = {} as Record<string, number>;
 let peerStats = { mismatches: 0, delta_loss_sum: 0 };
 for (let r = 0; r < runs; r++) {
   const d = mkdtempSync(join(dir, 'run-'));
-  const res = await runCampaign({ classifier: clf, golden, plan, images, dir: d, threads, quiet: true });
+  const res = await runCampaign({ classifier: clf, golden, plan, images, dir: d, threads, quiet: true, activations });
   ours.push(total / res.seconds);
   paths = res.paths;
   if (r === 0) {
@@ -98,12 +108,17 @@ for (let r = 0; r < runs; r++) {
     console.log(`tgr records: ${ourMism} mismatches, mean ΔLoss ${(ourDl / total).toFixed(5)}`);
   }
   const d2 = mkdtempSync(join(dir, 'run-'));
-  const res2 = await runCampaign({ classifier: clf, golden, plan, images, dir: d2, threads, quiet: true, shortcuts: false });
+  const res2 = await runCampaign({ classifier: clf, golden, plan, images, dir: d2, threads, quiet: true, shortcuts: false, activations });
   plainSuffix.push(total / res2.seconds);
-  peer.stdin.write('run\n');
+  peer.stdin.write('run sites\n');
   const p = await next();
   theirs.push(p.inj_per_s);
   peerStats = p;
+  const d3 = mkdtempSync(join(dir, 'run-'));
+  const res3 = await runCampaign({ classifier: clf, golden, plan: lastPlan, images, dir: d3, threads, quiet: true, activations });
+  oursLast.push(lastPlan.sites.layer.length / res3.seconds);
+  peer.stdin.write('run last\n');
+  theirsLast.push((await next()).inj_per_s);
 }
 peer.stdin.end();
 
@@ -116,4 +131,5 @@ console.log(`tgr runner:              ${fmt(median(ours))} inj/s  (runs: ${ours.
 console.log(`tgr, suffix for every fault: ${fmt(median(plainSuffix))} inj/s  (runs: ${plainSuffix.map(fmt).join(', ')})`);
 console.log(`PyTorchFI-style peer:    ${fmt(median(theirs))} inj/s  (runs: ${theirs.map(fmt).join(', ')}; torch ${ready.ready}, ${ready.threads} threads)`);
 console.log(`ratio: ${(median(ours) / median(theirs)).toFixed(1)}× (suffix-only path ${(median(plainSuffix) / median(theirs)).toFixed(1)}×)`);
+console.log(`last layer only (${clf.lastLayers.join(', ')}, ${lastPlan.sites.layer.length} injections): tgr ${fmt(median(oursLast))} inj/s (runs: ${oursLast.map(fmt).join(', ')}), peer ${fmt(median(theirsLast))} inj/s (runs: ${theirsLast.map(fmt).join(', ')}): ${(median(oursLast) / median(theirsLast)).toFixed(0)}×`);
 rmSync(dir, { recursive: true, force: true });

@@ -6,9 +6,9 @@ forward on the batch; cross-entropy and top-1 per image. Golden outputs are comp
 exactly as the tgr side does.
 
 Reads DIR/weights.json + DIR/weights.bin (the tgr model's initializers by torchvision name), DIR/images.bin
-(float32 [n,3,32,32]), DIR/labels.bin (int32), DIR/sites.json (layer names) + DIR/sites.bin (int32 rows of
-layer, image, index, bit, grouped by layer). Serves timed runs: prints {"ready": version}, then one JSON result per
-"run" line on stdin, so the caller interleaves its runs with these under the same machine load.
+(float32 [n,3,32,32]), DIR/labels.bin (int32), and campaigns as DIR/NAME.json (layer names) + DIR/NAME.bin (int32
+rows of layer, image, index, bit, grouped by layer). Serves timed runs: prints {"ready": version}, then one JSON
+result per "run NAME" line on stdin, so the caller interleaves its runs with these under the same machine load.
 Run with Debian's python3-torch: /usr/bin/python3 bench/inject_peer.py DIR --threads 2 --batch 128
 """
 import argparse, json, sys, time
@@ -64,9 +64,12 @@ def load(d):
     model.load_state_dict({k: state[k] if k in state else own[k] for k in own}, strict=True)
     images = torch.from_numpy(np.fromfile(f"{d}/images.bin", dtype=np.float32).reshape(-1, 3, 32, 32))
     labels = torch.from_numpy(np.fromfile(f"{d}/labels.bin", dtype=np.int32).astype(np.int64))
-    layers = json.load(open(f"{d}/sites.json"))
-    sites = torch.from_numpy(np.fromfile(f"{d}/sites.bin", dtype=np.int32).reshape(-1, 4).astype(np.int64))
-    return model, images, labels, layers, sites
+    return model, images, labels
+
+
+def sites_of(d, name):
+    layers = json.load(open(f"{d}/{name}.json"))
+    return layers, torch.from_numpy(np.fromfile(f"{d}/{name}.bin", dtype=np.int32).reshape(-1, 4).astype(np.int64))
 
 
 def campaign(model, images, labels, layers, sites, batch, golden_loss, golden_top1):
@@ -105,16 +108,19 @@ def main():
     ap.add_argument("--batch", type=int, default=128)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    model, images, labels, layers, sites = load(a.dir)
+    model, images, labels = load(a.dir)
     with torch.no_grad():
         golden = torch.cat([model(images[s:s + 256]) for s in range(0, len(images), 256)])
     golden_loss = F.cross_entropy(golden, labels, reduction="none")
     golden_top1 = golden.argmax(1)
+    layers, sites = sites_of(a.dir, "sites")
     campaign(model, images, labels, layers, sites[:256], a.batch, golden_loss, golden_top1)  # warm-up
     print(json.dumps({"ready": torch.__version__, "threads": torch.get_num_threads(), "golden_top1": golden_top1.tolist()}), flush=True)
     for line in sys.stdin:
-        if line.strip() != "run":
+        words = line.split()
+        if len(words) != 2 or words[0] != "run":
             break
+        layers, sites = sites_of(a.dir, words[1])
         t = time.perf_counter()
         mism, dloss, n = campaign(model, images, labels, layers, sites, a.batch, golden_loss, golden_top1)
         s = time.perf_counter() - t

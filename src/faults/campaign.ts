@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { TgrError, check } from '../core/errors.js';
 import { loadClassifier, type Classifier } from './classifier.js';
 import { errorModel } from './error-models.js';
-import { goldenRun, readGolden } from './golden.js';
+import { goldenRun, readGolden, readGoldenActivations } from './golden.js';
 import type { ImageSet } from './images.js';
 import { planCampaign, type CampaignPlan, type Target } from './plan.js';
 import { readPlan, writePlan } from './plan-file.js';
@@ -87,7 +87,8 @@ export async function injectCampaign(o: CampaignOptions): Promise<{ dir: string;
   errorModel(o.errorModel); // a bad spec fails before the golden pass, not after
   const { classifier, golden } = await prepareGolden(o);
   const { dir, plan } = preparePlan(o, classifier, golden);
-  const run = await runCampaign({ classifier, golden, plan, images: o.images, dir, shard: o.shard, threads: o.threads, quiet: o.quiet });
+  const activations = readGoldenActivations(join(o.runDir, 'golden.json'), golden);
+  const run = await runCampaign({ classifier, golden, plan, images: o.images, dir, shard: o.shard, threads: o.threads, quiet: o.quiet, activations });
   const summary = o.shard && o.shard.count > 1 ? undefined : summarize(dir);
   return { dir, run, ...(summary ? { summary } : {}) };
 }

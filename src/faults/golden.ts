@@ -1,4 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { numel } from '../onnx/tensor.js';
 import { Session } from '../engine/session.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { check } from '../core/errors.js';
 import { progress } from '../core/progress.js';
 import type { Classifier } from './classifier.js';
@@ -34,7 +38,10 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   const indices = opts.indices ? [...opts.indices] : Array.from({ length: Math.min(images.size, opts.limit ?? images.size) }, (_, i) => i);
   check(indices.length > 0, 'bad_data', () => `${images.name} (${images.split}): no images to evaluate`);
   const K = clf.output.classes;
-  const session = await Session.create(withOutputs(clf.model, clf.layers.map((l) => l.tensor)), { threads: opts.threads, label: clf.file, spinning: false });
+  const small = smallTensors(clf);
+  const kept = small.map((t) => new Float32Array(indices.length * t.size));
+  const session = await Session.create(withOutputs(clf.model, [...clf.layers.map((l) => l.tensor), ...small.map((t) => t.name)]),
+    { threads: opts.threads, label: clf.file, spinning: false });
   const labels: number[] = [];
   const preds: number[] = [];
   const losses: number[] = [];
@@ -70,6 +77,7 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
         maxAbs[i] = m;
         sumAbs[i] += sum;
       });
+      small.forEach((t, k) => kept[k]!.set(out[t.name]!.data as Float32Array, s * t.size));
       bar.tick(batch.length);
     }
   } finally {
@@ -99,8 +107,48 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
     lastLayers: clf.lastLayers,
     numClasses: K,
   };
-  if (opts.out) writeCompactJson(opts.out, golden);
+  if (opts.out) {
+    const file = 'golden-activations.bin';
+    writeFileAtomic(join(dirname(opts.out), file), Buffer.concat(kept.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
+    golden.activations = { file, tensors: small };
+    writeCompactJson(opts.out, golden);
+  }
   return golden;
+}
+
+/** Per-image tensors of at most this many values are kept from the golden pass (scores, last layers, their inputs). */
+const smallLimit = 4096;
+
+/** The scores, and the outputs and inputs of layers, whose per-image size is at most `smallLimit`. */
+function smallTensors(clf: Classifier): { name: string; size: number }[] {
+  const g = clf.model.graph;
+  const sizeOf = (t: string) => {
+    const v = g.valueInfo.get(t) ?? g.outputs.find((o) => o.name === t);
+    const dims = v?.shape.slice(1);
+    return v?.shape[0] === 'N' && dims!.every((d) => typeof d === 'number') ? numel(dims as number[]) : Infinity;
+  };
+  const names = [clf.output.name, ...clf.layers.flatMap((l) => [l.tensor, l.input])].filter((t) => t !== clf.input.name);
+  return [...new Set(names)].map((name) => ({ name, size: sizeOf(name) })).filter((t) => t.size <= smallLimit);
+}
+
+/** The small activations a golden run kept (tensor name → rows aligned with `golden.indices`), if it kept any. */
+export function readGoldenActivations(goldenPath: string, golden: GoldenRun): Map<string, { size: number; data: Float32Array }> {
+  const out = new Map<string, { size: number; data: Float32Array }>();
+  const a = golden.activations;
+  if (!a) return out;
+  const path = join(dirname(goldenPath), a.file);
+  const rows = golden.indices.length;
+  const want = a.tensors.reduce((s, t) => s + t.size * rows * 4, 0);
+  const bytes = existsSync(path) ? readFileSync(path) : undefined;
+  check(bytes && bytes.length === want, 'bad_file',
+    () => `${path}: expected ${want} bytes of golden activations, found ${bytes?.length ?? 'no file'} — delete golden.json and re-run`);
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  let o = 0;
+  for (const t of a.tensors) {
+    out.set(t.name, { size: t.size, data: all.subarray(o, o + t.size * rows) });
+    o += t.size * rows;
+  }
+  return out;
 }
 
 /** Dataset indices of the injection pool: correctly classified images with Top2Diff > 0 (DESIGN.md). */

@@ -41,6 +41,12 @@ export interface GoldenRun {
   lastLayers: string[];
   /** Softmax class count. */
   numClasses: number;
+  /**
+   * Small per-image tensors kept from this pass (the scores, last layers and their inputs), so campaigns on those
+   * layers need no forward pass: `file` (next to golden.json) holds, tensor after tensor, float32 rows aligned with
+   * `indices`, `size` values per image each.
+   */
+  activations?: { file: string; tensors: { name: string; size: number }[] };
 }
 
 /** One injection, one line of faults.jsonl. */
@@ -55,6 +61,7 @@ export interface InjectionRecord {
   bit: number;
   bits?: number[];
   original: number;
+  /** In faults.jsonl a non-finite value is written as null, with its fp32 pattern in `faultyBits`; store.ts restores it. */
   faulty: number;
   goldenTop1: number;
   faultyTop1: number;

@@ -17,7 +17,7 @@ import { scoreRow } from './scores.js';
 import { faultsFileName, shardUnits, type Shard } from './shard.js';
 import { faultSite } from './site.js';
 import { FaultLog, recordLine } from './store.js';
-import { UnitForward } from './unit-cache.js';
+import { KeptUnits, UnitForward, type GoldenActivations } from './unit-cache.js';
 import { weightChange, type Change } from './weights.js';
 
 export interface RunOptions {
@@ -32,6 +32,8 @@ export interface RunOptions {
   quiet?: boolean;
   /** false: every fault runs its suffix (no masked/analytic shortcuts), to check them against it. */
   shortcuts?: boolean;
+  /** Small activations the golden pass kept (readGoldenActivations): units whose layers need only these skip the forward pass. */
+  activations?: GoldenActivations;
   /** Sees each fault's scores and how they were computed (tests hold them to the plain path). */
   onScores?: (id: number, scores: Float32Array, path: EvalPath) => void;
 }
@@ -150,7 +152,7 @@ function changeFor(plan: CampaignPlan, model: Model, layer: ClassifierLayer, cac
 /** Sessions alive for one layer group at a time: the unit forward pass and each layer's suffix. */
 class Sessions {
   private group = -1;
-  private current: { forward: UnitForward; injectors: Map<number, LayerInjector> } | undefined;
+  private current: { forward: UnitForward | KeptUnits; injectors: Map<number, LayerInjector> } | undefined;
   private plains = new Map<number, WeightPlain>();
 
   constructor(
@@ -161,12 +163,14 @@ class Sessions {
     private readonly o: RunOptions,
   ) {}
 
-  async forGroup(g: number): Promise<{ forward: UnitForward; injectors: Map<number, LayerInjector> }> {
+  async forGroup(g: number): Promise<{ forward: UnitForward | KeptUnits; injectors: Map<number, LayerInjector> }> {
     if (g === this.group && this.current) return this.current;
     await this.release();
     const injectors = new Map(this.plan.groups[g]!.map((li) => [li, new LayerInjector(this.clf, this.model, this.layers[li]!, this.o)]));
     const tensors = [...injectors.values()].flatMap((inj) => [...inj.cachedTensors, ...(this.plan.target === 'weights' ? [inj.layer.input] : [])]);
-    const forward = await UnitForward.create(this.clf, this.model, tensors, this.o.threads);
+    const forward = KeptUnits.covers(this.o.activations, this.clf, tensors)
+      ? new KeptUnits(this.clf, this.o.activations!, this.o.golden.indices)
+      : await UnitForward.create(this.clf, this.model, tensors, this.o.threads);
     this.group = g;
     this.current = { forward, injectors };
     return this.current;

@@ -39,3 +39,46 @@ export class UnitForward {
     await this.session.release();
   }
 }
+
+/** Small activations kept by the golden pass: tensor name → rows (`size` values each) aligned with golden.indices. */
+export type GoldenActivations = ReadonlyMap<string, { size: number; data: Float32Array }>;
+
+/**
+ * Units served from the golden pass's kept activations instead of a forward pass: a campaign on the last layers (the
+ * scores, the latent, the projection and their inputs are all small) then runs no network at all.
+ */
+export class KeptUnits {
+  private readonly rowOf: Map<number, number>;
+
+  constructor(
+    private readonly clf: Classifier,
+    private readonly kept: GoldenActivations,
+    goldenIndices: readonly number[],
+  ) {
+    this.rowOf = new Map(goldenIndices.map((img, r) => [img, r]));
+  }
+
+  /** True when every tensor in `tensors` (and the scores) was kept. */
+  static covers(kept: GoldenActivations | undefined, clf: Classifier, tensors: readonly string[]): boolean {
+    return kept !== undefined && [clf.output.name, ...tensors].every((t) => t === clf.input.name || kept.has(t));
+  }
+
+  /** The unit's golden activations, gathered from the kept rows. */
+  async run(images: ImageSet, indices: readonly number[]): Promise<UnitCache> {
+    const pixels = await images.pixels(indices);
+    const tensors: UnitCache['tensors'] = {};
+    for (const [name, { size, data }] of this.kept) {
+      const v = this.clf.model.graph.valueInfo.get(name) ?? this.clf.model.graph.outputs.find((o) => o.name === name)!;
+      const rows = new Float32Array(indices.length * size);
+      indices.forEach((img, r) => {
+        const g = this.rowOf.get(img)!;
+        rows.set(data.subarray(g * size, (g + 1) * size), r * size);
+      });
+      tensors[name] = { dtype: 'float32', dims: [indices.length, ...(v.shape.slice(1) as number[])], data: rows };
+    }
+    tensors[this.clf.input.name] = { dtype: 'float32', dims: [indices.length, ...this.clf.input.shape], data: pixels };
+    return { images: indices, pixels, tensors, logits: tensors[this.clf.output.name]!.data as Float32Array };
+  }
+
+  async release(): Promise<void> {}
+}

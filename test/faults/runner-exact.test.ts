@@ -8,6 +8,8 @@ import { rangeClamp, withRangeDetector } from '../../src/faults/range-detector.j
 import { readRecords } from '../../src/faults/store.js';
 import type { EvalPath } from '../../src/faults/injector.js';
 import { join } from 'node:path';
+import { UnitForward } from '../../src/faults/unit-cache.js';
+import { goldenRun, readGoldenActivations } from '../../src/faults/golden.js';
 import { attentionNet, residualNet } from './nets.js';
 import { fixture, tempDir, type Fixture } from './fixtures.js';
 
@@ -92,4 +94,33 @@ test('weight faults on both nets: runner equals rerunning the model with the wei
   assert.ok(sum(res, 'analytic', ['fc']) >= 20, 'an fc weight moves one logit: analytic');
   const vit = await checkAgainstPlain(await fixture(attentionNet(), 12), 'weights', true);
   assert.ok(sum(vit, 'suffix') > 0);
+});
+
+test('last layers served from the activations the golden pass kept: no forward pass, same scores as the plain path', async () => {
+  for (const net of [residualNet(), attentionNet()]) {
+    const fx = await fixture(net, 12);
+    const dir = tempDir('kept');
+    const golden = await goldenRun({ classifier: fx.classifier, images: fx.images, quiet: true, out: join(dir, 'golden.json') });
+    const activations = readGoldenActivations(join(dir, 'golden.json'), golden);
+    assert.ok(fx.classifier.lastLayers.every((l) => activations.has(l)) && activations.has('logits'));
+    const plan = planCampaign({ classifier: fx.classifier, golden, perLayer: 30, layers: fx.classifier.lastLayers, seed: 2 });
+    const created = UnitForward.create;
+    let forwards = 0;
+    UnitForward.create = ((...a: Parameters<typeof created>) => ((forwards += 1), created(...a))) as typeof created;
+    const scores = new Map<number, Float32Array>();
+    try {
+      await runCampaign({ ...fx, golden, plan, dir, quiet: true, activations, onScores: (id, s, path) => path === 'analytic' && scores.set(id, s.slice()) });
+    } finally {
+      UnitForward.create = created;
+    }
+    assert.equal(forwards, 0, 'no forward pass (only a suffix for the few latent faults that overflow fp32)');
+    assert.ok(scores.size >= 0.9 * plan.sites.layer.length, `analytic faults: ${scores.size}`);
+    const K = fx.classifier.output.classes;
+    for (const r of readRecords(join(dir, 'faults.jsonl')).filter((x) => scores.has(x.id))) {
+      const plain = await PlainInjector.create(fx.classifier, fx.classifier.model, r.layer);
+      const p = await plain.run(await fx.images.pixels([r.image]), [{ index: Int32Array.of(r.index), value: Float32Array.of(r.faulty) }]);
+      await plain.release();
+      assertClose(scores.get(r.id)!, p.subarray(0, K), `${r.layer} fault ${r.id}`);
+    }
+  }
 });
