@@ -69,8 +69,8 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
         const a = out[l.tensor]!.data as Float32Array;
         let m = maxAbs[i]!;
         let sum = 0;
-        for (const v of a) {
-          const av = Math.abs(v);
+        for (let k = 0; k < a.length; k++) {
+          const av = Math.abs(a[k]!);
           if (av > m && av !== Infinity) m = av;
           sum += av;
         }

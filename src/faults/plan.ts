@@ -86,6 +86,8 @@ export interface PlanOptions {
   batchSize?: number;
   /** Bytes of golden activations one unit may cache (default 512 MiB). */
   cacheBytes?: number;
+  /** Fewest sites a unit should hold, memory permitting (default 2048; each unit ends in one fsync). */
+  unitSites?: number;
 }
 
 /** Samples a campaign: per layer, image uniformly from the pool, then element and bit(s) uniformly; seeded. */
@@ -140,8 +142,9 @@ export function planCampaign(opts: PlanOptions): CampaignPlan {
   for (const [gi, group] of plan.groups.entries()) {
     const perImage = group.reduce((s, li) => s + cachedBytesPerImage(clf, chosen[li]!, target), 0);
     const images = [...new Set(group.flatMap((li) => sampled[li]!.map((s) => s.image)))].sort((a, b) => a - b);
-    // Enough images per unit that each layer gets about a batch of sites, as memory allows.
-    const want = Math.ceil((batchSize * images.length) / opts.perLayer);
+    // Enough images per unit that each layer gets about a batch of sites and a unit holds enough sites to make its
+    // fsync cheap (analytic layers run ~30k sites/s; a fsync costs a few ms), as memory allows.
+    const want = Math.ceil((Math.max(batchSize, (opts.unitSites ?? 2048) / group.length) * images.length) / opts.perLayer);
     const chunk = Math.max(1, Math.min(want, Math.floor(cache / perImage)));
     for (let c = 0; c < images.length; c += chunk) {
       const unitImages = images.slice(c, c + chunk);

@@ -95,7 +95,7 @@ test('malformed plan files are one-line errors naming the file and the field', a
 
 test('shards are contiguous unit ranges that tile the plan; --shard is checked', async () => {
   const { classifier, golden } = await fx;
-  const plan = planCampaign({ classifier, golden, perLayer: 100, batchSize: 8 });
+  const plan = planCampaign({ classifier, golden, perLayer: 100, batchSize: 8, unitSites: 1 });
   assert.ok(plan.units.length >= 6);
   let next = 0;
   for (let k = 0; k < 4; k++) {

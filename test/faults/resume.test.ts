@@ -21,7 +21,7 @@ const fx = fixture(residualNet({ size: 16, width: 8 }), 24);
 async function planned(label: string): Promise<string> {
   const { classifier, golden } = await fx;
   const dir = tempDir(label);
-  writePlan(join(dir, 'plan.json'), planCampaign({ classifier, golden, perLayer: 1200, batchSize: 8 }));
+  writePlan(join(dir, 'plan.json'), planCampaign({ classifier, golden, perLayer: 1200, batchSize: 8, unitSites: 1 }));
   return dir;
 }
 
