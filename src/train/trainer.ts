@@ -41,6 +41,8 @@ export interface TrainerConfig {
   seed: number;
   /** Folder for train.jsonl and the checkpoint. */
   outDir: string;
+  /** What else must match for --resume that the graph and schedule do not show (dataset, augmentation…). */
+  identity?: Record<string, unknown>;
   resume?: boolean;
   threads?: number;
   stepper?: StepperMode;
@@ -83,7 +85,7 @@ export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
   const fingerprint = JSON.stringify({
     graph: createHash('sha256').update(trainBytes).digest('hex').slice(0, 16),
     epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr, schedule: cfg.schedule, seed: cfg.seed,
-    trainImages: cfg.train.size, testImages: cfg.test.size,
+    trainImages: cfg.train.size, testImages: cfg.test.size, ...cfg.identity,
   });
   const ckPath = join(cfg.outDir, CHECKPOINT_FILE);
   let carried = initialCarried(cfg.graph, cfg.forward);
