@@ -47,7 +47,7 @@ const activations = readGoldenActivations(join(dir, 'golden.json'), golden);
 const plan = planCampaign({ classifier: clf, golden, perLayer, batchSize: batch, seed: 1 });
 const total = plan.sites.layer.length;
 // The paper's headline compares last layers: a campaign on fc alone (analytic here, full forwards for the peer).
-const lastPlan = planCampaign({ classifier: clf, golden, perLayer: perLayer * 4, batchSize: batch, seed: 1, layers: clf.lastLayers });
+const lastPlan = planCampaign({ classifier: clf, golden, perLayer: perLayer * 16, batchSize: batch, seed: 1, layers: clf.lastLayers });
 
 // The peer's inputs: weights by torchvision name, images, labels, and the same sites grouped by layer.
 const manifest: Record<string, [number, number[]]> = {};

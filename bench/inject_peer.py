@@ -93,7 +93,7 @@ def campaign(model, images, labels, layers, sites, batch, golden_loss, golden_to
                 img = part[:, 1]
                 logits = model(images[img])
                 h.remove()
-                loss = F.cross_entropy(logits, labels[img], reduction="none")
+                loss = F.cross_entropy(logits.double(), labels[img], reduction="none")  # float64, as tgr scores
                 finite = torch.isfinite(logits).all(1)
                 mism += int(((logits.argmax(1) != golden_top1[img]) & finite).sum())
                 dloss += float((loss - golden_loss[img]).abs()[finite].sum())
@@ -111,7 +111,7 @@ def main():
     model, images, labels = load(a.dir)
     with torch.no_grad():
         golden = torch.cat([model(images[s:s + 256]) for s in range(0, len(images), 256)])
-    golden_loss = F.cross_entropy(golden, labels, reduction="none")
+    golden_loss = F.cross_entropy(golden.double(), labels, reduction="none")
     golden_top1 = golden.argmax(1)
     layers, sites = sites_of(a.dir, "sites")
     campaign(model, images, labels, layers, sites[:256], a.batch, golden_loss, golden_top1)  # warm-up
