@@ -5,13 +5,11 @@ import { invariant } from '../core/errors.js';
 import { transposedPads, windowOf, type Window } from './window.js';
 
 /**
- * Conv gradients. Each has a plain form (ConvTranspose for the input, a batch-as-channels Conv for the weight) and a
- * fast form chosen by measurement on ORT CPU (docs/ARCHITECTURE.md, "Autodiff"): the weight gradient as an im2col
- * built by a grouped one-hot Conv followed by a batched MatMul, and the stride-1 input gradient as a Conv with the
- * flipped, transposed kernel.
+ * Conv gradients. Each has a plain form (ConvTranspose for the input, a Conv over the batch axis for the weight) and
+ * faster forms picked per case by measurement on ORT CPU (docs/ARCHITECTURE.md, "Autodiff"; bench/conv-grad-forms.ts).
  */
 
-interface ConvCase {
+export interface ConvCase {
   b: GradGraph;
   x: string;
   w: string;
@@ -40,27 +38,90 @@ export function flippedConvApplies(c: ConvCase): boolean {
   return c.win.s.every((s) => s === 1) && c.win.p.every((p, i) => p <= (c.win.k[i % sp]! - 1) * c.win.d[i % sp]!);
 }
 
-/** ∂L/∂x of a Conv. */
-export function convGradX(c: ConvCase): string {
+/** Stride-1 input gradient as a Conv of dy with the kernel flipped and its channel roles swapped per group. */
+function gradXFlippedConv(c: ConvCase): string {
   const { b, w, dy, win, g } = c;
-  if (b.paths === 'fast' && flippedConvApplies(c)) {
-    const sp = win.k.length;
-    const ws = b.staticShape(w);
-    // [Co, Ci/g, k] → [Ci, Co/g, k]: swap the channel roles inside each group, then flip every spatial axis.
-    const grouped = b.reshape(w, [g, c.co / g, ws[1]!, ...win.k]);
-    const swapped = b.reshape(b.transpose(grouped, [0, 2, 1, ...range(sp).map((i) => i + 3)]), [c.ci, c.co / g, ...win.k]);
-    const big = -(2 ** 31);
-    const flipped = b.slice(swapped, win.k.map(() => -1), win.k.map(() => big), range(sp).map((i) => i + 2), win.k.map(() => -1));
-    const pads = win.p.map((p, i) => (win.k[i % sp]! - 1) * win.d[i % sp]! - p);
-    return b.conv(dy, flipped, undefined, { pads, dilations: win.d, group: g });
-  }
-  const t = transposedPads(win);
-  return b.convTranspose(dy, w, undefined, { strides: win.s, pads: t.pads, dilations: win.d, group: g, output_padding: t.outputPadding });
+  const sp = win.k.length;
+  const ws = b.staticShape(w);
+  const grouped = b.reshape(w, [g, c.co / g, ws[1]!, ...win.k]);
+  const swapped = b.reshape(b.transpose(grouped, [0, 2, 1, ...range(sp).map((i) => i + 3)]), [c.ci, c.co / g, ...win.k]);
+  const big = -(2 ** 31);
+  const flipped = b.slice(swapped, win.k.map(() => -1), win.k.map(() => big), range(sp).map((i) => i + 2), win.k.map(() => -1));
+  const pads = win.p.map((p, i) => (win.k[i % sp]! - 1) * win.d[i % sp]! - p);
+  return b.conv(dy, flipped, undefined, { pads, dilations: win.d, group: g });
+}
+
+/** The input gradient as the transposed convolution of dy (any stride). */
+function gradXConvTranspose(c: ConvCase): string {
+  const t = transposedPads(c.win);
+  return c.b.convTranspose(c.dy, c.w, undefined, { strides: c.win.s, pads: t.pads, dilations: c.win.d, group: c.g, output_padding: t.outputPadding });
+}
+
+/** Input-gradient forms by name. */
+export const convGradXForms = { flippedConv: gradXFlippedConv, convTranspose: gradXConvTranspose };
+
+/**
+ * The input-gradient form for a case: the flipped-kernel Conv at stride 1 (ConvTranspose measured 1.2–3.7× slower
+ * there), ConvTranspose at stride > 1, where the flipped form would need dy dilated by zeros first.
+ */
+export function pickGradX(c: ConvCase): keyof typeof convGradXForms {
+  return c.b.paths === 'fast' && flippedConvApplies(c) ? 'flippedConv' : 'convTranspose';
+}
+
+/** ∂L/∂x of a Conv. */
+export function convGradX(c: ConvCase, form = pickGradX(c)): string {
+  return convGradXForms[form](c);
 }
 
 /** ∂L/∂w of a Conv. */
-export function convGradW(c: ConvCase): string {
-  return c.b.paths === 'fast' ? convGradWIm2col(c) : convGradWBatchConv(c);
+export function convGradW(c: ConvCase, form = pickGradW(c)): string {
+  return convGradWForms[form](c);
+}
+
+/**
+ * Every kernel offset t: x (padded once) sliced to the positions that offset reads, [N, C, out…] or spatial-first.
+ * The offset that reads x exactly as it is (the centre of a "same" conv) uses x without a copy.
+ */
+function shifted(c: ConvCase, x: string, spatialAxis: number): string[] {
+  const { b, win } = c;
+  const sp = win.k.length;
+  const rank = b.shape(x).length;
+  const axes = range(sp).map((i) => i + spatialAxis);
+  const pads = new Array<number>(2 * rank).fill(0);
+  axes.forEach((a, i) => [pads[a], pads[a + rank]] = [win.p[i]!, win.p[i + sp]!]);
+  const padded = pads.some((v) => v) ? b.node('Pad', [x, b.ints(pads)])[0]! : x;
+  const offsets = win.k.reduce<number[][]>((acc, k) => acc.flatMap((o) => range(k).map((t) => [...o, t])), [[]]);
+  return offsets.map((t) => {
+    const starts = t.map((v, i) => v * win.d[i]!);
+    if (starts.every((v, i) => v === win.p[i] && win.s[i] === 1 && win.out[i] === win.in[i])) return x;
+    return b.slice(padded, starts, starts.map((v, i) => v + win.s[i]! * (win.out[i]! - 1) + 1), axes, win.s);
+  });
+}
+
+/** [Co, K·Ci] (offset-major columns) reordered to a weight [Co, Ci, k…]. */
+function offsetsLast(c: ConvCase, w: string, ci: number): string {
+  const K = prod(c.win.k);
+  return K === 1 ? c.b.reshape(w, [c.co, ci, ...c.win.k]) : c.b.reshape(c.b.transpose(c.b.reshape(w, [c.co, K, ci]), [0, 2, 1]), [c.co, ci, ...c.win.k]);
+}
+
+/** Per kernel offset: dy · (shifted x)ᵀ per sample and group (a batched MatMul); offsets concatenated, summed over N. */
+function convGradWShifts(c: ConvCase): string {
+  const { b, x, dy, win, g, ci, co } = c;
+  const outN = prod(win.out);
+  const dy4 = b.reshape(dy, [0, g, co / g, outN]);
+  const parts = shifted(c, x, 2).map((t) => b.matMul(dy4, b.transposeLast(b.reshape(t, [0, g, ci / g, outN]))));
+  const w = b.reduceSum(parts.length === 1 ? parts[0]! : b.concat(parts, 3), [0], 0);
+  return offsetsLast(c, b.reshape(w, [co, -1]), ci / g);
+}
+
+/** Per kernel offset, one GEMM over the whole batch: dy as [Co, N·out] times shifted x as [N·out, Ci] (channels last). */
+function convGradWShiftsNhwc(c: ConvCase): string {
+  const { b, x, dy, win, ci, co } = c;
+  const sp = win.k.length;
+  const last = b.transpose(x, [0, ...range(sp).map((i) => i + 2), 1]);
+  const dyT = b.reshape(b.transpose(dy, [1, 0, ...range(sp).map((i) => i + 2)]), [co, -1]);
+  const parts = shifted(c, last, 1).map((t) => b.matMul(dyT, b.reshape(t, [-1, ci])));
+  return offsetsLast(c, parts.length === 1 ? parts[0]! : b.concat(parts, 1), ci);
 }
 
 /** im2col by a grouped Conv with one-hot kernels ([N, Ci·K, out…]), then dy · colsᵀ per sample, summed over N. */
@@ -93,6 +154,15 @@ function convGradWBatchConv(c: ConvCase): string {
   const full = b.conv(xt, dyt, undefined, { strides: win.d, dilations: win.s, pads: win.p, group: g });
   const cut = b.slice(full, win.k.map(() => 0), win.k, range(sp).map((i) => i + 2));
   return b.transpose(cut, [1, 0, ...range(sp).map((i) => i + 2)]);
+}
+
+/** Weight-gradient forms by name. */
+export const convGradWForms = { shifts: convGradWShifts, shiftsNhwc: convGradWShiftsNhwc, oneHot: convGradWIm2col, batchConv: convGradWBatchConv };
+
+/** The weight-gradient form for a case (see ARCHITECTURE.md, "Autodiff", for the measurements behind it). */
+export function pickGradW(c: ConvCase): keyof typeof convGradWForms {
+  if (c.b.paths !== 'fast') return 'batchConv';
+  return c.g === 1 && c.ci >= 32 ? 'shiftsNhwc' : 'shifts';
 }
 
 /** ∂L/∂bias of a Conv: dy summed over batch and space. */

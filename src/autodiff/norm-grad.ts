@@ -12,29 +12,30 @@ function batchStats(b: GradGraph, x: string, axes: number[], eps: number): { xc:
 }
 
 /**
- * BatchNormalization: gradients for x, scale and bias (running statistics get none). In training mode the batch
- * statistics depend on x, giving dx = γ·σ⁻¹·(dy − mean(dy) − x̂·mean(dy·x̂)); in eval mode dx = γ·σ⁻¹·dy.
+ * BatchNormalization: gradients for x, scale and bias (running statistics get none). With xc = x − mean and
+ * a = γ·σ⁻¹: dbias = Σdy, dscale = σ⁻¹·Σ(dy·xc), and in training mode (batch statistics depend on x)
+ * dx = (dy − mean(dy) − xc·σ⁻²·mean(dy·xc))·a. ONNX BN does not output the batch statistics, so mean and σ are
+ * recomputed (two-pass variance). Sums are taken as ReduceMean × count and the variance as ReduceMean(xc·xc): on ORT
+ * CPU both are faster than ReduceSum and ReduceSumSquare over [N, H, W] (bench/RESULTS.md, "Training step").
  */
 export function batchNormGrad(b: GradGraph, node: Node, [x, scale, , mean, variance]: string[], dy: string): (string | null)[] {
-  const rank = b.shape(x).length;
+  const rank = b.shape(x!).length;
   const axes = [0, ...range(2, rank)];
-  const eps = floatAttr(node, 'epsilon', 1e-5);
-  const train = intAttr(node, 'training_mode', 0) === 1;
+  const eps = b.scalar(floatAttr(node, 'epsilon', 1e-5), x!);
   const ch = (v: string) => b.perChannel(v, rank);
-  const { xc, invStd } = train
-    ? batchStats(b, x!, axes, eps)
-    : { xc: b.sub(x!, ch(mean!)), invStd: ch(b.reciprocal(b.sqrt(b.add(variance!, b.scalar(eps, x!))))) };
-  const xhat = b.mul(xc, invStd);
-  const dBias = b.reduceSum(dy, axes, 1);
-  const dScale = b.reduceSum(b.mul(dy, xhat), axes, 1);
-  const k = b.mul(ch(scale!), invStd);
-  let g = dy;
-  if (train) {
-    const m = b.count(x!, axes);
-    g = b.sub(b.sub(dy, b.div(dBias, m)), b.mul(xhat, b.div(dScale, m)));
-  }
-  const flat = (t: string) => b.reshape(t, [-1]);
-  return [b.mul(g, k), flat(dScale), flat(dBias), null, null];
+  const avg = (t: string) => b.reduceMean(t, axes, 1);
+  const train = intAttr(node, 'training_mode', 0) === 1;
+  const xc = b.sub(x!, train ? avg(x!) : ch(mean!));
+  const invStd = b.reciprocal(b.sqrt(b.add(train ? avg(b.mul(xc, xc)) : ch(variance!), eps)));
+  const a = b.mul(ch(scale!), invStd);
+  const m = b.count(x!, axes);
+  const meanDy = avg(dy);
+  const meanDyXc = avg(b.mul(dy, xc));
+  const sums = (t: string) => b.reshape(b.mul(t, m), [-1]);
+  const dScale = sums(b.mul(meanDyXc, invStd));
+  if (!train) return [b.mul(dy, a), dScale, sums(meanDy), null, null];
+  const dx = b.mul(b.sub(b.sub(dy, meanDy), b.mul(xc, b.mul(meanDyXc, b.mul(invStd, invStd)))), a);
+  return [dx, dScale, sums(meanDy), null, null];
 }
 
 /** LayerNormalization over axes [axis, rank): dx = σ⁻¹·(g − mean(g) − x̂·mean(g·x̂)) with g = dy·γ. */

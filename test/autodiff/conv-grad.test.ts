@@ -1,32 +1,63 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Node, TensorData } from '../../src/onnx/types.js';
 import { Session } from '../../src/engine/session.js';
 import { Rng } from '../../src/core/rng.js';
+import { GradGraph } from '../../src/autodiff/grad-graph.js';
+import { convCase, convGradW, convGradWForms, convGradX, convGradXForms, flippedConvApplies, pickGradW, pickGradX } from '../../src/autodiff/conv-grad.js';
 import { gradientModel } from '../../src/autodiff/gradient-graph.js';
 import { opCases } from './op-cases.js';
 import { caseFeeds, caseModel } from './grad-check.js';
 
-const ops = (m: ReturnType<typeof gradientModel>) => m.graph.nodes.map((n) => n.opType);
+/** Every applicable form of one gradient for a conv case, evaluated on the same x, w, dy. */
+async function allForms(label: string, which: 'x' | 'w'): Promise<Map<string, Float32Array>> {
+  const c = opCases.Conv.find((q) => q.label === label)!;
+  const forward = caseModel(c);
+  const conv = forward.graph.nodes.find((n) => n.opType === 'Conv') as Node;
+  const y = forward.graph.valueInfo.get(conv.outputs[0]!) ?? forward.graph.outputs[0]!;
+  const feeds: Record<string, TensorData> = { ...caseFeeds(c, new Rng(label)), ...caseFeeds({ ...c, feeds: { dy: { dims: y.shape as number[] } } }, new Rng(3)) };
+  delete feeds.bias;
+  const out = new Map<string, Float32Array>();
+  const forms = which === 'w' ? Object.keys(convGradWForms) : Object.keys(convGradXForms);
+  for (const form of forms) {
+    const b = new GradGraph(form);
+    const x = b.input('x', 'float32', c.feeds.x!.dims);
+    const w = b.input('w', 'float32', c.feeds.w!.dims);
+    const dy = b.input('dy', 'float32', y.shape);
+    const cc = convCase(b, conv, x, w, dy);
+    if (form === 'flippedConv' && !flippedConvApplies(cc)) continue;
+    if (form.startsWith('shiftsNhwc') && cc.g !== 1) continue;
+    b.output(which === 'w' ? convGradW(cc, form as keyof typeof convGradWForms) : convGradX(cc, form as keyof typeof convGradXForms), 'g');
+    const s = await Session.create(b.finishModel(), { threads: 1 });
+    out.set(form, (await s.run(feeds)).g!.data as Float32Array);
+  }
+  return out;
+}
 
-test('Conv: the fast gradient forms agree with the plain ones, and the fast forms were taken', async () => {
+test('Conv: every weight- and input-gradient form agrees with the others on every case', async () => {
+  for (const c of opCases.Conv) {
+    for (const which of ['w', 'x'] as const) {
+      const results = [...(await allForms(c.label, which))];
+      assert.ok(results.length >= (which === 'w' ? 3 : 1), `${c.label}: ${which} forms`);
+      const [refName, ref] = results[0]!;
+      for (const [name, v] of results.slice(1)) {
+        v.forEach((e, i) => assert.ok(Math.abs(e - ref[i]!) <= 1e-5 * (1 + Math.abs(ref[i]!)), `${c.label}: d${which} ${name} ${e} vs ${refName} ${ref[i]}`));
+      }
+    }
+  }
+});
+
+test('Conv: the picked fast forms are the ones in the training graph', () => {
   for (const c of opCases.Conv) {
     const forward = caseModel(c);
-    const feeds = caseFeeds(c, new Rng(c.label));
+    const fast = gradientModel(forward, Object.keys(c.feeds), { paths: 'fast' }).graph.nodes.map((n) => n.opType);
+    const plain = gradientModel(forward, Object.keys(c.feeds), { paths: 'plain' }).graph.nodes.map((n) => n.opType);
+    const b = new GradGraph('probe');
+    const conv = forward.graph.nodes.find((n) => n.opType === 'Conv')!;
     const y = forward.graph.outputs[0]!;
-    const seed = caseFeeds({ ...c, feeds: { 'y0.grad': { dims: y.shape as number[] } } }, new Rng(1));
-    const wrt = Object.keys(c.feeds);
-    const fast = gradientModel(forward, wrt, { paths: 'fast' });
-    const plain = gradientModel(forward, wrt, { paths: 'plain' });
-    const stride1 = !c.label.includes('stride 2');
-    // Fast: weight gradient through MatMul (im2col); stride-1 input gradient as a Conv, not a ConvTranspose.
-    assert.ok(ops(fast).includes('MatMul'), `${c.label}: fast weight gradient uses MatMul`);
-    assert.equal(ops(fast).includes('ConvTranspose'), !stride1, `${c.label}: ConvTranspose only for strided input gradients`);
-    assert.ok(!ops(plain).includes('MatMul') && ops(plain).includes('ConvTranspose'), `${c.label}: plain forms`);
-    const [a, b] = await Promise.all([fast, plain].map(async (m) => (await Session.create(m, { threads: 1 })).run({ ...feeds, ...seed })));
-    for (const k of wrt) {
-      const av = a![`${k}.grad`]!.data as Float32Array;
-      const bv = b![`${k}.grad`]!.data as Float32Array;
-      av.forEach((v, i) => assert.ok(Math.abs(v - bv[i]!) <= 1e-5 * (1 + Math.abs(bv[i]!)), `${c.label}: ∂/∂${k}[${i}] fast ${v} plain ${bv[i]}`));
-    }
+    const cc = convCase(b, conv, b.input('x', 'float32', c.feeds.x!.dims), b.input('w', 'float32', c.feeds.w!.dims), b.input('dy', 'float32', y.shape));
+    assert.equal(fast.includes('ConvTranspose'), pickGradX(cc) === 'convTranspose', `${c.label}: dx form`);
+    assert.ok(['shifts', 'shiftsNhwc'].includes(pickGradW(cc)) && fast.includes('MatMul'), `${c.label}: dw form`);
+    assert.ok(plain.includes('ConvTranspose') && !plain.includes('MatMul'), `${c.label}: plain forms`);
   }
 });

@@ -112,11 +112,17 @@ export const opCases: Record<DiffOp, OpCase[]> = {
   Concat: [{ label: 'Concat axis 1 (class token)', dtype: 'float64', feeds: { t: { dims: [2, 1, 3] }, x: { dims: [2, 4, 3] }, z: { dims: [2, 2, 3] } }, build: (b, v) => b.concat([v.t!, v.x!, v.z!], 1) }],
   Slice: [
     { label: 'Slice negative start', dtype: 'float64', feeds: { x: { dims: [2, 5, 4] } }, build: (b, { x }) => b.slice(x!, [1, -3], [4, 4], [1, 2]) },
-    { label: 'Slice step 2 (option-A shortcut)', dtype: 'float64', feeds: { x: { dims: [1, 2, 5, 6] } }, build: (b, { x }) => b.slice(x!, [0, 1], [5, 6], [2, 3], [2, 2]) },
+    { label: 'Slice step 2 (option-A shortcut)', dtype: 'float64', feeds: { x: { dims: [2, 2, 4, 4] } }, build: (b, { x }) => b.slice(x!, [0, 0], [4, 4], [2, 3], [2, 2]) },
+    { label: 'Slice steps 2 and 3 with offsets, and a plain axis', dtype: 'float64', feeds: { x: { dims: [2, 3, 7, 8] } }, build: (b, { x }) => b.slice(x!, [1, 1, 4], [3, 7, 8], [1, 2, 3], [1, 2, 3]) },
+    { label: 'Slice steps 2 on H, W and a channel range, float32', dtype: 'float32', h: 0.5, tol: 1e-4, feeds: { x: { dims: [2, 4, 5, 6] } }, build: (b, { x }) => b.slice(x!, [1, 0, 1], [3, 5, 6], [1, 2, 3], [1, 2, 2]) },
+    { label: 'Slice step 3 from offset 2, float32', dtype: 'float32', h: 0.5, tol: 1e-4, feeds: { x: { dims: [1, 2, 3, 9] } }, build: (b, { x }) => b.slice(x!, [2], [9], [3], [3]) },
+    { label: 'Slice step 2, start past the first step', dtype: 'float64', feeds: { x: { dims: [2, 9] } }, build: (b, { x }) => b.slice(x!, [3], [9], [1], [2]) },
   ],
   Gather: [
     { label: 'Gather scalar index axis 1 (class token)', dtype: 'float64', feeds: { x: { dims: [2, 3, 4] } }, build: (b, { x }) => b.gather(x!, b.constant({ dtype: 'int64', dims: [], data: BigInt64Array.of(0n) }), 1) },
     { label: 'Gather repeated, negative indices', dtype: 'float64', feeds: { x: { dims: [4, 3] }, i: { dims: [2, 2], int: [0, 2, -4, 1] } }, build: (b, v) => b.gather(v.x!, v.i!, 0) },
+    { label: 'Gather computed scalar index, axis 1', dtype: 'float64', feeds: { x: { dims: [2, 3, 2] }, i: { dims: [], int: [-1] } }, build: (b, v) => b.gather(v.x!, v.i!, 1) },
+    { label: 'Gather 1-D indices, axis 1 (q/k/v split)', dtype: 'float64', feeds: { x: { dims: [2, 3, 2] } }, build: (b, { x }) => b.gather(x!, b.ints([2, 0]), 1) },
   ],
   Pad: [{ label: 'Pad constant', dtype: 'float64', feeds: { x: { dims: [2, 3, 2] } }, build: (b, { x }) => b.node('Pad', [x!, b.ints([0, 1, 0, 0, 2, 1])])[0]! }],
   Expand: [{ label: 'Expand [3,1] → [2,3,4]', dtype: 'float64', feeds: { x: { dims: [3, 1] } }, build: (b, { x }) => b.expand(x!, [2, 3, 4]) }],
