@@ -1,0 +1,103 @@
+/**
+ * Training-step throughput: our CIFAR ResNet-20 training graph on ONNX Runtime against the same network in PyTorch
+ * (Debian's python3-torch), same batch, same threads, timed runs interleaved so both see the same machine load.
+ * Medians of images per wall-clock second; with --threads 1 also per CPU second of each process, which other
+ * processes on a shared machine inflate far less than wall time.
+ *
+ *   npx tsx bench/train-step.ts [--batch 64] [--threads 2] [--steps 10] [--runs 7] [--paths fast|plain] [--no-torch]
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { performance } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { TensorData } from '../src/onnx/types.js';
+import { numel } from '../src/onnx/tensor.js';
+import { Session } from '../src/engine/session.js';
+import { Rng } from '../src/core/rng.js';
+import { buildTrainingGraph } from '../src/autodiff/training-graph.js';
+import type { GradPaths } from '../src/autodiff/grad-graph.js';
+import { resnetCifar } from './resnet20.js';
+
+const { values: opt } = parseArgs({
+  options: {
+    batch: { type: 'string', default: '64' }, threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '10' },
+    runs: { type: 'string', default: '7' }, paths: { type: 'string', default: 'fast' }, 'no-torch': { type: 'boolean', default: false },
+  },
+});
+const [batch, threads, steps, runs] = [opt.batch, opt.threads, opt.steps, opt.runs].map(Number) as [number, number, number, number];
+const paths = opt.paths as GradPaths;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** A PyTorch peer process in --serve mode: `run()` times one run of `steps` steps there. */
+async function torchPeer() {
+  const py = spawn('/usr/bin/python3', ['bench/train_step_torch.py', '--serve', '--batch', `${batch}`, '--threads', `${threads}`, '--steps', `${steps}`], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: py.stdout })[Symbol.asyncIterator]();
+  const next = async () => JSON.parse((await lines.next()).value as string) as Record<string, number | string>;
+  const ready = await next();
+  return {
+    version: String(ready.ready),
+    run: async () => {
+      py.stdin.write('run\n');
+      const r = await next();
+      return { wall: Number(r.img_per_s), cpu: Number(r.cpu_img_per_s) };
+    },
+    close: () => py.stdin.end(),
+  };
+}
+
+async function main() {
+  const loadBefore = loadavg().map((v) => v.toFixed(2)).join(' ');
+  const forward = resnetCifar(20, 10);
+  const t0 = performance.now();
+  const tg = buildTrainingGraph(forward, { labelSmoothing: 0.1, optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 } }, { paths });
+  const buildMs = performance.now() - t0;
+  const session = await Session.create(tg.model, { threads, memPattern: false, label: 'resnet20 training step' });
+  const rng = new Rng(0);
+  let carried: Record<string, TensorData> = {};
+  for (const c of [...tg.params, ...tg.buffers]) carried[c.name] = forward.graph.initializers.get(c.name)!;
+  for (const c of tg.state) carried[c.name] = { dtype: 'float32', dims: c.shape, data: new Float32Array(numel(c.shape)) };
+  const feeds = {
+    [tg.feeds.input]: { dtype: 'float32', dims: [batch, 3, 32, 32], data: Float32Array.from({ length: batch * 3072 }, () => rng.normal()) } as TensorData,
+    [tg.feeds.labels]: { dtype: 'int64', dims: [batch], data: BigInt64Array.from({ length: batch }, () => BigInt(rng.int(10))) } as TensorData,
+    [tg.feeds.lr]: { dtype: 'float32', dims: [], data: Float32Array.of(0.1) } as TensorData,
+  };
+  const names = Object.keys(carried);
+  let t = 1;
+  const step = async () => {
+    const out = await session.run({ ...feeds, ...carried, [tg.feeds.step]: { dtype: 'float32', dims: [], data: Float32Array.of(t++) } });
+    carried = Object.fromEntries(names.map((n) => [n, out[`${n}.next`]!]));
+  };
+  const ortRun = async () => {
+    const s = performance.now();
+    const c = process.cpuUsage();
+    for (let i = 0; i < steps; i++) await step();
+    const cpu = process.cpuUsage(c);
+    return { wall: (batch * steps) / ((performance.now() - s) / 1000), cpu: (batch * steps) / ((cpu.user + cpu.system) / 1e6) };
+  };
+  for (let i = 0; i < 3; i++) await step();
+  const peer = opt['no-torch'] ? null : await torchPeer();
+  const ours: { wall: number; cpu: number }[] = [];
+  const theirs: { wall: number; cpu: number }[] = [];
+  for (let r = 0; r < runs; r++) {
+    ours.push(await ortRun());
+    if (peer) theirs.push(await peer.run());
+  }
+  peer?.close();
+  await session.release();
+  const fmt = (xs: number[]) => xs.map((v) => v.toFixed(0)).join(' ');
+  const report = (what: string, key: 'wall' | 'cpu') => {
+    const a = ours.map((r) => r[key]);
+    console.log(`tgr (ONNX Runtime) ${what}: median ${median(a).toFixed(1)}  [${fmt(a)}]`);
+    if (!peer) return;
+    const b = theirs.map((r) => r[key]);
+    console.log(`PyTorch ${peer.version} ${what}: median ${median(b).toFixed(1)}  [${fmt(b)}]`);
+    console.log(`ratio tgr/PyTorch (${what}): ${(median(a) / median(b)).toFixed(2)}× (median of paired runs ${median(a.map((v, i) => v / b[i]!)).toFixed(2)}×)`);
+  };
+  console.log(`ResNet-20 training step, batch ${batch}, ${threads} threads, ${steps} steps × ${runs} runs, gradient forms '${paths}'`);
+  console.log(`graph: ${tg.model.graph.nodes.length} nodes, built in ${buildMs.toFixed(0)} ms; load average before: ${loadBefore}`);
+  report('img/s', 'wall');
+  if (threads === 1) report('img per CPU-s', 'cpu');
+}
+
+await main();
