@@ -8,7 +8,7 @@ import { f32 } from '../../src/onnx/tensor.js';
 import { saveModel } from '../../src/onnx/proto-io.js';
 import { loadClassifier } from '../../src/faults/classifier.js';
 import { TgrError } from '../../src/core/errors.js';
-import { attentionNet, residualNet } from './nets.js';
+import { attentionNet, foreignExport, residualNet } from './nets.js';
 import { tempDir } from './fixtures.js';
 
 test('our ResNet-like net: image input, class scores, Conv/Gemm layers with per-image shapes, last layer = final Gemm', async () => {
@@ -32,10 +32,7 @@ test('ViT-like net: MatMul layers including attention products; last layers from
 
 test('a foreign file without value infos and with a Softmax output: shapes probed, scores taken before the Softmax', async () => {
   const m = residualNet();
-  const b = new GraphBuilder('foreign');
-  b.extend({ ...m.graph, outputs: [] });
-  b.output(b.softmax('logits', -1), 'probs');
-  const foreign = { ...m, graph: { ...b.finish(), valueInfo: new Map() }, metadata: {} };
+  const foreign = foreignExport(m);
   const path = join(tempDir('clf'), 'foreign.onnx');
   saveModel(foreign, path);
   const c = await loadClassifier(path);

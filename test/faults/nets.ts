@@ -91,3 +91,11 @@ export function randomImages(n: number, size: number, seed = 3): Float32Array {
   const rng = new Rng(seed);
   return Float32Array.from({ length: n * 3 * size * size }, () => rng.normal());
 }
+
+/** The model as a foreign exporter might leave it: a Softmax output, no value infos, no tgr metadata. */
+export function foreignExport(m: Model): Model {
+  const b = new GraphBuilder('foreign');
+  b.extend({ ...m.graph, outputs: [] });
+  b.output(b.softmax('logits', -1), 'probs');
+  return { ...m, graph: { ...b.finish(), valueInfo: new Map() }, metadata: {} };
+}

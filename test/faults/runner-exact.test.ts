@@ -1,72 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Model } from '../../src/onnx/types.js';
-import { planCampaign, type Target } from '../../src/faults/plan.js';
+import { planCampaign } from '../../src/faults/plan.js';
 import { runCampaign } from '../../src/faults/runner.js';
-import { PlainInjector, WeightPlain } from '../../src/faults/plain.js';
-import { rangeClamp, withRangeDetector } from '../../src/faults/range-detector.js';
+import { PlainInjector } from '../../src/faults/plain.js';
 import { readRecords } from '../../src/faults/store.js';
-import type { EvalPath } from '../../src/faults/injector.js';
 import { join } from 'node:path';
 import { UnitForward } from '../../src/faults/unit-cache.js';
 import { goldenRun, readGoldenActivations } from '../../src/faults/golden.js';
 import { attentionNet, residualNet } from './nets.js';
-import { fixture, tempDir, type Fixture } from './fixtures.js';
+import { fixture, tempDir } from './fixtures.js';
+import { assertClose, checkAgainstPlain, sum } from './plain-check.js';
 
-/** |a − b| ≤ 1e-5 · max(1, max |b| of the row); non-finite values must match exactly (NaN with NaN). */
-function assertClose(a: Float32Array, b: Float32Array, what: string): void {
-  let scale = 1;
-  for (const v of b) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
-  a.forEach((x, j) => {
-    const y = b[j]!;
-    if (!Number.isFinite(x) || !Number.isFinite(y)) return assert.ok(Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y)), `${what}[${j}]: ${x} vs ${y}`);
-    assert.ok(Math.abs(x - y) <= 1e-5 * scale, `${what}[${j}]: runner ${x}, plain ${y}`);
-  });
-}
-
-/**
- * Runs a campaign and recomputes every fault on the plain path — the whole model with the one element (or weight)
- * changed — returning the paths the runner took per layer.
- */
-async function checkAgainstPlain(fx: Fixture, target: Target, rangeDetector: boolean): Promise<Map<string, Record<EvalPath, number>>> {
-  const { classifier: clf, golden, images } = fx;
-  const plan = planCampaign({ classifier: clf, golden, perLayer: 24, target, rangeDetector, seed: 7, batchSize: 16 });
-  const dir = tempDir('exact');
-  const scores = new Map<number, { s: Float32Array; path: EvalPath }>();
-  await runCampaign({ classifier: clf, golden, plan, images, dir, quiet: true, onScores: (id, s, path) => scores.set(id, { s: s.slice(), path }) });
-  const records = readRecords(join(dir, 'faults.jsonl'));
-  assert.equal(records.length, plan.sites.layer.length);
-  const model: Model = rangeDetector
-    ? { ...clf.model, graph: withRangeDetector(clf.model.graph, new Map(golden.layers.map((l) => [l.tensor, l.maxAbs])), clf.model.opset) }
-    : clf.model;
-  const K = clf.output.classes;
-  const byLayer = new Map<string, Record<EvalPath, number>>();
-  for (const [li, pl] of plan.layers.entries()) {
-    const recs = records.filter((r) => r.layer === pl.name);
-    const counts = { masked: 0, analytic: 0, suffix: 0, plain: 0 };
-    recs.forEach((r) => counts[scores.get(r.id)!.path]++);
-    byLayer.set(pl.name, counts);
-    const layer = clf.layers.find((l) => l.name === pl.name)!;
-    let plain: Float32Array;
-    if (target === 'neurons') {
-      const inj = await PlainInjector.create(clf, model, layer.tensor);
-      const value = (v: number) => (rangeDetector ? rangeClamp(v, pl.bound) : v);
-      plain = await inj.run(await images.pixels(recs.map((r) => r.image)), recs.map((r) => ({ index: Int32Array.of(r.index), value: Float32Array.of(value(r.faulty)) })));
-      await inj.release();
-    } else {
-      const wp = await WeightPlain.create(clf, model, layer.weight!);
-      plain = new Float32Array(recs.length * K);
-      for (const [k, r] of recs.entries()) plain.set(await wp.run(await images.pixels([r.image]), 1, r.index, r.faulty), k * K);
-      await wp.release();
-    }
-    recs.forEach((r, k) => assertClose(scores.get(r.id)!.s, plain.subarray(k * K, (k + 1) * K), `${pl.name} fault ${r.id} (${scores.get(r.id)!.path})`));
-    assert.ok(li >= 0);
-  }
-  return byLayer;
-}
-
-const sum = (m: Map<string, Record<EvalPath, number>>, p: EvalPath, layers?: string[]) =>
-  [...m].filter(([l]) => !layers || layers.includes(l)).reduce((s, [, c]) => s + c[p], 0);
 
 test('ResNet-like net, neuron faults: runner equals the plain full-model computation; masked and logit shortcuts taken', async () => {
   const fx = await fixture(residualNet());

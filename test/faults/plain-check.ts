@@ -1,0 +1,65 @@
+/** The plain-path check shared by the exactness tests: run a campaign, recompute every fault on the whole model. */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Model } from '../../src/onnx/types.js';
+import { planCampaign, type Target } from '../../src/faults/plan.js';
+import { runCampaign } from '../../src/faults/runner.js';
+import { PlainInjector, WeightPlain } from '../../src/faults/plain.js';
+import { rangeClamp, withRangeDetector } from '../../src/faults/range-detector.js';
+import { readRecords } from '../../src/faults/store.js';
+import type { EvalPath } from '../../src/faults/injector.js';
+import { tempDir, type Fixture } from './fixtures.js';
+
+/** |a − b| ≤ 1e-5 · max(1, max |b| of the row); non-finite values must match exactly (NaN with NaN). */
+export function assertClose(a: Float32Array, b: Float32Array, what: string): void {
+  let scale = 1;
+  for (const v of b) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
+  a.forEach((x, j) => {
+    const y = b[j]!;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return assert.ok(Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y)), `${what}[${j}]: ${x} vs ${y}`);
+    assert.ok(Math.abs(x - y) <= 1e-5 * scale, `${what}[${j}]: runner ${x}, plain ${y}`);
+  });
+}
+
+/**
+ * Runs a campaign and recomputes every fault on the plain path — the whole model with the one element (or weight)
+ * changed — returning the paths the runner took per layer.
+ */
+export async function checkAgainstPlain(fx: Fixture, target: Target, rangeDetector: boolean, opts: { perLayer?: number; layers?: string[] } = {}): Promise<Map<string, Record<EvalPath, number>>> {
+  const { classifier: clf, golden, images } = fx;
+  const plan = planCampaign({ classifier: clf, golden, perLayer: opts.perLayer ?? 24, layers: opts.layers, target, rangeDetector, seed: 7, batchSize: 16 });
+  const dir = tempDir('exact');
+  const scores = new Map<number, { s: Float32Array; path: EvalPath }>();
+  await runCampaign({ classifier: clf, golden, plan, images, dir, quiet: true, onScores: (id, s, path) => scores.set(id, { s: s.slice(), path }) });
+  const records = readRecords(join(dir, 'faults.jsonl'));
+  assert.equal(records.length, plan.sites.layer.length);
+  const model: Model = rangeDetector
+    ? { ...clf.model, graph: withRangeDetector(clf.model.graph, new Map(golden.layers.map((l) => [l.tensor, l.maxAbs])), clf.model.opset) }
+    : clf.model;
+  const K = clf.output.classes;
+  const byLayer = new Map<string, Record<EvalPath, number>>();
+  for (const pl of plan.layers) {
+    const recs = records.filter((r) => r.layer === pl.name);
+    const counts = { masked: 0, analytic: 0, suffix: 0, plain: 0 };
+    recs.forEach((r) => counts[scores.get(r.id)!.path]++);
+    byLayer.set(pl.name, counts);
+    const layer = clf.layers.find((l) => l.name === pl.name)!;
+    let plain: Float32Array;
+    if (target === 'neurons') {
+      const inj = await PlainInjector.create(clf, model, layer.tensor);
+      const value = (v: number) => (rangeDetector ? rangeClamp(v, pl.bound) : v);
+      plain = await inj.run(await images.pixels(recs.map((r) => r.image)), recs.map((r) => ({ index: Int32Array.of(r.index), value: Float32Array.of(value(r.faulty)) })));
+      await inj.release();
+    } else {
+      const wp = await WeightPlain.create(clf, model, layer.weight!);
+      plain = new Float32Array(recs.length * K);
+      for (const [k, r] of recs.entries()) plain.set(await wp.run(await images.pixels([r.image]), 1, r.index, r.faulty), k * K);
+      await wp.release();
+    }
+    recs.forEach((r, k) => assertClose(scores.get(r.id)!.s, plain.subarray(k * K, (k + 1) * K), `${pl.name} fault ${r.id} (${scores.get(r.id)!.path})`));
+  }
+  return byLayer;
+}
+
+export const sum = (m: Map<string, Record<EvalPath, number>>, p: EvalPath, layers?: string[]) =>
+  [...m].filter(([l]) => !layers || layers.includes(l)).reduce((s, [, c]) => s + c[p], 0);
