@@ -1,10 +1,11 @@
 /**
- * Training-step throughput: our CIFAR ResNet-20 training graph on ONNX Runtime against the same network in PyTorch
- * (Debian's python3-torch), same batch, same threads, timed runs interleaved so both see the same machine load.
+ * Training-step throughput: the model zoo's CIFAR ResNet-20 (option A) training graph on ONNX Runtime against the same
+ * network in PyTorch (Debian's python3-torch), same batch, same threads, timed runs interleaved so both see the same
+ * machine load.
  * Medians of images per wall-clock second; with --threads 1 also per CPU second of each process, which other
  * processes on a shared machine inflate far less than wall time.
  *
- *   npx tsx bench/train-step.ts [--batch 64] [--threads 2] [--steps 10] [--runs 7] [--paths fast|plain] [--no-torch]
+ *   npx tsx bench/train-step.ts [--batch 64] [--threads 2] [--steps 10] [--runs 7] [--paths fast|plain] [--no-torch] [--no-spin]
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -17,12 +18,13 @@ import { Session } from '../src/engine/session.js';
 import { Rng } from '../src/core/rng.js';
 import { buildTrainingGraph } from '../src/autodiff/training-graph.js';
 import type { GradPaths } from '../src/autodiff/grad-graph.js';
-import { resnetCifar } from './resnet20.js';
+import { buildModel } from '../src/models/registry.js';
 
 const { values: opt } = parseArgs({
   options: {
     batch: { type: 'string', default: '64' }, threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '10' },
     runs: { type: 'string', default: '7' }, paths: { type: 'string', default: 'fast' }, 'no-torch': { type: 'boolean', default: false },
+    'no-spin': { type: 'boolean', default: false },
   },
 });
 const [batch, threads, steps, runs] = [opt.batch, opt.threads, opt.steps, opt.runs].map(Number) as [number, number, number, number];
@@ -31,7 +33,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** A PyTorch peer process in --serve mode: `run()` times one run of `steps` steps there. */
 async function torchPeer() {
-  const py = spawn('/usr/bin/python3', ['bench/train_step_torch.py', '--serve', '--batch', `${batch}`, '--threads', `${threads}`, '--steps', `${steps}`], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const args = ['bench/train_step_torch.py', '--serve', '--batch', `${batch}`, '--threads', `${threads}`, '--steps', `${steps}`];
+  // --no-spin: idle worker threads sleep instead of spin-waiting, in both engines (fair on a shared machine).
+  const env = opt['no-spin'] ? { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' } : process.env;
+  const py = spawn('/usr/bin/python3', args, { stdio: ['pipe', 'pipe', 'inherit'], env });
   const lines = createInterface({ input: py.stdout })[Symbol.asyncIterator]();
   const next = async () => JSON.parse((await lines.next()).value as string) as Record<string, number | string>;
   const ready = await next();
@@ -48,11 +53,11 @@ async function torchPeer() {
 
 async function main() {
   const loadBefore = loadavg().map((v) => v.toFixed(2)).join(' ');
-  const forward = resnetCifar(20, 10);
+  const forward = buildModel({ backbone: 'resnet20', head: 'linear', inputShape: [3, 32, 32], numClasses: 10, mode: 'train' });
   const t0 = performance.now();
   const tg = buildTrainingGraph(forward, { labelSmoothing: 0.1, optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 } }, { paths });
   const buildMs = performance.now() - t0;
-  const session = await Session.create(tg.model, { threads, memPattern: false, label: 'resnet20 training step' });
+  const session = await Session.create(tg.model, { threads, memPattern: false, spinning: !opt['no-spin'], label: 'resnet20 training step' });
   const rng = new Rng(0);
   let carried: Record<string, TensorData> = {};
   for (const c of [...tg.params, ...tg.buffers]) carried[c.name] = forward.graph.initializers.get(c.name)!;
@@ -94,7 +99,7 @@ async function main() {
     console.log(`PyTorch ${peer.version} ${what}: median ${median(b).toFixed(1)}  [${fmt(b)}]`);
     console.log(`ratio tgr/PyTorch (${what}): ${(median(a) / median(b)).toFixed(2)}× (median of paired runs ${median(a.map((v, i) => v / b[i]!)).toFixed(2)}×)`);
   };
-  console.log(`ResNet-20 training step, batch ${batch}, ${threads} threads, ${steps} steps × ${runs} runs, gradient forms '${paths}'`);
+  console.log(`ResNet-20 training step, batch ${batch}, ${threads} threads${opt['no-spin'] ? ' (no spinning)' : ''}, ${steps} steps × ${runs} runs, gradient forms '${paths}'`);
   console.log(`graph: ${tg.model.graph.nodes.length} nodes, built in ${buildMs.toFixed(0)} ms; load average before: ${loadBefore}`);
   report('img/s', 'wall');
   if (threads === 1) report('img per CPU-s', 'cpu');
