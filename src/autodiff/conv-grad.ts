@@ -6,7 +6,7 @@ import { transposedPads, windowOf, type Window } from './window.js';
 
 /**
  * Conv gradients. Each has a plain form (ConvTranspose for the input, a Conv over the batch axis for the weight) and
- * faster forms picked per case by measurement on ORT CPU (docs/ARCHITECTURE.md, "Autodiff"; bench/conv-grad-forms.ts).
+ * faster forms picked per case by measurement on ORT CPU (docs/ARCHITECTURE.md, "Autodiff"; bench/grad-forms.ts).
  */
 
 export interface ConvCase {
@@ -61,7 +61,7 @@ function gradXConvTranspose(c: ConvCase): string {
 export const convGradXForms = { flippedConv: gradXFlippedConv, convTranspose: gradXConvTranspose };
 
 /**
- * The input-gradient form for a case: the flipped-kernel Conv at stride 1 (ConvTranspose measured 1.2–3.7× slower
+ * The input-gradient form for a case: the flipped-kernel Conv at stride 1 (ConvTranspose measured 1.05–1.3× slower
  * there), ConvTranspose at stride > 1, where the flipped form would need dy dilated by zeros first.
  */
 export function pickGradX(c: ConvCase): keyof typeof convGradXForms {
@@ -159,8 +159,12 @@ function convGradWBatchConv(c: ConvCase): string {
 /** Weight-gradient forms by name. */
 export const convGradWForms = { shifts: convGradWShifts, shiftsNhwc: convGradWShiftsNhwc, oneHot: convGradWIm2col, batchConv: convGradWBatchConv };
 
+/** A weight-gradient form's name. */
+export type ConvGradWForm = keyof typeof convGradWForms;
+
 /** The weight-gradient form for a case (see ARCHITECTURE.md, "Autodiff", for the measurements behind it). */
-export function pickGradW(c: ConvCase): keyof typeof convGradWForms {
+export function pickGradW(c: ConvCase): ConvGradWForm {
+  if (c.b.convGradW) return c.b.convGradW === 'shiftsNhwc' && c.g !== 1 ? 'shifts' : c.b.convGradW;
   if (c.b.paths !== 'fast') return 'batchConv';
   return c.g === 1 && c.ci >= 32 ? 'shiftsNhwc' : 'shifts';
 }

@@ -2,9 +2,16 @@ import { GraphBuilder } from '../onnx/builder.js';
 import type { DType, Shape, TensorData } from '../onnx/types.js';
 import { attr } from '../onnx/types.js';
 import { invariant } from '../core/errors.js';
+import type { ConvGradWForm } from './conv-grad.js';
 
 /** Which gradient forms to emit: measured fastest per case ('fast'), or the textbook ones ('plain', for tests). */
 export type GradPaths = 'fast' | 'plain';
+
+/** How gradients are emitted: the paths, and optionally one Conv weight-gradient form forced everywhere (benchmarks). */
+export interface GradOptions {
+  paths?: GradPaths;
+  convGradW?: ConvGradWForm;
+}
 
 const floatArrays = { float32: Float32Array, float64: Float64Array } as const;
 
@@ -18,11 +25,13 @@ function floatTensor(dtype: DType, dims: number[], values: ArrayLike<number>): T
  * rules emit float64 graphs for tests), broadcast reduction, counts of possibly symbolic dimensions.
  */
 export class GradGraph extends GraphBuilder {
-  constructor(name: string, opts: { opset?: number; paths?: GradPaths } = {}) {
+  constructor(name: string, opts: GradOptions & { opset?: number } = {}) {
     super(name, opts);
     this.paths = opts.paths ?? 'fast';
+    this.convGradW = opts.convGradW;
   }
   readonly paths: GradPaths;
+  readonly convGradW: ConvGradWForm | undefined;
 
   /** The element type of a tensor built so far. */
   dtype(t: string): DType {

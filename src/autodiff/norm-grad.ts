@@ -15,8 +15,8 @@ function batchStats(b: GradGraph, x: string, axes: number[], eps: number): { xc:
  * BatchNormalization: gradients for x, scale and bias (running statistics get none). With xc = x − mean and
  * a = γ·σ⁻¹: dbias = Σdy, dscale = σ⁻¹·Σ(dy·xc), and in training mode (batch statistics depend on x)
  * dx = (dy − mean(dy) − xc·σ⁻²·mean(dy·xc))·a. ONNX BN does not output the batch statistics, so mean and σ are
- * recomputed (two-pass variance). Sums are taken as ReduceMean × count and the variance as ReduceMean(xc·xc): on ORT
- * CPU both are faster than ReduceSum and ReduceSumSquare over [N, H, W] (bench/RESULTS.md, "Training step").
+ * recomputed (two-pass variance, as ReduceMean(xc·xc): ORT's ReduceSumSquare over [N, H, W] measured 2× slower in
+ * bench/grad-forms.ts).
  */
 export function batchNormGrad(b: GradGraph, node: Node, [x, scale, , mean, variance]: string[], dy: string): (string | null)[] {
   const rank = b.shape(x!).length;

@@ -1,7 +1,7 @@
 import type { Graph, Model, Node } from '../onnx/types.js';
 import { inferShapes } from '../onnx/infer.js';
 import { TgrError } from '../core/errors.js';
-import { GradGraph, type GradPaths } from './grad-graph.js';
+import { GradGraph, type GradOptions } from './grad-graph.js';
 
 /** Ops whose backward reads an output the forward may have omitted: MaxPool's Indices, Dropout's mask. */
 const neededOutputs: Record<string, number> = { MaxPool: 2, Dropout: 2 };
@@ -28,9 +28,9 @@ export function prepareForward(model: Model): Graph {
 }
 
 /** A GradGraph holding the prepared forward graph, ready for backward(). */
-export function gradGraphFor(model: Model, paths: GradPaths = 'fast'): { b: GradGraph; forward: Graph } {
+export function gradGraphFor(model: Model, opts: GradOptions = {}): { b: GradGraph; forward: Graph } {
   const forward = prepareForward(model);
-  const b = new GradGraph(forward.name, { opset: model.opset, paths });
+  const b = new GradGraph(forward.name, { ...opts, opset: model.opset });
   b.extend(forward);
   return { b, forward };
 }

@@ -102,7 +102,7 @@ export function sliceGrad(b: GradGraph, node: Node, [x, st, en, ax, sp]: string[
 
 /**
  * The fast form of a strided spatial Slice's gradient: a depthwise ConvTranspose with stride = step and a one-hot
- * kernel that places each element at its start offset. Measured ~4× faster on ORT CPU than the Pad form, whose
+ * kernel that places each element at its start offset. Measured 4.5× faster on ORT CPU than the Pad form, whose
  * innermost padded axis has length 1. Undefined where it does not apply (non-spatial axes, float64, a tail of zeros
  * longer than one step).
  */

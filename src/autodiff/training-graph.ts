@@ -2,7 +2,7 @@ import type { Graph, Model, ValueInfo } from '../onnx/types.js';
 import { GraphBuilder } from '../onnx/builder.js';
 import { TgrError } from '../core/errors.js';
 import type { CarriedTensor, TrainingGraph, TrainingGraphOptions } from './training-graph-types.js';
-import type { GradPaths } from './grad-graph.js';
+import type { GradOptions } from './grad-graph.js';
 import { gradGraphFor } from './prepare.js';
 import { backward } from './backward.js';
 import { softmaxCrossEntropy } from './loss.js';
@@ -37,10 +37,10 @@ function initializersToInputs(g: Graph, names: string[]): Graph {
  * cross-entropy (label smoothing), reverse-mode gradients, optimizer update. Parameters are the forward model's float
  * initializers that receive a gradient (not BN running statistics, not builder constants); they, the optimizer state
  * and the BN running statistics become inputs NAME with outputs NAME.next. `extra.gradOutputs` also outputs each
- * parameter's gradient as NAME.grad (gradient checks); `extra.paths` picks the gradient forms.
+ * parameter's gradient as NAME.grad (gradient checks); `extra.paths` / `extra.convGradW` pick the gradient forms.
  */
-export function buildTrainingGraph(forwardTrain: Model, opts: TrainingGraphOptions, extra: { paths?: GradPaths; gradOutputs?: boolean } = {}): TrainingGraph {
-  const { b, forward: g } = gradGraphFor(forwardTrain, extra.paths);
+export function buildTrainingGraph(forwardTrain: Model, opts: TrainingGraphOptions, extra: GradOptions & { gradOutputs?: boolean } = {}): TrainingGraph {
+  const { b, forward: g } = gradGraphFor(forwardTrain, extra);
   const name = g.name;
   const logits = g.outputs.find((o) => !isNext(o.name));
   const floatInputs = g.inputs.filter((v) => v.dtype.startsWith('float'));
