@@ -12,6 +12,7 @@ export type OptimizerSpec =
   | { kind: 'sgd'; momentum: number; nesterov: boolean; weightDecay: number }
   | { kind: 'adamw'; beta1: number; beta2: number; eps: number; weightDecay: number };
 
+/** What to build into a training graph besides the forward model: loss smoothing, optimizer, decay exemptions. */
 export interface TrainingGraphOptions {
   /** Label smoothing ε of the softmax cross-entropy (torchvision recipe: 0 or 0.1). */
   labelSmoothing: number;
@@ -26,6 +27,7 @@ export interface CarriedTensor {
   shape: number[];
 }
 
+/** A built training step: the ONNX model and the names the trainer feeds, fetches and carries. */
 export interface TrainingGraph {
   /** The ONNX training graph. */
   model: Model;
