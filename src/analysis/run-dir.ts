@@ -29,14 +29,7 @@ export interface RunMeta {
 }
 
 /** How a campaign was run (summary.json's fields, or plan.json's when a sharded campaign has no summary yet). */
-export interface CampaignSettings {
-  format: string;
-  errorModel: string;
-  target: 'neurons' | 'weights';
-  rangeDetector: boolean;
-  seed: number;
-  perLayer: number;
-}
+export type CampaignSettings = Pick<CampaignSummary, 'format' | 'errorModel' | 'target' | 'rangeDetector' | 'seed' | 'perLayer'>;
 
 /** One campaign of a run: a folder under campaign/ (named after its format unless `tgr inject --name` said otherwise). */
 export interface CampaignFiles {

@@ -195,27 +195,23 @@ export class GraphBuilder {
   // ---- primitives: one ONNX node each -------------------------------------------------------------------------
 
   conv(x: string, w: string, b?: string, o: ConvOpts = {}): string {
-    const k = this.shape(w).length - 2;
-    const a: Record<string, Attr> = {
-      strides: attr.ints(o.strides ?? Array(k).fill(1)),
-      pads: attr.ints(o.pads ?? Array(2 * k).fill(0)),
-      dilations: attr.ints(o.dilations ?? Array(k).fill(1)),
-      group: attr.int(o.group ?? 1),
-      kernel_shape: attr.ints(o.kernel_shape ?? (this.shape(w).slice(2) as number[])),
-    };
-    return this.one('Conv', b ? [x, w, b] : [x, w], a, o);
+    return this.one('Conv', b ? [x, w, b] : [x, w], this.convAttrs(w, o), o);
   }
   convTranspose(x: string, w: string, b?: string, o: ConvOpts & { output_padding?: number[] } = {}): string {
+    const a = this.convAttrs(w, o);
+    if (o.output_padding) a.output_padding = attr.ints(o.output_padding);
+    return this.one('ConvTranspose', b ? [x, w, b] : [x, w], a, o);
+  }
+  /** Conv/ConvTranspose attributes with ONNX's defaults made explicit (the kernel shape read off the weight). */
+  private convAttrs(w: string, o: ConvOpts): Record<string, Attr> {
     const k = this.shape(w).length - 2;
-    const a: Record<string, Attr> = {
+    return {
       strides: attr.ints(o.strides ?? Array(k).fill(1)),
       pads: attr.ints(o.pads ?? Array(2 * k).fill(0)),
       dilations: attr.ints(o.dilations ?? Array(k).fill(1)),
       group: attr.int(o.group ?? 1),
       kernel_shape: attr.ints(o.kernel_shape ?? (this.shape(w).slice(2) as number[])),
     };
-    if (o.output_padding) a.output_padding = attr.ints(o.output_padding);
-    return this.one('ConvTranspose', b ? [x, w, b] : [x, w], a, o);
   }
   gemm(a: string, b: string, c?: string, o: NodeOpts & { alpha?: number; beta?: number; transA?: number; transB?: number } = {}): string {
     return this.one('Gemm', c ? [a, b, c] : [a, b], {
