@@ -1,6 +1,6 @@
 import type { Attr, DType, Graph, Model, Node, Shape, TensorData, ValueInfo } from './types.js';
 import { attr } from './types.js';
-import { shapeRules, type InputInfo } from './shape-rules.js';
+import { nameUnknownDims, shapeRules, type InputInfo } from './shape-rules.js';
 import { TgrError, invariant } from '../core/errors.js';
 import { f32, i64 } from './tensor.js';
 
@@ -182,7 +182,7 @@ export class GraphBuilder {
     }
     outputs.forEach((o, i) => {
       invariant(outInfo[i], `${opType} shape rule gave no output ${i}`);
-      this.known.set(o, { name: o, dtype: outInfo[i]!.dtype, shape: outInfo[i]!.shape });
+      this.known.set(o, { name: o, dtype: outInfo[i]!.dtype, shape: nameUnknownDims(outInfo[i]!.shape, o) });
     });
     this.nodes.push({ name, opType, inputs, outputs, attrs });
     return outputs;

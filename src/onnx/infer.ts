@@ -1,5 +1,5 @@
 import type { Graph, TensorData, ValueInfo } from './types.js';
-import { shapeRules, type InputInfo } from './shape-rules.js';
+import { nameUnknownDims, shapeRules, type InputInfo } from './shape-rules.js';
 import { TgrError } from '../core/errors.js';
 
 /**
@@ -52,7 +52,7 @@ export function inferShapes(graph: Graph, opset: number, strict = false): Graph 
     }
     node.outputs.forEach((o, i) => {
       if (!o || !outs[i]) return;
-      const v = { name: o, dtype: outs[i]!.dtype, shape: outs[i]!.shape };
+      const v = { name: o, dtype: outs[i]!.dtype, shape: nameUnknownDims(outs[i]!.shape, o) };
       known.set(o, v);
       valueInfo.set(o, v);
     });

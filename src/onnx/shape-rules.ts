@@ -13,9 +13,17 @@ export interface OutputInfo {
 }
 export type ShapeRule = (ins: (InputInfo | undefined)[], attrs: Record<string, Attr>, opset: number) => OutputInfo[];
 
-let fresh = 0;
-/** A new symbolic dimension, for sizes that depend on run-time values. */
-export const freshDim = (): string => `?d${++fresh}`;
+/**
+ * A symbolic dimension for a size that depends on run-time values. Rules return the placeholder; `nameUnknownDims`
+ * then names it after the tensor and axis, so the same graph always gets the same names (a global counter made a
+ * graph's bytes depend on what had been built before it in the process).
+ */
+export const freshDim = (): string => '?';
+
+/** Names the placeholder dims of a rule's output `?TENSOR:AXIS`: unique, and the same on every build. */
+export function nameUnknownDims(shape: Shape, tensor: string): Shape {
+  return shape.map((d, axis) => (d === '?' ? `?${tensor}:${axis}` : d));
+}
 
 const ints = (a: Record<string, Attr>, k: string, d: number[]): number[] => {
   const v = a[k];

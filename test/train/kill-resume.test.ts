@@ -9,10 +9,11 @@ import { train, type TrainOptions } from '../../src/train/train.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
 
 const opts: TrainOptions = {
-  backbone: 'resnet20', dataset: 'synthetic', recipe: 'fashion-quick', epochs: 3, batchSize: 16, limitTrain: 32, limitTest: 16, seed: 1, threads: 1, quiet: true,
+  backbone: 'resnet20', dataset: 'synthetic', recipe: 'fashion-quick', epochs: 3, batchSize: 16, limitTrain: 128, limitTest: 16, seed: 1, threads: 1, quiet: true,
 };
-const flags = ['--backbone', 'resnet20', '--dataset', 'synthetic', '--recipe', 'fashion-quick', '--epochs', '3', '--batch-size', '16', '--limit-train', '32', '--limit-test', '16', '--seed', '1', '--threads', '1', '--quiet'];
+const flags = ['--backbone', 'resnet20', '--dataset', 'synthetic', '--recipe', 'fashion-quick', '--epochs', '3', '--batch-size', '16', '--limit-train', '128', '--limit-test', '16', '--seed', '1', '--threads', '1', '--quiet'];
 
+// 8 steps an epoch: long enough that the poll below sees the first checkpoint before the run ends, even on a loaded machine.
 test('tgr train killed (SIGKILL) after its first checkpoint, then --resume, ends with the weights of an unbroken run', async () => {
   const root = mkdtempSync(join(tmpdir(), 'tgr-kill-'));
   const whole = join(root, 'whole');
