@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { reproduce, type ReproduceOptions } from '../../src/pipeline/reproduce.js';
 
 test('reproduce runs every stage on a tiny synthetic run, then skips what is current and redoes only what is gone', async () => {
@@ -34,4 +36,22 @@ test('reproduce runs every stage on a tiny synthetic run, then skips what is cur
 
 test('an unknown preset lists the presets', async () => {
   await assert.rejects(reproduce({ preset: 'fast' }), /unknown preset \(--preset\) 'fast'; choose one of: quick, full/);
+});
+
+test('reproduce killed (SIGKILL) mid-pipeline reruns without redoing the stages it finished', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'tgr-repro-kill-'));
+  const flags = ['--dataset', 'synthetic', '--epochs', '1', '--per-layer', '4', '--limit-test', '32', '--cam-images', '0',
+    '--threads', '1', '--quiet', '--out', out, '--cache-dir', join(out, 'cache')];
+  const child = spawn(process.execPath, ['bin/tgr.js', 'reproduce', ...flags], { env: { ...process.env, TGR_FROM_SOURCE: '1' }, stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+  const stamp = join(out, '.stages', 'train-baseline.json');
+  while (!existsSync(stamp) && child.exitCode === null) await sleep(20);
+  child.kill('SIGKILL');
+  assert.equal(await exited, 'SIGKILL', 'the pipeline was still running when killed');
+  const lines: string[] = [];
+  await reproduce({ preset: 'quick', dataset: 'synthetic', epochs: 1, perLayer: 4, limitTest: 32, camImages: 0, threads: 1, quiet: true,
+    out, cacheDir: join(out, 'cache'), log: (l) => lines.push(l) });
+  assert.ok(lines.includes('embed-descriptions: up to date, skipped'), lines.join('\n'));
+  assert.ok(lines.includes('train-baseline: up to date, skipped'), lines.join('\n'));
+  assert.ok(existsSync(join(out, 'report', 'index.html')));
 });
