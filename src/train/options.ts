@@ -29,6 +29,8 @@ export interface TrainOptions {
   seed?: number;
   /** ORT intra-op threads (default: ORT's choice, all cores). */
   threads?: number;
+  /** Let ORT's idle threads spin-wait (ORT's default; off here, as it halved throughput on a shared machine). */
+  spin?: boolean;
   /** C×E matrix (.npy/.json/.safetensors/.pth) initialising the text-guided projection; random rows when absent. */
   classEmbeddings?: string;
   /** Names of that file's rows, when they are not the dataset's classes in order. */

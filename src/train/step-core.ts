@@ -25,6 +25,8 @@ export interface StepInit {
   threads?: number;
   /** Run seed: Dropout masks of epoch e are seeded from (seed, e). */
   seed: number;
+  /** Let ORT's idle intra-op threads spin-wait (ORT's default); off by default, see trainingSession. */
+  spinning?: boolean;
 }
 
 /** One optimizer step's feeds besides the carried tensors. */
@@ -72,7 +74,7 @@ export class StepCore implements Stepper {
   static async create(init: StepInit): Promise<StepCore> {
     const graph = decodeModel(init.trainModel, 'training graph');
     const dropout = hasDropout(graph);
-    const train = dropout ? null : await trainingSession(init.trainModel, init.threads);
+    const train = dropout ? null : await trainingSession(init.trainModel, init);
     return new StepCore(train, dropout ? graph : null, decodeModel(init.evalModel, 'eval graph'), init, { ...init.carried });
   }
 
@@ -80,7 +82,7 @@ export class StepCore implements Stepper {
     if (!this.dropoutGraph) return;
     await this.train?.release();
     this.train = null;
-    this.train = await trainingSession(seedDropout(this.dropoutGraph, this.init.seed, e), this.init.threads);
+    this.train = await trainingSession(seedDropout(this.dropoutGraph, this.init.seed, e), this.init);
   }
 
   async step(f: StepFeeds): Promise<StepResult> {
@@ -107,7 +109,7 @@ export class StepCore implements Stepper {
 
   async evalBatch(input: TensorData): Promise<Float32Array> {
     // Weights go in as initializers, not feeds, so ORT can pre-pack conv kernels as it would for the exported model.
-    this.evalSession ??= await Session.create(withWeights(this.evalGraph, this.state), { threads: this.init.threads, label: 'eval graph' });
+    this.evalSession ??= await Session.create(withWeights(this.evalGraph, this.state), { threads: this.init.threads, spinning: this.init.spinning ?? false, label: 'eval graph' });
     const out = await this.evalSession.run({ [this.evalGraph.graph.inputs[0]!.name]: input });
     return (out[this.evalGraph.graph.outputs[0]!.name]!.data as Float32Array).slice();
   }
@@ -130,7 +132,11 @@ export class StepCore implements Stepper {
   }
 }
 
-/** A training session; memory-pattern planning off cut peak memory by ~40% at no speed cost in the spike. */
-function trainingSession(model: Model | Uint8Array, threads: number | undefined): Promise<Session> {
-  return Session.create(model, { threads, memPattern: false, label: 'training graph' });
+/**
+ * A training session. Memory-pattern planning off cut peak memory by ~40% at no speed cost in the spike. Spinning off
+ * by default: on this shared 2-core machine ORT's spin-waiting threads starved the thread that prepares and sends the
+ * next step, and ResNet-20 trained 1.7× faster without it (bench/RESULTS.md).
+ */
+function trainingSession(model: Model | Uint8Array, o: Pick<StepInit, 'threads' | 'spinning'>): Promise<Session> {
+  return Session.create(model, { threads: o.threads, spinning: o.spinning ?? false, memPattern: false, label: 'training graph' });
 }

@@ -59,7 +59,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       graph, forward, evalModel, train: data.train, test: data.test,
       epochs: r.epochs, batchSize: r.batchSize, lr: r.lr, schedule: r.schedule, seed: o.seed, outDir: runDir,
       identity: { dataset: o.dataset, augment: r.augment },
-      resume: o.resume, threads: o.threads, stepper: o.stepper, quiet: o.quiet, signal: o.signal,
+      resume: o.resume, threads: o.threads, spinning: o.spin, stepper: o.stepper, quiet: o.quiet, signal: o.signal,
     });
   } finally {
     await data.close();

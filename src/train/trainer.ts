@@ -45,6 +45,8 @@ export interface TrainerConfig {
   identity?: Record<string, unknown>;
   resume?: boolean;
   threads?: number;
+  /** Let ORT's idle threads spin-wait between steps (default off; see step-core.ts). */
+  spinning?: boolean;
   stepper?: StepperMode;
   quiet?: boolean;
   /** Stops the run between two steps (the last checkpoint stays). */
@@ -100,7 +102,7 @@ export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
     rows = readLog(join(cfg.outDir, LOG_FILE)).slice(0, start);
   }
   const stepper = await createStepper(
-    { trainModel: trainBytes, evalModel: encodeModel(cfg.evalModel), feeds: cfg.graph.feeds, outputs: cfg.graph.outputs, carried, threads: cfg.threads, seed: cfg.seed },
+    { trainModel: trainBytes, evalModel: encodeModel(cfg.evalModel), feeds: cfg.graph.feeds, outputs: cfg.graph.outputs, carried, threads: cfg.threads, spinning: cfg.spinning, seed: cfg.seed },
     cfg.stepper,
   );
   try {

@@ -19,6 +19,7 @@ export const train: CliCommand = {
       .option('--skip-decay <rule>', `parameters without weight decay, overriding the recipe: ${Object.keys(noDecayRules).join(' | ')}`)
       .option('--seed <n>', 'seed of weights, shuffles and augmentation', intOption('--seed'), 0)
       .option('--threads <n>', 'ONNX Runtime intra-op threads (default: all cores)', intOption('--threads'))
+      .option('--spin', "let ONNX Runtime's idle threads spin-wait between steps (off: it halved throughput on a shared machine)")
       .option('--class-embeddings <file>', 'C×E matrix (.npy, .json, .safetensors, .pth) initialising the text-guided projection')
       .option('--class-names <file>', "names of the class-embedding file's rows, when not the dataset's classes in order")
       .option('--embed-dim <n>', "text-guided latent width E (default: the file's E, else 512)", intOption('--embed-dim'))
