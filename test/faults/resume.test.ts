@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { planCampaign } from '../../src/faults/plan.js';
@@ -21,7 +21,7 @@ const fx = fixture(residualNet({ size: 16, width: 8 }), 24);
 async function planned(label: string): Promise<string> {
   const { classifier, golden } = await fx;
   const dir = tempDir(label);
-  writePlan(join(dir, 'plan.json'), planCampaign({ classifier, golden, perLayer: 1200, batchSize: 8, unitSites: 1 }));
+  writePlan(join(dir, 'plan.json'), planCampaign({ classifier, golden, perLayer: 2400, batchSize: 8, unitSites: 1 }));
   return dir;
 }
 
@@ -34,26 +34,46 @@ async function reference(): Promise<{ dir: string; bytes: Buffer }> {
 }
 const ref = reference();
 
-/** Spawns the child; kills it with SIGKILL `killAfterMs` after it starts running (never, when undefined). */
+/** Size of a file, 0 when absent. */
+const sizeOf = (path: string): number => (existsSync(path) ? statSync(path).size : 0);
+
+/**
+ * Spawns the child; with `killAfterMs`, kills it with SIGKILL that long after it has appended to faults.jsonl
+ * (so every kill lands after real progress and before the end, whatever the machine's load).
+ */
 function runChild(dir: string, killAfterMs?: number): Promise<'killed' | 'done'> {
   return new Promise((resolve, reject) => {
     const c = spawn(process.execPath, ['--import', 'tsx', child, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const file = join(dir, 'faults.jsonl');
+    const before = sizeOf(file);
     let finished = false;
+    let poll: NodeJS.Timeout | undefined;
+    if (killAfterMs !== undefined) {
+      poll = setInterval(() => {
+        if (sizeOf(file) > before) {
+          clearInterval(poll);
+          setTimeout(() => c.kill('SIGKILL'), killAfterMs);
+        }
+      }, 2);
+    }
     c.stdout.on('data', (d: Buffer) => {
-      const s = String(d);
-      if (s.includes('started') && killAfterMs !== undefined) setTimeout(() => c.kill('SIGKILL'), killAfterMs);
-      if (s.includes('done')) finished = true;
+      if (String(d).includes('done')) finished = true;
     });
     c.on('error', reject);
-    c.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve('killed') : code === 0 && finished ? resolve('done') : reject(new Error(`child exited ${code}`))));
+    c.on('exit', (code, signal) => {
+      clearInterval(poll);
+      if (signal === 'SIGKILL') resolve('killed');
+      else if (code === 0 && finished) resolve('done');
+      else reject(new Error(`child exited ${code}`));
+    });
   });
 }
 
 test('killed with SIGKILL at 10 random points and resumed, the results are byte-identical to an uninterrupted run', async () => {
   const dir = await planned('killed');
   const rng = new Rng('kill-points');
-  // Short random delays: each run gets a little further, and every kill lands mid-campaign.
-  for (let i = 0; i < 10; i++) assert.equal(await runChild(dir, 10 + rng.int(120)), 'killed');
+  // Each run is killed a random 0–20 ms after its first new record: mid-unit or between units, never at the end.
+  for (let i = 0; i < 10; i++) assert.equal(await runChild(dir, rng.int(21)), 'killed');
   const partial = readFileSync(join(dir, 'faults.jsonl'));
   assert.ok(partial.length > 0 && partial.length < (await ref).bytes.length, 'the kills left a partial file');
   assert.equal(await runChild(dir), 'done');
