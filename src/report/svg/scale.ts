@@ -38,7 +38,9 @@ export function logScale(lo: number, hi: number, r0: number, r1: number): Scale 
   const a = Math.floor(l) - (l - Math.floor(l) < 0.3 ? 1 : 0);
   let b = Math.ceil(Math.log10(hi > 0 ? hi : 1));
   if (b <= a) b = a + 1;
-  const ticks = Array.from({ length: b - a + 1 }, (_, i) => 10 ** (a + i));
+  // At most ~8 labelled decades: ΔLoss can span 1e-3 … 1e37, and 41 labels would overprint each other.
+  const step = Math.ceil((b - a) / 8);
+  const ticks = Array.from({ length: Math.floor((b - a) / step) + 1 }, (_, i) => 10 ** (a + i * step));
   const s = ((v: number) => {
     const t = v > 0 ? Math.log10(v) : a;
     return r0 + ((Math.min(Math.max(t, a), b) - a) / (b - a)) * (r1 - r0);
