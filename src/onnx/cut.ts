@@ -67,9 +67,8 @@ export function cut(graph: Graph, tensor: string): CutGraphs {
       else if (graphInputs.has(t)) suffixGraphInputs.push(t);
     }
   }
-  // An output that is produced upstream of the cut (rare: a side output) must also come through the cut.
-  const suffixOutputs = graph.outputs.filter((o) => !prefixProduced.has(o.name) || o.name === tensor);
-  for (const o of graph.outputs) if (prefixProduced.has(o.name) && o.name !== tensor && !seen.has(o.name)) {
+  // An output produced upstream of the cut (rare: a side output) comes through the cut too, so the suffix has every output.
+  for (const o of graph.outputs) if (prefixProduced.has(o.name) && !seen.has(o.name)) {
     seen.add(o.name);
     carried.push(o.name);
   }
@@ -97,7 +96,7 @@ export function cut(graph: Graph, tensor: string): CutGraphs {
     name: `${graph.name}.suffix`,
     nodes: suffixNodes,
     inputs: [tensor, ...carried, ...suffixGraphInputs].map(info),
-    outputs: [...suffixOutputs, ...graph.outputs.filter((o) => carried.includes(o.name))],
+    outputs: graph.outputs,
     initializers: pick(suffixNodes),
     valueInfo: new Map([...graph.valueInfo].filter(([k]) => suffixProduced.has(k))),
   };

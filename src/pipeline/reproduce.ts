@@ -101,7 +101,7 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
     { name: 'text-guided', head: 'text-guided', init: 'descriptions' },
     ...inits.filter((i) => i !== 'descriptions').map((init) => ({ name: `text-guided-${init}`, head: 'text-guided' as const, init })),
   ];
-  const trained: Record<string, { dir: string; hash: string; accuracy?: number }> = {};
+  const trained: Record<string, { dir: string; hash: string }> = {};
   for (const r of runs) {
     const dir = join(out, r.name);
     const emb = r.init ? embeddings[r.init] : undefined;
@@ -122,7 +122,7 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
         return train({ ...opts, out: dir, resume });
       },
     }, log);
-    trained[r.name] = { dir, hash: st.hash, accuracy: st.result?.accuracy };
+    trained[r.name] = { dir, hash: st.hash };
   }
 
   // Fault campaigns: the same plan settings on every model.
