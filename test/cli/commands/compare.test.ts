@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCliLogged as runCli } from '../run-cli-logged.js';
+import { runCli } from '../run-cli.js';
 import { handPair, tempDir } from '../../analysis/fixtures.js';
 import { parseBits } from '../../../src/cli/analysis-options.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveModel } from '../../../src/onnx/proto-io.js';
-import { runCliLogged as runCli } from '../run-cli-logged.js';
+import { runCli } from '../run-cli.js';
 import { residualNet } from '../../faults/nets.js';
 import { tempDir } from '../../faults/fixtures.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCliLogged as runCli } from '../run-cli-logged.js';
+import { runCli } from '../run-cli.js';
 import { handPair, tempDir, writeRun } from '../../analysis/fixtures.js';
 
 test('tgr report groups run folders (Table 3 from a random-init run), writes beside them, and re-renders analysis.json', async (t) => {
