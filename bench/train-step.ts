@@ -6,7 +6,7 @@
  * processes on a shared machine inflate far less than wall time.
  *
  *   npx tsx bench/train-step.ts [--batch 64] [--threads 2] [--steps 10] [--runs 7] [--paths fast|plain] [--no-torch]
- *                               [--no-spin] [--dw shifts|shiftsNhwc|oneHot|batchConv]
+ *                               [--no-spin] [--dw shifts|shiftsNhwc|oneHot|batchConv] [--plain-convs]
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -26,7 +26,7 @@ const { values: opt } = parseArgs({
   options: {
     batch: { type: 'string', default: '64' }, threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '10' },
     runs: { type: 'string', default: '7' }, paths: { type: 'string', default: 'fast' }, 'no-torch': { type: 'boolean', default: false },
-    'no-spin': { type: 'boolean', default: false }, dw: { type: 'string' },
+    'no-spin': { type: 'boolean', default: false }, dw: { type: 'string' }, 'plain-convs': { type: 'boolean', default: false },
   },
 });
 const [batch, threads, steps, runs] = [opt.batch, opt.threads, opt.steps, opt.runs].map(Number) as [number, number, number, number];
@@ -58,9 +58,9 @@ async function main() {
   const loadBefore = loadavg().map((v) => v.toFixed(2)).join(' ');
   const forward = buildModel({ backbone: 'resnet20', head: 'linear', inputShape: [3, 32, 32], numClasses: 10, mode: 'train' });
   const t0 = performance.now();
-  const tg = buildTrainingGraph(forward, { labelSmoothing: 0.1, optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 } }, { paths, convGradW });
+  const tg = buildTrainingGraph(forward, { labelSmoothing: 0.1, optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 } }, { paths, convGradW, threads });
   const buildMs = performance.now() - t0;
-  const session = await Session.create(tg.model, { threads, memPattern: false, spinning: !opt['no-spin'], label: 'resnet20 training step' });
+  const session = await Session.create(tg.model, { threads, memPattern: false, spinning: !opt['no-spin'], blockedConvs: !opt['plain-convs'], label: 'resnet20 training step' });
   const rng = new Rng(0);
   let carried: Record<string, TensorData> = {};
   for (const c of [...tg.params, ...tg.buffers]) carried[c.name] = forward.graph.initializers.get(c.name)!;
@@ -102,7 +102,7 @@ async function main() {
     console.log(`PyTorch ${peer.version} ${what}: median ${median(b).toFixed(1)}  [${fmt(b)}]`);
     console.log(`ratio tgr/PyTorch (${what}): ${(median(a) / median(b)).toFixed(2)}× (median of paired runs ${median(a.map((v, i) => v / b[i]!)).toFixed(2)}×)`);
   };
-  console.log(`ResNet-20 training step, batch ${batch}, ${threads} threads${opt['no-spin'] ? ' (no spinning)' : ''}, ${steps} steps × ${runs} runs, gradient forms '${paths}'${convGradW ? `, Conv weight gradients all '${convGradW}'` : ''}`);
+  console.log(`ResNet-20 training step, batch ${batch}, ${threads} threads${opt['no-spin'] ? ' (no spinning)' : ''}, ${steps} steps × ${runs} runs, gradient forms '${paths}'${opt['plain-convs'] ? ', plain Convs' : ', blocked Convs'}${convGradW ? `, Conv weight gradients all '${convGradW}'` : ''}`);
   console.log(`graph: ${tg.model.graph.nodes.length} nodes, built in ${buildMs.toFixed(0)} ms; load average before: ${loadBefore}`);
   report('img/s', 'wall');
   if (threads === 1) report('img per CPU-s', 'cpu');

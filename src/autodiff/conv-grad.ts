@@ -114,6 +114,32 @@ function convGradWShifts(c: ConvCase): string {
   return offsetsLast(c, b.reshape(w, [co, -1]), ci / g);
 }
 
+/** Whether the flat-shift weight gradient applies: 2-D, stride 1. */
+export function flatShiftsApplies(c: ConvCase): boolean {
+  return c.win.k.length === 2 && c.win.s.every((s) => s === 1);
+}
+
+/**
+ * Like `shifts`, with every shifted copy one contiguous run per (sample, channel): x padded (plus one spare row) and
+ * flattened to rows of width Wp, dy padded with zero columns to the same width; the offset (a, b) is then the flat
+ * range starting at a·d·Wp + b·d. Columns past the output width read wrapped-around x but meet dy's zeros. ORT's
+ * Slice copies a run of ~1,000 floats at a time instead of rows of 32 (1.5× faster per layer, bench/grad-forms.ts).
+ */
+function convGradWFlatShifts(c: ConvCase): string {
+  invariant(flatShiftsApplies(c), 'the flat-shift weight gradient needs a 2-D Conv of stride 1');
+  const { b, x, dy, win, g, ci, co } = c;
+  const [ho, wo] = win.out as [number, number];
+  const [pt, pl, pb, pr] = win.p as [number, number, number, number];
+  const wp = win.in[1]! + pl + pr;
+  const hp = win.in[0]! + pt + pb + 1;
+  const xf = b.reshape(b.node('Pad', [x, b.ints([0, 0, pt, pl, 0, 0, pb + 1, pr])])[0]!, [0, g, ci / g, hp * wp]);
+  const dyf = b.reshape(b.padAxis(dy, 3, 0, wp - wo), [0, g, co / g, ho * wp]);
+  const offsets = range(win.k[0]!).flatMap((a) => range(win.k[1]!).map((bb) => a * win.d[0]! * wp + bb * win.d[1]!));
+  const parts = offsets.map((o) => b.matMul(dyf, b.transposeLast(b.slice(xf, [o], [o + ho * wp], [3]))));
+  const w = b.reduceSum(b.concat(parts, 3), [0], 0);
+  return offsetsLast(c, b.reshape(w, [co, -1]), ci / g);
+}
+
 /** Per kernel offset, one GEMM over the whole batch: dy as [Co, N·out] times shifted x as [N·out, Ci] (channels last). */
 function convGradWShiftsNhwc(c: ConvCase): string {
   const { b, x, dy, win, ci, co } = c;
@@ -157,16 +183,24 @@ function convGradWBatchConv(c: ConvCase): string {
 }
 
 /** Weight-gradient forms by name. */
-export const convGradWForms = { shifts: convGradWShifts, shiftsNhwc: convGradWShiftsNhwc, oneHot: convGradWIm2col, batchConv: convGradWBatchConv };
+export const convGradWForms = { shifts: convGradWShifts, flatShifts: convGradWFlatShifts, shiftsNhwc: convGradWShiftsNhwc, oneHot: convGradWIm2col, batchConv: convGradWBatchConv };
 
 /** A weight-gradient form's name. */
 export type ConvGradWForm = keyof typeof convGradWForms;
 
-/** The weight-gradient form for a case (see ARCHITECTURE.md, "Autodiff", for the measurements behind it). */
+/**
+ * The weight-gradient form for a case, as measured at ResNet-20's shapes (bench/grad-forms.ts; ARCHITECTURE.md,
+ * "Autodiff"). The one-hot im2col wins for narrow inputs, and with several threads for anything below 32 channels or
+ * strided, since ORT splits its grouped Conv and wide GEMMs across threads while Slice and Pad run on one; wide
+ * inputs take one channels-last GEMM per offset; the rest the flat shifts.
+ */
 export function pickGradW(c: ConvCase): ConvGradWForm {
   if (c.b.convGradW) return c.b.convGradW === 'shiftsNhwc' && c.g !== 1 ? 'shifts' : c.b.convGradW;
   if (c.b.paths !== 'fast') return 'batchConv';
-  return c.g === 1 && c.ci >= 32 ? 'shiftsNhwc' : 'shifts';
+  const multi = c.b.threads > 1;
+  if (c.ci < 16 || (multi && (c.ci < 32 || c.win.s.some((s) => s > 1)))) return 'oneHot';
+  if (c.g === 1 && (c.ci >= 64 || (c.ci >= 32 && !multi))) return 'shiftsNhwc';
+  return flatShiftsApplies(c) ? 'flatShifts' : 'shifts';
 }
 
 /** ∂L/∂bias of a Conv: dy summed over batch and space. */

@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import type { DType, Model, TensorData } from '../onnx/types.js';
 import { encodeModel } from '../onnx/proto-io.js';
 import { TgrError } from '../core/errors.js';
+import { blockSizeProbe, lowerConvsToBlocked } from './blocked-convs.js';
 
 /**
  * The only module that imports onnxruntime-node. Everything else runs models through `Session`, which takes and
@@ -24,6 +25,11 @@ export interface EngineOptions {
    * sessions ran ~1.8× faster with spinning off at load 7 on 2 cores.
    */
   spinning?: boolean;
+  /**
+   * Lower Convs whose weights are fed or computed to ORT's blocked-layout (NCHWc) kernels when this CPU has them
+   * (src/engine/blocked-convs.ts); for training graphs, whose weights are inputs. Off by default.
+   */
+  blockedConvs?: boolean;
 }
 
 /** ORT tensor type string for each IR dtype (one table). */
@@ -56,6 +62,10 @@ export class Session {
 
   /** Creates a session from an IR model or .onnx bytes. */
   static async create(model: Model | Uint8Array, opts: EngineOptions = {}): Promise<Session> {
+    if (opts.blockedConvs && !(model instanceof Uint8Array)) {
+      const block = await nchwcBlockSize();
+      if (block > 1) model = lowerConvsToBlocked(model, block);
+    }
     const bytes = model instanceof Uint8Array ? model : encodeModel(model);
     const label = opts.label ?? (model instanceof Uint8Array ? 'model' : model.graph.name);
     const so: ort.InferenceSession.SessionOptions = {
@@ -100,6 +110,23 @@ export class Session {
   async release(): Promise<void> {
     await this.s.release();
   }
+}
+
+let blockSize: Promise<number> | undefined;
+
+/** MLAS's NCHWc block size on this CPU (1 when the blocked kernels are absent), probed once per process. */
+export function nchwcBlockSize(): Promise<number> {
+  blockSize ??= (async () => {
+    try {
+      const s = await ort.InferenceSession.create(encodeModel(blockSizeProbe()), { logSeverityLevel: 4 });
+      const y = (await s.run({ x: new ort.Tensor('float32', new Float32Array(4), [1, 4, 1, 1]) })).y!;
+      await s.release();
+      return Number(y.dims[1]) > 4 ? Number(y.dims[1]) : 1;
+    } catch {
+      return 1;
+    }
+  })();
+  return blockSize;
 }
 
 function firstLine(e: unknown): string {

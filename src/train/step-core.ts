@@ -138,5 +138,5 @@ export class StepCore implements Stepper {
  * next step, and ResNet-20 trained 1.7× faster without it (bench/RESULTS.md).
  */
 function trainingSession(model: Model | Uint8Array, o: Pick<StepInit, 'threads' | 'spinning'>): Promise<Session> {
-  return Session.create(model, { threads: o.threads, spinning: o.spinning ?? false, memPattern: false, label: 'training graph' });
+  return Session.create(model, { threads: o.threads, spinning: o.spinning ?? false, memPattern: false, blockedConvs: true, label: 'training graph' });
 }

@@ -3,6 +3,7 @@
  * form, generate the training graph, run the trainer, write model.onnx and meta.json. `tgr train` and the reproduce
  * pipeline both call this; neither holds logic of its own.
  */
+import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,7 +52,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const forward = buildModel({ ...spec, mode: 'train' });
   const evalModel = buildModel({ ...spec, mode: 'eval' });
   const r = o.recipe;
-  const graph = buildTrainingGraph(forward, { labelSmoothing: r.labelSmoothing, optimizer: r.optimizer, noDecay: lookup(noDecayRules, r.noDecay, 'no-decay rule (--skip-decay)') });
+  const graph = buildTrainingGraph(forward, { labelSmoothing: r.labelSmoothing, optimizer: r.optimizer, noDecay: lookup(noDecayRules, r.noDecay, 'no-decay rule (--skip-decay)') }, { threads: o.threads ?? availableParallelism() });
   const data = datasetSources(ds, { batchSize: r.batchSize, seed: o.seed, augment: r.augment, limitTrain: o.limitTrain, limitTest: o.limitTest });
   let result;
   try {
