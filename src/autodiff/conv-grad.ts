@@ -190,16 +190,17 @@ export type ConvGradWForm = keyof typeof convGradWForms;
 
 /**
  * The weight-gradient form for a case, as measured at ResNet-20's shapes (bench/grad-forms.ts; ARCHITECTURE.md,
- * "Autodiff"). The one-hot im2col wins for narrow inputs, and with several threads for anything below 32 channels or
- * strided, since ORT splits its grouped Conv and wide GEMMs across threads while Slice and Pad run on one; wide
- * inputs take one channels-last GEMM per offset; the rest the flat shifts.
+ * "Autodiff"). The one-hot im2col wins for narrow inputs, and with several threads at stride 2, since ORT splits its
+ * grouped Conv and wide GEMM across threads while Slice and Pad run on one; wide or strided inputs otherwise take one
+ * channels-last GEMM per offset; the rest the flat shifts.
  */
 export function pickGradW(c: ConvCase): ConvGradWForm {
   if (c.b.convGradW) return c.b.convGradW === 'shiftsNhwc' && c.g !== 1 ? 'shifts' : c.b.convGradW;
   if (c.b.paths !== 'fast') return 'batchConv';
   const multi = c.b.threads > 1;
-  if (c.ci < 16 || (multi && (c.ci < 32 || c.win.s.some((s) => s > 1)))) return 'oneHot';
-  if (c.g === 1 && (c.ci >= 64 || (c.ci >= 32 && !multi))) return 'shiftsNhwc';
+  const strided = c.win.s.some((s) => s > 1);
+  if (c.ci < 16 || (multi && strided)) return 'oneHot';
+  if (c.g === 1 && (strided || c.ci >= 64 || (c.ci >= 32 && !multi))) return 'shiftsNhwc';
   return flatShiftsApplies(c) ? 'flatShifts' : 'shifts';
 }
 
