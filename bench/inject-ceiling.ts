@@ -1,0 +1,75 @@
+/**
+ * How fast exact fault injection could be at best, for bench/inject.ts: the multiply-adds an exact evaluation of one
+ * fault cannot avoid, as a fraction of a full forward pass. A single changed element at a layer's output changes, in
+ * each later Conv, only the outputs whose windows reach a changed input; an ideal incremental engine (delta
+ * propagation over the spatial cone, no unit passes, no overhead) spends per Conv at least
+ * (changed inputs) × Co × kh·kw ÷ (sh·sw) multiply-adds, at most the Conv's full count. Elementwise work, Gemm and
+ * pooling are left out, so the fraction is a lower bound on cost and the ceiling derived from it an upper bound on
+ * speed. Averaged over every position of the layer's output (border sites have smaller cones). Not used by the
+ * toolkit: it only bounds what bench/inject.ts may expect of any exact method on a given model.
+ */
+import type { Graph } from '../src/onnx/types.js';
+import type { ClassifierLayer } from '../src/faults/layers.js';
+
+/** A changed region: a rectangle of rows × columns (end exclusive) and how many channels changed in it. */
+interface Region { y0: number; y1: number; x0: number; x1: number; channels: 'one' | 'all' }
+
+const ints = (n: Graph['nodes'][number], k: string, d: number[]) => (n.attrs[k]?.value as number[] | undefined) ?? d;
+
+/** Per injectable Conv layer: the mean over output positions of cone multiply-adds ÷ one full forward's. */
+export function coneFractions(g: Graph, layers: readonly ClassifierLayer[]): Map<string, number> {
+  const shape = (t: string) => g.valueInfo.get(t)?.shape ?? g.outputs.find((o) => o.name === t)?.shape;
+  const convs = g.nodes.filter((n) => n.opType === 'Conv').map((n) => {
+    const [co, ci, kh, kw] = g.initializers.get(n.inputs[1]!)!.dims as [number, number, number, number];
+    const out = shape(n.outputs[0]!)! as (number | string)[];
+    const [, , ho, wo] = out as [unknown, unknown, number, number];
+    return { n, co, ci, kh, kw, ho, wo, full: co * ci * kh * kw * ho * wo };
+  });
+  const fullForward = convs.reduce((s, c) => s + c.full, 0);
+  const result = new Map<string, number>();
+  for (const layer of layers) {
+    if (layer.opType !== 'Conv' || layer.shape.length !== 3) continue;
+    const [, H, W] = layer.shape as [number, number, number];
+    const start = g.nodes.findIndex((n) => n.outputs.includes(layer.tensor));
+    let total = 0;
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) total += coneMacs(g, start, layer.tensor, { y0: y, y1: y + 1, x0: x, x1: x + 1, channels: 'one' }, convs);
+    result.set(layer.name, total / (H * W) / fullForward);
+  }
+  return result;
+}
+
+function coneMacs(g: Graph, start: number, tensor: string, first: Region, convs: { n: Graph['nodes'][number]; co: number; ci: number; kh: number; kw: number; ho: number; wo: number; full: number }[]): number {
+  const changed = new Map<string, Region>([[tensor, first]]);
+  let macs = 0;
+  for (const n of g.nodes.slice(start + 1)) {
+    const ins = n.inputs.map((t) => changed.get(t)).filter((r): r is Region => !!r);
+    if (!ins.length) continue;
+    const conv = convs.find((c) => c.n === n);
+    let out: Region;
+    if (conv) {
+      const r = ins[0]!;
+      const [sh, sw] = ints(n, 'strides', [1, 1]) as [number, number];
+      const [pt, pl] = ints(n, 'pads', [0, 0, 0, 0]) as [number, number];
+      const [dh, dw] = ints(n, 'dilations', [1, 1]) as [number, number];
+      const area = (r.y1 - r.y0) * (r.x1 - r.x0) * (r.channels === 'one' ? 1 : conv.ci);
+      macs += Math.min(conv.full, (area * conv.co * conv.kh * conv.kw) / (sh * sw));
+      // Output rows whose window [y·s − p, y·s − p + (k−1)·d] meets [y0, y1).
+      const lo = (a: number, p: number, k: number, d: number, s: number) => Math.max(0, Math.ceil((a + p - (k - 1) * d) / s));
+      const hi = (b: number, p: number, s: number, n: number) => Math.min(n, Math.floor((b - 1 + p) / s) + 1);
+      out = { y0: lo(r.y0, pt, conv.kh, dh, sh), y1: hi(r.y1, pt, sh, conv.ho), x0: lo(r.x0, pl, conv.kw, dw, sw), x1: hi(r.x1, pl, sw, conv.wo), channels: 'all' };
+    } else if (n.opType === 'Slice') {
+      // Option-A shortcuts take every second row and column.
+      const step = (g.initializers.get(n.inputs[4] ?? '')?.data as BigInt64Array | undefined)?.[0];
+      const s = step ? Number(step) : 1;
+      const r = ins[0]!;
+      out = { y0: Math.ceil(r.y0 / s), y1: Math.ceil(r.y1 / s), x0: Math.ceil(r.x0 / s), x1: Math.ceil(r.x1 / s), channels: r.channels };
+    } else if (['GlobalAveragePool', 'Flatten', 'Gemm', 'MatMul', 'ReduceMean'].includes(n.opType)) {
+      out = { y0: 0, y1: 1, x0: 0, x1: 1, channels: 'all' };
+    } else {
+      // Pointwise (BN, ReLU, Add, Pad over channels): the union of the changed inputs.
+      out = ins.reduce((a, b) => ({ y0: Math.min(a.y0, b.y0), y1: Math.max(a.y1, b.y1), x0: Math.min(a.x0, b.x0), x1: Math.max(a.x1, b.x1), channels: a.channels === 'all' || b.channels === 'all' ? 'all' : 'one' }));
+    }
+    for (const o of n.outputs) if (o) changed.set(o, out);
+  }
+  return macs;
+}
