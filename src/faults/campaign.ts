@@ -29,7 +29,7 @@ export interface CampaignOptions {
   batchSize?: number;
   /** Campaign folder name under campaign/ (default: the format). */
   name?: string;
-  /** Golden pass over the first `limit` images of the split (default all). */
+  /** Golden pass over `limit` images spread evenly over the split (default all). */
   limit?: number;
   inputShape?: number[];
   shard?: Shard;

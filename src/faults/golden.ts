@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { numel } from '../onnx/tensor.js';
+import { spreadIndices } from '../data/spread.js';
 import { Session } from '../engine/session.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { check } from '../core/errors.js';
@@ -15,7 +16,7 @@ import { scoreRow } from './scores.js';
 export interface GoldenOptions {
   classifier: Classifier;
   images: ImageSet;
-  /** Dataset indices to evaluate; default: the first `limit` images of the split (all by default). */
+  /** Dataset indices to evaluate; default: `limit` images spread evenly over the split (all by default). */
   indices?: readonly number[];
   limit?: number;
   batchSize?: number;
@@ -35,7 +36,7 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   const batchSize = opts.batchSize ?? 128;
   check(images.shape.join(',') === clf.input.shape.join(','), 'bad_data',
     () => `${images.name}: images are [${images.shape.join(',')}] but ${clf.file} expects [${clf.input.shape.join(',')}] — pass --input-shape or a matching dataset`);
-  const indices = opts.indices ? [...opts.indices] : Array.from({ length: Math.min(images.size, opts.limit ?? images.size) }, (_, i) => i);
+  const indices = opts.indices ? [...opts.indices] : [...spreadIndices(images.size, opts.limit ?? images.size)];
   check(indices.length > 0, 'bad_data', () => `${images.name} (${images.split}): no images to evaluate`);
   const K = clf.output.classes;
   const small = smallTensors(clf);

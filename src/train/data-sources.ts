@@ -1,10 +1,11 @@
 /**
  * The trainer's batch sources for a dataset: src/data's loader over the train split (shuffled per epoch, the
  * recipe's augmentation, last partial batch dropped so every step sees a full batch) and over the test split (in
- * order, unaugmented), optionally limited to the first N images of each split.
+ * order, unaugmented), optionally limited to N images of each split, spread evenly (`spreadIndices`).
  */
 import type { Dataset, Split, SplitName } from '../data/dataset.js';
 import { getSplit, imageSize } from '../data/dataset.js';
+import { spreadIndices } from '../data/spread.js';
 import { createLoader, type Loader } from '../data/loader.js';
 import type { BatchSource } from './batches.js';
 
@@ -44,7 +45,7 @@ export function limitSplits(ds: Dataset, limits: Partial<Record<SplitName, numbe
   for (const [name, n] of Object.entries(limits) as [SplitName, number | undefined][]) {
     if (n === undefined) continue;
     const s = getSplit(ds, name);
-    if (n < s.size) splits[name] = pick(s, Int32Array.from({ length: n }, (_, i) => Math.floor((i * s.size) / n)), imageSize(ds.shape));
+    if (n < s.size) splits[name] = pick(s, spreadIndices(s.size, n), imageSize(ds.shape));
   }
   return { ...ds, splits };
 }

@@ -42,7 +42,7 @@ export interface TrainOptions {
   out?: string;
   /** Continue from the run folder's checkpoint. */
   resume?: boolean;
-  /** Use only the first N training / test images (quick runs, tests). */
+  /** Use only N training / test images, spread evenly over the split (quick runs, tests). */
   limitTrain?: number;
   limitTest?: number;
   /** No progress output. */

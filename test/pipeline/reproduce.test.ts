@@ -20,6 +20,12 @@ test('reproduce runs every stage on a tiny synthetic run, then skips what is cur
     'baseline/campaign/fp32/faults.jsonl', 'text-guided/campaign/fp32/summary.json']) {
     assert.ok(existsSync(join(out, f)), f);
   }
+  // Training's test accuracy and the golden run see the same 32 images (both spread them evenly over the split).
+  for (const run of ['baseline', 'text-guided']) {
+    const meta = JSON.parse(readFileSync(join(out, run, 'meta.json'), 'utf8')) as { accuracy: number };
+    const golden = JSON.parse(readFileSync(join(out, run, 'golden.json'), 'utf8')) as { accuracy: number };
+    assert.equal(golden.accuracy, meta.accuracy, run);
+  }
   const html = readFileSync(first.report, 'utf8');
   assert.match(html, /<table/);
   assert.ok(lines.filter((l) => l.endsWith(': running')).length >= 5, lines.join('\n'));

@@ -9,7 +9,7 @@ export function campaignOptions(cmd: Command): Command {
     .option('--dataset <name>', "evaluation images (default: the run's training dataset)")
     .option('--data-dir <dir>', 'folder holding the dataset files')
     .option('--split <split>', 'test | train', 'test')
-    .option('--images <n>', 'golden pass over the first N images of the split (default all)', intOption('--images'))
+    .option('--images <n>', 'golden pass over N images spread evenly over the split (default all)', intOption('--images'))
     .option('--input-shape <C,H,W>', 'image shape, when the model file does not fix it', shapeOption)
     .option('--out <dir>', 'run directory for golden.json and campaign/ (default: the run, or the model’s folder)')
     .option('--per-layer <n>', 'injections per layer', intOption('--per-layer'), 4096)
