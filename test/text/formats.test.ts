@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeNpy, readNpy, writeNpy } from '../../src/text/formats/npy.js';
-import { encodeSafetensors, readSafetensors } from '../../src/text/formats/safetensors.js';
+import { readSafetensors } from '../../src/text/formats/safetensors.js';
+import { encodeSafetensors } from '../../src/core/safetensors.js';
 import { readPth } from '../../src/text/formats/pth.js';
 import { readMatrixFile } from '../../src/text/formats/matrix-file.js';
 import { rowNorms } from '../../src/text/matrix.js';
@@ -44,11 +45,12 @@ test('npy: a non-npy file is a one-line bad_file error naming it', () => {
 
 test('safetensors round-trips and needs a name when a file holds several tensors', () => {
   const p = join(dir, 'm.safetensors');
-  writeFileSync(p, encodeSafetensors({ emb: m, other: { data: new Float32Array(2), rows: 1, cols: 2 } }, { note: 'x' }));
+  const t = (x: typeof m) => ({ dims: [x.rows, x.cols], data: x.data });
+  writeFileSync(p, encodeSafetensors(Object.entries({ emb: t(m), other: t({ data: new Float32Array(2), rows: 1, cols: 2 }) }), { note: 'x' }));
   assert.deepEqual(readSafetensors(p, 'emb'), m);
   assert.throws(() => readSafetensors(p), { message: `${p}: 2 tensors; pass the tensor name (one of: emb, other)` });
   const q = join(dir, 'one.safetensors');
-  writeFileSync(q, encodeSafetensors({ emb: m }));
+  writeFileSync(q, encodeSafetensors([['emb', t(m)]]));
   assert.deepEqual(readMatrixFile(q).matrix, m);
 });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { TgrError, check } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import type { Matrix } from '../matrix.js';
-import { halfToFloat } from './float-bits.js';
+import { halfToFloat } from '../../core/float-bits.js';
 
 // NumPy .npy, version 1.0/2.0/3.0: magic, header length, a Python-dict header padded to 64 bytes, raw data.
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY

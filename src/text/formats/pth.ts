@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import { TgrError } from '../../core/errors.js';
 import type { Matrix } from '../matrix.js';
-import { bfloat16ToFloat, halfToFloat } from './float-bits.js';
+import { bfloat16ToFloat, halfToFloat } from '../../core/float-bits.js';
 import { parsePickle, type PickleCall, type PickleValue } from './pickle.js';
 
 // torch.save (≥1.6) writes a zip: <prefix>/data.pkl (the object, storages as persistent ids),

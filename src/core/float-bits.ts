@@ -1,4 +1,4 @@
-// 16-bit float decoders shared by the .npy, .safetensors and .pth readers.
+// 16-bit float decoders shared by the .npy, .pth and safetensors readers.
 
 /** IEEE half → number (numpy '<f2' and torch HalfStorage). */
 export function halfToFloat(h: number): number {
