@@ -2,6 +2,7 @@
  * Which gradient forms are fastest on ONNX Runtime CPU, at ResNet-20's shapes (batch 64): every Conv weight- and
  * input-gradient form of src/autodiff/conv-grad.ts against the forward Conv of the same shape; the fast and plain
  * forms of the strided-Slice gradient (option-A shortcuts); and the reductions BatchNormalization's backward can use.
+ * Sessions run as the trainer's do (Convs with fed weights lowered to ORT's blocked kernels, no spinning).
  * Forms of a group are timed interleaved; min and median wall time are printed (min is the least disturbed by other
  * load), and with --threads 1 also the min CPU time, which other processes on the machine inflate far less.
  *
