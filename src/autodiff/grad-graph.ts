@@ -7,6 +7,14 @@ import type { ConvGradWForm } from './conv-grad.js';
 /** Which gradient forms to emit: measured fastest per case ('fast'), or the textbook ones ('plain', for tests). */
 export type GradPaths = 'fast' | 'plain';
 
+/** A training-mode BatchNormalization's batch statistics as the forward computed them (see prepare.ts). */
+export interface BatchStats {
+  /** x − batch mean. */
+  xc: string;
+  /** Biased batch variance, keepdims ([1, C, 1, …]). */
+  variance: string;
+}
+
 /** How gradients are emitted: the paths, and optionally one Conv weight-gradient form forced everywhere (benchmarks). */
 export interface GradOptions {
   paths?: GradPaths;
@@ -36,6 +44,8 @@ export class GradGraph extends GraphBuilder {
   readonly paths: GradPaths;
   readonly convGradW: ConvGradWForm | undefined;
   readonly threads: number;
+  /** Batch statistics of written-out training BatchNormalization nodes, by node name (the backward reuses them). */
+  readonly batchStats = new Map<string, BatchStats>();
 
   /** The element type of a tensor built so far. */
   dtype(t: string): DType {

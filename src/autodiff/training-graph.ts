@@ -56,7 +56,7 @@ export function buildTrainingGraph(forwardTrain: Model, opts: TrainingGraphOptio
   b.output(loss, 'loss');
   b.output(logits.name);
 
-  const buffers = bnBuffers(g);
+  const buffers = bnBuffers(forwardTrain.graph);
   const stats = new Set(buffers.map(([init]) => init));
   const candidates = [...forwardTrain.graph.initializers]
     .filter(([k, t]) => t.dtype.startsWith('float') && !stats.has(k) && !GraphBuilder.isConstantName(k))

@@ -67,3 +67,16 @@ test('a forward model with two float inputs is a bad_model error', () => {
   b.output(b.gemm(b.add(x, y), b.initializer('w', f32([2, 2], [1, 0, 0, 1]))), 'logits');
   assert.throws(() => buildTrainingGraph(b.finishModel(), sgd), (e: unknown) => e instanceof TgrError && e.code === 'bad_model' && /one float input/.test(e.message));
 });
+
+test('training-mode BN is written out in the forward, and its backward reuses the forward’s centred x', () => {
+  const tg = buildTrainingGraph(tinyResNet(), sgd);
+  const nodes = tg.model.graph.nodes;
+  assert.ok(!nodes.some((n) => n.opType === 'BatchNormalization' && n.attrs.training_mode?.value === 1), 'no training-mode BN node is left');
+  const xc = nodes.find((n) => n.name === 'bn1.batch_xc')!;
+  assert.ok(xc, 'bn1 writes out x − mean');
+  const readers = nodes.filter((n) => n.inputs.includes(xc.outputs[0]!)).map((n) => n.name);
+  assert.ok(readers.some((r) => r.startsWith('grad.bn1')), `the backward of bn1 reads its xc: ${readers.join(', ')}`);
+  // Without the reuse the backward would centre x again: one Sub of the BN input per BN, in the forward only.
+  const bnInput = nodes.find((n) => n.name === 'bn1')!.inputs[0]!;
+  assert.equal(nodes.filter((n) => n.opType === 'Sub' && n.inputs[0] === bnInput).length, 1);
+});
