@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { DType, Model, TensorData } from '../onnx/types.js';
-import { encodeModel } from '../onnx/proto-io.js';
+import { decodeModel, encodeModel } from '../onnx/proto-io.js';
 import { TgrError } from '../core/errors.js';
 import { blockSizeProbe, lowerConvsToBlocked } from './blocked-convs.js';
 
@@ -62,9 +62,9 @@ export class Session {
 
   /** Creates a session from an IR model or .onnx bytes. */
   static async create(model: Model | Uint8Array, opts: EngineOptions = {}): Promise<Session> {
-    if (opts.blockedConvs && !(model instanceof Uint8Array)) {
+    if (opts.blockedConvs) {
       const block = await nchwcBlockSize();
-      if (block > 1) model = lowerConvsToBlocked(model, block);
+      if (block > 1) model = lowerConvsToBlocked(model instanceof Uint8Array ? decodeModel(model, opts.label ?? 'model') : model, block);
     }
     const bytes = model instanceof Uint8Array ? model : encodeModel(model);
     const label = opts.label ?? (model instanceof Uint8Array ? 'model' : model.graph.name);

@@ -74,7 +74,7 @@ export class StepCore implements Stepper {
   static async create(init: StepInit): Promise<StepCore> {
     const graph = decodeModel(init.trainModel, 'training graph');
     const dropout = hasDropout(graph);
-    const train = dropout ? null : await trainingSession(init.trainModel, init);
+    const train = dropout ? null : await trainingSession(graph, init);
     return new StepCore(train, dropout ? graph : null, decodeModel(init.evalModel, 'eval graph'), init, { ...init.carried });
   }
 
@@ -137,6 +137,6 @@ export class StepCore implements Stepper {
  * by default: on this shared 2-core machine ORT's spin-waiting threads starved the thread that prepares and sends the
  * next step, and ResNet-20 trained 1.7× faster without it (bench/RESULTS.md).
  */
-function trainingSession(model: Model | Uint8Array, o: Pick<StepInit, 'threads' | 'spinning'>): Promise<Session> {
+function trainingSession(model: Model, o: Pick<StepInit, 'threads' | 'spinning'>): Promise<Session> {
   return Session.create(model, { threads: o.threads, spinning: o.spinning ?? false, memPattern: false, blockedConvs: true, label: 'training graph' });
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Model, TensorData } from '../../src/onnx/types.js';
 import { GraphBuilder } from '../../src/onnx/builder.js';
 import { f32 } from '../../src/onnx/tensor.js';
+import { encodeModel } from '../../src/onnx/proto-io.js';
 import { Rng } from '../../src/core/rng.js';
 import { Session, nchwcBlockSize } from '../../src/engine/session.js';
 import { lowerConvsToBlocked, nchwcDomain } from '../../src/engine/blocked-convs.js';
@@ -40,6 +41,11 @@ test('blocked Convs: fed weights lower to the NCHWc kernels and give the plain o
   };
   const plain = (await (await Session.create(model)).run(feeds)).y!;
   const fast = (await (await Session.create(model, { blockedConvs: true })).run(feeds)).y!;
+  // Encoded bytes (what the trainer's worker receives) are lowered too: bit for bit the blocked kernels' result,
+  // whose summation order differs from the plain path's.
+  const fromBytes = (await (await Session.create(encodeModel(model), { blockedConvs: true })).run(feeds)).y!;
+  assert.deepEqual(fromBytes.data, fast.data);
+  assert.notDeepEqual(fast.data, plain.data);
   assert.deepEqual(fast.dims, [2, 2 * block, 6, 6]);
   const p = plain.data as Float32Array;
   // Summation order differs between the kernels: compare to fp32 rounding of the output's scale (~500 here).
