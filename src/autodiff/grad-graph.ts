@@ -131,13 +131,6 @@ export class GradGraph extends GraphBuilder {
     return this.unsqueeze(v, [...Array(rank - 2).keys()].map((i) => i + 1));
   }
 
-  /** ReduceSumSquare over `axes`, keepdims (axes an attribute before opset 18, an input from 18). */
-  reduceSumSquare(x: string, axes: number[]): string {
-    return this.opset >= 18
-      ? this.node('ReduceSumSquare', [x, this.ints(axes)], { keepdims: attr.int(1) })[0]!
-      : this.node('ReduceSumSquare', [x], { axes: attr.ints(axes), keepdims: attr.int(1) })[0]!;
-  }
-
   /** Zero-pads `t` along one axis. */
   padAxis(t: string, axis: number, begin: number, end: number): string {
     if (begin === 0 && end === 0) return t;

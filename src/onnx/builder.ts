@@ -289,6 +289,12 @@ export class GraphBuilder {
       ? this.one('ReduceMean', [x, this.ints(axes)], { keepdims: attr.int(keepdims) }, o)
       : this.one('ReduceMean', [x], { axes: attr.ints(axes), keepdims: attr.int(keepdims) }, o);
   }
+  /** ReduceSumSquare: axes an attribute before opset 18, an input from 18. */
+  reduceSumSquare(x: string, axes: number[], keepdims = 1, o: NodeOpts = {}): string {
+    return this.opset >= 18
+      ? this.one('ReduceSumSquare', [x, this.ints(axes)], { keepdims: attr.int(keepdims) }, o)
+      : this.one('ReduceSumSquare', [x], { axes: attr.ints(axes), keepdims: attr.int(keepdims) }, o);
+  }
   /** ReduceMax: axes an attribute before opset 18, an input from 18. */
   reduceMax(x: string, axes: number[], keepdims = 1, o: NodeOpts = {}): string {
     return this.opset >= 18
