@@ -16,16 +16,23 @@ interface Region { y0: number; y1: number; x0: number; x1: number; channels: 'on
 
 const ints = (n: Graph['nodes'][number], k: string, d: number[]) => (n.attrs[k]?.value as number[] | undefined) ?? d;
 
+/** A Conv's geometry and its full multiply-add count. */
+interface ConvInfo { co: number; ci: number; kh: number; kw: number; ho: number; wo: number; full: number }
+
+/** Every Conv of the graph by node, in graph order. */
+function convTable(g: Graph): Map<Graph['nodes'][number], ConvInfo> {
+  const shape = (t: string) => g.valueInfo.get(t)?.shape ?? g.outputs.find((o) => o.name === t)?.shape;
+  return new Map(g.nodes.filter((n) => n.opType === 'Conv').map((n) => {
+    const [co, ci, kh, kw] = g.initializers.get(n.inputs[1]!)!.dims as [number, number, number, number];
+    const [, , ho, wo] = shape(n.outputs[0]!)! as [unknown, unknown, number, number];
+    return [n, { co, ci, kh, kw, ho, wo, full: co * ci * kh * kw * ho * wo }];
+  }));
+}
+
 /** Per injectable Conv layer: the mean over output positions of cone multiply-adds ÷ one full forward's. */
 export function coneFractions(g: Graph, layers: readonly ClassifierLayer[]): Map<string, number> {
-  const shape = (t: string) => g.valueInfo.get(t)?.shape ?? g.outputs.find((o) => o.name === t)?.shape;
-  const convs = g.nodes.filter((n) => n.opType === 'Conv').map((n) => {
-    const [co, ci, kh, kw] = g.initializers.get(n.inputs[1]!)!.dims as [number, number, number, number];
-    const out = shape(n.outputs[0]!)! as (number | string)[];
-    const [, , ho, wo] = out as [unknown, unknown, number, number];
-    return { n, co, ci, kh, kw, ho, wo, full: co * ci * kh * kw * ho * wo };
-  });
-  const fullForward = convs.reduce((s, c) => s + c.full, 0);
+  const convs = convTable(g);
+  const fullForward = [...convs.values()].reduce((s, c) => s + c.full, 0);
   const result = new Map<string, number>();
   for (const layer of layers) {
     if (layer.opType !== 'Conv' || layer.shape.length !== 3) continue;
@@ -38,13 +45,23 @@ export function coneFractions(g: Graph, layers: readonly ClassifierLayer[]): Map
   return result;
 }
 
-function coneMacs(g: Graph, start: number, tensor: string, first: Region, convs: { n: Graph['nodes'][number]; co: number; ci: number; kh: number; kw: number; ho: number; wo: number; full: number }[]): number {
+/** Per layer: the multiply-adds of the Convs after it (its whole suffix, dense) ÷ one full forward's. */
+export function suffixFractions(g: Graph, layers: readonly ClassifierLayer[]): Map<string, number> {
+  const convs = [...convTable(g)];
+  const fullForward = convs.reduce((s, [, c]) => s + c.full, 0);
+  return new Map(layers.map((l) => {
+    const at = convs.findIndex(([n]) => n.name === l.name);
+    return [l.name, at < 0 ? 0 : convs.slice(at + 1).reduce((s, [, c]) => s + c.full, 0) / fullForward];
+  }));
+}
+
+function coneMacs(g: Graph, start: number, tensor: string, first: Region, convs: Map<Graph['nodes'][number], ConvInfo>): number {
   const changed = new Map<string, Region>([[tensor, first]]);
   let macs = 0;
   for (const n of g.nodes.slice(start + 1)) {
     const ins = n.inputs.map((t) => changed.get(t)).filter((r): r is Region => !!r);
     if (!ins.length) continue;
-    const conv = convs.find((c) => c.n === n);
+    const conv = convs.get(n);
     let out: Region;
     if (conv) {
       const r = ins[0]!;

@@ -21,7 +21,7 @@ import { imageSetFromArrays } from '../src/faults/images.js';
 import { planCampaign } from '../src/faults/plan.js';
 import { runCampaign } from '../src/faults/runner.js';
 import { readRecords } from '../src/faults/store.js';
-import { coneFractions } from './inject-ceiling.js';
+import { coneFractions, suffixFractions } from './inject-ceiling.js';
 
 const arg = (k: string, d: number) => {
   const i = process.argv.indexOf(`--${k}`);
@@ -136,24 +136,12 @@ console.log(`last layer only (${clf.lastLayers.join(', ')}, ${lastPlan.sites.lay
 // The ceiling of any exact method here: faults that survive the first ReLU need at least their spatial cone's
 // multiply-adds (inject-ceiling.ts), run at ORT's dense speed, with unit passes and all overhead free.
 const cones = coneFractions(clf.model.graph, clf.layers);
+const suffixes = suffixFractions(clf.model.graph, clf.layers);
 const perSite = plan.layers.map((l) => cones.get(l.name) ?? 0);
 const meanCone = perSite.reduce((a, b) => a + b, 0) / perSite.length;
 const survive = paths.suffix / total;
 const peerMsPerInj = 1000 / median(theirs);
 const ortMsPerImg = 1000 / ortImgPerS;
-console.log(`exactness ceiling: ${(100 * survive).toFixed(0)}% of faults survive the shortcuts; their mean cone is ${(100 * meanCone).toFixed(1)}% of a forward's multiply-adds (a whole suffix: ${(100 * plan.layers.reduce((s, l) => s + suffixShare(l.name), 0) / plan.layers.length).toFixed(1)}%); at ORT's dense rate an ideal incremental engine with free unit passes would reach ${(peerMsPerInj / (survive * meanCone * ortMsPerImg)).toFixed(1)}× the peer`);
+console.log(`exactness ceiling: ${(100 * survive).toFixed(0)}% of faults survive the shortcuts; their mean cone is ${(100 * meanCone).toFixed(1)}% of a forward's multiply-adds (a whole suffix: ${(100 * plan.layers.reduce((s, l) => s + suffixes.get(l.name)!, 0) / plan.layers.length).toFixed(1)}%); at ORT's dense rate an ideal incremental engine with free unit passes would reach ${(peerMsPerInj / (survive * meanCone * ortMsPerImg)).toFixed(1)}× the peer`);
 rmSync(dir, { recursive: true, force: true });
 
-/** A layer's suffix Conv multiply-adds ÷ the whole model's. */
-function suffixShare(name: string): number {
-  const g = clf.model.graph;
-  const macs = (n: (typeof g.nodes)[number]) => {
-    const w = g.initializers.get(n.inputs[1]!)!.dims;
-    const o = g.valueInfo.get(n.outputs[0]!)!.shape as number[];
-    return w.reduce((a, b) => a * b, 1) * o[2]! * o[3]!;
-  };
-  const convs = g.nodes.filter((n) => n.opType === 'Conv');
-  const at = convs.findIndex((n) => n.name === name);
-  const all = convs.reduce((s, n) => s + macs(n), 0);
-  return at < 0 ? 0 : convs.slice(at + 1).reduce((s, n) => s + macs(n), 0) / all;
-}
