@@ -44,12 +44,20 @@ function plainBatch(split: MemorySplit, ds: Dataset, idx: Int32Array, rng: Rng):
     const ph = h + 2 * pad;
     const pw = w + 2 * pad;
     const padded = new Float32Array(c * ph * pw);
-    for (let ch = 0; ch < c; ch++) for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) padded[(ch * ph + y + pad) * pw + xx + pad] = img[(ch * h + y) * w + xx]!;
+    for (let ch = 0; ch < c; ch++)
+      for (let y = 0; y < h; y++)
+        for (let xx = 0; xx < w; xx++) padded[(ch * ph + y + pad) * pw + xx + pad] = img[(ch * h + y) * w + xx]!;
     const a = drawAug(ds.augment, rng);
     const crop = new Float32Array(per);
-    for (let ch = 0; ch < c; ch++) for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) crop[(ch * h + y) * w + xx] = padded[(ch * ph + y + a.dy + pad) * pw + xx + a.dx + pad]!;
+    for (let ch = 0; ch < c; ch++)
+      for (let y = 0; y < h; y++)
+        for (let xx = 0; xx < w; xx++)
+          crop[(ch * h + y) * w + xx] = padded[(ch * ph + y + a.dy + pad) * pw + xx + a.dx + pad]!;
     const flipped = a.flip ? new Float32Array(per) : crop;
-    if (a.flip) for (let ch = 0; ch < c; ch++) for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) flipped[(ch * h + y) * w + xx] = crop[(ch * h + y) * w + w - 1 - xx]!;
+    if (a.flip)
+      for (let ch = 0; ch < c; ch++)
+        for (let y = 0; y < h; y++)
+          for (let xx = 0; xx < w; xx++) flipped[(ch * h + y) * w + xx] = crop[(ch * h + y) * w + w - 1 - xx]!;
     for (let p = 0; p < per; p++) {
       const ch = Math.floor(p / (h * w));
       x[k * per + p] = (flipped[p]! - ds.stats.mean[ch]!) / ds.stats.std[ch]!;
@@ -60,7 +68,10 @@ function plainBatch(split: MemorySplit, ds: Dataset, idx: Int32Array, rng: Rng):
 
 /** Round trip of one transferred batch-sized buffer to an echo worker: the least a worker-built batch would cost. */
 async function workerRoundTripMs(floats: number): Promise<number> {
-  const w = new Worker(`require('node:worker_threads').parentPort.on('message', (b) => require('node:worker_threads').parentPort.postMessage(b, [b.buffer]))`, { eval: true });
+  const w = new Worker(
+    `require('node:worker_threads').parentPort.on('message', (b) => require('node:worker_threads').parentPort.postMessage(b, [b.buffer]))`,
+    { eval: true },
+  );
   const t: number[] = [];
   for (let r = 0; r < 200; r++) {
     const buf = new Float32Array(floats);
@@ -78,7 +89,9 @@ async function workerRoundTripMs(floats: number): Promise<number> {
 const ds = await openDataset('fashion-mnist');
 const split = ds.splits.train as MemorySplit;
 const nBatches = 150;
-console.log(`Fashion-MNIST train, ${nBatches} batches per run, median of ${runs} runs, pad-crop ${ds.augment.padCrop} + flip`);
+console.log(
+  `Fashion-MNIST train, ${nBatches} batches per run, median of ${runs} runs, pad-crop ${ds.augment.padCrop} + flip`,
+);
 for (const bs of [64, 128]) {
   const loader = createLoader(ds, 'train', { batchSize: bs, augment: true, seed: 1 });
   const order = loader.order(0);
@@ -112,7 +125,9 @@ try {
     mkdirSync(join(dir, 'train', cls), { recursive: true });
     for (let i = 0; i < 128; i++) {
       const px = Uint8Array.from({ length: 320 * 240 * 3 }, (_, p) => (p * 7 + i * 13 + ((p / 960) | 0)) & 255);
-      await sharp(px, { raw: { width: 320, height: 240, channels: 3 } }).jpeg({ quality: 90 }).toFile(join(dir, 'train', cls, `${i}.jpg`));
+      await sharp(px, { raw: { width: 320, height: 240, channels: 3 } })
+        .jpeg({ quality: 90 })
+        .toFile(join(dir, 'train', cls, `${i}.jpg`));
     }
   }
   const folder = await openDataset('folder', { dataDir: dir });
@@ -124,7 +139,9 @@ try {
         for await (const _ of loader.epoch(0));
       },
     ]);
-    console.log(`image folder 320×240 JPEG → 224×224, batch 64, ${augment ? 'train (random-resized crop + flip)' : 'eval (resize 256 + centre crop)'}: ${Math.round(r)} img/s`);
+    console.log(
+      `image folder 320×240 JPEG → 224×224, batch 64, ${augment ? 'train (random-resized crop + flip)' : 'eval (resize 256 + centre crop)'}: ${Math.round(r)} img/s`,
+    );
     await loader.close();
   }
 } finally {

@@ -12,21 +12,39 @@ import type { Graph } from '../src/onnx/types.js';
 import type { ClassifierLayer } from '../src/faults/layers.js';
 
 /** A changed region: a rectangle of rows × columns (end exclusive) and how many channels changed in it. */
-interface Region { y0: number; y1: number; x0: number; x1: number; channels: 'one' | 'all' }
+interface Region {
+  y0: number;
+  y1: number;
+  x0: number;
+  x1: number;
+  channels: 'one' | 'all';
+}
 
 const ints = (n: Graph['nodes'][number], k: string, d: number[]) => (n.attrs[k]?.value as number[] | undefined) ?? d;
 
 /** A Conv's geometry and its full multiply-add count. */
-interface ConvInfo { co: number; ci: number; kh: number; kw: number; ho: number; wo: number; full: number }
+interface ConvInfo {
+  co: number;
+  ci: number;
+  kh: number;
+  kw: number;
+  ho: number;
+  wo: number;
+  full: number;
+}
 
 /** Every Conv of the graph by node, in graph order. */
 function convTable(g: Graph): Map<Graph['nodes'][number], ConvInfo> {
   const shape = (t: string) => g.valueInfo.get(t)?.shape ?? g.outputs.find((o) => o.name === t)?.shape;
-  return new Map(g.nodes.filter((n) => n.opType === 'Conv').map((n) => {
-    const [co, ci, kh, kw] = g.initializers.get(n.inputs[1]!)!.dims as [number, number, number, number];
-    const [, , ho, wo] = shape(n.outputs[0]!)! as [unknown, unknown, number, number];
-    return [n, { co, ci, kh, kw, ho, wo, full: co * ci * kh * kw * ho * wo }];
-  }));
+  return new Map(
+    g.nodes
+      .filter((n) => n.opType === 'Conv')
+      .map((n) => {
+        const [co, ci, kh, kw] = g.initializers.get(n.inputs[1]!)!.dims as [number, number, number, number];
+        const [, , ho, wo] = shape(n.outputs[0]!)! as [unknown, unknown, number, number];
+        return [n, { co, ci, kh, kw, ho, wo, full: co * ci * kh * kw * ho * wo }];
+      }),
+  );
 }
 
 /** Per injectable Conv layer: the mean over output positions of cone multiply-adds ÷ one full forward's. */
@@ -39,7 +57,9 @@ export function coneFractions(g: Graph, layers: readonly ClassifierLayer[]): Map
     const [, H, W] = layer.shape as [number, number, number];
     const start = g.nodes.findIndex((n) => n.outputs.includes(layer.tensor));
     let total = 0;
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) total += coneMacs(g, start, layer.tensor, { y0: y, y1: y + 1, x0: x, x1: x + 1, channels: 'one' }, convs);
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++)
+        total += coneMacs(g, start, layer.tensor, { y0: y, y1: y + 1, x0: x, x1: x + 1, channels: 'one' }, convs);
     result.set(layer.name, total / (H * W) / fullForward);
   }
   return result;
@@ -49,13 +69,21 @@ export function coneFractions(g: Graph, layers: readonly ClassifierLayer[]): Map
 export function suffixFractions(g: Graph, layers: readonly ClassifierLayer[]): Map<string, number> {
   const convs = [...convTable(g)];
   const fullForward = convs.reduce((s, [, c]) => s + c.full, 0);
-  return new Map(layers.map((l) => {
-    const at = convs.findIndex(([n]) => n.name === l.name);
-    return [l.name, at < 0 ? 0 : convs.slice(at + 1).reduce((s, [, c]) => s + c.full, 0) / fullForward];
-  }));
+  return new Map(
+    layers.map((l) => {
+      const at = convs.findIndex(([n]) => n.name === l.name);
+      return [l.name, at < 0 ? 0 : convs.slice(at + 1).reduce((s, [, c]) => s + c.full, 0) / fullForward];
+    }),
+  );
 }
 
-function coneMacs(g: Graph, start: number, tensor: string, first: Region, convs: Map<Graph['nodes'][number], ConvInfo>): number {
+function coneMacs(
+  g: Graph,
+  start: number,
+  tensor: string,
+  first: Region,
+  convs: Map<Graph['nodes'][number], ConvInfo>,
+): number {
   const changed = new Map<string, Region>([[tensor, first]]);
   let macs = 0;
   for (const n of g.nodes.slice(start + 1)) {
@@ -71,20 +99,39 @@ function coneMacs(g: Graph, start: number, tensor: string, first: Region, convs:
       const area = (r.y1 - r.y0) * (r.x1 - r.x0) * (r.channels === 'one' ? 1 : conv.ci);
       macs += Math.min(conv.full, (area * conv.co * conv.kh * conv.kw) / (sh * sw));
       // Output rows whose window [y·s − p, y·s − p + (k−1)·d] meets [y0, y1).
-      const lo = (a: number, p: number, k: number, d: number, s: number) => Math.max(0, Math.ceil((a + p - (k - 1) * d) / s));
+      const lo = (a: number, p: number, k: number, d: number, s: number) =>
+        Math.max(0, Math.ceil((a + p - (k - 1) * d) / s));
       const hi = (b: number, p: number, s: number, n: number) => Math.min(n, Math.floor((b - 1 + p) / s) + 1);
-      out = { y0: lo(r.y0, pt, conv.kh, dh, sh), y1: hi(r.y1, pt, sh, conv.ho), x0: lo(r.x0, pl, conv.kw, dw, sw), x1: hi(r.x1, pl, sw, conv.wo), channels: 'all' };
+      out = {
+        y0: lo(r.y0, pt, conv.kh, dh, sh),
+        y1: hi(r.y1, pt, sh, conv.ho),
+        x0: lo(r.x0, pl, conv.kw, dw, sw),
+        x1: hi(r.x1, pl, sw, conv.wo),
+        channels: 'all',
+      };
     } else if (n.opType === 'Slice') {
       // Option-A shortcuts take every second row and column.
       const step = (g.initializers.get(n.inputs[4] ?? '')?.data as BigInt64Array | undefined)?.[0];
       const s = step ? Number(step) : 1;
       const r = ins[0]!;
-      out = { y0: Math.ceil(r.y0 / s), y1: Math.ceil(r.y1 / s), x0: Math.ceil(r.x0 / s), x1: Math.ceil(r.x1 / s), channels: r.channels };
+      out = {
+        y0: Math.ceil(r.y0 / s),
+        y1: Math.ceil(r.y1 / s),
+        x0: Math.ceil(r.x0 / s),
+        x1: Math.ceil(r.x1 / s),
+        channels: r.channels,
+      };
     } else if (['GlobalAveragePool', 'Flatten', 'Gemm', 'MatMul', 'ReduceMean'].includes(n.opType)) {
       out = { y0: 0, y1: 1, x0: 0, x1: 1, channels: 'all' };
     } else {
       // Pointwise (BN, ReLU, Add, Pad over channels): the union of the changed inputs.
-      out = ins.reduce((a, b) => ({ y0: Math.min(a.y0, b.y0), y1: Math.max(a.y1, b.y1), x0: Math.min(a.x0, b.x0), x1: Math.max(a.x1, b.x1), channels: a.channels === 'all' || b.channels === 'all' ? 'all' : 'one' }));
+      out = ins.reduce((a, b) => ({
+        y0: Math.min(a.y0, b.y0),
+        y1: Math.max(a.y1, b.y1),
+        x0: Math.min(a.x0, b.x0),
+        x1: Math.max(a.x1, b.x1),
+        channels: a.channels === 'all' || b.channels === 'all' ? 'all' : 'one',
+      }));
     }
     for (const o of n.outputs) if (o) changed.set(o, out);
   }

@@ -24,19 +24,39 @@ import { buildModel } from '../src/models/registry.js';
 
 const { values: opt } = parseArgs({
   options: {
-    batch: { type: 'string', default: '64' }, threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '10' },
-    runs: { type: 'string', default: '7' }, paths: { type: 'string', default: 'fast' }, 'no-torch': { type: 'boolean', default: false },
-    'no-spin': { type: 'boolean', default: false }, dw: { type: 'string' }, 'plain-convs': { type: 'boolean', default: false },
+    batch: { type: 'string', default: '64' },
+    threads: { type: 'string', default: '2' },
+    steps: { type: 'string', default: '10' },
+    runs: { type: 'string', default: '7' },
+    paths: { type: 'string', default: 'fast' },
+    'no-torch': { type: 'boolean', default: false },
+    'no-spin': { type: 'boolean', default: false },
+    dw: { type: 'string' },
+    'plain-convs': { type: 'boolean', default: false },
   },
 });
-const [batch, threads, steps, runs] = [opt.batch, opt.threads, opt.steps, opt.runs].map(Number) as [number, number, number, number];
+const [batch, threads, steps, runs] = [opt.batch, opt.threads, opt.steps, opt.runs].map(Number) as [
+  number,
+  number,
+  number,
+  number,
+];
 const paths = opt.paths as GradPaths;
 const convGradW = opt.dw as ConvGradWForm | undefined;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** A PyTorch peer process in --serve mode: `run()` times one run of `steps` steps there. */
 async function torchPeer() {
-  const args = ['bench/train_step_torch.py', '--serve', '--batch', `${batch}`, '--threads', `${threads}`, '--steps', `${steps}`];
+  const args = [
+    'bench/train_step_torch.py',
+    '--serve',
+    '--batch',
+    `${batch}`,
+    '--threads',
+    `${threads}`,
+    '--steps',
+    `${steps}`,
+  ];
   // --no-spin: idle worker threads sleep instead of spin-waiting, in both engines (fair on a shared machine).
   const env = opt['no-spin'] ? { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' } : process.env;
   const py = spawn('/usr/bin/python3', args, { stdio: ['pipe', 'pipe', 'inherit'], env });
@@ -55,25 +75,56 @@ async function torchPeer() {
 }
 
 async function main() {
-  const loadBefore = loadavg().map((v) => v.toFixed(2)).join(' ');
-  const forward = buildModel({ backbone: 'resnet20', head: 'linear', inputShape: [3, 32, 32], numClasses: 10, mode: 'train' });
+  const loadBefore = loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
+  const forward = buildModel({
+    backbone: 'resnet20',
+    head: 'linear',
+    inputShape: [3, 32, 32],
+    numClasses: 10,
+    mode: 'train',
+  });
   const t0 = performance.now();
-  const tg = buildTrainingGraph(forward, { labelSmoothing: 0.1, optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 } }, { paths, convGradW, threads });
+  const tg = buildTrainingGraph(
+    forward,
+    { labelSmoothing: 0.1, optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 } },
+    { paths, convGradW, threads },
+  );
   const buildMs = performance.now() - t0;
-  const session = await Session.create(tg.model, { threads, memPattern: false, spinning: !opt['no-spin'], blockedConvs: !opt['plain-convs'], label: 'resnet20 training step' });
+  const session = await Session.create(tg.model, {
+    threads,
+    memPattern: false,
+    spinning: !opt['no-spin'],
+    blockedConvs: !opt['plain-convs'],
+    label: 'resnet20 training step',
+  });
   const rng = new Rng(0);
   let carried: Record<string, TensorData> = {};
   for (const c of [...tg.params, ...tg.buffers]) carried[c.name] = forward.graph.initializers.get(c.name)!;
-  for (const c of tg.state) carried[c.name] = { dtype: 'float32', dims: c.shape, data: new Float32Array(numel(c.shape)) };
+  for (const c of tg.state)
+    carried[c.name] = { dtype: 'float32', dims: c.shape, data: new Float32Array(numel(c.shape)) };
   const feeds = {
-    [tg.feeds.input]: { dtype: 'float32', dims: [batch, 3, 32, 32], data: Float32Array.from({ length: batch * 3072 }, () => rng.normal()) } as TensorData,
-    [tg.feeds.labels]: { dtype: 'int64', dims: [batch], data: BigInt64Array.from({ length: batch }, () => BigInt(rng.int(10))) } as TensorData,
+    [tg.feeds.input]: {
+      dtype: 'float32',
+      dims: [batch, 3, 32, 32],
+      data: Float32Array.from({ length: batch * 3072 }, () => rng.normal()),
+    } as TensorData,
+    [tg.feeds.labels]: {
+      dtype: 'int64',
+      dims: [batch],
+      data: BigInt64Array.from({ length: batch }, () => BigInt(rng.int(10))),
+    } as TensorData,
     [tg.feeds.lr]: { dtype: 'float32', dims: [], data: Float32Array.of(0.1) } as TensorData,
   };
   const names = Object.keys(carried);
   let t = 1;
   const step = async () => {
-    const out = await session.run({ ...feeds, ...carried, [tg.feeds.step]: { dtype: 'float32', dims: [], data: Float32Array.of(t++) } });
+    const out = await session.run({
+      ...feeds,
+      ...carried,
+      [tg.feeds.step]: { dtype: 'float32', dims: [], data: Float32Array.of(t++) },
+    });
     carried = Object.fromEntries(names.map((n) => [n, out[`${n}.next`]!]));
   };
   const ortRun = async () => {
@@ -81,7 +132,10 @@ async function main() {
     const c = process.cpuUsage();
     for (let i = 0; i < steps; i++) await step();
     const cpu = process.cpuUsage(c);
-    return { wall: (batch * steps) / ((performance.now() - s) / 1000), cpu: (batch * steps) / ((cpu.user + cpu.system) / 1e6) };
+    return {
+      wall: (batch * steps) / ((performance.now() - s) / 1000),
+      cpu: (batch * steps) / ((cpu.user + cpu.system) / 1e6),
+    };
   };
   for (let i = 0; i < 3; i++) await step();
   const peer = opt['no-torch'] ? null : await torchPeer();
@@ -100,10 +154,16 @@ async function main() {
     if (!peer) return;
     const b = theirs.map((r) => r[key]);
     console.log(`PyTorch ${peer.version} ${what}: median ${median(b).toFixed(1)}  [${fmt(b)}]`);
-    console.log(`ratio tgr/PyTorch (${what}): ${(median(a) / median(b)).toFixed(2)}× (median of paired runs ${median(a.map((v, i) => v / b[i]!)).toFixed(2)}×)`);
+    console.log(
+      `ratio tgr/PyTorch (${what}): ${(median(a) / median(b)).toFixed(2)}× (median of paired runs ${median(a.map((v, i) => v / b[i]!)).toFixed(2)}×)`,
+    );
   };
-  console.log(`ResNet-20 training step, batch ${batch}, ${threads} threads${opt['no-spin'] ? ' (no spinning)' : ''}, ${steps} steps × ${runs} runs, gradient forms '${paths}'${opt['plain-convs'] ? ', plain Convs' : ', blocked Convs'}${convGradW ? `, Conv weight gradients all '${convGradW}'` : ''}`);
-  console.log(`graph: ${tg.model.graph.nodes.length} nodes, built in ${buildMs.toFixed(0)} ms; load average before: ${loadBefore}`);
+  console.log(
+    `ResNet-20 training step, batch ${batch}, ${threads} threads${opt['no-spin'] ? ' (no spinning)' : ''}, ${steps} steps × ${runs} runs, gradient forms '${paths}'${opt['plain-convs'] ? ', plain Convs' : ', blocked Convs'}${convGradW ? `, Conv weight gradients all '${convGradW}'` : ''}`,
+  );
+  console.log(
+    `graph: ${tg.model.graph.nodes.length} nodes, built in ${buildMs.toFixed(0)} ms; load average before: ${loadBefore}`,
+  );
   report('img/s', 'wall');
   if (threads === 1) report('img per CPU-s', 'cpu');
 }

@@ -12,21 +12,41 @@ import { parseArgs } from 'node:util';
 import { train } from '../src/train/train.js';
 import type { StepperMode } from '../src/train/stepper.js';
 
-const { values } = parseArgs({ options: { images: { type: 'string', default: '2048' }, runs: { type: 'string', default: '3' }, threads: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: {
+    images: { type: 'string', default: '2048' },
+    runs: { type: 'string', default: '3' },
+    threads: { type: 'string', default: '2' },
+  },
+});
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function once(stepper: StepperMode, spin: boolean): Promise<{ imgPerSec: number; stallMs: number }> {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
   const r = await train({
-    backbone: 'resnet20', dataset: 'fashion-mnist', recipe: 'fashion-quick', epochs: 1, limitTrain: Number(values.images), limitTest: 256,
-    threads: Number(values.threads), stepper, spin, quiet: true, out: mkdtempSync(join(tmpdir(), 'tgr-bench-')),
+    backbone: 'resnet20',
+    dataset: 'fashion-mnist',
+    recipe: 'fashion-quick',
+    epochs: 1,
+    limitTrain: Number(values.images),
+    limitTest: 256,
+    threads: Number(values.threads),
+    stepper,
+    spin,
+    quiet: true,
+    out: mkdtempSync(join(tmpdir(), 'tgr-bench-')),
   });
   h.disable();
   return { imgPerSec: r.epochs[0]!.imgPerSec, stallMs: h.max / 1e6 };
 }
 
-const ways = [['worker', false], ['inline', false], ['worker', true], ['inline', true]] as const;
+const ways = [
+  ['worker', false],
+  ['inline', false],
+  ['worker', true],
+  ['inline', true],
+] as const;
 const results = ways.map(() => ({ imgPerSec: [] as number[], stallMs: [] as number[] }));
 for (let i = 0; i < Number(values.runs); i++) {
   // In turn, so background load drifts hit every way alike.
@@ -38,6 +58,10 @@ for (let i = 0; i < Number(values.runs); i++) {
 }
 const ips = results.map((r) => median(r.imgPerSec));
 ways.forEach(([mode, spin], k) => {
-  console.log(`${mode.padEnd(6)} spinning ${spin ? 'on ' : 'off'}: ${ips[k]!.toFixed(1)} img/s (runs ${results[k]!.imgPerSec.map((v) => v.toFixed(0)).join(', ')}), worst event-loop stall ${median(results[k]!.stallMs).toFixed(0)} ms`);
+  console.log(
+    `${mode.padEnd(6)} spinning ${spin ? 'on ' : 'off'}: ${ips[k]!.toFixed(1)} img/s (runs ${results[k]!.imgPerSec.map((v) => v.toFixed(0)).join(', ')}), worst event-loop stall ${median(results[k]!.stallMs).toFixed(0)} ms`,
+  );
 });
-console.log(`worker/inline: ${(ips[0]! / ips[1]!).toFixed(2)}× (spinning off), ${(ips[2]! / ips[3]!).toFixed(2)}× (on); spinning off/on: ${(ips[0]! / ips[2]!).toFixed(2)}× (worker), ${(ips[1]! / ips[3]!).toFixed(2)}× (inline)`);
+console.log(
+  `worker/inline: ${(ips[0]! / ips[1]!).toFixed(2)}× (spinning off), ${(ips[2]! / ips[3]!).toFixed(2)}× (on); spinning off/on: ${(ips[0]! / ips[2]!).toFixed(2)}× (worker), ${(ips[1]! / ips[3]!).toFixed(2)}× (inline)`,
+);

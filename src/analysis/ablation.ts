@@ -41,7 +41,15 @@ export function ablationTable(baseline: RunDir, runs: AblationRuns): AblationTab
     if (!dir) continue;
     const run = readRun(dir);
     const c = compareRuns(baseline, run);
-    rows.push({ init, label: label(init, run), run: run.name, accuracy: c.textGuided.accuracy, format: c.row.format, lastLayer: c.row.lastLayer, overall: c.row.overall });
+    rows.push({
+      init,
+      label: label(init, run),
+      run: run.name,
+      accuracy: c.textGuided.accuracy,
+      format: c.row.format,
+      lastLayer: c.row.lastLayer,
+      overall: c.row.overall,
+    });
   }
   return { baseline: baseline.name, rows };
 }

@@ -64,23 +64,41 @@ export interface Analysis {
 }
 
 function runModel(run: RunDir): Model {
-  check(run.modelPath, 'bad_file', () => `${run.dir}/model.onnx is missing; Ablation-CAM needs the trained model — run 'tgr train', or skip the figure with --cam-images 0`);
+  check(
+    run.modelPath,
+    'bad_file',
+    () =>
+      `${run.dir}/model.onnx is missing; Ablation-CAM needs the trained model — run 'tgr train', or skip the figure with --cam-images 0`,
+  );
   return loadModel(run.modelPath);
 }
 
 function settingsOf(c: Comparison, s: Significance, cam: CamFigure | null, raw: number): Settings {
   return {
-    dataset: c.dataset, split: c.split, images: c.baseline.images, backbone: c.backbone,
+    dataset: c.dataset,
+    split: c.split,
+    images: c.baseline.images,
+    backbone: c.backbone,
     formats: c.formats.map((f) => f.format),
-    campaigns: c.formats.flatMap((f) => (['baseline', 'textGuided'] as const).map((model) => {
-      const r = f[model];
-      return {
-        model, campaign: r.campaign, format: r.format, errorModel: r.errorModel, target: r.target, rangeDetector: r.rangeDetector,
-        perLayer: r.perLayer, seed: r.seed, source: r.source,
-      };
-    })),
+    campaigns: c.formats.flatMap((f) =>
+      (['baseline', 'textGuided'] as const).map((model) => {
+        const r = f[model];
+        return {
+          model,
+          campaign: r.campaign,
+          format: r.format,
+          errorModel: r.errorModel,
+          target: r.target,
+          rangeDetector: r.rangeDetector,
+          perLayer: r.perLayer,
+          seed: r.seed,
+          source: r.source,
+        };
+      }),
+    ),
     trainingSeeds: { baseline: c.baseline.seed, textGuided: c.textGuided.seed },
-    encoder: c.textGuided.encoder, descriptions: c.textGuided.descriptions,
+    encoder: c.textGuided.encoder,
+    descriptions: c.textGuided.descriptions,
     bootstrap: { resamples: s.bootstrap.resamples, seed: s.bootstrap.seed },
     cam: cam && { flips: cam.flips, seed: cam.seed, bits: cam.bits },
     rawFitPerMbit: raw,
@@ -96,10 +114,15 @@ export async function analyse(req: AnalyseRequest): Promise<Analysis> {
   const raw = req.rawFitPerMbit ?? defaultRawFitPerMbit;
   const primary = comparison.formats[0];
   const fit = primary
-    ? fitSection({ campaign: primary.baseline, layers: baseline.golden.layers }, { campaign: primary.textGuided, layers: textGuided.golden.layers }, raw)
+    ? fitSection(
+        { campaign: primary.baseline, layers: baseline.golden.layers },
+        { campaign: primary.textGuided, layers: textGuided.golden.layers },
+        raw,
+      )
     : null;
   const { images: given, count = 0, dataDir, ...camSettings } = req.cam ?? {};
-  const images = given ?? (count > 0 ? await loadCamImages(baseline, textGuided, count, dataDir ? { dataDir } : {}) : []);
+  const images =
+    given ?? (count > 0 ? await loadCamImages(baseline, textGuided, count, dataDir ? { dataDir } : {}) : []);
   const cam = images.length ? await camFigure(runModel(baseline), runModel(textGuided), images, camSettings) : null;
   return {
     analysisVersion: 1,
@@ -109,11 +132,18 @@ export async function analyse(req: AnalyseRequest): Promise<Analysis> {
     valueRanges: valueRanges(baseline.golden, textGuided.golden),
     fit,
     // The main text-guided run is the descriptions row unless another run is named for it.
-    ablation: req.ablations && Object.keys(req.ablations).length
-      ? ablationTable(baseline, { descriptions: req.textGuided, ...req.ablations }) : null,
+    ablation:
+      req.ablations && Object.keys(req.ablations).length
+        ? ablationTable(baseline, { descriptions: req.textGuided, ...req.ablations })
+        : null,
     cam,
     // 16 mantissas per exponent: 4,864 values per bit, 50 ms; the stats tests run the larger check.
-    smallValues: { bound: 2, mantissasPerExponent: 16, seed: 0, bits: checkSmallValueFlips(new Rng(0), { mantissasPerExponent: 16 }) },
+    smallValues: {
+      bound: 2,
+      mantissasPerExponent: 16,
+      seed: 0,
+      bits: checkSmallValueFlips(new Rng(0), { mantissasPerExponent: 16 }),
+    },
     settings: settingsOf(comparison, sig, cam, raw),
   };
 }

@@ -66,11 +66,15 @@ export interface Comparison {
 }
 
 /** Mean Top2Diff over correctly classified images (Table 1's Top2Diff column); NaN when none is correct. */
-export function meanCorrectTop2diff(g: { labels: readonly number[]; preds: readonly number[]; top2diff: readonly number[] }): number {
+export function meanCorrectTop2diff(g: {
+  labels: readonly number[];
+  preds: readonly number[];
+  top2diff: readonly number[];
+}): number {
   let sum = 0;
   let count = 0;
   g.top2diff.forEach((t, i) => {
-    if (g.preds[i] === g.labels[i]) (sum += t), count++;
+    if (g.preds[i] === g.labels[i]) ((sum += t), count++);
   });
   return count ? sum / count : NaN;
 }
@@ -91,8 +95,15 @@ function describe(run: RunDir): ComparedModel {
   const num = (v: unknown) => (typeof v === 'number' ? v : null);
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
   return {
-    run: run.name, dir: run.dir, head: headOf(run), accuracy: g.accuracy, images: g.indices.length, ...cost(run),
-    meanTop2diff: meanCorrectTop2diff(g), encoder: str(run.meta.encoder), descriptions: str(run.meta.descriptions),
+    run: run.name,
+    dir: run.dir,
+    head: headOf(run),
+    accuracy: g.accuracy,
+    images: g.indices.length,
+    ...cost(run),
+    meanTop2diff: meanCorrectTop2diff(g),
+    encoder: str(run.meta.encoder),
+    descriptions: str(run.meta.descriptions),
     seed: num(run.meta.seed),
   };
 }
@@ -101,11 +112,19 @@ function describe(run: RunDir): ComparedModel {
 export function checkSameImages(baseline: RunDir, textGuided: RunDir): void {
   const a = baseline.golden;
   const b = textGuided.golden;
-  check(a.dataset.name === b.dataset.name && a.dataset.split === b.dataset.split, 'bad_argument',
-    () => `${baseline.dir} evaluated ${a.dataset.name}/${a.dataset.split} but ${textGuided.dir} evaluated ${b.dataset.name}/${b.dataset.split}; compare runs on the same data`);
+  check(
+    a.dataset.name === b.dataset.name && a.dataset.split === b.dataset.split,
+    'bad_argument',
+    () =>
+      `${baseline.dir} evaluated ${a.dataset.name}/${a.dataset.split} but ${textGuided.dir} evaluated ${b.dataset.name}/${b.dataset.split}; compare runs on the same data`,
+  );
   const same = a.indices.length === b.indices.length && a.indices.every((v, i) => v === b.indices[i]);
-  check(same, 'bad_argument',
-    () => `${baseline.dir} and ${textGuided.dir} golden runs cover different images (${a.indices.length} vs ${b.indices.length}); re-run both golden runs with the same --images`);
+  check(
+    same,
+    'bad_argument',
+    () =>
+      `${baseline.dir} and ${textGuided.dir} golden runs cover different images (${a.indices.length} vs ${b.indices.length}); re-run both golden runs with the same --images`,
+  );
 }
 
 /** Compares two campaigns of the same format. */
@@ -119,17 +138,22 @@ export function compareFormat(baseline: CampaignReliability, textGuided: Campaig
       lastLayer: improvementRatio(deltaLossOf(baseline.lastLayer), deltaLossOf(textGuided.lastLayer)),
       overall: improvementRatio(
         { value: baseline.overall.deltaLoss, ci: baseline.overall.deltaLossCi },
-        { value: textGuided.overall.deltaLoss, ci: textGuided.overall.deltaLossCi }),
+        { value: textGuided.overall.deltaLoss, ci: textGuided.overall.deltaLossCi },
+      ),
     },
     mismatchRatio: {
       lastLayer: improvementRatio(mismatchOf(baseline.lastLayer), mismatchOf(textGuided.lastLayer)),
       overall: improvementRatio(
         { value: baseline.overall.mismatchRate, ci: baseline.overall.mismatchCi },
-        { value: textGuided.overall.mismatchRate, ci: textGuided.overall.mismatchCi }),
+        { value: textGuided.overall.mismatchRate, ci: textGuided.overall.mismatchCi },
+      ),
     },
-    layers: baseline.layers.filter((m) => tgByLayer.has(m.layer)).map((m) => ({
-      layer: m.layer, improvement: improvementRatio(deltaLossOf(m), deltaLossOf(tgByLayer.get(m.layer)!)),
-    })),
+    layers: baseline.layers
+      .filter((m) => tgByLayer.has(m.layer))
+      .map((m) => ({
+        layer: m.layer,
+        improvement: improvementRatio(deltaLossOf(m), deltaLossOf(tgByLayer.get(m.layer)!)),
+      })),
   };
 }
 
@@ -147,8 +171,16 @@ export function compareRuns(baseline: RunDir, textGuided: RunDir): Comparison {
   const t = describe(textGuided);
   const formats = commonFormats(baseline, textGuided).map((f) =>
     compareFormat(
-      campaignReliability(baseline, baseline.campaigns.find((c) => c.name === f)!),
-      campaignReliability(textGuided, textGuided.campaigns.find((c) => c.name === f)!)));
+      campaignReliability(
+        baseline,
+        baseline.campaigns.find((c) => c.name === f)!,
+      ),
+      campaignReliability(
+        textGuided,
+        textGuided.campaigns.find((c) => c.name === f)!,
+      ),
+    ),
+  );
   const primary = formats[0];
   const diff = (x: number | null, y: number | null) => (x === null || y === null ? null : y - x);
   return {

@@ -25,7 +25,14 @@ function formatBits(format: string): number {
 function modelFit(c: CampaignReliability, profiles: readonly LayerProfile[], raw: number): FitEstimate {
   const neurons = new Map(profiles.map((l) => [l.name, l.neurons]));
   const bits = formatBits(c.format);
-  return sdcFit(c.layers.map((m) => ({ layer: m.layer, bitsPerInference: activationBits(neurons.get(m.layer) ?? 0, bits), sdc: mismatchOf(m) })), raw);
+  return sdcFit(
+    c.layers.map((m) => ({
+      layer: m.layer,
+      bitsPerInference: activationBits(neurons.get(m.layer) ?? 0, bits),
+      sdc: mismatchOf(m),
+    })),
+    raw,
+  );
 }
 
 /** SDC FIT per layer and overall for both models (issue 8 §3). */

@@ -28,19 +28,27 @@ export function groupRuns(dirs: readonly string[]): RunGroup[] {
     const run = readRun(dir);
     const key = `${datasetOf(run)}\u0000${backboneOf(run)}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { dataset: datasetOf(run), backbone: backboneOf(run), baselines: [], textGuided: [] }));
+    if (!g)
+      groups.set(key, (g = { dataset: datasetOf(run), backbone: backboneOf(run), baselines: [], textGuided: [] }));
     (headOf(run) === 'linear' ? g.baselines : g.textGuided).push(run);
   }
   return [...groups.values()].map((g) => {
     const what = `${g.backbone} on ${g.dataset}`;
     if (g.baselines.length !== 1 || g.textGuided.length === 0) {
-      throw new TgrError('bad_argument', `${what}: found ${g.baselines.length} baseline (linear-head) run(s) and ${g.textGuided.length} text-guided run(s); pass exactly one baseline and at least one text-guided run per backbone × dataset`);
+      throw new TgrError(
+        'bad_argument',
+        `${what}: found ${g.baselines.length} baseline (linear-head) run(s) and ${g.textGuided.length} text-guided run(s); pass exactly one baseline and at least one text-guided run per backbone × dataset`,
+      );
     }
     const byKind = new Map<InitKind, RunDir>();
     for (const r of g.textGuided) {
       const kind = initKindOf(r);
       const other = byKind.get(kind);
-      if (other) throw new TgrError('bad_argument', `${what}: ${other.dir} and ${r.dir} are both '${kind}'-initialised text-guided runs; pass one of them`);
+      if (other)
+        throw new TgrError(
+          'bad_argument',
+          `${what}: ${other.dir} and ${r.dir} are both '${kind}'-initialised text-guided runs; pass one of them`,
+        );
       byKind.set(kind, r);
     }
     const main = byKind.get('descriptions') ?? g.textGuided[0]!;

@@ -1,5 +1,11 @@
 import type { LayerStats } from '../faults/records.js';
-import { CampaignAccumulator, combineLayers, overallMetrics, type LayerMetrics, type OverallMetrics } from '../faults/metrics.js';
+import {
+  CampaignAccumulator,
+  combineLayers,
+  overallMetrics,
+  type LayerMetrics,
+  type OverallMetrics,
+} from '../faults/metrics.js';
 import { check } from '../core/errors.js';
 import { BitVulnerabilityAccumulator, type BitCell } from './stats/bit-vulnerability.js';
 import { forEachRecord } from '../faults/store.js';
@@ -25,9 +31,16 @@ export interface CampaignReliability extends CampaignSettings {
 function fromStats(s: LayerStats): LayerMetrics {
   const mismatches = Math.round(s.mismatchRate * s.n);
   return {
-    layer: s.layer, injections: s.n, mismatches, mismatchRate: s.mismatchRate, mismatchCi: s.mismatchCi,
-    nonFinite: s.nonFinite, nonFiniteRate: s.n ? s.nonFinite / s.n : NaN, finite: s.n - s.nonFinite,
-    deltaLoss: s.deltaLoss, deltaLossCi: s.deltaLossCi,
+    layer: s.layer,
+    injections: s.n,
+    mismatches,
+    mismatchRate: s.mismatchRate,
+    mismatchCi: s.mismatchCi,
+    nonFinite: s.nonFinite,
+    nonFiniteRate: s.n ? s.nonFinite / s.n : NaN,
+    finite: s.n - s.nonFinite,
+    deltaLoss: s.deltaLoss,
+    deltaLossCi: s.deltaLossCi,
   };
 }
 
@@ -36,7 +49,9 @@ function layerMetrics(run: RunDir, c: CampaignFiles): Pick<CampaignReliability, 
   const order = run.golden.layers.map((l) => l.name);
   if (c.faultsPath) {
     const acc = new CampaignAccumulator();
-    const bitAcc = new BitVulnerabilityAccumulator(Object.fromEntries(run.golden.layers.map((l) => [l.name, l.maxAbs])));
+    const bitAcc = new BitVulnerabilityAccumulator(
+      Object.fromEntries(run.golden.layers.map((l) => [l.name, l.maxAbs])),
+    );
     const seen = new Set<string>();
     // One pass over the records feeds both tallies.
     forEachRecord(c.faultsPath, (r) => {
@@ -47,21 +62,39 @@ function layerMetrics(run: RunDir, c: CampaignFiles): Pick<CampaignReliability, 
     const present = order.filter((n) => seen.has(n));
     return { layers: acc.layers(present), bits: bitAcc.cellsInOrder(present), source: 'faults.jsonl' };
   }
-  check(c.summary, 'bad_file', () => `${run.dir}/campaign/${c.name}: neither faults.jsonl nor summary.json; re-run 'tgr inject'`);
+  check(
+    c.summary,
+    'bad_file',
+    () => `${run.dir}/campaign/${c.name}: neither faults.jsonl nor summary.json; re-run 'tgr inject'`,
+  );
   const byName = new Map(c.summary.layers.map((s) => [s.layer, s]));
-  return { layers: order.filter((n) => byName.has(n)).map((n) => fromStats(byName.get(n)!)), bits: null, source: 'summary.json' };
+  return {
+    layers: order.filter((n) => byName.has(n)).map((n) => fromStats(byName.get(n)!)),
+    bits: null,
+    source: 'summary.json',
+  };
 }
 
 /** Summarises one campaign of a run: per-layer, last layer (neuron-weighted), overall. */
 export function campaignReliability(run: RunDir, c: CampaignFiles): CampaignReliability {
   const { layers, bits, source } = layerMetrics(run, c);
-  check(layers.length > 0, 'bad_file', () => `${run.dir}/campaign/${c.name}: no injections recorded; run 'tgr inject' on this run first`);
+  check(
+    layers.length > 0,
+    'bad_file',
+    () => `${run.dir}/campaign/${c.name}: no injections recorded; run 'tgr inject' on this run first`,
+  );
   const byName = new Map(layers.map((m) => [m.layer, m]));
   const neurons = new Map(run.golden.layers.map((l) => [l.name, l.neurons]));
   const missing = run.golden.lastLayers.filter((n) => !byName.has(n));
-  check(missing.length === 0, 'bad_file',
-    () => `${run.dir}/campaign/${c.name}: no injections in last layer(s) ${missing.join(', ')}; the comparison needs them — re-run the campaign over all layers`);
-  const lastLayer = combineLayers(run.golden.lastLayers.join('+'),
-    run.golden.lastLayers.map((n) => ({ metrics: byName.get(n)!, neurons: neurons.get(n) ?? 1 })));
+  check(
+    missing.length === 0,
+    'bad_file',
+    () =>
+      `${run.dir}/campaign/${c.name}: no injections in last layer(s) ${missing.join(', ')}; the comparison needs them — re-run the campaign over all layers`,
+  );
+  const lastLayer = combineLayers(
+    run.golden.lastLayers.join('+'),
+    run.golden.lastLayers.map((n) => ({ metrics: byName.get(n)!, neurons: neurons.get(n) ?? 1 })),
+  );
   return { campaign: c.name, ...c.settings, layers, lastLayer, overall: overallMetrics(layers), bits, source };
 }

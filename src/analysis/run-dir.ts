@@ -29,7 +29,10 @@ export interface RunMeta {
 }
 
 /** How a campaign was run (summary.json's fields, or plan.json's when a sharded campaign has no summary yet). */
-export type CampaignSettings = Pick<CampaignSummary, 'format' | 'errorModel' | 'target' | 'rangeDetector' | 'seed' | 'perLayer'>;
+export type CampaignSettings = Pick<
+  CampaignSummary,
+  'format' | 'errorModel' | 'target' | 'rangeDetector' | 'seed' | 'perLayer'
+>;
 
 /** One campaign of a run: a folder under campaign/ (named after its format unless `tgr inject --name` said otherwise). */
 export interface CampaignFiles {
@@ -54,7 +57,12 @@ export interface RunDir {
 }
 
 const pick = (x: CampaignSettings): CampaignSettings => ({
-  format: x.format, errorModel: x.errorModel, target: x.target, rangeDetector: x.rangeDetector, seed: x.seed, perLayer: x.perLayer,
+  format: x.format,
+  errorModel: x.errorModel,
+  target: x.target,
+  rangeDetector: x.rangeDetector,
+  seed: x.seed,
+  perLayer: x.perLayer,
 });
 
 /** A campaign folder, or null when it holds neither a summary nor records. */
@@ -66,24 +74,38 @@ function readCampaign(dir: string, name: string): CampaignFiles | null {
     const summary = readJsonFile(summaryPath, "'tgr inject'") as CampaignSummary;
     return { name, settings: pick(summary), summary, ...(hasFaults ? { faultsPath } : {}) };
   }
-  if (hasFaults && existsSync(join(dir, 'plan.json'))) return { name, settings: pick(readPlan(join(dir, 'plan.json'))), faultsPath };
+  if (hasFaults && existsSync(join(dir, 'plan.json')))
+    return { name, settings: pick(readPlan(join(dir, 'plan.json'))), faultsPath };
   return null;
 }
 
 /** Reads a run folder: golden.json (required), meta.json (optional), every campaign under campaign/. */
 export function readRun(dir: string): RunDir {
   const abs = resolve(dir);
-  check(existsSync(abs), 'bad_argument', () => `run folder '${dir}' does not exist; pass a folder written by 'tgr train' / 'tgr inject'`);
+  check(
+    existsSync(abs),
+    'bad_argument',
+    () => `run folder '${dir}' does not exist; pass a folder written by 'tgr train' / 'tgr inject'`,
+  );
   const goldenPath = join(abs, 'golden.json');
-  check(existsSync(goldenPath), 'bad_file', () => `${goldenPath}: the golden run is missing; run 'tgr inject' on this run first`);
+  check(
+    existsSync(goldenPath),
+    'bad_file',
+    () => `${goldenPath}: the golden run is missing; run 'tgr inject' on this run first`,
+  );
   const golden = readGolden(goldenPath);
-  check(Array.isArray(golden.lastLayers) && golden.lastLayers.length > 0, 'bad_file',
-    () => `${goldenPath}: no lastLayers; the comparison needs the model's last layer — re-run 'tgr inject'`);
+  check(
+    Array.isArray(golden.lastLayers) && golden.lastLayers.length > 0,
+    'bad_file',
+    () => `${goldenPath}: no lastLayers; the comparison needs the model's last layer — re-run 'tgr inject'`,
+  );
   const metaPath = join(abs, 'meta.json');
-  const meta = existsSync(metaPath) ? readJsonFile(metaPath, "'tgr train'") as RunMeta : {};
+  const meta = existsSync(metaPath) ? (readJsonFile(metaPath, "'tgr train'") as RunMeta) : {};
   const campaignRoot = join(abs, 'campaign');
   const campaigns = existsSync(campaignRoot)
-    ? readdirSync(campaignRoot).sort().flatMap((name) => readCampaign(join(campaignRoot, name), name) ?? [])
+    ? readdirSync(campaignRoot)
+        .sort()
+        .flatMap((name) => readCampaign(join(campaignRoot, name), name) ?? [])
     : [];
   const modelPath = join(abs, 'model.onnx');
   return { dir: abs, name: basename(abs), meta, golden, campaigns, ...(existsSync(modelPath) ? { modelPath } : {}) };

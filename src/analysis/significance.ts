@@ -29,7 +29,10 @@ export function significance(baseline: GoldenRun, textGuided: GoldenRun, opts: B
   const t = correctness(textGuided.preds, textGuided.labels);
   const table = pairedTable(b, t);
   const seed = opts.seed ?? 0;
-  const sweep = top2DiffSweep({ top2diff: baseline.top2diff, correct: b }, { top2diff: textGuided.top2diff, correct: t });
+  const sweep = top2DiffSweep(
+    { top2diff: baseline.top2diff, correct: b },
+    { top2diff: textGuided.top2diff, correct: t },
+  );
   return {
     table,
     mcnemar: mcnemar(table),

@@ -58,7 +58,8 @@ export function valueRanges(baseline: ProfiledModel, textGuided: ProfiledModel):
   const flushTgOnly = (until?: string) => {
     while (t < textGuided.layers.length && textGuided.layers[t]!.name !== until) {
       const l = textGuided.layers[t++]!;
-      if (!baseNames.has(l.name)) rows.push({ layer: l.name, baseline: null, textGuided: range(l), last: lastT.has(l.name) });
+      if (!baseNames.has(l.name))
+        rows.push({ layer: l.name, baseline: null, textGuided: range(l), last: lastT.has(l.name) });
     }
   };
   for (const b of baseline.layers) {
@@ -68,7 +69,12 @@ export function valueRanges(baseline: ProfiledModel, textGuided: ProfiledModel):
       flushTgOnly(b.name);
       t++;
     }
-    rows.push({ layer: b.name, baseline: range(b), textGuided: twin ? range(twin) : null, last: lastB.has(b.name) || lastT.has(b.name) });
+    rows.push({
+      layer: b.name,
+      baseline: range(b),
+      textGuided: twin ? range(twin) : null,
+      last: lastB.has(b.name) || lastT.has(b.name),
+    });
   }
   flushTgOnly();
   return {

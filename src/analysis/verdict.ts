@@ -20,20 +20,35 @@ export function formatRatio(r: RatioEstimate): string {
   return `${ratioText(r.ratio, '∞')}× (99% CI ${ratioText(r.lower, '−∞')}–${ratioText(r.upper, '∞')}×)`;
 }
 
-const significant = (r: RatioEstimate | null) => r !== null && r.lower !== null && Number.isFinite(r.lower) && r.lower > 1;
+const significant = (r: RatioEstimate | null) =>
+  r !== null && r.lower !== null && Number.isFinite(r.lower) && r.lower > 1;
 
 /** The plain sentence the report leads with. */
 export function verdict(row: ComparisonRow): Verdict {
   const { lastLayer, overall, format } = row;
   if (!lastLayer || !overall) {
-    return { reproduced: 'unknown', sentence: 'The paper\'s direction cannot be judged here: the two runs have no fault-injection campaign in a common number format.' };
+    return {
+      reproduced: 'unknown',
+      sentence:
+        "The paper's direction cannot be judged here: the two runs have no fault-injection campaign in a common number format.",
+    };
   }
   const last = significant(lastLayer);
   const all = significant(overall);
   const numbers = `the last layer's ΔLoss improvement is ${formatRatio(lastLayer)} and the whole model's is ${formatRatio(overall)} (${format} activations, single-bit flips)`;
-  if (last && all) return { reproduced: 'yes', sentence: `The paper's direction reproduced here: ${numbers}; both intervals exclude 1.` };
+  if (last && all)
+    return {
+      reproduced: 'yes',
+      sentence: `The paper's direction reproduced here: ${numbers}; both intervals exclude 1.`,
+    };
   if (last || all) {
-    return { reproduced: 'partly', sentence: `The paper's direction reproduced only in part: ${numbers}; only the ${last ? 'last-layer' : 'whole-model'} interval excludes 1.` };
+    return {
+      reproduced: 'partly',
+      sentence: `The paper's direction reproduced only in part: ${numbers}; only the ${last ? 'last-layer' : 'whole-model'} interval excludes 1.`,
+    };
   }
-  return { reproduced: 'no', sentence: `The paper's direction did not reproduce here: ${numbers}; neither interval lies above 1.` };
+  return {
+    reproduced: 'no',
+    sentence: `The paper's direction did not reproduce here: ${numbers}; neither interval lies above 1.`,
+  };
 }

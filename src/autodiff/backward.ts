@@ -11,12 +11,19 @@ const isFloat = (b: GradGraph, t: string) => t !== '' && b.dtype(t).startsWith('
  * gradient to its input's shape and sums gradients of tensors used more than once. Returns the gradient of every
  * `wrt` tensor that one reaches (tensors with no path to a seed are absent).
  */
-export function backward(b: GradGraph, nodes: readonly Node[], seeds: ReadonlyMap<string, string>, wrt: Iterable<string>): Map<string, string> {
+export function backward(
+  b: GradGraph,
+  nodes: readonly Node[],
+  seeds: ReadonlyMap<string, string>,
+  wrt: Iterable<string>,
+): Map<string, string> {
   const targets = [...wrt];
   const live = new Set(targets);
-  for (const n of nodes) if (n.inputs.some((i) => live.has(i))) for (const o of n.outputs) if (isFloat(b, o)) live.add(o);
+  for (const n of nodes)
+    if (n.inputs.some((i) => live.has(i))) for (const o of n.outputs) if (isFloat(b, o)) live.add(o);
   const reaches = new Set(seeds.keys());
-  for (const n of [...nodes].reverse()) if (n.outputs.some((o) => reaches.has(o))) for (const i of n.inputs) reaches.add(i);
+  for (const n of [...nodes].reverse())
+    if (n.outputs.some((o) => reaches.has(o))) for (const i of n.inputs) reaches.add(i);
 
   const parts = new Map<string, string[]>();
   for (const [t, g] of seeds) parts.set(t, [g]);
@@ -33,13 +40,18 @@ export function backward(b: GradGraph, nodes: readonly Node[], seeds: ReadonlyMa
     if (dy.every((g) => g === '')) continue;
     const rule = gradRuleFor(node.opType);
     if (!rule) {
-      throw new TgrError('missing_grad_rule',
+      throw new TgrError(
+        'missing_grad_rule',
         `node '${node.name}' (op ${node.opType}) needs a gradient but ${node.opType} has no rule in src/autodiff/rules.ts; ops with rules: ${Object.keys(gradRules).join(', ')}`,
-        { node: node.name, op: node.opType });
+        { node: node.name, op: node.opType },
+      );
     }
     const grads = b.scope(`grad.${node.name}`, () => {
       const out = rule({ b, node, x: node.inputs, y: node.outputs, dy });
-      invariant(out.length === node.inputs.length, `${node.opType} rule gave ${out.length} gradients for ${node.inputs.length} inputs`);
+      invariant(
+        out.length === node.inputs.length,
+        `${node.opType} rule gave ${out.length} gradients for ${node.inputs.length} inputs`,
+      );
       return out.map((g, i) => {
         const x = node.inputs[i]!;
         return g && live.has(x) && reaches.has(x) ? b.sumTo(g, b.shape(x)) : null;

@@ -24,7 +24,10 @@ export interface ConvCase {
 export function convCase(b: GradGraph, node: Node, x: string, w: string, dy: string): ConvCase {
   const ws = b.staticShape(w);
   const [, ci, ...spatial] = b.shape(x);
-  invariant(typeof ci === 'number' && spatial.every((d) => typeof d === 'number'), `Conv '${node.name}': channels and spatial sizes must be static`);
+  invariant(
+    typeof ci === 'number' && spatial.every((d) => typeof d === 'number'),
+    `Conv '${node.name}': channels and spatial sizes must be static`,
+  );
   const win = windowOf(node, spatial as number[], b.shape(dy).slice(2) as number[], ws.slice(2));
   return { b, x, w, dy, win, g: intAttr(node, 'group', 1), ci, co: ws[0]! };
 }
@@ -44,9 +47,19 @@ function gradXFlippedConv(c: ConvCase): string {
   const sp = win.k.length;
   const ws = b.staticShape(w);
   const grouped = b.reshape(w, [g, c.co / g, ws[1]!, ...win.k]);
-  const swapped = b.reshape(b.transpose(grouped, [0, 2, 1, ...range(sp).map((i) => i + 3)]), [c.ci, c.co / g, ...win.k]);
+  const swapped = b.reshape(b.transpose(grouped, [0, 2, 1, ...range(sp).map((i) => i + 3)]), [
+    c.ci,
+    c.co / g,
+    ...win.k,
+  ]);
   const big = -(2 ** 31);
-  const flipped = b.slice(swapped, win.k.map(() => -1), win.k.map(() => big), range(sp).map((i) => i + 2), win.k.map(() => -1));
+  const flipped = b.slice(
+    swapped,
+    win.k.map(() => -1),
+    win.k.map(() => big),
+    range(sp).map((i) => i + 2),
+    win.k.map(() => -1),
+  );
   const pads = win.p.map((p, i) => (win.k[i % sp]! - 1) * win.d[i % sp]! - p);
   return b.conv(dy, flipped, undefined, { pads, dilations: win.d, group: g });
 }
@@ -54,7 +67,13 @@ function gradXFlippedConv(c: ConvCase): string {
 /** The input gradient as the transposed convolution of dy (any stride). */
 function gradXConvTranspose(c: ConvCase): string {
   const t = transposedPads(c.win);
-  return c.b.convTranspose(c.dy, c.w, undefined, { strides: c.win.s, pads: t.pads, dilations: c.win.d, group: c.g, output_padding: t.outputPadding });
+  return c.b.convTranspose(c.dy, c.w, undefined, {
+    strides: c.win.s,
+    pads: t.pads,
+    dilations: c.win.d,
+    group: c.g,
+    output_padding: t.outputPadding,
+  });
 }
 
 /** Input-gradient forms by name. */
@@ -88,20 +107,28 @@ function shifted(c: ConvCase, x: string, spatialAxis: number): string[] {
   const rank = b.shape(x).length;
   const axes = range(sp).map((i) => i + spatialAxis);
   const pads = new Array<number>(2 * rank).fill(0);
-  axes.forEach((a, i) => [pads[a], pads[a + rank]] = [win.p[i]!, win.p[i + sp]!]);
+  axes.forEach((a, i) => ([pads[a], pads[a + rank]] = [win.p[i]!, win.p[i + sp]!]));
   const padded = pads.some((v) => v) ? b.node('Pad', [x, b.ints(pads)])[0]! : x;
   const offsets = win.k.reduce<number[][]>((acc, k) => acc.flatMap((o) => range(k).map((t) => [...o, t])), [[]]);
   return offsets.map((t) => {
     const starts = t.map((v, i) => v * win.d[i]!);
     if (starts.every((v, i) => v === win.p[i] && win.s[i] === 1 && win.out[i] === win.in[i])) return x;
-    return b.slice(padded, starts, starts.map((v, i) => v + win.s[i]! * (win.out[i]! - 1) + 1), axes, win.s);
+    return b.slice(
+      padded,
+      starts,
+      starts.map((v, i) => v + win.s[i]! * (win.out[i]! - 1) + 1),
+      axes,
+      win.s,
+    );
   });
 }
 
 /** [Co, K·Ci] (offset-major columns) reordered to a weight [Co, Ci, k…]. */
 function offsetsLast(c: ConvCase, w: string, ci: number): string {
   const K = prod(c.win.k);
-  return K === 1 ? c.b.reshape(w, [c.co, ci, ...c.win.k]) : c.b.reshape(c.b.transpose(c.b.reshape(w, [c.co, K, ci]), [0, 2, 1]), [c.co, ci, ...c.win.k]);
+  return K === 1
+    ? c.b.reshape(w, [c.co, ci, ...c.win.k])
+    : c.b.reshape(c.b.transpose(c.b.reshape(w, [c.co, K, ci]), [0, 2, 1]), [c.co, ci, ...c.win.k]);
 }
 
 /** Per kernel offset: dy · (shifted x)ᵀ per sample and group (a batched MatMul); offsets concatenated, summed over N. */
@@ -178,12 +205,23 @@ function convGradWBatchConv(c: ConvCase): string {
   const xt = b.reshape(b.transpose(b.reshape(x, [0, g, ci / g, ...xs]), [2, 1, 0, ...sAxes]), [ci / g, -1, ...xs]);
   const dyt = b.transpose(dy, [1, 0, ...range(sp).map((i) => i + 2)]);
   const full = b.conv(xt, dyt, undefined, { strides: win.d, dilations: win.s, pads: win.p, group: g });
-  const cut = b.slice(full, win.k.map(() => 0), win.k, range(sp).map((i) => i + 2));
+  const cut = b.slice(
+    full,
+    win.k.map(() => 0),
+    win.k,
+    range(sp).map((i) => i + 2),
+  );
   return b.transpose(cut, [1, 0, ...range(sp).map((i) => i + 2)]);
 }
 
 /** Weight-gradient forms by name. */
-export const convGradWForms = { shifts: convGradWShifts, flatShifts: convGradWFlatShifts, shiftsNhwc: convGradWShiftsNhwc, oneHot: convGradWIm2col, batchConv: convGradWBatchConv };
+export const convGradWForms = {
+  shifts: convGradWShifts,
+  flatShifts: convGradWFlatShifts,
+  shiftsNhwc: convGradWShiftsNhwc,
+  oneHot: convGradWIm2col,
+  batchConv: convGradWBatchConv,
+};
 
 /** A weight-gradient form's name. */
 export type ConvGradWForm = keyof typeof convGradWForms;

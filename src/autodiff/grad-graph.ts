@@ -71,7 +71,10 @@ export class GradGraph extends GraphBuilder {
   /** Static dimensions of a tensor; fails when one is symbolic. */
   staticShape(t: string): number[] {
     const s = this.shape(t);
-    invariant(s.every((d) => typeof d === 'number'), `'${t}' has symbolic shape [${s}] where a static one is needed`);
+    invariant(
+      s.every((d) => typeof d === 'number'),
+      `'${t}' has symbolic shape [${s}] where a static one is needed`,
+    );
     return s as number[];
   }
 
@@ -107,7 +110,14 @@ export class GradGraph extends GraphBuilder {
   reshapeLike(t: string, x: string): string {
     const xs = this.shape(x);
     const sym = xs.filter((d) => typeof d !== 'number').length;
-    if (sym <= 1) return this.refineShape(this.reshape(t, xs.map((d) => (typeof d === 'number' ? d : -1))), xs);
+    if (sym <= 1)
+      return this.refineShape(
+        this.reshape(
+          t,
+          xs.map((d) => (typeof d === 'number' ? d : -1)),
+        ),
+        xs,
+      );
     return this.refineShape(this.node('Reshape', [t, this.node('Shape', [x])[0]!])[0]!, xs);
   }
 
@@ -115,7 +125,11 @@ export class GradGraph extends GraphBuilder {
   count(x: string, axes: number[]): string {
     const s = this.shape(x);
     const dims = axes.map((a) => s[a < 0 ? a + s.length : a]!);
-    if (dims.every((d) => typeof d === 'number')) return this.scalar((dims as number[]).reduce((p, d) => p * d, 1), x);
+    if (dims.every((d) => typeof d === 'number'))
+      return this.scalar(
+        (dims as number[]).reduce((p, d) => p * d, 1),
+        x,
+      );
     const shape = this.cast(this.node('Shape', [x])[0]!, this.dtype(x));
     return this.node('ReduceProd', [this.gather(shape, this.ints(axes))], { keepdims: attr.int(0) })[0]!;
   }
@@ -128,7 +142,10 @@ export class GradGraph extends GraphBuilder {
 
   /** A per-channel vector [C] reshaped to broadcast over [N, C, ...spatial] of rank `rank`. */
   perChannel(v: string, rank: number): string {
-    return this.unsqueeze(v, [...Array(rank - 2).keys()].map((i) => i + 1));
+    return this.unsqueeze(
+      v,
+      [...Array(rank - 2).keys()].map((i) => i + 1),
+    );
   }
 
   /** Zero-pads `t` along one axis. */

@@ -12,12 +12,17 @@ import { pruneGraph } from './prune.js';
 export function gradientModel(forward: Model, wrt: string[], opts: GradOptions = {}): Model {
   const { b, forward: g } = gradGraphFor(forward, opts);
   const seeds = new Map<string, string>();
-  for (const o of g.outputs) if (o.dtype.startsWith('float')) seeds.set(o.name, b.input(`${o.name}.grad`, o.dtype, o.shape));
+  for (const o of g.outputs)
+    if (o.dtype.startsWith('float')) seeds.set(o.name, b.input(`${o.name}.grad`, o.dtype, o.shape));
   for (const o of g.outputs) b.output(o.name);
   const grads = backward(b, g.nodes, seeds, wrt);
   for (const t of wrt) {
     const d = grads.get(t);
-    if (!d) throw new TgrError('bad_argument', `${g.name}: '${t}' does not reach any output, so it has no gradient; pick a tensor the outputs depend on`);
+    if (!d)
+      throw new TgrError(
+        'bad_argument',
+        `${g.name}: '${t}' does not reach any output, so it has no gradient; pick a tensor the outputs depend on`,
+      );
     b.output(d, `${t}.grad`);
   }
   const model = b.finishModel(forward.metadata);

@@ -7,7 +7,12 @@ import type { GradGraph } from './grad-graph.js';
  * targets q = (1−ε)·onehot + ε/C, loss = −mean_n Σ_c q·log softmax(logits). Its gradient is written out, not derived
  * (softmax − q)/N, which is one fused expression instead of the LogSoftmax→Mul→ReduceSum chain rule.
  */
-export function softmaxCrossEntropy(b: GradGraph, logits: string, labels: string, smoothing: number): { loss: string; dLogits: string } {
+export function softmaxCrossEntropy(
+  b: GradGraph,
+  logits: string,
+  labels: string,
+  smoothing: number,
+): { loss: string; dLogits: string } {
   const [, c] = b.shape(logits);
   if (typeof c !== 'number' || b.shape(logits).length !== 2) {
     throw new TgrError('bad_model', `logits '${logits}' have shape [${b.shape(logits)}]; expected [N, C] with C fixed`);

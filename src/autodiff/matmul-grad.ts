@@ -11,8 +11,12 @@ export function gemmGrad(b: GradGraph, node: Node, [a, bm, c]: string[], dy: str
   const beta = floatAttr(node, 'beta', 1);
   const tA = intAttr(node, 'transA', 0);
   const tB = intAttr(node, 'transB', 0);
-  const dA = tA ? b.gemm(bm!, dy, undefined, { alpha, transA: tB, transB: 1 }) : b.gemm(dy, bm!, undefined, { alpha, transB: 1 - tB });
-  const dB = tB ? b.gemm(dy, a!, undefined, { alpha, transA: 1, transB: tA }) : b.gemm(a!, dy, undefined, { alpha, transA: 1 - tA });
+  const dA = tA
+    ? b.gemm(bm!, dy, undefined, { alpha, transA: tB, transB: 1 })
+    : b.gemm(dy, bm!, undefined, { alpha, transB: 1 - tB });
+  const dB = tB
+    ? b.gemm(dy, a!, undefined, { alpha, transA: 1, transB: tA })
+    : b.gemm(a!, dy, undefined, { alpha, transA: 1 - tA });
   const dC = beta === 1 ? dy : b.mul(dy, b.scalar(beta, dy));
   return c === undefined ? [dA, dB] : [dA, dB, dC];
 }

@@ -18,12 +18,20 @@ function batchStats(b: GradGraph, x: string, axes: number[], eps: number): { xc:
  * depend on x, dx = (dy − mean(dy) − xc·σ⁻²·mean(dy·xc))·a; ONNX's op does not output them, so `prepare.ts` writes
  * training-mode BN out and this rule reads its xc and variance from `GradGraph.batchStats`.
  */
-export function batchNormGrad(b: GradGraph, node: Node, [x, scale, , mean, variance]: string[], dy: string): (string | null)[] {
+export function batchNormGrad(
+  b: GradGraph,
+  node: Node,
+  [x, scale, , mean, variance]: string[],
+  dy: string,
+): (string | null)[] {
   const rank = b.shape(x!).length;
   const axes = [0, ...range(2, rank)];
   const eps = b.scalar(floatAttr(node, 'epsilon', 1e-5), x!);
   const stats = b.batchStats.get(node.name);
-  invariant(stats || intAttr(node, 'training_mode', 0) !== 1, `BatchNormalization '${node.name}' in training mode reaches the backward pass only written out (prepare.ts)`);
+  invariant(
+    stats || intAttr(node, 'training_mode', 0) !== 1,
+    `BatchNormalization '${node.name}' in training mode reaches the backward pass only written out (prepare.ts)`,
+  );
   const ch = (v: string) => b.perChannel(v, rank);
   const xc = stats?.xc ?? b.sub(x!, ch(mean!));
   const invStd = b.reciprocal(b.sqrt(b.add(stats?.variance ?? ch(variance!), eps)));
@@ -35,7 +43,10 @@ export function batchNormGrad(b: GradGraph, node: Node, [x, scale, , mean, varia
   // Training mode as dy·a + xc·c₁ + c₀ (per-channel c₁ = −a·σ⁻²·mean(dy·xc), c₀ = −a·mean(dy)): four passes over
   // the activation after the two reductions.
   const dx = stats
-    ? b.add(b.mul(dy, a), b.add(b.mul(xc, b.neg(b.mul(a, b.mul(meanDyXc, b.mul(invStd, invStd))))), b.neg(b.mul(a, meanDy))))
+    ? b.add(
+        b.mul(dy, a),
+        b.add(b.mul(xc, b.neg(b.mul(a, b.mul(meanDyXc, b.mul(invStd, invStd))))), b.neg(b.mul(a, meanDy))),
+      )
     : b.mul(dy, a);
   return [dx, sums(b.mul(meanDyXc, invStd)), sums(meanDy), null, null];
 }

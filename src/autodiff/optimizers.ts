@@ -55,4 +55,7 @@ const adamw: OptimizerRule<Extract<OptimizerSpec, { kind: 'adamw' }>> = {
 };
 
 /** The optimizers, by `OptimizerSpec.kind`. */
-export const optimizers: { [K in OptimizerSpec['kind']]: OptimizerRule<Extract<OptimizerSpec, { kind: K }>> } = { sgd, adamw };
+export const optimizers: { [K in OptimizerSpec['kind']]: OptimizerRule<Extract<OptimizerSpec, { kind: K }>> } = {
+  sgd,
+  adamw,
+};

@@ -7,7 +7,10 @@ import { invariant } from '../core/errors.js';
 
 function poolWindow(b: GradGraph, node: Node, x: string, y: string): Window {
   const xs = b.shape(x).slice(2);
-  invariant(xs.every((d) => typeof d === 'number'), `${node.opType} '${node.name}': spatial sizes must be static`);
+  invariant(
+    xs.every((d) => typeof d === 'number'),
+    `${node.opType} '${node.name}': spatial sizes must be static`,
+  );
   return windowOf(node, xs as number[], b.shape(y).slice(2) as number[], []);
 }
 
@@ -20,7 +23,8 @@ export function maxPoolGrad(b: GradGraph, x: string, indices: string, dy: string
   invariant(indices !== undefined && indices !== '', 'MaxPool in a training graph must expose its Indices output');
   const flat = (t: string) => b.reshape(t, [-1]);
   const scattered = b.node('ScatterElements', [flat(b.zerosLike(x)), flat(indices), flat(dy)], {
-    axis: attr.int(0), reduction: attr.string('add'),
+    axis: attr.int(0),
+    reduction: attr.string('add'),
   })[0]!;
   return b.reshapeLike(scattered, x);
 }
@@ -45,7 +49,12 @@ export function averagePoolGrad(b: GradGraph, node: Node, x: string, y: string, 
   const scaled = b.mul(dy, b.constLike(dy, [1, 1, ...w.out], inv));
   const ones = b.constLike(dy, [c, 1, ...w.k], new Array<number>(c * w.k.reduce((p, v) => p * v, 1)).fill(1));
   const t = transposedPads(w);
-  return b.convTranspose(scaled, ones, undefined, { strides: w.s, pads: t.pads, group: c, output_padding: t.outputPadding });
+  return b.convTranspose(scaled, ones, undefined, {
+    strides: w.s,
+    pads: t.pads,
+    group: c,
+    output_padding: t.outputPadding,
+  });
 }
 
 /** GlobalAveragePool: dy / (H·W) broadcast over the spatial axes. */

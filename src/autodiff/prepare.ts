@@ -15,7 +15,10 @@ const neededOutputs: Record<string, number> = { MaxPool: 2, Dropout: 2 };
  */
 export function prepareForward(model: Model): Graph {
   if (model.opset < 13) {
-    throw new TgrError('bad_model', `${model.graph.name}: opset ${model.opset} is too old to train; expected ≥ 13 — re-export the model`);
+    throw new TgrError(
+      'bad_model',
+      `${model.graph.name}: opset ${model.opset} is too old to train; expected ≥ 13 — re-export the model`,
+    );
   }
   const initializers = new Map(model.graph.initializers);
   const nodes: Node[] = [];
@@ -25,7 +28,17 @@ export function prepareForward(model: Model): Graph {
       continue;
     }
     const want = neededOutputs[n.opType] ?? 0;
-    nodes.push(n.outputs.length >= want ? n : { ...n, outputs: [...n.outputs, ...Array.from({ length: want - n.outputs.length }, (_, i) => `${n.name}.out${n.outputs.length + i}`)] });
+    nodes.push(
+      n.outputs.length >= want
+        ? n
+        : {
+            ...n,
+            outputs: [
+              ...n.outputs,
+              ...Array.from({ length: want - n.outputs.length }, (_, i) => `${n.name}.out${n.outputs.length + i}`),
+            ],
+          },
+    );
   }
   return inferShapes({ ...model.graph, nodes, initializers }, model.opset, true);
 }
@@ -42,7 +55,8 @@ const floatArrays = { float32: Float32Array, float64: Float64Array } as const;
 function decomposeTrainingBatchNorms(g: Graph, opset: number): { graph: Graph; stats: Map<string, BatchStats> } {
   const initializers = new Map(g.initializers);
   const stats = new Map<string, BatchStats>();
-  const dtypeOf = (t: string): DType => g.valueInfo.get(t)?.dtype ?? g.inputs.find((v) => v.name === t)?.dtype ?? initializers.get(t)!.dtype;
+  const dtypeOf = (t: string): DType =>
+    g.valueInfo.get(t)?.dtype ?? g.inputs.find((v) => v.name === t)?.dtype ?? initializers.get(t)!.dtype;
   const rankOf = (t: string) => (g.valueInfo.get(t) ?? g.inputs.find((v) => v.name === t))!.shape.length;
   const constant = (name: string, t: TensorData) => (initializers.set(name, t), name);
   const nodes: Node[] = [];
@@ -56,10 +70,24 @@ function decomposeTrainingBatchNorms(g: Graph, opset: number): { graph: Graph; s
     invariant(dtype === 'float32' || dtype === 'float64', `BatchNormalization '${n.name}' on ${dtype}`);
     const axes = [0, ...Array.from({ length: rankOf(x) - 2 }, (_, i) => i + 2)];
     const p = `${n.name}.batch`;
-    const scalar = (name: string, v: number) => constant(`${p}.${name}`, { dtype, dims: [], data: floatArrays[dtype].of(v) } as TensorData);
-    const mean = (input: string, out: string): Node => (opset >= 18
-      ? { name: out, opType: 'ReduceMean', inputs: [input, constant(`${p}.axes`, i64([axes.length], axes))], outputs: [out], attrs: { keepdims: attr.int(1) } }
-      : { name: out, opType: 'ReduceMean', inputs: [input], outputs: [out], attrs: { axes: attr.ints(axes), keepdims: attr.int(1) } });
+    const scalar = (name: string, v: number) =>
+      constant(`${p}.${name}`, { dtype, dims: [], data: floatArrays[dtype].of(v) } as TensorData);
+    const mean = (input: string, out: string): Node =>
+      opset >= 18
+        ? {
+            name: out,
+            opType: 'ReduceMean',
+            inputs: [input, constant(`${p}.axes`, i64([axes.length], axes))],
+            outputs: [out],
+            attrs: { keepdims: attr.int(1) },
+          }
+        : {
+            name: out,
+            opType: 'ReduceMean',
+            inputs: [input],
+            outputs: [out],
+            attrs: { axes: attr.ints(axes), keepdims: attr.int(1) },
+          };
     const flat = constant(`${p}.flat`, i64([1], [-1]));
     nodes.push(
       mean(x, `${p}_mean`),
@@ -68,15 +96,36 @@ function decomposeTrainingBatchNorms(g: Graph, opset: number): { graph: Graph; s
       mean(`${p}_sq`, `${p}_var`),
       { name: `${p}_mean1`, opType: 'Reshape', inputs: [`${p}_mean`, flat], outputs: [`${p}_mean1`], attrs: {} },
       { name: `${p}_var1`, opType: 'Reshape', inputs: [`${p}_var`, flat], outputs: [`${p}_var1`], attrs: {} },
-      { name: n.name, opType: 'BatchNormalization', inputs: [x, scale, bias, `${p}_mean1`, `${p}_var1`], outputs: [n.outputs[0]!], attrs: { epsilon: attr.float(floatAttr(n, 'epsilon', 1e-5)) } },
+      {
+        name: n.name,
+        opType: 'BatchNormalization',
+        inputs: [x, scale, bias, `${p}_mean1`, `${p}_var1`],
+        outputs: [n.outputs[0]!],
+        attrs: { epsilon: attr.float(floatAttr(n, 'epsilon', 1e-5)) },
+      },
     );
     const momentum = floatAttr(n, 'momentum', 0.9);
-    [[runMean, `${p}_mean1`, n.outputs[1]], [runVar, `${p}_var1`, n.outputs[2]]].forEach(([running, batch, out], i) => {
+    [
+      [runMean, `${p}_mean1`, n.outputs[1]],
+      [runVar, `${p}_var1`, n.outputs[2]],
+    ].forEach(([running, batch, out], i) => {
       if (!out) return;
       const q = `${p}.update${i}`;
       nodes.push(
-        { name: `${q}_old`, opType: 'Mul', inputs: [running!, scalar('momentum', momentum)], outputs: [`${q}_old`], attrs: {} },
-        { name: `${q}_new`, opType: 'Mul', inputs: [batch!, scalar('rest', 1 - momentum)], outputs: [`${q}_new`], attrs: {} },
+        {
+          name: `${q}_old`,
+          opType: 'Mul',
+          inputs: [running!, scalar('momentum', momentum)],
+          outputs: [`${q}_old`],
+          attrs: {},
+        },
+        {
+          name: `${q}_new`,
+          opType: 'Mul',
+          inputs: [batch!, scalar('rest', 1 - momentum)],
+          outputs: [`${q}_new`],
+          attrs: {},
+        },
         { name: `${q}_sum`, opType: 'Add', inputs: [`${q}_old`, `${q}_new`], outputs: [out], attrs: {} },
       );
     });

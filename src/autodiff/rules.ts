@@ -8,12 +8,48 @@ import { gemmGrad, matMulGrad } from './matmul-grad.js';
 
 /** Every op the autodiff differentiates; `gradRules` must have exactly these keys. */
 export type DiffOp =
-  | 'Conv' | 'Gemm' | 'MatMul' | 'Add' | 'Sub' | 'Mul' | 'Div' | 'Pow' | 'Sum'
-  | 'Relu' | 'Clip' | 'Sigmoid' | 'Tanh' | 'Erf' | 'Sqrt' | 'Exp' | 'Log' | 'Neg' | 'Reciprocal' | 'Identity' | 'Cast'
-  | 'BatchNormalization' | 'LayerNormalization' | 'Dropout'
-  | 'MaxPool' | 'AveragePool' | 'GlobalAveragePool'
-  | 'Flatten' | 'Reshape' | 'Squeeze' | 'Unsqueeze' | 'Transpose' | 'Concat' | 'Slice' | 'Gather' | 'Pad' | 'Expand' | 'Where'
-  | 'Softmax' | 'LogSoftmax' | 'ReduceSum' | 'ReduceMean';
+  | 'Conv'
+  | 'Gemm'
+  | 'MatMul'
+  | 'Add'
+  | 'Sub'
+  | 'Mul'
+  | 'Div'
+  | 'Pow'
+  | 'Sum'
+  | 'Relu'
+  | 'Clip'
+  | 'Sigmoid'
+  | 'Tanh'
+  | 'Erf'
+  | 'Sqrt'
+  | 'Exp'
+  | 'Log'
+  | 'Neg'
+  | 'Reciprocal'
+  | 'Identity'
+  | 'Cast'
+  | 'BatchNormalization'
+  | 'LayerNormalization'
+  | 'Dropout'
+  | 'MaxPool'
+  | 'AveragePool'
+  | 'GlobalAveragePool'
+  | 'Flatten'
+  | 'Reshape'
+  | 'Squeeze'
+  | 'Unsqueeze'
+  | 'Transpose'
+  | 'Concat'
+  | 'Slice'
+  | 'Gather'
+  | 'Pad'
+  | 'Expand'
+  | 'Where'
+  | 'Softmax'
+  | 'LogSoftmax'
+  | 'ReduceSum'
+  | 'ReduceMean';
 
 const axisOf = (c: GradCtx) => intAttr(c.node, 'axis', -1);
 
@@ -59,13 +95,17 @@ export const gradRules = {
   Relu: ({ b, y, dy }) => [b.maskWhere(b.node('Greater', [y[0]!, b.scalar(0, y[0]!)])[0]!, dy[0]!)],
   // Clip (ReLU6) passes the gradient strictly inside (min, max), as PyTorch's hardtanh does: 0 at both bounds.
   Clip: ({ b, x, dy }) => {
-    const inside = [x[1] && b.node('Greater', [x[0]!, x[1]])[0]!, x[2] && b.node('Less', [x[0]!, x[2]])[0]!].filter(Boolean) as string[];
+    const inside = [x[1] && b.node('Greater', [x[0]!, x[1]])[0]!, x[2] && b.node('Less', [x[0]!, x[2]])[0]!].filter(
+      Boolean,
+    ) as string[];
     const mask = inside.length === 2 ? b.node('And', inside)[0]! : inside[0];
     return [mask ? b.maskWhere(mask, dy[0]!) : dy[0]!, ...x.slice(1).map(() => null)];
   },
   Sigmoid: ({ b, y, dy }) => [b.mul(dy[0]!, b.mul(y[0]!, b.sub(b.scalar(1, y[0]!), y[0]!)))],
   Tanh: ({ b, y, dy }) => [b.mul(dy[0]!, b.sub(b.scalar(1, y[0]!), b.mul(y[0]!, y[0]!)))],
-  Erf: ({ b, x, dy }) => [b.mul(dy[0]!, b.mul(b.exp(b.neg(b.mul(x[0]!, x[0]!))), b.scalar(2 / Math.sqrt(Math.PI), x[0]!)))],
+  Erf: ({ b, x, dy }) => [
+    b.mul(dy[0]!, b.mul(b.exp(b.neg(b.mul(x[0]!, x[0]!))), b.scalar(2 / Math.sqrt(Math.PI), x[0]!))),
+  ],
   Sqrt: ({ b, y, dy }) => [b.div(b.mul(dy[0]!, b.scalar(0.5, y[0]!)), y[0]!)],
   Exp: ({ b, y, dy }) => [b.mul(dy[0]!, y[0]!)],
   Log: ({ b, x, dy }) => [b.div(dy[0]!, x[0]!)],
@@ -79,7 +119,10 @@ export const gradRules = {
   Dropout: ({ b, x, y, dy }) => {
     const train = x[2] ? b.constValue(x[2])?.[0] === 1 : false;
     const keep = train ? 1 / (1 - (x[1] ? b.constValue(x[1])![0]! : 0.5)) : 1;
-    return [b.maskWhere(y[1]!, keep === 1 ? dy[0]! : b.mul(dy[0]!, b.scalar(keep, dy[0]!))), ...x.slice(1).map(() => null)];
+    return [
+      b.maskWhere(y[1]!, keep === 1 ? dy[0]! : b.mul(dy[0]!, b.scalar(keep, dy[0]!))),
+      ...x.slice(1).map(() => null),
+    ];
   },
   MaxPool: ({ b, x, y, dy }) => [maxPoolGrad(b, x[0]!, y[1]!, dy[0]!)],
   AveragePool: ({ b, node, x, y, dy }) => [averagePoolGrad(b, node, x[0]!, y[0]!, dy[0]!)],
@@ -103,5 +146,7 @@ export const gradRules = {
 
 /** Looks up an op's rule; undefined when there is none. */
 export function gradRuleFor(opType: string): GradRule | undefined {
-  return Object.prototype.hasOwnProperty.call(gradRules, opType) ? (gradRules as Record<string, GradRule>)[opType] : undefined;
+  return Object.prototype.hasOwnProperty.call(gradRules, opType)
+    ? (gradRules as Record<string, GradRule>)[opType]
+    : undefined;
 }

@@ -15,7 +15,11 @@ function staticDim(b: GradGraph, node: Node, t: string, axis: number): number {
 function constInput(b: GradGraph, node: Node, t: string | undefined, what: string): number[] | undefined {
   if (!t) return undefined;
   const v = b.constValue(t);
-  if (!v) throw new TgrError('missing_grad_rule', `node '${node.name}' (${node.opType}): gradient needs constant ${what}, got computed '${t}'`);
+  if (!v)
+    throw new TgrError(
+      'missing_grad_rule',
+      `node '${node.name}' (${node.opType}): gradient needs constant ${what}, got computed '${t}'`,
+    );
   return v;
 }
 
@@ -59,7 +63,8 @@ export function sliceGrad(b: GradGraph, node: Node, [x, st, en, ax, sp]: string[
   const ends = constInput(b, node, en, 'ends')!;
   const axes = (constInput(b, node, ax, 'axes') ?? starts.map((_, i) => i)).map((a) => norm(a, rank));
   const steps = constInput(b, node, sp, 'steps') ?? starts.map(() => 1);
-  if (steps.some((v) => v <= 0)) throw new TgrError('missing_grad_rule', `node '${node.name}' (Slice): negative steps have no gradient rule`);
+  if (steps.some((v) => v <= 0))
+    throw new TgrError('missing_grad_rule', `node '${node.name}' (Slice): negative steps have no gradient rule`);
   const cut = axes.map((axis, j) => {
     const d = staticDim(b, node, x!, axis);
     const s = Math.min(Math.max(starts[j]! < 0 ? starts[j]! + d : starts[j]!, 0), d);
@@ -75,7 +80,12 @@ export function sliceGrad(b: GradGraph, node: Node, [x, st, en, ax, sp]: string[
     cut.forEach((c) => c.step > 1 && Object.assign(c, { s: 0, m: c.d, step: 1 }));
   }
   const pos = (axis: number) => axis + stepped.filter((c) => c.axis < axis).length;
-  let g = stepped.length ? b.unsqueeze(dy, stepped.map((c) => pos(c.axis) + 1)) : dy;
+  let g = stepped.length
+    ? b.unsqueeze(
+        dy,
+        stepped.map((c) => pos(c.axis) + 1),
+      )
+    : dy;
   const wide = rank + stepped.length;
   const pads = new Array<number>(2 * wide).fill(0);
   for (const c of cut) {
@@ -106,12 +116,17 @@ export function sliceGrad(b: GradGraph, node: Node, [x, st, en, ax, sp]: string[
  * innermost padded axis has length 1. Undefined where it does not apply (non-spatial axes, float64, a tail of zeros
  * longer than one step).
  */
-function spreadByConvTranspose(b: GradGraph, dy: string, stepped: { axis: number; d: number; s: number; m: number; step: number }[]): string | undefined {
+function spreadByConvTranspose(
+  b: GradGraph,
+  dy: string,
+  stepped: { axis: number; d: number; s: number; m: number; step: number }[],
+): string | undefined {
   const shape = b.shape(dy);
   const rank = shape.length;
   const c = shape[1];
   const fits = (q: (typeof stepped)[number]) => q.axis >= 2 && q.d - (q.step * (q.m - 1) + q.s + 1) < q.step;
-  if (!stepped.length || b.dtype(dy) !== 'float32' || typeof c !== 'number' || rank < 3 || !stepped.every(fits)) return undefined;
+  if (!stepped.length || b.dtype(dy) !== 'float32' || typeof c !== 'number' || rank < 3 || !stepped.every(fits))
+    return undefined;
   const at = (axis: number) => stepped.find((q) => q.axis === axis);
   const spatial = [...Array(rank - 2).keys()].map((i) => i + 2);
   const k = spatial.map((a) => (at(a)?.s ?? 0) + 1);
@@ -133,12 +148,20 @@ export function padGrad(b: GradGraph, node: Node, x: string, pads: string, dy: s
   const mode = node.attrs.mode?.type === 'string' ? node.attrs.mode.value : 'constant';
   const p = constInput(b, node, pads, 'pads')!;
   if (mode !== 'constant' || p.some((v) => v < 0)) {
-    throw new TgrError('missing_grad_rule', `node '${node.name}' (Pad): only constant mode with pads ≥ 0 has a gradient rule`);
+    throw new TgrError(
+      'missing_grad_rule',
+      `node '${node.name}' (Pad): only constant mode with pads ≥ 0 has a gradient rule`,
+    );
   }
   const rank = b.shape(x).length;
   const axes = [...Array(rank).keys()].filter((a) => p[a] !== 0 || p[a + rank] !== 0);
   if (axes.length === 0) return dy;
-  return b.slice(dy, axes.map((a) => p[a]!), axes.map((a) => p[a]! + staticDim(b, node, x, a)), axes);
+  return b.slice(
+    dy,
+    axes.map((a) => p[a]!),
+    axes.map((a) => p[a]! + staticDim(b, node, x, a)),
+    axes,
+  );
 }
 
 /**
@@ -158,12 +181,19 @@ export function gatherGrad(b: GradGraph, node: Node, x: string, indices: string,
   let rows = iRank === 0 ? b.unsqueeze(dy, [axis]) : dy;
   if (iRank > 1) {
     const after = xs.slice(axis + 1);
-    invariant(after.every((v) => typeof v === 'number'), `Gather '${node.name}': axes after ${axis} must be static`);
+    invariant(
+      after.every((v) => typeof v === 'number'),
+      `Gather '${node.name}': axes after ${axis} must be static`,
+    );
     rows = b.reshape(dy, [...xs.slice(0, axis).map(() => 0), -1, ...(after as number[])]);
   }
-  const idx = b.reshape(indices, xs.map((_, i) => (i === axis ? -1 : 1)));
+  const idx = b.reshape(
+    indices,
+    xs.map((_, i) => (i === axis ? -1 : 1)),
+  );
   const scatter = b.node('ScatterElements', [b.zerosLike(x), b.expandLike(idx, rows), rows], {
-    axis: attr.int(axis), reduction: attr.string('add'),
+    axis: attr.int(axis),
+    reduction: attr.string('add'),
   });
   return b.refineShape(scatter[0]!, xs);
 }

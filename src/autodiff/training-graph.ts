@@ -16,7 +16,13 @@ const isNext = (name: string) => name.endsWith('.next');
 function bnBuffers(g: Graph): [string, string][] {
   return g.nodes
     .filter((n) => n.opType === 'BatchNormalization' && intAttr(n, 'training_mode', 0) === 1)
-    .flatMap((n) => [[n.inputs[3]!, n.outputs[1]!], [n.inputs[4]!, n.outputs[2]!]] as [string, string][])
+    .flatMap(
+      (n) =>
+        [
+          [n.inputs[3]!, n.outputs[1]!],
+          [n.inputs[4]!, n.outputs[2]!],
+        ] as [string, string][],
+    )
     .filter(([init]) => g.initializers.has(init));
 }
 
@@ -39,13 +45,20 @@ function initializersToInputs(g: Graph, names: string[]): Graph {
  * and the BN running statistics become inputs NAME with outputs NAME.next. `extra.gradOutputs` also outputs each
  * parameter's gradient as NAME.grad (gradient checks); `extra.paths` / `extra.convGradW` pick the gradient forms.
  */
-export function buildTrainingGraph(forwardTrain: Model, opts: TrainingGraphOptions, extra: GradOptions & { gradOutputs?: boolean } = {}): TrainingGraph {
+export function buildTrainingGraph(
+  forwardTrain: Model,
+  opts: TrainingGraphOptions,
+  extra: GradOptions & { gradOutputs?: boolean } = {},
+): TrainingGraph {
   const { b, forward: g } = gradGraphFor(forwardTrain, extra);
   const name = g.name;
   const logits = g.outputs.find((o) => !isNext(o.name));
   const floatInputs = g.inputs.filter((v) => v.dtype.startsWith('float'));
   if (!logits || floatInputs.length !== 1) {
-    throw new TgrError('bad_model', `${name}: a training graph needs one float input and a logits output; found inputs [${g.inputs.map((v) => v.name)}], outputs [${g.outputs.map((v) => v.name)}]`);
+    throw new TgrError(
+      'bad_model',
+      `${name}: a training graph needs one float input and a logits output; found inputs [${g.inputs.map((v) => v.name)}], outputs [${g.outputs.map((v) => v.name)}]`,
+    );
   }
   const feeds = { input: floatInputs[0]!.name, labels: 'labels', lr: 'lr', step: 'step' };
   const labels = b.input(feeds.labels, 'int64', [logits.shape[0]!]);
@@ -85,14 +98,21 @@ export function buildTrainingGraph(forwardTrain: Model, opts: TrainingGraphOptio
     if (extra.gradOutputs) b.output(grad, `${p}.grad`);
     params.push({ name: p, shape, decay });
   }
-  if (params.length === 0) throw new TgrError('bad_model', `${name}: no initializer receives a gradient from the loss, so there is nothing to train`);
+  if (params.length === 0)
+    throw new TgrError(
+      'bad_model',
+      `${name}: no initializer receives a gradient from the loss, so there is nothing to train`,
+    );
 
   for (const [init, out] of buffers) {
-    const exists = g.outputs.some((o) => o.name === `${init}.next`) || g.nodes.some((n) => n.outputs.includes(`${init}.next`));
+    const exists =
+      g.outputs.some((o) => o.name === `${init}.next`) || g.nodes.some((n) => n.outputs.includes(`${init}.next`));
     b.output(exists ? `${init}.next` : out, `${init}.next`);
   }
   const built = b.finishModel(forwardTrain.metadata);
-  const graph = pruneGraph(initializersToInputs(built.graph, [...params.map((p) => p.name), ...buffers.map(([init]) => init)]));
+  const graph = pruneGraph(
+    initializersToInputs(built.graph, [...params.map((p) => p.name), ...buffers.map(([init]) => init)]),
+  );
   return {
     model: { ...built, graph, extraOpsets: forwardTrain.extraOpsets },
     feeds,

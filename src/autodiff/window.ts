@@ -27,7 +27,10 @@ export function windowOf(node: Node, inSpatial: number[], outSpatial: number[], 
     const begin = total.map((t) => (auto === 'SAME_UPPER' ? Math.floor(t / 2) : Math.ceil(t / 2)));
     p = [...begin, ...total.map((t, i) => t - begin[i]!)];
   } else if (auto !== 'NOTSET') {
-    throw new TgrError('missing_grad_rule', `node '${node.name}' (${node.opType}): auto_pad '${auto}' has no gradient rule`);
+    throw new TgrError(
+      'missing_grad_rule',
+      `node '${node.name}' (${node.opType}): auto_pad '${auto}' has no gradient rule`,
+    );
   }
   return { in: inSpatial, out: outSpatial, k, s, d, p };
 }

@@ -8,7 +8,12 @@ import { intOption, numberOption } from './command.js';
 export function analysisOptions(cmd: Command): Command {
   return cmd
     .option('--out <dir>', 'folder for analysis.json and report/ (default: see the command)')
-    .option('--raw-fit <fit>', 'raw upset rate in FIT/Mbit for SDC FIT estimates', numberOption('--raw-fit'), defaultRawFitPerMbit)
+    .option(
+      '--raw-fit <fit>',
+      'raw upset rate in FIT/Mbit for SDC FIT estimates',
+      numberOption('--raw-fit'),
+      defaultRawFitPerMbit,
+    )
     .option('--bootstrap <n>', 'paired bootstrap resamples', intOption('--bootstrap'), 2000)
     .option('--bootstrap-seed <n>', 'seed of the bootstrap', intOption('--bootstrap-seed'), 0)
     .option('--cam-images <n>', 'images for Ablation-CAM (Fig. 2); 0 skips it', intOption('--cam-images'), 3)
@@ -26,7 +31,11 @@ export function parseBits(spec: string): number[] {
     const [a, b] = [Number(m[1]), Number(m[2] ?? m[1])];
     return Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
   });
-  check(bits.length > 0 && bits.every((b) => b < 32), 'bad_argument', () => `--cam-bits: '${spec}' must name fp32 bits 0..31`);
+  check(
+    bits.length > 0 && bits.every((b) => b < 32),
+    'bad_argument',
+    () => `--cam-bits: '${spec}' must name fp32 bits 0..31`,
+  );
   return [...new Set(bits)].sort((x, y) => x - y);
 }
 
@@ -38,7 +47,9 @@ export function analysisRequest(opts: Record<string, unknown>): Omit<AnalyseRequ
     rawFitPerMbit: opts.rawFit as number,
     bootstrap: { resamples: opts.bootstrap as number, seed: opts.bootstrapSeed as number },
     cam: {
-      count, flips: opts.camFlips as number, seed: opts.camSeed as number,
+      count,
+      flips: opts.camFlips as number,
+      seed: opts.camSeed as number,
       ...(typeof opts.camBits === 'string' ? { bits: parseBits(opts.camBits) } : {}),
       ...(typeof opts.dataDir === 'string' ? { dataDir: opts.dataDir } : {}),
     },

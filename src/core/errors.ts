@@ -29,7 +29,12 @@ export class TgrError extends Error {
 }
 
 /** Throws a TgrError with the given code when `cond` is false. */
-export function check(cond: unknown, code: TgrErrorCode, message: () => string, fields?: Record<string, unknown>): asserts cond {
+export function check(
+  cond: unknown,
+  code: TgrErrorCode,
+  message: () => string,
+  fields?: Record<string, unknown>,
+): asserts cond {
   if (!cond) throw new TgrError(code, message(), fields);
 }
 
@@ -42,7 +47,10 @@ export function invariant(cond: unknown, what: string): asserts cond {
 export function lookup<T>(table: Readonly<Record<string, T>>, key: string, what: string): T {
   const hit = Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
   if (hit === undefined) {
-    throw new TgrError('unknown_name', `unknown ${what} '${key}'; choose one of: ${Object.keys(table).join(', ')}`, { key, what });
+    throw new TgrError('unknown_name', `unknown ${what} '${key}'; choose one of: ${Object.keys(table).join(', ')}`, {
+      key,
+      what,
+    });
   }
   return hit;
 }

@@ -46,7 +46,8 @@ export class Rng {
       // Rejection sampling keeps it exactly uniform.
       const limit = Math.floor(0x100000000 / n) * n;
       let r: number;
-      do r = this.nextU32(); while (r >= limit);
+      do r = this.nextU32();
+      while (r >= limit);
       return r % n;
     }
     return Math.floor(this.next() * n);

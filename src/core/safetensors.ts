@@ -44,7 +44,13 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile | Safetenso
   for (const [name, v] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const e = v as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    entries.set(name, { dtype: e.dtype, shape: e.shape, offsets: e.data_offsets, begin: 8 + headerLen + e.data_offsets[0], end: 8 + headerLen + e.data_offsets[1] });
+    entries.set(name, {
+      dtype: e.dtype,
+      shape: e.shape,
+      offsets: e.data_offsets,
+      begin: 8 + headerLen + e.data_offsets[0],
+      end: 8 + headerLen + e.data_offsets[1],
+    });
   }
   return { metadata: header.__metadata__ as Record<string, string> | undefined, entries, bytes };
 }
@@ -80,7 +86,10 @@ export function readFloats(f: SafetensorsFile, e: SafetensorsEntry): Float32Arra
 }
 
 /** Encodes float32 tensors (header padded with spaces to 8 bytes, as the reference writer does, so data align). */
-export function encodeSafetensors(tensors: Iterable<[string, { dims: readonly number[]; data: Float32Array }]>, metadata?: Record<string, string>): Uint8Array {
+export function encodeSafetensors(
+  tensors: Iterable<[string, { dims: readonly number[]; data: Float32Array }]>,
+  metadata?: Record<string, string>,
+): Uint8Array {
   const list = [...tensors];
   const header: Record<string, unknown> = metadata ? { __metadata__: metadata } : {};
   let offset = 0;

@@ -20,7 +20,11 @@ export interface CifarRecords {
 }
 
 /** Reads CIFAR binary files with `labelBytes` label bytes per record (1 for CIFAR-10, 2 for CIFAR-100). */
-export function readCifarFiles(files: string[], labelBytes: 1 | 2, classes: { fine: number; coarse: number }): CifarRecords {
+export function readCifarFiles(
+  files: string[],
+  labelBytes: 1 | 2,
+  classes: { fine: number; coarse: number },
+): CifarRecords {
   const record = labelBytes + pixelBytes;
   const parts = files.map((f) => ({ file: f, bytes: readDataFile(f) }));
   const counts = parts.map((p) => checkRecordBytes(p.bytes.length, record, p.file));
@@ -49,7 +53,11 @@ function trainBatches(dir: string): string[] {
   const files = readdirSync(dir)
     .filter((f) => /^data_batch_\d+\.bin$/.test(f))
     .sort((a, b) => parseInt(a.slice(11), 10) - parseInt(b.slice(11), 10));
-  if (files.length === 0) throw new TgrError('bad_data', `${dir}: no data_batch_*.bin files; expected CIFAR-10's binary version (cifar-10-batches-bin)`);
+  if (files.length === 0)
+    throw new TgrError(
+      'bad_data',
+      `${dir}: no data_batch_*.bin files; expected CIFAR-10's binary version (cifar-10-batches-bin)`,
+    );
   return files.map((f) => join(dir, f));
 }
 
@@ -58,9 +66,19 @@ const cifarAugment = { padCrop: 4, flip: true };
 /** CIFAR-10: 32×32 colour, 10 classes. */
 export const cifar10: DatasetSource = {
   summary: 'CIFAR-10: 32×32 colour, 10 classes, 50,000 train + 10,000 test (binary version)',
-  download: [{ url: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz', md5: 'c32a1d4ab5d03f1284b67883e8d87530', unpack: true }],
+  download: [
+    {
+      url: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz',
+      md5: 'c32a1d4ab5d03f1284b67883e8d87530',
+      unpack: true,
+    },
+  ],
   async open(opts) {
-    const dir = locateDataset('cifar10', { marker: ['test_batch.bin'], subdirs: ['cifar-10-batches-bin'], systemDirs: [] }, opts);
+    const dir = locateDataset(
+      'cifar10',
+      { marker: ['test_batch.bin'], subdirs: ['cifar-10-batches-bin'], systemDirs: [] },
+      opts,
+    );
     const classNames = readNameList(join(dir, 'batches.meta.txt'), 10);
     const classes = { fine: 10, coarse: 10 };
     const splits: Dataset['splits'] = {
@@ -76,9 +94,19 @@ export const cifar10: DatasetSource = {
 /** CIFAR-100: 32×32 colour, 100 fine classes grouped into 20 coarse superclasses. */
 export const cifar100: DatasetSource = {
   summary: 'CIFAR-100: 32×32 colour, 100 classes (20 superclasses), 50,000 train + 10,000 test (binary version)',
-  download: [{ url: 'https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz', md5: '03b5dce01913d631647c71ecec9e9cb8', unpack: true }],
+  download: [
+    {
+      url: 'https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz',
+      md5: '03b5dce01913d631647c71ecec9e9cb8',
+      unpack: true,
+    },
+  ],
   async open(opts) {
-    const dir = locateDataset('cifar100', { marker: ['test.bin'], subdirs: ['cifar-100-binary'], systemDirs: [] }, opts);
+    const dir = locateDataset(
+      'cifar100',
+      { marker: ['test.bin'], subdirs: ['cifar-100-binary'], systemDirs: [] },
+      opts,
+    );
     const classNames = readNameList(join(dir, 'fine_label_names.txt'), 100);
     const coarseNames = readNameList(join(dir, 'coarse_label_names.txt'), 20);
     const classes = { fine: 100, coarse: 20 };

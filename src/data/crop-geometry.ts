@@ -25,11 +25,22 @@ export function resizeShorter(width: number, height: number, size: number): [num
 
 /** torchvision's CenterCrop(size) box on a width×height image (assumes the image is at least size×size). */
 export function centerCrop(width: number, height: number, size: number): Box {
-  return { left: roundHalfEven((width - size) / 2), top: roundHalfEven((height - size) / 2), width: size, height: size };
+  return {
+    left: roundHalfEven((width - size) / 2),
+    top: roundHalfEven((height - size) / 2),
+    width: size,
+    height: size,
+  };
 }
 
 /** torchvision's RandomResizedCrop.get_params: 10 tries at a random area and aspect ratio, then a centre fallback. */
-export function randomResizedCropBox(width: number, height: number, scale: [number, number], ratio: [number, number], rng: Rng): Box {
+export function randomResizedCropBox(
+  width: number,
+  height: number,
+  scale: [number, number],
+  ratio: [number, number],
+  rng: Rng,
+): Box {
   const area = width * height;
   const logLo = Math.log(ratio[0]);
   const logHi = Math.log(ratio[1]);

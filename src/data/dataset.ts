@@ -70,7 +70,9 @@ export function getSplit(ds: Dataset, name: SplitName): Split {
   const split = ds.splits[name];
   if (!split) {
     const have = Object.keys(ds.splits).join(', ') || 'none';
-    throw new TgrError('bad_data', `${ds.name} (${ds.source}) has no '${name}' split; it has: ${have}`, { split: name });
+    throw new TgrError('bad_data', `${ds.name} (${ds.source}) has no '${name}' split; it has: ${have}`, {
+      split: name,
+    });
   }
   return split;
 }

@@ -15,4 +15,5 @@ export interface DecodeJob {
   lut: Float32Array;
 }
 
-export type DecodeReply = { id: number; x: Float32Array } | { id: number; error: { code: TgrErrorCode | null; message: string } };
+export type DecodeReply =
+  { id: number; x: Float32Array } | { id: number; error: { code: TgrErrorCode | null; message: string } };

@@ -14,7 +14,10 @@ port.on('message', (msg: DecodeJob | 'close') => {
   decodeBatch(msg).then(
     (x) => port.postMessage({ id: msg.id, x } satisfies DecodeReply, [x.buffer as ArrayBuffer]),
     (e: unknown) => {
-      const error = { code: e instanceof TgrError ? e.code : null, message: e instanceof Error ? e.message : String(e) };
+      const error = {
+        code: e instanceof TgrError ? e.code : null,
+        message: e instanceof Error ? e.message : String(e),
+      };
       port.postMessage({ id: msg.id, error } satisfies DecodeReply);
     },
   );

@@ -30,9 +30,13 @@ export async function downloadFile(file: DownloadFile, dir: string, opts: Downlo
   mkdirSync(dir, { recursive: true });
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const offline = (why: string, cause = 'this machine may be offline') =>
-    new TgrError('network', `cannot download ${file.url} (${why}); ${cause} — copy the file into ${dir} and rerun (it is verified and unpacked), or pass --data-dir`, {
-      url: file.url,
-    });
+    new TgrError(
+      'network',
+      `cannot download ${file.url} (${why}); ${cause} — copy the file into ${dir} and rerun (it is verified and unpacked), or pass --data-dir`,
+      {
+        url: file.url,
+      },
+    );
   const abort = new AbortController();
   let timer = setTimeout(() => abort.abort(), timeoutMs);
   const rearm = () => {
@@ -50,7 +54,12 @@ export async function downloadFile(file: DownloadFile, dir: string, opts: Downlo
     }
     if (!res.ok || !res.body) throw offline(`HTTP ${res.status} ${res.statusText}`.trim(), 'the file may have moved');
     const total = Number(res.headers.get('content-length') ?? 0);
-    const bar = progress({ label: `download ${basename(dest)}`, total: Math.round(total / 2 ** 20), unit: 'MiB', quiet: opts.quiet });
+    const bar = progress({
+      label: `download ${basename(dest)}`,
+      total: Math.round(total / 2 ** 20),
+      unit: 'MiB',
+      quiet: opts.quiet,
+    });
     const hash = createHash('md5');
     const out = await open(part, 'w');
     let bytes = 0;
@@ -72,9 +81,13 @@ export async function downloadFile(file: DownloadFile, dir: string, opts: Downlo
     }
     const md5 = hash.digest('hex');
     if (md5 !== file.md5) {
-      throw new TgrError('bad_file', `${file.url}: MD5 ${md5} does not match the published ${file.md5} (${bytes} bytes); the download is corrupt — run the fetch again`, {
-        url: file.url,
-      });
+      throw new TgrError(
+        'bad_file',
+        `${file.url}: MD5 ${md5} does not match the published ${file.md5} (${bytes} bytes); the download is corrupt — run the fetch again`,
+        {
+          url: file.url,
+        },
+      );
     }
     renameSync(part, dest);
     return dest;

@@ -15,7 +15,11 @@ export interface FetchOptions extends DownloadOptions {
 }
 
 /** Downloads and unpacks `files` into `dir`. */
-export async function fetchFiles(files: readonly DownloadFile[], dir: string, opts: DownloadOptions = {}): Promise<void> {
+export async function fetchFiles(
+  files: readonly DownloadFile[],
+  dir: string,
+  opts: DownloadOptions = {},
+): Promise<void> {
   for (const file of files) {
     const path = await downloadFile(file, dir, opts);
     if (file.unpack) await unpackTarGz(path, dir);
@@ -26,7 +30,11 @@ export async function fetchFiles(files: readonly DownloadFile[], dir: string, op
 export async function fetchDataset(name: string, opts: FetchOptions = {}): Promise<Dataset> {
   const source = datasetSource(name);
   if (!source.download) {
-    throw new TgrError('bad_argument', `${name} has no canonical download; get its files yourself and pass --data-dir DIR`, { name });
+    throw new TgrError(
+      'bad_argument',
+      `${name} has no canonical download; get its files yourself and pass --data-dir DIR`,
+      { name },
+    );
   }
   const dir = datasetCacheDir(name, opts.cacheDir);
   await fetchFiles(source.download, dir, opts);
@@ -50,7 +58,11 @@ async function unpackTarGz(archive: string, dir: string): Promise<void> {
     }
   } catch (e) {
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new TgrError('bad_file', `${archive}: cannot unpack with the system tar (${why}); unpack it by hand into ${dir}`, { file: archive });
+    throw new TgrError(
+      'bad_file',
+      `${archive}: cannot unpack with the system tar (${why}); unpack it by hand into ${dir}`,
+      { file: archive },
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -19,11 +19,18 @@ export function checkLabels(labels: ArrayLike<number>, numClasses: number, file:
 export function checkRecordBytes(bytes: number, recordBytes: number, file: string, count?: number): number {
   const n = Math.floor(bytes / recordBytes);
   if (bytes % recordBytes !== 0 || n === 0 || (count !== undefined && n !== count)) {
-    const want = count !== undefined ? `${count} records of ${recordBytes} bytes = ${count * recordBytes} bytes` : `a multiple of ${recordBytes} bytes`;
-    throw new TgrError('bad_file', `${file}: expected ${want}; found ${bytes} bytes — the file is truncated or not this format; re-download it`, {
-      file,
-      bytes,
-    });
+    const want =
+      count !== undefined
+        ? `${count} records of ${recordBytes} bytes = ${count * recordBytes} bytes`
+        : `a multiple of ${recordBytes} bytes`;
+    throw new TgrError(
+      'bad_file',
+      `${file}: expected ${want}; found ${bytes} bytes — the file is truncated or not this format; re-download it`,
+      {
+        file,
+        bytes,
+      },
+    );
   }
   return n;
 }
@@ -31,6 +38,10 @@ export function checkRecordBytes(bytes: number, recordBytes: number, file: strin
 /** Throws unless a split's image shape equals the one earlier splits had. */
 export function checkSameShape(before: readonly number[] | undefined, now: readonly number[], file: string): void {
   if (before && before.join() !== now.join()) {
-    throw new TgrError('bad_file', `${file}: images are [${now.join(',')}] but the other split's are [${before.join(',')}]; both splits must come from one dataset`, { file });
+    throw new TgrError(
+      'bad_file',
+      `${file}: images are [${now.join(',')}] but the other split's are [${before.join(',')}]; both splits must come from one dataset`,
+      { file },
+    );
   }
 }

@@ -15,32 +15,51 @@ export interface IdxArray {
 /** Parses an idx file holding uint8 data (the only element type the MNIST family uses). */
 export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
   const bad = (what: string) => new TgrError('bad_file', `${file}: ${what}`, { file });
-  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw bad('not an idx file (expected magic 00 00 08 NDIM); re-download it');
-  if (bytes[2] !== 0x08) throw bad(`idx element type 0x${bytes[2]!.toString(16)} is not supported; expected 0x08 (uint8)`);
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0)
+    throw bad('not an idx file (expected magic 00 00 08 NDIM); re-download it');
+  if (bytes[2] !== 0x08)
+    throw bad(`idx element type 0x${bytes[2]!.toString(16)} is not supported; expected 0x08 (uint8)`);
   const ndim = bytes[3]!;
   const header = 4 + 4 * ndim;
-  if (ndim < 1 || ndim > 4 || bytes.length < header) throw bad(`idx header with ${ndim} dims is truncated or invalid (${bytes.length} bytes)`);
+  if (ndim < 1 || ndim > 4 || bytes.length < header)
+    throw bad(`idx header with ${ndim} dims is truncated or invalid (${bytes.length} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i, false));
   const want = dims.reduce((a, b) => a * b, 1);
   const have = bytes.length - header;
   if (have !== want) {
-    throw bad(`idx header says [${dims.join('×')}] = ${want} bytes of data; found ${have} — the file is ${have < want ? 'truncated' : 'too long'}; re-download it`);
+    throw bad(
+      `idx header says [${dims.join('×')}] = ${want} bytes of data; found ${have} — the file is ${have < want ? 'truncated' : 'too long'}; re-download it`,
+    );
   }
   return { dims, data: bytes.subarray(header) };
 }
 
 /** Reads an images file and a labels file into one in-memory split and its image shape, checking they agree. */
-export function readIdxSplit(imagesFile: string, labelsFile: string, numClasses: number): { split: MemorySplit; shape: ImageShape } {
+export function readIdxSplit(
+  imagesFile: string,
+  labelsFile: string,
+  numClasses: number,
+): { split: MemorySplit; shape: ImageShape } {
   const images = parseIdx(readDataFile(imagesFile), imagesFile);
   const labels = parseIdx(readDataFile(labelsFile), labelsFile);
-  if (images.dims.length !== 3) throw new TgrError('bad_file', `${imagesFile}: expected images of dims [N,H,W]; found [${images.dims.join(',')}]`);
+  if (images.dims.length !== 3)
+    throw new TgrError('bad_file', `${imagesFile}: expected images of dims [N,H,W]; found [${images.dims.join(',')}]`);
   if (labels.dims.length !== 1 || labels.dims[0] !== images.dims[0]) {
-    throw new TgrError('bad_file', `${labelsFile}: expected ${images.dims[0]} labels to match ${imagesFile}; found dims [${labels.dims.join(',')}]`);
+    throw new TgrError(
+      'bad_file',
+      `${labelsFile}: expected ${images.dims[0]} labels to match ${imagesFile}; found dims [${labels.dims.join(',')}]`,
+    );
   }
   checkLabels(labels.data, numClasses, labelsFile);
   const [n, h, w] = images.dims as [number, number, number];
-  const split: MemorySplit = { kind: 'memory', size: n, pixels: images.data, labels: Int32Array.from(labels.data), source: imagesFile };
+  const split: MemorySplit = {
+    kind: 'memory',
+    size: n,
+    pixels: images.data,
+    labels: Int32Array.from(labels.data),
+    source: imagesFile,
+  };
   return { split, shape: [1, h, w] };
 }
 
@@ -79,7 +98,11 @@ function idxSource(spec: IdxDatasetSpec): DatasetSource {
         const find = (what: 'images' | 'labels') => {
           const names = splitFiles(prefixes[split], what);
           const hit = firstExisting(dir, names);
-          if (!hit) throw new TgrError('bad_data', `${join(dir, names[0]!)}: file not found (also tried ${names.slice(1).join(', ')})`);
+          if (!hit)
+            throw new TgrError(
+              'bad_data',
+              `${join(dir, names[0]!)}: file not found (also tried ${names.slice(1).join(', ')})`,
+            );
           return hit;
         };
         const read = readIdxSplit(find('images'), find('labels'), spec.classNames.length);
@@ -87,7 +110,15 @@ function idxSource(spec: IdxDatasetSpec): DatasetSource {
         shape = read.shape;
         splits[split] = read.split;
       }
-      return { name: spec.name, classNames: spec.classNames, shape: shape!, splits, stats: spec.stats, augment: spec.augment, source: dir };
+      return {
+        name: spec.name,
+        classNames: spec.classNames,
+        shape: shape!,
+        splits,
+        stats: spec.stats,
+        augment: spec.augment,
+        source: dir,
+      };
     },
   };
 }
@@ -96,7 +127,18 @@ function idxSource(spec: IdxDatasetSpec): DatasetSource {
 export const fashionMnist = idxSource({
   name: 'fashion-mnist',
   summary: 'Fashion-MNIST: 28×28 grey clothing, 10 classes, 60,000 train + 10,000 test (idx)',
-  classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+  classNames: [
+    'T-shirt/top',
+    'Trouser',
+    'Pullover',
+    'Dress',
+    'Coat',
+    'Sandal',
+    'Shirt',
+    'Sneaker',
+    'Bag',
+    'Ankle boot',
+  ],
   // Computed over the 60,000 training images (test/data/fashion-mnist-debian.test.ts checks it).
   stats: { mean: [0.286], std: [0.353] },
   augment: { padCrop: 2, flip: true },

@@ -11,7 +11,10 @@ import type { DatasetSource, OpenOptions } from './source.js';
 const imageExt = /\.(jpe?g|png|webp|tiff?)$/i;
 
 /** Lists CLASS sub-folders and their images (both sorted, as torchvision does); labels index `classNames`. */
-export function scanImageFolder(dir: string, classNames?: string[]): { classNames: string[]; files: string[]; labels: Int32Array } {
+export function scanImageFolder(
+  dir: string,
+  classNames?: string[],
+): { classNames: string[]; files: string[]; labels: Int32Array } {
   const classes = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() || (e.isSymbolicLink() && statSync(join(dir, e.name)).isDirectory()))
     .map((e) => e.name)
@@ -22,15 +25,24 @@ export function scanImageFolder(dir: string, classNames?: string[]): { className
   for (const cls of classes) {
     const label = names.indexOf(cls);
     if (label < 0) {
-      throw new TgrError('bad_data', `${join(dir, cls)}: class '${cls}' is not among the training classes; every split must use the same class folders`);
+      throw new TgrError(
+        'bad_data',
+        `${join(dir, cls)}: class '${cls}' is not among the training classes; every split must use the same class folders`,
+      );
     }
-    for (const f of readdirSync(join(dir, cls)).filter((f) => imageExt.test(f)).sort()) {
+    for (const f of readdirSync(join(dir, cls))
+      .filter((f) => imageExt.test(f))
+      .sort()) {
       files.push(join(dir, cls, f));
       labels.push(label);
     }
   }
   if (files.length === 0) {
-    throw new TgrError('bad_data', `${dir}: no images found; expected CLASS/*.jpg|png under it (ImageNet layout: root/{train,val}/CLASS/*.jpg)`, { dir });
+    throw new TgrError(
+      'bad_data',
+      `${dir}: no images found; expected CLASS/*.jpg|png under it (ImageNet layout: root/{train,val}/CLASS/*.jpg)`,
+      { dir },
+    );
   }
   return { classNames: names, files, labels: Int32Array.from(labels) };
 }
@@ -38,7 +50,11 @@ export function scanImageFolder(dir: string, classNames?: string[]): { className
 /** Opens a folder dataset; the image side is `imageSize` (default 224) and evaluation resizes the shorter side to side/0.875. */
 export function openImageFolder(name: string, opts: OpenOptions): Dataset {
   const root = opts.dataDir;
-  if (root === undefined) throw new TgrError('bad_argument', `${name}: image folders have no default location; pass --data-dir ROOT (ROOT/{train,val}/CLASS/*.jpg)`);
+  if (root === undefined)
+    throw new TgrError(
+      'bad_argument',
+      `${name}: image folders have no default location; pass --data-dir ROOT (ROOT/{train,val}/CLASS/*.jpg)`,
+    );
   if (!existsSync(root)) throw new TgrError('bad_data', `${root}: folder not found`, { dir: root });
   const size = opts.imageSize ?? 224;
   // 224 → 256, ImageNet's standard evaluation resize.

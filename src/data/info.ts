@@ -22,7 +22,9 @@ export function describeDataset(ds: Dataset): string {
   const idWidth = String(ds.classNames.length - 1).length;
   lines.push(`${'#'.padStart(idWidth)}  ${'class'.padEnd(nameWidth)}  ${present.map((s) => s.padStart(7)).join('')}`);
   ds.classNames.forEach((name, c) => {
-    lines.push(`${String(c).padStart(idWidth)}  ${name.padEnd(nameWidth)}  ${counts.map((k) => String(k[c]).padStart(7)).join('')}`);
+    lines.push(
+      `${String(c).padStart(idWidth)}  ${name.padEnd(nameWidth)}  ${counts.map((k) => String(k[c]).padStart(7)).join('')}`,
+    );
   });
   return lines.join('\n');
 }

@@ -59,11 +59,24 @@ export interface Loader {
 export function createLoader(ds: Dataset, splitName: SplitName, opts: LoaderOptions): Loader {
   const split = getSplit(ds, splitName);
   const { batchSize, seed = 0, dropLast = false, hooks = [], prefetch = 2 } = opts;
-  check(Number.isInteger(batchSize) && batchSize > 0, 'bad_argument', () => `batch size must be a positive integer; got ${batchSize}`);
-  check(Number.isInteger(prefetch) && prefetch >= 1, 'bad_argument', () => `prefetch must be a positive integer; got ${prefetch}`);
+  check(
+    Number.isInteger(batchSize) && batchSize > 0,
+    'bad_argument',
+    () => `batch size must be a positive integer; got ${batchSize}`,
+  );
+  check(
+    Number.isInteger(prefetch) && prefetch >= 1,
+    'bad_argument',
+    () => `prefetch must be a positive integer; got ${prefetch}`,
+  );
   const shuffle = opts.shuffle ?? splitName === 'train';
   const policy = opts.augment === true ? ds.augment : opts.augment || null;
-  const stats = opts.normalize === 'none' ? { mean: [0], std: [1] } : opts.normalize === 'dataset' || !opts.normalize ? ds.stats : opts.normalize;
+  const stats =
+    opts.normalize === 'none'
+      ? { mean: [0], std: [1] }
+      : opts.normalize === 'dataset' || !opts.normalize
+        ? ds.stats
+        : opts.normalize;
   const lut = normalizeTable(stats, ds.shape[0]);
   const per = imageSize(ds.shape);
   let worker: Promise<DecodeWorker> | null = null;
@@ -75,7 +88,12 @@ export function createLoader(ds: Dataset, splitName: SplitName, opts: LoaderOpti
     }
     worker ??= DecodeWorker.start();
     const transform: DecodeTransform = policy
-      ? { kind: 'train', size: ds.shape[1], flip: policy.flip, ...(policy.resizedCrop ?? { scale: [0.08, 1], ratio: [3 / 4, 4 / 3] }) }
+      ? {
+          kind: 'train',
+          size: ds.shape[1],
+          flip: policy.flip,
+          ...(policy.resizedCrop ?? { scale: [0.08, 1], ratio: [3 / 4, 4 / 3] }),
+        }
       : { kind: 'eval', size: ds.shape[1], resize: split.resize };
     const files = Array.from(indices, (i) => split.files[i]!);
     return (await worker).run({ files, shape: ds.shape, transform, seed: hashString(`aug/${key}`), lut });
@@ -83,7 +101,12 @@ export function createLoader(ds: Dataset, splitName: SplitName, opts: LoaderOpti
 
   const batch = async (idx: ArrayLike<number>, key = 'batch'): Promise<Batch> => {
     const indices = Int32Array.from(idx);
-    for (const i of indices) check(i >= 0 && i < split.size, 'bad_argument', () => `image index ${i} is outside ${ds.name}/${splitName} (0..${split.size - 1})`);
+    for (const i of indices)
+      check(
+        i >= 0 && i < split.size,
+        'bad_argument',
+        () => `image index ${i} is outside ${ds.name}/${splitName} (0..${split.size - 1})`,
+      );
     const x = await pixels(indices, `${seed}/${key}`);
     invariant(x.length === indices.length * per, `batch of ${x.length} values for ${indices.length} images`);
     const b: Batch = { x, dims: [indices.length, ...ds.shape], labels: indices.map((i) => split.labels[i]!), indices };
@@ -133,7 +156,14 @@ export function createLoader(ds: Dataset, splitName: SplitName, opts: LoaderOpti
 }
 
 /** Builds an in-memory batch: per image one augmentation draw and one pass of writeImage. */
-function assemble(split: MemorySplit, ds: Dataset, indices: Int32Array, policy: AugmentPolicy | null, lut: Float32Array, key: string): Float32Array {
+function assemble(
+  split: MemorySplit,
+  ds: Dataset,
+  indices: Int32Array,
+  policy: AugmentPolicy | null,
+  lut: Float32Array,
+  key: string,
+): Float32Array {
   const per = imageSize(ds.shape);
   const x = new Float32Array(indices.length * per);
   const rng = policy ? new Rng(`aug/${key}`) : null;
@@ -143,4 +173,3 @@ function assemble(split: MemorySplit, ds: Dataset, indices: Int32Array, policy: 
   }
   return x;
 }
-

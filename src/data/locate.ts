@@ -26,7 +26,8 @@ export function datasetCacheDir(name: string, cacheDir?: string): string {
 
 /** Finds the folder holding a dataset; a miss names every folder tried and how to get the data. */
 export function locateDataset(name: string, layout: DataLayout, opts: { dataDir?: string; cacheDir?: string }): string {
-  const roots = opts.dataDir !== undefined ? [opts.dataDir] : [datasetCacheDir(name, opts.cacheDir), ...layout.systemDirs];
+  const roots =
+    opts.dataDir !== undefined ? [opts.dataDir] : [datasetCacheDir(name, opts.cacheDir), ...layout.systemDirs];
   const tried: string[] = [];
   for (const root of roots) {
     for (const dir of [root, ...layout.subdirs.map((s) => join(root, s))]) {
@@ -34,6 +35,12 @@ export function locateDataset(name: string, layout: DataLayout, opts: { dataDir?
       if (layout.marker.some((m) => existsSync(join(dir, m)))) return dir;
     }
   }
-  const hint = opts.dataDir !== undefined ? 'point --data-dir at the folder holding it' : `run 'tgr data fetch ${name}' or pass --data-dir DIR`;
-  throw new TgrError('bad_data', `${name}: no ${layout.marker.join(' or ')} found in ${tried.join(', ')}; ${hint}`, { name, tried });
+  const hint =
+    opts.dataDir !== undefined
+      ? 'point --data-dir at the folder holding it'
+      : `run 'tgr data fetch ${name}' or pass --data-dir DIR`;
+  throw new TgrError('bad_data', `${name}: no ${layout.marker.join(' or ')} found in ${tried.join(', ')}; ${hint}`, {
+    name,
+    tried,
+  });
 }

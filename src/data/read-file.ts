@@ -13,7 +13,9 @@ export function readDataFile(path: string): Uint8Array {
     return plain(gunzipSync(raw));
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    throw new TgrError('bad_file', `${path}: gzip data is corrupt or truncated (${why}); re-download the file`, { path });
+    throw new TgrError('bad_file', `${path}: gzip data is corrupt or truncated (${why}); re-download the file`, {
+      path,
+    });
   }
 }
 
@@ -30,7 +32,9 @@ export function readNameList(path: string, expected: number): string[] {
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
   if (names.length !== expected) {
-    throw new TgrError('bad_file', `${path}: expected ${expected} class names, one per line; found ${names.length}`, { path });
+    throw new TgrError('bad_file', `${path}: expected ${expected} class names, one per line; found ${names.length}`, {
+      path,
+    });
   }
   return names;
 }

@@ -14,9 +14,15 @@ export const datasets = {
   cifar10,
   cifar100,
   stl10,
-  imagenet: folderSource('imagenet', 'ImageNet (ILSVRC-2012) as image folders: --data-dir ROOT with ROOT/{train,val}/WNID/*.JPEG'),
+  imagenet: folderSource(
+    'imagenet',
+    'ImageNet (ILSVRC-2012) as image folders: --data-dir ROOT with ROOT/{train,val}/WNID/*.JPEG',
+  ),
   food101: folderSource('food101', 'Food-101 as image folders: --data-dir ROOT with ROOT/{train,test}/CLASS/*.jpg'),
-  folder: folderSource('folder', 'any image folder: --data-dir ROOT with ROOT/{train,val}/CLASS/*.jpg|png, or ROOT/CLASS/* for evaluation only'),
+  folder: folderSource(
+    'folder',
+    'any image folder: --data-dir ROOT with ROOT/{train,val}/CLASS/*.jpg|png, or ROOT/CLASS/* for evaluation only',
+  ),
   synthetic,
 } satisfies Record<string, DatasetSource>;
 

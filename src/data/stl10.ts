@@ -19,9 +19,18 @@ export function readStl10Split(xFile: string, yFile: string, numClasses: number)
   const y = readDataFile(yFile);
   const size = checkRecordBytes(x.length, 3 * plane, xFile);
   if (y.length !== size) {
-    throw new TgrError('bad_file', `${yFile}: expected ${size} labels (one byte per image of ${xFile}); found ${y.length} bytes`, { file: yFile });
+    throw new TgrError(
+      'bad_file',
+      `${yFile}: expected ${size} labels (one byte per image of ${xFile}); found ${y.length} bytes`,
+      { file: yFile },
+    );
   }
-  checkLabels(Int32Array.from(y, (l) => l - 1), numClasses, yFile, 1);
+  checkLabels(
+    Int32Array.from(y, (l) => l - 1),
+    numClasses,
+    yFile,
+    1,
+  );
   const pixels = new Uint8Array(x.length);
   for (let p = 0; p < size * 3; p++) {
     const base = p * plane;
@@ -36,7 +45,13 @@ export function readStl10Split(xFile: string, yFile: string, numClasses: number)
 /** STL-10 labelled splits: 5,000 train + 8,000 test at 96×96. */
 export const stl10: DatasetSource = {
   summary: 'STL-10: 96×96 colour, 10 classes, 5,000 train + 8,000 test (binary version; unlabelled set not loaded)',
-  download: [{ url: 'http://ai.stanford.edu/~acoates/stl10/stl10_binary.tar.gz', md5: '91f7769df0f17e558f3565bffb0c7dfb', unpack: true }],
+  download: [
+    {
+      url: 'http://ai.stanford.edu/~acoates/stl10/stl10_binary.tar.gz',
+      md5: '91f7769df0f17e558f3565bffb0c7dfb',
+      unpack: true,
+    },
+  ],
   async open(opts) {
     const dir = locateDataset('stl10', { marker: ['test_y.bin'], subdirs: ['stl10_binary'], systemDirs: [] }, opts);
     const classNames = readNameList(join(dir, 'class_names.txt'), 10);
@@ -46,6 +61,14 @@ export const stl10: DatasetSource = {
     };
     // Per-channel stats of the 5,000 labelled training images.
     const stats = { mean: [0.4467, 0.4398, 0.4066], std: [0.2603, 0.2566, 0.2713] };
-    return { name: 'stl10', classNames, shape: [3, side, side], splits, stats, augment: { padCrop: 12, flip: true }, source: dir };
+    return {
+      name: 'stl10',
+      classNames,
+      shape: [3, side, side],
+      splits,
+      stats,
+      augment: { padCrop: 12, flip: true },
+      source: dir,
+    };
   },
 };

@@ -21,7 +21,7 @@ const patterns: Record<string, Pattern> = {
   dot: (y, x, n) => (Math.hypot(y - n / 2, x - n / 2) < n / 5 ? 1 : 0),
   cross: (y, x, n) => (Math.abs(y - n / 2) < 1.5 || Math.abs(x - n / 2) < 1.5 ? 1 : 0),
   frame: (y, x, n) => (Math.min(y, x, n - 1 - y, n - 1 - x) < 2 ? 1 : 0),
-  diagonal: (y, x) => (((x + y) >> 1) & 1),
+  diagonal: (y, x) => ((x + y) >> 1) & 1,
   'left-right gradient': (_y, x, n) => x / (n - 1),
   'top-bottom gradient': (y, _x, n) => y / (n - 1),
 };
@@ -45,7 +45,10 @@ export interface SyntheticOptions {
 export function makeSynthetic(opts: SyntheticOptions = {}): Dataset {
   const { seed = 0, classes = 4, channels = 1, size = 16, trainPerClass = 64, testPerClass = 16 } = opts;
   if (!(classes >= 2 && classes <= syntheticClassNames.length) || !(size >= 8)) {
-    throw new TgrError('bad_argument', `synthetic: classes must be 2..${syntheticClassNames.length} and size ≥ 8; got classes=${classes}, size=${size}`);
+    throw new TgrError(
+      'bad_argument',
+      `synthetic: classes must be 2..${syntheticClassNames.length} and size ≥ 8; got classes=${classes}, size=${size}`,
+    );
   }
   const shape: ImageShape = [channels, size, size];
   const classNames = syntheticClassNames.slice(0, classes);
@@ -91,7 +94,8 @@ function generate(shape: ImageShape, classNames: string[], perClass: number, rng
 
 /** Registry entry: the default synthetic dataset, sized by --image-size and seeded by --seed. */
 export const synthetic: DatasetSource = {
-  summary: 'synthetic: generated patterns with named classes (stripes, ring, cross…), for tests; deterministic from --seed',
+  summary:
+    'synthetic: generated patterns with named classes (stripes, ring, cross…), for tests; deterministic from --seed',
   async open(opts) {
     return makeSynthetic({ seed: opts.seed, size: opts.imageSize });
   },

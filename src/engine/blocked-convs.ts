@@ -18,13 +18,20 @@ export const nchwcDomain = 'com.microsoft.nchwc';
 /** A model whose output dims tell the NCHWc block size: ReorderInput pads 4 channels up to one block. */
 export function blockSizeProbe(): Model {
   return {
-    opset: 17, extraOpsets: { [nchwcDomain]: 1 }, irVersion: 8, producer: 'tgr', metadata: {},
+    opset: 17,
+    extraOpsets: { [nchwcDomain]: 1 },
+    irVersion: 8,
+    producer: 'tgr',
+    metadata: {},
     graph: {
       name: 'nchwc block size probe',
-      nodes: [{ name: 'reorder', opType: 'ReorderInput', domain: nchwcDomain, inputs: ['x'], outputs: ['y'], attrs: {} }],
+      nodes: [
+        { name: 'reorder', opType: 'ReorderInput', domain: nchwcDomain, inputs: ['x'], outputs: ['y'], attrs: {} },
+      ],
       inputs: [{ name: 'x', dtype: 'float32', shape: [1, 4, 1, 1] }],
       outputs: [{ name: 'y', dtype: 'float32', shape: [1, -1, 1, 1] }],
-      initializers: new Map(), valueInfo: new Map(),
+      initializers: new Map(),
+      valueInfo: new Map(),
     },
   };
 }
@@ -41,7 +48,9 @@ export function lowerConvsToBlocked(model: Model, block: number): Model {
   const info = new Map<string, ValueInfo>([...g.valueInfo, ...g.inputs.map((v) => [v.name, v] as const)]);
   const shapeOf = (t: string): number[] | undefined => {
     const v = info.get(t);
-    return v && v.dtype === 'float32' && v.shape.every((d) => typeof d === 'number' && d > 0) ? (v.shape as number[]) : undefined;
+    return v && v.dtype === 'float32' && v.shape.every((d) => typeof d === 'number' && d > 0)
+      ? (v.shape as number[])
+      : undefined;
   };
   const nodes: Node[] = [];
   const initializers = new Map(g.initializers);
@@ -54,8 +63,15 @@ export function lowerConvsToBlocked(model: Model, block: number): Model {
   for (const n of g.nodes) {
     const w = shapeOf(n.inputs[1] ?? '');
     const x = info.get(n.inputs[0] ?? '');
-    const eligible = n.opType === 'Conv' && isDefaultDomain(n) && !g.initializers.has(n.inputs[1]!) && w?.length === 4 &&
-      x?.dtype === 'float32' && x.shape.length === 4 && (n.attrs.group?.value ?? 1) === 1 && w[0]! % block === 0 &&
+    const eligible =
+      n.opType === 'Conv' &&
+      isDefaultDomain(n) &&
+      !g.initializers.has(n.inputs[1]!) &&
+      w?.length === 4 &&
+      x?.dtype === 'float32' &&
+      x.shape.length === 4 &&
+      (n.attrs.group?.value ?? 1) === 1 &&
+      w[0]! % block === 0 &&
       (w[1]! % block === 0 || w[1]! < block);
     if (!eligible) {
       nodes.push(n);
@@ -69,18 +85,51 @@ export function lowerConvsToBlocked(model: Model, block: number): Model {
     const split = wide ? [co / block, block, ci / block, block, kh, kw] : [co / block, block, ci, kh, kw];
     const perm = wide ? [0, 2, 4, 5, 3, 1] : [0, 2, 3, 4, 1];
     nodes.push(
-      { name: `${p}.w.split`, opType: 'Reshape', inputs: [n.inputs[1]!, shapeConst(split)], outputs: [`${p}.w.split`], attrs: {} },
-      { name: `${p}.w.perm`, opType: 'Transpose', inputs: [`${p}.w.split`], outputs: [`${p}.w.perm`], attrs: { perm: attr.ints(perm) } },
+      {
+        name: `${p}.w.split`,
+        opType: 'Reshape',
+        inputs: [n.inputs[1]!, shapeConst(split)],
+        outputs: [`${p}.w.split`],
+        attrs: {},
+      },
+      {
+        name: `${p}.w.perm`,
+        opType: 'Transpose',
+        inputs: [`${p}.w.split`],
+        outputs: [`${p}.w.perm`],
+        attrs: { perm: attr.ints(perm) },
+      },
       { name: `${p}.w`, opType: 'Reshape', inputs: [`${p}.w.perm`, shapeConst(w)], outputs: [`${p}.w`], attrs: {} },
     );
     let input = n.inputs[0]!;
     if (wide) {
-      nodes.push({ name: `${p}.x`, opType: 'ReorderInput', domain: nchwcDomain, inputs: [input], outputs: [`${p}.x`], attrs: {} });
+      nodes.push({
+        name: `${p}.x`,
+        opType: 'ReorderInput',
+        domain: nchwcDomain,
+        inputs: [input],
+        outputs: [`${p}.x`],
+        attrs: {},
+      });
       input = `${p}.x`;
     }
     nodes.push(
-      { name: `${p}.conv`, opType: 'Conv', domain: nchwcDomain, inputs: [input, `${p}.w`, ...n.inputs.slice(2)], outputs: [`${p}.y`], attrs: n.attrs },
-      { name: `${p}.y`, opType: 'ReorderOutput', domain: nchwcDomain, inputs: [`${p}.y`], outputs: [n.outputs[0]!], attrs: { channels: attr.int(co) } },
+      {
+        name: `${p}.conv`,
+        opType: 'Conv',
+        domain: nchwcDomain,
+        inputs: [input, `${p}.w`, ...n.inputs.slice(2)],
+        outputs: [`${p}.y`],
+        attrs: n.attrs,
+      },
+      {
+        name: `${p}.y`,
+        opType: 'ReorderOutput',
+        domain: nchwcDomain,
+        inputs: [`${p}.y`],
+        outputs: [n.outputs[0]!],
+        attrs: { channels: attr.int(co) },
+      },
     );
   }
   if (!lowered) return model;

@@ -12,10 +12,18 @@ import { TgrError } from '../core/errors.js';
 export async function probeShapes(model: Model, inputShape: number[], opts: { threads?: number } = {}): Promise<Model> {
   const g = inferShapes(model.graph, model.opset, false);
   const names = g.nodes.flatMap((n) => n.outputs).filter((o) => o !== '');
-  const outputs: ValueInfo[] = names.map((n) => ({ name: n, dtype: g.valueInfo.get(n)?.dtype ?? 'float32', shape: [], rankUnknown: true }));
+  const outputs: ValueInfo[] = names.map((n) => ({
+    name: n,
+    dtype: g.valueInfo.get(n)?.dtype ?? 'float32',
+    shape: [],
+    rankUnknown: true,
+  }));
   // Shape-only tensors may be graph outputs already; keep each name once.
   const probeGraph: Graph = { ...g, outputs, valueInfo: new Map() };
-  const session = await Session.create({ ...model, graph: probeGraph }, { threads: opts.threads ?? 1, label: model.graph.name });
+  const session = await Session.create(
+    { ...model, graph: probeGraph },
+    { threads: opts.threads ?? 1, label: model.graph.name },
+  );
   const input = model.graph.inputs[0];
   if (!input) throw new TgrError('bad_model', `${model.graph.name}: the model has no inputs`);
   const run = async (batch: number) => {

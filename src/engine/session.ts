@@ -34,8 +34,15 @@ export interface EngineOptions {
 
 /** ORT tensor type string for each IR dtype (one table). */
 const ortTypes = {
-  float32: 'float32', float64: 'float64', float16: 'float16', bfloat16: 'bfloat16', int64: 'int64', int32: 'int32',
-  int8: 'int8', uint8: 'uint8', bool: 'bool',
+  float32: 'float32',
+  float64: 'float64',
+  float16: 'float16',
+  bfloat16: 'bfloat16',
+  int64: 'int64',
+  int32: 'int32',
+  int8: 'int8',
+  uint8: 'uint8',
+  bool: 'bool',
 } as const satisfies Record<DType, string>;
 
 /** Converts an IR tensor to an ORT tensor without copying the data. */
@@ -47,7 +54,8 @@ function toOrt(t: TensorData): ort.Tensor {
 
 function fromOrt(t: ort.Tensor): TensorData {
   const dtype = (Object.keys(ortTypes) as DType[]).find((k) => ortTypes[k] === t.type);
-  if (!dtype) throw new TgrError('engine', `ONNX Runtime returned a tensor of type ${t.type}, which tgr does not handle`);
+  if (!dtype)
+    throw new TgrError('engine', `ONNX Runtime returned a tensor of type ${t.type}, which tgr does not handle`);
   let data = t.data as TensorData['data'];
   if (dtype === 'bool' && !(data instanceof Uint8Array)) data = Uint8Array.from(data as unknown as ArrayLike<number>);
   return { dtype, dims: [...t.dims], data };
@@ -64,7 +72,11 @@ export class Session {
   static async create(model: Model | Uint8Array, opts: EngineOptions = {}): Promise<Session> {
     if (opts.blockedConvs) {
       const block = await nchwcBlockSize();
-      if (block > 1) model = lowerConvsToBlocked(model instanceof Uint8Array ? decodeModel(model, opts.label ?? 'model') : model, block);
+      if (block > 1)
+        model = lowerConvsToBlocked(
+          model instanceof Uint8Array ? decodeModel(model, opts.label ?? 'model') : model,
+          block,
+        );
     }
     const bytes = model instanceof Uint8Array ? model : encodeModel(model);
     const label = opts.label ?? (model instanceof Uint8Array ? 'model' : model.graph.name);
@@ -76,7 +88,8 @@ export class Session {
       logSeverityLevel: 3,
     };
     if (opts.threads) so.intraOpNumThreads = opts.threads;
-    if (opts.spinning === false) so.extra = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
+    if (opts.spinning === false)
+      so.extra = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
     try {
       return new Session(await ort.InferenceSession.create(bytes, so), label);
     } catch (e) {
@@ -130,7 +143,9 @@ export function nchwcBlockSize(): Promise<number> {
 }
 
 function firstLine(e: unknown): string {
-  return String(e instanceof Error ? e.message : e).split('\n')[0]!.slice(0, 400);
+  return String(e instanceof Error ? e.message : e)
+    .split('\n')[0]!
+    .slice(0, 400);
 }
 
 /** The onnxruntime-node version in use. */

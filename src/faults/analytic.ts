@@ -14,8 +14,18 @@ import { broadcastIndexer, constValue, type Const } from './const-eval.js';
  */
 export type Analytic =
   | { kind: 'logit'; chain: ElemOp[] }
-  | { kind: 'normalized'; chain: ElemOp[]; eps: number; clampMin: number; alpha: number; beta: number; K: number; E: number;
-      weight: (c: number, e: number) => number; bias: (c: number) => number };
+  | {
+      kind: 'normalized';
+      chain: ElemOp[];
+      eps: number;
+      clampMin: number;
+      alpha: number;
+      beta: number;
+      K: number;
+      E: number;
+      weight: (c: number, e: number) => number;
+      bias: (c: number) => number;
+    };
 
 /** An elementwise op with a constant: `x op c`, or `c op x` when `constFirst`. */
 export interface ElemOp {
@@ -26,11 +36,25 @@ export interface ElemOp {
 }
 
 type Sym =
-  | { s: 'f' } | { s: 'sq' } | { s: 'ss'; eps: number } | { s: 'norm'; eps: number; clampMin: number } | { s: 'fhat' }
-  | { s: 'lin'; base: 'f' | 'fhat'; chain: ElemOp[]; lin?: Omit<Extract<Analytic, { kind: 'normalized' }>, 'kind' | 'chain' | 'eps' | 'clampMin'> };
+  | { s: 'f' }
+  | { s: 'sq' }
+  | { s: 'ss'; eps: number }
+  | { s: 'norm'; eps: number; clampMin: number }
+  | { s: 'fhat' }
+  | {
+      s: 'lin';
+      base: 'f' | 'fhat';
+      chain: ElemOp[];
+      lin?: Omit<Extract<Analytic, { kind: 'normalized' }>, 'kind' | 'chain' | 'eps' | 'clampMin'>;
+    };
 
 /** Recognises an analytic form of the suffix that maps `tensor` (per-image `shape`) to the scores [N, classes]. */
-export function analyticForm(suffix: Graph, tensor: string, shape: readonly number[], classes: number): Analytic | undefined {
+export function analyticForm(
+  suffix: Graph,
+  tensor: string,
+  shape: readonly number[],
+  classes: number,
+): Analytic | undefined {
   const out = suffix.outputs[0]?.name;
   if (!out || shape.length !== 1) return undefined;
   const producers = new Map(suffix.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
@@ -47,10 +71,19 @@ export function analyticForm(suffix: Graph, tensor: string, shape: readonly numb
   if (!r || r.s !== 'lin') return undefined;
   if (r.base === 'f') return shape[0] === classes ? { kind: 'logit', chain: r.chain } : undefined;
   const norm = [...syms.values()].find((v): v is Extract<Sym, { s: 'norm' }> => v.s === 'norm');
-  return r.lin && norm ? { kind: 'normalized', chain: r.chain, eps: norm.eps, clampMin: norm.clampMin, ...r.lin } : undefined;
+  return r.lin && norm
+    ? { kind: 'normalized', chain: r.chain, eps: norm.eps, clampMin: norm.clampMin, ...r.lin }
+    : undefined;
 }
 
-function step(g: Graph, n: Node, syms: Map<string, Sym>, producers: Map<string, Node>, classes: number, E: number): Sym | undefined {
+function step(
+  g: Graph,
+  n: Node,
+  syms: Map<string, Sym>,
+  producers: Map<string, Node>,
+  classes: number,
+  E: number,
+): Sym | undefined {
   const sym = (i: number) => (n.inputs[i] ? syms.get(n.inputs[i]!) : undefined);
   const cst = (i: number): Const | undefined => (n.inputs[i] ? constValue(g, n.inputs[i]!, producers) : undefined);
   const scalar = (i: number) => {
@@ -62,7 +95,11 @@ function step(g: Graph, n: Node, syms: Map<string, Sym>, producers: Map<string, 
   // Reductions over the feature axis only, keeping it (so f / ‖f‖ broadcasts per row).
   const lastAxis = () => {
     const fromInput = n.inputs[1] ? g.initializers.get(n.inputs[1]) : undefined;
-    const list = fromInput ? Array.from(fromInput.data as ArrayLike<number | bigint>, Number) : n.attrs.axes?.type === 'ints' ? n.attrs.axes.value : undefined;
+    const list = fromInput
+      ? Array.from(fromInput.data as ArrayLike<number | bigint>, Number)
+      : n.attrs.axes?.type === 'ints'
+        ? n.attrs.axes.value
+        : undefined;
     return list?.length === 1 && (list[0] === 1 || list[0] === -1) && int('keepdims', 1) === 1;
   };
   const a = sym(0);
@@ -90,7 +127,8 @@ function step(g: Graph, n: Node, syms: Map<string, Sym>, producers: Map<string, 
     case 'Max':
     case 'Clip': {
       const m = scalar(1);
-      if (a?.s === 'norm' && m !== undefined && (n.opType === 'Max' || !n.inputs[2])) return { ...a, clampMin: Math.max(a.clampMin, m) };
+      if (a?.s === 'norm' && m !== undefined && (n.opType === 'Max' || !n.inputs[2]))
+        return { ...a, clampMin: Math.max(a.clampMin, m) };
       break;
     }
     case 'Div':
@@ -108,19 +146,28 @@ function step(g: Graph, n: Node, syms: Map<string, Sym>, producers: Map<string, 
       if (n.inputs[2] && !at) break;
       const W = w.data;
       return {
-        s: 'lin', base: 'fhat', chain: [],
+        s: 'lin',
+        base: 'fhat',
+        chain: [],
         lin: {
-          alpha: n.opType === 'Gemm' ? flt('alpha', 1) : 1, beta: n.opType === 'Gemm' ? flt('beta', 1) : 1, K, E,
+          alpha: n.opType === 'Gemm' ? flt('alpha', 1) : 1,
+          beta: n.opType === 'Gemm' ? flt('beta', 1) : 1,
+          K,
+          E,
           weight: transB ? (k, e) => W[k * E + e]! : (k, e) => W[e * K + k]!,
           bias: c && at ? (k) => c.data[at(k)]! : () => 0,
         },
       };
     }
-    case 'Add': case 'Sub': case 'Mul': case 'Div': {
+    case 'Add':
+    case 'Sub':
+    case 'Mul':
+    case 'Div': {
       const lin = a?.s === 'lin' ? a : b?.s === 'lin' ? b : undefined;
       const c = cst(a?.s === 'lin' ? 1 : 0);
       const at = c && broadcastIndexer(c, [classes]);
-      if (lin && c && at) return { ...lin, chain: [...lin.chain, { op: n.opType, value: c.data, at, constFirst: lin === b }] };
+      if (lin && c && at)
+        return { ...lin, chain: [...lin.chain, { op: n.opType, value: c.data, at, constFirst: lin === b }] };
       break;
     }
   }
@@ -161,8 +208,14 @@ export function normalizedRow(a: Extract<Analytic, { kind: 'normalized' }>, f: F
  * Scores after latent elements `index[i]` change to `value[i]`, written to `out` (K values); false when fp32 could
  * overflow on the way (the caller then runs the suffix, which computes what ORT really gives).
  */
-export function normalizedScores(a: Extract<Analytic, { kind: 'normalized' }>, f: Float32Array, row: NormalizedRow,
-  index: ArrayLike<number>, value: ArrayLike<number>, out: Float32Array): boolean {
+export function normalizedScores(
+  a: Extract<Analytic, { kind: 'normalized' }>,
+  f: Float32Array,
+  row: NormalizedRow,
+  index: ArrayLike<number>,
+  value: ArrayLike<number>,
+  out: Float32Array,
+): boolean {
   let ss = row.ss;
   const u = Float64Array.from(row.u);
   for (let i = 0; i < index.length; i++) {
@@ -175,6 +228,7 @@ export function normalizedScores(a: Extract<Analytic, { kind: 'normalized' }>, f
   }
   const norm = Math.max(Math.sqrt(Math.max(0, ss) + a.eps), a.clampMin);
   if (!(norm > 0) || !Number.isFinite(Math.fround(ss + a.eps))) return false;
-  for (let k = 0; k < a.K; k++) out[k] = applyChain(a.chain, k, Math.fround((a.alpha * u[k]!) / norm + a.beta * a.bias(k)));
+  for (let k = 0; k < a.K; k++)
+    out[k] = applyChain(a.chain, k, Math.fround((a.alpha * u[k]!) / norm + a.beta * a.bias(k)));
   return true;
 }

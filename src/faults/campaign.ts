@@ -43,27 +43,58 @@ export function campaignDir(runDir: string, name: string): string {
 }
 
 /** Loads the classifier, and reuses golden.json (same model) or runs the golden pass and writes it. */
-export async function prepareGolden(o: Pick<CampaignOptions, 'model' | 'images' | 'runDir' | 'limit' | 'inputShape' | 'threads' | 'quiet'>): Promise<{ classifier: Classifier; golden: GoldenRun }> {
+export async function prepareGolden(
+  o: Pick<CampaignOptions, 'model' | 'images' | 'runDir' | 'limit' | 'inputShape' | 'threads' | 'quiet'>,
+): Promise<{ classifier: Classifier; golden: GoldenRun }> {
   const classifier = await loadClassifier(o.model, { inputShape: o.inputShape, threads: o.threads });
   const path = join(o.runDir, 'golden.json');
   if (existsSync(path)) {
     const golden = readGolden(path);
-    check(golden.model.sha256 === classifier.sha256, 'bad_file',
-      () => `${path} was made for another model (sha256 ${golden.model.sha256.slice(0, 12)}…, ${o.model} has ${classifier.sha256.slice(0, 12)}…) — delete it to redo the golden pass`);
-    check(golden.dataset.name === o.images.name && golden.dataset.split === o.images.split, 'bad_file',
-      () => `${path} is for ${golden.dataset.name}/${golden.dataset.split}, not ${o.images.name}/${o.images.split} — use another run directory or delete it`);
+    check(
+      golden.model.sha256 === classifier.sha256,
+      'bad_file',
+      () =>
+        `${path} was made for another model (sha256 ${golden.model.sha256.slice(0, 12)}…, ${o.model} has ${classifier.sha256.slice(0, 12)}…) — delete it to redo the golden pass`,
+    );
+    check(
+      golden.dataset.name === o.images.name && golden.dataset.split === o.images.split,
+      'bad_file',
+      () =>
+        `${path} is for ${golden.dataset.name}/${golden.dataset.split}, not ${o.images.name}/${o.images.split} — use another run directory or delete it`,
+    );
     return { classifier, golden };
   }
-  const golden = await goldenRun({ classifier, images: o.images, limit: o.limit, threads: o.threads, quiet: o.quiet, out: path });
+  const golden = await goldenRun({
+    classifier,
+    images: o.images,
+    limit: o.limit,
+    threads: o.threads,
+    quiet: o.quiet,
+    out: path,
+  });
   return { classifier, golden };
 }
 
 /** Writes campaign/NAME/plan.json unless an identical plan is there; a plan with other settings is an error. */
-export function preparePlan(o: CampaignOptions, classifier: Classifier, golden: GoldenRun): { dir: string; plan: CampaignPlan } {
+export function preparePlan(
+  o: CampaignOptions,
+  classifier: Classifier,
+  golden: GoldenRun,
+): { dir: string; plan: CampaignPlan } {
   const dir = campaignDir(o.runDir, o.name ?? o.format ?? 'fp32');
   const path = join(dir, 'plan.json');
-  const fresh = planCampaign({ classifier, golden, perLayer: o.perLayer, layers: o.layers, format: o.format, errorModel: o.errorModel,
-    target: o.target, seed: o.seed, rangeDetector: o.rangeDetector, batchSize: o.batchSize });
+  const fresh = planCampaign({
+    classifier,
+    golden,
+    perLayer: o.perLayer,
+    layers: o.layers,
+    format: o.format,
+    errorModel: o.errorModel,
+    target: o.target,
+    seed: o.seed,
+    rangeDetector: o.rangeDetector,
+    batchSize: o.batchSize,
+  });
   if (!existsSync(path)) {
     writePlan(path, fresh);
     return { dir, plan: fresh };
@@ -74,7 +105,10 @@ export function preparePlan(o: CampaignOptions, classifier: Classifier, golden: 
   if (old.model.sha256 !== fresh.model.sha256) differs.push('model');
   if (old.layers.map((l) => l.name).join() !== fresh.layers.map((l) => l.name).join()) differs.push('layers');
   if (differs.length > 0) {
-    throw new TgrError('bad_plan', `${path} was planned with other settings (${differs.join(', ')}) — pass --name for a second campaign, or delete the folder to re-plan`);
+    throw new TgrError(
+      'bad_plan',
+      `${path} was planned with other settings (${differs.join(', ')}) — pass --name for a second campaign, or delete the folder to re-plan`,
+    );
   }
   return { dir, plan: old };
 }
@@ -83,12 +117,24 @@ export function preparePlan(o: CampaignOptions, classifier: Classifier, golden: 
  * The whole campaign, resumable at every step: golden pass (or golden.json), plan (or plan.json), the run (or the
  * rest of it), and, for an unsharded run, summary.json/summary.csv.
  */
-export async function injectCampaign(o: CampaignOptions): Promise<{ dir: string; run: RunResult; summary?: CampaignSummary }> {
+export async function injectCampaign(
+  o: CampaignOptions,
+): Promise<{ dir: string; run: RunResult; summary?: CampaignSummary }> {
   errorModel(o.errorModel); // a bad spec fails before the golden pass, not after
   const { classifier, golden } = await prepareGolden(o);
   const { dir, plan } = preparePlan(o, classifier, golden);
   const activations = readGoldenActivations(join(o.runDir, 'golden.json'), golden);
-  const run = await runCampaign({ classifier, golden, plan, images: o.images, dir, shard: o.shard, threads: o.threads, quiet: o.quiet, activations });
+  const run = await runCampaign({
+    classifier,
+    golden,
+    plan,
+    images: o.images,
+    dir,
+    shard: o.shard,
+    threads: o.threads,
+    quiet: o.quiet,
+    activations,
+  });
   const summary = o.shard && o.shard.count > 1 ? undefined : summarize(dir);
   return { dir, run, ...(summary ? { summary } : {}) };
 }

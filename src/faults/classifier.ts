@@ -70,10 +70,18 @@ export async function loadClassifier(source: string | Model, opts: ClassifierOpt
   model = await foldConstants(model);
   const out = model.graph.outputs[0]!;
   const classes = out.shape[1];
-  check(out.shape.length === 2 && out.shape[0] === 'N' && typeof classes === 'number', 'bad_model',
-    () => `${file}: output '${out.name}' has shape ${fmt(out.shape)}; expected class scores [N,K] — export the model with a logits output`);
+  check(
+    out.shape.length === 2 && out.shape[0] === 'N' && typeof classes === 'number',
+    'bad_model',
+    () =>
+      `${file}: output '${out.name}' has shape ${fmt(out.shape)}; expected class scores [N,K] — export the model with a logits output`,
+  );
   const layers = findLayers(model.graph, out.name);
-  check(layers.length > 0, 'bad_model', () => `${file}: no Conv, Gemm or MatMul output reaches '${out.name}'; nothing to inject into`);
+  check(
+    layers.length > 0,
+    'bad_model',
+    () => `${file}: no Conv, Gemm or MatMul output reaches '${out.name}'; nothing to inject into`,
+  );
   return {
     model,
     file,
@@ -94,18 +102,33 @@ function fmt(shape: Shape): string {
 /** The one image input; its [C,H,W] from the file or from `inputShape`. */
 function imageInput(g: Graph, file: string, inputShape?: number[]): Classifier['input'] {
   const feeds = g.inputs;
-  check(feeds.length === 1, 'bad_model',
-    () => `${file}: expected one image input, found ${feeds.length} (${feeds.map((v) => v.name).join(', ')}) — export the model with a single [N,C,H,W] input`);
+  check(
+    feeds.length === 1,
+    'bad_model',
+    () =>
+      `${file}: expected one image input, found ${feeds.length} (${feeds.map((v) => v.name).join(', ')}) — export the model with a single [N,C,H,W] input`,
+  );
   const v = feeds[0]!;
-  check(v.dtype === 'float32', 'bad_model', () => `${file}: input '${v.name}' is ${v.dtype}; expected float32 images [N,C,H,W]`);
+  check(
+    v.dtype === 'float32',
+    'bad_model',
+    () => `${file}: input '${v.name}' is ${v.dtype}; expected float32 images [N,C,H,W]`,
+  );
   if (inputShape) {
-    check(inputShape.length === 3 && inputShape.every((d) => Number.isInteger(d) && d > 0), 'bad_argument',
-      () => `--input-shape: expected C,H,W (three positive integers); got ${inputShape.join(',')}`);
+    check(
+      inputShape.length === 3 && inputShape.every((d) => Number.isInteger(d) && d > 0),
+      'bad_argument',
+      () => `--input-shape: expected C,H,W (three positive integers); got ${inputShape.join(',')}`,
+    );
     return { name: v.name, shape: inputShape as [number, number, number] };
   }
   const chw = v.shape.slice(1);
-  check(!v.rankUnknown && v.shape.length === 4 && chw.every((d) => typeof d === 'number' && d > 0), 'bad_model',
-    () => `${file}: input '${v.name}' has shape ${v.rankUnknown ? '[?]' : fmt(v.shape)}; expected [N,C,H,W] — pass --input-shape`);
+  check(
+    !v.rankUnknown && v.shape.length === 4 && chw.every((d) => typeof d === 'number' && d > 0),
+    'bad_model',
+    () =>
+      `${file}: input '${v.name}' has shape ${v.rankUnknown ? '[?]' : fmt(v.shape)}; expected [N,C,H,W] — pass --input-shape`,
+  );
   return { name: v.name, shape: chw as [number, number, number] };
 }
 
@@ -139,7 +162,10 @@ async function probe(model: Model, chw: number[], file: string, threads?: number
     return await probeShapes(model, chw, { threads: threads ?? 1 });
   } catch (e) {
     if (!(e instanceof TgrError)) throw e;
-    throw new TgrError('bad_model', `${file}: could not run the model on [N,${chw.join(',')}] images to learn its shapes (${e.message}) — check --input-shape, or re-export with a dynamic batch axis`);
+    throw new TgrError(
+      'bad_model',
+      `${file}: could not run the model on [N,${chw.join(',')}] images to learn its shapes (${e.message}) — check --input-shape, or re-export with a dynamic batch axis`,
+    );
   }
 }
 
@@ -153,11 +179,18 @@ function lastLayersOf(model: Model, layers: ClassifierLayer[], file: string): st
     } catch {
       names = undefined;
     }
-    check(Array.isArray(names) && names.length > 0 && names.every((n) => typeof n === 'string'), 'bad_model',
-      () => `${file}: metadata ${lastLayersKey} is ${JSON.stringify(meta)}; expected a JSON list of node names`);
+    check(
+      Array.isArray(names) && names.length > 0 && names.every((n) => typeof n === 'string'),
+      'bad_model',
+      () => `${file}: metadata ${lastLayersKey} is ${JSON.stringify(meta)}; expected a JSON list of node names`,
+    );
     for (const n of names as string[]) {
-      check(layers.some((l) => l.name === n), 'bad_model',
-        () => `${file}: metadata ${lastLayersKey} names '${n}', which is not an injectable layer; layers: ${layers.map((l) => l.name).join(', ')}`);
+      check(
+        layers.some((l) => l.name === n),
+        'bad_model',
+        () =>
+          `${file}: metadata ${lastLayersKey} names '${n}', which is not an injectable layer; layers: ${layers.map((l) => l.name).join(', ')}`,
+      );
     }
     return names as string[];
   }

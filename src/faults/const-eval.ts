@@ -8,10 +8,18 @@ export interface Const {
 }
 
 const unary: Record<string, (x: number) => number> = {
-  Identity: (x) => x, Exp: Math.exp, Log: Math.log, Sqrt: Math.sqrt, Neg: (x) => -x, Reciprocal: (x) => 1 / x,
+  Identity: (x) => x,
+  Exp: Math.exp,
+  Log: Math.log,
+  Sqrt: Math.sqrt,
+  Neg: (x) => -x,
+  Reciprocal: (x) => 1 / x,
 };
 const binary: Record<string, (a: number, b: number) => number> = {
-  Add: (a, b) => a + b, Sub: (a, b) => a - b, Mul: (a, b) => a * b, Div: (a, b) => a / b,
+  Add: (a, b) => a + b,
+  Sub: (a, b) => a - b,
+  Mul: (a, b) => a * b,
+  Div: (a, b) => a / b,
 };
 
 /**

@@ -10,8 +10,11 @@ export type { ErrorModel } from './error-models/model.js';
 /** Wraps a model that takes no parameter, so `name:3` is refused rather than ignored. */
 function fixed(model: ErrorModel): ErrorModelFactory {
   return (param) => {
-    check(param === undefined, 'bad_argument',
-      () => `error model '${model.name}' takes no parameter; got '${model.name}:${param}' — write '${model.name}'`);
+    check(
+      param === undefined,
+      'bad_argument',
+      () => `error model '${model.name}' takes no parameter; got '${model.name}:${param}' — write '${model.name}'`,
+    );
     return model;
   };
 }
@@ -35,6 +38,10 @@ export const defaultErrorModel = 'bit-flip';
 /** Builds the model a spec names (`bit-flip`, `multi-bit-adjacent:3`); a miss lists the models that exist. */
 export function errorModel(spec: string = defaultErrorModel): ErrorModel {
   const m = /^([a-z0-9-]+)(?::(\d+))?$/.exec(spec);
-  check(m, 'bad_argument', () => `error model '${spec}' is not NAME or NAME:K; choose one of: ${Object.keys(errorModels).join(', ')}`);
+  check(
+    m,
+    'bad_argument',
+    () => `error model '${spec}' is not NAME or NAME:K; choose one of: ${Object.keys(errorModels).join(', ')}`,
+  );
   return lookup(errorModels, m[1]!, 'error model')(m[2] === undefined ? undefined : Number(m[2]));
 }

@@ -2,7 +2,15 @@ import type { Model, Node } from '../onnx/types.js';
 import { Session } from '../engine/session.js';
 
 // Ops whose output is not a function of their inputs; never folded.
-const random = new Set(['RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli', 'Dropout']);
+const random = new Set([
+  'RandomNormal',
+  'RandomUniform',
+  'RandomNormalLike',
+  'RandomUniformLike',
+  'Multinomial',
+  'Bernoulli',
+  'Dropout',
+]);
 
 /**
  * Folds the nodes that compute from initializers only (exp(logit_scale), reshaped or transposed weights) into
@@ -26,8 +34,12 @@ export async function foldConstants(model: Model): Promise<Model> {
   const wanted = folded.flatMap((n) => n.outputs).filter((o) => o && needed.has(o));
   const initializers = new Map(g.initializers);
   if (wanted.length > 0) {
-    const info = (t: string) => g.valueInfo.get(t) ?? { name: t, dtype: 'float32' as const, shape: [], rankUnknown: true };
-    const sub: Model = { ...model, graph: { ...g, nodes: folded, inputs: [], outputs: wanted.map(info), valueInfo: new Map() } };
+    const info = (t: string) =>
+      g.valueInfo.get(t) ?? { name: t, dtype: 'float32' as const, shape: [], rankUnknown: true };
+    const sub: Model = {
+      ...model,
+      graph: { ...g, nodes: folded, inputs: [], outputs: wanted.map(info), valueInfo: new Map() },
+    };
     const session = await Session.create(sub, { threads: 1, label: `${g.name} (constants)` });
     const out = await session.run({});
     await session.release();

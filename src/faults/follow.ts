@@ -17,7 +17,12 @@ export type FollowStep =
   | { op: 'clip'; min: number; max: number };
 
 /** The elementwise steps after `tensor`, up to and including the first Relu/Clip; empty when none can be followed. */
-export function followSteps(g: Graph, tensor: string, shape: readonly number[], cached: ReadonlySet<string>): FollowStep[] {
+export function followSteps(
+  g: Graph,
+  tensor: string,
+  shape: readonly number[],
+  cached: ReadonlySet<string>,
+): FollowStep[] {
   const consumers = new Map<string, Node[]>();
   for (const n of g.nodes) for (const t of n.inputs) if (t) consumers.set(t, [...(consumers.get(t) ?? []), n]);
   const outputs = new Set(g.outputs.map((o) => o.name));
@@ -35,7 +40,13 @@ export function followSteps(g: Graph, tensor: string, shape: readonly number[], 
   }
 }
 
-function stepOf(g: Graph, n: Node, t: string, shape: readonly number[], cached: ReadonlySet<string>): FollowStep | 'identity' | undefined {
+function stepOf(
+  g: Graph,
+  n: Node,
+  t: string,
+  shape: readonly number[],
+  cached: ReadonlySet<string>,
+): FollowStep | 'identity' | undefined {
   const sameShape = (name: string) => {
     const v = g.valueInfo.get(name);
     return v !== undefined && v.shape.length === shape.length + 1 && v.shape.slice(1).every((d, k) => d === shape[k]);
@@ -58,7 +69,8 @@ function stepOf(g: Graph, n: Node, t: string, shape: readonly number[], cached: 
       return min === undefined || max === undefined ? undefined : { op: 'clip', min, max };
     }
     case 'BatchNormalization': {
-      if (n.inputs[0] !== t || n.attrs.training_mode?.type === 'int' && n.attrs.training_mode.value === 1) return undefined;
+      if (n.inputs[0] !== t || (n.attrs.training_mode?.type === 'int' && n.attrs.training_mode.value === 1))
+        return undefined;
       const [gamma, beta, mean, variance] = n.inputs.slice(1).map((x) => constValue(g, x));
       if (!gamma || !beta || !mean || !variance) return undefined;
       const eps = n.attrs.epsilon?.type === 'float' ? n.attrs.epsilon.value : 1e-5;
@@ -96,7 +108,13 @@ export type RowLookup = (tensor: string) => Float32Array;
  * True when the change of element `i` from `golden` to `faulty` provably dies within the steps. A NaN on the way is
  * never called dead: how a kernel orders NaN in max/min is not something to guess.
  */
-export function changeDies(steps: readonly FollowStep[], i: number, golden: number, faulty: number, row: RowLookup): boolean {
+export function changeDies(
+  steps: readonly FollowStep[],
+  i: number,
+  golden: number,
+  faulty: number,
+  row: RowLookup,
+): boolean {
   let g = golden;
   let f = faulty;
   if (f === g) return true;

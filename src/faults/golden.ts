@@ -34,15 +34,21 @@ export interface GoldenOptions {
 export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   const { classifier: clf, images } = opts;
   const batchSize = opts.batchSize ?? 128;
-  check(images.shape.join(',') === clf.input.shape.join(','), 'bad_data',
-    () => `${images.name}: images are [${images.shape.join(',')}] but ${clf.file} expects [${clf.input.shape.join(',')}] — pass --input-shape or a matching dataset`);
+  check(
+    images.shape.join(',') === clf.input.shape.join(','),
+    'bad_data',
+    () =>
+      `${images.name}: images are [${images.shape.join(',')}] but ${clf.file} expects [${clf.input.shape.join(',')}] — pass --input-shape or a matching dataset`,
+  );
   const indices = opts.indices ? [...opts.indices] : [...spreadIndices(images.size, opts.limit ?? images.size)];
   check(indices.length > 0, 'bad_data', () => `${images.name} (${images.split}): no images to evaluate`);
   const K = clf.output.classes;
   const small = smallTensors(clf);
   const kept = small.map((t) => new Float32Array(indices.length * t.size));
-  const session = await Session.create(withOutputs(clf.model, [...clf.layers.map((l) => l.tensor), ...small.map((t) => t.name)]),
-    { threads: opts.threads, label: clf.file, spinning: false });
+  const session = await Session.create(
+    withOutputs(clf.model, [...clf.layers.map((l) => l.tensor), ...small.map((t) => t.name)]),
+    { threads: opts.threads, label: clf.file, spinning: false },
+  );
   const labels: number[] = [];
   const preds: number[] = [];
   const losses: number[] = [];
@@ -54,12 +60,17 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
     for (let s = 0; s < indices.length; s += batchSize) {
       const batch = indices.slice(s, s + batchSize);
       const x = await images.pixels(batch);
-      const out = await session.run({ [clf.input.name]: { dtype: 'float32', dims: [batch.length, ...clf.input.shape], data: x } });
+      const out = await session.run({
+        [clf.input.name]: { dtype: 'float32', dims: [batch.length, ...clf.input.shape], data: x },
+      });
       const logits = out[clf.output.name]!.data as Float32Array;
       batch.forEach((img, r) => {
         const label = images.labels[img]!;
-        check(Number.isInteger(label) && label >= 0 && label < K, 'bad_data',
-          () => `${images.name}: image ${img} has label ${label}, but ${clf.file} scores ${K} classes`);
+        check(
+          Number.isInteger(label) && label >= 0 && label < K,
+          'bad_data',
+          () => `${images.name}: image ${img} has label ${label}, but ${clf.file} scores ${K} classes`,
+        );
         const sc = scoreRow(logits, r, K, label);
         labels.push(label);
         preds.push(sc.top1);
@@ -110,7 +121,10 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   };
   if (opts.out) {
     const file = 'golden-activations.bin';
-    writeFileAtomic(join(dirname(opts.out), file), Buffer.concat(kept.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
+    writeFileAtomic(
+      join(dirname(opts.out), file),
+      Buffer.concat(kept.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))),
+    );
     golden.activations = { file, tensors: small };
     writeCompactJson(opts.out, golden);
   }
@@ -128,12 +142,17 @@ function smallTensors(clf: Classifier): { name: string; size: number }[] {
     const dims = v?.shape.slice(1);
     return v?.shape[0] === 'N' && dims!.every((d) => typeof d === 'number') ? numel(dims as number[]) : Infinity;
   };
-  const names = [clf.output.name, ...clf.layers.flatMap((l) => [l.tensor, l.input])].filter((t) => t !== clf.input.name);
+  const names = [clf.output.name, ...clf.layers.flatMap((l) => [l.tensor, l.input])].filter(
+    (t) => t !== clf.input.name,
+  );
   return [...new Set(names)].map((name) => ({ name, size: sizeOf(name) })).filter((t) => t.size <= smallLimit);
 }
 
 /** The small activations a golden run kept (tensor name → rows aligned with `golden.indices`), if it kept any. */
-export function readGoldenActivations(goldenPath: string, golden: GoldenRun): Map<string, { size: number; data: Float32Array }> {
+export function readGoldenActivations(
+  goldenPath: string,
+  golden: GoldenRun,
+): Map<string, { size: number; data: Float32Array }> {
   const out = new Map<string, { size: number; data: Float32Array }>();
   const a = golden.activations;
   if (!a) return out;
@@ -141,8 +160,12 @@ export function readGoldenActivations(goldenPath: string, golden: GoldenRun): Ma
   const rows = golden.indices.length;
   const want = a.tensors.reduce((s, t) => s + t.size * rows * 4, 0);
   const bytes = existsSync(path) ? readFileSync(path) : undefined;
-  check(bytes && bytes.length === want, 'bad_file',
-    () => `${path}: expected ${want} bytes of golden activations, found ${bytes?.length ?? 'no file'} — delete golden.json and re-run`);
+  check(
+    bytes && bytes.length === want,
+    'bad_file',
+    () =>
+      `${path}: expected ${want} bytes of golden activations, found ${bytes?.length ?? 'no file'} — delete golden.json and re-run`,
+  );
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   let o = 0;
   for (const t of a.tensors) {
@@ -161,8 +184,17 @@ export function goldenPool(golden: GoldenRun): number[] {
 export function readGolden(path: string): GoldenRun {
   const g = readJsonFile(path, "'tgr inject' (it runs the golden pass first)") as GoldenRun;
   const n = Array.isArray(g?.indices) ? g.indices.length : -1;
-  const ok = n > 0 && [g.labels, g.preds, g.losses, g.top2diff].every((a) => Array.isArray(a) && a.length === n)
-    && Array.isArray(g.layers) && typeof g.model?.sha256 === 'string' && Number.isInteger(g.numClasses);
-  check(ok, 'bad_file', () => `${path}: not a golden run (per-image arrays, layers, model hash expected) — delete it and re-run 'tgr inject'`);
+  const ok =
+    n > 0 &&
+    [g.labels, g.preds, g.losses, g.top2diff].every((a) => Array.isArray(a) && a.length === n) &&
+    Array.isArray(g.layers) &&
+    typeof g.model?.sha256 === 'string' &&
+    Number.isInteger(g.numClasses);
+  check(
+    ok,
+    'bad_file',
+    () =>
+      `${path}: not a golden run (per-image arrays, layers, model hash expected) — delete it and re-run 'tgr inject'`,
+  );
   return g;
 }

@@ -49,8 +49,12 @@ export function imageSetFromArrays(opts: {
   const [c, h, w] = opts.shape;
   const per = c * h * w;
   const size = opts.labels.length;
-  check(opts.images.length === size * per, 'bad_data',
-    () => `images: ${opts.images.length} values for ${size} labels of shape [${opts.shape.join(',')}]; expected ${size * per}`);
+  check(
+    opts.images.length === size * per,
+    'bad_data',
+    () =>
+      `images: ${opts.images.length} values for ${size} labels of shape [${opts.shape.join(',')}]; expected ${size * per}`,
+  );
   return {
     name: opts.name ?? 'arrays',
     split: opts.split ?? 'test',

@@ -3,7 +3,14 @@ import { numel } from '../onnx/tensor.js';
 import { cut, type CutGraphs } from '../onnx/cut.js';
 import { Session } from '../engine/session.js';
 import type { Classifier, ClassifierLayer } from './classifier.js';
-import { analyticForm, applyChain, normalizedRow, normalizedScores, type Analytic, type NormalizedRow } from './analytic.js';
+import {
+  analyticForm,
+  applyChain,
+  normalizedRow,
+  normalizedScores,
+  type Analytic,
+  type NormalizedRow,
+} from './analytic.js';
 import { changeDies, followSteps, type FollowStep } from './follow.js';
 import type { Change } from './weights.js';
 
@@ -58,7 +65,9 @@ export class LayerInjector {
     this.fixedBatch = this.cut.carried.some((t) => !batchMajor(t));
     const shortcuts = opts.shortcuts ?? true;
     this.steps = shortcuts ? followSteps(g, layer.tensor, layer.shape, new Set(this.cut.carried)) : [];
-    this.analytic = shortcuts ? analyticForm(this.cut.suffix, layer.tensor, layer.shape, clf.output.classes) : undefined;
+    this.analytic = shortcuts
+      ? analyticForm(this.cut.suffix, layer.tensor, layer.shape, clf.output.classes)
+      : undefined;
   }
 
   /** Tensors a unit must cache for this layer: its output and what its suffix carries. */
@@ -105,7 +114,11 @@ export class LayerInjector {
     const chunk = this.fixedBatch ? cache.images.length : Math.max(1, queue.length);
     for (let s = 0; s < queue.length; s += chunk) {
       const part = queue.slice(s, s + chunk);
-      const out = await this.runSuffix(cache, part.map((i) => faults[i]!), chunk);
+      const out = await this.runSuffix(
+        cache,
+        part.map((i) => faults[i]!),
+        chunk,
+      );
       part.forEach((i, r) => logits.set(out.subarray(r * K, (r + 1) * K), i * K));
     }
     return { logits, paths };
@@ -125,7 +138,9 @@ export class LayerInjector {
     const feeds: Record<string, TensorData> = {};
     const x = gather(cache.tensors[this.layer.tensor]!);
     const per = numel(this.layer.shape);
-    faults.forEach((f, r) => f.change.index.forEach((j, k) => ((x.data as Float32Array)[r * per + j] = f.change.value[k]!)));
+    faults.forEach((f, r) =>
+      f.change.index.forEach((j, k) => ((x.data as Float32Array)[r * per + j] = f.change.value[k]!)),
+    );
     feeds[this.layer.tensor] = x;
     for (const t of this.cut.carried) {
       const v = cache.tensors[t]!;
@@ -133,9 +148,16 @@ export class LayerInjector {
     }
     for (const v of this.cut.suffix.inputs) {
       if (v.name !== this.clf.input.name) continue;
-      feeds[v.name] = gather({ dtype: 'float32', dims: [cache.images.length, ...this.clf.input.shape], data: cache.pixels });
+      feeds[v.name] = gather({
+        dtype: 'float32',
+        dims: [cache.images.length, ...this.clf.input.shape],
+        data: cache.pixels,
+      });
     }
-    this.session ??= await Session.create({ ...this.model, graph: this.cut.suffix }, { threads: this.opts.threads, label: `${this.clf.file} (after ${this.layer.name})`, spinning: false });
+    this.session ??= await Session.create(
+      { ...this.model, graph: this.cut.suffix },
+      { threads: this.opts.threads, label: `${this.clf.file} (after ${this.layer.name})`, spinning: false },
+    );
     const out = await this.session.run(feeds);
     return out[this.clf.output.name]!.data as Float32Array;
   }

@@ -7,7 +7,10 @@ import { TgrError } from '../core/errors.js';
  * on one line — per-image arrays would otherwise take a line per number.
  */
 export function writeCompactJson(path: string, value: unknown): void {
-  const text = JSON.stringify(value, null, 2).replace(/\[\s+([-0-9.eE+,\s]*?)\s+\]/g, (_, inner: string) => `[${inner.replace(/\s+/g, '')}]`);
+  const text = JSON.stringify(value, null, 2).replace(
+    /\[\s+([-0-9.eE+,\s]*?)\s+\]/g,
+    (_, inner: string) => `[${inner.replace(/\s+/g, '')}]`,
+  );
   writeFileAtomic(path, text + '\n');
 }
 

@@ -25,7 +25,10 @@ export function mergeShards(dir: string, count: number): { file: string; records
       let bytes = 0;
       if (existsSync(path)) forEachLine(path, (_, end) => void ((have += 1), (bytes = end)));
       if (have !== want || (want > 0 && statSync(path).size !== bytes)) {
-        throw new TgrError('bad_file', `${path}: shard ${index}/${count} has ${have} of its ${want} records — run 'tgr inject --shard ${index}/${count}' to finish it, then merge`);
+        throw new TgrError(
+          'bad_file',
+          `${path}: shard ${index}/${count} has ${have} of its ${want} records — run 'tgr inject --shard ${index}/${count}' to finish it, then merge`,
+        );
       }
       if (want > 0) copyInto(out, path);
       records += want;

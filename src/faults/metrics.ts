@@ -16,7 +16,10 @@ import { RunningMean } from './running-mean.js';
  */
 
 /** The fields of one faults.jsonl record (`records.ts`) that metrics read. */
-export type MetricsRecord = Pick<FaultsLine, 'layer' | 'goldenTop1' | 'faultyTop1' | 'goldenLoss' | 'faultyLoss' | 'nonFinite'>;
+export type MetricsRecord = Pick<
+  FaultsLine,
+  'layer' | 'goldenTop1' | 'faultyTop1' | 'goldenLoss' | 'faultyLoss' | 'nonFinite'
+>;
 
 /** The earlier name of MetricsRecord, kept for existing imports; a faults.jsonl record is assignable to it. */
 export type InjectionRecord = MetricsRecord;
@@ -38,8 +41,16 @@ export interface LayerMetrics {
 
 /** CSV column order for LayerMetrics rows. */
 export const layerMetricsColumns = [
-  'layer', 'injections', 'mismatches', 'mismatchRate', 'mismatchCi', 'nonFinite', 'nonFiniteRate', 'finite',
-  'deltaLoss', 'deltaLossCi',
+  'layer',
+  'injections',
+  'mismatches',
+  'mismatchRate',
+  'mismatchCi',
+  'nonFinite',
+  'nonFiniteRate',
+  'finite',
+  'deltaLoss',
+  'deltaLossCi',
 ] as const satisfies readonly (keyof LayerMetrics)[];
 
 /** Streaming per-layer tallies: O(1) memory whatever the number of records. */
@@ -114,7 +125,11 @@ export class CampaignAccumulator {
     const names = order ?? [...this.byLayer.keys()];
     return names.map((name) => {
       const acc = this.byLayer.get(name);
-      check(acc, 'bad_argument', () => `no injection records for layer '${name}'; layers with records: ${[...this.byLayer.keys()].join(', ')}`);
+      check(
+        acc,
+        'bad_argument',
+        () => `no injection records for layer '${name}'; layers with records: ${[...this.byLayer.keys()].join(', ')}`,
+      );
       return acc.summary();
     });
   }
@@ -136,13 +151,21 @@ export function mismatchOf(m: LayerMetrics): Estimate {
  * of the union would see; CIs propagate assuming independent campaigns. Counts are summed for the record, so here
  * the rates are not counts ÷ injections.
  */
-export function combineLayers(layer: string, parts: readonly { metrics: LayerMetrics; neurons: number }[]): LayerMetrics {
+export function combineLayers(
+  layer: string,
+  parts: readonly { metrics: LayerMetrics; neurons: number }[],
+): LayerMetrics {
   const total = parts.reduce((s, p) => s + p.neurons, 0);
-  check(parts.length > 0 && total > 0 && parts.every((p) => p.neurons > 0), 'bad_argument',
-    () => `combining layers into '${layer}' needs at least one layer and positive neuron counts; got ${parts.map((p) => `${p.metrics.layer}=${p.neurons}`).join(', ')}`);
+  check(
+    parts.length > 0 && total > 0 && parts.every((p) => p.neurons > 0),
+    'bad_argument',
+    () =>
+      `combining layers into '${layer}' needs at least one layer and positive neuron counts; got ${parts.map((p) => `${p.metrics.layer}=${p.neurons}`).join(', ')}`,
+  );
   const mean = (pick: (m: LayerMetrics) => Estimate) =>
     weightedSum(parts.map((p) => ({ weight: p.neurons / total, estimate: pick(p.metrics) })));
-  const sum = (key: 'injections' | 'mismatches' | 'nonFinite' | 'finite') => parts.reduce((s, p) => s + p.metrics[key], 0);
+  const sum = (key: 'injections' | 'mismatches' | 'nonFinite' | 'finite') =>
+    parts.reduce((s, p) => s + p.metrics[key], 0);
   const mismatch = mean(mismatchOf);
   const delta = mean(deltaLossOf);
   return {

@@ -26,12 +26,28 @@ export class PlainInjector {
     const nodes = g.nodes.flatMap((n) => {
       const reads = { ...n, inputs: n.inputs.map((t) => (t === tensor ? put : t)) };
       return n.outputs.includes(tensor)
-        ? [n, { name: put, opType: 'Where', inputs: ['tgr.fault_mask', 'tgr.fault_values', tensor], outputs: [put], attrs: {} }]
+        ? [
+            n,
+            {
+              name: put,
+              opType: 'Where',
+              inputs: ['tgr.fault_mask', 'tgr.fault_values', tensor],
+              outputs: [put],
+              attrs: {},
+            },
+          ]
         : [reads];
     });
-    const inputs = [...g.inputs, { ...v, name: 'tgr.fault_mask', dtype: 'bool' as const }, { ...v, name: 'tgr.fault_values' }];
+    const inputs = [
+      ...g.inputs,
+      { ...v, name: 'tgr.fault_mask', dtype: 'bool' as const },
+      { ...v, name: 'tgr.fault_values' },
+    ];
     const valueInfo = new Map(g.valueInfo).set(put, { ...v, name: put });
-    const session = await Session.create({ ...model, graph: { ...g, nodes, inputs, valueInfo } }, { threads, label: `${clf.file} (plain)`, spinning: false });
+    const session = await Session.create(
+      { ...model, graph: { ...g, nodes, inputs, valueInfo } },
+      { threads, label: `${clf.file} (plain)`, spinning: false },
+    );
     return new PlainInjector(session, clf, v.shape.slice(1) as number[]);
   }
 
@@ -41,10 +57,12 @@ export class PlainInjector {
     const per = numel(this.shape);
     const mask = new Uint8Array(rows * per);
     const values = new Float32Array(rows * per);
-    changes.forEach((c, r) => c.index.forEach((i, k) => {
-      mask[r * per + i] = 1;
-      values[r * per + i] = c.value[k]!;
-    }));
+    changes.forEach((c, r) =>
+      c.index.forEach((i, k) => {
+        mask[r * per + i] = 1;
+        values[r * per + i] = c.value[k]!;
+      }),
+    );
     const dims = [rows, ...this.shape];
     const out = await this.session.run({
       [this.clf.input.name]: { dtype: 'float32', dims: [rows, ...this.clf.input.shape], data: pixels },
@@ -76,7 +94,10 @@ export class WeightPlain {
     const initializers = new Map(g.initializers);
     initializers.delete(weight);
     const inputs = [...g.inputs, { name: weight, dtype: w.dtype, shape: w.dims }];
-    const session = await Session.create({ ...model, graph: { ...g, initializers, inputs } }, { threads, label: `${clf.file} (weight ${weight})`, spinning: false });
+    const session = await Session.create(
+      { ...model, graph: { ...g, initializers, inputs } },
+      { threads, label: `${clf.file} (weight ${weight})`, spinning: false },
+    );
     return new WeightPlain(session, clf, w, weight);
   }
 

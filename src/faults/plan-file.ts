@@ -21,51 +21,84 @@ export function readPlan(path: string): CampaignPlan {
   };
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const isInt = (v: unknown, min = 0): v is number => Number.isInteger(v) && (v as number) >= min;
-  const ints = (v: unknown, what: string): number[] => (Array.isArray(v) && v.every((x) => isInt(x, -1)) ? v : bad(`${what} is not a list of whole numbers`));
+  const ints = (v: unknown, what: string): number[] =>
+    Array.isArray(v) && v.every((x) => isInt(x, -1)) ? v : bad(`${what} is not a list of whole numbers`);
   if (!isObj(p)) return bad('not a plan object');
   if (p.version !== 1) bad(`version is ${JSON.stringify(p.version)}; this tgr reads version 1`);
-  const str = (o: unknown, k: string, where: string) => (isObj(o) && typeof o[k] === 'string' ? (o[k] as string) : bad(`${where}.${k} is missing or not a string`));
+  const str = (o: unknown, k: string, where: string) =>
+    isObj(o) && typeof o[k] === 'string' ? (o[k] as string) : bad(`${where}.${k} is missing or not a string`);
   str(p.model, 'sha256', 'model');
   str(p.model, 'path', 'model');
   str(p.dataset, 'name', 'dataset');
   str(p.dataset, 'split', 'dataset');
-  for (const k of ['perLayer', 'seed', 'pool', 'batchSize'] as const) if (!isInt(p[k], k === 'seed' ? -(2 ** 52) : 1)) bad(`${k} is ${JSON.stringify(p[k])}; expected a whole number`);
-  if (p.target !== 'neurons' && p.target !== 'weights') bad(`target is ${JSON.stringify(p.target)}; expected "neurons" or "weights"`);
+  for (const k of ['perLayer', 'seed', 'pool', 'batchSize'] as const)
+    if (!isInt(p[k], k === 'seed' ? -(2 ** 52) : 1)) bad(`${k} is ${JSON.stringify(p[k])}; expected a whole number`);
+  if (p.target !== 'neurons' && p.target !== 'weights')
+    bad(`target is ${JSON.stringify(p.target)}; expected "neurons" or "weights"`);
   if (typeof p.rangeDetector !== 'boolean') bad('rangeDetector is not true/false');
-  if (!Array.isArray(p.lastLayers) || !p.lastLayers.every((x) => typeof x === 'string')) bad('lastLayers is not a list of layer names');
+  if (!Array.isArray(p.lastLayers) || !p.lastLayers.every((x) => typeof x === 'string'))
+    bad('lastLayers is not a list of layer names');
   const fmt = wrap(() => numberFormat(str(p, 'format', 'plan')), bad);
   wrap(() => errorModel(str(p, 'errorModel', 'plan')), bad);
   if (!Array.isArray(p.layers) || p.layers.length === 0) bad('layers is not a non-empty list');
   const layers = p.layers as unknown[];
   layers.forEach((l, i) => {
-    if (!isObj(l) || typeof l.name !== 'string' || typeof l.tensor !== 'string' || !isInt(l.elements, 1) || typeof l.maxAbs !== 'number' || typeof l.bound !== 'number') {
+    if (
+      !isObj(l) ||
+      typeof l.name !== 'string' ||
+      typeof l.tensor !== 'string' ||
+      !isInt(l.elements, 1) ||
+      typeof l.maxAbs !== 'number' ||
+      typeof l.bound !== 'number'
+    ) {
       bad(`layers[${i}] is not {name, tensor, elements, maxAbs, bound}`);
     }
   });
   const s = p.sites;
   if (!isObj(s)) return bad('sites is missing');
-  const cols = { layer: ints(s.layer, 'sites.layer'), image: ints(s.image, 'sites.image'), index: ints(s.index, 'sites.index'), bit: ints(s.bit, 'sites.bit') };
+  const cols = {
+    layer: ints(s.layer, 'sites.layer'),
+    image: ints(s.image, 'sites.image'),
+    index: ints(s.index, 'sites.index'),
+    bit: ints(s.bit, 'sites.bit'),
+  };
   const n = cols.layer.length;
-  for (const [k, v] of Object.entries(cols)) if (v.length !== n) bad(`sites.${k} has ${v.length} entries but sites.layer has ${n}`);
-  if (s.bits !== undefined && (!Array.isArray(s.bits) || s.bits.length !== n || !s.bits.every((b) => Array.isArray(b) && b.every((x) => isInt(x) && x < fmt.bits)))) {
+  for (const [k, v] of Object.entries(cols))
+    if (v.length !== n) bad(`sites.${k} has ${v.length} entries but sites.layer has ${n}`);
+  if (
+    s.bits !== undefined &&
+    (!Array.isArray(s.bits) ||
+      s.bits.length !== n ||
+      !s.bits.every((b) => Array.isArray(b) && b.every((x) => isInt(x) && x < fmt.bits)))
+  ) {
     bad(`sites.bits is not one list of bits per site`);
   }
   for (let i = 0; i < n; i++) {
     const li = cols.layer[i]!;
     if (li < 0 || li >= layers.length) bad(`site ${i} names layer ${li}, but there are ${layers.length} layers`);
     const elements = (layers[li] as { elements: number }).elements;
-    if (cols.index[i]! < 0 || cols.index[i]! >= elements) bad(`site ${i} has index ${cols.index[i]}, outside 0..${elements - 1}`);
+    if (cols.index[i]! < 0 || cols.index[i]! >= elements)
+      bad(`site ${i} has index ${cols.index[i]}, outside 0..${elements - 1}`);
     if (cols.image[i]! < 0) bad(`site ${i} has image ${cols.image[i]}`);
-    if (s.bits === undefined && (cols.bit[i]! < 0 || cols.bit[i]! >= fmt.bits)) bad(`site ${i} has bit ${cols.bit[i]}, outside ${fmt.name}'s 0..${fmt.bits - 1}`);
+    if (s.bits === undefined && (cols.bit[i]! < 0 || cols.bit[i]! >= fmt.bits))
+      bad(`site ${i} has bit ${cols.bit[i]}, outside ${fmt.name}'s 0..${fmt.bits - 1}`);
   }
-  if (!Array.isArray(p.groups) || !p.groups.every((g) => Array.isArray(g) && g.every((li) => isInt(li) && li < layers.length))) {
+  if (
+    !Array.isArray(p.groups) ||
+    !p.groups.every((g) => Array.isArray(g) && g.every((li) => isInt(li) && li < layers.length))
+  ) {
     bad('groups is not a list of lists of layer positions');
   }
   if (!Array.isArray(p.units)) bad('units is not a list');
   let next = 0;
   (p.units as unknown[]).forEach((u, i) => {
-    if (!isObj(u) || !isInt(u.start) || !isInt(u.end) || u.start !== next || (u.end as number) <= next) bad(`units[${i}] does not continue at site ${next}`);
-    if (!isInt((u as Record<string, unknown>).group) || (u as { group: number }).group >= (p.groups as unknown[]).length) bad(`units[${i}].group is not a group position`);
+    if (!isObj(u) || !isInt(u.start) || !isInt(u.end) || u.start !== next || (u.end as number) <= next)
+      bad(`units[${i}] does not continue at site ${next}`);
+    if (
+      !isInt((u as Record<string, unknown>).group) ||
+      (u as { group: number }).group >= (p.groups as unknown[]).length
+    )
+      bad(`units[${i}].group is not a group position`);
     ints((u as Record<string, unknown>).images, `units[${i}].images`);
     next = (u as { end: number }).end;
   });
@@ -76,12 +109,17 @@ export function readPlan(path: string): CampaignPlan {
 /** Checks that a plan belongs to this model: same bytes (sha256) and layers that exist. */
 export function checkPlanModel(plan: CampaignPlan, clf: Classifier, path: string): void {
   if (plan.model.sha256 !== clf.sha256) {
-    throw new TgrError('bad_plan',
-      `${path} was made for a model with sha256 ${plan.model.sha256.slice(0, 12)}…, but ${clf.file} has ${clf.sha256.slice(0, 12)}… — re-plan with 'tgr plan'`);
+    throw new TgrError(
+      'bad_plan',
+      `${path} was made for a model with sha256 ${plan.model.sha256.slice(0, 12)}…, but ${clf.file} has ${clf.sha256.slice(0, 12)}… — re-plan with 'tgr plan'`,
+    );
   }
   for (const l of plan.layers) {
     if (!clf.layers.some((x) => x.name === l.name)) {
-      throw new TgrError('bad_plan', `${path}: layer '${l.name}' is not in ${clf.file}; layers: ${clf.layers.map((x) => x.name).join(', ')}`);
+      throw new TgrError(
+        'bad_plan',
+        `${path}: layer '${l.name}' is not in ${clf.file}; layers: ${clf.layers.map((x) => x.name).join(', ')}`,
+      );
     }
   }
 }

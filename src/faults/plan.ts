@@ -98,14 +98,30 @@ export function planCampaign(opts: PlanOptions): CampaignPlan {
   const em = errorModel(opts.errorModel ?? 'bit-flip');
   const seed = opts.seed ?? 0;
   const batchSize = opts.batchSize ?? 128;
-  check(Number.isInteger(opts.perLayer) && opts.perLayer > 0, 'bad_argument', () => `--per-layer must be a positive whole number; got ${opts.perLayer}`);
-  check(Number.isInteger(batchSize) && batchSize > 0, 'bad_argument', () => `--batch must be a positive whole number; got ${batchSize}`);
-  check(golden.model.sha256 === clf.sha256, 'bad_file',
-    () => `golden.json was made for a model with sha256 ${golden.model.sha256.slice(0, 12)}…, but ${clf.file} has ${clf.sha256.slice(0, 12)}… — delete golden.json and re-run`);
+  check(
+    Number.isInteger(opts.perLayer) && opts.perLayer > 0,
+    'bad_argument',
+    () => `--per-layer must be a positive whole number; got ${opts.perLayer}`,
+  );
+  check(
+    Number.isInteger(batchSize) && batchSize > 0,
+    'bad_argument',
+    () => `--batch must be a positive whole number; got ${batchSize}`,
+  );
+  check(
+    golden.model.sha256 === clf.sha256,
+    'bad_file',
+    () =>
+      `golden.json was made for a model with sha256 ${golden.model.sha256.slice(0, 12)}…, but ${clf.file} has ${clf.sha256.slice(0, 12)}… — delete golden.json and re-run`,
+  );
   const pool = goldenPool(golden);
   const accuracy = golden.preds.filter((p, i) => p === golden.labels[i]).length / golden.indices.length;
-  check(pool.length > 0, 'bad_data',
-    () => `golden.json: no image is classified correctly with Top2Diff > 0 (accuracy ${(accuracy * 100).toFixed(1)}% on ${golden.indices.length} images); nothing to inject into — check the model, the dataset and its normalisation`);
+  check(
+    pool.length > 0,
+    'bad_data',
+    () =>
+      `golden.json: no image is classified correctly with Top2Diff > 0 (accuracy ${(accuracy * 100).toFixed(1)}% on ${golden.indices.length} images); nothing to inject into — check the model, the dataset and its normalisation`,
+  );
   const chosen = selectLayers(clf, opts.layers, target);
   const layers = chosen.map((l) => planLayer(clf, golden, l, target));
   const base = `tgr-plan/${clf.sha256}/${golden.dataset.name}/${golden.dataset.split}/${format.name}/${em.name}/${target}/${seed}`;
@@ -144,7 +160,9 @@ export function planCampaign(opts: PlanOptions): CampaignPlan {
     const images = [...new Set(group.flatMap((li) => sampled[li]!.map((s) => s.image)))].sort((a, b) => a - b);
     // Enough images per unit that each layer gets about a batch of sites and a unit holds enough sites to make its
     // fsync cheap (analytic layers run ~30k sites/s; a fsync costs a few ms), as memory allows.
-    const want = Math.ceil((Math.max(batchSize, (opts.unitSites ?? 2048) / group.length) * images.length) / opts.perLayer);
+    const want = Math.ceil(
+      (Math.max(batchSize, (opts.unitSites ?? 2048) / group.length) * images.length) / opts.perLayer,
+    );
     const chunk = Math.max(1, Math.min(want, Math.floor(cache / perImage)));
     for (let c = 0; c < images.length; c += chunk) {
       const unitImages = images.slice(c, c + chunk);
@@ -160,7 +178,8 @@ export function planCampaign(opts: PlanOptions): CampaignPlan {
           plan.sites.bits?.push(s.bits);
         }
       }
-      if (plan.sites.layer.length > start) plan.units.push({ start, end: plan.sites.layer.length, group: gi, images: unitImages });
+      if (plan.sites.layer.length > start)
+        plan.units.push({ start, end: plan.sites.layer.length, group: gi, images: unitImages });
     }
   }
   return plan;
@@ -172,8 +191,15 @@ function selectLayers(clf: Classifier, names: readonly string[] | undefined, tar
   return names.map((n) => {
     const l = usable.find((x) => x.name === n);
     if (!l) {
-      const why = target === 'weights' && clf.layers.some((x) => x.name === n) ? ` has no constant weight;` : ' is not an injectable layer;';
-      throw new TgrError('unknown_name', `layer '${n}'${why} layers of ${clf.file}: ${usable.map((x) => x.name).join(', ')}`, { layer: n });
+      const why =
+        target === 'weights' && clf.layers.some((x) => x.name === n)
+          ? ` has no constant weight;`
+          : ' is not an injectable layer;';
+      throw new TgrError(
+        'unknown_name',
+        `layer '${n}'${why} layers of ${clf.file}: ${usable.map((x) => x.name).join(', ')}`,
+        { layer: n },
+      );
     }
     return l;
   });
@@ -182,11 +208,18 @@ function selectLayers(clf: Classifier, names: readonly string[] | undefined, tar
 function planLayer(clf: Classifier, golden: GoldenRun, l: ClassifierLayer, target: Target): PlanLayer {
   const prof = golden.layers.find((p) => p.name === l.name);
   check(prof, 'bad_file', () => `golden.json has no profile for layer '${l.name}' — delete golden.json and re-run`);
-  if (target === 'neurons') return { name: l.name, tensor: l.tensor, elements: l.neurons, maxAbs: prof.maxAbs, bound: prof.maxAbs };
+  if (target === 'neurons')
+    return { name: l.name, tensor: l.tensor, elements: l.neurons, maxAbs: prof.maxAbs, bound: prof.maxAbs };
   const w = clf.model.graph.initializers.get(l.weight!)!.data as Float32Array;
   let m = 0;
   for (const v of w) m = Math.max(m, Math.abs(v));
-  return { name: l.name, tensor: l.weight!, elements: numel(clf.model.graph.initializers.get(l.weight!)!.dims), maxAbs: m, bound: prof.maxAbs };
+  return {
+    name: l.name,
+    tensor: l.weight!,
+    elements: numel(clf.model.graph.initializers.get(l.weight!)!.dims),
+    maxAbs: m,
+    bound: prof.maxAbs,
+  };
 }
 
 /** Bytes of golden activations one image needs for a layer: its output, what its suffix carries, its input for weights. */
@@ -197,7 +230,10 @@ function cachedBytesPerImage(clf: Classifier, l: ClassifierLayer, target: Target
     return v ? numel(v.shape.map((d) => (typeof d === 'number' ? d : 1))) : 0;
   };
   const carried = cut(g, l.tensor).carried;
-  return 4 * (perImage(l.tensor) + carried.reduce((s, t) => s + perImage(t), 0) + (target === 'weights' ? perImage(l.input) : 0));
+  return (
+    4 *
+    (perImage(l.tensor) + carried.reduce((s, t) => s + perImage(t), 0) + (target === 'weights' ? perImage(l.input) : 0))
+  );
 }
 
 /** Layers in runs whose suffix sessions fit in memory together (by initializer bytes; 1 GiB each group). */

@@ -34,10 +34,28 @@ export function withRangeDetector(g: Graph, bounds: ReadonlyMap<string, number>,
       valueInfo.set(name('range_nan'), { ...v, name: name('range_nan'), dtype: 'bool' });
       nodes.push(
         opset >= 11
-          ? { name: name('range_clip'), opType: 'Clip', inputs: [name('raw'), name('range_min'), name('range_max')], outputs: [name('range_clip')], attrs: {} }
-          : { name: name('range_clip'), opType: 'Clip', inputs: [name('raw')], outputs: [name('range_clip')], attrs: { min: attr.float(-max), max: attr.float(max) } },
+          ? {
+              name: name('range_clip'),
+              opType: 'Clip',
+              inputs: [name('raw'), name('range_min'), name('range_max')],
+              outputs: [name('range_clip')],
+              attrs: {},
+            }
+          : {
+              name: name('range_clip'),
+              opType: 'Clip',
+              inputs: [name('raw')],
+              outputs: [name('range_clip')],
+              attrs: { min: attr.float(-max), max: attr.float(max) },
+            },
         { name: name('range_nan'), opType: 'IsNaN', inputs: [name('raw')], outputs: [name('range_nan')], attrs: {} },
-        { name: name('range_check'), opType: 'Where', inputs: [name('range_nan'), name('range_max'), name('range_clip')], outputs: [t], attrs: {} },
+        {
+          name: name('range_check'),
+          opType: 'Where',
+          inputs: [name('range_nan'), name('range_max'), name('range_clip')],
+          outputs: [t],
+          attrs: {},
+        },
       );
     }
   }

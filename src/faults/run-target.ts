@@ -21,14 +21,21 @@ export function resolveRunTarget(target: string, out?: string): RunTarget {
   check(existsSync(target), 'bad_argument', () => `${target}: no such file or folder; pass runs/NAME or a .onnx model`);
   if (statSync(target).isDirectory()) {
     const model = join(target, 'model.onnx');
-    check(existsSync(model), 'bad_argument', () => `${target}: no model.onnx in this folder; pass runs/NAME as 'tgr train' leaves it, or a .onnx file`);
+    check(
+      existsSync(model),
+      'bad_argument',
+      () => `${target}: no model.onnx in this folder; pass runs/NAME as 'tgr train' leaves it, or a .onnx file`,
+    );
     const meta = join(target, 'meta.json');
     let dataset: string | undefined;
     if (existsSync(meta)) {
       try {
         dataset = (JSON.parse(readFileSync(meta, 'utf8')) as { dataset?: string }).dataset;
       } catch (e) {
-        throw new TgrError('bad_file', `${meta}: not valid JSON (${(e as Error).message}) — re-run 'tgr train' or pass --dataset`);
+        throw new TgrError(
+          'bad_file',
+          `${meta}: not valid JSON (${(e as Error).message}) — re-run 'tgr train' or pass --dataset`,
+        );
       }
     }
     return { model, runDir: out ?? target, ...(dataset ? { dataset } : {}) };
@@ -37,9 +44,16 @@ export function resolveRunTarget(target: string, out?: string): RunTarget {
 }
 
 /** The evaluation images of a campaign: a split of a registered dataset. */
-export async function openImages(target: RunTarget, opts: { dataset?: string; split?: string; dataDir?: string }): Promise<ImageSet> {
+export async function openImages(
+  target: RunTarget,
+  opts: { dataset?: string; split?: string; dataDir?: string },
+): Promise<ImageSet> {
   const name = opts.dataset ?? target.dataset;
-  check(name, 'bad_argument', () => `${target.model}: which images? pass --dataset NAME (no meta.json names the training dataset)`);
+  check(
+    name,
+    'bad_argument',
+    () => `${target.model}: which images? pass --dataset NAME (no meta.json names the training dataset)`,
+  );
   const split = opts.split ?? 'test';
   check(split === 'test' || split === 'train', 'bad_argument', () => `--split expects test or train; got '${split}'`);
   return imageSetFromDataset(await openDataset(name, { dataDir: opts.dataDir }), split as SplitName);

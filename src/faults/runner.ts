@@ -60,14 +60,25 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
   const fmt = numberFormat(plan.format);
   const em = errorModel(plan.errorModel);
   const model: Model = plan.rangeDetector
-    ? { ...clf.model, graph: withRangeDetector(clf.model.graph, new Map(golden.layers.map((l) => [l.tensor, l.maxAbs])), clf.model.opset) }
+    ? {
+        ...clf.model,
+        graph: withRangeDetector(
+          clf.model.graph,
+          new Map(golden.layers.map((l) => [l.tensor, l.maxAbs])),
+          clf.model.opset,
+        ),
+      }
     : clf.model;
   const { first, end } = shardUnits(plan, o.shard);
   const units = plan.units.slice(first, end);
   const sites = units.reduce((s, u) => s + u.end - u.start, 0);
   mkdirSync(o.dir, { recursive: true });
   const file = join(o.dir, faultsFileName(o.shard));
-  const log = FaultLog.open(file, units[0]?.start ?? 0, units.map((u) => u.end - u.start));
+  const log = FaultLog.open(
+    file,
+    units[0]?.start ?? 0,
+    units.map((u) => u.end - u.start),
+  );
   const goldenAt = new Map(golden.indices.map((img, i) => [img, i]));
   const layers = plan.layers.map((pl) => clf.layers.find((l) => l.name === pl.name)!);
   const contexts = plan.layers.map((pl) => fmt.contextFor(pl.maxAbs));
@@ -81,7 +92,7 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
       const cache = await forward.run(o.images, unit.images);
       const rows = new Map(unit.images.map((img, r) => [img, r]));
       let lines = '';
-      for (let s = unit.start; s < unit.end; ) {
+      for (let s = unit.start; s < unit.end;) {
         const li = plan.sites.layer[s]!;
         let e = s;
         while (e < unit.end && plan.sites.layer[e] === li && e - s < plan.batchSize) e++;
@@ -89,21 +100,47 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
         const items = [];
         for (let id = s; id < e; id++) {
           const image = plan.sites.image[id]!;
-          const site = faultSite(layer.name, image, plan.sites.index[id]!, plan.sites.bits?.[id] ?? [plan.sites.bit[id]!]);
+          const site = faultSite(
+            layer.name,
+            image,
+            plan.sites.index[id]!,
+            plan.sites.bits?.[id] ?? [plan.sites.bit[id]!],
+          );
           const row = rows.get(image)!;
-          const golden = plan.target === 'neurons'
-            ? rowOf(cache.tensors[layer.tensor]!, row)[site.index]!
-            : (clf.model.graph.initializers.get(layer.tensor)!.data as Float32Array)[site.index]!;
+          const golden =
+            plan.target === 'neurons'
+              ? rowOf(cache.tensors[layer.tensor]!, row)[site.index]!
+              : (clf.model.graph.initializers.get(layer.tensor)!.data as Float32Array)[site.index]!;
           const faulty = em.corrupt(golden, site, fmt, contexts[li]);
-          items.push({ id, site, row, golden, faulty, change: changeFor(plan, model, layers[li]!, cache, row, site.index, faulty, layer.bound) });
+          items.push({
+            id,
+            site,
+            row,
+            golden,
+            faulty,
+            change: changeFor(plan, model, layers[li]!, cache, row, site.index, faulty, layer.bound),
+          });
         }
         const evaluated = items.filter((it) => it.change);
-        const r = await injectors.get(li)!.evaluate(cache, evaluated.map((it) => ({ row: it.row, change: it.change! }) satisfies Fault));
+        const r = await injectors.get(li)!.evaluate(
+          cache,
+          evaluated.map((it) => ({ row: it.row, change: it.change! }) satisfies Fault),
+        );
         const K = clf.output.classes;
-        const scores = new Map(evaluated.map((it, k) => [it.id, { s: r.logits.subarray(k * K, (k + 1) * K), path: r.paths[k]! }]));
+        const scores = new Map(
+          evaluated.map((it, k) => [it.id, { s: r.logits.subarray(k * K, (k + 1) * K), path: r.paths[k]! }]),
+        );
         for (const it of items.filter((x) => !x.change)) {
           const plain = await sessions.weightPlain(li);
-          scores.set(it.id, { s: await plain.run(rowOf({ dtype: 'float32', dims: [unit.images.length, ...clf.input.shape], data: cache.pixels }, it.row), 1, it.site.index, it.faulty), path: 'plain' });
+          scores.set(it.id, {
+            s: await plain.run(
+              rowOf({ dtype: 'float32', dims: [unit.images.length, ...clf.input.shape], data: cache.pixels }, it.row),
+              1,
+              it.site.index,
+              it.faulty,
+            ),
+            path: 'plain',
+          });
         }
         for (const it of items) {
           const { s: sc, path } = scores.get(it.id)!;
@@ -114,11 +151,18 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
           const res = scoreRow(sc, 0, K, golden.labels[gi]!);
           const masked = path === 'masked';
           const rec: InjectionRecord = {
-            id: it.id, layer: layer.name, image: it.site.image, index: it.site.index, bit: it.site.bit,
+            id: it.id,
+            layer: layer.name,
+            image: it.site.image,
+            index: it.site.index,
+            bit: it.site.bit,
             ...(it.site.bits ? { bits: [...it.site.bits] } : {}),
-            original: it.golden, faulty: it.faulty,
-            goldenTop1: golden.preds[gi]!, faultyTop1: masked ? golden.preds[gi]! : res.top1,
-            goldenLoss: golden.losses[gi]!, faultyLoss: masked ? golden.losses[gi]! : res.finite ? res.loss : null,
+            original: it.golden,
+            faulty: it.faulty,
+            goldenTop1: golden.preds[gi]!,
+            faultyTop1: masked ? golden.preds[gi]! : res.top1,
+            goldenLoss: golden.losses[gi]!,
+            faultyLoss: masked ? golden.losses[gi]! : res.finite ? res.loss : null,
             nonFinite: !masked && !res.finite,
             ...(masked ? { masked } : {}),
           };
@@ -138,13 +182,29 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
 }
 
 /** The change a fault makes to the layer output of one image; undefined when only a whole-model run can say. */
-function changeFor(plan: CampaignPlan, model: Model, layer: ClassifierLayer, cache: UnitCache, row: number, index: number,
-  faulty: number, bound: number): Change | undefined {
+function changeFor(
+  plan: CampaignPlan,
+  model: Model,
+  layer: ClassifierLayer,
+  cache: UnitCache,
+  row: number,
+  index: number,
+  faulty: number,
+  bound: number,
+): Change | undefined {
   const clamp = (v: number) => (plan.rangeDetector ? rangeClamp(v, bound) : v);
   if (plan.target === 'neurons') return { index: Int32Array.of(index), value: Float32Array.of(clamp(faulty)) };
   if (!Number.isFinite(faulty)) return undefined; // Inf·0 inside a kernel: leave it to the kernel
   const node = model.graph.nodes.find((n) => n.name === layer.name)!;
-  const c = weightChange(model.graph, node, index, faulty, rowOf(cache.tensors[layer.input]!, row), rowOf(cache.tensors[layer.tensor]!, row), layer.shape);
+  const c = weightChange(
+    model.graph,
+    node,
+    index,
+    faulty,
+    rowOf(cache.tensors[layer.input]!, row),
+    rowOf(cache.tensors[layer.tensor]!, row),
+    layer.shape,
+  );
   if (c) c.value.forEach((v, k) => (c.value[k] = clamp(v)));
   return c;
 }
@@ -166,8 +226,13 @@ class Sessions {
   async forGroup(g: number): Promise<{ forward: UnitForward | KeptUnits; injectors: Map<number, LayerInjector> }> {
     if (g === this.group && this.current) return this.current;
     await this.release();
-    const injectors = new Map(this.plan.groups[g]!.map((li) => [li, new LayerInjector(this.clf, this.model, this.layers[li]!, this.o)]));
-    const tensors = [...injectors.values()].flatMap((inj) => [...inj.cachedTensors, ...(this.plan.target === 'weights' ? [inj.layer.input] : [])]);
+    const injectors = new Map(
+      this.plan.groups[g]!.map((li) => [li, new LayerInjector(this.clf, this.model, this.layers[li]!, this.o)]),
+    );
+    const tensors = [...injectors.values()].flatMap((inj) => [
+      ...inj.cachedTensors,
+      ...(this.plan.target === 'weights' ? [inj.layer.input] : []),
+    ]);
     const forward = KeptUnits.covers(this.o.activations, this.clf, tensors)
       ? new KeptUnits(this.clf, this.o.activations!, this.o.golden.indices)
       : await UnitForward.create(this.clf, this.model, tensors, this.o.threads);
@@ -178,7 +243,11 @@ class Sessions {
 
   async weightPlain(li: number): Promise<WeightPlain> {
     let p = this.plains.get(li);
-    if (!p) this.plains.set(li, (p = await WeightPlain.create(this.clf, this.model, this.layers[li]!.weight!, this.o.threads)));
+    if (!p)
+      this.plains.set(
+        li,
+        (p = await WeightPlain.create(this.clf, this.model, this.layers[li]!.weight!, this.o.threads)),
+      );
     return p;
   }
 

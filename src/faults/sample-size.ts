@@ -29,7 +29,11 @@ export interface SampleSizeQuery {
 
 /** The number of injections that reaches margin `e` (a proportion, 0.01 = 1%) for a population: n, rounded up. */
 export function sampleSize(margin: number, q: SampleSizeQuery): number {
-  check(margin > 0 && margin < 1, 'bad_argument', () => `margin of error must be a proportion in (0, 1), e.g. 0.01 for 1%; got ${margin}`);
+  check(
+    margin > 0 && margin < 1,
+    'bad_argument',
+    () => `margin of error must be a proportion in (0, 1), e.g. 0.01 for 1%; got ${margin}`,
+  );
   const { N, t, pq } = parts(q);
   const n0 = (t * t * pq) / (margin * margin); // the infinite-population size
   return Math.ceil(Number.isFinite(N) ? (N * n0) / (n0 + N - 1) : n0);
@@ -38,8 +42,11 @@ export function sampleSize(margin: number, q: SampleSizeQuery): number {
 /** The margin of error (a proportion) that n injections really buy for a population: Leveugle's formula solved for e. */
 export function marginOfError(n: number, q: SampleSizeQuery): number {
   const { N, t, pq } = parts(q);
-  check(Number.isInteger(n) && n >= 1 && n <= N, 'bad_argument',
-    () => `sample size must be a whole number between 1 and the population ${N}; got ${n}`);
+  check(
+    Number.isInteger(n) && n >= 1 && n <= N,
+    'bad_argument',
+    () => `sample size must be a whole number between 1 and the population ${N}; got ${n}`,
+  );
   if (n === N) return 0; // the whole population: no sampling error
   const fpc = Number.isFinite(N) ? (N - n) / (N - 1) : 1; // finite population correction
   return t * Math.sqrt((pq * fpc) / n);

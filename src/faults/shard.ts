@@ -12,8 +12,12 @@ export function parseShard(spec: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(spec);
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
-  check(m && count >= 1 && index < count, 'bad_argument',
-    () => `--shard expects k/n with 0 ≤ k < n (e.g. 0/4 … 3/4, as $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT); got '${spec}'`);
+  check(
+    m && count >= 1 && index < count,
+    'bad_argument',
+    () =>
+      `--shard expects k/n with 0 ≤ k < n (e.g. 0/4 … 3/4, as $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT); got '${spec}'`,
+  );
   return { index, count };
 }
 

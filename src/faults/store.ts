@@ -14,7 +14,13 @@ export function recordLine(r: InjectionRecord): string {
   o.original = r.original;
   o.faulty = Number.isFinite(r.faulty) ? r.faulty : null;
   if (!Number.isFinite(r.faulty)) o.faultyBits = f32ToBits(r.faulty);
-  Object.assign(o, { goldenTop1: r.goldenTop1, faultyTop1: r.faultyTop1, goldenLoss: r.goldenLoss, faultyLoss: r.faultyLoss, nonFinite: r.nonFinite });
+  Object.assign(o, {
+    goldenTop1: r.goldenTop1,
+    faultyTop1: r.faultyTop1,
+    goldenLoss: r.goldenLoss,
+    faultyLoss: r.faultyLoss,
+    nonFinite: r.nonFinite,
+  });
   if (r.masked) o.masked = true;
   return JSON.stringify(o) + '\n';
 }
@@ -25,10 +31,16 @@ export function parseRecord(line: string, where: string): InjectionRecord {
   try {
     r = JSON.parse(line);
   } catch (e) {
-    throw new TgrError('bad_file', `${where}: not a JSON record (${(e as Error).message}) — delete the file and re-run the campaign`);
+    throw new TgrError(
+      'bad_file',
+      `${where}: not a JSON record (${(e as Error).message}) — delete the file and re-run the campaign`,
+    );
   }
   if (!Number.isInteger(r?.id) || typeof r.layer !== 'string') {
-    throw new TgrError('bad_file', `${where}: not an injection record (no id/layer) — delete the file and re-run the campaign`);
+    throw new TgrError(
+      'bad_file',
+      `${where}: not an injection record (no id/layer) — delete the file and re-run the campaign`,
+    );
   }
   if (r.faulty === null) r.faulty = typeof r.faultyBits === 'number' ? bitsToF32(r.faultyBits) : NaN;
   delete r.faultyBits;
@@ -64,7 +76,8 @@ export function forEachLine(path: string, fn: (line: string, end: number) => boo
 
 /** Calls `fn` with every record of a faults.jsonl file, in file order. */
 export function forEachRecord(path: string, fn: (r: InjectionRecord) => void): void {
-  if (!existsSync(path)) throw new TgrError('bad_file', `${path}: no such file — run 'tgr inject' (or 'tgr merge' for shards) first`);
+  if (!existsSync(path))
+    throw new TgrError('bad_file', `${path}: no such file — run 'tgr inject' (or 'tgr merge' for shards) first`);
   let i = 0;
   forEachLine(path, (line) => fn(parseRecord(line, `${path}:${++i}`)));
 }
@@ -107,7 +120,10 @@ export class FaultLog {
           return false; // a torn line: nothing after it counts
         }
         if (id !== firstId + count) {
-          throw new TgrError('bad_file', `${path}:${count + 1} has id ${String(id)}, but this plan expects ${firstId + count} there — it was written for another plan; move it away or re-plan`);
+          throw new TgrError(
+            'bad_file',
+            `${path}:${count + 1} has id ${String(id)}, but this plan expects ${firstId + count} there — it was written for another plan; move it away or re-plan`,
+          );
         }
         count++;
         if (count === next) {

@@ -1,13 +1,28 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import { CampaignAccumulator, combineLayers, overallMetrics, type LayerMetrics, type OverallMetrics } from './metrics.js';
+import {
+  CampaignAccumulator,
+  combineLayers,
+  overallMetrics,
+  type LayerMetrics,
+  type OverallMetrics,
+} from './metrics.js';
 import type { CampaignPlan } from './plan.js';
 import { readPlan } from './plan-file.js';
 import type { CampaignSummary, LayerStats } from './records.js';
 import { writeCompactJson } from './json-file.js';
 import { forEachRecord } from './store.js';
 
-const csvColumns = ['layer', 'neurons', 'n', 'mismatchRate', 'mismatchCi', 'deltaLoss', 'deltaLossCi', 'nonFinite'] as const satisfies readonly (keyof LayerStats)[];
+const csvColumns = [
+  'layer',
+  'neurons',
+  'n',
+  'mismatchRate',
+  'mismatchCi',
+  'deltaLoss',
+  'deltaLossCi',
+  'nonFinite',
+] as const satisfies readonly (keyof LayerStats)[];
 
 /**
  * Summarises a finished campaign directory (plan.json + faults.jsonl) with metrics.ts: per layer, the last layer
@@ -33,14 +48,24 @@ export function summarize(dir: string): CampaignSummary {
     overall: overall(overallMetrics(metrics), layers),
   };
   writeCompactJson(join(dir, 'summary.json'), summary);
-  const rows = [...layers, summary.lastLayer, summary.overall].map((s) => csvColumns.map((c) => csvCell(s[c])).join(','));
+  const rows = [...layers, summary.lastLayer, summary.overall].map((s) =>
+    csvColumns.map((c) => csvCell(s[c])).join(','),
+  );
   writeFileAtomic(join(dir, 'summary.csv'), [csvColumns.join(','), ...rows].join('\n') + '\n');
   return summary;
 }
 
 function stats(m: LayerMetrics, neurons: number): LayerStats {
-  return { layer: m.layer, neurons, n: m.injections, mismatchRate: m.mismatchRate, mismatchCi: m.mismatchCi,
-    deltaLoss: m.deltaLoss, deltaLossCi: m.deltaLossCi, nonFinite: m.nonFinite };
+  return {
+    layer: m.layer,
+    neurons,
+    n: m.injections,
+    mismatchRate: m.mismatchRate,
+    mismatchCi: m.mismatchCi,
+    deltaLoss: m.deltaLoss,
+    deltaLossCi: m.deltaLossCi,
+    nonFinite: m.nonFinite,
+  };
 }
 
 /** The model's last layer; several (text-guided latent + projection) are combined neuron-weighted (paper §5.2). */
@@ -50,14 +75,35 @@ function lastLayer(plan: CampaignPlan, metrics: LayerMetrics[]): LayerStats {
     const l = plan.layers.find((x) => x.name === name);
     return m && l ? [{ metrics: m, neurons: l.elements }] : [];
   });
-  if (parts.length === 0) return { layer: 'last', neurons: 0, n: 0, mismatchRate: NaN, mismatchCi: NaN, deltaLoss: NaN, deltaLossCi: NaN, nonFinite: 0 };
+  if (parts.length === 0)
+    return {
+      layer: 'last',
+      neurons: 0,
+      n: 0,
+      mismatchRate: NaN,
+      mismatchCi: NaN,
+      deltaLoss: NaN,
+      deltaLossCi: NaN,
+      nonFinite: 0,
+    };
   const m = parts.length === 1 ? parts[0]!.metrics : combineLayers(plan.lastLayers.join('+'), parts);
-  return stats(m, parts.reduce((s, p) => s + p.neurons, 0));
+  return stats(
+    m,
+    parts.reduce((s, p) => s + p.neurons, 0),
+  );
 }
 
 function overall(o: OverallMetrics, layers: LayerStats[]): LayerStats {
-  return { layer: 'overall', neurons: layers.reduce((s, l) => s + l.neurons, 0), n: o.injections, mismatchRate: o.mismatchRate,
-    mismatchCi: o.mismatchCi, deltaLoss: o.deltaLoss, deltaLossCi: o.deltaLossCi, nonFinite: o.nonFinite };
+  return {
+    layer: 'overall',
+    neurons: layers.reduce((s, l) => s + l.neurons, 0),
+    n: o.injections,
+    mismatchRate: o.mismatchRate,
+    mismatchCi: o.mismatchCi,
+    deltaLoss: o.deltaLoss,
+    deltaLossCi: o.deltaLossCi,
+    nonFinite: o.nonFinite,
+  };
 }
 
 function csvCell(v: string | number): string {

@@ -9,7 +9,16 @@ import { layerPopulation, marginOfError, sampleSize } from './sample-size.js';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => '  ' + r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map(
+      (r) =>
+        '  ' +
+        r
+          .map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!)))
+          .join('  ')
+          .trimEnd(),
+    )
+    .join('\n');
 }
 
 const pct = (p: number, digits = 2) => (Number.isFinite(p) ? `${(100 * p).toFixed(digits)}%` : '—');
@@ -17,9 +26,16 @@ const num = (v: number, digits = 4) => (Number.isFinite(v) ? v.toPrecision(digit
 
 /** `tgr inspect`: input, classes, and every injectable layer with its per-image shape. */
 export function describeClassifier(c: Classifier): string {
-  const rows = [['layer', 'op', 'shape', 'neurons', 'weights'], ...c.layers.map((l) => [
-    l.name + (c.lastLayers.includes(l.name) ? ' *' : ''), l.opType, l.shape.join('×'), String(l.neurons), l.weightElements ? String(l.weightElements) : '—',
-  ])];
+  const rows = [
+    ['layer', 'op', 'shape', 'neurons', 'weights'],
+    ...c.layers.map((l) => [
+      l.name + (c.lastLayers.includes(l.name) ? ' *' : ''),
+      l.opType,
+      l.shape.join('×'),
+      String(l.neurons),
+      l.weightElements ? String(l.weightElements) : '—',
+    ]),
+  ];
   return [
     `${c.file} (sha256 ${c.sha256.slice(0, 16)}…, head ${c.head}${c.backbone ? `, backbone ${c.backbone}` : ''})`,
     `input   '${c.input.name}' [N,${c.input.shape.join(',')}]`,
@@ -35,12 +51,25 @@ export function describeClassifier(c: Classifier): string {
  */
 export function planTable(plan: CampaignPlan, margin?: number, confidence = defaultConfidence): string {
   const bits = numberFormat(plan.format).bits;
-  const head = ['layer', 'elements', 'population N', `n`, `±margin (${confidence * 100}%)`, ...(margin ? [`n for ±${pct(margin, 2)}`] : [])];
+  const head = [
+    'layer',
+    'elements',
+    'population N',
+    `n`,
+    `±margin (${confidence * 100}%)`,
+    ...(margin ? [`n for ±${pct(margin, 2)}`] : []),
+  ];
   const rows = plan.layers.map((l) => {
     const N = layerPopulation(l.elements, bits, plan.pool);
     const n = Math.min(plan.perLayer, N);
-    return [l.name, String(l.elements), N.toExponential(3), String(plan.perLayer), pct(marginOfError(n, { population: N, confidence }), 3),
-      ...(margin ? [String(sampleSize(margin, { population: N, confidence }))] : [])];
+    return [
+      l.name,
+      String(l.elements),
+      N.toExponential(3),
+      String(plan.perLayer),
+      pct(marginOfError(n, { population: N, confidence }), 3),
+      ...(margin ? [String(sampleSize(margin, { population: N, confidence }))] : []),
+    ];
   });
   return [
     `plan: ${plan.layers.length} layers × ${plan.perLayer} = ${plan.sites.layer.length} injections, ${plan.target}, ${plan.format}, ${plan.errorModel}, seed ${plan.seed}, range detector ${plan.rangeDetector ? 'on' : 'off'}`,
@@ -52,9 +81,20 @@ export function planTable(plan: CampaignPlan, margin?: number, confidence = defa
 
 /** `tgr inject`: per-layer mismatch and ΔLoss with 99% CIs, the last layer and the overall mean. */
 export function summaryTable(s: CampaignSummary): string {
-  const row = (l: LayerStats, label = l.layer) => [label, String(l.n), `${pct(l.mismatchRate)} ±${pct(l.mismatchCi)}`, `${num(l.deltaLoss)} ±${num(l.deltaLossCi, 2)}`, String(l.nonFinite)];
+  const row = (l: LayerStats, label = l.layer) => [
+    label,
+    String(l.n),
+    `${pct(l.mismatchRate)} ±${pct(l.mismatchCi)}`,
+    `${num(l.deltaLoss)} ±${num(l.deltaLossCi, 2)}`,
+    String(l.nonFinite),
+  ];
   return [
     `${s.model}: ${s.target}, ${s.format}, ${s.errorModel}, range detector ${s.rangeDetector ? 'on' : 'off'}, ${s.perLayer} per layer`,
-    table([['layer', 'n', 'mismatch (99% CI)', 'ΔLoss (99% CI)', 'non-finite'], ...s.layers.map((l) => row(l)), row(s.lastLayer, `last layer (${s.lastLayer.layer})`), row(s.overall)]),
+    table([
+      ['layer', 'n', 'mismatch (99% CI)', 'ΔLoss (99% CI)', 'non-finite'],
+      ...s.layers.map((l) => row(l)),
+      row(s.lastLayer, `last layer (${s.lastLayer.layer})`),
+      row(s.overall),
+    ]),
   ].join('\n');
 }

@@ -17,7 +17,12 @@ export class UnitForward {
   ) {}
 
   /** A session over `model` that also outputs `tensors`. */
-  static async create(clf: Classifier, model: Model, tensors: readonly string[], threads?: number): Promise<UnitForward> {
+  static async create(
+    clf: Classifier,
+    model: Model,
+    tensors: readonly string[],
+    threads?: number,
+  ): Promise<UnitForward> {
     // The image input is not an output to ask for: the unit has its pixels anyway.
     const unique = [...new Set(tensors)].filter((t) => t !== clf.input.name);
     const session = await Session.create(withOutputs(model, unique), { threads, label: clf.file, spinning: false });

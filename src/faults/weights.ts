@@ -14,8 +14,15 @@ export interface Change {
  * batched across images like neuron faults — instead of rerunning the whole model per fault. Undefined for shapes
  * this does not cover (auto_pad convolutions, batched weights); the runner then reruns the model with the weight.
  */
-export function weightChange(g: Graph, node: Node, weightIndex: number, faulty: number, input: Float32Array, output: Float32Array,
-  outShape: readonly number[]): Change | undefined {
+export function weightChange(
+  g: Graph,
+  node: Node,
+  weightIndex: number,
+  faulty: number,
+  input: Float32Array,
+  output: Float32Array,
+  outShape: readonly number[],
+): Change | undefined {
   const w = g.initializers.get(node.inputs[1]!);
   if (!w) return undefined;
   const delta = faulty - (w.data as Float32Array)[weightIndex]!;
@@ -55,7 +62,9 @@ export function weightChange(g: Graph, node: Node, weightIndex: number, faulty: 
     if (w.dims.length !== 2 || int('transA', 0) !== 0) return undefined;
     const transB = int('transB', 0) === 1;
     const [Kin, M] = transB ? [w.dims[1]!, w.dims[0]!] : [w.dims[0]!, w.dims[1]!];
-    const [k, m] = transB ? [weightIndex % Kin, Math.floor(weightIndex / Kin)] : [Math.floor(weightIndex / M), weightIndex % M];
+    const [k, m] = transB
+      ? [weightIndex % Kin, Math.floor(weightIndex / Kin)]
+      : [Math.floor(weightIndex / M), weightIndex % M];
     const alpha = node.opType === 'Gemm' && node.attrs.alpha?.type === 'float' ? node.attrs.alpha.value : 1;
     const rows = numel(outShape) / M;
     for (let r = 0; r < rows; r++) move(r * M + m, alpha * input[r * Kin + k]!);
@@ -68,5 +77,7 @@ export function weightChange(g: Graph, node: Node, weightIndex: number, faulty: 
 function inputShape(g: Graph, node: Node, inC: number): [number, number, number] | undefined {
   const v = g.valueInfo.get(node.inputs[0]!) ?? g.inputs.find((x) => x.name === node.inputs[0]);
   const s = v?.shape.slice(1);
-  return s && s.length === 3 && s[0] === inC && s.every((d) => typeof d === 'number') ? (s as [number, number, number]) : undefined;
+  return s && s.length === 3 && s[0] === inC && s.every((d) => typeof d === 'number')
+    ? (s as [number, number, number])
+    : undefined;
 }

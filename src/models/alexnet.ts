@@ -20,14 +20,28 @@ export const alexnet: BackboneBuilder = (net, input) => {
   let i = 0;
   for (const [out, kernel, stride, pad, pool] of convs) {
     const fanIn = fans([out, net.channels(x), kernel, kernel]).fanIn;
-    x = net.conv2d(x, `features.${i}`, { out, kernel, stride, pad, bias: true, weightInit: () => torchDefault(fanIn), biasInit: torchDefault(fanIn) });
+    x = net.conv2d(x, `features.${i}`, {
+      out,
+      kernel,
+      stride,
+      pad,
+      bias: true,
+      weightInit: () => torchDefault(fanIn),
+      biasInit: torchDefault(fanIn),
+    });
     x = net.relu(x, `features.${i + 1}`);
     i += 2;
     if (pool) x = net.maxPool2d(x, `features.${i++}`, 3, 2);
   }
   x = net.flatten(net.adaptiveAvgPool2d(x, 'avgpool', 6), 'flatten');
   const F0 = net.channels(x);
-  x = net.relu(net.linear(net.dropout(x, 'classifier.0', 0.5), 'classifier.1', 4096, torchDefault(F0), torchDefault(F0)), 'classifier.2');
-  x = net.relu(net.linear(net.dropout(x, 'classifier.3', 0.5), 'classifier.4', 4096, torchDefault(4096), torchDefault(4096)), 'classifier.5');
+  x = net.relu(
+    net.linear(net.dropout(x, 'classifier.0', 0.5), 'classifier.1', 4096, torchDefault(F0), torchDefault(F0)),
+    'classifier.2',
+  );
+  x = net.relu(
+    net.linear(net.dropout(x, 'classifier.3', 0.5), 'classifier.4', 4096, torchDefault(4096), torchDefault(4096)),
+    'classifier.5',
+  );
   return { features: x, final: { name: 'classifier.6', weightInit: torchDefault(4096), biasInit: torchDefault(4096) } };
 };

@@ -10,7 +10,8 @@ import { convBn, residual } from './resnet.js';
  */
 function shortcutA(net: Net, x: string, p: string, out: number, stride: number): string {
   const [, c, h, w] = net.b.shape(x) as number[];
-  const sub = stride === 1 ? x : net.b.slice(x, [0, 0], [h!, w!], [2, 3], [stride, stride], { name: `${p}.shortcut.subsample` });
+  const sub =
+    stride === 1 ? x : net.b.slice(x, [0, 0], [h!, w!], [2, 3], [stride, stride], { name: `${p}.shortcut.subsample` });
   const extra = (out - c!) / 2;
   return net.b.pad(sub, [0, extra, 0, 0, 0, extra, 0, 0], { name: `${p}.shortcut` });
 }

@@ -10,8 +10,7 @@ export interface Cost {
 
 /** One backbone's baseline and text-guided costs (Table 1's columns 4–5 are their difference), or why it cannot be built. */
 export type HeadComparison =
-  | { backbone: string; linear: Cost; textGuided: Cost }
-  | { backbone: string; unavailable: string };
+  { backbone: string; linear: Cost; textGuided: Cost } | { backbone: string; unavailable: string };
 
 /** Input layouts of the datasets whose Table-1-style costs `tgr models` reports. */
 export const datasetLayouts = {
@@ -21,9 +20,16 @@ export const datasetLayouts = {
 } satisfies Record<string, { inputShape: [number, number, number]; numClasses: number }>;
 
 /** Costs of `backbone` with both heads, counted from shapes-only builds; an input too small for it is reported, not thrown. */
-export function compareHeads(backbone: string, inputShape: [number, number, number], numClasses: number, embedDim: number): HeadComparison {
+export function compareHeads(
+  backbone: string,
+  inputShape: [number, number, number],
+  numClasses: number,
+  embedDim: number,
+): HeadComparison {
   const cost = (head: 'linear' | 'text-guided'): Cost => {
-    const { params, macs } = countModel(buildModel({ backbone, head, inputShape, numClasses, embedDim }, { shapesOnly: true }));
+    const { params, macs } = countModel(
+      buildModel({ backbone, head, inputShape, numClasses, embedDim }, { shapesOnly: true }),
+    );
     return { params, macs };
   };
   try {

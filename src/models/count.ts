@@ -33,7 +33,8 @@ const macRules: Record<string, (node: Node, shapeOf: (t: string) => Shape | unde
   },
 };
 
-const perImage = (shape: Shape | undefined): number => (shape ? numel(shape.map((d) => (typeof d === 'number' ? d : 1))) : 0);
+const perImage = (shape: Shape | undefined): number =>
+  shape ? numel(shape.map((d) => (typeof d === 'number' ? d : 1))) : 0;
 const dim = (shape: Shape | undefined, i: number): number => {
   const d = shape?.[i];
   return typeof d === 'number' ? d : 1;
@@ -44,10 +45,18 @@ const dim = (shape: Shape | undefined, i: number): number => {
  * 3–4) and anonymous constants (`const_N` from GraphBuilder.constant, `onnx::…` from torch.onnx.export).
  */
 export function parameterNames(graph: Graph): string[] {
-  const stats = new Set(graph.nodes.filter((n) => n.opType === 'BatchNormalization').flatMap((n) => n.inputs.slice(3, 5)));
-  return [...graph.initializers].filter(([name, t]) =>
-    (t.dtype === 'float32' || t.dtype === 'float16' || t.dtype === 'bfloat16' || t.dtype === 'float64') &&
-    !stats.has(name) && !GraphBuilder.isConstantName(name) && !name.startsWith('onnx::')).map(([name]) => name);
+  const stats = new Set(
+    graph.nodes.filter((n) => n.opType === 'BatchNormalization').flatMap((n) => n.inputs.slice(3, 5)),
+  );
+  return [...graph.initializers]
+    .filter(
+      ([name, t]) =>
+        (t.dtype === 'float32' || t.dtype === 'float16' || t.dtype === 'bfloat16' || t.dtype === 'float64') &&
+        !stats.has(name) &&
+        !GraphBuilder.isConstantName(name) &&
+        !name.startsWith('onnx::'),
+    )
+    .map(([name]) => name);
 }
 
 /** Number of parameters (see parameterNames). */

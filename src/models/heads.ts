@@ -45,14 +45,20 @@ function projectionInit(net: Net, spec: ResolvedSpec) {
   const E = spec.embedDim;
   const rng = net.rngFor('head.projection.weight');
   if (!spec.classEmbeddings && !rng) return f32([C, E], new Float32Array(C * E));
-  const data = spec.classEmbeddings ? Float32Array.from(spec.classEmbeddings) : Float32Array.from({ length: C * E }, () => rng!.normal());
+  const data = spec.classEmbeddings
+    ? Float32Array.from(spec.classEmbeddings)
+    : Float32Array.from({ length: C * E }, () => rng!.normal());
   for (let c = 0; c < C; c++) {
     const row = data.subarray(c * E, (c + 1) * E);
     let ss = 0;
     for (const v of row) ss += v * v;
     const norm = Math.sqrt(ss);
     if (!(norm > 0) || !Number.isFinite(norm)) {
-      throw new TgrError('bad_argument', `class embeddings: row ${c} has norm ${norm}; every class needs a non-zero finite embedding`, { row: c });
+      throw new TgrError(
+        'bad_argument',
+        `class embeddings: row ${c} has norm ${norm}; every class needs a non-zero finite embedding`,
+        { row: c },
+      );
     }
     for (let i = 0; i < E; i++) row[i]! /= norm;
   }

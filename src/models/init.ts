@@ -21,7 +21,10 @@ export function fans(dims: readonly number[]): { fanIn: number; fanOut: number }
 }
 
 /** kaiming_normal_(mode='fan_out', nonlinearity='relu'): ResNet, VGG and MobileNetV2 convolutions. */
-export const kaimingNormalFanOut = (dims: readonly number[]): Init => ({ kind: 'normal', std: Math.sqrt(2 / fans(dims).fanOut) });
+export const kaimingNormalFanOut = (dims: readonly number[]): Init => ({
+  kind: 'normal',
+  std: Math.sqrt(2 / fans(dims).fanOut),
+});
 
 /** nn.Conv2d / nn.Linear defaults: kaiming_uniform_(a=√5) for weights, which is U(±1/√fan_in), and the same for bias. */
 export const torchDefault = (fanIn: number): Init => ({ kind: 'uniform', bound: 1 / Math.sqrt(fanIn) });
@@ -52,7 +55,8 @@ export function initTensor(dims: number[], init: Init, rng: Rng | null): TensorD
   } else {
     for (let i = 0; i < d.length; i++) {
       let v: number;
-      do v = zigguratNormal(rng) * init.std; while (v < init.a || v > init.b);
+      do v = zigguratNormal(rng) * init.std;
+      while (v < init.a || v > init.b);
       d[i] = v;
     }
   }

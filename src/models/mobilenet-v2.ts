@@ -4,11 +4,25 @@ import { type Init, zerosInit } from './init.js';
 
 /** torchvision's inverted-residual settings: expansion t, output channels c, repeats n, first stride s. */
 const settings: [number, number, number, number][] = [
-  [1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1],
+  [1, 16, 1, 1],
+  [6, 24, 2, 2],
+  [6, 32, 3, 2],
+  [6, 64, 4, 2],
+  [6, 96, 3, 1],
+  [6, 160, 3, 2],
+  [6, 320, 1, 1],
 ];
 
 /** Conv2dNormActivation: `${p}.0` conv (no bias), `${p}.1` BN, `${p}.2` ReLU6. */
-function convBnRelu6(net: Net, x: string, p: string, out: number, kernel: number, stride: number, groups: number): string {
+function convBnRelu6(
+  net: Net,
+  x: string,
+  p: string,
+  out: number,
+  kernel: number,
+  stride: number,
+  groups: number,
+): string {
   const y = net.conv2d(x, `${p}.0`, { out, kernel, stride, pad: (kernel - 1) >> 1, groups });
   return net.relu6(net.batchNorm2d(y, `${p}.1`), `${p}.2`);
 }

@@ -68,7 +68,10 @@ export class Net {
     const bias = o.bias ? this.param(`${name}.bias`, [o.out], o.biasInit ?? zerosInit) : undefined;
     const p = o.pad ?? 0;
     const s = o.stride ?? 1;
-    return this.checkSpatial(this.b.conv(x, w, bias, { name, strides: [s, s], pads: [p, p, p, p], group: groups }), name);
+    return this.checkSpatial(
+      this.b.conv(x, w, bias, { name, strides: [s, s], pads: [p, p, p, p], group: groups }),
+      name,
+    );
   }
 
   /** BatchNorm2d (eps 1e-5, PyTorch momentum 0.1 = ONNX 0.9); in train mode its new running stats become outputs. */
@@ -78,7 +81,12 @@ export class Net {
     const bias = this.param(`${name}.bias`, [c], zerosInit);
     const mean = this.param(`${name}.running_mean`, [c], zerosInit);
     const variance = this.param(`${name}.running_var`, [c], onesInit);
-    const outs = this.b.batchNormalization(x, scale, bias, mean, variance, { name, epsilon: eps, momentum: 0.9, training_mode: this.training ? 1 : 0 });
+    const outs = this.b.batchNormalization(x, scale, bias, mean, variance, {
+      name,
+      epsilon: eps,
+      momentum: 0.9,
+      training_mode: this.training ? 1 : 0,
+    });
     if (this.training) {
       this.carried.push({ tensor: outs[1]!, name: `${mean}.next` }, { tensor: outs[2]!, name: `${variance}.next` });
     }
@@ -104,7 +112,15 @@ export class Net {
 
   /** nn.MaxPool2d (floor mode). */
   maxPool2d(x: string, name: string, kernel: number, stride: number, pad = 0): string {
-    return this.checkSpatial(this.b.maxPool(x, { name, kernel_shape: [kernel, kernel], strides: [stride, stride], pads: [pad, pad, pad, pad] }), name);
+    return this.checkSpatial(
+      this.b.maxPool(x, {
+        name,
+        kernel_shape: [kernel, kernel],
+        strides: [stride, stride],
+        pads: [pad, pad, pad, pad],
+      }),
+      name,
+    );
   }
 
   /** Dropout: live in train mode, an Identity (keeping the module's name) in eval mode; p = 0 emits nothing. */
@@ -137,9 +153,12 @@ export class Net {
     const sides = this.b.shape(t).slice(2);
     if (sides.some((d) => typeof d === 'number' && d < 1)) {
       const [c, h, w] = this.opts.inputShape;
-      throw new TgrError('bad_argument',
+      throw new TgrError(
+        'bad_argument',
         `${this.opts.label}: a ${c}×${h}×${w} input is too small: '${node}' would output ${sides.join('×')}; ` +
-        'resize the images larger or pick a backbone made for small inputs (resnet20, vit-tiny)', { node });
+          'resize the images larger or pick a backbone made for small inputs (resnet20, vit-tiny)',
+        { node },
+      );
     }
     return t;
   }

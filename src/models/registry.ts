@@ -45,7 +45,12 @@ export function buildModel(spec: ModelSpec, opts: BuildOptions = {}): Model {
   const backbone = lookup(backbones, s.backbone, 'backbone');
   const head = lookup(heads, s.head, 'head');
   const b = new GraphBuilder(`${s.backbone}-${s.head}`);
-  const net = new Net(b, { training: s.mode === 'train', rng: opts.shapesOnly ? null : new Rng(s.seed), label: s.backbone, inputShape: s.inputShape });
+  const net = new Net(b, {
+    training: s.mode === 'train',
+    rng: opts.shapesOnly ? null : new Rng(s.seed),
+    label: s.backbone,
+    inputShape: s.inputShape,
+  });
   const input = b.input('input', 'float32', ['N', ...s.inputShape]);
   const features = backbone(net, input, s);
   const out = head(net, features.features, features.final, s);

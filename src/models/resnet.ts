@@ -14,8 +14,20 @@ const layouts: Record<number, [Block, number[]]> = {
 };
 
 /** conv → BN (→ ReLU), the unit every ResNet block repeats; names follow the block's `convK`/`bnK`. */
-export function convBn(net: Net, x: string, p: string, k: number, out: number, kernel: number, stride: number, relu: boolean): string {
-  const y = net.batchNorm2d(net.conv2d(x, `${p}.conv${k}`, { out, kernel, stride, pad: (kernel - 1) >> 1 }), `${p}.bn${k}`);
+export function convBn(
+  net: Net,
+  x: string,
+  p: string,
+  k: number,
+  out: number,
+  kernel: number,
+  stride: number,
+  relu: boolean,
+): string {
+  const y = net.batchNorm2d(
+    net.conv2d(x, `${p}.conv${k}`, { out, kernel, stride, pad: (kernel - 1) >> 1 }),
+    `${p}.bn${k}`,
+  );
   return relu ? net.relu(y, `${p}.relu`) : y;
 }
 
@@ -45,7 +57,10 @@ function block(net: Net, x: string, p: string, kind: Block, planes: number, stri
 export function resnet(depth: keyof typeof layouts): BackboneBuilder {
   const [kind, counts] = layouts[depth]!;
   return (net, input) => {
-    let x = net.relu(net.batchNorm2d(net.conv2d(input, 'conv1', { out: 64, kernel: 7, stride: 2, pad: 3 }), 'bn1'), 'relu');
+    let x = net.relu(
+      net.batchNorm2d(net.conv2d(input, 'conv1', { out: 64, kernel: 7, stride: 2, pad: 3 }), 'bn1'),
+      'relu',
+    );
     x = net.maxPool2d(x, 'maxpool', 3, 2, 1);
     counts.forEach((n, s) => {
       for (let i = 0; i < n; i++) x = block(net, x, `layer${s + 1}.${i}`, kind, 64 << s, i === 0 && s > 0 ? 2 : 1);

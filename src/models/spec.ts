@@ -73,7 +73,8 @@ export function resolveSpec(spec: ModelSpec): ResolvedSpec {
   const bad = (what: string, got: unknown, want: string) =>
     new TgrError('bad_argument', `model spec: ${what} is ${JSON.stringify(got)}; expected ${want}`, { what });
   const shape = spec.inputShape;
-  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every(isPosInt)) throw bad('inputShape', shape, '[C, H, W] of positive integers');
+  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every(isPosInt))
+    throw bad('inputShape', shape, '[C, H, W] of positive integers');
   if (!isPosInt(spec.numClasses)) throw bad('numClasses', spec.numClasses, 'a positive integer');
   const embedDim = spec.embedDim ?? 512;
   if (!isPosInt(embedDim)) throw bad('embedDim', embedDim, 'a positive integer');
@@ -81,7 +82,8 @@ export function resolveSpec(spec: ModelSpec): ResolvedSpec {
   if (mode !== 'train' && mode !== 'eval') throw bad('mode', mode, "'train' or 'eval'");
   const seed = spec.seed ?? 0;
   if (!Number.isInteger(seed)) throw bad('seed', seed, 'an integer');
-  if (spec.patchSize !== undefined && !isPosInt(spec.patchSize)) throw bad('patchSize', spec.patchSize, 'a positive integer');
+  if (spec.patchSize !== undefined && !isPosInt(spec.patchSize))
+    throw bad('patchSize', spec.patchSize, 'a positive integer');
   const classEmbeddings = spec.classEmbeddings && checkEmbeddings(spec.classEmbeddings, spec.numClasses, embedDim);
   return { ...spec, inputShape: [...shape], embedDim, mode, seed, classEmbeddings };
 }
@@ -89,12 +91,18 @@ export function resolveSpec(spec: ModelSpec): ResolvedSpec {
 function checkEmbeddings(e: Float32Array | TensorData<'float32'>, classes: number, dim: number): Float32Array {
   const dims = e instanceof Float32Array ? [e.length] : e.dims;
   const data = e instanceof Float32Array ? e : e.data;
-  const fits = e instanceof Float32Array ? e.length === classes * dim : dims.length === 2 && dims[0] === classes && dims[1] === dim;
+  const fits =
+    e instanceof Float32Array
+      ? e.length === classes * dim
+      : dims.length === 2 && dims[0] === classes && dims[1] === dim;
   if (!fits || !(data instanceof Float32Array)) {
     const got = e instanceof Float32Array ? `${e.length} values` : `shape [${dims.join(', ')}]`;
-    throw new TgrError('shape_mismatch',
+    throw new TgrError(
+      'shape_mismatch',
       `class embeddings: expected shape [${classes}, ${dim}] (numClasses × embedDim = ${classes * dim} values), got ${got}; ` +
-      'encode one embedding per class with the head\'s embedDim', { expected: [classes, dim], actual: dims });
+        "encode one embedding per class with the head's embedDim",
+      { expected: [classes, dim], actual: dims },
+    );
   }
   return data;
 }

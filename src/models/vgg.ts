@@ -29,8 +29,16 @@ export function vggBn(depth: keyof typeof cfgs): BackboneBuilder {
       i += 3;
     }
     x = net.flatten(net.adaptiveAvgPool2d(x, 'avgpool', 7), 'flatten');
-    x = net.dropout(net.relu(net.linear(x, 'classifier.0', 4096, linearInit, zerosInit), 'classifier.1'), 'classifier.2', 0.5);
-    x = net.dropout(net.relu(net.linear(x, 'classifier.3', 4096, linearInit, zerosInit), 'classifier.4'), 'classifier.5', 0.5);
+    x = net.dropout(
+      net.relu(net.linear(x, 'classifier.0', 4096, linearInit, zerosInit), 'classifier.1'),
+      'classifier.2',
+      0.5,
+    );
+    x = net.dropout(
+      net.relu(net.linear(x, 'classifier.3', 4096, linearInit, zerosInit), 'classifier.4'),
+      'classifier.5',
+      0.5,
+    );
     return { features: x, final: { name: 'classifier.6', weightInit: linearInit, biasInit: zerosInit } };
   };
 }

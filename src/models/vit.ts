@@ -27,7 +27,14 @@ const mlpBias: Init = { kind: 'normal', std: 1e-6 };
  * Gemm takes only 2-D inputs, and flattening N·T would lose the symbolic batch in shape inference. The MatMul node
  * carries the module's name, so it is the injectable layer a PyTorch user knows.
  */
-function tokenLinear(net: Net, x: string, node: string, out: number, w: { name: string; init: Init }, bias: { name: string; init: Init }): string {
+function tokenLinear(
+  net: Net,
+  x: string,
+  node: string,
+  out: number,
+  w: { name: string; init: Init },
+  bias: { name: string; init: Init },
+): string {
   const inDim = net.b.shape(x).at(-1) as number;
   const weight = net.param(w.name, [out, inDim], w.init);
   const y = net.b.matMul(x, net.b.transpose(weight, [1, 0], { name: `${node}.weight_t` }), { name: node });
@@ -37,7 +44,12 @@ function tokenLinear(net: Net, x: string, node: string, out: number, w: { name: 
 /** nn.LayerNorm over the last axis, eps 1e-6 as torchvision's ViT uses. */
 function layerNorm(net: Net, x: string, name: string): string {
   const d = net.b.shape(x).at(-1) as number;
-  return net.b.layerNormalization(x, net.param(`${name}.weight`, [d], onesInit), net.param(`${name}.bias`, [d], zerosInit), { name, epsilon: 1e-6 });
+  return net.b.layerNormalization(
+    x,
+    net.param(`${name}.weight`, [d], onesInit),
+    net.param(`${name}.bias`, [d], zerosInit),
+    { name, epsilon: 1e-6 },
+  );
 }
 
 /** nn.MultiheadAttention (batch first, packed in_proj as torchvision's ViT has it); q·kᵀ and attn·v are MatMuls too. */
@@ -45,16 +57,30 @@ function selfAttention(net: Net, x: string, a: string, size: VitSize): string {
   const b = net.b;
   const [, T, D] = b.shape(x) as [string, number, number];
   const dh = D / size.heads;
-  const qkv = tokenLinear(net, x, `${a}.in_proj`, 3 * D,
-    { name: `${a}.in_proj_weight`, init: xavierUniform([3 * D, D]) }, { name: `${a}.in_proj_bias`, init: zerosInit });
+  const qkv = tokenLinear(
+    net,
+    x,
+    `${a}.in_proj`,
+    3 * D,
+    { name: `${a}.in_proj_weight`, init: xavierUniform([3 * D, D]) },
+    { name: `${a}.in_proj_bias`, init: zerosInit },
+  );
   const split = b.transpose(b.reshape(qkv, [0, T, 3, size.heads, dh]), [2, 0, 3, 1, 4], { name: `${a}.split_heads` });
   const [q, k, v] = [0, 1, 2].map((i) => b.gather(split, b.constant(i64([], [i])), 0, { name: `${a}.${'qkv'[i]}` }));
   const scores = b.matMul(q!, b.transpose(k!, [0, 1, 3, 2], { name: `${a}.k_t` }), { name: `${a}.scores` });
-  const attn = b.softmax(b.mul(scores, b.float(1 / Math.sqrt(dh)), { name: `${a}.scale` }), -1, { name: `${a}.softmax` });
+  const attn = b.softmax(b.mul(scores, b.float(1 / Math.sqrt(dh)), { name: `${a}.scale` }), -1, {
+    name: `${a}.softmax`,
+  });
   const context = b.matMul(attn, v!, { name: `${a}.context` });
   const merged = b.reshape(b.transpose(context, [0, 2, 1, 3]), [0, T, D], { name: `${a}.merge_heads` });
-  return tokenLinear(net, merged, `${a}.out_proj`, D,
-    { name: `${a}.out_proj.weight`, init: torchDefault(D) }, { name: `${a}.out_proj.bias`, init: zerosInit });
+  return tokenLinear(
+    net,
+    merged,
+    `${a}.out_proj`,
+    D,
+    { name: `${a}.out_proj.weight`, init: torchDefault(D) },
+    { name: `${a}.out_proj.bias`, init: zerosInit },
+  );
 }
 
 /** torchvision EncoderBlock: pre-norm attention and MLP (Linear, GELU, Linear), each added back (dropout 0). */
@@ -63,10 +89,23 @@ function encoderBlock(net: Net, x: string, p: string, size: VitSize): string {
   x = b.add(x, selfAttention(net, layerNorm(net, x, `${p}.ln_1`), `${p}.self_attention`, size), { name: `${p}.add` });
   const fc1 = `${p}.mlp.0`;
   const fc2 = `${p}.mlp.3`;
-  let y = tokenLinear(net, layerNorm(net, x, `${p}.ln_2`), fc1, size.mlpDim,
-    { name: `${fc1}.weight`, init: xavierUniform([size.mlpDim, size.dim]) }, { name: `${fc1}.bias`, init: mlpBias });
+  let y = tokenLinear(
+    net,
+    layerNorm(net, x, `${p}.ln_2`),
+    fc1,
+    size.mlpDim,
+    { name: `${fc1}.weight`, init: xavierUniform([size.mlpDim, size.dim]) },
+    { name: `${fc1}.bias`, init: mlpBias },
+  );
   y = b.gelu(y, { name: `${p}.mlp.1` });
-  y = tokenLinear(net, y, fc2, size.dim, { name: `${fc2}.weight`, init: xavierUniform([size.dim, size.mlpDim]) }, { name: `${fc2}.bias`, init: mlpBias });
+  y = tokenLinear(
+    net,
+    y,
+    fc2,
+    size.dim,
+    { name: `${fc2}.weight`, init: xavierUniform([size.dim, size.mlpDim]) },
+    { name: `${fc2}.bias`, init: mlpBias },
+  );
   return b.add(x, y, { name: `${p}.add_1` });
 }
 
@@ -81,20 +120,32 @@ export function vit(size: VitSize): BackboneBuilder {
     const [C, H, W] = spec.inputShape;
     const p = spec.patchSize ?? (Math.min(H, W) >= 128 ? 16 : 4);
     if (H % p !== 0 || W % p !== 0) {
-      throw new TgrError('bad_argument', `${spec.backbone}: a ${H}×${W} input does not divide into ${p}×${p} patches; pass a patch size dividing both sides`);
+      throw new TgrError(
+        'bad_argument',
+        `${spec.backbone}: a ${H}×${W} input does not divide into ${p}×${p} patches; pass a patch size dividing both sides`,
+      );
     }
     const D = size.dim;
     const T = (H / p) * (W / p);
     const std = Math.sqrt(1 / (C * p * p));
     const patches = net.conv2d(input, 'conv_proj', {
-      out: D, kernel: p, stride: p, bias: true, weightInit: () => ({ kind: 'truncNormal', std, a: -2, b: 2 }), biasInit: zerosInit,
+      out: D,
+      kernel: p,
+      stride: p,
+      bias: true,
+      weightInit: () => ({ kind: 'truncNormal', std, a: -2, b: 2 }),
+      biasInit: zerosInit,
     });
-    const tokens = b.transpose(b.reshape(patches, [0, D, T], { name: 'patches.flatten' }), [0, 2, 1], { name: 'patches.tokens' });
+    const tokens = b.transpose(b.reshape(patches, [0, D, T], { name: 'patches.flatten' }), [0, 2, 1], {
+      name: 'patches.tokens',
+    });
     // Prepend the class token by padding a zero token and adding the padded class token: Expand to [N, 1, D] would
     // need the run-time batch size, which costs the graph its static shapes. Adding zeros is exact.
     const cls = b.pad(net.param('class_token', [1, 1, D], zerosInit), [0, 0, 0, 0, T, 0], { name: 'class_token.pad' });
     let x = b.add(b.pad(tokens, [0, 1, 0, 0, 0, 0], { name: 'patches.pad' }), cls, { name: 'class_token.add' });
-    x = b.add(x, net.param('encoder.pos_embedding', [1, T + 1, D], { kind: 'normal', std: 0.02 }), { name: 'encoder.add_pos' });
+    x = b.add(x, net.param('encoder.pos_embedding', [1, T + 1, D], { kind: 'normal', std: 0.02 }), {
+      name: 'encoder.add_pos',
+    });
     for (let i = 0; i < size.depth; i++) x = encoderBlock(net, x, `encoder.layers.encoder_layer_${i}`, size);
     x = layerNorm(net, x, 'encoder.ln');
     const features = b.gather(x, b.constant(i64([], [0])), 1, { name: 'class_token.select' });

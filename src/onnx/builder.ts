@@ -10,8 +10,20 @@ export const DEFAULT_OPSET = 17;
 export interface NodeOpts {
   name?: string;
 }
-type PoolOpts = NodeOpts & { kernel_shape: number[]; strides?: number[]; pads?: number[]; dilations?: number[]; ceil_mode?: number };
-type ConvOpts = NodeOpts & { strides?: number[]; pads?: number[]; dilations?: number[]; group?: number; kernel_shape?: number[] };
+type PoolOpts = NodeOpts & {
+  kernel_shape: number[];
+  strides?: number[];
+  pads?: number[];
+  dilations?: number[];
+  ceil_mode?: number;
+};
+type ConvOpts = NodeOpts & {
+  strides?: number[];
+  pads?: number[];
+  dilations?: number[];
+  group?: number;
+  kernel_shape?: number[];
+};
 
 /**
  * A typed builder for ONNX graphs. Each method named after an op type (camelCase) emits one node with that op's
@@ -30,7 +42,10 @@ export class GraphBuilder {
   private prefix: string[] = [];
   private counter = 0;
 
-  constructor(readonly name: string, opts: { opset?: number } = {}) {
+  constructor(
+    readonly name: string,
+    opts: { opset?: number } = {},
+  ) {
     this.opset = opts.opset ?? DEFAULT_OPSET;
   }
 
@@ -74,7 +89,8 @@ export class GraphBuilder {
   output(tensor: string, name = tensor): string {
     let t = tensor;
     if (name !== tensor) {
-      if (this.used.has(name)) throw new TgrError('bad_graph', `graph '${this.name}': output name '${name}' is already used`);
+      if (this.used.has(name))
+        throw new TgrError('bad_graph', `graph '${this.name}': output name '${name}' is already used`);
       this.used.add(name);
       this.nodes.push({ name, opType: 'Identity', inputs: [tensor], outputs: [name], attrs: {} });
       this.known.set(name, { ...this.info(tensor), name });
@@ -161,12 +177,20 @@ export class GraphBuilder {
   }
 
   /** Emits one node of any op type; returns its output names. Prefer the typed methods below. */
-  node(opType: string, inputs: string[], attrs: Record<string, Attr> = {}, opts: NodeOpts & { outputs?: number } = {}): string[] {
+  node(
+    opType: string,
+    inputs: string[],
+    attrs: Record<string, Attr> = {},
+    opts: NodeOpts & { outputs?: number } = {},
+  ): string[] {
     const name = this.uniqueName(opts.name ?? opType.toLowerCase());
     const nOut = opts.outputs ?? 1;
-    const outputs = Array.from({ length: nOut }, (_, i) => (i === 0 ? name : this.uniqueName(`${opts.name ?? opType.toLowerCase()}:${i}`)));
+    const outputs = Array.from({ length: nOut }, (_, i) =>
+      i === 0 ? name : this.uniqueName(`${opts.name ?? opType.toLowerCase()}:${i}`),
+    );
     const rule = shapeRules[opType];
-    if (!rule) throw new TgrError('unknown_op', `${name}: op ${opType} has no shape rule; add one to src/onnx/shape-rules.ts`);
+    if (!rule)
+      throw new TgrError('unknown_op', `${name}: op ${opType} has no shape rule; add one to src/onnx/shape-rules.ts`);
     const ins: (InputInfo | undefined)[] = inputs.map((n) => {
       if (n === '') return undefined;
       const v = this.info(n);
@@ -213,72 +237,172 @@ export class GraphBuilder {
       kernel_shape: attr.ints(o.kernel_shape ?? (this.shape(w).slice(2) as number[])),
     };
   }
-  gemm(a: string, b: string, c?: string, o: NodeOpts & { alpha?: number; beta?: number; transA?: number; transB?: number } = {}): string {
-    return this.one('Gemm', c ? [a, b, c] : [a, b], {
-      alpha: attr.float(o.alpha ?? 1), beta: attr.float(o.beta ?? 1), transA: attr.int(o.transA ?? 0), transB: attr.int(o.transB ?? 0),
-    }, o);
+  gemm(
+    a: string,
+    b: string,
+    c?: string,
+    o: NodeOpts & { alpha?: number; beta?: number; transA?: number; transB?: number } = {},
+  ): string {
+    return this.one(
+      'Gemm',
+      c ? [a, b, c] : [a, b],
+      {
+        alpha: attr.float(o.alpha ?? 1),
+        beta: attr.float(o.beta ?? 1),
+        transA: attr.int(o.transA ?? 0),
+        transB: attr.int(o.transB ?? 0),
+      },
+      o,
+    );
   }
-  matMul(a: string, b: string, o: NodeOpts = {}): string { return this.one('MatMul', [a, b], {}, o); }
-  add(a: string, b: string, o: NodeOpts = {}): string { return this.one('Add', [a, b], {}, o); }
-  sub(a: string, b: string, o: NodeOpts = {}): string { return this.one('Sub', [a, b], {}, o); }
-  mul(a: string, b: string, o: NodeOpts = {}): string { return this.one('Mul', [a, b], {}, o); }
-  div(a: string, b: string, o: NodeOpts = {}): string { return this.one('Div', [a, b], {}, o); }
-  pow(a: string, b: string, o: NodeOpts = {}): string { return this.one('Pow', [a, b], {}, o); }
-  max(a: string, b: string, o: NodeOpts = {}): string { return this.one('Max', [a, b], {}, o); }
-  relu(x: string, o: NodeOpts = {}): string { return this.one('Relu', [x], {}, o); }
-  sigmoid(x: string, o: NodeOpts = {}): string { return this.one('Sigmoid', [x], {}, o); }
-  tanh(x: string, o: NodeOpts = {}): string { return this.one('Tanh', [x], {}, o); }
-  erf(x: string, o: NodeOpts = {}): string { return this.one('Erf', [x], {}, o); }
-  exp(x: string, o: NodeOpts = {}): string { return this.one('Exp', [x], {}, o); }
-  log(x: string, o: NodeOpts = {}): string { return this.one('Log', [x], {}, o); }
-  sqrt(x: string, o: NodeOpts = {}): string { return this.one('Sqrt', [x], {}, o); }
-  neg(x: string, o: NodeOpts = {}): string { return this.one('Neg', [x], {}, o); }
-  reciprocal(x: string, o: NodeOpts = {}): string { return this.one('Reciprocal', [x], {}, o); }
-  identity(x: string, o: NodeOpts = {}): string { return this.one('Identity', [x], {}, o); }
+  matMul(a: string, b: string, o: NodeOpts = {}): string {
+    return this.one('MatMul', [a, b], {}, o);
+  }
+  add(a: string, b: string, o: NodeOpts = {}): string {
+    return this.one('Add', [a, b], {}, o);
+  }
+  sub(a: string, b: string, o: NodeOpts = {}): string {
+    return this.one('Sub', [a, b], {}, o);
+  }
+  mul(a: string, b: string, o: NodeOpts = {}): string {
+    return this.one('Mul', [a, b], {}, o);
+  }
+  div(a: string, b: string, o: NodeOpts = {}): string {
+    return this.one('Div', [a, b], {}, o);
+  }
+  pow(a: string, b: string, o: NodeOpts = {}): string {
+    return this.one('Pow', [a, b], {}, o);
+  }
+  max(a: string, b: string, o: NodeOpts = {}): string {
+    return this.one('Max', [a, b], {}, o);
+  }
+  relu(x: string, o: NodeOpts = {}): string {
+    return this.one('Relu', [x], {}, o);
+  }
+  sigmoid(x: string, o: NodeOpts = {}): string {
+    return this.one('Sigmoid', [x], {}, o);
+  }
+  tanh(x: string, o: NodeOpts = {}): string {
+    return this.one('Tanh', [x], {}, o);
+  }
+  erf(x: string, o: NodeOpts = {}): string {
+    return this.one('Erf', [x], {}, o);
+  }
+  exp(x: string, o: NodeOpts = {}): string {
+    return this.one('Exp', [x], {}, o);
+  }
+  log(x: string, o: NodeOpts = {}): string {
+    return this.one('Log', [x], {}, o);
+  }
+  sqrt(x: string, o: NodeOpts = {}): string {
+    return this.one('Sqrt', [x], {}, o);
+  }
+  neg(x: string, o: NodeOpts = {}): string {
+    return this.one('Neg', [x], {}, o);
+  }
+  reciprocal(x: string, o: NodeOpts = {}): string {
+    return this.one('Reciprocal', [x], {}, o);
+  }
+  identity(x: string, o: NodeOpts = {}): string {
+    return this.one('Identity', [x], {}, o);
+  }
   /** Clip with constant bounds (ReLU6 is clip(x, 0, 6)). */
   clip(x: string, min: number, max: number, o: NodeOpts = {}): string {
     return this.one('Clip', [x, this.float(min), this.float(max)], {}, o);
   }
-  batchNormalization(x: string, scale: string, bias: string, mean: string, variance: string,
-    o: NodeOpts & { epsilon?: number; momentum?: number; training_mode?: number } = {}): string[] {
+  batchNormalization(
+    x: string,
+    scale: string,
+    bias: string,
+    mean: string,
+    variance: string,
+    o: NodeOpts & { epsilon?: number; momentum?: number; training_mode?: number } = {},
+  ): string[] {
     const a: Record<string, Attr> = { epsilon: attr.float(o.epsilon ?? 1e-5), momentum: attr.float(o.momentum ?? 0.9) };
     if (o.training_mode) a.training_mode = attr.int(1);
-    return this.node('BatchNormalization', [x, scale, bias, mean, variance], a, { ...o, outputs: o.training_mode ? 3 : 1 });
+    return this.node('BatchNormalization', [x, scale, bias, mean, variance], a, {
+      ...o,
+      outputs: o.training_mode ? 3 : 1,
+    });
   }
-  layerNormalization(x: string, scale: string, bias: string, o: NodeOpts & { axis?: number; epsilon?: number } = {}): string {
-    return this.one('LayerNormalization', [x, scale, bias], { axis: attr.int(o.axis ?? -1), epsilon: attr.float(o.epsilon ?? 1e-5) }, o);
+  layerNormalization(
+    x: string,
+    scale: string,
+    bias: string,
+    o: NodeOpts & { axis?: number; epsilon?: number } = {},
+  ): string {
+    return this.one(
+      'LayerNormalization',
+      [x, scale, bias],
+      { axis: attr.int(o.axis ?? -1), epsilon: attr.float(o.epsilon ?? 1e-5) },
+      o,
+    );
   }
   maxPool(x: string, o: PoolOpts): string {
     const k = o.kernel_shape.length;
-    return this.one('MaxPool', [x], {
-      kernel_shape: attr.ints(o.kernel_shape), strides: attr.ints(o.strides ?? Array(k).fill(1)),
-      pads: attr.ints(o.pads ?? Array(2 * k).fill(0)), dilations: attr.ints(o.dilations ?? Array(k).fill(1)),
-      ceil_mode: attr.int(o.ceil_mode ?? 0),
-    }, o);
+    return this.one(
+      'MaxPool',
+      [x],
+      {
+        kernel_shape: attr.ints(o.kernel_shape),
+        strides: attr.ints(o.strides ?? Array(k).fill(1)),
+        pads: attr.ints(o.pads ?? Array(2 * k).fill(0)),
+        dilations: attr.ints(o.dilations ?? Array(k).fill(1)),
+        ceil_mode: attr.int(o.ceil_mode ?? 0),
+      },
+      o,
+    );
   }
   averagePool(x: string, o: PoolOpts & { count_include_pad?: number }): string {
     const k = o.kernel_shape.length;
-    return this.one('AveragePool', [x], {
-      kernel_shape: attr.ints(o.kernel_shape), strides: attr.ints(o.strides ?? Array(k).fill(1)),
-      pads: attr.ints(o.pads ?? Array(2 * k).fill(0)), ceil_mode: attr.int(o.ceil_mode ?? 0),
-      count_include_pad: attr.int(o.count_include_pad ?? 0),
-    }, o);
+    return this.one(
+      'AveragePool',
+      [x],
+      {
+        kernel_shape: attr.ints(o.kernel_shape),
+        strides: attr.ints(o.strides ?? Array(k).fill(1)),
+        pads: attr.ints(o.pads ?? Array(2 * k).fill(0)),
+        ceil_mode: attr.int(o.ceil_mode ?? 0),
+        count_include_pad: attr.int(o.count_include_pad ?? 0),
+      },
+      o,
+    );
   }
-  globalAveragePool(x: string, o: NodeOpts = {}): string { return this.one('GlobalAveragePool', [x], {}, o); }
-  flatten(x: string, o: NodeOpts & { axis?: number } = {}): string { return this.one('Flatten', [x], { axis: attr.int(o.axis ?? 1) }, o); }
-  reshape(x: string, shape: number[], o: NodeOpts = {}): string { return this.one('Reshape', [x, this.ints(shape)], {}, o); }
-  transpose(x: string, perm: number[], o: NodeOpts = {}): string { return this.one('Transpose', [x], { perm: attr.ints(perm) }, o); }
-  concat(xs: string[], axis: number, o: NodeOpts = {}): string { return this.one('Concat', xs, { axis: attr.int(axis) }, o); }
+  globalAveragePool(x: string, o: NodeOpts = {}): string {
+    return this.one('GlobalAveragePool', [x], {}, o);
+  }
+  flatten(x: string, o: NodeOpts & { axis?: number } = {}): string {
+    return this.one('Flatten', [x], { axis: attr.int(o.axis ?? 1) }, o);
+  }
+  reshape(x: string, shape: number[], o: NodeOpts = {}): string {
+    return this.one('Reshape', [x, this.ints(shape)], {}, o);
+  }
+  transpose(x: string, perm: number[], o: NodeOpts = {}): string {
+    return this.one('Transpose', [x], { perm: attr.ints(perm) }, o);
+  }
+  concat(xs: string[], axis: number, o: NodeOpts = {}): string {
+    return this.one('Concat', xs, { axis: attr.int(axis) }, o);
+  }
   slice(x: string, starts: number[], ends: number[], axes: number[], steps?: number[], o: NodeOpts = {}): string {
     const ins = [x, this.ints(starts), this.ints(ends), this.ints(axes)];
     if (steps) ins.push(this.ints(steps));
     return this.one('Slice', ins, {}, o);
   }
-  gather(x: string, indices: string, axis = 0, o: NodeOpts = {}): string { return this.one('Gather', [x, indices], { axis: attr.int(axis) }, o); }
-  unsqueeze(x: string, axes: number[], o: NodeOpts = {}): string { return this.one('Unsqueeze', [x, this.ints(axes)], {}, o); }
-  squeeze(x: string, axes: number[], o: NodeOpts = {}): string { return this.one('Squeeze', [x, this.ints(axes)], {}, o); }
-  softmax(x: string, axis = -1, o: NodeOpts = {}): string { return this.one('Softmax', [x], { axis: attr.int(axis) }, o); }
-  logSoftmax(x: string, axis = -1, o: NodeOpts = {}): string { return this.one('LogSoftmax', [x], { axis: attr.int(axis) }, o); }
+  gather(x: string, indices: string, axis = 0, o: NodeOpts = {}): string {
+    return this.one('Gather', [x, indices], { axis: attr.int(axis) }, o);
+  }
+  unsqueeze(x: string, axes: number[], o: NodeOpts = {}): string {
+    return this.one('Unsqueeze', [x, this.ints(axes)], {}, o);
+  }
+  squeeze(x: string, axes: number[], o: NodeOpts = {}): string {
+    return this.one('Squeeze', [x, this.ints(axes)], {}, o);
+  }
+  softmax(x: string, axis = -1, o: NodeOpts = {}): string {
+    return this.one('Softmax', [x], { axis: attr.int(axis) }, o);
+  }
+  logSoftmax(x: string, axis = -1, o: NodeOpts = {}): string {
+    return this.one('LogSoftmax', [x], { axis: attr.int(axis) }, o);
+  }
   /** ReduceSum (axes as an input since opset 13). */
   reduceSum(x: string, axes: number[], keepdims = 1, o: NodeOpts = {}): string {
     return this.one('ReduceSum', [x, this.ints(axes)], { keepdims: attr.int(keepdims) }, o);
@@ -303,17 +427,42 @@ export class GraphBuilder {
   }
   dropout(x: string, ratio: number, training: boolean, o: NodeOpts = {}): string {
     if (!training) return this.one('Identity', [x], {}, o);
-    return this.node('Dropout', [x, this.float(ratio), this.constant({ dtype: 'bool', dims: [], data: Uint8Array.of(1) })], {}, { ...o, outputs: 2 })[0]!;
+    return this.node(
+      'Dropout',
+      [x, this.float(ratio), this.constant({ dtype: 'bool', dims: [], data: Uint8Array.of(1) })],
+      {},
+      { ...o, outputs: 2 },
+    )[0]!;
   }
   cast(x: string, to: DType, o: NodeOpts = {}): string {
-    const codes: Record<DType, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10, float64: 11, bfloat16: 16 };
+    const codes: Record<DType, number> = {
+      float32: 1,
+      uint8: 2,
+      int8: 3,
+      int32: 6,
+      int64: 7,
+      bool: 9,
+      float16: 10,
+      float64: 11,
+      bfloat16: 16,
+    };
     return this.one('Cast', [x], { to: attr.int(codes[to]) }, o);
   }
-  where(cond: string, a: string, b: string, o: NodeOpts = {}): string { return this.one('Where', [cond, a, b], {}, o); }
-  equal(a: string, b: string, o: NodeOpts = {}): string { return this.one('Equal', [a, b], {}, o); }
-  expand(x: string, shape: number[], o: NodeOpts = {}): string { return this.one('Expand', [x, this.ints(shape)], {}, o); }
+  where(cond: string, a: string, b: string, o: NodeOpts = {}): string {
+    return this.one('Where', [cond, a, b], {}, o);
+  }
+  equal(a: string, b: string, o: NodeOpts = {}): string {
+    return this.one('Equal', [a, b], {}, o);
+  }
+  expand(x: string, shape: number[], o: NodeOpts = {}): string {
+    return this.one('Expand', [x, this.ints(shape)], {}, o);
+  }
   /** Pad with constant pads ([x1_begin, x2_begin, …, x1_end, …]); 'constant' mode fills with `value` (default 0). */
-  pad(x: string, pads: number[], o: NodeOpts & { mode?: 'constant' | 'reflect' | 'edge'; value?: number } = {}): string {
+  pad(
+    x: string,
+    pads: number[],
+    o: NodeOpts & { mode?: 'constant' | 'reflect' | 'edge'; value?: number } = {},
+  ): string {
     const ins = [x, this.ints(pads)];
     if (o.value !== undefined) ins.push(this.float(o.value));
     return this.one('Pad', ins, { mode: attr.string(o.mode ?? 'constant') }, o);
@@ -331,7 +480,8 @@ export class GraphBuilder {
   /** Hard-swish, as torch.nn.Hardswish(): x·relu6(x+3)/6. */
   hardSwish(x: string, o: NodeOpts = {}): string {
     return this.scope(o.name ?? this.uniqueName('hardswish'), () =>
-      this.mul(x, this.div(this.clip(this.add(x, this.float(3)), 0, 6), this.float(6))));
+      this.mul(x, this.div(this.clip(this.add(x, this.float(3)), 0, 6), this.float(6))),
+    );
   }
   /** x / ‖x‖₂ along `axis`; ε² under the root keeps zero rows finite (F.normalize uses max(‖x‖, ε); equal for ‖x‖ ≫ ε). */
   l2Normalize(x: string, axis = -1, o: NodeOpts & { eps?: number } = {}): string {
@@ -344,7 +494,8 @@ export class GraphBuilder {
 
   /** Validates and returns the graph. */
   finish(): Graph {
-    if (this.outputs.length === 0) throw new TgrError('bad_graph', `graph '${this.name}' has no outputs; call output()`);
+    if (this.outputs.length === 0)
+      throw new TgrError('bad_graph', `graph '${this.name}' has no outputs; call output()`);
     const valueInfo = new Map<string, ValueInfo>();
     const inputNames = new Set(this.inputs.map((v) => v.name));
     for (const [k, v] of this.known) if (!inputNames.has(k) && !this.initializers.has(k)) valueInfo.set(k, v);

@@ -23,7 +23,10 @@ export function cut(graph: Graph, tensor: string): CutGraphs {
   const producer = new Map<string, number>();
   graph.nodes.forEach((n, i) => n.outputs.forEach((o) => o && producer.set(o, i)));
   if (!producer.has(tensor)) {
-    throw new TgrError('bad_graph', `graph '${graph.name}': no node produces tensor '${tensor}'; list the layers with 'tgr inspect'`);
+    throw new TgrError(
+      'bad_graph',
+      `graph '${graph.name}': no node produces tensor '${tensor}'; list the layers with 'tgr inspect'`,
+    );
   }
   const consumers = new Map<string, number[]>();
   graph.nodes.forEach((n, i) => n.inputs.forEach((t) => t && consumers.set(t, [...(consumers.get(t) ?? []), i])));
@@ -68,14 +71,17 @@ export function cut(graph: Graph, tensor: string): CutGraphs {
     }
   }
   // An output produced upstream of the cut (rare: a side output) comes through the cut too, so the suffix has every output.
-  for (const o of graph.outputs) if (prefixProduced.has(o.name) && !seen.has(o.name)) {
-    seen.add(o.name);
-    carried.push(o.name);
-  }
+  for (const o of graph.outputs)
+    if (prefixProduced.has(o.name) && !seen.has(o.name)) {
+      seen.add(o.name);
+      carried.push(o.name);
+    }
 
   const info = (t: string): ValueInfo => {
-    const v = graph.valueInfo.get(t) ?? graph.outputs.find((o) => o.name === t) ?? graph.inputs.find((o) => o.name === t);
-    if (!v) throw new TgrError('bad_graph', `graph '${graph.name}': shape of '${t}' is unknown; probe shapes before cutting`);
+    const v =
+      graph.valueInfo.get(t) ?? graph.outputs.find((o) => o.name === t) ?? graph.inputs.find((o) => o.name === t);
+    if (!v)
+      throw new TgrError('bad_graph', `graph '${graph.name}': shape of '${t}' is unknown; probe shapes before cutting`);
     return v;
   };
   const pick = (nodes: Node[]) => {

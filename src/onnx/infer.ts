@@ -60,4 +60,3 @@ export function inferShapes(graph: Graph, opset: number, strict = false): Graph 
   // Declared output shapes may use other batch symbols ('batch', 'batch_size'); the inferred ones are consistent.
   return { ...graph, valueInfo, outputs: graph.outputs.map((o) => valueInfo.get(o.name) ?? o) };
 }
-

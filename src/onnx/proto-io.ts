@@ -24,7 +24,15 @@ const dtypeCodes = {
 const codeToDtype = new Map<number, DType>(Object.entries(dtypeCodes).map(([k, v]) => [v, k as DType]));
 
 const bytesPer: Record<DType, number> = {
-  float32: 4, float64: 8, float16: 2, bfloat16: 2, int64: 8, int32: 4, int8: 1, uint8: 1, bool: 1,
+  float32: 4,
+  float64: 8,
+  float16: 2,
+  bfloat16: 2,
+  int64: 8,
+  int32: 4,
+  int8: 1,
+  uint8: 1,
+  bool: 1,
 };
 
 /** ONNX type code of a dtype. */
@@ -37,7 +45,8 @@ export function dtypeOfCode(code: number): DType | undefined {
   return codeToDtype.get(code);
 }
 
-const toNum = (v: number | Long | null | undefined): number => (v == null ? 0 : typeof v === 'number' ? v : v.toNumber());
+const toNum = (v: number | Long | null | undefined): number =>
+  v == null ? 0 : typeof v === 'number' ? v : v.toNumber();
 const utf8 = new TextDecoder();
 const enc = new TextEncoder();
 
@@ -46,26 +55,42 @@ function typedFromBytes(dtype: DType, bytes: Uint8Array, n: number): TensorData[
   const buf = new ArrayBuffer(n * bytesPer[dtype]);
   new Uint8Array(buf).set(bytes.subarray(0, n * bytesPer[dtype]));
   switch (dtype) {
-    case 'float32': return new Float32Array(buf);
-    case 'float64': return new Float64Array(buf);
-    case 'float16': case 'bfloat16': return new Uint16Array(buf);
-    case 'int64': return new BigInt64Array(buf);
-    case 'int32': return new Int32Array(buf);
-    case 'int8': return new Int8Array(buf);
-    case 'uint8': case 'bool': return new Uint8Array(buf);
+    case 'float32':
+      return new Float32Array(buf);
+    case 'float64':
+      return new Float64Array(buf);
+    case 'float16':
+    case 'bfloat16':
+      return new Uint16Array(buf);
+    case 'int64':
+      return new BigInt64Array(buf);
+    case 'int32':
+      return new Int32Array(buf);
+    case 'int8':
+      return new Int8Array(buf);
+    case 'uint8':
+    case 'bool':
+      return new Uint8Array(buf);
   }
 }
 
 function tensorFromProto(t: onnxProto.onnx.ITensorProto, where: string, baseDir?: string): TensorData {
   const dtype = dtypeOfCode(t.dataType ?? 0);
-  if (!dtype) throw new TgrError('bad_model', `${where}: tensor '${t.name}' has ONNX data type ${t.dataType}, which tgr does not read`);
+  if (!dtype)
+    throw new TgrError(
+      'bad_model',
+      `${where}: tensor '${t.name}' has ONNX data type ${t.dataType}, which tgr does not read`,
+    );
   const dims = (t.dims ?? []).map(toNum);
   const n = numel(dims);
   if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
     const kv = Object.fromEntries((t.externalData ?? []).map((e) => [e.key, e.value]));
     const file = join(baseDir ?? '.', kv.location ?? '');
     if (!kv.location || !existsSync(file)) {
-      throw new TgrError('bad_file', `${where}: external data file '${kv.location}' for tensor '${t.name}' not found next to the model; keep it beside the .onnx file`);
+      throw new TgrError(
+        'bad_file',
+        `${where}: external data file '${kv.location}' for tensor '${t.name}' not found next to the model; keep it beside the .onnx file`,
+      );
     }
     const all = readFileSync(file);
     const off = Number(kv.offset ?? 0);
@@ -74,18 +99,30 @@ function tensorFromProto(t: onnxProto.onnx.ITensorProto, where: string, baseDir?
   }
   if (t.rawData && t.rawData.length > 0) {
     if (t.rawData.length !== n * bytesPer[dtype]) {
-      throw new TgrError('bad_model', `${where}: tensor '${t.name}' has ${t.rawData.length} bytes; [${dims}] ${dtype} needs ${n * bytesPer[dtype]}`);
+      throw new TgrError(
+        'bad_model',
+        `${where}: tensor '${t.name}' has ${t.rawData.length} bytes; [${dims}] ${dtype} needs ${n * bytesPer[dtype]}`,
+      );
     }
     return { dtype, dims, data: typedFromBytes(dtype, t.rawData, n) };
   }
   switch (dtype) {
-    case 'float32': return { dtype, dims, data: Float32Array.from(t.floatData ?? []) };
-    case 'float64': return { dtype, dims, data: Float64Array.from(t.doubleData ?? []) };
-    case 'int64': return { dtype, dims, data: BigInt64Array.from((t.int64Data ?? []).map((v) => BigInt(toNum(v)))) };
-    case 'int32': return { dtype, dims, data: Int32Array.from(t.int32Data ?? []) };
-    case 'int8': return { dtype, dims, data: Int8Array.from(t.int32Data ?? []) };
-    case 'uint8': case 'bool': return { dtype, dims, data: Uint8Array.from(t.int32Data ?? []) };
-    case 'float16': case 'bfloat16': return { dtype, dims, data: Uint16Array.from(t.int32Data ?? []) };
+    case 'float32':
+      return { dtype, dims, data: Float32Array.from(t.floatData ?? []) };
+    case 'float64':
+      return { dtype, dims, data: Float64Array.from(t.doubleData ?? []) };
+    case 'int64':
+      return { dtype, dims, data: BigInt64Array.from((t.int64Data ?? []).map((v) => BigInt(toNum(v)))) };
+    case 'int32':
+      return { dtype, dims, data: Int32Array.from(t.int32Data ?? []) };
+    case 'int8':
+      return { dtype, dims, data: Int8Array.from(t.int32Data ?? []) };
+    case 'uint8':
+    case 'bool':
+      return { dtype, dims, data: Uint8Array.from(t.int32Data ?? []) };
+    case 'float16':
+    case 'bfloat16':
+      return { dtype, dims, data: Uint16Array.from(t.int32Data ?? []) };
   }
 }
 
@@ -101,7 +138,9 @@ function tensorToProto(name: string, t: TensorData): onnxProto.onnx.ITensorProto
 
 function shapeFromProto(vi: onnxProto.onnx.IValueInfoProto): Shape {
   const dims = vi.type?.tensorType?.shape?.dim ?? [];
-  return dims.map((d, i) => (d.dimParam ? d.dimParam : d.dimValue != null && toNum(d.dimValue) > 0 ? toNum(d.dimValue) : `?${i}`));
+  return dims.map((d, i) =>
+    d.dimParam ? d.dimParam : d.dimValue != null && toNum(d.dimValue) > 0 ? toNum(d.dimValue) : `?${i}`,
+  );
 }
 
 function valueInfoFromProto(vi: onnxProto.onnx.IValueInfoProto, where: string): ValueInfo | null {
@@ -118,7 +157,9 @@ function valueInfoToProto(v: ValueInfo): onnxProto.onnx.IValueInfoProto {
     type: {
       tensorType: {
         elemType: dtypeCodes[v.dtype],
-        ...(v.rankUnknown ? {} : { shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } }),
+        ...(v.rankUnknown
+          ? {}
+          : { shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } }),
       },
     },
   };
@@ -128,13 +169,20 @@ const A = onnx.AttributeProto.AttributeType;
 
 function attrFromProto(a: onnxProto.onnx.IAttributeProto, where: string, baseDir?: string): Attr {
   switch (a.type) {
-    case A.INT: return { type: 'int', value: toNum(a.i) };
-    case A.FLOAT: return { type: 'float', value: a.f ?? 0 };
-    case A.INTS: return { type: 'ints', value: (a.ints ?? []).map(toNum) };
-    case A.FLOATS: return { type: 'floats', value: [...(a.floats ?? [])] };
-    case A.STRING: return { type: 'string', value: utf8.decode(a.s ?? new Uint8Array()) };
-    case A.STRINGS: return { type: 'strings', value: (a.strings ?? []).map((s) => utf8.decode(s)) };
-    case A.TENSOR: return { type: 'tensor', value: tensorFromProto(a.t!, where, baseDir) };
+    case A.INT:
+      return { type: 'int', value: toNum(a.i) };
+    case A.FLOAT:
+      return { type: 'float', value: a.f ?? 0 };
+    case A.INTS:
+      return { type: 'ints', value: (a.ints ?? []).map(toNum) };
+    case A.FLOATS:
+      return { type: 'floats', value: [...(a.floats ?? [])] };
+    case A.STRING:
+      return { type: 'string', value: utf8.decode(a.s ?? new Uint8Array()) };
+    case A.STRINGS:
+      return { type: 'strings', value: (a.strings ?? []).map((s) => utf8.decode(s)) };
+    case A.TENSOR:
+      return { type: 'tensor', value: tensorFromProto(a.t!, where, baseDir) };
     default:
       // Graph-valued and other exotic attributes pass through untouched so foreign models survive a round-trip.
       return { type: 'proto', value: a };
@@ -143,14 +191,22 @@ function attrFromProto(a: onnxProto.onnx.IAttributeProto, where: string, baseDir
 
 function attrToProto(name: string, a: Attr): onnxProto.onnx.IAttributeProto {
   switch (a.type) {
-    case 'int': return { name, type: A.INT, i: a.value };
-    case 'float': return { name, type: A.FLOAT, f: a.value };
-    case 'ints': return { name, type: A.INTS, ints: a.value };
-    case 'floats': return { name, type: A.FLOATS, floats: a.value };
-    case 'string': return { name, type: A.STRING, s: enc.encode(a.value) };
-    case 'strings': return { name, type: A.STRINGS, strings: a.value.map((s) => enc.encode(s)) };
-    case 'tensor': return { name, type: A.TENSOR, t: tensorToProto('', a.value) };
-    case 'proto': return { ...(a.value as onnxProto.onnx.IAttributeProto), name };
+    case 'int':
+      return { name, type: A.INT, i: a.value };
+    case 'float':
+      return { name, type: A.FLOAT, f: a.value };
+    case 'ints':
+      return { name, type: A.INTS, ints: a.value };
+    case 'floats':
+      return { name, type: A.FLOATS, floats: a.value };
+    case 'string':
+      return { name, type: A.STRING, s: enc.encode(a.value) };
+    case 'strings':
+      return { name, type: A.STRINGS, strings: a.value.map((s) => enc.encode(s)) };
+    case 'tensor':
+      return { name, type: A.TENSOR, t: tensorToProto('', a.value) };
+    case 'proto':
+      return { ...(a.value as onnxProto.onnx.IAttributeProto), name };
   }
 }
 
@@ -160,11 +216,17 @@ export function decodeModel(bytes: Uint8Array, where = 'model', baseDir?: string
   try {
     m = onnx.ModelProto.decode(bytes);
   } catch (e) {
-    throw new TgrError('bad_file', `${where}: not a readable ONNX model (${(e as Error).message}); pass a .onnx file exported by torch.onnx.export or tgr`);
+    throw new TgrError(
+      'bad_file',
+      `${where}: not a readable ONNX model (${(e as Error).message}); pass a .onnx file exported by torch.onnx.export or tgr`,
+    );
   }
   const g = m.graph;
   if (!g || !g.node || g.node.length === 0) {
-    throw new TgrError('bad_file', `${where}: not an ONNX model (no graph nodes found); pass a .onnx file exported by torch.onnx.export or tgr`);
+    throw new TgrError(
+      'bad_file',
+      `${where}: not an ONNX model (no graph nodes found); pass a .onnx file exported by torch.onnx.export or tgr`,
+    );
   }
   const initializers = new Map<string, TensorData>();
   for (const t of g.initializer ?? []) initializers.set(t.name ?? '', tensorFromProto(t, where, baseDir));

@@ -36,7 +36,8 @@ const int = (a: Record<string, Attr>, k: string, d: number): number => {
 const constInts = (t: InputInfo | undefined): number[] | undefined =>
   t?.value ? Array.from(t.value.data as ArrayLike<number | bigint>, Number) : undefined;
 
-const mulDim = (a: Dim, b: Dim): Dim => (typeof a === 'number' && typeof b === 'number' ? a * b : a === 1 ? b : b === 1 ? a : freshDim());
+const mulDim = (a: Dim, b: Dim): Dim =>
+  typeof a === 'number' && typeof b === 'number' ? a * b : a === 1 ? b : b === 1 ? a : freshDim();
 
 /** Numpy-style broadcast of two shapes. */
 export function broadcastShapes(a: Shape, b: Shape): Shape {
@@ -113,16 +114,55 @@ const reduce: ShapeRule = (ins, attrs) => {
 
 /** Shape inference rules, one per op type. Ops missing here get no inferred shape (foreign models still run). */
 export const shapeRules: Record<string, ShapeRule> = {
-  Identity: same, Relu: same, Sigmoid: same, Tanh: same, Erf: same, Exp: same, Log: same, Sqrt: same, Neg: same,
-  Abs: same, Reciprocal: same, Softmax: same, LogSoftmax: same, Clip: same, LeakyRelu: same, HardSigmoid: same,
-  HardSwish: same, Gelu: same, Floor: same, Ceil: same, Round: same, Sign: same, Elu: same, Softplus: same,
-  Add: broadcast, Sub: broadcast, Mul: broadcast, Div: broadcast, Pow: broadcast, Max: broadcast, Min: broadcast,
-  Sum: broadcast, Mean: broadcast,
-  Where: (ins) => [{ dtype: ins[1]!.dtype, shape: broadcastShapes(broadcastShapes(ins[0]!.shape, ins[1]!.shape), ins[2]!.shape) }],
-  Equal: compare, Less: compare, Greater: compare, LessOrEqual: compare, GreaterOrEqual: compare, And: compare, Or: compare,
+  Identity: same,
+  Relu: same,
+  Sigmoid: same,
+  Tanh: same,
+  Erf: same,
+  Exp: same,
+  Log: same,
+  Sqrt: same,
+  Neg: same,
+  Abs: same,
+  Reciprocal: same,
+  Softmax: same,
+  LogSoftmax: same,
+  Clip: same,
+  LeakyRelu: same,
+  HardSigmoid: same,
+  HardSwish: same,
+  Gelu: same,
+  Floor: same,
+  Ceil: same,
+  Round: same,
+  Sign: same,
+  Elu: same,
+  Softplus: same,
+  Add: broadcast,
+  Sub: broadcast,
+  Mul: broadcast,
+  Div: broadcast,
+  Pow: broadcast,
+  Max: broadcast,
+  Min: broadcast,
+  Sum: broadcast,
+  Mean: broadcast,
+  Where: (ins) => [
+    { dtype: ins[1]!.dtype, shape: broadcastShapes(broadcastShapes(ins[0]!.shape, ins[1]!.shape), ins[2]!.shape) },
+  ],
+  Equal: compare,
+  Less: compare,
+  Greater: compare,
+  LessOrEqual: compare,
+  GreaterOrEqual: compare,
+  And: compare,
+  Or: compare,
   Not: (ins) => [{ dtype: 'bool', shape: ins[0]!.shape }],
   Cast: (ins, a) => [{ dtype: castTarget(int(a, 'to', 1)), shape: ins[0]!.shape }],
-  Dropout: (ins) => [{ dtype: ins[0]!.dtype, shape: ins[0]!.shape }, { dtype: 'bool', shape: ins[0]!.shape }],
+  Dropout: (ins) => [
+    { dtype: ins[0]!.dtype, shape: ins[0]!.shape },
+    { dtype: 'bool', shape: ins[0]!.shape },
+  ],
   Conv: (ins, a) => [{ dtype: ins[0]!.dtype, shape: poolLike(ins, a, ins[1]!.shape[0]) }],
   ConvTranspose: (ins, a) => {
     const x = ins[0]!.shape;
@@ -139,24 +179,35 @@ export const shapeRules: Record<string, ShapeRule> = {
       const inD = x[i + 2]!;
       if (explicit.length) shape.push(explicit[i]!);
       else if (typeof inD !== 'number') shape.push(freshDim());
-      else shape.push(strides[i]! * (inD - 1) + outPad[i]! + ((w[i + 2] as number) - 1) * dil[i]! + 1 - pads[i]! - pads[i + sp]!);
+      else
+        shape.push(
+          strides[i]! * (inD - 1) + outPad[i]! + ((w[i + 2] as number) - 1) * dil[i]! + 1 - pads[i]! - pads[i + sp]!,
+        );
     }
     return [{ dtype: ins[0]!.dtype, shape }];
   },
-  MaxPool: (ins, a) => [{ dtype: ins[0]!.dtype, shape: poolLike(ins, a) }, { dtype: 'int64', shape: poolLike(ins, a) }],
+  MaxPool: (ins, a) => [
+    { dtype: ins[0]!.dtype, shape: poolLike(ins, a) },
+    { dtype: 'int64', shape: poolLike(ins, a) },
+  ],
   AveragePool: (ins, a) => [{ dtype: ins[0]!.dtype, shape: poolLike(ins, a) }],
   GlobalAveragePool: (ins) => [{ dtype: ins[0]!.dtype, shape: ins[0]!.shape.map((d, i) => (i < 2 ? d : 1)) }],
   GlobalMaxPool: (ins) => [{ dtype: ins[0]!.dtype, shape: ins[0]!.shape.map((d, i) => (i < 2 ? d : 1)) }],
   BatchNormalization: (ins, a) => {
     const out = [{ dtype: ins[0]!.dtype, shape: ins[0]!.shape }];
-    if (int(a, 'training_mode', 0)) out.push({ dtype: ins[0]!.dtype, shape: ins[3]!.shape }, { dtype: ins[0]!.dtype, shape: ins[4]!.shape });
+    if (int(a, 'training_mode', 0))
+      out.push({ dtype: ins[0]!.dtype, shape: ins[3]!.shape }, { dtype: ins[0]!.dtype, shape: ins[4]!.shape });
     return out;
   },
   LayerNormalization: (ins, a) => {
     const x = ins[0]!.shape;
     const axis = normAxis(int(a, 'axis', -1), x.length);
     const stat = x.map((d, i) => (i < axis ? d : 1));
-    return [{ dtype: ins[0]!.dtype, shape: x }, { dtype: 'float32', shape: stat }, { dtype: 'float32', shape: stat }];
+    return [
+      { dtype: ins[0]!.dtype, shape: x },
+      { dtype: 'float32', shape: stat },
+      { dtype: 'float32', shape: stat },
+    ];
   },
   Gemm: (ins, a) => {
     const A = ins[0]!.shape;
@@ -184,7 +235,13 @@ export const shapeRules: Record<string, ShapeRule> = {
   Reshape: (ins) => {
     const x = ins[0]!.shape;
     const target = constInts(ins[1]);
-    if (!target) return [{ dtype: ins[0]!.dtype, shape: (ins[1]!.shape[0] as number) > 0 ? Array.from({ length: ins[1]!.shape[0] as number }, freshDim) : [] }];
+    if (!target)
+      return [
+        {
+          dtype: ins[0]!.dtype,
+          shape: (ins[1]!.shape[0] as number) > 0 ? Array.from({ length: ins[1]!.shape[0] as number }, freshDim) : [],
+        },
+      ];
     const shape: Shape = target.map((t, i) => (t === 0 ? x[i]! : t));
     const neg = shape.indexOf(-1);
     if (neg >= 0) {
@@ -195,7 +252,11 @@ export const shapeRules: Record<string, ShapeRule> = {
   },
   Transpose: (ins, a) => {
     const x = ins[0]!.shape;
-    const perm = ints(a, 'perm', x.map((_, i) => x.length - 1 - i));
+    const perm = ints(
+      a,
+      'perm',
+      x.map((_, i) => x.length - 1 - i),
+    );
     return [{ dtype: ins[0]!.dtype, shape: perm.map((p) => x[p]!) }];
   },
   Concat: (ins, a) => {
@@ -230,7 +291,14 @@ export const shapeRules: Record<string, ShapeRule> = {
   },
   Squeeze: (ins, a) => {
     const x = ins[0]!.shape;
-    const axes = (constInts(ins[1]) ?? ints(a, 'axes', x.flatMap((d, i) => (d === 1 ? [i] : [])))).map((v) => normAxis(v, x.length));
+    const axes = (
+      constInts(ins[1]) ??
+      ints(
+        a,
+        'axes',
+        x.flatMap((d, i) => (d === 1 ? [i] : [])),
+      )
+    ).map((v) => normAxis(v, x.length));
     return [{ dtype: ins[0]!.dtype, shape: x.filter((_, i) => !axes.includes(i)) }];
   },
   Unsqueeze: (ins, a) => {
@@ -273,8 +341,14 @@ export const shapeRules: Record<string, ShapeRule> = {
     const keep = int(a, 'keepdims', 1);
     return [{ dtype: 'int64', shape: keep ? x.map((d, i) => (i === axis ? 1 : d)) : x.filter((_, i) => i !== axis) }];
   },
-  ReduceSum: reduce, ReduceMean: reduce, ReduceMax: reduce, ReduceMin: reduce, ReduceL2: reduce, ReduceSumSquare: reduce,
-  ReduceLogSumExp: reduce, ReduceProd: reduce,
+  ReduceSum: reduce,
+  ReduceMean: reduce,
+  ReduceMax: reduce,
+  ReduceMin: reduce,
+  ReduceL2: reduce,
+  ReduceSumSquare: reduce,
+  ReduceLogSumExp: reduce,
+  ReduceProd: reduce,
   Constant: (_ins, a) => {
     const v = a.value;
     if (v?.type === 'tensor') return [{ dtype: v.value.dtype, shape: v.value.dims }];
@@ -287,7 +361,12 @@ export const shapeRules: Record<string, ShapeRule> = {
   ConstantOfShape: (ins, a) => {
     const dims = constInts(ins[0]);
     const v = a.value;
-    return [{ dtype: v?.type === 'tensor' ? v.value.dtype : 'float32', shape: dims ?? Array.from({ length: ins[0]!.shape[0] as number }, freshDim) }];
+    return [
+      {
+        dtype: v?.type === 'tensor' ? v.value.dtype : 'float32',
+        shape: dims ?? Array.from({ length: ins[0]!.shape[0] as number }, freshDim),
+      },
+    ];
   },
   Pad: (ins) => {
     const x = ins[0]!.shape;
@@ -297,7 +376,12 @@ export const shapeRules: Record<string, ShapeRule> = {
   },
   Tile: (ins) => {
     const reps = constInts(ins[1]);
-    return [{ dtype: ins[0]!.dtype, shape: reps ? ins[0]!.shape.map((d, i) => mulDim(d, reps[i]!)) : ins[0]!.shape.map(freshDim) }];
+    return [
+      {
+        dtype: ins[0]!.dtype,
+        shape: reps ? ins[0]!.shape.map((d, i) => mulDim(d, reps[i]!)) : ins[0]!.shape.map(freshDim),
+      },
+    ];
   },
 };
 
@@ -325,7 +409,17 @@ function divideDims(x: Shape, known: Shape): Dim {
   return freshDim();
 }
 
-const castCodes: Record<number, DType> = { 1: 'float32', 2: 'uint8', 3: 'int8', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float64', 16: 'bfloat16' };
+const castCodes: Record<number, DType> = {
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  6: 'int32',
+  7: 'int64',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  16: 'bfloat16',
+};
 function castTarget(code: number): DType {
   const d = castCodes[code];
   if (!d) throw new TgrError('bad_model', `Cast to ONNX type ${code} is not supported by tgr's shape inference`);

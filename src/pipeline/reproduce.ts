@@ -80,17 +80,28 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
     const suffix = init === 'descriptions' ? '' : `-${init}`;
     const descFile = join(out, `descriptions${suffix}.json`);
     const file = join(out, `class-embeddings${suffix}.npy`);
-    const st = await runStage(stamps, {
-      name: `embed-${init}`,
-      inputs: { source, encoder: p.encoder, classNames },
-      outputs: [descFile, file],
-      run: async () => {
-        const descriptions = await describe(source, classNames, {}, { cacheDir, quiet: o.quiet });
-        writeJsonAtomic(descFile, descriptions);
-        const e = await classEmbeddings({ classNames, source, descriptions, encoder: p.encoder, cacheDir, quiet: o.quiet });
-        writeClassEmbeddings(file, e);
+    const st = await runStage(
+      stamps,
+      {
+        name: `embed-${init}`,
+        inputs: { source, encoder: p.encoder, classNames },
+        outputs: [descFile, file],
+        run: async () => {
+          const descriptions = await describe(source, classNames, {}, { cacheDir, quiet: o.quiet });
+          writeJsonAtomic(descFile, descriptions);
+          const e = await classEmbeddings({
+            classNames,
+            source,
+            descriptions,
+            encoder: p.encoder,
+            cacheDir,
+            quiet: o.quiet,
+          });
+          writeClassEmbeddings(file, e);
+        },
       },
-    }, log);
+      log,
+    );
     embeddings[init] = { file, hash: st.hash };
   }
   const embedDim = readNpy(embeddings.descriptions!.file).cols;
@@ -99,29 +110,44 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
   const runs: { name: string; head: 'linear' | 'text-guided'; init?: Init }[] = [
     { name: 'baseline', head: 'linear' },
     { name: 'text-guided', head: 'text-guided', init: 'descriptions' },
-    ...inits.filter((i) => i !== 'descriptions').map((init) => ({ name: `text-guided-${init}`, head: 'text-guided' as const, init })),
+    ...inits
+      .filter((i) => i !== 'descriptions')
+      .map((init) => ({ name: `text-guided-${init}`, head: 'text-guided' as const, init })),
   ];
   const trained: Record<string, { dir: string; hash: string }> = {};
   for (const r of runs) {
     const dir = join(out, r.name);
     const emb = r.init ? embeddings[r.init] : undefined;
     const opts = {
-      backbone: p.backbone, head: r.head, dataset: p.dataset, dataDir: o.dataDir, recipe: p.recipe, epochs: p.epochs,
-      seed: p.seed, limitTrain: p.limitTrain, limitTest: p.limitTest, threads: o.threads, quiet: o.quiet,
+      backbone: p.backbone,
+      head: r.head,
+      dataset: p.dataset,
+      dataDir: o.dataDir,
+      recipe: p.recipe,
+      epochs: p.epochs,
+      seed: p.seed,
+      limitTrain: p.limitTrain,
+      limitTest: p.limitTest,
+      threads: o.threads,
+      quiet: o.quiet,
       ...(r.head === 'text-guided' ? { embedDim } : {}),
       ...(emb ? { classEmbeddings: emb.file } : {}),
     };
-    const st = await runStage(stamps, {
-      name: `train-${r.name}`,
-      inputs: { ...opts, quiet: undefined, threads: undefined, embeddings: emb?.hash ?? null },
-      outputs: [join(dir, 'model.onnx'), join(dir, 'meta.json')],
-      run: async () => {
-        // A checkpoint means an earlier attempt was interrupted: continue it. Anything else left is stale.
-        const resume = existsSync(join(dir, CHECKPOINT_FILE));
-        if (!resume) rmSync(dir, { recursive: true, force: true });
-        return train({ ...opts, out: dir, resume });
+    const st = await runStage(
+      stamps,
+      {
+        name: `train-${r.name}`,
+        inputs: { ...opts, quiet: undefined, threads: undefined, embeddings: emb?.hash ?? null },
+        outputs: [join(dir, 'model.onnx'), join(dir, 'meta.json')],
+        run: async () => {
+          // A checkpoint means an earlier attempt was interrupted: continue it. Anything else left is stale.
+          const resume = existsSync(join(dir, CHECKPOINT_FILE));
+          if (!resume) rmSync(dir, { recursive: true, force: true });
+          return train({ ...opts, out: dir, resume });
+        },
       },
-    }, log);
+      log,
+    );
     trained[r.name] = { dir, hash: st.hash };
   }
 
@@ -131,15 +157,35 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
     for (const r of runs) {
       for (const format of p.formats) {
         const t = trained[r.name]!;
-        await runStage(stamps, {
-          name: `inject-${r.name}-${format}`,
-          inputs: { model: t.hash, format, perLayer: p.perLayer, seed: p.seed, limit: p.limitTest, rangeDetector: p.rangeDetector },
-          outputs: [join(t.dir, 'campaign', format, 'summary.json')],
-          run: () => injectCampaign({
-            model: join(t.dir, 'model.onnx'), images, runDir: t.dir, perLayer: p.perLayer, format, seed: p.seed,
-            rangeDetector: p.rangeDetector, limit: p.limitTest, threads: o.threads, quiet: o.quiet,
-          }),
-        }, log);
+        await runStage(
+          stamps,
+          {
+            name: `inject-${r.name}-${format}`,
+            inputs: {
+              model: t.hash,
+              format,
+              perLayer: p.perLayer,
+              seed: p.seed,
+              limit: p.limitTest,
+              rangeDetector: p.rangeDetector,
+            },
+            outputs: [join(t.dir, 'campaign', format, 'summary.json')],
+            run: () =>
+              injectCampaign({
+                model: join(t.dir, 'model.onnx'),
+                images,
+                runDir: t.dir,
+                perLayer: p.perLayer,
+                format,
+                seed: p.seed,
+                rangeDetector: p.rangeDetector,
+                limit: p.limitTest,
+                threads: o.threads,
+                quiet: o.quiet,
+              }),
+          },
+          log,
+        );
       }
     }
   } finally {
@@ -148,7 +194,11 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
 
   // Analyses and the report (cheap: always redone so the report matches the files).
   const ablations = p.ablation
-    ? { descriptions: trained['text-guided']!.dir, template: trained['text-guided-template']!.dir, random: trained['text-guided-random']!.dir }
+    ? {
+        descriptions: trained['text-guided']!.dir,
+        template: trained['text-guided-template']!.dir,
+        random: trained['text-guided-random']!.dir,
+      }
     : undefined;
   log('analysing and writing the report');
   const analysis = await analyse({
@@ -159,7 +209,8 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
   });
   const files = writeReport(analysis, out);
   const minutes = (Date.now() - t0) / 60000;
-  const acc = (name: string) => JSON.parse(readFileSync(join(trained[name]!.dir, 'meta.json'), 'utf8')).accuracy as number;
+  const acc = (name: string) =>
+    JSON.parse(readFileSync(join(trained[name]!.dir, 'meta.json'), 'utf8')).accuracy as number;
   writeJsonAtomic(join(out, 'reproduce.json'), { preset: presetName, settings: p, minutes, inputs: hashOf(p) });
   return { out, report: files.html, minutes, accuracy: { baseline: acc('baseline'), textGuided: acc('text-guided') } };
 }

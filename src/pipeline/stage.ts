@@ -28,7 +28,10 @@ export function hashOf(value: unknown): string {
 function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object' && !ArrayBuffer.isView(v)) {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v) ?? 'null';
 }
@@ -38,7 +41,11 @@ function stableJson(v: unknown): string {
  * there. The stamp is written only after `run` returns, so an interrupted stage reruns (and the stage itself
  * resumes from whatever partial, atomically written state it keeps).
  */
-export async function runStage<T>(stampDir: string, stage: Stage<T>, log: (line: string) => void = () => {}): Promise<StageOutcome<T>> {
+export async function runStage<T>(
+  stampDir: string,
+  stage: Stage<T>,
+  log: (line: string) => void = () => {},
+): Promise<StageOutcome<T>> {
   const hash = hashOf(stage.inputs);
   const stampPath = join(stampDir, `${stage.name}.json`);
   if (existsSync(stampPath) && stage.outputs.every((o) => existsSync(o))) {

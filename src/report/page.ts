@@ -3,8 +3,18 @@ import { esc } from './escape.js';
 import { bitFigures, camFigureHtml, fitFigure, layerFigure, rangeFigure, sweepFigure } from './figures.js';
 import { tableHtml, type Table } from './table.js';
 import {
-  ablationTableOf, bitsTable, fitTable, layersTable, modelsTable, rangesTable, reliabilityTable, settingsTable, significanceTable,
-  smallValuesTable, summaryTable, sweepTable,
+  ablationTableOf,
+  bitsTable,
+  fitTable,
+  layersTable,
+  modelsTable,
+  rangesTable,
+  reliabilityTable,
+  settingsTable,
+  significanceTable,
+  smallValuesTable,
+  summaryTable,
+  sweepTable,
 } from './tables.js';
 
 /**
@@ -35,8 +45,19 @@ export function reportTables(analyses: readonly Analysis[]): { table: Table; ind
   analyses.forEach((a, i) => {
     const s = suffix(i);
     const ablation = ablationTableOf(a, s);
-    for (const t of [settingsTable(a, s), modelsTable(a, s), reliabilityTable(a, s), layersTable(a, s), significanceTable(a, s),
-      sweepTable(a, s), rangesTable(a, s), smallValuesTable(a, s), fitTable(a, s), ...(ablation ? [ablation] : []), bitsTable(a, s)]) {
+    for (const t of [
+      settingsTable(a, s),
+      modelsTable(a, s),
+      reliabilityTable(a, s),
+      layersTable(a, s),
+      significanceTable(a, s),
+      sweepTable(a, s),
+      rangesTable(a, s),
+      smallValuesTable(a, s),
+      fitTable(a, s),
+      ...(ablation ? [ablation] : []),
+      bitsTable(a, s),
+    ]) {
       out.push({ table: t, index: i });
     }
   });
@@ -48,9 +69,22 @@ const csvOnly = /^tbl-bits/;
 
 /** The ids of every figure and table the page must contain (what the browser test checks). */
 export function reportIds(analyses: readonly Analysis[]): { figures: string[]; tables: string[] } {
-  const figures = analyses.flatMap((_, i) => ['fig-delta-layers', 'fig-mismatch-layers', 'fig-top2diff-sweep', 'fig-ranges-max', 'fig-ranges-mean',
-    'fig-bits-baseline', 'fig-bits-text-guided', 'fig-fit', 'fig-cam'].map((f) => f + suffix(i)));
-  const tables = reportTables(analyses).map((t) => t.table.id).filter((id) => !csvOnly.test(id));
+  const figures = analyses.flatMap((_, i) =>
+    [
+      'fig-delta-layers',
+      'fig-mismatch-layers',
+      'fig-top2diff-sweep',
+      'fig-ranges-max',
+      'fig-ranges-mean',
+      'fig-bits-baseline',
+      'fig-bits-text-guided',
+      'fig-fit',
+      'fig-cam',
+    ].map((f) => f + suffix(i)),
+  );
+  const tables = reportTables(analyses)
+    .map((t) => t.table.id)
+    .filter((id) => !csvOnly.test(id));
   return { figures, tables };
 }
 
@@ -61,8 +95,10 @@ function smallValuesSentence(a: Analysis): string {
   const unsafe = bits.filter((o) => o.stayedBelow < o.tested).map((o) => o.bit);
   const which = unsafe.length === 1 ? `any bit but ${unsafe[0]}` : `bits ${safe.join(', ')}`;
   const others = unsafe.length > 1 ? `; bits ${unsafe.join(', ')} did not` : '';
-  return `For fp32 values with |x| < ${bound}, a flip of ${which} kept |x| < ${bound} in every tested value${others}. ` +
-    'The paper (§7.3) excludes bits 30 and 31; bit 31 only changes the sign.';
+  return (
+    `For fp32 values with |x| < ${bound}, a flip of ${which} kept |x| < ${bound} in every tested value${others}. ` +
+    'The paper (§7.3) excludes bits 30 and 31; bit 31 only changes the sign.'
+  );
 }
 
 function comparisonSection(a: Analysis, i: number, tables: Map<string, Table>): string {
@@ -101,9 +137,10 @@ ${camFigureHtml(a, s)}
 /** Renders the whole report page for one or more comparisons. */
 export function renderReport(analyses: readonly Analysis[]): string {
   const tables = new Map(reportTables(analyses).map(({ table }) => [table.id, table]));
-  const title = analyses.length === 1
-    ? `tgr report: ${analyses[0]!.comparison.backbone} on ${analyses[0]!.comparison.dataset}`
-    : `tgr report: ${analyses.length} comparisons`;
+  const title =
+    analyses.length === 1
+      ? `tgr report: ${analyses[0]!.comparison.backbone} on ${analyses[0]!.comparison.dataset}`
+      : `tgr report: ${analyses.length} comparisons`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">

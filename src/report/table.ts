@@ -47,17 +47,24 @@ export function formatCell(kind: ColumnKind, v: Cell): string {
   if (v === null || v === undefined) return 'n/a';
   if (typeof v === 'object') {
     if ('ratio' in v) {
-      return num(v.ratio) ? `${ratioText(v.ratio, '∞')}× [${ratioText(v.lower, '−∞')}, ${ratioText(v.upper, '∞')}]` : 'n/a';
+      return num(v.ratio)
+        ? `${ratioText(v.ratio, '∞')}× [${ratioText(v.lower, '−∞')}, ${ratioText(v.upper, '∞')}]`
+        : 'n/a';
     }
     return num(v.value) ? `${fmtSig(v.value)} ± ${num(v.ci) ? fmtSig(v.ci) : 'n/a'}` : 'n/a';
   }
   if (typeof v === 'string') return v;
   switch (kind) {
-    case 'int': return num(v) ? Math.round(v).toLocaleString('en-US') : 'n/a';
-    case 'pct': return num(v) ? `${(v * 100).toFixed(2)}%` : 'n/a';
-    case 'pp': return num(v) ? `${v >= 0 ? '+' : ''}${v.toFixed(2)}` : 'n/a';
-    case 'p': return num(v) ? (v < 1e-4 ? v.toExponential(1) : v.toFixed(4)) : 'n/a';
-    default: return num(v) ? fmtSig(v) : 'n/a';
+    case 'int':
+      return num(v) ? Math.round(v).toLocaleString('en-US') : 'n/a';
+    case 'pct':
+      return num(v) ? `${(v * 100).toFixed(2)}%` : 'n/a';
+    case 'pp':
+      return num(v) ? `${v >= 0 ? '+' : ''}${v.toFixed(2)}` : 'n/a';
+    case 'p':
+      return num(v) ? (v < 1e-4 ? v.toExponential(1) : v.toFixed(4)) : 'n/a';
+    default:
+      return num(v) ? fmtSig(v) : 'n/a';
   }
 }
 
@@ -71,10 +78,17 @@ export function fmtSig(v: number): string {
 /** Renders a table as HTML; every string is escaped. */
 export function tableHtml(t: Table): string {
   const head = t.columns.map((c) => `<th scope="col">${esc(c.header)}</th>`).join('');
-  const body = t.rows.map((r) => `<tr>${r.map((v, i) => {
-    const kind = t.columns[i]?.kind ?? 'text';
-    return `<td${kind === 'text' ? '' : ' class="n"'}>${esc(formatCell(kind, v))}</td>`;
-  }).join('')}</tr>`).join('\n');
+  const body = t.rows
+    .map(
+      (r) =>
+        `<tr>${r
+          .map((v, i) => {
+            const kind = t.columns[i]?.kind ?? 'text';
+            return `<td${kind === 'text' ? '' : ' class="n"'}>${esc(formatCell(kind, v))}</td>`;
+          })
+          .join('')}</tr>`,
+    )
+    .join('\n');
   const note = t.note ? `<p class="note">${esc(t.note)}</p>` : '';
   return `<table id="${esc(t.id)}"><caption>${esc(t.caption)}</caption><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${note}`;
 }
@@ -92,7 +106,12 @@ function raw(v: number | null | undefined): string {
 /** Renders a table as CSV (RFC 4180): raw numbers, a ratio as ratio/lower/upper, an estimate as value/ci. */
 export function tableCsv(t: Table): string {
   const header = t.columns.flatMap((c) =>
-    c.kind === 'ratio' ? [c.header, `${c.header} lower`, `${c.header} upper`] : c.kind === 'estimate' ? [c.header, `${c.header} ci`] : [c.header]);
+    c.kind === 'ratio'
+      ? [c.header, `${c.header} lower`, `${c.header} upper`]
+      : c.kind === 'estimate'
+        ? [c.header, `${c.header} ci`]
+        : [c.header],
+  );
   const lines = [header.map(csvField).join(',')];
   for (const r of t.rows) {
     const cells = t.columns.flatMap((c, i) => {
@@ -101,7 +120,11 @@ export function tableCsv(t: Table): string {
         const x = (v ?? {}) as Partial<RatioCell>;
         // A bound that analysis.json turned from ±∞ into null is still unbounded.
         const open = num(x.ratio);
-        return [raw(x.ratio), x.lower === null && open ? '-inf' : raw(x.lower), x.upper === null && open ? 'inf' : raw(x.upper)];
+        return [
+          raw(x.ratio),
+          x.lower === null && open ? '-inf' : raw(x.lower),
+          x.upper === null && open ? 'inf' : raw(x.upper),
+        ];
       }
       if (c.kind === 'estimate') {
         const x = (v ?? {}) as Partial<EstimateCell>;

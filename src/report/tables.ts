@@ -19,15 +19,31 @@ export function layerUnion(baseline: Iterable<string>, textGuided: Iterable<stri
 export function summaryTable(analyses: readonly Analysis[]): Table {
   return {
     id: 'tbl-summary',
-    caption: 'Summary (paper Tables 1 and 2): accuracy, size, and reliability improvement = baseline ΔLoss ÷ text-guided ΔLoss, 99% CIs',
+    caption:
+      'Summary (paper Tables 1 and 2): accuracy, size, and reliability improvement = baseline ΔLoss ÷ text-guided ΔLoss, 99% CIs',
     columns: [
-      { header: 'Dataset', kind: 'text' }, { header: 'Backbone', kind: 'text' }, { header: 'Acc. baseline', kind: 'pct' },
-      { header: 'Acc. text-guided', kind: 'pct' }, { header: 'Additional params', kind: 'int' }, { header: 'Additional MACs', kind: 'int' },
-      { header: 'Improvement (last layer)', kind: 'ratio' }, { header: 'Improvement (overall)', kind: 'ratio' },
-      { header: 'Top2Diff change (points)', kind: 'pp' }, { header: 'Format', kind: 'text' },
+      { header: 'Dataset', kind: 'text' },
+      { header: 'Backbone', kind: 'text' },
+      { header: 'Acc. baseline', kind: 'pct' },
+      { header: 'Acc. text-guided', kind: 'pct' },
+      { header: 'Additional params', kind: 'int' },
+      { header: 'Additional MACs', kind: 'int' },
+      { header: 'Improvement (last layer)', kind: 'ratio' },
+      { header: 'Improvement (overall)', kind: 'ratio' },
+      { header: 'Top2Diff change (points)', kind: 'pp' },
+      { header: 'Format', kind: 'text' },
     ],
     rows: analyses.map(({ comparison: { row: r } }) => [
-      r.dataset, r.backbone, r.accBaseline, r.accTextGuided, r.paramsChange, r.macsChange, r.lastLayer, r.overall, r.top2diffChange, r.format,
+      r.dataset,
+      r.backbone,
+      r.accBaseline,
+      r.accTextGuided,
+      r.paramsChange,
+      r.macsChange,
+      r.lastLayer,
+      r.overall,
+      r.top2diffChange,
+      r.format,
     ]),
     note: 'Top2Diff change is text-guided − baseline mean Top2Diff of correctly classified images, in percentage points, as the paper reports it (73.67 − 70.32 = +3.35%). Additional params/MACs: text-guided − baseline (negative: smaller).',
   };
@@ -40,31 +56,57 @@ export function modelsTable(a: Analysis, sfx: string): Table {
     id: `tbl-models${sfx}`,
     caption: `Models compared on ${a.comparison.dataset}/${a.comparison.split} (${a.comparison.baseline.images} images)`,
     columns: [
-      { header: 'Model', kind: 'text' }, { header: 'Run', kind: 'text' }, { header: 'Head', kind: 'text' }, { header: 'Top-1 accuracy', kind: 'pct' },
-      { header: 'Parameters', kind: 'int' }, { header: 'MACs per image', kind: 'int' }, { header: 'Mean Top2Diff of correct images', kind: 'num' },
+      { header: 'Model', kind: 'text' },
+      { header: 'Run', kind: 'text' },
+      { header: 'Head', kind: 'text' },
+      { header: 'Top-1 accuracy', kind: 'pct' },
+      { header: 'Parameters', kind: 'int' },
+      { header: 'MACs per image', kind: 'int' },
+      { header: 'Mean Top2Diff of correct images', kind: 'num' },
     ],
-    rows: m.map((x, i) => [i ? 'text-guided' : 'baseline', x.run, x.head, x.accuracy, x.params, x.macs, x.meanTop2diff]),
+    rows: m.map((x, i) => [
+      i ? 'text-guided' : 'baseline',
+      x.run,
+      x.head,
+      x.accuracy,
+      x.params,
+      x.macs,
+      x.meanTop2diff,
+    ]),
   };
 }
 
 /** Last layer and overall ΔLoss and mismatch rate per format, with the ratios. */
 export function reliabilityTable(a: Analysis, sfx: string): Table {
-  const rows = a.comparison.formats.flatMap((f) => (['lastLayer', 'overall'] as const).map((scope) => {
-    const b = f.baseline[scope];
-    const t = f.textGuided[scope];
-    return [
-      f.format, scope === 'lastLayer' ? 'last layer' : 'overall (mean over layers)',
-      est(b.deltaLoss, b.deltaLossCi), est(t.deltaLoss, t.deltaLossCi), f.improvement[scope],
-      est(b.mismatchRate, b.mismatchCi), est(t.mismatchRate, t.mismatchCi), f.mismatchRatio[scope],
-    ];
-  }));
+  const rows = a.comparison.formats.flatMap((f) =>
+    (['lastLayer', 'overall'] as const).map((scope) => {
+      const b = f.baseline[scope];
+      const t = f.textGuided[scope];
+      return [
+        f.format,
+        scope === 'lastLayer' ? 'last layer' : 'overall (mean over layers)',
+        est(b.deltaLoss, b.deltaLossCi),
+        est(t.deltaLoss, t.deltaLossCi),
+        f.improvement[scope],
+        est(b.mismatchRate, b.mismatchCi),
+        est(t.mismatchRate, t.mismatchCi),
+        f.mismatchRatio[scope],
+      ];
+    }),
+  );
   return {
     id: `tbl-reliability${sfx}`,
-    caption: 'Reliability under single-bit activation flips: ΔLoss and mismatch rate (± 99% CI), baseline ÷ text-guided ratios (Fieller 99% CI)',
+    caption:
+      'Reliability under single-bit activation flips: ΔLoss and mismatch rate (± 99% CI), baseline ÷ text-guided ratios (Fieller 99% CI)',
     columns: [
-      { header: 'Format', kind: 'text' }, { header: 'Scope', kind: 'text' }, { header: 'ΔLoss baseline', kind: 'estimate' },
-      { header: 'ΔLoss text-guided', kind: 'estimate' }, { header: 'ΔLoss improvement', kind: 'ratio' },
-      { header: 'Mismatch baseline', kind: 'estimate' }, { header: 'Mismatch text-guided', kind: 'estimate' }, { header: 'Mismatch ratio', kind: 'ratio' },
+      { header: 'Format', kind: 'text' },
+      { header: 'Scope', kind: 'text' },
+      { header: 'ΔLoss baseline', kind: 'estimate' },
+      { header: 'ΔLoss text-guided', kind: 'estimate' },
+      { header: 'ΔLoss improvement', kind: 'ratio' },
+      { header: 'Mismatch baseline', kind: 'estimate' },
+      { header: 'Mismatch text-guided', kind: 'estimate' },
+      { header: 'Mismatch ratio', kind: 'ratio' },
     ],
     rows,
     note: 'Text-guided last layer = latent and projection layers, neuron-count weighted (paper §5.2). Non-finite outputs are counted as detected errors and left out of ΔLoss.',
@@ -82,16 +124,27 @@ export function layersTable(a: Analysis, sfx: string): Table {
     id: `tbl-layers${sfx}`,
     caption: `Per-layer ΔLoss and mismatch rate (${f?.format ?? 'no campaign'}), ± 99% CI`,
     columns: [
-      { header: 'Layer', kind: 'text' }, { header: 'n baseline', kind: 'int' }, { header: 'ΔLoss baseline', kind: 'estimate' },
-      { header: 'Mismatch baseline', kind: 'estimate' }, { header: 'n text-guided', kind: 'int' }, { header: 'ΔLoss text-guided', kind: 'estimate' },
-      { header: 'Mismatch text-guided', kind: 'estimate' }, { header: 'ΔLoss improvement', kind: 'ratio' },
+      { header: 'Layer', kind: 'text' },
+      { header: 'n baseline', kind: 'int' },
+      { header: 'ΔLoss baseline', kind: 'estimate' },
+      { header: 'Mismatch baseline', kind: 'estimate' },
+      { header: 'n text-guided', kind: 'int' },
+      { header: 'ΔLoss text-guided', kind: 'estimate' },
+      { header: 'Mismatch text-guided', kind: 'estimate' },
+      { header: 'ΔLoss improvement', kind: 'ratio' },
     ],
     rows: names.map((n) => {
       const b = base.get(n);
       const t = tg.get(n);
       return [
-        n, b?.injections ?? null, b ? est(b.deltaLoss, b.deltaLossCi) : null, b ? est(b.mismatchRate, b.mismatchCi) : null,
-        t?.injections ?? null, t ? est(t.deltaLoss, t.deltaLossCi) : null, t ? est(t.mismatchRate, t.mismatchCi) : null, ratio.get(n) ?? null,
+        n,
+        b?.injections ?? null,
+        b ? est(b.deltaLoss, b.deltaLossCi) : null,
+        b ? est(b.mismatchRate, b.mismatchCi) : null,
+        t?.injections ?? null,
+        t ? est(t.deltaLoss, t.deltaLossCi) : null,
+        t ? est(t.mismatchRate, t.mismatchCi) : null,
+        ratio.get(n) ?? null,
       ];
     }),
   };
@@ -104,11 +157,17 @@ export function significanceTable(a: Analysis, sfx: string): Table {
   return {
     id: `tbl-significance${sfx}`,
     caption: 'Is the accuracy difference significant? Paired tests on the same test images',
-    columns: [{ header: 'Statistic', kind: 'text' }, { header: 'Value', kind: 'num' }],
+    columns: [
+      { header: 'Statistic', kind: 'text' },
+      { header: 'Value', kind: 'num' },
+    ],
     rows: [
-      ['Both correct', s.table.bothCorrect], ['Only baseline correct (b)', s.table.onlyFirst],
-      ['Only text-guided correct (c)', s.table.onlySecond], ['Both wrong', s.table.bothWrong],
-      ['McNemar exact p (two-sided)', s.mcnemar.pValue], ['McNemar mid-p', s.mcnemar.midPValue],
+      ['Both correct', s.table.bothCorrect],
+      ['Only baseline correct (b)', s.table.onlyFirst],
+      ['Only text-guided correct (c)', s.table.onlySecond],
+      ['Both wrong', s.table.bothWrong],
+      ['McNemar exact p (two-sided)', s.mcnemar.pValue],
+      ['McNemar mid-p', s.mcnemar.midPValue],
       ['Accuracy text-guided − baseline (points)', s.bootstrap.difference * 100],
       [`Paired bootstrap ${conf} CI, lower (points)`, s.bootstrap.lower * 100],
       [`Paired bootstrap ${conf} CI, upper (points)`, s.bootstrap.upper * 100],
@@ -123,7 +182,11 @@ export function sweepTable(a: Analysis, sfx: string): Table {
   return {
     id: `tbl-sweep${sfx}`,
     caption: 'Accuracy after excluding correct images with Top2Diff below δ (paper Fig. 4)',
-    columns: [{ header: 'δ', kind: 'num' }, { header: 'Accuracy baseline', kind: 'pct' }, { header: 'Accuracy text-guided', kind: 'pct' }],
+    columns: [
+      { header: 'δ', kind: 'num' },
+      { header: 'Accuracy baseline', kind: 'pct' },
+      { header: 'Accuracy text-guided', kind: 'pct' },
+    ],
     rows: a.significance.sweep.map((p) => [p.delta, p.first, p.second]),
   };
 }
@@ -135,13 +198,27 @@ export function rangesTable(a: Analysis, sfx: string): Table {
     id: `tbl-ranges${sfx}`,
     caption: 'Profiled activation ranges per layer (paper Fig. 3): max and mean |activation| on the golden images',
     columns: [
-      { header: 'Layer', kind: 'text' }, { header: 'Max baseline', kind: 'num' }, { header: 'Max text-guided', kind: 'num' },
-      { header: 'Mean baseline', kind: 'num' }, { header: 'Mean text-guided', kind: 'num' },
+      { header: 'Layer', kind: 'text' },
+      { header: 'Max baseline', kind: 'num' },
+      { header: 'Max text-guided', kind: 'num' },
+      { header: 'Mean baseline', kind: 'num' },
+      { header: 'Mean text-guided', kind: 'num' },
     ],
     rows: [
-      ...v.rows.map((r) => [r.last ? `${r.layer} (last)` : r.layer, r.baseline?.maxAbs ?? null, r.textGuided?.maxAbs ?? null, r.baseline?.meanAbs ?? null, r.textGuided?.meanAbs ?? null]),
-      ['last layer (text-guided: latent + projection)', v.lastLayer.baseline?.maxAbs ?? null, v.lastLayer.textGuided?.maxAbs ?? null,
-        v.lastLayer.baseline?.meanAbs ?? null, v.lastLayer.textGuided?.meanAbs ?? null],
+      ...v.rows.map((r) => [
+        r.last ? `${r.layer} (last)` : r.layer,
+        r.baseline?.maxAbs ?? null,
+        r.textGuided?.maxAbs ?? null,
+        r.baseline?.meanAbs ?? null,
+        r.textGuided?.meanAbs ?? null,
+      ]),
+      [
+        'last layer (text-guided: latent + projection)',
+        v.lastLayer.baseline?.maxAbs ?? null,
+        v.lastLayer.textGuided?.maxAbs ?? null,
+        v.lastLayer.baseline?.meanAbs ?? null,
+        v.lastLayer.textGuided?.meanAbs ?? null,
+      ],
     ],
   };
 }
@@ -157,13 +234,30 @@ export function fitTable(a: Analysis, sfx: string): Table {
     id: `tbl-fit${sfx}`,
     caption: `SDC FIT (failures per 10⁹ h) at ${f?.rawFitPerMbit ?? 'n/a'} FIT/Mbit raw rate, ${f?.format ?? 'no campaign'}, ± 99% CI`,
     columns: [
-      { header: 'Layer', kind: 'text' }, { header: 'Activation bits baseline', kind: 'int' }, { header: 'FIT baseline', kind: 'estimate' },
-      { header: 'Activation bits text-guided', kind: 'int' }, { header: 'FIT text-guided', kind: 'estimate' },
+      { header: 'Layer', kind: 'text' },
+      { header: 'Activation bits baseline', kind: 'int' },
+      { header: 'FIT baseline', kind: 'estimate' },
+      { header: 'Activation bits text-guided', kind: 'int' },
+      { header: 'FIT text-guided', kind: 'estimate' },
     ],
-    rows: f ? [
-      ...names.map((n) => [n, base.get(n)?.bitsPerInference ?? null, cell(base.get(n)), tg.get(n)?.bitsPerInference ?? null, cell(tg.get(n))]),
-      ['total', f.baseline.totalBits, est(f.baseline.fit, f.baseline.fitCi), f.textGuided.totalBits, est(f.textGuided.fit, f.textGuided.fitCi)],
-    ] : [],
+    rows: f
+      ? [
+          ...names.map((n) => [
+            n,
+            base.get(n)?.bitsPerInference ?? null,
+            cell(base.get(n)),
+            tg.get(n)?.bitsPerInference ?? null,
+            cell(tg.get(n)),
+          ]),
+          [
+            'total',
+            f.baseline.totalBits,
+            est(f.baseline.fit, f.baseline.fitCi),
+            f.textGuided.totalBits,
+            est(f.textGuided.fit, f.textGuided.fitCi),
+          ],
+        ]
+      : [],
     ...(f ? { note: f.assumptions } : {}),
   };
 }
@@ -175,8 +269,11 @@ export function ablationTableOf(a: Analysis, sfx: string): Table | null {
     id: `tbl-ablation${sfx}`,
     caption: `Projection initialisation ablation (paper Table 3) against baseline ${a.ablation.baseline}`,
     columns: [
-      { header: 'Initialisation', kind: 'text' }, { header: 'Run', kind: 'text' }, { header: 'Accuracy', kind: 'pct' },
-      { header: 'Improvement (last layer)', kind: 'ratio' }, { header: 'Improvement (overall)', kind: 'ratio' },
+      { header: 'Initialisation', kind: 'text' },
+      { header: 'Run', kind: 'text' },
+      { header: 'Accuracy', kind: 'pct' },
+      { header: 'Improvement (last layer)', kind: 'ratio' },
+      { header: 'Improvement (overall)', kind: 'ratio' },
     ],
     rows: a.ablation.rows.map((r) => [r.label, r.run, r.accuracy, r.lastLayer, r.overall]),
   };
@@ -193,27 +290,64 @@ export function settingsTable(a: Analysis, sfx: string): Table {
       `Campaign ${c.model === 'baseline' ? 'baseline' : 'text-guided'} ${c.campaign}`,
       `${c.format} ${c.target}, ${c.errorModel}, range detector ${c.rangeDetector ? 'on' : 'off'}, n = ${c.perLayer} per layer, seed ${c.seed}, from ${c.source}`,
     ]),
-    ['Training seeds (baseline / text-guided)', `${s.trainingSeeds.baseline ?? 'n/a'} / ${s.trainingSeeds.textGuided ?? 'n/a'}`],
+    [
+      'Training seeds (baseline / text-guided)',
+      `${s.trainingSeeds.baseline ?? 'n/a'} / ${s.trainingSeeds.textGuided ?? 'n/a'}`,
+    ],
     ['Text encoder', s.encoder ?? 'n/a'],
     ['Description source', s.descriptions ?? 'n/a'],
     ['Bootstrap', `${s.bootstrap.resamples} resamples, seed ${s.bootstrap.seed}`],
-    ['Ablation-CAM', s.cam ? `${s.cam.flips} weight bit flips in bits ${s.cam.bits.length === 32 ? '0–31' : s.cam.bits.join(',')}, seed ${s.cam.seed}` : 'not run'],
+    [
+      'Ablation-CAM',
+      s.cam
+        ? `${s.cam.flips} weight bit flips in bits ${s.cam.bits.length === 32 ? '0–31' : s.cam.bits.join(',')}, seed ${s.cam.seed}`
+        : 'not run',
+    ],
     ['Raw upset rate for FIT', `${s.rawFitPerMbit} FIT/Mbit`],
   ];
-  return { id: `tbl-settings${sfx}`, caption: 'Settings', columns: [{ header: 'Setting', kind: 'text' }, { header: 'Value', kind: 'text' }], rows };
+  return {
+    id: `tbl-settings${sfx}`,
+    caption: 'Settings',
+    columns: [
+      { header: 'Setting', kind: 'text' },
+      { header: 'Value', kind: 'text' },
+    ],
+    rows,
+  };
 }
 
 /** Bit × layer cells as a flat table (CSV only: the heat maps show it in the page). */
 export function bitsTable(a: Analysis, sfx: string): Table {
   const f = a.comparison.formats[0];
-  const rows = (['baseline', 'textGuided'] as const).flatMap((model) => (f?.[model].bits ?? []).map((c) => [
-    model, c.layer, c.bit, c.injections, c.deltaLoss, c.deltaLossCi, c.mismatchRate, c.mismatchCi, c.nonFinite, c.withinRangeShare,
-  ]));
+  const rows = (['baseline', 'textGuided'] as const).flatMap((model) =>
+    (f?.[model].bits ?? []).map((c) => [
+      model,
+      c.layer,
+      c.bit,
+      c.injections,
+      c.deltaLoss,
+      c.deltaLossCi,
+      c.mismatchRate,
+      c.mismatchCi,
+      c.nonFinite,
+      c.withinRangeShare,
+    ]),
+  );
   return {
     id: `tbl-bits${sfx}`,
     caption: `Per layer and bit (${f?.format ?? 'no campaign'})`,
-    columns: ['model', 'layer', 'bit', 'injections', 'deltaLoss', 'deltaLossCi', 'mismatchRate', 'mismatchCi', 'nonFinite', 'withinRangeShare']
-      .map((header, i) => ({ header, kind: i < 2 ? 'text' as const : 'num' as const })),
+    columns: [
+      'model',
+      'layer',
+      'bit',
+      'injections',
+      'deltaLoss',
+      'deltaLossCi',
+      'mismatchRate',
+      'mismatchCi',
+      'nonFinite',
+      'withinRangeShare',
+    ].map((header, i) => ({ header, kind: i < 2 ? ('text' as const) : ('num' as const) })),
     rows,
   };
 }
@@ -225,8 +359,11 @@ export function smallValuesTable(a: Analysis, sfx: string): Table {
     id: `tbl-small-values${sfx}`,
     caption: `Flipping one fp32 bit of a value with |x| < ${sv.bound} (every exponent, both signs, ${sv.mantissasPerExponent + 3} mantissas per exponent)`,
     columns: [
-      { header: 'Bit', kind: 'num' }, { header: 'Values tested', kind: 'int' }, { header: `Share still below ${sv.bound}`, kind: 'pct' },
-      { header: 'Non-finite results', kind: 'int' }, { header: 'Largest finite |result|', kind: 'num' },
+      { header: 'Bit', kind: 'num' },
+      { header: 'Values tested', kind: 'int' },
+      { header: `Share still below ${sv.bound}`, kind: 'pct' },
+      { header: 'Non-finite results', kind: 'int' },
+      { header: 'Largest finite |result|', kind: 'num' },
     ],
     rows: sv.bits.map((o) => [o.bit, o.tested, o.stayedBelow / o.tested, o.nonFinite, o.maxAbsAfter]),
   };

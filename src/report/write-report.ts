@@ -22,7 +22,11 @@ export interface ReportFiles {
  */
 export function writeReport(analysis: Analysis | readonly Analysis[], outDir: string): ReportFiles {
   const list: readonly Analysis[] = Array.isArray(analysis) ? analysis : [analysis as Analysis];
-  check(list.length > 0, 'bad_argument', () => 'a report needs at least one analysis; pass a baseline and a text-guided run');
+  check(
+    list.length > 0,
+    'bad_argument',
+    () => 'a report needs at least one analysis; pass a baseline and a text-guided run',
+  );
   const analysisJson = join(outDir, 'analysis.json');
   writeJsonAtomic(analysisJson, list.length === 1 ? list[0] : list);
   const dir = join(outDir, 'report');
@@ -35,7 +39,11 @@ export function writeReport(analysis: Analysis | readonly Analysis[], outDir: st
   list.forEach((a, i) => {
     for (const img of a.cam?.images ?? []) {
       for (const p of img.panels) {
-        const path = join(dir, 'cam', `${i ? `${i}-` : ''}image${img.index}-${p.model}-${p.faulty ? 'after' : 'before'}.png`);
+        const path = join(
+          dir,
+          'cam',
+          `${i ? `${i}-` : ''}image${img.index}-${p.model}-${p.faulty ? 'after' : 'before'}.png`,
+        );
         writeFileAtomic(path, Buffer.from(p.png, 'base64'));
         png.push(path);
       }
@@ -53,10 +61,17 @@ export function readAnalysis(path: string): Analysis[] {
   try {
     v = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new TgrError('bad_file', `${path}: not valid JSON (${e instanceof Error ? e.message : String(e)}); re-run 'tgr compare'`);
+    throw new TgrError(
+      'bad_file',
+      `${path}: not valid JSON (${e instanceof Error ? e.message : String(e)}); re-run 'tgr compare'`,
+    );
   }
   const list = (Array.isArray(v) ? v : [v]) as Analysis[];
-  check(list.every((a) => a && a.analysisVersion === 1), 'bad_file',
-    () => `${path}: not an analysis this tgr can read (analysisVersion ${(list[0] as { analysisVersion?: unknown } | undefined)?.analysisVersion ?? 'missing'}; expected 1); re-run 'tgr compare'`);
+  check(
+    list.every((a) => a && a.analysisVersion === 1),
+    'bad_file',
+    () =>
+      `${path}: not an analysis this tgr can read (analysisVersion ${(list[0] as { analysisVersion?: unknown } | undefined)?.analysisVersion ?? 'missing'}; expected 1); re-run 'tgr compare'`,
+  );
   return list;
 }

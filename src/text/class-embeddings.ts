@@ -63,10 +63,13 @@ export async function classEmbeddings(req: ClassEmbeddingsRequest): Promise<Clas
   const cacheDir = req.cacheDir ?? defaultCacheDir();
   const classNames = [...req.classNames];
   const encoder = await createEncoder(req.encoder, req.encoderOptions ?? {}, { cacheDir, quiet: req.quiet });
-  if (encoder.kind === 'classes') return finish(await encoder.embedClasses(classNames), classNames, encoder, req.dim, { cached: false });
+  if (encoder.kind === 'classes')
+    return finish(await encoder.embedClasses(classNames), classNames, encoder, req.dim, { cached: false });
   // With descriptions at hand, `source` only labels them (e.g. the descriptions.json path).
   const sourceName = req.descriptions ? (req.source ?? 'given') : (req.source ?? 'template');
-  const raw = req.descriptions ?? (await describe(sourceName, classNames, req.sourceOptions ?? {}, { cacheDir, quiet: req.quiet }));
+  const raw =
+    req.descriptions ??
+    (await describe(sourceName, classNames, req.sourceOptions ?? {}, { cacheDir, quiet: req.quiet }));
   const { descriptions } = checkDescriptions(raw, classNames, `descriptions (${sourceName})`);
   const ordered = classNames.map((c) => [c, descriptions[c]!] as const);
   const descriptionsHash = sha256(JSON.stringify(ordered));
@@ -89,17 +92,32 @@ async function meanOfSentences(encoder: SentenceEncoder, classNames: string[], d
   classNames.forEach((c, r) => {
     const rows = d[c]!.map((s) => rowOf.get(s)!).filter((i) => norms[i]! > 0);
     if (rows.length === 0) {
-      throw new TgrError('bad_data', `class '${c}': none of its ${d[c]!.length} descriptions could be embedded by ${encoder.id.split(':')[0]} (no known words); give descriptions in English or use another --encoder`, { class: c });
+      throw new TgrError(
+        'bad_data',
+        `class '${c}': none of its ${d[c]!.length} descriptions could be embedded by ${encoder.id.split(':')[0]} (no known words); give descriptions in English or use another --encoder`,
+        { class: c },
+      );
     }
-    for (const i of rows) for (let j = 0; j < e.cols; j++) out.data[r * e.cols + j]! += e.data[i * e.cols + j]! / rows.length;
+    for (const i of rows)
+      for (let j = 0; j < e.cols; j++) out.data[r * e.cols + j]! += e.data[i * e.cols + j]! / rows.length;
   });
   return out;
 }
 
-function finish(m: Matrix, classNames: string[], encoder: Encoder | { id: string }, dim: number | undefined, extra: Partial<ClassEmbeddingsMeta> & { cached: boolean }): ClassEmbeddings {
+function finish(
+  m: Matrix,
+  classNames: string[],
+  encoder: Encoder | { id: string },
+  dim: number | undefined,
+  extra: Partial<ClassEmbeddingsMeta> & { cached: boolean },
+): ClassEmbeddings {
   const norms = normalizeRows(m);
   const zero = norms.findIndex((n) => n === 0);
-  if (zero >= 0) throw new TgrError('bad_data', `${encoder.id}: the embedding of class '${classNames[zero]}' is all zeros; it cannot initialise a head row`);
+  if (zero >= 0)
+    throw new TgrError(
+      'bad_data',
+      `${encoder.id}: the embedding of class '${classNames[zero]}' is all zeros; it cannot initialise a head row`,
+    );
   const result: ClassEmbeddings = {
     matrix: m.data,
     classes: m.rows,
@@ -127,9 +145,15 @@ export async function loadClassEmbeddings(
   classNames: readonly string[],
   opts: { classNamesFile?: string; tensor?: string; dim?: number } = {},
 ): Promise<ClassEmbeddings> {
-  const encoder = await createEncoder('precomputed', { file: path, classNamesFile: opts.classNamesFile, tensor: opts.tensor }, { cacheDir: defaultCacheDir() });
+  const encoder = await createEncoder(
+    'precomputed',
+    { file: path, classNamesFile: opts.classNamesFile, tensor: opts.tensor },
+    { cacheDir: defaultCacheDir() },
+  );
   invariant(encoder.kind === 'classes', 'precomputed encoder embeds classes');
-  const e = finish(await encoder.embedClasses(classNames), [...classNames], { id: `file:${path}` }, undefined, { cached: false });
+  const e = finish(await encoder.embedClasses(classNames), [...classNames], { id: `file:${path}` }, undefined, {
+    cached: false,
+  });
   if (opts.dim !== undefined) checkEmbeddingDim(e, opts.dim, path);
   return e;
 }

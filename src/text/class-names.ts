@@ -12,18 +12,36 @@ export function readClassNamesFile(path: string, unique = true): string[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new TgrError('bad_file', `${path}: cannot read the class-names file; pass a JSON array or a text file with one name per line`);
+    throw new TgrError(
+      'bad_file',
+      `${path}: cannot read the class-names file; pass a JSON array or a text file with one name per line`,
+    );
   }
-  if (extname(path).toLowerCase() !== '.json') return checkNames(text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean), path, unique);
+  if (extname(path).toLowerCase() !== '.json')
+    return checkNames(
+      text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean),
+      path,
+      unique,
+    );
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch (e) {
     throw new TgrError('bad_file', `${path}: not valid JSON (${(e as Error).message})`);
   }
-  const names = Array.isArray(v) ? v : v && typeof v === 'object' ? ((v as { classes?: unknown }).classes ?? Object.keys(v)) : null;
+  const names = Array.isArray(v)
+    ? v
+    : v && typeof v === 'object'
+      ? ((v as { classes?: unknown }).classes ?? Object.keys(v))
+      : null;
   if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) {
-    throw new TgrError('bad_file', `${path}: expected a JSON array of class names, or an object with a "classes" array`);
+    throw new TgrError(
+      'bad_file',
+      `${path}: expected a JSON array of class names, or an object with a "classes" array`,
+    );
   }
   return checkNames(names as string[], path, unique);
 }
@@ -31,15 +49,23 @@ export function readClassNamesFile(path: string, unique = true): string[] {
 /** Class names from a `--classes` argument: a file (see readClassNamesFile) or a comma-separated list. */
 export function parseClassNames(arg: string): string[] {
   if (existsSync(arg)) return readClassNamesFile(arg);
-  return checkNames(arg.split(',').map((s) => s.trim()).filter(Boolean), '--classes');
+  return checkNames(
+    arg
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    '--classes',
+  );
 }
 
 function checkNames(names: string[], origin: string, unique = true): string[] {
-  if (names.length === 0) throw new TgrError('bad_argument', `${origin}: no class names found; give a file or a list like 'cat,dog'`);
+  if (names.length === 0)
+    throw new TgrError('bad_argument', `${origin}: no class names found; give a file or a list like 'cat,dog'`);
   if (!unique) return names;
   const seen = new Set<string>();
   for (const n of names) {
-    if (seen.has(n)) throw new TgrError('bad_argument', `${origin}: class name '${n}' appears twice; class names must be unique`);
+    if (seen.has(n))
+      throw new TgrError('bad_argument', `${origin}: class name '${n}' appears twice; class names must be unique`);
     seen.add(n);
   }
   return names;

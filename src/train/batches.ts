@@ -30,7 +30,12 @@ export interface TensorSourceOptions {
 }
 
 /** A source over float32 images already in memory, [N, ...shape] (synthetic tasks, tests); no augmentation. */
-export function tensorSource(images: Float32Array, labels: Int32Array, shape: [number, number, number], opts: TensorSourceOptions): BatchSource {
+export function tensorSource(
+  images: Float32Array,
+  labels: Int32Array,
+  shape: [number, number, number],
+  opts: TensorSourceOptions,
+): BatchSource {
   const per = shape[0] * shape[1] * shape[2];
   const size = labels.length;
   invariant(images.length === size * per, `tensorSource: ${images.length} values for ${size} images of [${shape}]`);

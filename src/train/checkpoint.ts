@@ -25,7 +25,13 @@ export interface Checkpoint {
 
 /** Writes a checkpoint atomically. */
 export function saveCheckpoint(path: string, ck: Checkpoint): void {
-  const meta = { format: CHECKPOINT_FORMAT, epoch: String(ck.epoch), iteration: String(ck.iteration), seed: String(ck.seed), fingerprint: ck.fingerprint };
+  const meta = {
+    format: CHECKPOINT_FORMAT,
+    epoch: String(ck.epoch),
+    iteration: String(ck.iteration),
+    seed: String(ck.seed),
+    fingerprint: ck.fingerprint,
+  };
   for (const [name, t] of ck.tensors) invariant(t.dtype === 'float32', `checkpoint tensor ${name} is ${t.dtype}`);
   writeFileAtomic(path, encodeSafetensors(ck.tensors as Map<string, TensorData<'float32'>>, meta));
 }
@@ -36,18 +42,30 @@ export function loadCheckpoint(path: string): Checkpoint {
   if (!existsSync(path)) throw bad('no checkpoint to resume from; run without --resume to start afresh');
   const f = parseSafetensors(readFileSync(path));
   if ('problem' in f) {
-    throw bad(f.problem === 'too-short' ? 'too short for a checkpoint; delete it and run without --resume'
-      : 'header is not readable JSON; the file is corrupt — delete it and run without --resume');
+    throw bad(
+      f.problem === 'too-short'
+        ? 'too short for a checkpoint; delete it and run without --resume'
+        : 'header is not readable JSON; the file is corrupt — delete it and run without --resume',
+    );
   }
   const meta = f.metadata;
-  if (meta?.format !== CHECKPOINT_FORMAT) throw bad(`not a ${CHECKPOINT_FORMAT} file (format ${meta?.format ?? 'missing'})`);
+  if (meta?.format !== CHECKPOINT_FORMAT)
+    throw bad(`not a ${CHECKPOINT_FORMAT} file (format ${meta?.format ?? 'missing'})`);
   const tensors = new Map<string, TensorData>();
   for (const [name, e] of f.entries) {
     const data = e.dtype === 'F32' ? readFloats(f, e) : undefined;
     if (!data || 'problem' in data) {
-      throw bad(`tensor '${name}' (${e.dtype} [${e.shape}]) does not fit the file; it is truncated — delete it and run without --resume`);
+      throw bad(
+        `tensor '${name}' (${e.dtype} [${e.shape}]) does not fit the file; it is truncated — delete it and run without --resume`,
+      );
     }
     tensors.set(name, { dtype: 'float32', dims: e.shape, data });
   }
-  return { epoch: Number(meta.epoch), iteration: Number(meta.iteration), seed: Number(meta.seed), fingerprint: meta.fingerprint ?? '', tensors };
+  return {
+    epoch: Number(meta.epoch),
+    iteration: Number(meta.iteration),
+    seed: Number(meta.seed),
+    fingerprint: meta.fingerprint ?? '',
+    tensors,
+  };
 }

@@ -19,9 +19,18 @@ export interface DataSources {
 }
 
 /** Loaders for training and evaluation over `ds`, seeded by `seed`. */
-export function datasetSources(ds: Dataset, o: { batchSize: number; seed: number; augment: boolean; limitTrain?: number; limitTest?: number }): DataSources {
+export function datasetSources(
+  ds: Dataset,
+  o: { batchSize: number; seed: number; augment: boolean; limitTrain?: number; limitTest?: number },
+): DataSources {
   const limited = limitSplits(ds, { train: o.limitTrain, test: o.limitTest });
-  const train = createLoader(limited, 'train', { batchSize: o.batchSize, seed: o.seed, shuffle: true, augment: o.augment, dropLast: true });
+  const train = createLoader(limited, 'train', {
+    batchSize: o.batchSize,
+    seed: o.seed,
+    shuffle: true,
+    augment: o.augment,
+    dropLast: true,
+  });
   const test = createLoader(limited, 'test', { batchSize: EVAL_BATCH, shuffle: false });
   return {
     train: fromLoader(train, train.batchesPerEpoch * o.batchSize),

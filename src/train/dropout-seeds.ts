@@ -15,6 +15,9 @@ export function hasDropout(model: Model): boolean {
 /** A copy of `model` whose Dropout nodes carry seeds derived from (seed, epoch, node name). */
 export function seedDropout(model: Model, seed: number, epoch: number): Model {
   const nodes = model.graph.nodes.map((n) =>
-    n.opType === 'Dropout' ? { ...n, attrs: { ...n.attrs, seed: attr.int(hashString(`dropout/${seed}/${epoch}/${n.name}`) & 0x7fffffff) } } : n);
+    n.opType === 'Dropout'
+      ? { ...n, attrs: { ...n.attrs, seed: attr.int(hashString(`dropout/${seed}/${epoch}/${n.name}`) & 0x7fffffff) } }
+      : n,
+  );
   return { ...model, graph: { ...model.graph, nodes } };
 }

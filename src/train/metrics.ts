@@ -52,6 +52,11 @@ export class MetricSum {
   /** The metrics so far. */
   result(): EvalResult {
     const n = Math.max(1, this.images);
-    return { images: this.images, accuracy: this.correct / n, loss: this.ce / n, top2diff: this.correct ? this.t2d / this.correct : 0 };
+    return {
+      images: this.images,
+      accuracy: this.correct / n,
+      loss: this.ce / n,
+      top2diff: this.correct ? this.t2d / this.correct : 0,
+    };
   }
 }

@@ -73,19 +73,36 @@ export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
   datasetSource(o.dataset);
   const recipeName = o.recipe ?? 'torchvision';
   const base = getRecipe(recipeName);
-  for (const [flag, v] of [['--epochs', o.epochs], ['--batch-size', o.batchSize], ['--threads', o.threads], ['--embed-dim', o.embedDim], ['--limit-train', o.limitTrain], ['--limit-test', o.limitTest]] as const) {
+  for (const [flag, v] of [
+    ['--epochs', o.epochs],
+    ['--batch-size', o.batchSize],
+    ['--threads', o.threads],
+    ['--embed-dim', o.embedDim],
+    ['--limit-train', o.limitTrain],
+    ['--limit-test', o.limitTest],
+  ] as const) {
     if (v !== undefined && !posInt(v)) throw bad(flag, 'a positive integer', v);
   }
   if (o.lr !== undefined && !(Number.isFinite(o.lr) && o.lr > 0)) throw bad('--lr', 'a positive number', o.lr);
   if (o.seed !== undefined && !Number.isInteger(o.seed)) throw bad('--seed', 'an integer', o.seed);
   if (o.classEmbeddings !== undefined && head !== 'text-guided') {
-    throw new TgrError('bad_argument', `--class-embeddings ${o.classEmbeddings}: only the text-guided head has a projection to initialise; add --head text-guided`);
+    throw new TgrError(
+      'bad_argument',
+      `--class-embeddings ${o.classEmbeddings}: only the text-guided head has a projection to initialise; add --head text-guided`,
+    );
   }
-  if (o.run !== undefined && o.out !== undefined) throw new TgrError('bad_argument', `--run ${o.run} and --out ${o.out}: pass one of them`);
+  if (o.run !== undefined && o.out !== undefined)
+    throw new TgrError('bad_argument', `--run ${o.run} and --out ${o.out}: pass one of them`);
   if (o.dataDir !== undefined) checkReadableDir(o.dataDir, o.dataset);
   const noDecay = o.skipDecay ?? base.noDecay;
   lookup(noDecayRules, noDecay, 'no-decay rule (--skip-decay)');
-  const recipe: Recipe = { ...base, epochs: o.epochs ?? base.epochs, batchSize: o.batchSize ?? base.batchSize, lr: o.lr ?? base.lr, noDecay };
+  const recipe: Recipe = {
+    ...base,
+    epochs: o.epochs ?? base.epochs,
+    batchSize: o.batchSize ?? base.batchSize,
+    lr: o.lr ?? base.lr,
+    noDecay,
+  };
   return { ...o, head: head as ResolvedTrainOptions['head'], recipeName, recipe, seed: o.seed ?? 0 };
 }
 
@@ -95,6 +112,10 @@ function checkReadableDir(dir: string, dataset: string): void {
     accessSync(dir, constants.R_OK | constants.X_OK);
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new TgrError('bad_data', `--data-dir ${dir}: not a readable folder (${why}); point it at the folder holding the ${dataset} files`, { dir });
+    throw new TgrError(
+      'bad_data',
+      `--data-dir ${dir}: not a readable folder (${why}); point it at the folder holding the ${dataset} files`,
+      { dir },
+    );
   }
 }

@@ -46,11 +46,21 @@ export interface TrainMeta {
 }
 
 /** Writes model.onnx (eval graph + trained weights + `meta` keys as model metadata) and meta.json, each atomically. */
-export function writeRunFiles(dir: string, evalModel: Model, weights: Record<string, TensorData>, meta: TrainMeta): { model: Model } {
+export function writeRunFiles(
+  dir: string,
+  evalModel: Model,
+  weights: Record<string, TensorData>,
+  meta: TrainMeta,
+): { model: Model } {
   const trained = withWeights(evalModel, weights);
   const model: Model = {
     ...trained,
-    metadata: { ...trained.metadata, 'tgr.dataset': meta.dataset, 'tgr.class_names': JSON.stringify(meta.classNames), 'tgr.accuracy': String(meta.accuracy) },
+    metadata: {
+      ...trained.metadata,
+      'tgr.dataset': meta.dataset,
+      'tgr.class_names': JSON.stringify(meta.classNames),
+      'tgr.accuracy': String(meta.accuracy),
+    },
   };
   saveModel(model, join(dir, MODEL_FILE));
   writeJsonAtomic(join(dir, META_FILE), meta);

@@ -31,7 +31,8 @@ interface MainAt {
 /** Main schedules by name: the rate at an iteration. */
 export const schedules: Record<string, (at: MainAt) => number> = {
   constant: ({ base }) => base,
-  step: ({ base, iter, itersPerEpoch, spec }) => base * (spec.gamma ?? 0.1) ** Math.floor(iter / ((spec.stepEpochs ?? 30) * itersPerEpoch)),
+  step: ({ base, iter, itersPerEpoch, spec }) =>
+    base * (spec.gamma ?? 0.1) ** Math.floor(iter / ((spec.stepEpochs ?? 30) * itersPerEpoch)),
   cosine: ({ base, iter, total, spec }) => {
     const min = spec.minLr ?? 0;
     return min + ((base - min) * (1 + Math.cos((Math.PI * Math.min(iter, total)) / Math.max(1, total)))) / 2;
@@ -39,11 +40,18 @@ export const schedules: Record<string, (at: MainAt) => number> = {
 };
 
 /** The rate at each 0-based iteration of a run of `epochs` × `itersPerEpoch` iterations with base rate `base`. */
-export function lrSchedule(spec: ScheduleSpec, base: number, epochs: number, itersPerEpoch: number): (iter: number) => number {
+export function lrSchedule(
+  spec: ScheduleSpec,
+  base: number,
+  epochs: number,
+  itersPerEpoch: number,
+): (iter: number) => number {
   const main = lookup(schedules, spec.name, 'learning-rate schedule');
   const warm = Math.min(epochs, spec.warmupEpochs ?? 0) * itersPerEpoch;
   const start = spec.warmupStart ?? 0.01;
   const total = epochs * itersPerEpoch - warm;
   return (iter) =>
-    iter < warm ? base * (start + ((1 - start) * iter) / warm) : main({ base, iter: iter - warm, total, itersPerEpoch, spec });
+    iter < warm
+      ? base * (start + ((1 - start) * iter) / warm)
+      : main({ base, iter: iter - warm, total, itersPerEpoch, spec });
 }

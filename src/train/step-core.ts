@@ -75,7 +75,9 @@ export class StepCore implements Stepper {
     const graph = decodeModel(init.trainModel, 'training graph');
     const dropout = hasDropout(graph);
     const train = dropout ? null : await trainingSession(graph, init);
-    return new StepCore(train, dropout ? graph : null, decodeModel(init.evalModel, 'eval graph'), init, { ...init.carried });
+    return new StepCore(train, dropout ? graph : null, decodeModel(init.evalModel, 'eval graph'), init, {
+      ...init.carried,
+    });
   }
 
   async beginEpoch(e: number): Promise<void> {
@@ -104,12 +106,19 @@ export class StepCore implements Stepper {
       invariant(next, `training graph has no output ${name}.next`);
       this.state[name] = next;
     }
-    return { loss: (out[this.init.outputs.loss]!.data as Float32Array)[0]!, logits: (out[this.init.outputs.logits]!.data as Float32Array).slice() };
+    return {
+      loss: (out[this.init.outputs.loss]!.data as Float32Array)[0]!,
+      logits: (out[this.init.outputs.logits]!.data as Float32Array).slice(),
+    };
   }
 
   async evalBatch(input: TensorData): Promise<Float32Array> {
     // Weights go in as initializers, not feeds, so ORT can pre-pack conv kernels as it would for the exported model.
-    this.evalSession ??= await Session.create(withWeights(this.evalGraph, this.state), { threads: this.init.threads, spinning: this.init.spinning ?? false, label: 'eval graph' });
+    this.evalSession ??= await Session.create(withWeights(this.evalGraph, this.state), {
+      threads: this.init.threads,
+      spinning: this.init.spinning ?? false,
+      label: 'eval graph',
+    });
     const out = await this.evalSession.run({ [this.evalGraph.graph.inputs[0]!.name]: input });
     return (out[this.evalGraph.graph.outputs[0]!.name]!.data as Float32Array).slice();
   }
@@ -138,5 +147,11 @@ export class StepCore implements Stepper {
  * next step, and ResNet-20 trained 1.7× faster without it (bench/RESULTS.md).
  */
 function trainingSession(model: Model, o: Pick<StepInit, 'threads' | 'spinning'>): Promise<Session> {
-  return Session.create(model, { threads: o.threads, spinning: o.spinning ?? false, memPattern: false, blockedConvs: true, label: 'training graph' });
+  return Session.create(model, {
+    threads: o.threads,
+    spinning: o.spinning ?? false,
+    memPattern: false,
+    blockedConvs: true,
+    label: 'training graph',
+  });
 }

@@ -13,7 +13,11 @@ export type StepCall = { id: number } & (
 
 export type StepReply =
   | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: { name: string; message: string; code?: string; fields?: Record<string, unknown>; stack?: string } };
+  | {
+      id: number;
+      ok: false;
+      error: { name: string; message: string; code?: string; fields?: Record<string, unknown>; stack?: string };
+    };
 
 /**
  * The buffers in a message that can move rather than be copied: typed arrays that own their whole buffer. A view
@@ -23,7 +27,8 @@ export type StepReply =
 export function transferables(value: unknown, out: ArrayBuffer[] = []): ArrayBuffer[] {
   if (ArrayBuffer.isView(value)) {
     const b = value.buffer;
-    if (b instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === b.byteLength && !out.includes(b)) out.push(b);
+    if (b instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === b.byteLength && !out.includes(b))
+      out.push(b);
   } else if (value && typeof value === 'object') {
     for (const v of Object.values(value)) transferables(v, out);
   }

@@ -18,11 +18,16 @@ async function handle(call: StepCall): Promise<unknown> {
   }
   if (!core) throw new Error(`step worker got '${call.method}' before 'init'`);
   switch (call.method) {
-    case 'beginEpoch': return core.beginEpoch(call.arg);
-    case 'step': return core.step(call.arg);
-    case 'evalBatch': return core.evalBatch(call.arg);
-    case 'carried': return core.carried();
-    case 'close': return core.close();
+    case 'beginEpoch':
+      return core.beginEpoch(call.arg);
+    case 'step':
+      return core.step(call.arg);
+    case 'evalBatch':
+      return core.evalBatch(call.arg);
+    case 'carried':
+      return core.carried();
+    case 'close':
+      return core.close();
   }
 }
 
@@ -34,7 +39,11 @@ port.on('message', (call: StepCall) => {
       reply = { id: call.id, ok: true, value: await handle(call) };
     } catch (e) {
       const err = e as Error & { code?: string; fields?: Record<string, unknown> };
-      reply = { id: call.id, ok: false, error: { name: err.name, message: err.message, code: err.code, fields: err.fields, stack: err.stack } };
+      reply = {
+        id: call.id,
+        ok: false,
+        error: { name: err.name, message: err.message, code: err.code, fields: err.fields, stack: err.stack },
+      };
     }
     port.postMessage(reply, reply.ok ? transferables(reply.value) : []);
   });

@@ -25,7 +25,10 @@ function spawnStepWorker(): Worker {
   if (!here.endsWith('.ts')) return new Worker(new URL('./step-worker.js', here));
   const entry = new URL('./step-worker.ts', here).href;
   const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, { eval: true });
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`,
+    { eval: true },
+  );
 }
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
@@ -41,7 +44,12 @@ class WorkerStepper implements Stepper {
       this.pending.delete(r.id);
       if (!p) return;
       if (r.ok) p.resolve(r.value);
-      else p.reject(r.error.name === 'TgrError' ? new TgrError(r.error.code as TgrErrorCode, r.error.message, r.error.fields) : Object.assign(new Error(r.error.message), { stack: r.error.stack }));
+      else
+        p.reject(
+          r.error.name === 'TgrError'
+            ? new TgrError(r.error.code as TgrErrorCode, r.error.message, r.error.fields)
+            : Object.assign(new Error(r.error.message), { stack: r.error.stack }),
+        );
     });
     const fail = (e: Error) => {
       this.failure = e;

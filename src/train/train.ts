@@ -45,22 +45,54 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const ds = await openDataset(o.dataset, { dataDir: o.dataDir, seed: o.seed });
   const emb = o.classEmbeddings !== undefined ? await loadEmbeddings(o, ds.classNames) : undefined;
   const spec: ModelSpec = {
-    backbone: o.backbone, head: o.head, inputShape: [...ds.shape], numClasses: ds.classNames.length, seed: o.seed,
+    backbone: o.backbone,
+    head: o.head,
+    inputShape: [...ds.shape],
+    numClasses: ds.classNames.length,
+    seed: o.seed,
     ...(o.head === 'text-guided' ? { embedDim: o.embedDim ?? emb?.dim ?? 512 } : {}),
     ...(emb ? { classEmbeddings: emb.matrix } : {}),
   };
   const forward = buildModel({ ...spec, mode: 'train' });
   const evalModel = buildModel({ ...spec, mode: 'eval' });
   const r = o.recipe;
-  const graph = buildTrainingGraph(forward, { labelSmoothing: r.labelSmoothing, optimizer: r.optimizer, noDecay: lookup(noDecayRules, r.noDecay, 'no-decay rule (--skip-decay)') }, { threads: o.threads ?? availableParallelism() });
-  const data = datasetSources(ds, { batchSize: r.batchSize, seed: o.seed, augment: r.augment, limitTrain: o.limitTrain, limitTest: o.limitTest });
+  const graph = buildTrainingGraph(
+    forward,
+    {
+      labelSmoothing: r.labelSmoothing,
+      optimizer: r.optimizer,
+      noDecay: lookup(noDecayRules, r.noDecay, 'no-decay rule (--skip-decay)'),
+    },
+    { threads: o.threads ?? availableParallelism() },
+  );
+  const data = datasetSources(ds, {
+    batchSize: r.batchSize,
+    seed: o.seed,
+    augment: r.augment,
+    limitTrain: o.limitTrain,
+    limitTest: o.limitTest,
+  });
   let result;
   try {
     result = await runTrainer({
-      graph, forward, evalModel, train: data.train, test: data.test,
-      epochs: r.epochs, batchSize: r.batchSize, lr: r.lr, schedule: r.schedule, seed: o.seed, outDir: runDir,
+      graph,
+      forward,
+      evalModel,
+      train: data.train,
+      test: data.test,
+      epochs: r.epochs,
+      batchSize: r.batchSize,
+      lr: r.lr,
+      schedule: r.schedule,
+      seed: o.seed,
+      outDir: runDir,
       identity: { dataset: o.dataset, augment: r.augment },
-      resume: o.resume, threads: o.threads, spinning: o.spin, stepper: o.stepper, quiet: o.quiet, signal: o.signal,
+      resume: o.resume,
+      threads: o.threads,
+      spinning: o.spin,
+      stepper: o.stepper,
+      quiet: o.quiet,
+      signal: o.signal,
     });
   } finally {
     await data.close();
@@ -68,22 +100,48 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { params, macs } = countModel(evalModel);
   const minutes = (Date.now() - t0) / 60000;
   const meta: TrainMeta = {
-    dataset: o.dataset, classNames: ds.classNames, inputShape: [...ds.shape], normalization: ds.stats,
-    backbone: o.backbone, head: o.head,
+    dataset: o.dataset,
+    classNames: ds.classNames,
+    inputShape: [...ds.shape],
+    normalization: ds.stats,
+    backbone: o.backbone,
+    head: o.head,
     ...(o.head === 'text-guided' ? { embedDim: spec.embedDim!, ...provenance(o.classEmbeddings, emb) } : {}),
-    recipe: o.recipeName, hyper: { ...r },
-    seed: o.seed, epochs: r.epochs, trainImages: data.train.size, testImages: data.test.size,
-    accuracy: result.final.accuracy, loss: result.final.loss, top2diff: result.final.top2diff, params, macs, minutes,
+    recipe: o.recipeName,
+    hyper: { ...r },
+    seed: o.seed,
+    epochs: r.epochs,
+    trainImages: data.train.size,
+    testImages: data.test.size,
+    accuracy: result.final.accuracy,
+    loss: result.final.loss,
+    top2diff: result.final.top2diff,
+    params,
+    macs,
+    minutes,
   };
   writeRunFiles(runDir, evalModel, result.weights, meta);
-  return { runDir, accuracy: meta.accuracy, loss: meta.loss, top2diff: meta.top2diff, epochs: result.rows, params, minutes, meta };
+  return {
+    runDir,
+    accuracy: meta.accuracy,
+    loss: meta.loss,
+    top2diff: meta.top2diff,
+    epochs: result.rows,
+    params,
+    minutes,
+    meta,
+  };
 }
 
 /** A fresh run must not overwrite an earlier one's files; a resumed one needs its checkpoint (checked by the trainer). */
 function checkRunDir(dir: string, resume: boolean | undefined): void {
   if (resume) return;
   const taken = [CHECKPOINT_FILE, MODEL_FILE, META_FILE].find((f) => existsSync(join(dir, f)));
-  if (taken) throw new TgrError('bad_argument', `${join(dir, taken)} exists: ${dir} holds a run already; pass --resume to continue it, or --run NAME for a new one`);
+  if (taken)
+    throw new TgrError(
+      'bad_argument',
+      `${join(dir, taken)} exists: ${dir} holds a run already; pass --resume to continue it, or --run NAME for a new one`,
+    );
 }
 
 /** The class-embedding file's rows for the dataset's classes, checked against --embed-dim. */
@@ -91,7 +149,11 @@ async function loadEmbeddings(o: ResolvedTrainOptions, classNames: string[]): Pr
   const file = o.classEmbeddings!;
   const e = await loadClassEmbeddings(file, classNames, { classNamesFile: o.classNames });
   if (o.embedDim !== undefined && e.dim !== o.embedDim) {
-    throw new TgrError('shape_mismatch', `${file}: class embeddings have shape [${e.classes}, ${e.dim}]; expected [${classNames.length}, ${o.embedDim}] (classes × --embed-dim); pass --embed-dim ${e.dim} or a matrix with ${o.embedDim} columns`, { expected: [classNames.length, o.embedDim], actual: [e.classes, e.dim] });
+    throw new TgrError(
+      'shape_mismatch',
+      `${file}: class embeddings have shape [${e.classes}, ${e.dim}]; expected [${classNames.length}, ${o.embedDim}] (classes × --embed-dim); pass --embed-dim ${e.dim} or a matrix with ${o.embedDim} columns`,
+      { expected: [classNames.length, o.embedDim], actual: [e.classes, e.dim] },
+    );
   }
   return e;
 }
@@ -100,11 +162,19 @@ async function loadEmbeddings(o: ResolvedTrainOptions, classNames: string[]): Pr
  * Where the projection's rows came from, for meta.json: the provenance `tgr embed` wrote beside the matrix (encoder,
  * description source and hash) when present, else the file itself; 'random' when no file was given.
  */
-function provenance(file: string | undefined, emb: ClassEmbeddings | undefined): Pick<TrainMeta, 'encoder' | 'descriptions' | 'descriptionsHash' | 'classEmbeddingsSha256'> {
+function provenance(
+  file: string | undefined,
+  emb: ClassEmbeddings | undefined,
+): Pick<TrainMeta, 'encoder' | 'descriptions' | 'descriptionsHash' | 'classEmbeddingsSha256'> {
   if (file === undefined || !emb) return { encoder: 'random', descriptions: 'random' };
   const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
   const side = reportPath(file);
   if (!existsSync(side)) return { encoder: emb.meta.encoder, classEmbeddingsSha256: sha };
   const r = JSON.parse(readFileSync(side, 'utf8')) as Partial<EmbeddingReport>;
-  return { encoder: r.encoder ?? emb.meta.encoder, descriptions: r.source, descriptionsHash: r.descriptionsHash, classEmbeddingsSha256: sha };
+  return {
+    encoder: r.encoder ?? emb.meta.encoder,
+    descriptions: r.source,
+    descriptionsHash: r.descriptionsHash,
+    classEmbeddingsSha256: sha,
+  };
 }

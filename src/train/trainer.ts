@@ -82,12 +82,22 @@ export interface TrainerResult {
 export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
   checkEvalMatches(cfg.graph, cfg.evalModel);
   const itersPerEpoch = cfg.train.batchesPerEpoch;
-  check(itersPerEpoch > 0, 'bad_argument', () => `--batch-size ${cfg.batchSize}: the training set has fewer images than one batch; lower --batch-size`);
+  check(
+    itersPerEpoch > 0,
+    'bad_argument',
+    () => `--batch-size ${cfg.batchSize}: the training set has fewer images than one batch; lower --batch-size`,
+  );
   const trainBytes = encodeModel(cfg.graph.model);
   const fingerprint = JSON.stringify({
     graph: createHash('sha256').update(trainBytes).digest('hex').slice(0, 16),
-    epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr, schedule: cfg.schedule, seed: cfg.seed,
-    trainImages: cfg.train.size, testImages: cfg.test.size, ...cfg.identity,
+    epochs: cfg.epochs,
+    batchSize: cfg.batchSize,
+    lr: cfg.lr,
+    schedule: cfg.schedule,
+    seed: cfg.seed,
+    trainImages: cfg.train.size,
+    testImages: cfg.test.size,
+    ...cfg.identity,
   });
   const ckPath = join(cfg.outDir, CHECKPOINT_FILE);
   let carried = initialCarried(cfg.graph, cfg.forward);
@@ -102,7 +112,16 @@ export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
     rows = readLog(join(cfg.outDir, LOG_FILE)).slice(0, start);
   }
   const stepper = await createStepper(
-    { trainModel: trainBytes, evalModel: encodeModel(cfg.evalModel), feeds: cfg.graph.feeds, outputs: cfg.graph.outputs, carried, threads: cfg.threads, spinning: cfg.spinning, seed: cfg.seed },
+    {
+      trainModel: trainBytes,
+      evalModel: encodeModel(cfg.evalModel),
+      feeds: cfg.graph.feeds,
+      outputs: cfg.graph.outputs,
+      carried,
+      threads: cfg.threads,
+      spinning: cfg.spinning,
+      seed: cfg.seed,
+    },
     cfg.stepper,
   );
   try {
@@ -113,18 +132,32 @@ export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
       const fit = await trainEpoch(cfg, stepper, epoch, lrAt);
       const test = await evaluate(stepper, cfg.test, cfg.quiet);
       const row: EpochRow = {
-        epoch, lr: fit.lr, trainLoss: fit.loss, trainAccuracy: fit.accuracy,
-        testAccuracy: test.accuracy, testLoss: test.loss, top2diff: test.top2diff,
-        imgPerSec: fit.imgPerSec, seconds: (Date.now() - t0) / 1000,
+        epoch,
+        lr: fit.lr,
+        trainLoss: fit.loss,
+        trainAccuracy: fit.accuracy,
+        testAccuracy: test.accuracy,
+        testLoss: test.loss,
+        top2diff: test.top2diff,
+        imgPerSec: fit.imgPerSec,
+        seconds: (Date.now() - t0) / 1000,
       };
       rows.push(row);
       carried = await stepper.carried();
-      saveCheckpoint(ckPath, { epoch, iteration: epoch * itersPerEpoch, seed: cfg.seed, fingerprint, tensors: new Map(Object.entries(carried)) });
+      saveCheckpoint(ckPath, {
+        epoch,
+        iteration: epoch * itersPerEpoch,
+        seed: cfg.seed,
+        fingerprint,
+        tensors: new Map(Object.entries(carried)),
+      });
       writeFileAtomic(join(cfg.outDir, LOG_FILE), rows.map((r) => JSON.stringify(r) + '\n').join(''));
       cfg.onEpoch?.(row);
     }
     const last = rows[rows.length - 1];
-    const final = last ? { images: cfg.test.size, accuracy: last.testAccuracy, loss: last.testLoss, top2diff: last.top2diff } : await evaluate(stepper, cfg.test, true);
+    const final = last
+      ? { images: cfg.test.size, accuracy: last.testAccuracy, loss: last.testLoss, top2diff: last.top2diff }
+      : await evaluate(stepper, cfg.test, true);
     return { weights: carried, rows, final };
   } finally {
     await stepper.close();
@@ -144,10 +177,18 @@ async function trainEpoch(cfg: TrainerConfig, stepper: Stepper, epoch: number, l
     const iteration = (epoch - 1) * iters + steps;
     lr = lrAt(iteration);
     // While the worker runs the step, the source assembles the next batch on this thread.
-    const r = await stepper.step({ input: { dtype: 'float32', dims: b.dims, data: b.x }, labels: int64(b.labels), lr, step: iteration + 1 });
+    const r = await stepper.step({
+      input: { dtype: 'float32', dims: b.dims, data: b.x },
+      labels: int64(b.labels),
+      lr,
+      step: iteration + 1,
+    });
     steps++;
     if (!Number.isFinite(r.loss)) {
-      throw new TgrError('bad_argument', `epoch ${epoch} step ${steps}: the training loss is ${r.loss} at lr ${lr.toPrecision(3)}; lower --lr or check the input normalisation`);
+      throw new TgrError(
+        'bad_argument',
+        `epoch ${epoch} step ${steps}: the training loss is ${r.loss} at lr ${lr.toPrecision(3)}; lower --lr or check the input normalisation`,
+      );
     }
     lossSum += r.loss;
     metrics.add(r.logits, b.labels);
@@ -172,7 +213,11 @@ export async function evaluate(stepper: Stepper, source: BatchSource, quiet?: bo
   return r;
 }
 
-const int64 = (labels: Int32Array): TensorData<'int64'> => ({ dtype: 'int64', dims: [labels.length], data: BigInt64Array.from(labels, (v) => BigInt(v)) });
+const int64 = (labels: Int32Array): TensorData<'int64'> => ({
+  dtype: 'int64',
+  dims: [labels.length],
+  data: BigInt64Array.from(labels, (v) => BigInt(v)),
+});
 
 function checkSameRun(path: string, saved: string, now: string): void {
   if (saved === now) return;
@@ -180,10 +225,16 @@ function checkSameRun(path: string, saved: string, now: string): void {
   const b = JSON.parse(now) as Record<string, unknown>;
   const diff = Object.keys(b).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
   const what = diff.map((k) => `${k} ${JSON.stringify(a[k])} → ${JSON.stringify(b[k])}`).join(', ');
-  throw new TgrError('bad_argument', `${path}: checkpoint is of a different run (${what}); resume with the same settings, or drop --resume to start afresh`);
+  throw new TgrError(
+    'bad_argument',
+    `${path}: checkpoint is of a different run (${what}); resume with the same settings, or drop --resume to start afresh`,
+  );
 }
 
 function readLog(path: string): EpochRow[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as EpochRow);
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as EpochRow);
 }

@@ -25,7 +25,10 @@ export function checkEvalMatches(graph: TrainingGraph, evalModel: Model): void {
     const t = evalModel.graph.initializers.get(c.name);
     if (!t || t.dims.join(',') !== c.shape.join(',')) {
       const found = t ? `shape [${t.dims}]` : 'no such initializer';
-      throw new TgrError('bad_model', `eval graph '${evalModel.graph.name}': training tensor '${c.name}' [${c.shape}] has ${found} there; build both graphs from one model spec`);
+      throw new TgrError(
+        'bad_model',
+        `eval graph '${evalModel.graph.name}': training tensor '${c.name}' [${c.shape}] has ${found} there; build both graphs from one model spec`,
+      );
     }
   }
 }
@@ -35,7 +38,11 @@ export function initialCarried(graph: TrainingGraph, forward: Model): Record<str
   const out: Record<string, TensorData> = {};
   for (const c of [...graph.params, ...graph.buffers]) {
     const t = forward.graph.initializers.get(c.name);
-    if (!t) throw new TgrError('bad_model', `training graph carries '${c.name}', which the forward model '${forward.graph.name}' has no initializer for`);
+    if (!t)
+      throw new TgrError(
+        'bad_model',
+        `training graph carries '${c.name}', which the forward model '${forward.graph.name}' has no initializer for`,
+      );
     out[c.name] = t;
   }
   for (const s of graph.state) out[s.name] = zeros('float32', s.shape);

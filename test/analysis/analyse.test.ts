@@ -9,7 +9,11 @@ test('analyse: every section of a hand-written pair, with hand-checked significa
   const root = tempDir('analyse');
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const pair = handPair(root);
-  const a = await analyse({ baseline: pair.baseline, textGuided: pair.textGuided, bootstrap: { resamples: 200, seed: 1 } });
+  const a = await analyse({
+    baseline: pair.baseline,
+    textGuided: pair.textGuided,
+    bootstrap: { resamples: 200, seed: 1 },
+  });
   // Baseline right on images 0–2, text-guided on 0–3: one discordant pair in the text-guided model's favour.
   assert.deepEqual(a.significance.table, { bothCorrect: 3, onlyFirst: 0, onlySecond: 1, bothWrong: 0 });
   assert.equal(a.significance.mcnemar.pValue, 1);
@@ -17,7 +21,10 @@ test('analyse: every section of a hand-written pair, with hand-checked significa
   assert.equal(a.significance.sweep.length, 41);
   assert.deepEqual(a.significance.sweep[0], { delta: 0, first: 0.75, second: 1 });
   assert.equal(a.significance.crossing, 0); // never behind
-  assert.deepEqual(a.valueRanges.rows.map((r) => r.layer), ['conv1', 'fc', 'head.latent', 'head.projection']);
+  assert.deepEqual(
+    a.valueRanges.rows.map((r) => r.layer),
+    ['conv1', 'fc', 'head.latent', 'head.projection'],
+  );
   assert.equal(a.fit!.format, 'fp32');
   // Baseline fc: 3 neurons × 32 bits, mismatch rate 1 → 1000 FIT/Mbit · 96/2^20 · 1.
   const fc = a.fit!.baseline.layers.find((l) => l.layer === 'fc')!;
@@ -29,15 +36,25 @@ test('analyse: every section of a hand-written pair, with hand-checked significa
   assert.equal(a.ablation, null);
   assert.match(a.verdict.sentence, /^The paper's direction/);
   // Bit cells exist because faults.jsonl does: every record of the fixture flips bit 0.
-  assert.deepEqual(a.comparison.formats[0]!.baseline.bits!.map((c) => [c.layer, c.bit, c.injections]), [['conv1', 0, 2], ['fc', 0, 2]]);
+  assert.deepEqual(
+    a.comparison.formats[0]!.baseline.bits!.map((c) => [c.layer, c.bit, c.injections]),
+    [
+      ['conv1', 0, 2],
+      ['fc', 0, 2],
+    ],
+  );
 });
 
-test('analyse: Table 3 rows in the paper\'s order, the main run standing for descriptions', async (t) => {
+test("analyse: Table 3 rows in the paper's order, the main run standing for descriptions", async (t) => {
   const root = tempDir('ablation');
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const pair = handPair(root);
   const random = writeRun(join(root, 'random'), {
-    head: 'text-guided', labels: [0, 1, 2, 0], preds: [0, 1, 0, 0], top2diff: [1, 2, 3, 4], lastLayers: ['head.latent', 'head.projection'],
+    head: 'text-guided',
+    labels: [0, 1, 2, 0],
+    preds: [0, 1, 0, 0],
+    top2diff: [1, 2, 3, 4],
+    lastLayers: ['head.latent', 'head.projection'],
     layers: [
       { name: 'conv1', neurons: 8, maxAbs: 3, meanAbs: 1, deltas: [0.3, 0.3] },
       { name: 'head.latent', neurons: 4, maxAbs: 2, meanAbs: 0.5, deltas: [1, 1] },
@@ -45,7 +62,13 @@ test('analyse: Table 3 rows in the paper\'s order, the main run standing for des
     ],
   });
   const a = await analyse({ ...pair, ablations: { random } });
-  assert.deepEqual(a.ablation!.rows.map((r) => [r.init, r.label]), [['random', 'random'], ['descriptions', 'descriptions (wordnet)']]);
+  assert.deepEqual(
+    a.ablation!.rows.map((r) => [r.init, r.label]),
+    [
+      ['random', 'random'],
+      ['descriptions', 'descriptions (wordnet)'],
+    ],
+  );
   // random: last layer ΔLoss 1 against the baseline's 2.
   assert.equal(a.ablation!.rows[0]!.lastLayer!.ratio, 2);
   assert.equal(a.ablation!.rows[0]!.accuracy, 0.75);

@@ -24,7 +24,10 @@ test('comparison of a hand-written pair matches hand-computed ratios', (t) => {
   // Mismatch: baseline fc 2/2, text-guided (4·½ + 3·0)/7; overall (½ + 1)/2 vs (0 + ½ + 0)/3.
   close(fp32.mismatchRatio.lastLayer.ratio, 1 / (2 / 7), 'last-layer mismatch ratio');
   close(fp32.mismatchRatio.overall.ratio, 0.75 / (0.5 / 3), 'overall mismatch ratio');
-  assert.deepEqual(fp32.layers.map((l) => l.layer), ['conv1']);
+  assert.deepEqual(
+    fp32.layers.map((l) => l.layer),
+    ['conv1'],
+  );
   close(fp32.layers[0]!.improvement.ratio, 2, 'conv1 improvement');
   // CIs from two injections per layer are wide; the interval still brackets the ratio.
   const ll = fp32.improvement.lastLayer;
@@ -53,13 +56,30 @@ test('runs on different images are refused with both folders named', (t) => {
   const root = tempDir('compare-mismatch');
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const one = { name: 'fc', neurons: 3, maxAbs: 1, meanAbs: 1, deltas: [1] };
-  const b = writeRun(join(root, 'b'), { head: 'linear', labels: [0], preds: [0], top2diff: [5], lastLayers: ['fc'], layers: [one] });
-  const g = writeRun(join(root, 'g'), { head: 'text-guided', labels: [0, 1], preds: [0, 1], top2diff: [5, 5], lastLayers: ['fc'], layers: [one] });
+  const b = writeRun(join(root, 'b'), {
+    head: 'linear',
+    labels: [0],
+    preds: [0],
+    top2diff: [5],
+    lastLayers: ['fc'],
+    layers: [one],
+  });
+  const g = writeRun(join(root, 'g'), {
+    head: 'text-guided',
+    labels: [0, 1],
+    preds: [0, 1],
+    top2diff: [5, 5],
+    lastLayers: ['fc'],
+    layers: [one],
+  });
   assert.throws(() => compareRuns(readRun(b), readRun(g)), /golden runs cover different images \(1 vs 2\)/);
 });
 
 test('a missing golden run names the file and the next step', () => {
-  assert.throws(() => readRun(tempDir('empty')), /golden\.json: the golden run is missing; run 'tgr inject' on this run first/);
+  assert.throws(
+    () => readRun(tempDir('empty')),
+    /golden\.json: the golden run is missing; run 'tgr inject' on this run first/,
+  );
 });
 
 test('without faults.jsonl the comparison falls back to summary.json and has no bit cells', (t) => {
@@ -67,11 +87,31 @@ test('without faults.jsonl the comparison falls back to summary.json and has no 
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const { baseline, textGuided } = handPair(root);
   rmSync(join(baseline, 'campaign', 'fp32', 'faults.jsonl'));
-  const stats = (layer: string, deltaLoss: number) => ({ layer, neurons: 3, n: 10, mismatchRate: 0.1, mismatchCi: 0.05, deltaLoss, deltaLossCi: 0.1, nonFinite: 0 });
-  writeFileSync(join(baseline, 'campaign', 'fp32', 'summary.json'), JSON.stringify({
-    model: 'm', format: 'fp32', errorModel: 'bit-flip', target: 'neurons', rangeDetector: true, seed: 3, perLayer: 10,
-    layers: [stats('conv1', 0.5), stats('fc', 4)], lastLayer: stats('fc', 4), overall: stats('overall', 2.25),
-  }));
+  const stats = (layer: string, deltaLoss: number) => ({
+    layer,
+    neurons: 3,
+    n: 10,
+    mismatchRate: 0.1,
+    mismatchCi: 0.05,
+    deltaLoss,
+    deltaLossCi: 0.1,
+    nonFinite: 0,
+  });
+  writeFileSync(
+    join(baseline, 'campaign', 'fp32', 'summary.json'),
+    JSON.stringify({
+      model: 'm',
+      format: 'fp32',
+      errorModel: 'bit-flip',
+      target: 'neurons',
+      rangeDetector: true,
+      seed: 3,
+      perLayer: 10,
+      layers: [stats('conv1', 0.5), stats('fc', 4)],
+      lastLayer: stats('fc', 4),
+      overall: stats('overall', 2.25),
+    }),
+  );
   const f = compareRuns(readRun(baseline), readRun(textGuided)).formats[0]!;
   assert.equal(f.baseline.source, 'summary.json');
   assert.equal(f.baseline.bits, null);

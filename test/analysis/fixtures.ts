@@ -1,7 +1,13 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CampaignSummary, GoldenRun, InjectionRecord, LayerProfile, LayerStats } from '../../src/faults/records.js';
+import type {
+  CampaignSummary,
+  GoldenRun,
+  InjectionRecord,
+  LayerProfile,
+  LayerStats,
+} from '../../src/faults/records.js';
 import { Rng } from '../../src/core/rng.js';
 import { GraphBuilder } from '../../src/onnx/builder.js';
 import { saveModel } from '../../src/onnx/proto-io.js';
@@ -49,19 +55,33 @@ export function writeRun(dir: string, r: FixtureRun): string {
   mkdirSync(dir, { recursive: true });
   const n = r.labels.length;
   const layers: LayerProfile[] = r.layers.map((l) => ({
-    name: l.name, tensor: l.name, opType: l.name.includes('conv') ? 'Conv' : 'Gemm', shape: [l.neurons], neurons: l.neurons,
-    maxAbs: l.maxAbs, meanAbs: l.meanAbs,
+    name: l.name,
+    tensor: l.name,
+    opType: l.name.includes('conv') ? 'Conv' : 'Gemm',
+    shape: [l.neurons],
+    neurons: l.neurons,
+    maxAbs: l.maxAbs,
+    meanAbs: l.meanAbs,
   }));
   const correct = r.labels.filter((y, i) => r.preds[i] === y).length;
   const golden: GoldenRun = {
     model: { path: join(dir, 'model.onnx'), sha256: '0'.repeat(64), head: r.head, backbone: r.backbone ?? 'tiny' },
     dataset: { name: 'synthetic', split: 'test' },
     indices: r.labels.map((_, i) => i),
-    labels: r.labels, preds: r.preds, losses: r.labels.map(() => 0.5), top2diff: r.top2diff,
-    accuracy: correct / n, layers, lastLayers: r.lastLayers, numClasses: 3,
+    labels: r.labels,
+    preds: r.preds,
+    losses: r.labels.map(() => 0.5),
+    top2diff: r.top2diff,
+    accuracy: correct / n,
+    layers,
+    lastLayers: r.lastLayers,
+    numClasses: 3,
   };
   writeFileSync(join(dir, 'golden.json'), JSON.stringify(golden));
-  writeFileSync(join(dir, 'meta.json'), JSON.stringify({ head: r.head, backbone: r.backbone ?? 'tiny', dataset: 'synthetic', seed: 1, ...r.meta }));
+  writeFileSync(
+    join(dir, 'meta.json'),
+    JSON.stringify({ head: r.head, backbone: r.backbone ?? 'tiny', dataset: 'synthetic', seed: 1, ...r.meta }),
+  );
   const format = r.format ?? 'fp32';
   const campaign = join(dir, 'campaign', format);
   mkdirSync(campaign, { recursive: true });
@@ -70,19 +90,44 @@ export function writeRun(dir: string, r: FixtureRun): string {
     l.deltas.forEach((d, i) => {
       const mismatch = l.mismatches?.[i] ?? false;
       records.push({
-        id: records.length, layer: l.name, image: i % n, index: i % l.neurons, bit: l.bits?.[i] ?? 0,
-        original: 0.25, faulty: l.faulty?.[i] ?? 0.5, goldenTop1: 0, faultyTop1: mismatch ? 1 : 0, goldenLoss: 0.5,
-        faultyLoss: d === null ? null : 0.5 + d, nonFinite: d === null,
+        id: records.length,
+        layer: l.name,
+        image: i % n,
+        index: i % l.neurons,
+        bit: l.bits?.[i] ?? 0,
+        original: 0.25,
+        faulty: l.faulty?.[i] ?? 0.5,
+        goldenTop1: 0,
+        faultyTop1: mismatch ? 1 : 0,
+        goldenLoss: 0.5,
+        faultyLoss: d === null ? null : 0.5 + d,
+        nonFinite: d === null,
       });
     });
   }
   writeFileSync(join(campaign, 'faults.jsonl'), records.map((x) => JSON.stringify(x)).join('\n') + '\n');
   // The summary is only a fallback for analysis; its numbers are placeholders that tests of the records path ignore.
-  const stats = (layer: string): LayerStats => ({ layer, neurons: 1, n: 0, mismatchRate: 0, mismatchCi: 0, deltaLoss: 0, deltaLossCi: 0, nonFinite: 0 });
+  const stats = (layer: string): LayerStats => ({
+    layer,
+    neurons: 1,
+    n: 0,
+    mismatchRate: 0,
+    mismatchCi: 0,
+    deltaLoss: 0,
+    deltaLossCi: 0,
+    nonFinite: 0,
+  });
   const summary: CampaignSummary = {
-    model: r.head, format, errorModel: 'bit-flip', target: 'neurons', rangeDetector: r.rangeDetector ?? false, seed: 7,
-    perLayer: Math.max(...r.layers.map((l) => l.deltas.length)), layers: r.layers.map((l) => stats(l.name)),
-    lastLayer: stats('last'), overall: stats('overall'),
+    model: r.head,
+    format,
+    errorModel: 'bit-flip',
+    target: 'neurons',
+    rangeDetector: r.rangeDetector ?? false,
+    seed: 7,
+    perLayer: Math.max(...r.layers.map((l) => l.deltas.length)),
+    layers: r.layers.map((l) => stats(l.name)),
+    lastLayer: stats('last'),
+    overall: stats('overall'),
   };
   writeFileSync(join(campaign, 'summary.json'), JSON.stringify(summary));
   return dir;
@@ -92,14 +137,20 @@ export function writeRun(dir: string, r: FixtureRun): string {
 export function handPair(root: string): { baseline: string; textGuided: string } {
   const common = { labels: [0, 1, 2, 0], top2diff: [10, 20, 30, 40] };
   const baseline = writeRun(join(root, 'base'), {
-    ...common, head: 'linear', preds: [0, 1, 2, 1], lastLayers: ['fc'],
+    ...common,
+    head: 'linear',
+    preds: [0, 1, 2, 1],
+    lastLayers: ['fc'],
     layers: [
       { name: 'conv1', neurons: 8, maxAbs: 4, meanAbs: 1, deltas: [0.2, 0.4], mismatches: [true, false] },
       { name: 'fc', neurons: 3, maxAbs: 20, meanAbs: 6, deltas: [1, 3], mismatches: [true, true] },
     ],
   });
   const textGuided = writeRun(join(root, 'tg'), {
-    ...common, head: 'text-guided', preds: [0, 1, 2, 0], lastLayers: ['head.latent', 'head.projection'],
+    ...common,
+    head: 'text-guided',
+    preds: [0, 1, 2, 0],
+    lastLayers: ['head.latent', 'head.projection'],
     meta: { encoder: 'offline', descriptions: 'wordnet' },
     layers: [
       { name: 'conv1', neurons: 8, maxAbs: 3, meanAbs: 1, deltas: [0.1, 0.2] },
@@ -114,22 +165,32 @@ export function handPair(root: string): { baseline: string; textGuided: string }
  * A bigger synthetic pair for report tests: `images` images, a few conv layers, every bit flipped in every layer.
  * The text-guided model is made a bit more accurate, more confident and less sensitive, so every chart has data.
  */
-export function syntheticPair(root: string, opts: { images?: number; perLayer?: number; seed?: number } = {}): { baseline: string; textGuided: string } {
+export function syntheticPair(
+  root: string,
+  opts: { images?: number; perLayer?: number; seed?: number } = {},
+): { baseline: string; textGuided: string } {
   const rng = new Rng(opts.seed ?? 3);
   const n = opts.images ?? 40;
   const perLayer = opts.perLayer ?? 64;
   const labels = Array.from({ length: n }, (_, i) => i % 3);
   const model = (head: string, names: string[], last: string[], scale: number, acc: number): FixtureRun => ({
-    head, labels, lastLayers: last,
+    head,
+    labels,
+    lastLayers: last,
     preds: labels.map((y) => (rng.next() < acc ? y : (y + 1) % 3)),
     top2diff: labels.map(() => Math.min(100, rng.next() * 60 + (1 - scale) * 30)),
     layers: names.map((name, li) => {
       const bits = Array.from({ length: perLayer }, (_, i) => i % 32);
       const big = (b: number) => (b === 30 ? 40 : b >= 23 ? 0.5 : 0.02);
       return {
-        name, neurons: 16 * (li + 1), maxAbs: (li + 1) * 2 * scale, meanAbs: (li + 1) * 0.4 * scale,
+        name,
+        neurons: 16 * (li + 1),
+        maxAbs: (li + 1) * 2 * scale,
+        meanAbs: (li + 1) * 0.4 * scale,
         bits,
-        deltas: bits.map((b) => (b === 30 && rng.next() < 0.1 ? null : big(b) * scale * (1 + li / names.length) * (0.5 + rng.next()))),
+        deltas: bits.map((b) =>
+          b === 30 && rng.next() < 0.1 ? null : big(b) * scale * (1 + li / names.length) * (0.5 + rng.next()),
+        ),
         mismatches: bits.map((b) => b === 30 && rng.next() < scale * 0.8),
         faulty: bits.map((b) => (b === 30 ? 1e30 : 0.3)),
       };
@@ -137,7 +198,13 @@ export function syntheticPair(root: string, opts: { images?: number; perLayer?: 
   });
   const baseline = writeRun(join(root, 'base'), model('linear', ['conv1', 'conv2', 'conv3', 'fc'], ['fc'], 1, 0.8));
   const textGuided = writeRun(join(root, 'tg'), {
-    ...model('text-guided', ['conv1', 'conv2', 'conv3', 'head.latent', 'head.projection'], ['head.latent', 'head.projection'], 0.5, 0.85),
+    ...model(
+      'text-guided',
+      ['conv1', 'conv2', 'conv3', 'head.latent', 'head.projection'],
+      ['head.latent', 'head.projection'],
+      0.5,
+      0.85,
+    ),
     meta: { encoder: 'offline', descriptions: 'wordnet' },
   });
   return { baseline, textGuided };
@@ -146,12 +213,23 @@ export function syntheticPair(root: string, opts: { images?: number; perLayer?: 
 /** A tiny CNN (conv → relu → conv → relu → GAP → head) for CAM tests; the head's node name differs per model. */
 export function tinyCnn(head: string, seed: number, classes = 3): Model {
   const rng = new Rng(seed);
-  const r = (dims: number[]) => f32(dims, Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => rng.normal() * 0.5));
+  const r = (dims: number[]) =>
+    f32(
+      dims,
+      Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => rng.normal() * 0.5),
+    );
   const b = new GraphBuilder(head);
   const x = b.input('input', 'float32', ['N', 1, 8, 8]);
-  const c0 = b.relu(b.conv(x, b.initializer('conv1.w', r([4, 1, 3, 3])), undefined, { pads: [1, 1, 1, 1], name: 'conv1' }));
-  const c1 = b.relu(b.conv(c0, b.initializer('conv2.w', r([4, 4, 3, 3])), undefined, { pads: [1, 1, 1, 1], name: 'conv2' }));
-  const y = b.gemm(b.flatten(b.globalAveragePool(c1)), b.initializer(`${head}.w`, r([classes, 4])), undefined, { transB: 1, name: head });
+  const c0 = b.relu(
+    b.conv(x, b.initializer('conv1.w', r([4, 1, 3, 3])), undefined, { pads: [1, 1, 1, 1], name: 'conv1' }),
+  );
+  const c1 = b.relu(
+    b.conv(c0, b.initializer('conv2.w', r([4, 4, 3, 3])), undefined, { pads: [1, 1, 1, 1], name: 'conv2' }),
+  );
+  const y = b.gemm(b.flatten(b.globalAveragePool(c1)), b.initializer(`${head}.w`, r([classes, 4])), undefined, {
+    transB: 1,
+    name: head,
+  });
   b.output(y, 'logits');
   return b.finishModel();
 }
@@ -161,5 +239,12 @@ export function addTinyModels(pair: { baseline: string; textGuided: string }, im
   saveModel(tinyCnn('fc', 1), join(pair.baseline, 'model.onnx'));
   saveModel(tinyCnn('head.projection', 1), join(pair.textGuided, 'model.onnx'));
   const rng = new Rng(9);
-  return Array.from({ length: images }, (_, index) => ({ index, label: index % 3, tensor: f32([1, 1, 8, 8], Array.from({ length: 64 }, () => rng.next())) }));
+  return Array.from({ length: images }, (_, index) => ({
+    index,
+    label: index % 3,
+    tensor: f32(
+      [1, 1, 8, 8],
+      Array.from({ length: 64 }, () => rng.next()),
+    ),
+  }));
 }

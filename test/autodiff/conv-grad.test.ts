@@ -4,7 +4,17 @@ import type { Node, TensorData } from '../../src/onnx/types.js';
 import { Session } from '../../src/engine/session.js';
 import { Rng } from '../../src/core/rng.js';
 import { GradGraph } from '../../src/autodiff/grad-graph.js';
-import { convCase, convGradW, convGradWForms, convGradX, convGradXForms, flatShiftsApplies, flippedConvApplies, pickGradW, pickGradX } from '../../src/autodiff/conv-grad.js';
+import {
+  convCase,
+  convGradW,
+  convGradWForms,
+  convGradX,
+  convGradXForms,
+  flatShiftsApplies,
+  flippedConvApplies,
+  pickGradW,
+  pickGradX,
+} from '../../src/autodiff/conv-grad.js';
 import { gradientModel } from '../../src/autodiff/gradient-graph.js';
 import { opCases } from './op-cases.js';
 import { caseFeeds, caseModel } from './grad-check.js';
@@ -15,7 +25,10 @@ async function allForms(label: string, which: 'x' | 'w'): Promise<Map<string, Fl
   const forward = caseModel(c);
   const conv = forward.graph.nodes.find((n) => n.opType === 'Conv') as Node;
   const y = forward.graph.valueInfo.get(conv.outputs[0]!) ?? forward.graph.outputs[0]!;
-  const feeds: Record<string, TensorData> = { ...caseFeeds(c, new Rng(label)), ...caseFeeds({ ...c, feeds: { dy: { dims: y.shape as number[] } } }, new Rng(3)) };
+  const feeds: Record<string, TensorData> = {
+    ...caseFeeds(c, new Rng(label)),
+    ...caseFeeds({ ...c, feeds: { dy: { dims: y.shape as number[] } } }, new Rng(3)),
+  };
   delete feeds.bias;
   const out = new Map<string, Float32Array>();
   const forms = which === 'w' ? Object.keys(convGradWForms) : Object.keys(convGradXForms);
@@ -28,7 +41,12 @@ async function allForms(label: string, which: 'x' | 'w'): Promise<Map<string, Fl
     if (form === 'flippedConv' && !flippedConvApplies(cc)) continue;
     if (form === 'flatShifts' && !flatShiftsApplies(cc)) continue;
     if (form.startsWith('shiftsNhwc') && cc.g !== 1) continue;
-    b.output(which === 'w' ? convGradW(cc, form as keyof typeof convGradWForms) : convGradX(cc, form as keyof typeof convGradXForms), 'g');
+    b.output(
+      which === 'w'
+        ? convGradW(cc, form as keyof typeof convGradWForms)
+        : convGradX(cc, form as keyof typeof convGradXForms),
+      'g',
+    );
     const s = await Session.create(b.finishModel(), { threads: 1 });
     out.set(form, (await s.run(feeds)).g!.data as Float32Array);
   }
@@ -42,7 +60,12 @@ test('Conv: every weight- and input-gradient form agrees with the others on ever
       assert.ok(results.length >= (which === 'w' ? 3 : 1), `${c.label}: ${which} forms`);
       const [refName, ref] = results[0]!;
       for (const [name, v] of results.slice(1)) {
-        v.forEach((e, i) => assert.ok(Math.abs(e - ref[i]!) <= 1e-5 * (1 + Math.abs(ref[i]!)), `${c.label}: d${which} ${name} ${e} vs ${refName} ${ref[i]}`));
+        v.forEach((e, i) =>
+          assert.ok(
+            Math.abs(e - ref[i]!) <= 1e-5 * (1 + Math.abs(ref[i]!)),
+            `${c.label}: d${which} ${name} ${e} vs ${refName} ${ref[i]}`,
+          ),
+        );
       }
     }
   }
@@ -56,7 +79,13 @@ test('Conv: the picked fast forms are the ones in the training graph', () => {
     const b = new GradGraph('probe');
     const conv = forward.graph.nodes.find((n) => n.opType === 'Conv')!;
     const y = forward.graph.outputs[0]!;
-    const cc = convCase(b, conv, b.input('x', 'float32', c.feeds.x!.dims), b.input('w', 'float32', c.feeds.w!.dims), b.input('dy', 'float32', y.shape));
+    const cc = convCase(
+      b,
+      conv,
+      b.input('x', 'float32', c.feeds.x!.dims),
+      b.input('w', 'float32', c.feeds.w!.dims),
+      b.input('dy', 'float32', y.shape),
+    );
     assert.equal(fast.includes('ConvTranspose'), pickGradX(cc) === 'convTranspose', `${c.label}: dx form`);
     assert.ok(pickGradW(cc) !== 'batchConv' && fast.includes('MatMul'), `${c.label}: dw form`);
     assert.ok(plain.includes('ConvTranspose') && !plain.includes('MatMul'), `${c.label}: plain forms`);
@@ -64,11 +93,35 @@ test('Conv: the picked fast forms are the ones in the training graph', () => {
 });
 
 test('Conv: the weight-gradient form picked at ResNet-20 shapes, by threads', () => {
-  const picks = (threads: number) => ([[3, 16, 32, 1], [16, 16, 32, 1], [16, 32, 32, 2], [32, 32, 16, 1], [32, 64, 16, 2], [64, 64, 8, 1]] as const).map(([ci, co, hw, s]) => {
-    const b = new GradGraph('pick', { threads });
-    const conv: Node = { name: 'c', opType: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attrs: { pads: { type: 'ints', value: [1, 1, 1, 1] }, strides: { type: 'ints', value: [s, s] } } };
-    return pickGradW(convCase(b, conv, b.input('x', 'float32', [64, ci, hw, hw]), b.input('w', 'float32', [co, ci, 3, 3]), b.input('dy', 'float32', [64, co, hw / s, hw / s])));
-  });
+  const picks = (threads: number) =>
+    (
+      [
+        [3, 16, 32, 1],
+        [16, 16, 32, 1],
+        [16, 32, 32, 2],
+        [32, 32, 16, 1],
+        [32, 64, 16, 2],
+        [64, 64, 8, 1],
+      ] as const
+    ).map(([ci, co, hw, s]) => {
+      const b = new GradGraph('pick', { threads });
+      const conv: Node = {
+        name: 'c',
+        opType: 'Conv',
+        inputs: ['x', 'w'],
+        outputs: ['y'],
+        attrs: { pads: { type: 'ints', value: [1, 1, 1, 1] }, strides: { type: 'ints', value: [s, s] } },
+      };
+      return pickGradW(
+        convCase(
+          b,
+          conv,
+          b.input('x', 'float32', [64, ci, hw, hw]),
+          b.input('w', 'float32', [co, ci, 3, 3]),
+          b.input('dy', 'float32', [64, co, hw / s, hw / s]),
+        ),
+      );
+    });
   assert.deepEqual(picks(1), ['oneHot', 'flatShifts', 'shiftsNhwc', 'shiftsNhwc', 'shiftsNhwc', 'shiftsNhwc']);
   assert.deepEqual(picks(2), ['oneHot', 'flatShifts', 'oneHot', 'flatShifts', 'oneHot', 'shiftsNhwc']);
 });

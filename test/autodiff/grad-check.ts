@@ -37,7 +37,9 @@ export interface OpCase {
 
 /** A float tensor of the given type from numbers. */
 function floats(dtype: FloatType, dims: number[], values: number[]): TensorData {
-  return dtype === 'float32' ? { dtype, dims, data: Float32Array.from(values) } : { dtype, dims, data: Float64Array.from(values) };
+  return dtype === 'float32'
+    ? { dtype, dims, data: Float32Array.from(values) }
+    : { dtype, dims, data: Float64Array.from(values) };
 }
 
 /** Builds a case's forward model (every feed a graph input). */
@@ -56,7 +58,11 @@ export function caseFeeds(c: OpCase, rng: Rng): Record<string, TensorData> {
   for (const [k, f] of Object.entries(c.feeds)) {
     feeds[k] = f.int
       ? { dtype: 'int64', dims: f.dims, data: BigInt64Array.from(f.int.map(BigInt)) }
-      : floats(c.dtype, f.dims, Array.from({ length: numel(f.dims) }, (_, i) => (f.gen ? f.gen(rng, i) : rng.normal())));
+      : floats(
+          c.dtype,
+          f.dims,
+          Array.from({ length: numel(f.dims) }, (_, i) => (f.gen ? f.gen(rng, i) : rng.normal())),
+        );
   }
   return feeds;
 }
@@ -71,7 +77,11 @@ export async function checkGradients(c: OpCase, paths: GradPaths = 'fast', seed 
   const outs = forward.graph.outputs;
   const weights = outs.map((o) => {
     const dims = o.shape as number[];
-    return floats(c.dtype, dims, Array.from({ length: numel(dims) }, () => rng.normal()));
+    return floats(
+      c.dtype,
+      dims,
+      Array.from({ length: numel(dims) }, () => rng.normal()),
+    );
   });
   const seeds = Object.fromEntries(outs.map((o, i) => [`${o.name}.grad`, weights[i]!]));
   const gs = await Session.create(grad, { threads: 1 });
@@ -101,7 +111,9 @@ export async function checkGradients(c: OpCase, paths: GradPaths = 'fast', seed 
       const minus = base.slice();
       plus[i] = base[i]! + h;
       minus[i] = base[i]! - h;
-      const diff = (await loss({ ...feeds, [k]: { ...feeds[k]!, data: plus } })) - (await loss({ ...feeds, [k]: { ...feeds[k]!, data: minus } }));
+      const diff =
+        (await loss({ ...feeds, [k]: { ...feeds[k]!, data: plus } })) -
+        (await loss({ ...feeds, [k]: { ...feeds[k]!, data: minus } }));
       const n = diff / (plus[i]! - minus[i]!);
       const err = Math.abs(a[i]! - n) / (1 + Math.abs(n));
       worst = Math.max(worst, err);

@@ -8,7 +8,11 @@ import { buildTrainingGraph } from '../../src/autodiff/training-graph.js';
 import type { GradPaths } from '../../src/autodiff/grad-graph.js';
 import { tinyResNet, tinyViT } from './tiny-nets.js';
 
-const floats = (dims: number[], f: () => number): TensorData => ({ dtype: 'float32', dims, data: Float32Array.from({ length: numel(dims) }, f) });
+const floats = (dims: number[], f: () => number): TensorData => ({
+  dtype: 'float32',
+  dims,
+  data: Float32Array.from({ length: numel(dims) }, f),
+});
 
 /**
  * Whole-network check: the gradient the training graph computes for every parameter, against central differences of
@@ -17,18 +21,27 @@ const floats = (dims: number[], f: () => number): TensorData => ({ dtype: 'float
  */
 async function checkNetwork(m: Model, batch: number, paths: GradPaths): Promise<void> {
   const rng = new Rng(`${m.graph.name}/${paths}`);
-  const tg = buildTrainingGraph(m, { labelSmoothing: 0.1, optimizer: { kind: 'sgd', momentum: 0, nesterov: false, weightDecay: 0 } }, { gradOutputs: true, paths });
+  const tg = buildTrainingGraph(
+    m,
+    { labelSmoothing: 0.1, optimizer: { kind: 'sgd', momentum: 0, nesterov: false, weightDecay: 0 } },
+    { gradOutputs: true, paths },
+  );
   const s = await Session.create(tg.model, { threads: 1 });
   const inDims = m.graph.inputs[0]!.shape.map((d) => (typeof d === 'number' ? d : batch));
   const feeds: Record<string, TensorData> = {
     [tg.feeds.input]: floats(inDims, () => rng.normal()),
-    [tg.feeds.labels]: { dtype: 'int64', dims: [batch], data: BigInt64Array.from({ length: batch }, (_, i) => BigInt(i % 3)) },
+    [tg.feeds.labels]: {
+      dtype: 'int64',
+      dims: [batch],
+      data: BigInt64Array.from({ length: batch }, (_, i) => BigInt(i % 3)),
+    },
     [tg.feeds.lr]: floats([], () => 0),
     [tg.feeds.step]: floats([], () => 1),
   };
   for (const c of [...tg.params, ...tg.buffers]) feeds[c.name] = m.graph.initializers.get(c.name)!;
   const out = await s.run(feeds);
-  const loss = async (f: Record<string, TensorData>) => (await s.run(f, [tg.outputs.loss]))[tg.outputs.loss]!.data[0] as number;
+  const loss = async (f: Record<string, TensorData>) =>
+    (await s.run(f, [tg.outputs.loss]))[tg.outputs.loss]!.data[0] as number;
   const h = 1e-3;
   for (const p of tg.params) {
     const g = out[`${p.name}.grad`]!.data as Float32Array;
@@ -36,10 +49,16 @@ async function checkNetwork(m: Model, batch: number, paths: GradPaths): Promise<
     for (let k = 0; k < 2; k++) {
       const dir = Array.from({ length: base.length }, () => rng.normal());
       const norm = Math.hypot(...dir);
-      const at = (sign: number) => ({ ...feeds, [p.name]: { ...feeds[p.name]!, data: base.map((v, i) => v + (sign * h * dir[i]!) / norm) } });
+      const at = (sign: number) => ({
+        ...feeds,
+        [p.name]: { ...feeds[p.name]!, data: base.map((v, i) => v + (sign * h * dir[i]!) / norm) },
+      });
       const fd = ((await loss(at(1))) - (await loss(at(-1)))) / (2 * h);
       const an = g.reduce((acc, v, i) => acc + (v * dir[i]!) / norm, 0);
-      assert.ok(Math.abs(fd - an) <= 2e-3 + 1e-2 * Math.abs(fd), `${m.graph.name} (${paths}): ∂L/∂${p.name}·v = ${an}, finite differences ${fd}`);
+      assert.ok(
+        Math.abs(fd - an) <= 2e-3 + 1e-2 * Math.abs(fd),
+        `${m.graph.name} (${paths}): ∂L/∂${p.name}·v = ${an}, finite differences ${fd}`,
+      );
     }
   }
   await s.release();

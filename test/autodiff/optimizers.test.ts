@@ -21,7 +21,10 @@ const B0 = [0.1, -0.2, 0.3];
 function linearModel() {
   const b = new GraphBuilder('linear');
   const x = b.input('input', 'float32', ['N', F]);
-  b.output(b.gemm(x, b.initializer('fc.weight', f32([C, F], W0)), b.initializer('fc.bias', f32([C], B0)), { transB: 1 }), 'logits');
+  b.output(
+    b.gemm(x, b.initializer('fc.weight', f32([C, F], W0)), b.initializer('fc.bias', f32([C], B0)), { transB: 1 }),
+    'logits',
+  );
   return b.finishModel();
 }
 
@@ -45,7 +48,15 @@ function lossAndGrads(w: number[], bias: number[], eps: number) {
 }
 
 /** One optimizer step on {weight, bias} as torch.optim.SGD / AdamW compute it (bias has no decay). */
-function torchStep(spec: OptimizerSpec, p: number[], g: number[], st: number[][], lr: number, t: number, decay: boolean): number[] {
+function torchStep(
+  spec: OptimizerSpec,
+  p: number[],
+  g: number[],
+  st: number[][],
+  lr: number,
+  t: number,
+  decay: boolean,
+): number[] {
   if (spec.kind === 'sgd') {
     return p.map((pv, i) => {
       const gi = g[i]! + (decay ? spec.weightDecay * pv : 0);
@@ -66,7 +77,13 @@ function torchStep(spec: OptimizerSpec, p: number[], g: number[], st: number[][]
 async function compareSteps(spec: OptimizerSpec, eps: number) {
   const m = linearModel();
   const tg = buildTrainingGraph(m, { labelSmoothing: eps, optimizer: spec });
-  assert.deepEqual(tg.params.map((p) => [p.name, p.decay]), [['fc.weight', true], ['fc.bias', false]]);
+  assert.deepEqual(
+    tg.params.map((p) => [p.name, p.decay]),
+    [
+      ['fc.weight', true],
+      ['fc.bias', false],
+    ],
+  );
   const s = await Session.create(tg.model, { threads: 1 });
   const carried: Record<string, TensorData> = { 'fc.weight': f32([C, F], W0), 'fc.bias': f32([C], B0) };
   for (const st of tg.state) carried[st.name] = f32(st.shape, new Array(st.shape.reduce((a, d) => a * d, 1)).fill(0));
@@ -77,15 +94,32 @@ async function compareSteps(spec: OptimizerSpec, eps: number) {
   const bState = Array.from({ length: slots }, () => new Array<number>(C).fill(0));
   for (let t = 1; t <= 3; t++) {
     const lr = 0.1 / t;
-    const out = await s.run({ ...carried, input: f32([N, F], X), labels: i64([N], LABELS), lr: f32([], [lr]), step: f32([], [t]) });
+    const out = await s.run({
+      ...carried,
+      input: f32([N, F], X),
+      labels: i64([N], LABELS),
+      lr: f32([], [lr]),
+      step: f32([], [t]),
+    });
     const ref = lossAndGrads(w, bias, eps);
-    assert.ok(Math.abs((out.loss!.data[0] as number) - ref.loss) < 1e-6, `step ${t}: loss ${out.loss!.data[0]} vs ${ref.loss}`);
+    assert.ok(
+      Math.abs((out.loss!.data[0] as number) - ref.loss) < 1e-6,
+      `step ${t}: loss ${out.loss!.data[0]} vs ${ref.loss}`,
+    );
     w = torchStep(spec, w, ref.dW, wState, lr, t, true);
     bias = torchStep(spec, bias, ref.dB, bState, lr, t, false);
-    for (const [name, want] of [['fc.weight', w], ['fc.bias', bias]] as const) {
+    for (const [name, want] of [
+      ['fc.weight', w],
+      ['fc.bias', bias],
+    ] as const) {
       const got = out[`${name}.next`]!.data as Float32Array;
       // float32 gradients carry ~1e-6 relative error (softmax − q cancels); Adam's m/√v ratio can double it.
-      want.forEach((v, i) => assert.ok(Math.abs(got[i]! - v) <= 1e-5 * (1 + Math.abs(v)), `${spec.kind} step ${t} ${name}[${i}]: ${got[i]} vs ${v}`));
+      want.forEach((v, i) =>
+        assert.ok(
+          Math.abs(got[i]! - v) <= 1e-5 * (1 + Math.abs(v)),
+          `${spec.kind} step ${t} ${name}[${i}]: ${got[i]} vs ${v}`,
+        ),
+      );
     }
     for (const k of Object.keys(carried)) carried[k] = out[`${k}.next`]!;
   }
@@ -98,7 +132,10 @@ test('SGD with Nesterov momentum equals torch.optim.SGD(nesterov=True)', () =>
   compareSteps({ kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 1e-2 }, 0.1));
 
 test('plain SGD (no momentum) carries no optimizer state', async () => {
-  const tg = buildTrainingGraph(linearModel(), { labelSmoothing: 0, optimizer: { kind: 'sgd', momentum: 0, nesterov: false, weightDecay: 0 } });
+  const tg = buildTrainingGraph(linearModel(), {
+    labelSmoothing: 0,
+    optimizer: { kind: 'sgd', momentum: 0, nesterov: false, weightDecay: 0 },
+  });
   assert.deepEqual(tg.state, []);
   await compareSteps({ kind: 'sgd', momentum: 0, nesterov: false, weightDecay: 0 }, 0);
 });
@@ -108,9 +145,19 @@ test('AdamW (decoupled decay, bias correction from the step feed) equals torch.o
 
 test('label-smoothed cross-entropy equals −mean Σ q·log softmax with q = (1−ε)·onehot + ε/C', async () => {
   for (const eps of [0, 0.1, 0.3]) {
-    const tg = buildTrainingGraph(linearModel(), { labelSmoothing: eps, optimizer: { kind: 'sgd', momentum: 0, nesterov: false, weightDecay: 0 } });
+    const tg = buildTrainingGraph(linearModel(), {
+      labelSmoothing: eps,
+      optimizer: { kind: 'sgd', momentum: 0, nesterov: false, weightDecay: 0 },
+    });
     const s = await Session.create(tg.model, { threads: 1 });
-    const out = await s.run({ input: f32([N, F], X), labels: i64([N], LABELS), lr: f32([], [0]), step: f32([], [1]), 'fc.weight': f32([C, F], W0), 'fc.bias': f32([C], B0) });
+    const out = await s.run({
+      input: f32([N, F], X),
+      labels: i64([N], LABELS),
+      lr: f32([], [0]),
+      step: f32([], [1]),
+      'fc.weight': f32([C, F], W0),
+      'fc.bias': f32([C], B0),
+    });
     assert.ok(Math.abs((out.loss!.data[0] as number) - lossAndGrads(W0, B0, eps).loss) < 1e-6);
   }
 });

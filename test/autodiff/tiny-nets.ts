@@ -6,7 +6,13 @@ import { Rng } from '../../src/core/rng.js';
 
 function params(b: GraphBuilder, rng: Rng) {
   return (name: string, dims: number[], scale = 0.5, shift = 0) =>
-    b.initializer(name, f32(dims, Array.from({ length: dims.reduce((p, d) => p * d, 1) }, () => shift + scale * rng.normal())));
+    b.initializer(
+      name,
+      f32(
+        dims,
+        Array.from({ length: dims.reduce((p, d) => p * d, 1) }, () => shift + scale * rng.normal()),
+      ),
+    );
 }
 
 /** conv3×3 → BN(train) → ReLU, a basic block, a strided block with a 1×1 conv shortcut, GAP, linear head; 3 classes. */
@@ -15,9 +21,20 @@ export function tinyResNet(seed = 1, channels = 3): Model {
   const p = params(b, new Rng(seed));
   const x = b.input('input', 'float32', ['N', channels, 6, 6]);
   const bn = (t: string, name: string, c: number) =>
-    b.batchNormalization(t, p(`${name}.weight`, [c], 0.2, 1), p(`${name}.bias`, [c], 0.2), p(`${name}.running_mean`, [c], 0), p(`${name}.running_var`, [c], 0, 1), { training_mode: 1, name })[0]!;
+    b.batchNormalization(
+      t,
+      p(`${name}.weight`, [c], 0.2, 1),
+      p(`${name}.bias`, [c], 0.2),
+      p(`${name}.running_mean`, [c], 0),
+      p(`${name}.running_var`, [c], 0, 1),
+      { training_mode: 1, name },
+    )[0]!;
   const conv = (t: string, name: string, cin: number, cout: number, k: number, s = 1) =>
-    b.conv(t, p(`${name}.weight`, [cout, cin, k, k]), undefined, { strides: [s, s], pads: Array(4).fill((k - 1) / 2), name });
+    b.conv(t, p(`${name}.weight`, [cout, cin, k, k]), undefined, {
+      strides: [s, s],
+      pads: Array(4).fill((k - 1) / 2),
+      name,
+    });
   let h = b.relu(bn(conv(x, 'conv1', channels, 4, 3), 'bn1', 4));
   const block = (t: string, name: string, cin: number, cout: number, s: number) => {
     const r = b.relu(bn(conv(t, `${name}.conv1`, cin, cout, 3, s), `${name}.bn1`, cout));
@@ -27,7 +44,10 @@ export function tinyResNet(seed = 1, channels = 3): Model {
   };
   h = block(h, 'layer1', 4, 4, 1);
   h = block(h, 'layer2', 4, 6, 2);
-  const logits = b.gemm(b.flatten(b.globalAveragePool(h)), p('fc.weight', [3, 6]), p('fc.bias', [3], 0.1), { transB: 1, name: 'fc' });
+  const logits = b.gemm(b.flatten(b.globalAveragePool(h)), p('fc.weight', [3, 6]), p('fc.bias', [3], 0.1), {
+    transB: 1,
+    name: 'fc',
+  });
   b.output(logits, 'logits');
   return b.finishModel();
 }
@@ -40,12 +60,21 @@ export function tinyViT(seed = 2): Model {
   const D = 8;
   const T = 5;
   const x = b.input('input', 'float32', ['N', 3, 4, 4]);
-  const patches = b.transpose(b.reshape(b.conv(x, p('patch.weight', [D, 3, 2, 2], 0.3), p('patch.bias', [D], 0.1), { strides: [2, 2] }), [0, D, 4]), [0, 2, 1]);
+  const patches = b.transpose(
+    b.reshape(b.conv(x, p('patch.weight', [D, 3, 2, 2], 0.3), p('patch.bias', [D], 0.1), { strides: [2, 2] }), [
+      0,
+      D,
+      4,
+    ]),
+    [0, 2, 1],
+  );
   const batch = b.slice(b.node('Shape', [x])[0]!, [0], [1], [0]);
   const cls = b.node('Expand', [p('cls_token', [1, 1, D]), b.concat([batch, b.ints([1, D])], 0)])[0]!;
   let h = b.add(b.reshape(b.concat([cls, patches], 1), [0, T, D]), p('pos_embed', [1, T, D], 0.1));
-  const ln = (t: string, name: string) => b.layerNormalization(t, p(`${name}.weight`, [D], 0.2, 1), p(`${name}.bias`, [D], 0.1), { name });
-  const linear = (t: string, name: string, i: number, o: number) => b.add(b.matMul(t, p(`${name}.weight`, [i, o], 0.4)), p(`${name}.bias`, [o], 0.1));
+  const ln = (t: string, name: string) =>
+    b.layerNormalization(t, p(`${name}.weight`, [D], 0.2, 1), p(`${name}.bias`, [D], 0.1), { name });
+  const linear = (t: string, name: string, i: number, o: number) =>
+    b.add(b.matMul(t, p(`${name}.weight`, [i, o], 0.4)), p(`${name}.bias`, [o], 0.1));
   const heads = (t: string) => b.transpose(b.reshape(t, [0, T, 2, D / 2]), [0, 2, 1, 3]);
   const qkv = linear(ln(h, 'ln1'), 'qkv', D, 3 * D);
   const [q, k, v] = [0, 1, 2].map((i) => heads(b.slice(qkv, [i * D], [(i + 1) * D], [2])));

@@ -11,7 +11,13 @@ const parsed = (bytes: Uint8Array): SafetensorsFile => {
 test('safetensors: N-D float32 tensors and metadata round-trip, header padded to 8 bytes', () => {
   const a = { dims: [2, 1, 3], data: Float32Array.of(1, -2, 3.5, 0, 1e-30, -Infinity) };
   const b = { dims: [1], data: Float32Array.of(7) };
-  const bytes = encodeSafetensors([['a', a], ['b', b]], { format: 'x/1' });
+  const bytes = encodeSafetensors(
+    [
+      ['a', a],
+      ['b', b],
+    ],
+    { format: 'x/1' },
+  );
   assert.equal(Number(new DataView(bytes.buffer).getBigUint64(0, true)) % 8, 0);
   const f = parsed(bytes);
   assert.deepEqual(f.metadata, { format: 'x/1' });

@@ -40,7 +40,14 @@ test('CIFAR-10: data_batch_1..N are joined in numeric order and read back exactl
 test('CIFAR-100: fine labels are the labels, coarse ones ride along, both name lists are read', async () => {
   const d = join(dir, 'c100');
   mkdirSync(d, { recursive: true });
-  const tr = cifarRecords([[19, 99], [0, 0], [4, 50]], 0);
+  const tr = cifarRecords(
+    [
+      [19, 99],
+      [0, 0],
+      [4, 50],
+    ],
+    0,
+  );
   const te = cifarRecords([[7, 3]], 5);
   writeFileSync(join(d, 'train.bin'), tr.bytes);
   writeFileSync(join(d, 'test.bin'), te.bytes);
@@ -60,14 +67,27 @@ test('CIFAR-100: fine labels are the labels, coarse ones ride along, both name l
 
 test('CIFAR: a wrong-size file, a label out of range, and a short name list are one-line errors naming the file', () => {
   const f = join(dir, 'bad.bin');
-  const oneLine = (re: RegExp) => (e: unknown) => e instanceof TgrError && !e.message.includes('\n') && re.test(e.message);
+  const oneLine = (re: RegExp) => (e: unknown) =>
+    e instanceof TgrError && !e.message.includes('\n') && re.test(e.message);
   writeFileSync(f, cifarRecords([[1], [2]], 0).bytes.subarray(0, 3073 + 100));
-  assert.throws(() => readCifarFiles([f], 1, { fine: 10, coarse: 10 }), oneLine(/bad\.bin: expected a multiple of 3073 bytes; found 3173 bytes .* truncated/));
+  assert.throws(
+    () => readCifarFiles([f], 1, { fine: 10, coarse: 10 }),
+    oneLine(/bad\.bin: expected a multiple of 3073 bytes; found 3173 bytes .* truncated/),
+  );
   writeFileSync(f, cifarRecords([[1], [10]], 0).bytes);
-  assert.throws(() => readCifarFiles([f], 1, { fine: 10, coarse: 10 }), oneLine(/bad\.bin: label 10 at record 1 is out of range 0\.\.9/));
+  assert.throws(
+    () => readCifarFiles([f], 1, { fine: 10, coarse: 10 }),
+    oneLine(/bad\.bin: label 10 at record 1 is out of range 0\.\.9/),
+  );
   writeFileSync(f, cifarRecords([[20, 1]], 0).bytes);
-  assert.throws(() => readCifarFiles([f], 2, { fine: 100, coarse: 20 }), oneLine(/bad\.bin: label 20 at record 0 is out of range 0\.\.19/));
+  assert.throws(
+    () => readCifarFiles([f], 2, { fine: 100, coarse: 20 }),
+    oneLine(/bad\.bin: label 20 at record 0 is out of range 0\.\.19/),
+  );
   const d = join(dir, 'c10', 'cifar-10-batches-bin');
   writeFileSync(join(d, 'batches.meta.txt'), names('c', 9));
-  return assert.rejects(openDataset('cifar10', { dataDir: d }), oneLine(/batches\.meta\.txt: expected 10 class names, one per line; found 9/));
+  return assert.rejects(
+    openDataset('cifar10', { dataDir: d }),
+    oneLine(/batches\.meta\.txt: expected 10 class names, one per line; found 9/),
+  );
 });

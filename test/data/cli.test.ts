@@ -19,10 +19,16 @@ test('tgr data info prints shape, class names and counts per split and class', a
 test('tgr data: an unknown dataset and a missing folder are one line on stderr with exit code 2; synthetic needs no files', async () => {
   const unknown = await run('data', 'info', 'cifar11');
   assert.equal(unknown.code, 2);
-  assert.equal(unknown.err, "tgr: unknown dataset 'cifar11'; choose one of: fashion-mnist, mnist, cifar10, cifar100, stl10, imagenet, food101, folder, synthetic\n");
+  assert.equal(
+    unknown.err,
+    "tgr: unknown dataset 'cifar11'; choose one of: fashion-mnist, mnist, cifar10, cifar100, stl10, imagenet, food101, folder, synthetic\n",
+  );
   const missing = await run('data', 'info', 'stl10', '--data-dir', '/nonexistent');
   assert.equal(missing.code, 2);
-  assert.match(missing.err, /^tgr: stl10: no test_y\.bin found in \/nonexistent, \/nonexistent\/stl10_binary; point --data-dir at the folder holding it\n$/);
+  assert.match(
+    missing.err,
+    /^tgr: stl10: no test_y\.bin found in \/nonexistent, \/nonexistent\/stl10_binary; point --data-dir at the folder holding it\n$/,
+  );
   const synthetic = await run('data', 'info', 'synthetic', '--seed', '4');
   assert.match(synthetic.out, /^3 +ring +64 +16$/m);
 });

@@ -24,10 +24,18 @@ test('RandomResizedCrop boxes lie inside the image with area and aspect in range
     assert.ok(area > 0.07 && area <= 1.01, `area ${area}`);
     if (b.width < 320 || b.height < 240) assert.ok(b.width / b.height > 0.7 && b.width / b.height < 1.4);
   }
-  assert.deepEqual(randomResizedCropBox(320, 240, [0.08, 1], [3 / 4, 4 / 3], new Rng(4)), randomResizedCropBox(320, 240, [0.08, 1], [3 / 4, 4 / 3], new Rng(4)));
+  assert.deepEqual(
+    randomResizedCropBox(320, 240, [0.08, 1], [3 / 4, 4 / 3], new Rng(4)),
+    randomResizedCropBox(320, 240, [0.08, 1], [3 / 4, 4 / 3], new Rng(4)),
+  );
 });
 
 test('RandomResizedCrop falls back to a centred crop at the nearest allowed aspect after 10 misses', () => {
   // A 100×1 strip never fits a box of aspect ≤ 4/3 and area ≥ 90%: torchvision then takes h = 1, w = round(4/3) = 1.
-  assert.deepEqual(randomResizedCropBox(100, 1, [0.9, 1], [3 / 4, 4 / 3], new Rng(0)), { left: 49, top: 0, width: 1, height: 1 });
+  assert.deepEqual(randomResizedCropBox(100, 1, [0.9, 1], [3 / 4, 4 / 3], new Rng(0)), {
+    left: 49,
+    top: 0,
+    width: 1,
+    height: 1,
+  });
 });

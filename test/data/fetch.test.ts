@@ -43,23 +43,37 @@ test('a closed port fails fast with one line naming the URL, the cause and what 
   const file = { url: `${url}/cifar-10-binary.tar.gz`, md5: '0'.repeat(32) };
   await assert.rejects(
     fetchFiles([file], join(dir, 'closed'), quiet),
-    networkError(/cannot download http:\/\/127\.0\.0\.1:\d+\/cifar-10-binary\.tar\.gz \(connect ECONNREFUSED/, /offline — copy the file into .*closed/),
+    networkError(
+      /cannot download http:\/\/127\.0\.0\.1:\d+\/cifar-10-binary\.tar\.gz \(connect ECONNREFUSED/,
+      /offline — copy the file into .*closed/,
+    ),
   );
   assert.deepEqual(readdirSync(join(dir, 'closed')), [], 'no partial file is left');
 });
 
 test('no response within the timeout, a stalled body and an HTTP error each fail with one line', async () => {
   const hang: typeof fetch = (_url, init) =>
-    new Promise((_resolve, reject) => init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+    new Promise((_resolve, reject) =>
+      init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+    );
   const f = { url: 'http://example.invalid/a.bin', md5: '0'.repeat(32) };
-  await assert.rejects(fetchFiles([f], dir, { quiet: true, timeoutMs: 50, fetch: hang }), networkError(/no response within 0\.05s/));
+  await assert.rejects(
+    fetchFiles([f], dir, { quiet: true, timeoutMs: 50, fetch: hang }),
+    networkError(/no response within 0\.05s/),
+  );
   const { url } = await serve((req, res) => {
     if (req.url === '/missing') return void res.writeHead(404).end();
     res.writeHead(200, { 'content-length': '1000' });
     res.write(new Uint8Array(10)); // then never another byte
   });
-  await assert.rejects(fetchFiles([{ url: `${url}/stall`, md5: f.md5 }], dir, { quiet: true, timeoutMs: 100 }), networkError(/stalled for 0\.1s after 10 bytes/));
-  await assert.rejects(fetchFiles([{ url: `${url}/missing`, md5: f.md5 }], dir, quiet), networkError(/HTTP 404 Not Found/));
+  await assert.rejects(
+    fetchFiles([{ url: `${url}/stall`, md5: f.md5 }], dir, { quiet: true, timeoutMs: 100 }),
+    networkError(/stalled for 0\.1s after 10 bytes/),
+  );
+  await assert.rejects(
+    fetchFiles([{ url: `${url}/missing`, md5: f.md5 }], dir, quiet),
+    networkError(/HTTP 404 Not Found/),
+  );
   assert.ok(!readdirSync(dir).some((n) => n.includes('.part')), 'no partial file is left');
 });
 
@@ -85,16 +99,22 @@ test('a verified archive is downloaded, unpacked and opens; a bad checksum is re
   assert.deepEqual(ds.splits.train!.kind === 'memory' && ds.splits.train!.pixels, train.pixels);
   await fetchFiles([{ url: `${url}/c10.tar.gz`, md5: md5(bytes) }], cache, quiet);
   assert.equal(requests, 1, 'a present, verified file is not downloaded again');
-  await assert.rejects(fetchFiles([{ url: `${url}/other.tar.gz`, md5: '0'.repeat(32) }], cache, quiet), (e: unknown) => {
-    assert.ok(e instanceof TgrError && e.code === 'bad_file');
-    assert.match(e.message, /other\.tar\.gz: MD5 [0-9a-f]{32} does not match the published 0{32}/);
-    return true;
-  });
+  await assert.rejects(
+    fetchFiles([{ url: `${url}/other.tar.gz`, md5: '0'.repeat(32) }], cache, quiet),
+    (e: unknown) => {
+      assert.ok(e instanceof TgrError && e.code === 'bad_file');
+      assert.match(e.message, /other\.tar\.gz: MD5 [0-9a-f]{32} does not match the published 0{32}/);
+      return true;
+    },
+  );
   assert.ok(!existsSync(join(cache, 'other.tar.gz')));
 });
 
 test('fetchDataset checks the publisher’s checksum of the canonical file; datasets without a download say so', async () => {
   const fake: typeof fetch = async () => new Response('not the real archive');
-  await assert.rejects(fetchDataset('cifar10', { cacheDir: join(dir, 'c'), fetch: fake, quiet: true }), /cifar-10-binary\.tar\.gz: MD5 .* does not match the published c32a1d4ab5d03f1284b67883e8d87530/);
+  await assert.rejects(
+    fetchDataset('cifar10', { cacheDir: join(dir, 'c'), fetch: fake, quiet: true }),
+    /cifar-10-binary\.tar\.gz: MD5 .* does not match the published c32a1d4ab5d03f1284b67883e8d87530/,
+  );
   await assert.rejects(fetchDataset('imagenet', { cacheDir: join(dir, 'c') }), /imagenet has no canonical download/);
 });

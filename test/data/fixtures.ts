@@ -29,7 +29,10 @@ export function idxBytes(dims: number[], data: Uint8Array): Uint8Array {
 }
 
 /** Writes an MNIST-style folder; returns the pixels and labels written per split. */
-export function writeIdxDataset(dir: string, opts: { gzip: boolean; n: Record<'train' | 't10k', number>; side?: number }) {
+export function writeIdxDataset(
+  dir: string,
+  opts: { gzip: boolean; n: Record<'train' | 't10k', number>; side?: number },
+) {
   const side = opts.side ?? 4;
   const written: Record<string, { pixels: Uint8Array; labels: Uint8Array }> = {};
   mkdirSync(dir, { recursive: true });
@@ -62,7 +65,13 @@ export function cifarRecords(labels: number[][], seed: number): { bytes: Uint8Ar
 }
 
 /** Writes an RGB image of `w`×`h` from a CHW pattern as PNG (lossless) or JPEG; returns the CHW pixels. */
-export async function writeImage(path: string, w: number, h: number, seed: number, format: 'png' | 'jpeg'): Promise<Uint8Array> {
+export async function writeImage(
+  path: string,
+  w: number,
+  h: number,
+  seed: number,
+  format: 'png' | 'jpeg',
+): Promise<Uint8Array> {
   const chw = pattern(3 * w * h, seed);
   const hwc = new Uint8Array(3 * w * h);
   for (let p = 0; p < w * h; p++) for (let c = 0; c < 3; c++) hwc[p * 3 + c] = chw[c * w * h + p]!;

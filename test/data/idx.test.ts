@@ -17,7 +17,10 @@ for (const gzip of [false, true]) {
     const ds = await openDataset('mnist', { dataDir: d });
     assert.deepEqual(ds.shape, [1, 5, 5]);
     assert.equal(ds.classNames.length, 10);
-    for (const [split, prefix] of [['train', 'train'], ['test', 't10k']] as const) {
+    for (const [split, prefix] of [
+      ['train', 'train'],
+      ['test', 't10k'],
+    ] as const) {
       const s = ds.splits[split]!;
       assert.equal(s.kind, 'memory');
       assert.equal(s.size, written[prefix].labels.length);
@@ -31,7 +34,18 @@ test('fashion-mnist names its classes and finds its files through --data-dir', a
   const d = join(dir, 'fashion');
   writeIdxDataset(d, { gzip: true, n: { train: 2, t10k: 2 } });
   const ds = await openDataset('fashion-mnist', { dataDir: d });
-  assert.deepEqual(ds.classNames, ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']);
+  assert.deepEqual(ds.classNames, [
+    'T-shirt/top',
+    'Trouser',
+    'Pullover',
+    'Dress',
+    'Coat',
+    'Sandal',
+    'Shirt',
+    'Sneaker',
+    'Bag',
+    'Ankle boot',
+  ]);
   assert.equal(ds.augment.flip, true);
   assert.equal((await openDataset('mnist', { dataDir: d })).augment.flip, false, 'digits are not mirrored');
 });
@@ -50,7 +64,13 @@ test('idx: a truncated file is a one-line error naming it and the sizes', () => 
   const f = join(dir, 'short-idx3-ubyte');
   const full = idxBytes([3, 4, 4], new Uint8Array(48));
   writeFileSync(f, full.subarray(0, full.length - 5));
-  throwsOneLine(() => parseIdx(full.subarray(0, full.length - 5), f), /short-idx3-ubyte/, /\[3×4×4\] = 48 bytes/, /found 43/, /truncated/);
+  throwsOneLine(
+    () => parseIdx(full.subarray(0, full.length - 5), f),
+    /short-idx3-ubyte/,
+    /\[3×4×4\] = 48 bytes/,
+    /found 43/,
+    /truncated/,
+  );
   throwsOneLine(() => parseIdx(new Uint8Array([0, 0, 8, 3, 0, 0]), f), /short-idx3-ubyte/, /header/);
   throwsOneLine(() => parseIdx(new Uint8Array([0x50, 0x4b, 3, 4]), f), /not an idx file/);
   throwsOneLine(() => parseIdx(new Uint8Array([0, 0, 0x0d, 1, 0, 0, 0, 0]), f), /element type 0xd/);

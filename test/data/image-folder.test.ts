@@ -18,7 +18,12 @@ const written = new Map<string, Uint8Array>();
 
 test.before(async () => {
   // 8×8 images: with --image-size 7 evaluation resizes the shorter side to round(7/0.875) = 8, i.e. not at all.
-  for (const [split, cls, n] of [['train', 'apple_pie', 3], ['train', 'bibimbap', 2], ['val', 'bibimbap', 1], ['val', 'apple_pie', 2]] as const) {
+  for (const [split, cls, n] of [
+    ['train', 'apple_pie', 3],
+    ['train', 'bibimbap', 2],
+    ['val', 'bibimbap', 1],
+    ['val', 'apple_pie', 2],
+  ] as const) {
     mkdirSync(join(root, split, cls), { recursive: true });
     for (let i = 0; i < n; i++) {
       const f = join(root, split, cls, `${i}.png`);
@@ -31,7 +36,8 @@ test.before(async () => {
 /** The centre 7×7 of an 8×8 CHW image (torchvision rounds the 0.5 offset to the even 0). */
 function centre7(chw: Uint8Array): Uint8Array {
   const out = new Uint8Array(3 * 49);
-  for (let c = 0; c < 3; c++) for (let y = 0; y < 7; y++) for (let x = 0; x < 7; x++) out[c * 49 + y * 7 + x] = chw[c * 64 + y * 8 + x]!;
+  for (let c = 0; c < 3; c++)
+    for (let y = 0; y < 7; y++) for (let x = 0; x < 7; x++) out[c * 49 + y * 7 + x] = chw[c * 64 + y * 8 + x]!;
   return out;
 }
 
@@ -45,7 +51,10 @@ test('image folder: classes, files and labels follow the torchvision ImageFolder
   assert.equal(train.resize, 8);
   assert.deepEqual(Array.from(train.labels), [0, 0, 0, 1, 1]);
   assert.deepEqual(Array.from(test.labels), [0, 0, 1]);
-  assert.deepEqual(test.files.map((f) => f.slice(root.length)), ['/val/apple_pie/0.png', '/val/apple_pie/1.png', '/val/bibimbap/0.png']);
+  assert.deepEqual(
+    test.files.map((f) => f.slice(root.length)),
+    ['/val/apple_pie/0.png', '/val/apple_pie/1.png', '/val/bibimbap/0.png'],
+  );
 });
 
 test('image folder: PNG pixels come back exactly through the worker-thread loader (evaluation transform)', async () => {
@@ -54,7 +63,13 @@ test('image folder: PNG pixels come back exactly through the worker-thread loade
   try {
     const batches = [];
     for await (const b of loader.epoch(0)) batches.push(b);
-    assert.deepEqual(batches.map((b) => b.dims), [[2, 3, 7, 7], [1, 3, 7, 7]]);
+    assert.deepEqual(
+      batches.map((b) => b.dims),
+      [
+        [2, 3, 7, 7],
+        [1, 3, 7, 7],
+      ],
+    );
     const split = ds.splits.test!;
     assert.ok(split.kind === 'files');
     for (const b of batches) {
@@ -101,24 +116,39 @@ test('image folder: JPEG decodes to the same pixels as sharp’s own decode; gre
   const got = await decodeImage(jpg, { kind: 'eval', size: 9, resize: 9 });
   for (let p = 0; p < 81; p++) for (let c = 0; c < 3; c++) assert.equal(got[c * 81 + p], data[p * 3 + c]);
   const grey = join(dir, 'g.png');
-  await sharp(Uint8Array.from({ length: 64 }, (_, i) => i * 3), { raw: { width: 8, height: 8, channels: 1 } }).png().toFile(grey);
+  await sharp(
+    Uint8Array.from({ length: 64 }, (_, i) => i * 3),
+    { raw: { width: 8, height: 8, channels: 1 } },
+  )
+    .png()
+    .toFile(grey);
   const g = await decodeImage(grey, { kind: 'train', size: 4, scale: [1, 1], ratio: [1, 1], flip: false }, new Rng(1));
   assert.equal(g.length, 48);
   assert.deepEqual(g.subarray(0, 16), g.subarray(32, 48));
 });
 
 test('image folder: an empty folder, a stray class and a corrupt image are one-line errors naming the path; nothing hangs', async () => {
-  const oneLine = (re: RegExp) => (e: unknown) => e instanceof TgrError && !e.message.includes('\n') && re.test(e.message);
+  const oneLine = (re: RegExp) => (e: unknown) =>
+    e instanceof TgrError && !e.message.includes('\n') && re.test(e.message);
   const empty = join(dir, 'empty');
   mkdirSync(join(empty, 'train', 'cat'), { recursive: true });
-  await assert.rejects(openDataset('folder', { dataDir: empty }), oneLine(/empty\/train: no images found; expected CLASS\/\*\.jpg\|png/));
+  await assert.rejects(
+    openDataset('folder', { dataDir: empty }),
+    oneLine(/empty\/train: no images found; expected CLASS\/\*\.jpg\|png/),
+  );
   const stray = join(dir, 'stray');
   for (const sub of ['train/cat', 'val/dog']) {
     mkdirSync(join(stray, sub), { recursive: true });
     await writeImage(join(stray, sub, 'a.png'), 4, 4, 0, 'png');
   }
-  await assert.rejects(openDataset('folder', { dataDir: stray }), oneLine(/stray\/val\/dog: class 'dog' is not among the training classes/));
-  await assert.rejects(openDataset('imagenet', {}), oneLine(/imagenet: image folders have no default location; pass --data-dir/));
+  await assert.rejects(
+    openDataset('folder', { dataDir: stray }),
+    oneLine(/stray\/val\/dog: class 'dog' is not among the training classes/),
+  );
+  await assert.rejects(
+    openDataset('imagenet', {}),
+    oneLine(/imagenet: image folders have no default location; pass --data-dir/),
+  );
   const broken = join(dir, 'broken');
   mkdirSync(join(broken, 'cat'), { recursive: true });
   writeFileSync(join(broken, 'cat', 'bad.jpg'), 'this is not a jpeg');

@@ -18,7 +18,14 @@ async function collect(it: AsyncGenerator<Batch>): Promise<Batch[]> {
 }
 
 /** The torchvision recipe step by step: pad with zeros, crop, mirror, then ToTensor and Normalize. */
-function reference(src: Uint8Array, shape: ImageShape, pad: number, aug: ImageAug, mean: number[], std: number[]): Float32Array {
+function reference(
+  src: Uint8Array,
+  shape: ImageShape,
+  pad: number,
+  aug: ImageAug,
+  mean: number[],
+  std: number[],
+): Float32Array {
   const [c, h, w] = shape;
   const out = new Float32Array(c * h * w);
   for (let ch = 0; ch < c; ch++)
@@ -43,7 +50,11 @@ test('writeImage matches the step-by-step pad → crop → flip → normalise re
     for (let dx = -3; dx <= 3; dx++)
       for (const flip of [false, true]) {
         writeImage(img, 0, shape, out, 0, lut, { dy, dx, flip });
-        assert.deepEqual(out, reference(img, shape, 3, { dy, dx, flip }, ds.stats.mean, ds.stats.std), `dy=${dy} dx=${dx} flip=${flip}`);
+        assert.deepEqual(
+          out,
+          reference(img, shape, 3, { dy, dx, flip }, ds.stats.mean, ds.stats.std),
+          `dy=${dy} dx=${dx} flip=${flip}`,
+        );
       }
 });
 
@@ -63,15 +74,31 @@ test('an epoch visits every image once, in a seeded order that changes per epoch
   const loader = createLoader(ds, 'train', { batchSize: 7, seed: 11 });
   assert.equal(loader.batchesPerEpoch, 5);
   const e0 = await collect(loader.epoch(0));
-  assert.deepEqual(e0.map((b) => b.dims[0]), [7, 7, 7, 7, 2]);
+  assert.deepEqual(
+    e0.map((b) => b.dims[0]),
+    [7, 7, 7, 7, 2],
+  );
   const seen = e0.flatMap((b) => Array.from(b.indices));
-  assert.deepEqual([...seen].sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i));
+  assert.deepEqual(
+    [...seen].sort((a, b) => a - b),
+    Array.from({ length: 30 }, (_, i) => i),
+  );
   assert.deepEqual(seen, Array.from(loader.order(0)));
-  assert.deepEqual(Array.from(createLoader(ds, 'train', { batchSize: 7, seed: 11 }).order(0)), seen, 'same seed, same order');
+  assert.deepEqual(
+    Array.from(createLoader(ds, 'train', { batchSize: 7, seed: 11 }).order(0)),
+    seen,
+    'same seed, same order',
+  );
   assert.notDeepEqual(Array.from(loader.order(1)), seen);
   assert.notDeepEqual(Array.from(createLoader(ds, 'train', { batchSize: 7, seed: 12 }).order(0)), seen);
   const t = createLoader(ds, 'test', { batchSize: 4, dropLast: true });
-  assert.deepEqual((await collect(t.epoch(0))).map((b) => Array.from(b.indices)), [[0, 1, 2, 3], [4, 5, 6, 7]]);
+  assert.deepEqual(
+    (await collect(t.epoch(0))).map((b) => Array.from(b.indices)),
+    [
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ],
+  );
 });
 
 test('without augmentation a batch is exactly (pixel/255 − mean)/std, with labels of the same images', async () => {
@@ -81,11 +108,17 @@ test('without augmentation a batch is exactly (pixel/255 − mean)/std, with lab
     assert.equal(b!.labels[k], split.labels[i]);
     for (let p = 0; p < 192; p++) {
       const c = Math.floor(p / 64);
-      assert.equal(b!.x[k * 192 + p], Math.fround((split.pixels[i * 192 + p]! / 255 - ds.stats.mean[c]!) / ds.stats.std[c]!));
+      assert.equal(
+        b!.x[k * 192 + p],
+        Math.fround((split.pixels[i * 192 + p]! / 255 - ds.stats.mean[c]!) / ds.stats.std[c]!),
+      );
     }
   });
   const raw = await createLoader(ds, 'train', { batchSize: 1, normalize: 'none' }).batch([4]);
-  assert.deepEqual(raw.x, Float32Array.from(split.pixels.subarray(4 * 192, 5 * 192), (v) => v / 255));
+  assert.deepEqual(
+    raw.x,
+    Float32Array.from(split.pixels.subarray(4 * 192, 5 * 192), (v) => v / 255),
+  );
   const mine = await createLoader(ds, 'train', { batchSize: 1, normalize: { mean: [0.5], std: [0.25] } }).batch([4]);
   assert.equal(mine.x[0], Math.fround((split.pixels[4 * 192]! / 255 - 0.5) / 0.25));
 });
@@ -119,9 +152,19 @@ test('hooks run on each finished batch with their own seeded Rng', async () => {
 });
 
 test('bad batch sizes, indices and missing splits are one-line errors', async () => {
-  const oneLine = (re: RegExp) => (e: unknown) => e instanceof TgrError && !e.message.includes('\n') && re.test(e.message);
-  assert.throws(() => createLoader(ds, 'train', { batchSize: 0 }), oneLine(/batch size must be a positive integer; got 0/));
-  await assert.rejects(createLoader(ds, 'test', { batchSize: 2 }).batch([0, 9]), oneLine(/image index 9 is outside synthetic\/test \(0\.\.8\)/));
+  const oneLine = (re: RegExp) => (e: unknown) =>
+    e instanceof TgrError && !e.message.includes('\n') && re.test(e.message);
+  assert.throws(
+    () => createLoader(ds, 'train', { batchSize: 0 }),
+    oneLine(/batch size must be a positive integer; got 0/),
+  );
+  await assert.rejects(
+    createLoader(ds, 'test', { batchSize: 2 }).batch([0, 9]),
+    oneLine(/image index 9 is outside synthetic\/test \(0\.\.8\)/),
+  );
   const onlyTest = { ...ds, splits: { test: ds.splits.test } };
-  assert.throws(() => createLoader(onlyTest, 'train', { batchSize: 2 }), oneLine(/synthetic .* has no 'train' split; it has: test/));
+  assert.throws(
+    () => createLoader(onlyTest, 'train', { batchSize: 2 }),
+    oneLine(/synthetic .* has no 'train' split; it has: test/),
+  );
 });

@@ -11,12 +11,15 @@ test('every dataset has a summary; every download names an http(s) URL and a 32-
       assert.match(f.md5, /^[0-9a-f]{32}$/, name);
     }
   }
-  assert.deepEqual(datasetSource('fashion-mnist').download!.map((f) => f.url.split('/').pop()), [
-    'train-images-idx3-ubyte.gz',
-    'train-labels-idx1-ubyte.gz',
-    't10k-images-idx3-ubyte.gz',
-    't10k-labels-idx1-ubyte.gz',
-  ]);
+  assert.deepEqual(
+    datasetSource('fashion-mnist').download!.map((f) => f.url.split('/').pop()),
+    [
+      'train-images-idx3-ubyte.gz',
+      'train-labels-idx1-ubyte.gz',
+      't10k-images-idx3-ubyte.gz',
+      't10k-labels-idx1-ubyte.gz',
+    ],
+  );
 });
 
 test('every dataset either opens or fails with a one-line TgrError when its files are absent', async () => {
@@ -29,5 +32,8 @@ test('every dataset either opens or fails with a one-line TgrError when its file
       assert.match(e.message, /nonexistent/, name);
     }
   }
-  await assert.rejects(openDataset('cifar-10'), /unknown dataset 'cifar-10'; choose one of: fashion-mnist, mnist, cifar10/);
+  await assert.rejects(
+    openDataset('cifar-10'),
+    /unknown dataset 'cifar-10'; choose one of: fashion-mnist, mnist, cifar10/,
+  );
 });

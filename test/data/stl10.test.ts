@@ -48,7 +48,8 @@ test('STL-10: column-major pixels come back row-major (CHW) and 1-based labels 0
 test('STL-10: label 0 or 11, a label count mismatch and a truncated X file are one-line errors naming the file', () => {
   const x = join(dir, 'x.bin');
   const y = join(dir, 'y.bin');
-  const oneLine = (re: RegExp) => (e: unknown) => e instanceof TgrError && !e.message.includes('\n') && re.test(e.message);
+  const oneLine = (re: RegExp) => (e: unknown) =>
+    e instanceof TgrError && !e.message.includes('\n') && re.test(e.message);
   writeX(x, 2);
   writeFileSync(y, Uint8Array.of(3, 0));
   assert.throws(() => readStl10Split(x, y, 10), oneLine(/y\.bin: label 0 at record 1 is out of range 1\.\.10/));
@@ -57,5 +58,8 @@ test('STL-10: label 0 or 11, a label count mismatch and a truncated X file are o
   writeFileSync(y, Uint8Array.of(1));
   assert.throws(() => readStl10Split(x, y, 10), oneLine(/y\.bin: expected 2 labels .* found 1 bytes/));
   writeFileSync(x, new Uint8Array(3 * side * side + 10));
-  assert.throws(() => readStl10Split(x, y, 10), oneLine(/x\.bin: expected a multiple of 27648 bytes; found 27658 bytes/));
+  assert.throws(
+    () => readStl10Split(x, y, 10),
+    oneLine(/x\.bin: expected a multiple of 27648 bytes; found 27658 bytes/),
+  );
 });

@@ -41,5 +41,8 @@ test('synthetic stats are computed from its training pixels; bad options are one
   assert.ok(s.kind === 'memory');
   assert.deepEqual(ds.stats, channelStats(s.pixels, ds.shape));
   assert.deepEqual(channelStats(Uint8Array.of(0, 255, 0, 255), [1, 2, 2]), { mean: [0.5], std: [0.5] });
-  assert.throws(() => makeSynthetic({ classes: 11 }), (e: unknown) => e instanceof TgrError && /classes must be 2\.\.10/.test(e.message));
+  assert.throws(
+    () => makeSynthetic({ classes: 11 }),
+    (e: unknown) => e instanceof TgrError && /classes must be 2\.\.10/.test(e.message),
+  );
 });

@@ -11,7 +11,11 @@ import { lowerConvsToBlocked, nchwcDomain } from '../../src/engine/blocked-convs
 const block = await nchwcBlockSize();
 const skip = block === 1 ? 'this CPU has no NCHWc kernels in ONNX Runtime' : false;
 
-const randn = (dims: number[], rng: Rng): TensorData => f32(dims, Array.from({ length: dims.reduce((a, b) => a * b) }, () => rng.normal()));
+const randn = (dims: number[], rng: Rng): TensorData =>
+  f32(
+    dims,
+    Array.from({ length: dims.reduce((a, b) => a * b) }, () => rng.normal()),
+  );
 
 /** A stem (3 input channels, NCHW kernel), a blocked 3×3, a strided one with bias; weights fed, so all three lower. */
 function fedWeights(): Model {
@@ -36,8 +40,11 @@ test('blocked Convs: fed weights lower to the NCHWc kernels and give the plain o
   assert.equal(lowered.graph.nodes.filter((n) => n.opType === 'ReorderInput').length, 2);
   const rng = new Rng(1);
   const feeds = {
-    x: randn([2, 3, 12, 12], rng), w1: randn([block, 3, 3, 3], rng), w2: randn([block, block, 3, 3], rng),
-    w3: randn([2 * block, block, 3, 3], rng), bias: randn([2 * block], rng),
+    x: randn([2, 3, 12, 12], rng),
+    w1: randn([block, 3, 3, 3], rng),
+    w2: randn([block, block, 3, 3], rng),
+    w3: randn([2 * block, block, 3, 3], rng),
+    bias: randn([2 * block], rng),
   };
   const plain = (await (await Session.create(model)).run(feeds)).y!;
   const fast = (await (await Session.create(model, { blockedConvs: true })).run(feeds)).y!;
@@ -50,7 +57,9 @@ test('blocked Convs: fed weights lower to the NCHWc kernels and give the plain o
   const p = plain.data as Float32Array;
   // Summation order differs between the kernels: compare to fp32 rounding of the output's scale (~500 here).
   const scale = p.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-  (fast.data as Float32Array).forEach((v, i) => assert.ok(Math.abs(v - p[i]!) <= 1e-5 * scale, `y[${i}]: ${v} vs ${p[i]} (scale ${scale})`));
+  (fast.data as Float32Array).forEach((v, i) =>
+    assert.ok(Math.abs(v - p[i]!) <= 1e-5 * scale, `y[${i}]: ${v} vs ${p[i]} (scale ${scale})`),
+  );
 });
 
 test('blocked Convs: constant weights, groups and unaligned channels are left as they are', () => {

@@ -22,5 +22,8 @@ test('l2Normalize composite gives unit rows', async () => {
   b.output(b.l2Normalize(x, -1), 'y');
   const s = await Session.create(b.finishModel());
   const y = (await s.run({ x: f32([2, 3], [3, 0, 4, 0, 0, 2]) })).y!.data as Float32Array;
-  assert.deepEqual(Array.from(y).map((v) => Math.round(v * 1e6) / 1e6), [0.6, 0, 0.8, 0, 0, 1]);
+  assert.deepEqual(
+    Array.from(y).map((v) => Math.round(v * 1e6) / 1e6),
+    [0.6, 0, 0.8, 0, 0, 1],
+  );
 });

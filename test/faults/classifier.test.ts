@@ -15,10 +15,18 @@ test('our ResNet-like net: image input, class scores, Conv/Gemm layers with per-
   const c = await loadClassifier(residualNet());
   assert.deepEqual(c.input, { name: 'input', shape: [3, 8, 8] });
   assert.deepEqual(c.output, { name: 'logits', classes: 10 });
-  assert.deepEqual(c.layers.map((l) => `${l.name}:${l.opType}:${l.shape.join('x')}`), [
-    'conv1:Conv:4x8x8', 'layer1.0.conv1:Conv:4x8x8', 'layer1.0.conv2:Conv:4x8x8', 'layer2.0.conv1:Conv:8x4x4',
-    'layer2.0.conv2:Conv:8x4x4', 'layer2.0.downsample:Conv:8x4x4', 'fc:Gemm:10',
-  ]);
+  assert.deepEqual(
+    c.layers.map((l) => `${l.name}:${l.opType}:${l.shape.join('x')}`),
+    [
+      'conv1:Conv:4x8x8',
+      'layer1.0.conv1:Conv:4x8x8',
+      'layer1.0.conv2:Conv:4x8x8',
+      'layer2.0.conv1:Conv:8x4x4',
+      'layer2.0.conv2:Conv:8x4x4',
+      'layer2.0.downsample:Conv:8x4x4',
+      'fc:Gemm:10',
+    ],
+  );
   assert.deepEqual(c.lastLayers, ['fc']);
   assert.equal(c.layers[0]!.weight, 'conv1.weight');
 });
@@ -38,7 +46,10 @@ test('a foreign file without value infos and with a Softmax output: shapes probe
   const c = await loadClassifier(path);
   assert.equal(c.sha256, createHash('sha256').update(readFileSync(path)).digest('hex'));
   assert.equal(c.output.name, 'logits');
-  assert.deepEqual(c.layers.map((l) => l.shape.join('x')), (await loadClassifier(m)).layers.map((l) => l.shape.join('x')));
+  assert.deepEqual(
+    c.layers.map((l) => l.shape.join('x')),
+    (await loadClassifier(m)).layers.map((l) => l.shape.join('x')),
+  );
   assert.deepEqual(c.lastLayers, ['fc'], 'no metadata: the last Gemm feeding the output');
   assert.equal(c.head, 'unknown');
 });
@@ -64,10 +75,16 @@ test('non-image inputs and non-score outputs give one-line errors naming the fil
   const img = seg.input('input', 'float32', ['N', 3, 4, 4]);
   seg.output(seg.conv(img, seg.initializer('w', f32([2, 3, 1, 1], new Float32Array(6).fill(0.5)))), 'mask');
   const e2 = await errorOf(loadClassifier(seg.finishModel(), { label: 'seg.onnx' }));
-  assert.equal(e2.message, "seg.onnx: output 'mask' has shape [N,2,4,4]; expected class scores [N,K] — export the model with a logits output");
+  assert.equal(
+    e2.message,
+    "seg.onnx: output 'mask' has shape [N,2,4,4]; expected class scores [N,K] — export the model with a logits output",
+  );
 
   const bad = { ...residualNet(), metadata: { 'tgr.last_layers': '["nope"]' } };
   const e3 = await errorOf(loadClassifier(bad, { label: 'r.onnx' }));
-  assert.match(e3.message, /^r\.onnx: metadata tgr\.last_layers names 'nope', which is not an injectable layer; layers: conv1, /);
+  assert.match(
+    e3.message,
+    /^r\.onnx: metadata tgr\.last_layers names 'nope', which is not an injectable layer; layers: conv1, /,
+  );
   assert.ok(!e3.message.includes('\n'));
 });

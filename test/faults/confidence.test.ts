@@ -14,7 +14,10 @@ test('normal quantiles for common confidence levels are computed, not tabled', (
 });
 
 test('weighted sums add half-widths in quadrature', () => {
-  const s = weightedSum([{ weight: 2, estimate: { value: 1, ci: 0.3 } }, { weight: -1, estimate: { value: 4, ci: 0.8 } }]);
+  const s = weightedSum([
+    { weight: 2, estimate: { value: 1, ci: 0.3 } },
+    { weight: -1, estimate: { value: 4, ci: 0.8 } },
+  ]);
   assert.equal(s.value, -2);
   close(s.ci, 1, 1e-15); // √(0.6² + 0.8²)
 });

@@ -20,7 +20,12 @@ export async function fixture(model: Model, n = 24, seed = 3): Promise<Fixture> 
   const classifier = await loadClassifier(model);
   const shape = classifier.input.shape;
   const pixels = randomImages(n, shape[1], seed);
-  const unlabelled = imageSetFromArrays({ images: pixels, labels: new Array<number>(n).fill(0), shape, name: 'random' });
+  const unlabelled = imageSetFromArrays({
+    images: pixels,
+    labels: new Array<number>(n).fill(0),
+    shape,
+    name: 'random',
+  });
   const first = await goldenRun({ classifier, images: unlabelled, quiet: true });
   const images = imageSetFromArrays({ images: pixels, labels: first.preds, shape, name: 'random' });
   return { classifier, images, golden: await goldenRun({ classifier, images, quiet: true }) };

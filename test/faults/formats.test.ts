@@ -8,7 +8,12 @@ const values = [0, -0, 1, -1, 1.5, 0.1, -0.37, 3.14159, 1e-3, -42.5, 65504, 2 **
 const ctx = { scale: int8Scale(120) };
 
 test('every format has the documented width', () => {
-  assert.deepEqual(Object.fromEntries(Object.entries(numberFormats).map(([k, f]) => [k, f.bits])), { fp32: 32, fp16: 16, bf16: 16, int8: 8 });
+  assert.deepEqual(Object.fromEntries(Object.entries(numberFormats).map(([k, f]) => [k, f.bits])), {
+    fp32: 32,
+    fp16: 16,
+    bf16: 16,
+    int8: 8,
+  });
 });
 
 test('flipping the same bit twice restores the represented value, for every bit of every format', () => {
@@ -18,7 +23,11 @@ test('flipping the same bit twice restores the represented value, for every bit 
       for (let bit = 0; bit < format.bits; bit++) {
         const once = format.flip(x, bit, ctx);
         assert.equal(once, Math.fround(once), `${format.name} flip is an fp32 value`);
-        assert.equal(format.encode(once, ctx) === format.encode(x, ctx), false, `${format.name} ${x} bit ${bit} changed the pattern`);
+        assert.equal(
+          format.encode(once, ctx) === format.encode(x, ctx),
+          false,
+          `${format.name} ${x} bit ${bit} changed the pattern`,
+        );
         // A NaN loses its payload in a JS number, so the undo is checked on patterns there (exact by construction).
         if (Number.isNaN(once)) continue;
         assert.ok(Object.is(format.flip(once, bit, ctx), represented), `${format.name} ${x} bit ${bit}`);
@@ -47,8 +56,13 @@ test('each format builds its per-layer context from the profiled max |x|', () =>
 });
 
 test('a bit outside the format is a bad_fault_site error naming the range', () => {
-  assert.throws(() => numberFormats.fp16.flip(1, 16), (e: unknown) =>
-    e instanceof TgrError && e.code === 'bad_fault_site' && e.message === 'bit 16 is outside fp16 (bits 0..15, 0 = LSB); pick a bit below 16');
+  assert.throws(
+    () => numberFormats.fp16.flip(1, 16),
+    (e: unknown) =>
+      e instanceof TgrError &&
+      e.code === 'bad_fault_site' &&
+      e.message === 'bit 16 is outside fp16 (bits 0..15, 0 = LSB); pick a bit below 16',
+  );
   assert.throws(() => numberFormats.int8.flip(1, [1, -1], ctx), /bit -1 is outside int8/);
   assert.throws(() => numberFormats.fp32.flip(1, 1.5), /bit 1.5/);
 });

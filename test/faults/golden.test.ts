@@ -15,7 +15,12 @@ test('scoreRow: prediction, cross-entropy, Top2Diff in float64; non-finite rows 
   assert.equal(r.top1, 2);
   assert.ok(Math.abs(r.loss - (Math.log(z) - 1)) < 1e-12);
   assert.ok(Math.abs(r.top2diff - ((Math.exp(3) - Math.exp(1)) / z) * 100) < 1e-12);
-  assert.deepEqual(scoreRow(Float32Array.of(1, NaN, Infinity), 0, 3, 0), { top1: 2, loss: NaN, top2diff: NaN, finite: false });
+  assert.deepEqual(scoreRow(Float32Array.of(1, NaN, Infinity), 0, 3, 0), {
+    top1: 2,
+    loss: NaN,
+    top2diff: NaN,
+    finite: false,
+  });
   assert.equal(scoreRow(Float32Array.of(0, 0, 5, 5, 1, 0), 1, 3, 0).top1, 0, 'ties go to the first');
 });
 
@@ -27,7 +32,10 @@ test('the golden run matches a direct ORT run: labels, predictions, losses, pool
   const images = imageSetFromArrays({ images: x, labels, shape: [3, 8, 8], name: 'random', split: 'test' });
   const out = join(tempDir('golden'), 'golden.json');
   const g = await goldenRun({ classifier: clf, images, batchSize: 7, out, quiet: true });
-  const s = await Session.create({ ...clf.model, graph: { ...clf.model.graph, outputs: [...clf.model.graph.outputs, clf.model.graph.valueInfo.get('conv1')!] } });
+  const s = await Session.create({
+    ...clf.model,
+    graph: { ...clf.model.graph, outputs: [...clf.model.graph.outputs, clf.model.graph.valueInfo.get('conv1')!] },
+  });
   const r = await s.run({ input: { dtype: 'float32', dims: [n, 3, 8, 8], data: x } });
   const logits = r.logits!.data as Float32Array;
   for (let i = 0; i < n; i++) {
@@ -41,7 +49,10 @@ test('the golden run matches a direct ORT run: labels, predictions, losses, pool
   assert.equal(g.layers[0]!.maxAbs, max);
   assert.ok(Math.abs(g.layers[0]!.meanAbs - mean) < 1e-9 * mean);
   assert.equal(g.accuracy, g.preds.filter((p, i) => p === labels[i]).length / n);
-  assert.deepEqual(goldenPool(g), g.indices.filter((_, i) => g.preds[i] === labels[i] && g.top2diff[i]! > 0));
+  assert.deepEqual(
+    goldenPool(g),
+    g.indices.filter((_, i) => g.preds[i] === labels[i] && g.top2diff[i]! > 0),
+  );
   assert.deepEqual(g.dataset, { name: 'random', split: 'test' });
   assert.deepEqual(readGolden(out), g);
 });

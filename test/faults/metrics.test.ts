@@ -1,15 +1,33 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CampaignAccumulator, LayerAccumulator, combineLayers, layerMetricsColumns, overallMetrics, type LayerMetrics, type MetricsRecord,
+  CampaignAccumulator,
+  LayerAccumulator,
+  combineLayers,
+  layerMetricsColumns,
+  overallMetrics,
+  type LayerMetrics,
+  type MetricsRecord,
 } from '../../src/faults/metrics.js';
 
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
-const rec = (layer: string, g: number, f: number, gl: number, fl: number, nonFinite = false): MetricsRecord =>
-  ({ layer, goldenTop1: g, faultyTop1: f, goldenLoss: gl, faultyLoss: fl, nonFinite });
+const rec = (layer: string, g: number, f: number, gl: number, fl: number, nonFinite = false): MetricsRecord => ({
+  layer,
+  goldenTop1: g,
+  faultyTop1: f,
+  goldenLoss: gl,
+  faultyLoss: fl,
+  nonFinite,
+});
 
 // Layer 'a': ΔLoss over finite records = [0.2, 2.0, 0, 0.4]; one mismatch; one non-finite (its top-1 differs too).
-const recordsA = [rec('a', 1, 1, 0.5, 0.7), rec('a', 1, 2, 0.5, 2.5), rec('a', 1, 1, 0.5, 0.5), rec('a', 1, 7, 0.5, NaN, true), rec('a', 3, 3, 1.0, 0.6)];
+const recordsA = [
+  rec('a', 1, 1, 0.5, 0.7),
+  rec('a', 1, 2, 0.5, 2.5),
+  rec('a', 1, 1, 0.5, 0.5),
+  rec('a', 1, 7, 0.5, NaN, true),
+  rec('a', 3, 3, 1.0, 0.6),
+];
 
 test('layer metrics against a hand computation', () => {
   const acc = new LayerAccumulator('a');
@@ -47,7 +65,17 @@ test('undefined statistics are NaN, which JSON writes as null', () => {
 
 test('a campaign split into shards and merged gives the single-run metrics', () => {
   const records: MetricsRecord[] = [];
-  for (let i = 0; i < 1000; i++) records.push(rec(i % 3 === 0 ? 'conv1' : 'fc', i % 10, (i * 7) % 11 === 0 ? 1 : i % 10, 0.1 * (i % 13), 0.1 * (i % 13) + Math.sin(i), i % 97 === 0));
+  for (let i = 0; i < 1000; i++)
+    records.push(
+      rec(
+        i % 3 === 0 ? 'conv1' : 'fc',
+        i % 10,
+        (i * 7) % 11 === 0 ? 1 : i % 10,
+        0.1 * (i % 13),
+        0.1 * (i % 13) + Math.sin(i),
+        i % 97 === 0,
+      ),
+    );
   const whole = new CampaignAccumulator();
   for (const r of records) whole.add(r);
   const shards = [new CampaignAccumulator(), new CampaignAccumulator(), new CampaignAccumulator()];
@@ -62,20 +90,40 @@ test('a campaign split into shards and merged gives the single-run metrics', () 
       else assert.equal(b[i]![k], a[i]![k]);
     }
   }
-  assert.deepEqual(whole.layers().map((m) => m.layer), ['conv1', 'fc']);
+  assert.deepEqual(
+    whole.layers().map((m) => m.layer),
+    ['conv1', 'fc'],
+  );
   assert.throws(() => whole.layers(['head']), /no injection records for layer 'head'; layers with records: conv1, fc/);
 });
 
-const layer = (name: string, deltaLoss: number, deltaLossCi: number, mismatchRate: number, mismatchCi: number): LayerMetrics => ({
-  layer: name, injections: 100, mismatches: Math.round(mismatchRate * 100), mismatchRate, mismatchCi, nonFinite: 1,
-  nonFiniteRate: 0.01, finite: 99, deltaLoss, deltaLossCi,
+const layer = (
+  name: string,
+  deltaLoss: number,
+  deltaLossCi: number,
+  mismatchRate: number,
+  mismatchCi: number,
+): LayerMetrics => ({
+  layer: name,
+  injections: 100,
+  mismatches: Math.round(mismatchRate * 100),
+  mismatchRate,
+  mismatchCi,
+  nonFinite: 1,
+  nonFiniteRate: 0.01,
+  finite: 99,
+  deltaLoss,
+  deltaLossCi,
 });
 
 test('the text-guided last layer is the neuron-weighted mean of latent and projection, CIs in quadrature', () => {
   // E = 300 latent neurons, C = 100 classes: weights 3/4 and 1/4.
   const latent = layer('latent', 0.2, 0.04, 0.1, 0.02);
   const proj = layer('proj', 0.6, 0.08, 0.3, 0.04);
-  const c = combineLayers('latent+proj', [{ metrics: latent, neurons: 300 }, { metrics: proj, neurons: 100 }]);
+  const c = combineLayers('latent+proj', [
+    { metrics: latent, neurons: 300 },
+    { metrics: proj, neurons: 100 },
+  ]);
   close(c.deltaLoss, 0.75 * 0.2 + 0.25 * 0.6); // 0.3
   close(c.deltaLossCi, Math.sqrt((0.75 * 0.04) ** 2 + (0.25 * 0.08) ** 2)); // √(0.0009 + 0.0004)
   close(c.mismatchRate, 0.15);

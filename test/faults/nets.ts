@@ -11,21 +11,45 @@ import { Rng } from '../../src/core/rng.js';
 
 function draw(rng: Rng, dims: number[], scale: number, offset = 0): ReturnType<typeof f32> {
   const n = dims.reduce((a, b) => a * b, 1);
-  return f32(dims, Float32Array.from({ length: n }, () => offset + scale * rng.normal()));
+  return f32(
+    dims,
+    Float32Array.from({ length: n }, () => offset + scale * rng.normal()),
+  );
 }
 
-function convBn(b: GraphBuilder, rng: Rng, x: string, name: string, cin: number, cout: number, k: number, stride: number): string {
+function convBn(
+  b: GraphBuilder,
+  rng: Rng,
+  x: string,
+  name: string,
+  cin: number,
+  cout: number,
+  k: number,
+  stride: number,
+): string {
   const w = b.initializer(`${name}.weight`, draw(rng, [cout, cin, k, k], Math.sqrt(2 / (cin * k * k))));
   const p = (k - 1) >> 1;
   const y = b.conv(x, w, undefined, { name, strides: [stride, stride], pads: [p, p, p, p] });
   const bn = `${name}.bn`;
-  const pos = (dims: number[]) => f32(dims, Float32Array.from({ length: dims[0]! }, () => 0.5 + rng.next()));
-  return b.batchNormalization(y, b.initializer(`${bn}.weight`, pos([cout])), b.initializer(`${bn}.bias`, draw(rng, [cout], 0.2)),
-    b.initializer(`${bn}.mean`, draw(rng, [cout], 0.2)), b.initializer(`${bn}.var`, pos([cout])), { name: bn })[0]!;
+  const pos = (dims: number[]) =>
+    f32(
+      dims,
+      Float32Array.from({ length: dims[0]! }, () => 0.5 + rng.next()),
+    );
+  return b.batchNormalization(
+    y,
+    b.initializer(`${bn}.weight`, pos([cout])),
+    b.initializer(`${bn}.bias`, draw(rng, [cout], 0.2)),
+    b.initializer(`${bn}.mean`, draw(rng, [cout], 0.2)),
+    b.initializer(`${bn}.var`, pos([cout])),
+    { name: bn },
+  )[0]!;
 }
 
 /** A residual CNN shaped like a (narrow) CIFAR ResNet-20: stem, two stages of basic blocks, avg pool, fc. */
-export function residualNet(opts: { classes?: number; size?: number; width?: number; channels?: number; seed?: number } = {}): Model {
+export function residualNet(
+  opts: { classes?: number; size?: number; width?: number; channels?: number; seed?: number } = {},
+): Model {
   const { classes = 10, size = 8, width = 4, channels = 3, seed = 1 } = opts;
   const rng = new Rng(seed);
   const b = new GraphBuilder('resnet_like');
@@ -47,7 +71,9 @@ export function residualNet(opts: { classes?: number; size?: number; width?: num
 }
 
 /** A ViT-like net: 4×4 patches, one pre-norm transformer block with two heads, mean pooling, text-guided head. */
-export function attentionNet(opts: { classes?: number; size?: number; dim?: number; embed?: number; seed?: number } = {}): Model {
+export function attentionNet(
+  opts: { classes?: number; size?: number; dim?: number; embed?: number; seed?: number } = {},
+): Model {
   const { classes = 5, size = 8, dim = 8, embed = 6, seed = 2 } = opts;
   const rng = new Rng(seed);
   const b = new GraphBuilder('vit_like');
@@ -56,14 +82,25 @@ export function attentionNet(opts: { classes?: number; size?: number; dim?: numb
   const heads = 2;
   const dh = dim / heads;
   const pw = b.initializer('patch.weight', draw(rng, [dim, 3, 4, 4], 0.3));
-  const patches = b.conv(x0, pw, b.initializer('patch.bias', draw(rng, [dim], 0.1)), { name: 'patch', strides: [4, 4] });
+  const patches = b.conv(x0, pw, b.initializer('patch.bias', draw(rng, [dim], 0.1)), {
+    name: 'patch',
+    strides: [4, 4],
+  });
   let t = b.transpose(b.reshape(patches, [0, dim, T]), [0, 2, 1]);
   t = b.add(t, b.initializer('pos', draw(rng, [1, T, dim], 0.1)));
   const ln = (x: string, name: string) =>
-    b.layerNormalization(x, b.initializer(`${name}.weight`, draw(rng, [dim], 0.1, 1)), b.initializer(`${name}.bias`, draw(rng, [dim], 0.1)), { name });
+    b.layerNormalization(
+      x,
+      b.initializer(`${name}.weight`, draw(rng, [dim], 0.1, 1)),
+      b.initializer(`${name}.bias`, draw(rng, [dim], 0.1)),
+      { name },
+    );
   const linear = (x: string, name: string, din: number, dout: number) =>
-    b.add(b.matMul(x, b.initializer(`${name}.weight`, draw(rng, [din, dout], 1 / Math.sqrt(din))), { name }),
-      b.initializer(`${name}.bias`, draw(rng, [dout], 0.1)), { name: `${name}.add_bias` });
+    b.add(
+      b.matMul(x, b.initializer(`${name}.weight`, draw(rng, [din, dout], 1 / Math.sqrt(din))), { name }),
+      b.initializer(`${name}.bias`, draw(rng, [dout], 0.1)),
+      { name: `${name}.add_bias` },
+    );
   const h = ln(t, 'block.ln1');
   const split = (x: string) => b.transpose(b.reshape(x, [0, T, heads, dh]), [0, 2, 1, 3]);
   const q = split(linear(h, 'attn.q', dim, dim));
@@ -77,13 +114,24 @@ export function attentionNet(opts: { classes?: number; size?: number; dim?: numb
   t = b.add(t, linear(m, 'mlp.fc2', 2 * dim, dim));
   const pooled = b.reduceMean(ln(t, 'norm'), [1], 0);
   // The text-guided head as src/models builds it: latent Linear, L2 normalise, projection, exp(s) scale.
-  const latent = b.gemm(pooled, b.initializer('head.latent.weight', draw(rng, [embed, dim], 0.5)),
-    b.initializer('head.latent.bias', draw(rng, [embed], 0.1)), { name: 'head.latent', transB: 1 });
+  const latent = b.gemm(
+    pooled,
+    b.initializer('head.latent.weight', draw(rng, [embed, dim], 0.5)),
+    b.initializer('head.latent.bias', draw(rng, [embed], 0.1)),
+    { name: 'head.latent', transB: 1 },
+  );
   const unit = b.l2Normalize(latent, -1, { name: 'head.normalize' });
-  const proj = b.gemm(unit, b.initializer('head.projection.weight', draw(rng, [classes, embed], 1)), undefined, { name: 'head.projection', transB: 1 });
+  const proj = b.gemm(unit, b.initializer('head.projection.weight', draw(rng, [classes, embed], 1)), undefined, {
+    name: 'head.projection',
+    transB: 1,
+  });
   const s = b.initializer('head.logit_scale', f32([], [Math.log(1 / 0.07)]));
   b.output(b.mul(b.exp(s, { name: 'head.logit_scale.exp' }), proj, { name: 'head.logits' }), 'logits');
-  return b.finishModel({ 'tgr.head': 'text-guided', 'tgr.backbone': 'vit-like', 'tgr.last_layers': JSON.stringify(['head.latent', 'head.projection']) });
+  return b.finishModel({
+    'tgr.head': 'text-guided',
+    'tgr.backbone': 'vit-like',
+    'tgr.last_layers': JSON.stringify(['head.latent', 'head.projection']),
+  });
 }
 
 /** Seeded N(0,1) images [n, 3, size, size]. */

@@ -16,7 +16,8 @@ export function assertClose(a: Float32Array, b: Float32Array, what: string): voi
   for (const v of b) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
   a.forEach((x, j) => {
     const y = b[j]!;
-    if (!Number.isFinite(x) || !Number.isFinite(y)) return assert.ok(Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y)), `${what}[${j}]: ${x} vs ${y}`);
+    if (!Number.isFinite(x) || !Number.isFinite(y))
+      return assert.ok(Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y)), `${what}[${j}]: ${x} vs ${y}`);
     assert.ok(Math.abs(x - y) <= 1e-5 * scale, `${what}[${j}]: runner ${x}, plain ${y}`);
   });
 }
@@ -25,16 +26,45 @@ export function assertClose(a: Float32Array, b: Float32Array, what: string): voi
  * Runs a campaign and recomputes every fault on the plain path — the whole model with the one element (or weight)
  * changed — returning the paths the runner took per layer.
  */
-export async function checkAgainstPlain(fx: Fixture, target: Target, rangeDetector: boolean, opts: { perLayer?: number; layers?: string[] } = {}): Promise<Map<string, Record<EvalPath, number>>> {
+export async function checkAgainstPlain(
+  fx: Fixture,
+  target: Target,
+  rangeDetector: boolean,
+  opts: { perLayer?: number; layers?: string[] } = {},
+): Promise<Map<string, Record<EvalPath, number>>> {
   const { classifier: clf, golden, images } = fx;
-  const plan = planCampaign({ classifier: clf, golden, perLayer: opts.perLayer ?? 24, layers: opts.layers, target, rangeDetector, seed: 7, batchSize: 16 });
+  const plan = planCampaign({
+    classifier: clf,
+    golden,
+    perLayer: opts.perLayer ?? 24,
+    layers: opts.layers,
+    target,
+    rangeDetector,
+    seed: 7,
+    batchSize: 16,
+  });
   const dir = tempDir('exact');
   const scores = new Map<number, { s: Float32Array; path: EvalPath }>();
-  await runCampaign({ classifier: clf, golden, plan, images, dir, quiet: true, onScores: (id, s, path) => scores.set(id, { s: s.slice(), path }) });
+  await runCampaign({
+    classifier: clf,
+    golden,
+    plan,
+    images,
+    dir,
+    quiet: true,
+    onScores: (id, s, path) => scores.set(id, { s: s.slice(), path }),
+  });
   const records = readRecords(join(dir, 'faults.jsonl'));
   assert.equal(records.length, plan.sites.layer.length);
   const model: Model = rangeDetector
-    ? { ...clf.model, graph: withRangeDetector(clf.model.graph, new Map(golden.layers.map((l) => [l.tensor, l.maxAbs])), clf.model.opset) }
+    ? {
+        ...clf.model,
+        graph: withRangeDetector(
+          clf.model.graph,
+          new Map(golden.layers.map((l) => [l.tensor, l.maxAbs])),
+          clf.model.opset,
+        ),
+      }
     : clf.model;
   const K = clf.output.classes;
   const byLayer = new Map<string, Record<EvalPath, number>>();
@@ -48,15 +78,25 @@ export async function checkAgainstPlain(fx: Fixture, target: Target, rangeDetect
     if (target === 'neurons') {
       const inj = await PlainInjector.create(clf, model, layer.tensor);
       const value = (v: number) => (rangeDetector ? rangeClamp(v, pl.bound) : v);
-      plain = await inj.run(await images.pixels(recs.map((r) => r.image)), recs.map((r) => ({ index: Int32Array.of(r.index), value: Float32Array.of(value(r.faulty)) })));
+      plain = await inj.run(
+        await images.pixels(recs.map((r) => r.image)),
+        recs.map((r) => ({ index: Int32Array.of(r.index), value: Float32Array.of(value(r.faulty)) })),
+      );
       await inj.release();
     } else {
       const wp = await WeightPlain.create(clf, model, layer.weight!);
       plain = new Float32Array(recs.length * K);
-      for (const [k, r] of recs.entries()) plain.set(await wp.run(await images.pixels([r.image]), 1, r.index, r.faulty), k * K);
+      for (const [k, r] of recs.entries())
+        plain.set(await wp.run(await images.pixels([r.image]), 1, r.index, r.faulty), k * K);
       await wp.release();
     }
-    recs.forEach((r, k) => assertClose(scores.get(r.id)!.s, plain.subarray(k * K, (k + 1) * K), `${pl.name} fault ${r.id} (${scores.get(r.id)!.path})`));
+    recs.forEach((r, k) =>
+      assertClose(
+        scores.get(r.id)!.s,
+        plain.subarray(k * K, (k + 1) * K),
+        `${pl.name} fault ${r.id} (${scores.get(r.id)!.path})`,
+      ),
+    );
   }
   return byLayer;
 }

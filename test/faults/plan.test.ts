@@ -29,22 +29,41 @@ test('a plan is deterministic, samples inside pool/layer/format, and tiles its i
   let next = 0;
   for (const u of a.units) {
     assert.equal(u.start, next);
-    for (let i = u.start; i < u.end; i++) assert.ok(u.images.includes(a.sites.image[i]!), 'a unit caches the images of its sites');
+    for (let i = u.start; i < u.end; i++)
+      assert.ok(u.images.includes(a.sites.image[i]!), 'a unit caches the images of its sites');
     next = u.end;
   }
   assert.equal(next, n);
   // Choosing layers leaves each chosen layer's sites as they were.
   const sub = planCampaign({ classifier, golden, perLayer: 50, seed: 3, layers: ['fc'] });
-  const key = (p: typeof a, li: number) => p.sites.layer.flatMap((l, i) => (l === li ? [`${p.sites.image[i]}/${p.sites.index[i]}/${p.sites.bit[i]}`] : [])).sort();
-  assert.deepEqual(key(sub, 0), key(a, a.layers.findIndex((l) => l.name === 'fc')));
+  const key = (p: typeof a, li: number) =>
+    p.sites.layer
+      .flatMap((l, i) => (l === li ? [`${p.sites.image[i]}/${p.sites.index[i]}/${p.sites.bit[i]}`] : []))
+      .sort();
+  assert.deepEqual(
+    key(sub, 0),
+    key(
+      a,
+      a.layers.findIndex((l) => l.name === 'fc'),
+    ),
+  );
 });
 
 test('weight targets sample weight elements of layers with constant weights; multi-bit models record every bit', async () => {
   const vit = await fixture(attentionNet(), 8);
-  const p = planCampaign({ classifier: vit.classifier, golden: vit.golden, perLayer: 10, target: 'weights', errorModel: 'multi-bit-adjacent:3', format: 'bf16' });
+  const p = planCampaign({
+    classifier: vit.classifier,
+    golden: vit.golden,
+    perLayer: 10,
+    target: 'weights',
+    errorModel: 'multi-bit-adjacent:3',
+    format: 'bf16',
+  });
   assert.ok(!p.layers.some((l) => l.name === 'attn.scores'), 'activation × activation products have no weight');
   assert.equal(p.layers.find((l) => l.name === 'head.projection')!.elements, 5 * 6);
-  assert.ok(p.sites.bits!.every((b, i) => b.length === 3 && b[1] === b[0]! + 1 && b[0] === p.sites.bit[i] && b[2]! < 16));
+  assert.ok(
+    p.sites.bits!.every((b, i) => b.length === 3 && b[1] === b[0]! + 1 && b[0] === p.sites.bit[i] && b[2]! < 16),
+  );
 });
 
 function errorOf(fn: () => unknown): string {
@@ -60,14 +79,22 @@ function errorOf(fn: () => unknown): string {
 
 test('unknown layers, an empty pool, and a plan for another model are one-line errors', async () => {
   const { classifier, golden } = await fx;
-  assert.match(errorOf(() => planCampaign({ classifier, golden, perLayer: 5, layers: ['fc', 'conv9'] })),
-    /^layer 'conv9' is not an injectable layer; layers of resnet_like\.onnx: conv1, layer1\.0\.conv1, .*, fc$/);
+  assert.match(
+    errorOf(() => planCampaign({ classifier, golden, perLayer: 5, layers: ['fc', 'conv9'] })),
+    /^layer 'conv9' is not an injectable layer; layers of resnet_like\.onnx: conv1, layer1\.0\.conv1, .*, fc$/,
+  );
   const wrong = { ...golden, labels: golden.preds.map((p) => (p + 1) % 10) };
-  assert.match(errorOf(() => planCampaign({ classifier, golden: wrong, perLayer: 5 })),
-    /^golden\.json: no image is classified correctly with Top2Diff > 0 \(accuracy 0\.0% on 24 images\); nothing to inject into/);
+  assert.match(
+    errorOf(() => planCampaign({ classifier, golden: wrong, perLayer: 5 })),
+    /^golden\.json: no image is classified correctly with Top2Diff > 0 \(accuracy 0\.0% on 24 images\); nothing to inject into/,
+  );
   const plan = planCampaign({ classifier, golden, perLayer: 5 });
-  assert.match(errorOf(() => checkPlanModel({ ...plan, model: { ...plan.model, sha256: 'ab'.repeat(32) } }, classifier, 'plan.json')),
-    /^plan\.json was made for a model with sha256 abababababab…, but resnet_like\.onnx has [0-9a-f]{12}… — re-plan with 'tgr plan'$/);
+  assert.match(
+    errorOf(() =>
+      checkPlanModel({ ...plan, model: { ...plan.model, sha256: 'ab'.repeat(32) } }, classifier, 'plan.json'),
+    ),
+    /^plan\.json was made for a model with sha256 abababababab…, but resnet_like\.onnx has [0-9a-f]{12}… — re-plan with 'tgr plan'$/,
+  );
 });
 
 test('malformed plan files are one-line errors naming the file and the field', async () => {
@@ -80,17 +107,29 @@ test('malformed plan files are one-line errors naming the file and the field', a
   const cases: [unknown, RegExp][] = [
     [{ ...plan, version: 2 }, /version is 2; this tgr reads version 1/],
     [{ ...plan, format: 'fp8' }, /unknown number format 'fp8'; choose one of: fp32, fp16, bf16, int8/],
-    [{ ...plan, sites: { ...plan.sites, index: plan.sites.index.slice(1) } }, /sites\.index has 27 entries but sites\.layer has 28/],
-    [{ ...plan, sites: { ...plan.sites, bit: plan.sites.bit.map(() => 40) } }, /site 0 has bit 40, outside fp32's 0\.\.31/],
+    [
+      { ...plan, sites: { ...plan.sites, index: plan.sites.index.slice(1) } },
+      /sites\.index has 27 entries but sites\.layer has 28/,
+    ],
+    [
+      { ...plan, sites: { ...plan.sites, bit: plan.sites.bit.map(() => 40) } },
+      /site 0 has bit 40, outside fp32's 0\.\.31/,
+    ],
     [{ ...plan, units: [{ ...plan.units[0]!, start: 1 }] }, /units\[0\] does not continue at site 0/],
     [{ ...plan, perLayer: 'many' }, /perLayer is "many"; expected a whole number/],
   ];
   for (const [value, re] of cases) {
     writeFileSync(path, JSON.stringify(value));
-    assert.match(errorOf(() => readPlan(path)), new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: .*${re.source}.* — re-create it with 'tgr plan'$`));
+    assert.match(
+      errorOf(() => readPlan(path)),
+      new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: .*${re.source}.* — re-create it with 'tgr plan'$`),
+    );
   }
   writeFileSync(path, '{"version": 1,');
-  assert.match(errorOf(() => readPlan(path)), /plan\.json: not valid JSON \(.*\) — re-create it with 'tgr plan'$/);
+  assert.match(
+    errorOf(() => readPlan(path)),
+    /plan\.json: not valid JSON \(.*\) — re-create it with 'tgr plan'$/,
+  );
 });
 
 test('shards are contiguous unit ranges that tile the plan; --shard is checked', async () => {
@@ -106,5 +145,8 @@ test('shards are contiguous unit ranges that tile the plan; --shard is checked',
   }
   assert.equal(next, plan.units.length);
   assert.deepEqual(parseShard('2/4'), { index: 2, count: 4 });
-  assert.match(errorOf(() => parseShard('4/4')), /^--shard expects k\/n with 0 ≤ k < n/);
+  assert.match(
+    errorOf(() => parseShard('4/4')),
+    /^--shard expects k\/n with 0 ≤ k < n/,
+  );
 });

@@ -84,8 +84,16 @@ test('--shard k/n runs merged with tgr merge equal one run byte for byte; the su
   const dir = await planned('shards');
   const { readPlan } = await import('../../src/faults/plan-file.js');
   const plan = readPlan(join(dir, 'plan.json'));
-  for (const index of [2, 0]) await runCampaign({ ...(await fx), plan, dir, quiet: true, threads: 1, shard: { index, count: 3 } });
-  assert.throws(() => mergeShards(dir, 3), (e: unknown) => e instanceof TgrError && /faults\.1-of-3\.jsonl: shard 1\/3 has 0 of its \d+ records — run 'tgr inject --shard 1\/3' to finish it, then merge$/.test(e.message));
+  for (const index of [2, 0])
+    await runCampaign({ ...(await fx), plan, dir, quiet: true, threads: 1, shard: { index, count: 3 } });
+  assert.throws(
+    () => mergeShards(dir, 3),
+    (e: unknown) =>
+      e instanceof TgrError &&
+      /faults\.1-of-3\.jsonl: shard 1\/3 has 0 of its \d+ records — run 'tgr inject --shard 1\/3' to finish it, then merge$/.test(
+        e.message,
+      ),
+  );
   await runCampaign({ ...(await fx), plan, dir, quiet: true, threads: 1, shard: { index: 1, count: 3 } });
   const merged = mergeShards(dir, 3);
   assert.equal(merged.records, plan.sites.layer.length);

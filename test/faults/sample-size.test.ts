@@ -7,7 +7,7 @@ const close = (a: number, b: number, tol: number) => assert.ok(Math.abs(a - b) <
 
 test("the paper's 4096 injections per layer buy ±2.01% at 99% for a large layer (worst case p = 0.5)", () => {
   const N = layerPopulation(802_816, 32, 50_000); // a ResNet-50 conv output over ImageNet val: effectively infinite
-  close(marginOfError(4096, { population: N }), 2.5758293035489004 * 0.5 / 64, 1e-9);
+  close(marginOfError(4096, { population: N }), (2.5758293035489004 * 0.5) / 64, 1e-9);
   close(marginOfError(4096, { population: Infinity }), 0.020123666433975784, 1e-12);
   // The 0.23% the paper quotes needs either ~313,560 injections at p = 0.5 or an observed rate near 0.33%.
   assert.equal(sampleSize(0.0023, { population: Infinity }), 313_559);
@@ -31,7 +31,10 @@ test("Leveugle's formula and its inverse agree, with the finite-population corre
 });
 
 test('bad questions name the argument and the expected range', () => {
-  assert.throws(() => sampleSize(2, { population: 10 }), /margin of error must be a proportion in \(0, 1\), e\.g\. 0\.01 for 1%; got 2/);
+  assert.throws(
+    () => sampleSize(2, { population: 10 }),
+    /margin of error must be a proportion in \(0, 1\), e\.g\. 0\.01 for 1%; got 2/,
+  );
   assert.throws(() => marginOfError(11, { population: 10 }), /between 1 and the population 10; got 11/);
   assert.throws(() => marginOfError(5, { population: 10, p: 1 }), /p must be in \(0, 1\); got 1/);
 });

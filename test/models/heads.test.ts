@@ -13,11 +13,22 @@ const C = 4;
 const E = 6;
 const rng = new Rng(11);
 const embeddings = Float32Array.from({ length: C * E }, () => rng.normal() * 3);
-const tiny: ModelSpec = { backbone: 'resnet20', head: 'text-guided', inputShape: [3, 8, 8], numClasses: C, embedDim: E, classEmbeddings: embeddings, seed: 3 };
+const tiny: ModelSpec = {
+  backbone: 'resnet20',
+  head: 'text-guided',
+  inputShape: [3, 8, 8],
+  numClasses: C,
+  embedDim: E,
+  classEmbeddings: embeddings,
+  seed: 3,
+};
 
 /** The same model with extra graph outputs (intermediate tensors), so a test can read them. */
 function exposing(m: Model, tensors: string[]): Model {
-  return { ...m, graph: { ...m.graph, outputs: [...m.graph.outputs, ...tensors.map((t) => m.graph.valueInfo.get(t)!)] } };
+  return {
+    ...m,
+    graph: { ...m.graph, outputs: [...m.graph.outputs, ...tensors.map((t) => m.graph.valueInfo.get(t)!)] },
+  };
 }
 
 const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
@@ -25,7 +36,10 @@ const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => 
 test('text-guided logits equal exp(s)·cos(f, P_c), computed by hand from the latent f', async () => {
   const m = buildModel(tiny);
   const s = await Session.create(exposing(m, ['head.latent']));
-  const x = f32([2, 3, 8, 8], Array.from({ length: 384 }, () => rng.normal()));
+  const x = f32(
+    [2, 3, 8, 8],
+    Array.from({ length: 384 }, () => rng.normal()),
+  );
   const out = await s.run({ input: x });
   const f = out['head.latent']!.data as Float32Array;
   const scale = Math.exp((m.graph.initializers.get('head.logit_scale')!.data as Float32Array)[0]!);
@@ -57,12 +71,24 @@ test('P rows are the class embeddings L2-normalised; s starts at ln(1/0.07); the
   assert.deepEqual(m.graph.initializers.get('head.latent.weight')!.dims, [E, 64]);
   assert.deepEqual(m.graph.initializers.get('head.latent.bias')!.dims, [E]);
   assert.equal(m.graph.initializers.has('head.projection.bias'), false);
-  assert.deepEqual(m.graph.nodes.filter((n) => n.name.startsWith('head.') && ['Gemm', 'MatMul'].includes(n.opType)).map((n) => n.name), ['head.latent', 'head.projection']);
+  assert.deepEqual(
+    m.graph.nodes.filter((n) => n.name.startsWith('head.') && ['Gemm', 'MatMul'].includes(n.opType)).map((n) => n.name),
+    ['head.latent', 'head.projection'],
+  );
   assert.deepEqual(JSON.parse(m.metadata[metaKeys.lastLayers]!), ['head.latent', 'head.projection']);
-  assert.deepEqual({ ...m.metadata, [metaKeys.lastLayers]: undefined }, {
-    [metaKeys.backbone]: 'resnet20', [metaKeys.head]: 'text-guided', [metaKeys.numClasses]: '4', [metaKeys.inputShape]: '[3,8,8]',
-    [metaKeys.lastLayers]: undefined, [metaKeys.embedDim]: '6', [metaKeys.mode]: 'eval', [metaKeys.seed]: '3',
-  });
+  assert.deepEqual(
+    { ...m.metadata, [metaKeys.lastLayers]: undefined },
+    {
+      [metaKeys.backbone]: 'resnet20',
+      [metaKeys.head]: 'text-guided',
+      [metaKeys.numClasses]: '4',
+      [metaKeys.inputShape]: '[3,8,8]',
+      [metaKeys.lastLayers]: undefined,
+      [metaKeys.embedDim]: '6',
+      [metaKeys.mode]: 'eval',
+      [metaKeys.seed]: '3',
+    },
+  );
 });
 
 test('without class embeddings P is random with unit rows, and seeded', () => {
@@ -73,9 +99,12 @@ test('without class embeddings P is random with unit rows, and seeded', () => {
   assert.notDeepEqual(buildModel({ ...spec, seed: 4 }).graph.initializers.get('head.projection.weight')!.data, P);
 });
 
-test('the baseline head is the backbone\'s own final Linear, named as torchvision names it', () => {
+test("the baseline head is the backbone's own final Linear, named as torchvision names it", () => {
   const last = (backbone: string, side = 32) =>
-    JSON.parse(buildModel({ backbone, head: 'linear', inputShape: [3, side, side], numClasses: 10 }, { shapesOnly: true }).metadata[metaKeys.lastLayers]!);
+    JSON.parse(
+      buildModel({ backbone, head: 'linear', inputShape: [3, side, side], numClasses: 10 }, { shapesOnly: true })
+        .metadata[metaKeys.lastLayers]!,
+    );
   assert.deepEqual(last('alexnet', 64), ['classifier.6']);
   assert.deepEqual(last('vgg11-bn'), ['classifier.6']);
   assert.deepEqual(last('resnet18'), ['fc']);
@@ -85,20 +114,33 @@ test('the baseline head is the backbone\'s own final Linear, named as torchvisio
 });
 
 test('for VGG the text-guided head replaces only classifier.6', () => {
-  const m = buildModel({ backbone: 'vgg11-bn', head: 'text-guided', inputShape: [3, 32, 32], numClasses: 10 }, { shapesOnly: true });
+  const m = buildModel(
+    { backbone: 'vgg11-bn', head: 'text-guided', inputShape: [3, 32, 32], numClasses: 10 },
+    { shapesOnly: true },
+  );
   const gemms = m.graph.nodes.filter((n) => n.opType === 'Gemm').map((n) => n.name);
   assert.deepEqual(gemms, ['classifier.0', 'classifier.3', 'head.latent', 'head.projection']);
   assert.deepEqual(m.graph.initializers.get('head.latent.weight')!.dims, [512, 4096]);
 });
 
 test('class embeddings of the wrong shape: one-line error naming expected and actual shape', () => {
-  assert.throws(() => buildModel({ ...tiny, classEmbeddings: new Float32Array(C * E + 1) }), (e: unknown) => {
-    assert.ok(e instanceof TgrError && e.code === 'shape_mismatch');
-    assert.equal(e.message,
-      "class embeddings: expected shape [4, 6] (numClasses × embedDim = 24 values), got 25 values; encode one embedding per class with the head's embedDim");
-    return true;
-  });
-  assert.throws(() => buildModel({ ...tiny, classEmbeddings: f32([6, 4], embeddings) }),
-    /^TgrError: class embeddings: expected shape \[4, 6\] \(numClasses × embedDim = 24 values\), got shape \[6, 4\];/);
-  assert.throws(() => buildModel({ ...tiny, classEmbeddings: new Float32Array(C * E) }), /class embeddings: row 0 has norm 0;/);
+  assert.throws(
+    () => buildModel({ ...tiny, classEmbeddings: new Float32Array(C * E + 1) }),
+    (e: unknown) => {
+      assert.ok(e instanceof TgrError && e.code === 'shape_mismatch');
+      assert.equal(
+        e.message,
+        "class embeddings: expected shape [4, 6] (numClasses × embedDim = 24 values), got 25 values; encode one embedding per class with the head's embedDim",
+      );
+      return true;
+    },
+  );
+  assert.throws(
+    () => buildModel({ ...tiny, classEmbeddings: f32([6, 4], embeddings) }),
+    /^TgrError: class embeddings: expected shape \[4, 6\] \(numClasses × embedDim = 24 values\), got shape \[6, 4\];/,
+  );
+  assert.throws(
+    () => buildModel({ ...tiny, classEmbeddings: new Float32Array(C * E) }),
+    /class embeddings: row 0 has norm 0;/,
+  );
 });

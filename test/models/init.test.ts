@@ -1,13 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fans, initTensor, kaimingNormalFanOut, torchDefault, xavierUniform, zigguratNormal } from '../../src/models/init.js';
+import {
+  fans,
+  initTensor,
+  kaimingNormalFanOut,
+  torchDefault,
+  xavierUniform,
+  zigguratNormal,
+} from '../../src/models/init.js';
 import { Rng } from '../../src/core/rng.js';
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26 via erf; |error| < 1.5e-7). */
 function phi(x: number): number {
   const z = Math.abs(x) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * z);
-  const erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-z * z);
+  const erf =
+    1 -
+    t *
+      (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) *
+      Math.exp(-z * z);
   return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
@@ -21,7 +32,10 @@ test('ziggurat draws are standard normal: CDF at ±0.5…±4 within 4 standard e
     assert.ok(Math.abs(got - p) < 4 * Math.sqrt((p * (1 - p)) / n) + 1e-6, `P(x < ${q}) = ${got}, expected ${p}`);
   }
   assert.ok(xs.some((x) => x > 3.5) && xs.some((x) => x < -3.5));
-  assert.deepEqual(Float64Array.from({ length: 5 }, () => zigguratNormal(new Rng(1))), Float64Array.from({ length: 5 }, () => zigguratNormal(new Rng(1))));
+  assert.deepEqual(
+    Float64Array.from({ length: 5 }, () => zigguratNormal(new Rng(1))),
+    Float64Array.from({ length: 5 }, () => zigguratNormal(new Rng(1))),
+  );
 });
 
 test('torchvision init schemes: fans, kaiming fan_out, nn.Linear default bound, xavier', () => {

@@ -9,15 +9,33 @@ import { Rng } from '../../src/core/rng.js';
 import type { TensorData } from '../../src/onnx/types.js';
 
 test('a train-mode model feeds autodiff: every parameter trains, every BN running stat is carried, SGD lowers the loss', async () => {
-  const m = buildModel({ backbone: 'resnet20', head: 'text-guided', inputShape: [3, 16, 16], numClasses: 10, embedDim: 16, mode: 'train' });
-  const tg = buildTrainingGraph(m, { labelSmoothing: 0, optimizer: { kind: 'sgd', momentum: 0.9, nesterov: false, weightDecay: 0 } });
+  const m = buildModel({
+    backbone: 'resnet20',
+    head: 'text-guided',
+    inputShape: [3, 16, 16],
+    numClasses: 10,
+    embedDim: 16,
+    mode: 'train',
+  });
+  const tg = buildTrainingGraph(m, {
+    labelSmoothing: 0,
+    optimizer: { kind: 'sgd', momentum: 0.9, nesterov: false, weightDecay: 0 },
+  });
   assert.deepEqual(tg.params.map((p) => p.name).sort(), parameterNames(m.graph).sort());
-  assert.deepEqual(tg.buffers.map((b) => `${b.name}.next`), m.graph.outputs.slice(1).map((o) => o.name));
+  assert.deepEqual(
+    tg.buffers.map((b) => `${b.name}.next`),
+    m.graph.outputs.slice(1).map((o) => o.name),
+  );
   const s = await Session.create(tg.model);
   const rng = new Rng(1);
   const feeds: Record<string, TensorData> = {
-    [tg.feeds.input]: f32([4, 3, 16, 16], Array.from({ length: 4 * 3 * 256 }, () => rng.normal())),
-    [tg.feeds.labels]: i64([4], [1, 2, 3, 4]), [tg.feeds.lr]: f32([], [0.01]), [tg.feeds.step]: f32([], [1]),
+    [tg.feeds.input]: f32(
+      [4, 3, 16, 16],
+      Array.from({ length: 4 * 3 * 256 }, () => rng.normal()),
+    ),
+    [tg.feeds.labels]: i64([4], [1, 2, 3, 4]),
+    [tg.feeds.lr]: f32([], [0.01]),
+    [tg.feeds.step]: f32([], [1]),
   };
   const carried = [...tg.params, ...tg.state, ...tg.buffers];
   for (const p of carried) feeds[p.name] = m.graph.initializers.get(p.name) ?? zeros('float32', p.shape);

@@ -35,9 +35,19 @@ Object.keys(backbones).forEach((name, i) => {
   const head = i % 2 === 0 ? 'text-guided' : 'linear';
   test(`[${name}, ${head} head] runs in ONNX Runtime${fullCheck.has(name) ? '; save → load → run is identical; the train graph runs on the same weights' : ''}`, async () => {
     const side = name === 'alexnet' ? 64 : 32;
-    const spec: ModelSpec = { backbone: name, head, inputShape: [3, side, side], numClasses: 10, embedDim: 16, seed: i };
+    const spec: ModelSpec = {
+      backbone: name,
+      head,
+      inputShape: [3, side, side],
+      numClasses: 10,
+      embedDim: 16,
+      seed: i,
+    };
     const rng = new Rng(i);
-    const x = f32([2, 3, side, side], Array.from({ length: 6 * side * side }, () => rng.normal()));
+    const x = f32(
+      [2, 3, side, side],
+      Array.from({ length: 6 * side * side }, () => rng.normal()),
+    );
     const model = buildModel(spec);
     const out = await run(model, x);
     assert.deepEqual(out.logits!.dims, [2, 10]);
@@ -52,9 +62,17 @@ Object.keys(backbones).forEach((name, i) => {
 
     // The train graph is built shapes-only and takes the eval graph's weights by name.
     const train = buildModel({ ...spec, mode: 'train' }, { shapesOnly: true });
-    const inits = new Map([...train.graph.initializers].map(([k, t]) => [k, GraphBuilder.isConstantName(k) ? t : model.graph.initializers.get(k)!]));
+    const inits = new Map(
+      [...train.graph.initializers].map(([k, t]) => [
+        k,
+        GraphBuilder.isConstantName(k) ? t : model.graph.initializers.get(k)!,
+      ]),
+    );
     const tout = await run({ ...train, graph: { ...train.graph, initializers: inits } }, x);
-    assert.deepEqual(Object.keys(tout), train.graph.outputs.map((o) => o.name));
+    assert.deepEqual(
+      Object.keys(tout),
+      train.graph.outputs.map((o) => o.name),
+    );
     assert.ok(Object.values(tout).every(finite), 'train outputs finite');
     const bn = train.graph.nodes.find((n) => n.opType === 'BatchNormalization');
     if (bn) {
@@ -67,7 +85,10 @@ Object.keys(backbones).forEach((name, i) => {
 
 test('ImageNet-size runs: resnet18 and mobilenet-v2 at 3×224×224, 1000 classes, text-guided head with E = 512', async () => {
   const rng = new Rng(7);
-  const x = f32([1, 3, 224, 224], Array.from({ length: 3 * 224 * 224 }, () => rng.normal()));
+  const x = f32(
+    [1, 3, 224, 224],
+    Array.from({ length: 3 * 224 * 224 }, () => rng.normal()),
+  );
   for (const backbone of ['resnet18', 'mobilenet-v2']) {
     const model = buildModel({ backbone, head: 'text-guided', inputShape: [3, 224, 224], numClasses: 1000 });
     const out = await run(model, x);

@@ -11,14 +11,26 @@ import type { Model, TensorData } from '../../src/onnx/types.js';
 /** A residual net: conv → relu → conv, added to a 1×1 shortcut, then pooled and classified. */
 function residual(): Model {
   const rng = new Rng(1);
-  const r = (dims: number[]) => f32(dims, Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => rng.normal() * 0.3));
+  const r = (dims: number[]) =>
+    f32(
+      dims,
+      Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => rng.normal() * 0.3),
+    );
   const b = new GraphBuilder('res');
   const x = b.input('input', 'float32', ['N', 2, 6, 6]);
-  const c1 = b.conv(x, b.initializer('c1.w', r([4, 2, 3, 3])), b.initializer('c1.b', r([4])), { pads: [1, 1, 1, 1], name: 'c1' });
+  const c1 = b.conv(x, b.initializer('c1.w', r([4, 2, 3, 3])), b.initializer('c1.b', r([4])), {
+    pads: [1, 1, 1, 1],
+    name: 'c1',
+  });
   const c2 = b.conv(b.relu(c1), b.initializer('c2.w', r([4, 4, 3, 3])), undefined, { pads: [1, 1, 1, 1], name: 'c2' });
   const sc = b.conv(x, b.initializer('sc.w', r([4, 2, 1, 1])), undefined, { name: 'shortcut' });
   const y = b.relu(b.add(c2, sc));
-  const fc = b.gemm(b.flatten(b.globalAveragePool(y)), b.initializer('fc.w', r([3, 4])), b.initializer('fc.b', r([3])), { transB: 1, name: 'fc' });
+  const fc = b.gemm(
+    b.flatten(b.globalAveragePool(y)),
+    b.initializer('fc.w', r([3, 4])),
+    b.initializer('fc.b', r([3])),
+    { transB: 1, name: 'fc' },
+  );
   b.output(fc, 'logits');
   return b.finishModel();
 }
@@ -37,7 +49,10 @@ async function runCut(model: Model, layer: string, feed: TensorData) {
 test('prefix then suffix equals the full model at every conv/gemm of a residual graph', async () => {
   const model = residual();
   const rng = new Rng(2);
-  const feed = f32([2, 2, 6, 6], Array.from({ length: 144 }, () => rng.normal()));
+  const feed = f32(
+    [2, 2, 6, 6],
+    Array.from({ length: 144 }, () => rng.normal()),
+  );
   const full = (await (await Session.create(model)).run({ input: feed })).logits!;
   for (const layer of ['c1', 'c2', 'shortcut', 'fc']) {
     const { out } = await runCut(model, layer, feed);
@@ -45,7 +60,9 @@ test('prefix then suffix equals the full model at every conv/gemm of a residual 
     const e = full.data as Float32Array;
     assert.equal(a.length, e.length);
     // ORT fuses Conv+Relu in the whole graph but not across the cut: equal to float rounding.
-    e.forEach((v, i) => assert.ok(Math.abs(a[i]! - v) <= 1e-5 * Math.max(1, Math.abs(v)), `${layer}[${i}]: ${a[i]} vs ${v}`));
+    e.forEach((v, i) =>
+      assert.ok(Math.abs(a[i]! - v) <= 1e-5 * Math.max(1, Math.abs(v)), `${layer}[${i}]: ${a[i]} vs ${v}`),
+    );
   }
 });
 

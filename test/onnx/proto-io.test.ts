@@ -11,9 +11,21 @@ import { TgrError } from '../../src/core/errors.js';
 function tiny() {
   const b = new GraphBuilder('tiny');
   const x = b.input('input', 'float32', ['N', 1, 4, 4]);
-  const w = b.initializer('conv.weight', f32([2, 1, 3, 3], Array.from({ length: 18 }, (_, i) => i / 10)));
+  const w = b.initializer(
+    'conv.weight',
+    f32(
+      [2, 1, 3, 3],
+      Array.from({ length: 18 }, (_, i) => i / 10),
+    ),
+  );
   const y = b.relu(b.conv(x, w, undefined, { pads: [1, 1, 1, 1], name: 'conv' }));
-  const fc = b.initializer('fc.weight', f32([3, 32], Array.from({ length: 96 }, (_, i) => Math.sin(i))));
+  const fc = b.initializer(
+    'fc.weight',
+    f32(
+      [3, 32],
+      Array.from({ length: 96 }, (_, i) => Math.sin(i)),
+    ),
+  );
   const z = b.gemm(b.flatten(y), fc, undefined, { transB: 1, name: 'fc' });
   b.output(z, 'logits');
   return b.finishModel({ classes: '["a","b","c"]' });
@@ -53,11 +65,14 @@ test('malformed files give one-line errors naming the file', () => {
   const text = join(dir, 'notes.onnx');
   writeFileSync(text, 'hello, this is not a model\n');
   for (const p of [trunc, text, join(dir, 'missing.onnx')]) {
-    assert.throws(() => loadModel(p), (e: unknown) => {
-      assert.ok(e instanceof TgrError);
-      assert.ok(e.message.startsWith(p), e.message);
-      assert.ok(!e.message.includes('\n'));
-      return true;
-    });
+    assert.throws(
+      () => loadModel(p),
+      (e: unknown) => {
+        assert.ok(e instanceof TgrError);
+        assert.ok(e.message.startsWith(p), e.message);
+        assert.ok(!e.message.includes('\n'));
+        return true;
+      },
+    );
   }
 });

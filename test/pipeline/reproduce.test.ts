@@ -11,13 +11,29 @@ test('reproduce runs every stage on a tiny synthetic run, then skips what is cur
   const out = mkdtempSync(join(tmpdir(), 'tgr-repro-'));
   const lines: string[] = [];
   const opts: ReproduceOptions = {
-    preset: 'quick', dataset: 'synthetic', epochs: 1, perLayer: 4, limitTest: 32, camImages: 1, out,
-    cacheDir: join(out, 'cache'), threads: 1, quiet: true, log: (l) => lines.push(l),
+    preset: 'quick',
+    dataset: 'synthetic',
+    epochs: 1,
+    perLayer: 4,
+    limitTest: 32,
+    camImages: 1,
+    out,
+    cacheDir: join(out, 'cache'),
+    threads: 1,
+    quiet: true,
+    log: (l) => lines.push(l),
   };
   const first = await reproduce(opts);
   assert.ok(existsSync(first.report));
-  for (const f of ['analysis.json', 'descriptions.json', 'class-embeddings.npy', 'baseline/model.onnx', 'text-guided/model.onnx',
-    'baseline/campaign/fp32/faults.jsonl', 'text-guided/campaign/fp32/summary.json']) {
+  for (const f of [
+    'analysis.json',
+    'descriptions.json',
+    'class-embeddings.npy',
+    'baseline/model.onnx',
+    'text-guided/model.onnx',
+    'baseline/campaign/fp32/faults.jsonl',
+    'text-guided/campaign/fp32/summary.json',
+  ]) {
     assert.ok(existsSync(join(out, f)), f);
   }
   // Training's test accuracy and the golden run see the same 32 images (both spread them evenly over the split).
@@ -32,12 +48,18 @@ test('reproduce runs every stage on a tiny synthetic run, then skips what is cur
 
   lines.length = 0;
   await reproduce(opts);
-  assert.deepEqual(lines.filter((l) => l.endsWith(': running')), []);
+  assert.deepEqual(
+    lines.filter((l) => l.endsWith(': running')),
+    [],
+  );
 
   rmSync(join(out, 'text-guided', 'campaign', 'fp32', 'summary.json'));
   lines.length = 0;
   await reproduce(opts);
-  assert.deepEqual(lines.filter((l) => l.endsWith(': running')), ['inject-text-guided-fp32: running']);
+  assert.deepEqual(
+    lines.filter((l) => l.endsWith(': running')),
+    ['inject-text-guided-fp32: running'],
+  );
 });
 
 test('an unknown preset lists the presets', async () => {
@@ -46,17 +68,48 @@ test('an unknown preset lists the presets', async () => {
 
 test('reproduce killed (SIGKILL) mid-pipeline reruns without redoing the stages it finished', async () => {
   const out = mkdtempSync(join(tmpdir(), 'tgr-repro-kill-'));
-  const flags = ['--dataset', 'synthetic', '--epochs', '1', '--per-layer', '4', '--limit-test', '32', '--cam-images', '0',
-    '--threads', '1', '--quiet', '--out', out, '--cache-dir', join(out, 'cache')];
-  const child = spawn(process.execPath, ['bin/tgr.js', 'reproduce', ...flags], { env: { ...process.env, TGR_FROM_SOURCE: '1' }, stdio: 'ignore' });
+  const flags = [
+    '--dataset',
+    'synthetic',
+    '--epochs',
+    '1',
+    '--per-layer',
+    '4',
+    '--limit-test',
+    '32',
+    '--cam-images',
+    '0',
+    '--threads',
+    '1',
+    '--quiet',
+    '--out',
+    out,
+    '--cache-dir',
+    join(out, 'cache'),
+  ];
+  const child = spawn(process.execPath, ['bin/tgr.js', 'reproduce', ...flags], {
+    env: { ...process.env, TGR_FROM_SOURCE: '1' },
+    stdio: 'ignore',
+  });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
   const stamp = join(out, '.stages', 'train-baseline.json');
   while (!existsSync(stamp) && child.exitCode === null) await sleep(20);
   child.kill('SIGKILL');
   assert.equal(await exited, 'SIGKILL', 'the pipeline was still running when killed');
   const lines: string[] = [];
-  await reproduce({ preset: 'quick', dataset: 'synthetic', epochs: 1, perLayer: 4, limitTest: 32, camImages: 0, threads: 1, quiet: true,
-    out, cacheDir: join(out, 'cache'), log: (l) => lines.push(l) });
+  await reproduce({
+    preset: 'quick',
+    dataset: 'synthetic',
+    epochs: 1,
+    perLayer: 4,
+    limitTest: 32,
+    camImages: 0,
+    threads: 1,
+    quiet: true,
+    out,
+    cacheDir: join(out, 'cache'),
+    log: (l) => lines.push(l),
+  });
   assert.ok(lines.includes('embed-descriptions: up to date, skipped'), lines.join('\n'));
   assert.ok(lines.includes('train-baseline: up to date, skipped'), lines.join('\n'));
   assert.ok(existsSync(join(out, 'report', 'index.html')));

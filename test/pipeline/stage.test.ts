@@ -10,8 +10,14 @@ test('a stage runs once, is skipped while current, and reruns when inputs or out
   const out = join(dir, 'out.txt');
   let runs = 0;
   const stage = (inputs: unknown) => ({
-    name: 'write', inputs, outputs: [out],
-    run: async () => { runs++; writeFileSync(out, 'x'); return runs; },
+    name: 'write',
+    inputs,
+    outputs: [out],
+    run: async () => {
+      runs++;
+      writeFileSync(out, 'x');
+      return runs;
+    },
   });
   assert.equal((await runStage(dir, stage({ a: 1 }))).skipped, false);
   assert.equal((await runStage(dir, stage({ a: 1 }))).skipped, true);
@@ -23,10 +29,22 @@ test('a stage runs once, is skipped while current, and reruns when inputs or out
 
 test('an interrupted stage leaves no stamp and reruns', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tgr-stage-'));
-  const failing = { name: 'boom', inputs: 1, outputs: [], run: async () => { throw new Error('killed'); } };
+  const failing = {
+    name: 'boom',
+    inputs: 1,
+    outputs: [],
+    run: async () => {
+      throw new Error('killed');
+    },
+  };
   await assert.rejects(runStage(dir, failing), /killed/);
   let ran = false;
-  await runStage(dir, { ...failing, run: async () => { ran = true; } });
+  await runStage(dir, {
+    ...failing,
+    run: async () => {
+      ran = true;
+    },
+  });
   assert.ok(ran);
 });
 

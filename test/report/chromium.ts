@@ -24,8 +24,14 @@ export function findChromium(): string | null {
  * UI, no background fetches, component updates or sync — the browser must not reach out while it renders.
  */
 export const closedNetworkFlags = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** What one headless run left: the DOM after load, and the browser's log (console messages appear as ":CONSOLE"). */
@@ -35,12 +41,22 @@ export interface BrowserRun {
 }
 
 /** Loads a file in headless Chromium, dumps the DOM after load and optionally screenshots it. */
-export async function renderInChromium(browser: string, file: string, opts: { screenshot?: string; size?: [number, number] } = {}): Promise<BrowserRun> {
+export async function renderInChromium(
+  browser: string,
+  file: string,
+  opts: { screenshot?: string; size?: [number, number] } = {},
+): Promise<BrowserRun> {
   const profile = mkdtempSync(join(tmpdir(), 'tgr-chromium-'));
   const [w, h] = opts.size ?? [1280, 900];
   const args = [
-    ...closedNetworkFlags, `--user-data-dir=${profile}`, '--enable-logging=stderr', '--v=0', `--window-size=${w},${h}`,
-    ...(opts.screenshot ? [`--screenshot=${opts.screenshot}`] : []), '--dump-dom', `file://${file}`,
+    ...closedNetworkFlags,
+    `--user-data-dir=${profile}`,
+    '--enable-logging=stderr',
+    '--v=0',
+    `--window-size=${w},${h}`,
+    ...(opts.screenshot ? [`--screenshot=${opts.screenshot}`] : []),
+    '--dump-dom',
+    `file://${file}`,
   ];
   try {
     return await new Promise<BrowserRun>((resolve, reject) => {
@@ -82,7 +98,12 @@ export function withErrorHook(html: string): string {
 export function pageErrors(run: BrowserRun): string[] {
   if (!/data-hook="ran"/.test(run.dom)) throw new Error('the error hook did not run; the page was not checked');
   const m = /<pre id="__errors">([^<]*)<\/pre>/.exec(run.dom);
-  const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const unescape = (s: string) =>
+    s
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
   const hooked = JSON.parse(unescape(m?.[1] ?? '[]')) as string[];
   const consoleLines = run.log.split('\n').filter((l) => /:CONSOLE[:(]/.test(l));
   return [...hooked, ...consoleLines];

@@ -5,7 +5,12 @@ import { formatCell, tableCsv, tableHtml, type Table } from '../../src/report/ta
 const t: Table = {
   id: 'tbl-x',
   caption: 'A <caption> & "quotes"',
-  columns: [{ header: 'name', kind: 'text' }, { header: 'acc', kind: 'pct' }, { header: 'imp', kind: 'ratio' }, { header: 'dl', kind: 'estimate' }],
+  columns: [
+    { header: 'name', kind: 'text' },
+    { header: 'acc', kind: 'pct' },
+    { header: 'imp', kind: 'ratio' },
+    { header: 'dl', kind: 'estimate' },
+  ],
   rows: [
     ['a,b "c"', 0.75, { ratio: 2, lower: 1.5, upper: Infinity }, { value: 0.5, ci: 0.1 }],
     ['<img src=x>', null, { ratio: 3, lower: null, upper: null }, null],
@@ -13,12 +18,15 @@ const t: Table = {
 };
 
 test('CSV: RFC 4180 quoting, raw numbers, ratio and estimate columns expanded, ±∞ spelled out', () => {
-  assert.equal(tableCsv(t), [
-    'name,acc,imp,imp lower,imp upper,dl,dl ci',
-    '"a,b ""c""",0.75,2,1.5,inf,0.5,0.1',
-    '<img src=x>,,3,-inf,inf,,',
-    '',
-  ].join('\r\n'));
+  assert.equal(
+    tableCsv(t),
+    [
+      'name,acc,imp,imp lower,imp upper,dl,dl ci',
+      '"a,b ""c""",0.75,2,1.5,inf,0.5,0.1',
+      '<img src=x>,,3,-inf,inf,,',
+      '',
+    ].join('\r\n'),
+  );
 });
 
 test('HTML: every string escaped, cells formatted by kind', () => {

@@ -21,7 +21,9 @@ test('report: every figure and table id present, self-contained, and the same wh
   for (const id of [...ids.figures, ...ids.tables]) assert.ok(html.includes(` id="${id}"`), `missing ${id}`);
   assert.ok(!/<script|https?:\/\/|<link|@import/i.test(html), 'no scripts, no network references');
   assert.ok(html.includes("default-src 'none'"));
-  assert.ok(html.includes('For fp32 values with |x| &lt; 2, a flip of any bit but 30 kept |x| &lt; 2 in every tested value.'));
+  assert.ok(
+    html.includes('For fp32 values with |x| &lt; 2, a flip of any bit but 30 kept |x| &lt; 2 in every tested value.'),
+  );
   assert.ok(!html.includes('<img src=x'));
   assert.ok(html.includes('tg&lt;img src=x onerror=alert(1)&gt;'));
   assert.ok(files.csv.some((p) => p.endsWith('summary.csv')) && files.csv.some((p) => p.endsWith('bits.csv')));
@@ -32,5 +34,8 @@ test('report: every figure and table id present, self-contained, and the same wh
 test('readAnalysis names the file and what to run when it is missing or foreign', (t) => {
   const root = tempDir('report-bad');
   t.after(() => rmSync(root, { recursive: true, force: true }));
-  assert.throws(() => readAnalysis(join(root, 'analysis.json')), /analysis\.json is missing; run 'tgr compare BASE_RUN TG_RUN' first/);
+  assert.throws(
+    () => readAnalysis(join(root, 'analysis.json')),
+    /analysis\.json is missing; run 'tgr compare BASE_RUN TG_RUN' first/,
+  );
 });

@@ -14,13 +14,36 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 test('tgr describe writes CuPL-format descriptions; tgr embed writes the matrix and a report the loader aligns by', async () => {
   const desc = join(dir, 'descriptions.json');
   const cache = ['--cache-dir', join(dir, 'cache'), '--quiet'];
-  const d = await tgr('describe', '--classes', 'cat,dog,owl', '--source', 'template', '--template', 'a photo of a {class}.', 'a {class} outdoors.', '--out', desc, ...cache);
+  const d = await tgr(
+    'describe',
+    '--classes',
+    'cat,dog,owl',
+    '--source',
+    'template',
+    '--template',
+    'a photo of a {class}.',
+    'a {class} outdoors.',
+    '--out',
+    desc,
+    ...cache,
+  );
   assert.equal(d.code, 0, d.err);
   assert.equal(d.out, `${desc}: 3 classes, 6 descriptions (source template)\n`);
   assert.deepEqual(JSON.parse(readFileSync(desc, 'utf8')).owl, ['a photo of a owl.', 'a owl outdoors.']);
 
   const npy = join(dir, 'emb.npy');
-  const e = await tgr('embed', '--classes', 'cat,dog,owl', '--descriptions', desc, '--encoder', 'glove', '--out', npy, ...cache);
+  const e = await tgr(
+    'embed',
+    '--classes',
+    'cat,dog,owl',
+    '--descriptions',
+    desc,
+    '--encoder',
+    'glove',
+    '--out',
+    npy,
+    ...cache,
+  );
   assert.equal(e.code, 0, e.err);
   assert.match(e.out, /^3×100 class embeddings \(glove:.*, descriptions: .*descriptions\.json\)\n/);
   assert.match(e.out, /\ncat +2 {2}dog \(0\.\d{3}\)\n/);

@@ -25,7 +25,8 @@ test('clip: a local CLIP-shaped folder runs through transformers.js; rows are th
     unit(expectedEmbedding([SOT, vocab['b</w>']!, EOT])),
   ];
   assert.deepEqual([m.rows, m.cols], [2, 3]);
-  for (let r = 0; r < 2; r++) for (let k = 0; k < 3; k++) assert.ok(Math.abs(m.data[r * 3 + k]! - want[r]![k]!) < 1e-5, `row ${r} col ${k}`);
+  for (let r = 0; r < 2; r++)
+    for (let k = 0; k < 3; k++) assert.ok(Math.abs(m.data[r * 3 + k]! - want[r]![k]!) < 1e-5, `row ${r} col ${k}`);
   const alone = await enc.encode(['b']);
   assert.deepEqual(Array.from(alone.data), Array.from(m.data.subarray(3)));
 });
@@ -49,20 +50,25 @@ test('clip: classEmbeddings through the tiny model averages its sentences', asyn
 });
 
 test('clip: offline without the model fails fast in one line saying how to get it', async () => {
-  await assert.rejects(clip.create({ modelId: 'nobody/no-such-clip', offline: true }, { cacheDir: join(dir, 'empty'), quiet: true }), (e: Error & { code?: string }) => {
-    assert.equal(e.code, 'network');
-    assert.equal(
-      e.message,
-      `clip: model 'nobody/no-such-clip' is not on this machine and tgr is offline; fetch it once with network (it is kept under ${join(dir, 'empty', 'hf')}) ` +
-        'or pass --encoder-path DIR holding config.json, tokenizer.json, tokenizer_config.json, onnx/text_model.onnx',
-    );
-    return true;
-  });
+  await assert.rejects(
+    clip.create({ modelId: 'nobody/no-such-clip', offline: true }, { cacheDir: join(dir, 'empty'), quiet: true }),
+    (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'network');
+      assert.equal(
+        e.message,
+        `clip: model 'nobody/no-such-clip' is not on this machine and tgr is offline; fetch it once with network (it is kept under ${join(dir, 'empty', 'hf')}) ` +
+          'or pass --encoder-path DIR holding config.json, tokenizer.json, tokenizer_config.json, onnx/text_model.onnx',
+      );
+      return true;
+    },
+  );
   const broken = writeTinyClip(join(dir, 'broken'));
   unlinkSync(join(broken, 'tokenizer.json'));
   await assert.rejects(clip.create({ encoderPath: broken }, { cacheDir: dir }), {
     code: 'bad_file',
     message: `${broken}: missing tokenizer.json; a CLIP folder holds config.json, tokenizer.json, tokenizer_config.json, onnx/text_model.onnx (as the Xenova/clip-vit-base-patch32 repository does)`,
   });
-  await assert.rejects(clip.create({ encoderPath: model, dtype: 'q3' }, { cacheDir: dir }), { message: "--clip-dtype 'q3' is unknown; choose one of: fp32, fp16, q8, int8, uint8, q4" });
+  await assert.rejects(clip.create({ encoderPath: model, dtype: 'q3' }, { cacheDir: dir }), {
+    message: "--clip-dtype 'q3' is unknown; choose one of: fp32, fp16, q8, int8, uint8, q4",
+  });
 });

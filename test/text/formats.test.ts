@@ -19,7 +19,10 @@ test('npy round-trips a float32 matrix and pads the header to 64 bytes as numpy 
   const bytes = encodeNpy(m);
   const headerEnd = bytes.length - 24;
   assert.equal(headerEnd % 64, 0);
-  assert.match(new TextDecoder().decode(bytes.subarray(10, headerEnd)), /^\{'descr': '<f4', 'fortran_order': False, 'shape': \(2, 3\), \} *\n$/);
+  assert.match(
+    new TextDecoder().decode(bytes.subarray(10, headerEnd)),
+    /^\{'descr': '<f4', 'fortran_order': False, 'shape': \(2, 3\), \} *\n$/,
+  );
   const p = join(dir, 'm.npy');
   writeNpy(p, m);
   assert.deepEqual(readNpy(p), m);
@@ -40,13 +43,21 @@ test('npy reads <f8 and Fortran order', () => {
 test('npy: a non-npy file is a one-line bad_file error naming it', () => {
   const p = join(dir, 'bad.npy');
   writeFileSync(p, 'hello world');
-  assert.throws(() => readNpy(p), { code: 'bad_file', message: `${p}: not a .npy file (bad magic); expected a NumPy .npy of float32/float64 written by numpy.save or tgr embed` });
+  assert.throws(() => readNpy(p), {
+    code: 'bad_file',
+    message: `${p}: not a .npy file (bad magic); expected a NumPy .npy of float32/float64 written by numpy.save or tgr embed`,
+  });
 });
 
 test('safetensors round-trips and needs a name when a file holds several tensors', () => {
   const p = join(dir, 'm.safetensors');
   const t = (x: typeof m) => ({ dims: [x.rows, x.cols], data: x.data });
-  writeFileSync(p, encodeSafetensors(Object.entries({ emb: t(m), other: t({ data: new Float32Array(2), rows: 1, cols: 2 }) }), { note: 'x' }));
+  writeFileSync(
+    p,
+    encodeSafetensors(Object.entries({ emb: t(m), other: t({ data: new Float32Array(2), rows: 1, cols: 2 }) }), {
+      note: 'x',
+    }),
+  );
   assert.deepEqual(readSafetensors(p, 'emb'), m);
   assert.throws(() => readSafetensors(p), { message: `${p}: 2 tensors; pass the tensor name (one of: emb, other)` });
   const q = join(dir, 'one.safetensors');
@@ -56,7 +67,13 @@ test('safetensors round-trips and needs a name when a file holds several tensors
 
 test('json: rows, or an object keyed by class', () => {
   const a = join(dir, 'a.json');
-  writeFileSync(a, JSON.stringify([[1, 2, 3], [4, 5, 6.5]]));
+  writeFileSync(
+    a,
+    JSON.stringify([
+      [1, 2, 3],
+      [4, 5, 6.5],
+    ]),
+  );
   assert.deepEqual(readMatrixFile(a), { matrix: m });
   const b = join(dir, 'b.json');
   writeFileSync(b, JSON.stringify({ cat: [1, 2, 3], dog: [4, 5, 6.5] }));
@@ -70,15 +87,30 @@ test('pth: a torch.save zip of one float32 tensor, contiguous, strided (transpos
   writeFileSync(p, torchZip(tensorPickle({ numel: 6, offset: 0, size: [2, 3], stride: [3, 1] }), m.data));
   assert.deepEqual(readPth(p), m);
   // The transpose of a 3×2 storage [[1,4],[2,5],[3,6.5]] is m.
-  writeFileSync(p, torchZip(tensorPickle({ numel: 6, offset: 0, size: [2, 3], stride: [1, 2] }), Float32Array.from([1, 4, 2, 5, 3, 6.5])));
+  writeFileSync(
+    p,
+    torchZip(
+      tensorPickle({ numel: 6, offset: 0, size: [2, 3], stride: [1, 2] }),
+      Float32Array.from([1, 4, 2, 5, 3, 6.5]),
+    ),
+  );
   assert.deepEqual(readPth(p), m);
   // An offset view: rows 1..2 of a 3×3 storage, first 3 columns... here a [1,3] slice starting at element 3.
-  writeFileSync(p, torchZip(tensorPickle({ numel: 6, offset: 3, size: [1, 3], stride: [3, 1] }), m.data, 'my_features'));
+  writeFileSync(
+    p,
+    torchZip(tensorPickle({ numel: 6, offset: 3, size: [1, 3], stride: [3, 1] }), m.data, 'my_features'),
+  );
   assert.deepEqual(readPth(p), { data: Float32Array.from([4, 5, 6.5]), rows: 1, cols: 3 });
-  writeFileSync(p, torchZip(tensorPickle({ numel: 6, offset: 0, size: [2, 3], stride: [3, 1], dictKey: 'weight' }), m.data));
+  writeFileSync(
+    p,
+    torchZip(tensorPickle({ numel: 6, offset: 0, size: [2, 3], stride: [3, 1], dictKey: 'weight' }), m.data),
+  );
   assert.deepEqual(readMatrixFile(p).matrix, m);
   assert.throws(() => readPth(p, 'bias'), { message: `${p}: no tensor 'bias'; pass the tensor name (one of: weight)` });
-  writeFileSync(p, torchZip(tensorPickle({ numel: 6, offset: 0, size: [2, 3], stride: [3, 1], storage: 'LongStorage' }), m.data));
+  writeFileSync(
+    p,
+    torchZip(tensorPickle({ numel: 6, offset: 0, size: [2, 3], stride: [3, 1], storage: 'LongStorage' }), m.data),
+  );
   assert.throws(() => readPth(p), { code: 'bad_file', message: /LongStorage is not a float type/ });
   writeFileSync(p, 'not a zip');
   assert.throws(() => readPth(p), { message: /not a zip-format PyTorch file/ });
@@ -88,16 +120,23 @@ const shared = '../shared/data/tgr';
 const haveShared = existsSync(shared);
 const skip = haveShared ? false : `needs ${shared} (absent in a fresh clone)`;
 
-test('[needs ../shared/data] precomputed: the paper’s GPT-3 text features are [1000,512] float32 with unit rows', { skip }, () => {
-  const { matrix } = readMatrixFile(join(shared, 'imagenet_gpt3_text_features.pth'));
-  assert.equal(matrix.rows, 1000);
-  assert.equal(matrix.cols, 512);
-  for (const n of rowNorms(matrix)) assert.ok(Math.abs(n - 1) < 1e-4, `row norm ${n}`);
-});
+test(
+  '[needs ../shared/data] precomputed: the paper’s GPT-3 text features are [1000,512] float32 with unit rows',
+  { skip },
+  () => {
+    const { matrix } = readMatrixFile(join(shared, 'imagenet_gpt3_text_features.pth'));
+    assert.equal(matrix.rows, 1000);
+    assert.equal(matrix.cols, 512);
+    for (const n of rowNorms(matrix)) assert.ok(Math.abs(n - 1) < 1e-4, `row norm ${n}`);
+  },
+);
 
 test('[needs ../shared/data] precomputed: the a-photo-of-a features have row norms in [6.5, 11.9]', { skip }, () => {
   const { matrix } = readMatrixFile(join(shared, 'imagenet_a_photo_of_a_text_features.pth'));
   assert.deepEqual([matrix.rows, matrix.cols], [1000, 512]);
   const norms = Array.from(rowNorms(matrix));
-  assert.ok(Math.min(...norms) >= 6.5 && Math.max(...norms) <= 11.9, `norms ${Math.min(...norms)}..${Math.max(...norms)}`);
+  assert.ok(
+    Math.min(...norms) >= 6.5 && Math.max(...norms) <= 11.9,
+    `norms ${Math.min(...norms)}..${Math.max(...norms)}`,
+  );
 });

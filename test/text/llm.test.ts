@@ -22,7 +22,8 @@ async function chatServer(reply: (body: Record<string, unknown>, i: number, res:
     let raw = '';
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
-      if (seen.length >= 200 || req.url !== '/v1/chat/completions' || req.method !== 'POST') return void res.writeHead(404).end();
+      if (seen.length >= 200 || req.url !== '/v1/chat/completions' || req.method !== 'POST')
+        return void res.writeHead(404).end();
       const body = JSON.parse(raw) as Record<string, unknown>;
       seen.push({ body, auth: req.headers.authorization });
       reply(body, seen.length - 1, res);
@@ -40,12 +41,19 @@ async function chatServer(reply: (body: Record<string, unknown>, i: number, res:
 /** A well-formed answer with `n` choices naming the question. */
 function answer(body: Record<string, unknown>, res: ServerResponse, n = Number(body.n)) {
   const q = (body.messages as { content: string }[])[1]!.content;
-  const choices = Array.from({ length: n }, (_, i) => ({ index: i, message: { role: 'assistant', content: ` answer ${i} to: ${q}\n` } }));
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'x', object: 'chat.completion', choices }));
+  const choices = Array.from({ length: n }, (_, i) => ({
+    index: i,
+    message: { role: 'assistant', content: ` answer ${i} to: ${q}\n` },
+  }));
+  res
+    .writeHead(200, { 'content-type': 'application/json' })
+    .end(JSON.stringify({ id: 'x', object: 'chat.completion', choices }));
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? filesUnder(join(dir, f)) : [join(dir, f)]));
+  return readdirSync(dir).flatMap((f) =>
+    statSync(join(dir, f)).isDirectory() ? filesUnder(join(dir, f)) : [join(dir, f)],
+  );
 }
 
 const fast: LlmOptions = { model: 'test-model', backoffMs: 1, maxBackoffMs: 5, timeoutMs: 2000, concurrency: 1 };
@@ -65,13 +73,16 @@ test('llm: sends CuPL questions as chat requests with the key from the environme
   assert.equal(srv.seen.length, 10);
   assert.ok(srv.seen.every((s) => s.auth === `Bearer ${SECRET}`));
   const questions = srv.seen.map((s) => (s.body.messages as { content: string }[])[1]!.content).sort();
-  assert.deepEqual(questions.filter((q) => q.includes('owl')), [
-    'A caption of an image of an owl:',
-    'Describe an image from the internet of an owl',
-    'Describe what an owl looks like',
-    'How can you identify an owl?',
-    'What does an owl look like?',
-  ]);
+  assert.deepEqual(
+    questions.filter((q) => q.includes('owl')),
+    [
+      'A caption of an image of an owl:',
+      'Describe an image from the internet of an owl',
+      'Describe what an owl looks like',
+      'How can you identify an owl?',
+      'What does an owl look like?',
+    ],
+  );
   assert.deepEqual(srv.seen[0]!.body, {
     model: 'test-model',
     messages: [
@@ -83,7 +94,10 @@ test('llm: sends CuPL questions as chat requests with the key from the environme
     max_tokens: 50,
   });
   assert.equal(d.cat!.length, 10);
-  assert.deepEqual(d.cat!.slice(0, 2), ['answer 0 to: Describe what a cat looks like.', 'answer 1 to: Describe what a cat looks like.']);
+  assert.deepEqual(d.cat!.slice(0, 2), [
+    'answer 0 to: Describe what a cat looks like.',
+    'answer 1 to: Describe what a cat looks like.',
+  ]);
 
   const again = await llm.describe(['cat', 'owl'], opts, ctx);
   assert.equal(srv.seen.length, 10, 'a rerun hits the cache only');
@@ -109,7 +123,11 @@ test('llm: retries 429 and 500 with back-off, then succeeds', async (t) => {
     await srv.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const d = await llm.describe(['cat'], { ...fast, baseUrl: srv.url, n: 1, questions: 'food' }, { cacheDir: dir, quiet: true });
+  const d = await llm.describe(
+    ['cat'],
+    { ...fast, baseUrl: srv.url, n: 1, questions: 'food' },
+    { cacheDir: dir, quiet: true },
+  );
   assert.equal(srv.seen.length, 5); // 2 failures + 3 food questions
   assert.deepEqual(d.cat, [
     'answer 0 to: Describe what a cat looks like.',
@@ -123,10 +141,13 @@ test('llm: gives up after the retries with a one-line error', async (t) => {
   t.after(() => srv.close());
   const dir = mkdtempSync(join(tmpdir(), 'tgr-llm-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  await assert.rejects(llm.describe(['cat'], { ...fast, baseUrl: srv.url, retries: 2 }, { cacheDir: dir, quiet: true }), {
-    code: 'network',
-    message: `${srv.url}/chat/completions: gave up after 3 attempts (last: HTTP 503 overloaded); retry later or raise --retries/--timeout`,
-  });
+  await assert.rejects(
+    llm.describe(['cat'], { ...fast, baseUrl: srv.url, retries: 2 }, { cacheDir: dir, quiet: true }),
+    {
+      code: 'network',
+      message: `${srv.url}/chat/completions: gave up after 3 attempts (last: HTTP 503 overloaded); retry later or raise --retries/--timeout`,
+    },
+  );
   assert.equal(srv.seen.length, 3);
 });
 
@@ -135,9 +156,12 @@ test('llm: a server that does not answer in time is retried, then reported', asy
   t.after(() => srv.close());
   const dir = mkdtempSync(join(tmpdir(), 'tgr-llm-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  await assert.rejects(llm.describe(['cat'], { ...fast, baseUrl: srv.url, retries: 1, timeoutMs: 100 }, { cacheDir: dir, quiet: true }), {
-    message: /gave up after 2 attempts \(last: no answer within 0.1s\)/,
-  });
+  await assert.rejects(
+    llm.describe(['cat'], { ...fast, baseUrl: srv.url, retries: 1, timeoutMs: 100 }, { cacheDir: dir, quiet: true }),
+    {
+      message: /gave up after 2 attempts \(last: no answer within 0.1s\)/,
+    },
+  );
   assert.equal(srv.seen.length, 2);
 });
 
@@ -160,27 +184,44 @@ test('llm: a server that ignores n is asked again; 401 names the key variable bu
     await srv.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const d = await llm.describe(['ox'], { ...fast, baseUrl: srv.url, n: 3, questions: 'fine-grained', kind: 'bovine' }, { cacheDir: dir, quiet: true });
+  const d = await llm.describe(
+    ['ox'],
+    { ...fast, baseUrl: srv.url, n: 3, questions: 'fine-grained', kind: 'bovine' },
+    { cacheDir: dir, quiet: true },
+  );
   assert.equal(srv.seen.length, 18);
-  assert.deepEqual(srv.seen.slice(0, 3).map((s) => s.body.n), [3, 2, 1]);
+  assert.deepEqual(
+    srv.seen.slice(0, 3).map((s) => s.body.n),
+    [3, 2, 1],
+  );
   assert.equal(d.ox![0], 'answer 0 to: Describe what an ox, a species of bovine, looks like.');
 
   const deny = await chatServer((_b, _i, res) => void res.writeHead(401).end(`{"error":"bad key ${SECRET}"}`));
   t.after(() => deny.close());
   process.env.TGR_TEST_KEY2 = SECRET;
   t.after(() => delete process.env.TGR_TEST_KEY2);
-  await assert.rejects(llm.describe(['cat'], { ...fast, baseUrl: deny.url, apiKeyEnv: 'TGR_TEST_KEY2' }, { cacheDir: dir, quiet: true }), (e: Error) => {
-    assert.equal(e.message, `${deny.url}/chat/completions: HTTP 401 {"error":"bad key ***"}; set the API key in TGR_TEST_KEY2 (or name another variable with --api-key-env)`);
-    return true;
-  });
+  await assert.rejects(
+    llm.describe(['cat'], { ...fast, baseUrl: deny.url, apiKeyEnv: 'TGR_TEST_KEY2' }, { cacheDir: dir, quiet: true }),
+    (e: Error) => {
+      assert.equal(
+        e.message,
+        `${deny.url}/chat/completions: HTTP 401 {"error":"bad key ***"}; set the API key in TGR_TEST_KEY2 (or name another variable with --api-key-env)`,
+      );
+      return true;
+    },
+  );
 });
 
 test('llm: option errors are one line', async () => {
   const ctx = { cacheDir: tmpdir(), quiet: true };
-  await assert.rejects(llm.describe(['cat'], {}, ctx), { message: 'source llm needs --model NAME (e.g. gpt-4o-mini, or llama3.1 on Ollama)' });
+  await assert.rejects(llm.describe(['cat'], {}, ctx), {
+    message: 'source llm needs --model NAME (e.g. gpt-4o-mini, or llama3.1 on Ollama)',
+  });
   await assert.rejects(llm.describe(['cat'], { model: 'm', questions: 'birds' }, ctx), {
     code: 'unknown_name',
     message: "unknown question set (--questions) 'birds'; choose one of: objects, food, fine-grained",
   });
-  await assert.rejects(llm.describe(['cat'], { model: 'm', questions: 'fine-grained' }, ctx), { message: /needs --kind NOUN/ });
+  await assert.rejects(llm.describe(['cat'], { model: 'm', questions: 'fine-grained' }, ctx), {
+    message: /needs --kind NOUN/,
+  });
 });

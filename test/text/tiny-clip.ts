@@ -31,12 +31,28 @@ export function expectedEmbedding(ids: number[]): number[] {
   return Array.from({ length: E }, (_, k) => h.reduce((s, v, j) => s + v * proj[j * E + k]!, 0));
 }
 
-const f32 = (name: string, dims: number[], data: Float32Array) => ({ name, dims, dataType: 1, floatData: Array.from(data) });
+const f32 = (name: string, dims: number[], data: Float32Array) => ({
+  name,
+  dims,
+  dataType: 1,
+  floatData: Array.from(data),
+});
 const i64 = (name: string, dims: number[], data: number[]) => ({ name, dims, dataType: 7, int64Data: data });
-const node = (opType: string, input: string[], output: string[], attribute: object[] = []) => ({ opType, input, output, attribute, name: output[0] });
+const node = (opType: string, input: string[], output: string[], attribute: object[] = []) => ({
+  opType,
+  input,
+  output,
+  attribute,
+  name: output[0],
+});
 const io = (name: string, elemType: number, dims: (number | string)[]) => ({
   name,
-  type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+  type: {
+    tensorType: {
+      elemType,
+      shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+    },
+  },
 });
 
 /** Writes the folder and returns its path. */
@@ -47,7 +63,15 @@ export function writeTinyClip(dir: string): string {
     node: [
       node('Gather', ['token_embedding', 'input_ids'], ['tok']),
       node('CumSum', ['tok', 'one'], ['hidden']),
-      node('ArgMax', ['input_ids'], ['eot_pos'], [{ name: 'axis', type: 2, i: 1 }, { name: 'keepdims', type: 2, i: 0 }]),
+      node(
+        'ArgMax',
+        ['input_ids'],
+        ['eot_pos'],
+        [
+          { name: 'axis', type: 2, i: 1 },
+          { name: 'keepdims', type: 2, i: 0 },
+        ],
+      ),
       node('Shape', ['input_ids'], ['ids_shape']),
       node('Gather', ['ids_shape', 'one'], ['seq_len']),
       node('OneHot', ['eot_pos', 'seq_len', 'onehot_values'], ['pick']),
@@ -66,10 +90,31 @@ export function writeTinyClip(dir: string): string {
     input: [io('input_ids', 7, ['batch_size', 'sequence_length'])],
     output: [io('text_embeds', 1, ['batch_size', E])],
   };
-  const model = onnx.ModelProto.encode({ irVersion: 8, producerName: 'tgr-test', opsetImport: [{ domain: '', version: 14 }], graph } as never).finish();
+  const model = onnx.ModelProto.encode({
+    irVersion: 8,
+    producerName: 'tgr-test',
+    opsetImport: [{ domain: '', version: 14 }],
+    graph,
+  } as never).finish();
   writeFileSync(join(dir, 'onnx', 'text_model.onnx'), model);
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'clip', architectures: ['CLIPModel'], projection_dim: E, text_config: { hidden_size: H, vocab_size: V, max_position_embeddings: 77 } }));
-  const special = (id: number, content: string) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: true, special: true });
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      model_type: 'clip',
+      architectures: ['CLIPModel'],
+      projection_dim: E,
+      text_config: { hidden_size: H, vocab_size: V, max_position_embeddings: 77 },
+    }),
+  );
+  const special = (id: number, content: string) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: true,
+    special: true,
+  });
   writeFileSync(
     join(dir, 'tokenizer.json'),
     JSON.stringify({
@@ -77,22 +122,60 @@ export function writeTinyClip(dir: string): string {
       truncation: null,
       padding: null,
       added_tokens: [special(SOT, '<|startoftext|>'), special(EOT, '<|endoftext|>')],
-      normalizer: { type: 'Sequence', normalizers: [{ type: 'NFC' }, { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' }, { type: 'Lowercase' }] },
+      normalizer: {
+        type: 'Sequence',
+        normalizers: [
+          { type: 'NFC' },
+          { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' },
+          { type: 'Lowercase' },
+        ],
+      },
       pre_tokenizer: {
         type: 'Sequence',
         pretokenizers: [
-          { type: 'Split', pattern: { Regex: "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+" }, behavior: 'Removed', invert: true },
+          {
+            type: 'Split',
+            pattern: {
+              Regex:
+                "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+",
+            },
+            behavior: 'Removed',
+            invert: true,
+          },
           { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
         ],
       },
-      post_processor: { type: 'RobertaProcessing', sep: ['<|endoftext|>', EOT], cls: ['<|startoftext|>', SOT], trim_offsets: false, add_prefix_space: false },
+      post_processor: {
+        type: 'RobertaProcessing',
+        sep: ['<|endoftext|>', EOT],
+        cls: ['<|startoftext|>', SOT],
+        trim_offsets: false,
+        add_prefix_space: false,
+      },
       decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-      model: { type: 'BPE', dropout: null, unk_token: '<|endoftext|>', continuing_subword_prefix: '', end_of_word_suffix: '</w>', fuse_unk: false, vocab, merges: ['c a', 'ca t</w>'] },
+      model: {
+        type: 'BPE',
+        dropout: null,
+        unk_token: '<|endoftext|>',
+        continuing_subword_prefix: '',
+        end_of_word_suffix: '</w>',
+        fuse_unk: false,
+        vocab,
+        merges: ['c a', 'ca t</w>'],
+      },
     }),
   );
   writeFileSync(
     join(dir, 'tokenizer_config.json'),
-    JSON.stringify({ tokenizer_class: 'CLIPTokenizer', model_max_length: 77, bos_token: '<|startoftext|>', eos_token: '<|endoftext|>', pad_token: '<|endoftext|>', unk_token: '<|endoftext|>', do_lower_case: true }),
+    JSON.stringify({
+      tokenizer_class: 'CLIPTokenizer',
+      model_max_length: 77,
+      bos_token: '<|startoftext|>',
+      eos_token: '<|endoftext|>',
+      pad_token: '<|endoftext|>',
+      unk_token: '<|endoftext|>',
+      do_lower_case: true,
+    }),
   );
   return dir;
 }

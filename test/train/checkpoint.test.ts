@@ -8,7 +8,10 @@ import { f32 } from '../../src/onnx/tensor.js';
 
 test('a checkpoint round-trips tensors and run position, and is a safetensors file', () => {
   const path = join(mkdtempSync(join(tmpdir(), 'tgr-ck-')), 'checkpoint.safetensors');
-  const tensors = new Map([['conv.weight', f32([2, 1, 1, 3], [1, 2, 3, 4, 5, -6.5])], ['s', f32([], [Math.PI])]]);
+  const tensors = new Map([
+    ['conv.weight', f32([2, 1, 1, 3], [1, 2, 3, 4, 5, -6.5])],
+    ['s', f32([], [Math.PI])],
+  ]);
   saveCheckpoint(path, { epoch: 3, iteration: 300, seed: 9, fingerprint: '{"a":1}', tensors });
   const ck = loadCheckpoint(path);
   assert.deepEqual([ck.epoch, ck.iteration, ck.seed, ck.fingerprint], [3, 300, 9, '{"a":1}']);
@@ -18,12 +21,27 @@ test('a checkpoint round-trips tensors and run position, and is a safetensors fi
   const bytes = readFileSync(path);
   const headLen = Number(bytes.readBigUInt64LE(0));
   assert.equal(headLen % 8, 0);
-  assert.deepEqual(JSON.parse(bytes.subarray(8, 8 + headLen).toString()).s, { dtype: 'F32', shape: [], data_offsets: [24, 28] });
+  assert.deepEqual(JSON.parse(bytes.subarray(8, 8 + headLen).toString()).s, {
+    dtype: 'F32',
+    shape: [],
+    data_offsets: [24, 28],
+  });
 });
 
 test('a truncated checkpoint gives a one-line error naming the file and the fix', () => {
   const path = join(mkdtempSync(join(tmpdir(), 'tgr-ck-')), 'checkpoint.safetensors');
-  saveCheckpoint(path, { epoch: 1, iteration: 1, seed: 1, fingerprint: '', tensors: new Map([['w', f32([4], [1, 2, 3, 4])]]) });
+  saveCheckpoint(path, {
+    epoch: 1,
+    iteration: 1,
+    seed: 1,
+    fingerprint: '',
+    tensors: new Map([['w', f32([4], [1, 2, 3, 4])]]),
+  });
   writeFileSync(path, readFileSync(path).subarray(0, -4));
-  assert.throws(() => loadCheckpoint(path), new RegExp(`^TgrError: ${path}: tensor 'w' \\(F32 \\[4\\]\\) does not fit the file; it is truncated — delete it and run without --resume$`));
+  assert.throws(
+    () => loadCheckpoint(path),
+    new RegExp(
+      `^TgrError: ${path}: tensor 'w' \\(F32 \\[4\\]\\) does not fit the file; it is truncated — delete it and run without --resume$`,
+    ),
+  );
 });

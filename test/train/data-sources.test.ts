@@ -11,7 +11,10 @@ import { toyTraining } from './toy-graph.js';
 
 test('limits spread over the split, so class-sorted folders keep every class', () => {
   const ds = makeSynthetic({ classes: 3, size: 8, trainPerClass: 4, testPerClass: 1 });
-  const sorted: MemorySplit = { ...(ds.splits.train as MemorySplit), labels: Int32Array.of(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2) };
+  const sorted: MemorySplit = {
+    ...(ds.splits.train as MemorySplit),
+    labels: Int32Array.of(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2),
+  };
   const cut = limitSplits({ ...ds, splits: { ...ds.splits, train: sorted } } as Dataset, { train: 3 });
   const s = cut.splits.train as MemorySplit;
   assert.deepEqual([...s.labels], [0, 1, 2]);
@@ -26,9 +29,31 @@ test('the data loader feeds the trainer: full training batches only, the whole t
   const run = async (outDir: string, epochs: number, resume = false) => {
     const toy = toyTraining([1, 16, 16], 4);
     // Random crops on, so the resumed epoch must replay the same crops to end bit-identical.
-    const data = datasetSources({ ...ds, augment: { padCrop: 1, flip: false } }, { batchSize: 32, seed: 5, augment: true, limitTest: 30 });
+    const data = datasetSources(
+      { ...ds, augment: { padCrop: 1, flip: false } },
+      { batchSize: 32, seed: 5, augment: true, limitTest: 30 },
+    );
     try {
-      return await runTrainer({ ...toy, ...data, epochs: 2, batchSize: 32, lr: 0.05, schedule: { name: 'cosine' }, seed: 5, outDir, quiet: true, threads: 1, resume, ...(epochs < 2 ? { onEpoch: () => { throw new Error('stop'); } } : {}) });
+      return await runTrainer({
+        ...toy,
+        ...data,
+        epochs: 2,
+        batchSize: 32,
+        lr: 0.05,
+        schedule: { name: 'cosine' },
+        seed: 5,
+        outDir,
+        quiet: true,
+        threads: 1,
+        resume,
+        ...(epochs < 2
+          ? {
+              onEpoch: () => {
+                throw new Error('stop');
+              },
+            }
+          : {}),
+      });
     } finally {
       await data.close();
     }

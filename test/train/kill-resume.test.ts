@@ -9,9 +9,38 @@ import { train, type TrainOptions } from '../../src/train/train.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
 
 const opts: TrainOptions = {
-  backbone: 'resnet20', dataset: 'synthetic', recipe: 'fashion-quick', epochs: 3, batchSize: 16, limitTrain: 128, limitTest: 16, seed: 1, threads: 1, quiet: true,
+  backbone: 'resnet20',
+  dataset: 'synthetic',
+  recipe: 'fashion-quick',
+  epochs: 3,
+  batchSize: 16,
+  limitTrain: 128,
+  limitTest: 16,
+  seed: 1,
+  threads: 1,
+  quiet: true,
 };
-const flags = ['--backbone', 'resnet20', '--dataset', 'synthetic', '--recipe', 'fashion-quick', '--epochs', '3', '--batch-size', '16', '--limit-train', '128', '--limit-test', '16', '--seed', '1', '--threads', '1', '--quiet'];
+const flags = [
+  '--backbone',
+  'resnet20',
+  '--dataset',
+  'synthetic',
+  '--recipe',
+  'fashion-quick',
+  '--epochs',
+  '3',
+  '--batch-size',
+  '16',
+  '--limit-train',
+  '128',
+  '--limit-test',
+  '16',
+  '--seed',
+  '1',
+  '--threads',
+  '1',
+  '--quiet',
+];
 
 // 8 steps an epoch: long enough that the poll below sees the first checkpoint before the run ends, even on a loaded machine.
 test('tgr train killed (SIGKILL) after its first checkpoint, then --resume, ends with the weights of an unbroken run', async () => {
@@ -20,7 +49,10 @@ test('tgr train killed (SIGKILL) after its first checkpoint, then --resume, ends
   await train({ ...opts, out: whole });
 
   const killed = join(root, 'killed');
-  const child = spawn(process.execPath, ['bin/tgr.js', 'train', ...flags, '--out', killed], { env: { ...process.env, TGR_FROM_SOURCE: '1' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['bin/tgr.js', 'train', ...flags, '--out', killed], {
+    env: { ...process.env, TGR_FROM_SOURCE: '1' },
+    stdio: 'ignore',
+  });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
   while (!existsSync(join(killed, 'checkpoint.safetensors')) && child.exitCode === null) await sleep(20);
   child.kill('SIGKILL');
@@ -33,6 +65,10 @@ test('tgr train killed (SIGKILL) after its first checkpoint, then --resume, ends
   const a = loadCheckpoint(join(whole, 'checkpoint.safetensors')).tensors;
   const b = loadCheckpoint(join(killed, 'checkpoint.safetensors')).tensors;
   assert.deepEqual([...b.keys()], [...a.keys()]);
-  for (const [k, t] of a) assert.ok(Buffer.from(t.data.buffer).equals(Buffer.from(b.get(k)!.data.buffer)), `${k} differs`);
-  assert.ok(readFileSync(join(killed, 'model.onnx')).equals(readFileSync(join(whole, 'model.onnx'))), 'model.onnx is byte-identical');
+  for (const [k, t] of a)
+    assert.ok(Buffer.from(t.data.buffer).equals(Buffer.from(b.get(k)!.data.buffer)), `${k} differs`);
+  assert.ok(
+    readFileSync(join(killed, 'model.onnx')).equals(readFileSync(join(whole, 'model.onnx'))),
+    'model.onnx is byte-identical',
+  );
 });

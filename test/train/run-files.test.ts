@@ -17,22 +17,41 @@ test('model.onnx is the eval graph with the trained weights and reproduces the e
   const dir = mkdtempSync(join(tmpdir(), 'tgr-run-'));
   const testSet = synthetic(96, 4, shape, 'test', 32, 7, 2);
   const r = await runTrainer({
-    ...toy, train: synthetic(256, 4, shape, 'train', 32, 7, 2), test: testSet, epochs: 2, batchSize: 32, lr: 0.05,
-    schedule: { name: 'constant' }, seed: 1, outDir: dir, quiet: true, threads: 1,
+    ...toy,
+    train: synthetic(256, 4, shape, 'train', 32, 7, 2),
+    test: testSet,
+    epochs: 2,
+    batchSize: 32,
+    lr: 0.05,
+    schedule: { name: 'constant' },
+    seed: 1,
+    outDir: dir,
+    quiet: true,
+    threads: 1,
   });
   const meta = { dataset: 'synthetic', classNames: ['a', 'b', 'c', 'd'], accuracy: r.final.accuracy } as TrainMeta;
   writeRunFiles(dir, toy.evalModel, r.weights, meta);
 
   const saved = loadModel(join(dir, 'model.onnx'));
-  assert.deepEqual(saved.graph.inputs.map((v) => v.name), ['input']);
-  assert.deepEqual(saved.graph.outputs.map((v) => v.name), ['logits']);
+  assert.deepEqual(
+    saved.graph.inputs.map((v) => v.name),
+    ['input'],
+  );
+  assert.deepEqual(
+    saved.graph.outputs.map((v) => v.name),
+    ['logits'],
+  );
   assert.deepEqual(saved.graph.initializers.get('fc.weight')!.data, r.weights['fc.weight']!.data);
   assert.deepEqual(saved.graph.initializers.get('fc.mu')!.data, r.weights['fc.mu']!.data, 'buffers are exported too');
   assert.equal(saved.metadata['tgr.class_names'], '["a","b","c","d"]');
 
   const s = await Session.create(readFileSync(join(dir, 'model.onnx')), { threads: 1 });
   const m = new MetricSum();
-  for await (const b of testSet.epoch(0)) m.add((await s.run({ input: { dtype: 'float32', dims: b.dims, data: b.x } })).logits!.data as Float32Array, b.labels);
+  for await (const b of testSet.epoch(0))
+    m.add(
+      (await s.run({ input: { dtype: 'float32', dims: b.dims, data: b.x } })).logits!.data as Float32Array,
+      b.labels,
+    );
   await s.release();
   // Not a trivially perfect or chance model, so agreement means something.
   assert.ok(r.final.accuracy > 0.4 && r.final.accuracy < 1, `accuracy ${r.final.accuracy}`);

@@ -10,7 +10,7 @@ test('cosine with linear warm-up: exact rates at chosen iterations', () => {
   assert.equal(lr(10), 0.1);
   assert.equal(lr(55), 0.05);
   assert.equal(lr(100), 0);
-  assert.ok(Math.abs(lr(40) - 0.1 * (1 + Math.cos(Math.PI / 3)) / 2) < 1e-17);
+  assert.ok(Math.abs(lr(40) - (0.1 * (1 + Math.cos(Math.PI / 3))) / 2) < 1e-17);
 });
 
 test('step decay composes with warm-up and starts counting after it', () => {
@@ -28,5 +28,8 @@ test('cosine without warm-up ends at minLr; constant stays; an unknown name list
   assert.equal(cos(0), 0.1);
   assert.equal(cos(10), 0.001);
   assert.equal(lrSchedule({ name: 'constant' }, 0.3, 5, 7)(34), 0.3);
-  assert.throws(() => lrSchedule({ name: 'poly' }, 0.1, 1, 1), /unknown learning-rate schedule 'poly'; choose one of: constant, step, cosine/);
+  assert.throws(
+    () => lrSchedule({ name: 'poly' }, 0.1, 1, 1),
+    /unknown learning-rate schedule 'poly'; choose one of: constant, step, cosine/,
+  );
 });

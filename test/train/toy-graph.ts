@@ -19,14 +19,22 @@ export interface Toy {
 function initial(classes: number, d: number, seed: number) {
   const rng = new Rng(seed);
   return {
-    W: f32([classes, d], Array.from({ length: classes * d }, () => 0.01 * rng.normal())),
+    W: f32(
+      [classes, d],
+      Array.from({ length: classes * d }, () => 0.01 * rng.normal()),
+    ),
     b: f32([classes], new Array(classes).fill(0)),
     mu: f32([d], new Array(d).fill(0)),
   };
 }
 
 /** The forward part shared by the eval graph and the training graph; returns [input, Gemm input, logits]. */
-function forwardPart(g: GraphBuilder, shape: number[], init: ReturnType<typeof initial>, dropout = 0): [string, string, string] {
+function forwardPart(
+  g: GraphBuilder,
+  shape: number[],
+  init: ReturnType<typeof initial>,
+  dropout = 0,
+): [string, string, string] {
   const x = g.flatten(g.input('input', 'float32', ['N', ...shape]));
   const mu = g.initializer('fc.mu', init.mu);
   const w = g.initializer('fc.weight', init.W);
@@ -40,20 +48,37 @@ function forwardPart(g: GraphBuilder, shape: number[], init: ReturnType<typeof i
  * nobody reads, training mode or not, so a toy that used only the first output would train without dropout.
  */
 function dropped(g: GraphBuilder, x: string, p: number): string {
-  const [, mask] = g.node('Dropout', [x, g.float(p), g.constant({ dtype: 'bool', dims: [], data: Uint8Array.of(1) })], {}, { outputs: 2 });
+  const [, mask] = g.node(
+    'Dropout',
+    [x, g.float(p), g.constant({ dtype: 'bool', dims: [], data: Uint8Array.of(1) })],
+    {},
+    { outputs: 2 },
+  );
   return g.mul(g.mul(x, g.cast(mask!, 'float32')), g.float(1 / (1 - p)));
 }
 
 /** Eval graph: input → logits. */
 function evalGraph(shape: number[], classes: number, seed: number): Model {
   const g = new GraphBuilder('toy-eval');
-  const [, , logits] = forwardPart(g, shape, initial(classes, shape.reduce((a, b) => a * b, 1), seed));
+  const [, , logits] = forwardPart(
+    g,
+    shape,
+    initial(
+      classes,
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+  );
   g.output(logits, 'logits');
   return g.finishModel();
 }
 
 /** A training graph per the contract: feeds input/labels/lr/step; carried params, momentum, buffer. */
-export function toyTraining(shape: number[], classes: number, opts: { seed?: number; momentum?: number; weightDecay?: number; labelSmoothing?: number; dropout?: number } = {}): Toy {
+export function toyTraining(
+  shape: number[],
+  classes: number,
+  opts: { seed?: number; momentum?: number; weightDecay?: number; labelSmoothing?: number; dropout?: number } = {},
+): Toy {
   const seed = opts.seed ?? 1;
   const m = opts.momentum ?? 0.9;
   const wd = opts.weightDecay ?? 1e-4;
@@ -70,7 +95,18 @@ export function toyTraining(shape: number[], classes: number, opts: { seed?: num
   const lr = g.input('lr', 'float32', []);
   g.input('step', 'float32', []);
   // One-hot by comparing labels [N,1] with 0..C-1, then label smoothing.
-  const onehot = g.cast(g.equal(g.unsqueeze(labels, [1]), g.constant(i64([classes], Array.from({ length: classes }, (_, i) => i)))), 'float32');
+  const onehot = g.cast(
+    g.equal(
+      g.unsqueeze(labels, [1]),
+      g.constant(
+        i64(
+          [classes],
+          Array.from({ length: classes }, (_, i) => i),
+        ),
+      ),
+    ),
+    'float32',
+  );
   const target = g.add(g.mul(onehot, g.float(1 - eps)), g.float(eps / classes));
   const loss = g.neg(g.reduceMean(g.reduceSum(g.mul(target, g.logSoftmax(logits, 1)), [1], 0), [0], 0));
   const n = g.cast(g.node('Shape', [labels])[0]!, 'float32');
@@ -94,7 +130,13 @@ export function toyTraining(shape: number[], classes: number, opts: { seed?: num
   const model = g.finishModel();
   // Parameters and buffers are fed each step, so they are inputs here rather than initializers.
   const carriedNames = ['fc.weight', 'fc.bias', 'fc.mu'];
-  model.graph.inputs.push(...carriedNames.map((name) => ({ name, dtype: 'float32' as const, shape: model.graph.initializers.get(name)!.dims })));
+  model.graph.inputs.push(
+    ...carriedNames.map((name) => ({
+      name,
+      dtype: 'float32' as const,
+      shape: model.graph.initializers.get(name)!.dims,
+    })),
+  );
   for (const name of carriedNames) model.graph.initializers.delete(name);
   return {
     graph: {

@@ -20,22 +20,56 @@ test('train(): a text-guided ResNet-20 on synthetic data leaves a run folder who
   const emb = join(dir, 'classes.npy');
   const classNames = (await openDataset('synthetic')).classNames;
   writeClassEmbeddings(emb, {
-    matrix: Float32Array.from({ length: 32 }, () => rng.normal()), classes: 4, dim: 8,
-    meta: { classNames, encoder: 'glove:test', source: 'template', descriptionsHash: 'd'.repeat(64), rawNorms: [1, 1], cached: false },
+    matrix: Float32Array.from({ length: 32 }, () => rng.normal()),
+    classes: 4,
+    dim: 8,
+    meta: {
+      classNames,
+      encoder: 'glove:test',
+      source: 'template',
+      descriptionsHash: 'd'.repeat(64),
+      rawNorms: [1, 1],
+      cached: false,
+    },
   });
   const out = join(dir, 'run');
   const r = await train({
-    backbone: 'resnet20', head: 'text-guided', dataset: 'synthetic', recipe: 'fashion-quick', epochs: 1, batchSize: 16,
-    classEmbeddings: emb, out, limitTrain: 64, limitTest: 32, seed: 2, threads: 1, quiet: true,
+    backbone: 'resnet20',
+    head: 'text-guided',
+    dataset: 'synthetic',
+    recipe: 'fashion-quick',
+    epochs: 1,
+    batchSize: 16,
+    classEmbeddings: emb,
+    out,
+    limitTrain: 64,
+    limitTest: 32,
+    seed: 2,
+    threads: 1,
+    quiet: true,
   });
   assert.equal(r.runDir, out);
-  for (const f of ['model.onnx', 'meta.json', 'train.jsonl', 'checkpoint.safetensors']) assert.ok(existsSync(join(out, f)), f);
+  for (const f of ['model.onnx', 'meta.json', 'train.jsonl', 'checkpoint.safetensors'])
+    assert.ok(existsSync(join(out, f)), f);
   const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as TrainMeta;
   assert.deepEqual(
-    [meta.dataset, meta.backbone, meta.head, meta.embedDim, meta.recipe, meta.seed, meta.epochs, meta.trainImages, meta.testImages],
+    [
+      meta.dataset,
+      meta.backbone,
+      meta.head,
+      meta.embedDim,
+      meta.recipe,
+      meta.seed,
+      meta.epochs,
+      meta.trainImages,
+      meta.testImages,
+    ],
     ['synthetic', 'resnet20', 'text-guided', 8, 'fashion-quick', 2, 1, 64, 32],
   );
-  assert.deepEqual([meta.encoder, meta.descriptions, meta.descriptionsHash], ['glove:test', 'template', 'd'.repeat(64)]);
+  assert.deepEqual(
+    [meta.encoder, meta.descriptions, meta.descriptionsHash],
+    ['glove:test', 'template', 'd'.repeat(64)],
+  );
   assert.deepEqual(meta.classNames, classNames);
   assert.equal(meta.classEmbeddingsSha256?.length, 64);
   assert.equal(meta.accuracy, r.accuracy);
@@ -48,9 +82,18 @@ test('train(): a text-guided ResNet-20 on synthetic data leaves a run folder who
   assert.deepEqual([m.graph.inputs.map((v) => v.name), m.graph.outputs.map((v) => v.name)], [['input'], ['logits']]);
 
   const s = await Session.create(readFileSync(join(out, 'model.onnx')), { threads: 1 });
-  const data = datasetSources(await openDataset('synthetic', { seed: 2 }), { batchSize: 16, seed: 2, augment: false, limitTest: 32 });
+  const data = datasetSources(await openDataset('synthetic', { seed: 2 }), {
+    batchSize: 16,
+    seed: 2,
+    augment: false,
+    limitTest: 32,
+  });
   const metrics = new MetricSum();
-  for await (const b of data.test.epoch(0)) metrics.add((await s.run({ input: { dtype: 'float32', dims: b.dims, data: b.x } })).logits!.data as Float32Array, b.labels);
+  for await (const b of data.test.epoch(0))
+    metrics.add(
+      (await s.run({ input: { dtype: 'float32', dims: b.dims, data: b.x } })).logits!.data as Float32Array,
+      b.labels,
+    );
   await Promise.all([s.release(), data.close()]);
   assert.equal(metrics.result().accuracy, r.accuracy);
   assert.equal(metrics.result().loss, r.loss);

@@ -12,9 +12,18 @@ const shape: [number, number, number] = [1, 4, 4];
 function config(over: Partial<TrainerConfig> = {}): TrainerConfig {
   const toy = toyTraining(shape, 4);
   return {
-    ...toy, train: synthetic(256, 4, shape, 'train', 32), test: synthetic(128, 4, shape, 'test', 32),
-    epochs: 3, batchSize: 32, lr: 0.05, schedule: { name: 'cosine', warmupEpochs: 1 }, seed: 3,
-    outDir: mkdtempSync(join(tmpdir(), 'tgr-trainer-')), quiet: true, threads: 1, ...over,
+    ...toy,
+    train: synthetic(256, 4, shape, 'train', 32),
+    test: synthetic(128, 4, shape, 'test', 32),
+    epochs: 3,
+    batchSize: 32,
+    lr: 0.05,
+    schedule: { name: 'cosine', warmupEpochs: 1 },
+    seed: 3,
+    outDir: mkdtempSync(join(tmpdir(), 'tgr-trainer-')),
+    quiet: true,
+    threads: 1,
+    ...over,
   };
 }
 
@@ -45,7 +54,12 @@ function abortingAfter(src: TrainerConfig['train'], after: number, ctl: AbortCon
 
 /** Each tensor's raw bytes, so equality is bit for bit. */
 const bytes = (w: Record<string, TensorData> | Map<string, TensorData>) =>
-  Object.fromEntries([...(w instanceof Map ? w : Object.entries(w))].map(([k, v]) => [k, Buffer.from(v.data.buffer, v.data.byteOffset, v.data.byteLength).toString('base64')]));
+  Object.fromEntries(
+    [...(w instanceof Map ? w : Object.entries(w))].map(([k, v]) => [
+      k,
+      Buffer.from(v.data.buffer, v.data.byteOffset, v.data.byteLength).toString('base64'),
+    ]),
+  );
 
 for (const dropout of [0, 0.3]) {
   test(`a run stopped mid-epoch and resumed ends with bit-identical weights to an uninterrupted run${dropout ? ' (with Dropout)' : ''}`, async () => {
@@ -56,10 +70,18 @@ for (const dropout of [0, 0.3]) {
     // 8 batches per epoch: stop three steps into epoch 2, after epoch 1's checkpoint.
     await assert.rejects(runTrainer({ ...first, train: abortingAfter(first.train, 11, ctl) }), /killed/);
     const ran: number[] = [];
-    const resumed = await runTrainer({ ...config({ epochs: 2, ...graph() }), outDir: first.outDir, resume: true, onEpoch: (r) => ran.push(r.epoch) });
+    const resumed = await runTrainer({
+      ...config({ epochs: 2, ...graph() }),
+      outDir: first.outDir,
+      resume: true,
+      onEpoch: (r) => ran.push(r.epoch),
+    });
     assert.deepEqual(ran, [2], 'the resumed run starts from the checkpoint, not from scratch');
     assert.deepEqual(bytes(resumed.weights), bytes(whole.weights));
-    assert.deepEqual(resumed.rows.map((r) => r.testAccuracy), whole.rows.map((r) => r.testAccuracy));
+    assert.deepEqual(
+      resumed.rows.map((r) => r.testAccuracy),
+      whole.rows.map((r) => r.testAccuracy),
+    );
     assert.equal(readFileSync(join(first.outDir, 'train.jsonl'), 'utf8').trim().split('\n').length, 2);
     if (dropout) {
       // The masks really vary: another seed gives other weights.
@@ -80,7 +102,12 @@ test('the worker and the inline stepper give the same weights (so the worker pat
 test('resuming a run whose last epoch is checkpointed trains nothing and returns the checkpointed weights', async () => {
   const cfg = config({ epochs: 2 });
   const done = await runTrainer(cfg);
-  const again = await runTrainer({ ...config({ epochs: 2 }), outDir: cfg.outDir, resume: true, onEpoch: () => assert.fail('no epoch should run') });
+  const again = await runTrainer({
+    ...config({ epochs: 2 }),
+    outDir: cfg.outDir,
+    resume: true,
+    onEpoch: () => assert.fail('no epoch should run'),
+  });
   assert.deepEqual(bytes(again.weights), bytes(done.weights));
   assert.deepEqual(again.final, done.final);
 });
@@ -88,6 +115,12 @@ test('resuming a run whose last epoch is checkpointed trains nothing and returns
 test('--resume with different settings names what changed; without a checkpoint it says so', async () => {
   const cfg = config({ epochs: 1 });
   await runTrainer(cfg);
-  await assert.rejects(runTrainer({ ...cfg, lr: 0.1, resume: true }), /checkpoint\.safetensors: checkpoint is of a different run \(lr 0\.05 → 0\.1\); resume with the same settings/);
-  await assert.rejects(runTrainer({ ...config(), resume: true }), /checkpoint\.safetensors: no checkpoint to resume from; run without --resume/);
+  await assert.rejects(
+    runTrainer({ ...cfg, lr: 0.1, resume: true }),
+    /checkpoint\.safetensors: checkpoint is of a different run \(lr 0\.05 → 0\.1\); resume with the same settings/,
+  );
+  await assert.rejects(
+    runTrainer({ ...config(), resume: true }),
+    /checkpoint\.safetensors: no checkpoint to resume from; run without --resume/,
+  );
 });

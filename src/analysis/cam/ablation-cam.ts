@@ -47,7 +47,11 @@ export interface CamOptions {
 /** The name of the last Conv node in graph order (the paper's "last conv layer"). */
 export function lastConv(model: Model): string {
   const convs = model.graph.nodes.filter((n) => n.opType === 'Conv');
-  check(convs.length > 0, 'bad_model', () => `${model.graph.name}: Ablation-CAM needs a convolution and the model has none; pass a CNN`);
+  check(
+    convs.length > 0,
+    'bad_model',
+    () => `${model.graph.name}: Ablation-CAM needs a convolution and the model has none; pass a CNN`,
+  );
   return convs[convs.length - 1]!.outputs[0]!;
 }
 
@@ -99,8 +103,11 @@ function argmax(a: ArrayLike<number>, from: number, len: number): number {
 
 /** Computes the Ablation-CAM of one image ([1, C, H, W], the model's input) for one class. */
 export async function ablationCam(model: Model, image: TensorData, opts: CamOptions = {}): Promise<CamResult> {
-  check(image.dims.length === 4 && image.dims[0] === 1, 'bad_argument',
-    () => `Ablation-CAM takes one image shaped [1, C, H, W]; got [${image.dims}]`);
+  check(
+    image.dims.length === 4 && image.dims[0] === 1,
+    'bad_argument',
+    () => `Ablation-CAM takes one image shaped [1, C, H, W]; got [${image.dims}]`,
+  );
   const layer = opts.layer ?? lastConv(model);
   const [, , H, W] = image.dims as [number, number, number, number];
   const parts = await cutAt(model, layer, image.dims.slice(1));
@@ -120,7 +127,13 @@ export async function ablationCam(model: Model, image: TensorData, opts: CamOpti
       const rows = channels.length + (withIntact ? 1 : 0);
       const x = new Float32Array(rows * a.length);
       for (let r = 0; r < rows; r++) x.set(a, r * a.length);
-      channels.forEach((k, j) => x.fill(0, (j + (withIntact ? 1 : 0)) * a.length + k * plane, (j + (withIntact ? 1 : 0)) * a.length + (k + 1) * plane));
+      channels.forEach((k, j) =>
+        x.fill(
+          0,
+          (j + (withIntact ? 1 : 0)) * a.length + k * plane,
+          (j + (withIntact ? 1 : 0)) * a.length + (k + 1) * plane,
+        ),
+      );
       const feeds: Record<string, TensorData> = { [layer]: { dtype: 'float32', dims: [rows, K, h, w], data: x } };
       // Only per-image tensors grow with the batch; carried constants (e.g. exp(logit scale)) pass unchanged.
       for (const c of parts.carried) feeds[c] = batched.has(c) ? tile(mid[c]!, rows) : mid[c]!;
@@ -133,7 +146,11 @@ export async function ablationCam(model: Model, image: TensorData, opts: CamOpti
     const C = first.classes;
     const predicted = argmax(first.logits, 0, C);
     const c = opts.classIndex ?? predicted;
-    check(Number.isInteger(c) && c >= 0 && c < C, 'bad_argument', () => `class ${c} is outside the model's ${C} classes`);
+    check(
+      Number.isInteger(c) && c >= 0 && c < C,
+      'bad_argument',
+      () => `class ${c} is outside the model's ${C} classes`,
+    );
     const score = first.logits[c]!;
     const weights = new Array<number>(K).fill(0);
     for (let start = 0; start < K; start += batch) {
@@ -157,7 +174,18 @@ export async function ablationCam(model: Model, image: TensorData, opts: CamOpti
     }
     const heat = resizeBilinear(cam, h, w, H, W);
     if (max > 0) for (let p = 0; p < heat.length; p++) heat[p] = heat[p]! / max;
-    return { layer, classIndex: c, score, predicted, weights, cam, camSize: [h, w], heat, imageSize: [H, W], nonFinite: !finite };
+    return {
+      layer,
+      classIndex: c,
+      score,
+      predicted,
+      weights,
+      cam,
+      camSize: [h, w],
+      heat,
+      imageSize: [H, W],
+      nonFinite: !finite,
+    };
   } finally {
     await prefix.release();
     await suffix.release();

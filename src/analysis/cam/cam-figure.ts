@@ -60,7 +60,7 @@ function cosine(a: Float32Array, b: Float32Array): number | null {
   let ab = 0;
   let aa = 0;
   let bb = 0;
-  for (let i = 0; i < a.length; i++) (ab += a[i]! * b[i]!), (aa += a[i]! * a[i]!), (bb += b[i]! * b[i]!);
+  for (let i = 0; i < a.length; i++) ((ab += a[i]! * b[i]!), (aa += a[i]! * a[i]!), (bb += b[i]! * b[i]!));
   return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : null;
 }
 
@@ -69,29 +69,57 @@ function mean(xs: (number | null)[]): number | null {
   return ok.length ? ok.reduce((s, x) => s + x, 0) / ok.length : null;
 }
 
-function panel(model: CamPanel['model'], faulty: boolean, r: CamResult, rgb: ReturnType<typeof imageRgb>, scale: number): CamPanel {
-  const top = r.weights.map((weight, channel) => ({ channel, weight })).sort((x, y) => y.weight - x.weight).slice(0, 5);
+function panel(
+  model: CamPanel['model'],
+  faulty: boolean,
+  r: CamResult,
+  rgb: ReturnType<typeof imageRgb>,
+  scale: number,
+): CamPanel {
+  const top = r.weights
+    .map((weight, channel) => ({ channel, weight }))
+    .sort((x, y) => y.weight - x.weight)
+    .slice(0, 5);
   // The map is resampled straight to the drawn size, so it reads smooth over the enlarged image.
   const [h, w] = r.camSize;
   const heat = resizeBilinear(r.cam, h, w, rgb.height * scale, rgb.width * scale);
   const max = heat.reduce((m, v) => Math.max(m, v), 0);
   if (max > 0) for (let i = 0; i < heat.length; i++) heat[i] = heat[i]! / max;
   const png = overlayPng(rgb.rgb, rgb.height, rgb.width, heat, { scale });
-  return { model, faulty, predicted: r.predicted, score: r.score, nonFinite: r.nonFinite, topChannels: top, png: Buffer.from(png).toString('base64') };
+  return {
+    model,
+    faulty,
+    predicted: r.predicted,
+    score: r.score,
+    nonFinite: r.nonFinite,
+    topChannels: top,
+    png: Buffer.from(png).toString('base64'),
+  };
 }
 
 /**
  * Ablation-CAM of both models on each image, before and after the same weight bit flips (paper §7.2, Fig. 2). Every
  * map explains the image's true label, so a shift in a map is a shift in the evidence for the same class.
  */
-export async function camFigure(baseline: Model, textGuided: Model, images: readonly CamInput[], settings: Partial<CamSettings> = {}): Promise<CamFigure> {
+export async function camFigure(
+  baseline: Model,
+  textGuided: Model,
+  images: readonly CamInput[],
+  settings: Partial<CamSettings> = {},
+): Promise<CamFigure> {
   const s: CamSettings = { ...defaultCamSettings, ...settings };
   const [flipsB, flipsT] = planWeightFlips([baseline, textGuided], s.flips, new Rng(s.seed), s.bits);
   const models = {
     baseline: [baseline, applyWeightFlips(baseline, flipsB!)] as const,
     textGuided: [textGuided, applyWeightFlips(textGuided, flipsT!)] as const,
   };
-  const bar = progress({ label: 'Ablation-CAM', total: images.length * 4, unit: 'maps', plain: true, everySeconds: 30 });
+  const bar = progress({
+    label: 'Ablation-CAM',
+    total: images.length * 4,
+    unit: 'maps',
+    plain: true,
+    everySeconds: 30,
+  });
   const out: CamImage[] = [];
   const layers = { baseline: '', textGuided: '' };
   for (const img of images) {
@@ -109,11 +137,22 @@ export async function camFigure(baseline: Model, textGuided: Model, images: read
       panels.push(panel(key, false, before, rgb, scale), panel(key, true, after, rgb, scale));
       similarity[key] = before.nonFinite || after.nonFinite ? null : cosine(before.heat, after.heat);
     }
-    out.push({ index: img.index, label: img.label, imagePng: Buffer.from(overlayPng(rgb.rgb, rgb.height, rgb.width, undefined, { scale })).toString('base64'), panels, similarity });
+    out.push({
+      index: img.index,
+      label: img.label,
+      imagePng: Buffer.from(overlayPng(rgb.rgb, rgb.height, rgb.width, undefined, { scale })).toString('base64'),
+      panels,
+      similarity,
+    });
   }
   bar.done();
   return {
-    ...s, layers, images: out,
-    meanSimilarity: { baseline: mean(out.map((i) => i.similarity.baseline)), textGuided: mean(out.map((i) => i.similarity.textGuided)) },
+    ...s,
+    layers,
+    images: out,
+    meanSimilarity: {
+      baseline: mean(out.map((i) => i.similarity.baseline)),
+      textGuided: mean(out.map((i) => i.similarity.textGuided)),
+    },
   };
 }

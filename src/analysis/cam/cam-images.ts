@@ -11,16 +11,26 @@ import type { CamInput } from './cam-figure.js';
  * "before" maps show what each model looks at when it is right — and loads them as model inputs with the
  * normalisation the model was trained with (meta.json), else the dataset's own.
  */
-export async function loadCamImages(baseline: RunDir, textGuided: RunDir, count: number, opts: OpenOptions = {}): Promise<CamInput[]> {
+export async function loadCamImages(
+  baseline: RunDir,
+  textGuided: RunDir,
+  count: number,
+  opts: OpenOptions = {},
+): Promise<CamInput[]> {
   const b = baseline.golden;
   const t = textGuided.golden;
   const picks: { index: number; label: number }[] = [];
   for (let i = 0; i < b.indices.length && picks.length < count; i++) {
-    if (b.preds[i] === b.labels[i] && t.preds[i] === t.labels[i]) picks.push({ index: b.indices[i]!, label: b.labels[i]! });
+    if (b.preds[i] === b.labels[i] && t.preds[i] === t.labels[i])
+      picks.push({ index: b.indices[i]!, label: b.labels[i]! });
   }
   if (picks.length === 0) return [];
   const split = b.dataset.split;
-  check(split === 'train' || split === 'test', 'bad_file', () => `${baseline.dir}/golden.json: split '${split}' is not train or test; re-run the golden run`);
+  check(
+    split === 'train' || split === 'test',
+    'bad_file',
+    () => `${baseline.dir}/golden.json: split '${split}' is not train or test; re-run the golden run`,
+  );
   // Image folders and the synthetic set are drawn at a chosen side: the one the model was trained at (meta.json).
   const side = (textGuided.meta.inputShape as number[] | undefined)?.[1];
   const ds = await openDataset(b.dataset.name, { ...(side ? { imageSize: side } : {}), ...opts });

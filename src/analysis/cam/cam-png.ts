@@ -17,12 +17,15 @@ export function jet(t: number): [number, number, number] {
 /** An image tensor [1, C, H, W] (C = 1 or 3) as RGB bytes, stretched to 0..255 over its own range. */
 export function imageRgb(image: TensorData): { rgb: Uint8Array; height: number; width: number } {
   const [, C, H, W] = image.dims as [number, number, number, number];
-  check(image.dims.length === 4 && (C === 1 || C === 3), 'bad_argument',
-    () => `an image to draw must be [1, 1|3, H, W]; got [${image.dims}]`);
+  check(
+    image.dims.length === 4 && (C === 1 || C === 3),
+    'bad_argument',
+    () => `an image to draw must be [1, 1|3, H, W]; got [${image.dims}]`,
+  );
   const x = image.data as Float32Array;
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of x) if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  for (const v of x) if (Number.isFinite(v)) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));
   const span = hi > lo ? hi - lo : 1;
   const rgb = new Uint8Array(H * W * 3);
   for (let p = 0; p < H * W; p++) {
@@ -39,12 +42,21 @@ export function imageRgb(image: TensorData): { rgb: Uint8Array; height: number; 
  * `scale`×`scale` block so that 28×28 or 32×32 images are big enough to read in a report. The heat map is given
  * either per image pixel or per output pixel (scaled size), the latter so a smooth map lies over a blocky image.
  */
-export function overlayPng(rgb: Uint8Array, height: number, width: number, heat?: Float32Array, opts: { alpha?: number; scale?: number } = {}): Uint8Array {
+export function overlayPng(
+  rgb: Uint8Array,
+  height: number,
+  width: number,
+  heat?: Float32Array,
+  opts: { alpha?: number; scale?: number } = {},
+): Uint8Array {
   const scale = Math.max(1, Math.floor(opts.scale ?? 1));
   const alpha = opts.alpha ?? 0.5;
   const fine = heat?.length === height * width * scale * scale && scale > 1;
-  check(!heat || heat.length === height * width || fine, 'bad_argument',
-    () => `heat map has ${heat!.length} values; the image has ${height}×${width} = ${height * width} pixels`);
+  check(
+    !heat || heat.length === height * width || fine,
+    'bad_argument',
+    () => `heat map has ${heat!.length} values; the image has ${height}×${width} = ${height * width} pixels`,
+  );
   const png = new PNG({ width: width * scale, height: height * scale });
   for (let y = 0; y < height * scale; y++) {
     for (let x = 0; x < width * scale; x++) {

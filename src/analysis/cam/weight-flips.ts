@@ -36,10 +36,22 @@ export function weightTensors(model: Model): { name: string; size: number; dims:
  * part lands at the same relative position in each model's own tensors (the heads differ). One Rng stream serves all
  * models, so a seed fixes every list.
  */
-export function planWeightFlips(models: readonly Model[], count: number, rng: Rng, bits: readonly number[] = allBits): WeightFlip[][] {
-  check(Number.isInteger(count) && count >= 0, 'bad_argument', () => `the number of weight flips must be a whole number ≥ 0; got ${count}`);
-  check(bits.length > 0 && bits.every((b) => Number.isInteger(b) && b >= 0 && b < 32), 'bad_argument',
-    () => `weight-flip bits must be fp32 bit positions 0..31; got ${bits.join(',')}`);
+export function planWeightFlips(
+  models: readonly Model[],
+  count: number,
+  rng: Rng,
+  bits: readonly number[] = allBits,
+): WeightFlip[][] {
+  check(
+    Number.isInteger(count) && count >= 0,
+    'bad_argument',
+    () => `the number of weight flips must be a whole number ≥ 0; got ${count}`,
+  );
+  check(
+    bits.length > 0 && bits.every((b) => Number.isInteger(b) && b >= 0 && b < 32),
+    'bad_argument',
+    () => `weight-flip bits must be fp32 bit positions 0..31; got ${bits.join(',')}`,
+  );
   const pools = models.map(weightTensors);
   const key = (t: { name: string; dims: number[] }) => `${t.name}:${t.dims.join('x')}`;
   const sharedKeys = pools.map((p) => new Set(p.map(key))).reduce((a, b) => new Set([...a].filter((k) => b.has(k))));
@@ -56,20 +68,29 @@ export function planWeightFlips(models: readonly Model[], count: number, rng: Rn
     throw new Error(`tgr internal error: weight index past the pool`);
   };
   const capacity = Math.min(...models.map((_, m) => sharedSize + ownSizes[m]!)) * bits.length;
-  check(count <= capacity, 'bad_argument', () => `asked for ${count} distinct weight flips; the smallest model has only ${capacity} (weights × bits)`);
+  check(
+    count <= capacity,
+    'bad_argument',
+    () => `asked for ${count} distinct weight flips; the smallest model has only ${capacity} (weights × bits)`,
+  );
   const plans: WeightFlip[][] = models.map(() => []);
   const taken = models.map(() => new Set<string>());
   let attempts = 0;
   while (plans[0]!.length < count && models.length > 0) {
     // Near capacity the redraws below could go on for long; give up with a message instead.
-    check(attempts++ < 100 * count + 1000, 'bad_argument', () => `could not draw ${count} distinct weight flips; ask for fewer`);
+    check(
+      attempts++ < 100 * count + 1000,
+      'bad_argument',
+      () => `could not draw ${count} distinct weight flips; ask for fewer`,
+    );
     const k = rng.int(sharedSize + ownMax);
     const bit = bits[rng.int(bits.length)]!;
     const sites = models.map((_, m) => {
       if (k < sharedSize) return { ...locate(shared, k), bit };
       const o = ownSizes[m]!;
       // A model with no weights of its own takes the flip in the shared part, at the same relative spot.
-      return o > 0 ? { ...locate(own[m]!, Math.floor(((k - sharedSize) / ownMax) * o)), bit }
+      return o > 0
+        ? { ...locate(own[m]!, Math.floor(((k - sharedSize) / ownMax) * o)), bit }
         : { ...locate(shared, Math.floor(((k - sharedSize) / ownMax) * sharedSize)), bit };
     });
     // Flipping one bit twice would undo it: every model's list must stay distinct, so a clash redraws for all.
@@ -93,12 +114,20 @@ export function applyWeightFlips(model: Model, flips: readonly WeightFlip[]): Mo
     let t = copies.get(f.tensor);
     if (!t) {
       const orig = initializers.get(f.tensor);
-      check(orig && orig.dtype === 'float32', 'bad_fault_site', () => `${model.graph.name}: no fp32 initializer '${f.tensor}' to flip a bit in`);
+      check(
+        orig && orig.dtype === 'float32',
+        'bad_fault_site',
+        () => `${model.graph.name}: no fp32 initializer '${f.tensor}' to flip a bit in`,
+      );
       t = { dtype: 'float32', dims: [...orig.dims], data: (orig.data as Float32Array).slice() };
       copies.set(f.tensor, t);
       initializers.set(f.tensor, t);
     }
-    check(f.index >= 0 && f.index < t.data.length, 'bad_fault_site', () => `${f.tensor}: element ${f.index} is outside its ${t!.data.length} elements`);
+    check(
+      f.index >= 0 && f.index < t.data.length,
+      'bad_fault_site',
+      () => `${f.tensor}: element ${f.index} is outside its ${t!.data.length} elements`,
+    );
     t.data[f.index] = fp32.flip(t.data[f.index]!, f.bit);
   }
   return { ...model, graph: { ...model.graph, initializers } };

@@ -49,8 +49,12 @@ export function activationBits(elementsPerImage: number, bitsPerValue: number): 
  * exact), and the total's adds the layers' in quadrature (independent campaigns).
  */
 export function sdcFit(layers: readonly FitLayerInput[], rawFitPerMbit: number = defaultRawFitPerMbit): FitEstimate {
-  check(Number.isFinite(rawFitPerMbit) && rawFitPerMbit >= 0, 'bad_argument',
-    () => `raw upset rate must be a FIT/Mbit figure ≥ 0 (SRAM at sea level: about ${rawFitPerMbitRange.join('–')}); got ${rawFitPerMbit}`);
+  check(
+    Number.isFinite(rawFitPerMbit) && rawFitPerMbit >= 0,
+    'bad_argument',
+    () =>
+      `raw upset rate must be a FIT/Mbit figure ≥ 0 (SRAM at sea level: about ${rawFitPerMbitRange.join('–')}); got ${rawFitPerMbit}`,
+  );
   const perLayer = layers.map((l) => {
     const scale = rawFitPerMbit * (l.bitsPerInference / bitsPerMbit);
     return { input: l, scale, fit: { value: scale * l.sdc.value, ci: scale * l.sdc.ci } };
@@ -58,7 +62,12 @@ export function sdcFit(layers: readonly FitLayerInput[], rawFitPerMbit: number =
   const total = weightedSum(perLayer.map((p) => ({ weight: 1, estimate: p.fit })));
   return {
     rawFitPerMbit,
-    layers: perLayer.map((p) => ({ layer: p.input.layer, bitsPerInference: p.input.bitsPerInference, fit: p.fit.value, fitCi: p.fit.ci })),
+    layers: perLayer.map((p) => ({
+      layer: p.input.layer,
+      bitsPerInference: p.input.bitsPerInference,
+      fit: p.fit.value,
+      fitCi: p.fit.ci,
+    })),
     totalBits: layers.reduce((s, l) => s + l.bitsPerInference, 0),
     fit: total.value,
     fitCi: total.ci,

@@ -27,9 +27,16 @@ export function pairedBootstrapAccuracyDiff(
   const n = first.length;
   const resamples = opts.resamples ?? 10_000;
   const confidence = opts.confidence ?? defaultConfidence;
-  check(n > 0 && second.length === n, 'bad_argument',
-    () => `paired bootstrap needs the same non-empty set of images for both models; got ${n} and ${second.length}`);
-  check(Number.isInteger(resamples) && resamples >= 1, 'bad_argument', () => `resamples must be a whole number ≥ 1; got ${resamples}`);
+  check(
+    n > 0 && second.length === n,
+    'bad_argument',
+    () => `paired bootstrap needs the same non-empty set of images for both models; got ${n} and ${second.length}`,
+  );
+  check(
+    Number.isInteger(resamples) && resamples >= 1,
+    'bad_argument',
+    () => `resamples must be a whole number ≥ 1; got ${resamples}`,
+  );
   // Only the per-image difference matters: +1 first alone right, −1 second alone right, 0 otherwise.
   const d = new Int8Array(n);
   let observed = 0;

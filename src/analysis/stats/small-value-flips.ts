@@ -20,11 +20,20 @@ export interface SmallValueBitOutcome {
  * is 0, and only bit 30 can set it. So the exact statement is: every bit except 30 keeps |x| < 2 — bit 31 only
  * changes the sign — while flipping bit 30 always gives |y| ≥ 2 or Inf/NaN (Inf/NaN exactly when 1 ≤ |x| < 2).
  */
-export function checkSmallValueFlips(rng: Rng, opts: { mantissasPerExponent?: number; bound?: number } = {}): SmallValueBitOutcome[] {
+export function checkSmallValueFlips(
+  rng: Rng,
+  opts: { mantissasPerExponent?: number; bound?: number } = {},
+): SmallValueBitOutcome[] {
   const bound = opts.bound ?? 2;
   const perExponent = opts.mantissasPerExponent ?? 64;
   const fp32 = numberFormats.fp32;
-  const outcomes = Array.from({ length: 32 }, (_, bit) => ({ bit, tested: 0, stayedBelow: 0, nonFinite: 0, maxAbsAfter: 0 }));
+  const outcomes = Array.from({ length: 32 }, (_, bit) => ({
+    bit,
+    tested: 0,
+    stayedBelow: 0,
+    nonFinite: 0,
+    maxAbsAfter: 0,
+  }));
   for (let exponent = 0; exponent <= 127; exponent++) {
     const mantissas = [0, 1, 0x7fffff, ...Array.from({ length: perExponent }, () => rng.int(0x800000))];
     for (const sign of [0, 1]) {

@@ -23,7 +23,11 @@ export function accuracyAt(run: Top2DiffRun, delta: number): number {
 }
 
 /** Both models' accuracy(δ) over a grid of thresholds (default 0, 1, …, 40 as in the paper's sweep). */
-export function top2DiffSweep(first: Top2DiffRun, second: Top2DiffRun, deltas: readonly number[] = range(0, 40)): Top2DiffPoint[] {
+export function top2DiffSweep(
+  first: Top2DiffRun,
+  second: Top2DiffRun,
+  deltas: readonly number[] = range(0, 40),
+): Top2DiffPoint[] {
   const a = sortedCorrectDiffs(first);
   const b = sortedCorrectDiffs(second);
   return deltas.map((delta) => ({
@@ -52,8 +56,12 @@ export function top2DiffCrossing(sweep: readonly Top2DiffPoint[]): number | null
 }
 
 function sortedCorrectDiffs(run: Top2DiffRun): { countAtLeast(delta: number): number } {
-  check(run.top2diff.length === run.correct.length && run.correct.length > 0, 'bad_argument',
-    () => `Top2Diff sweep needs one Top2Diff and one correctness flag per image; got ${run.top2diff.length} and ${run.correct.length}`);
+  check(
+    run.top2diff.length === run.correct.length && run.correct.length > 0,
+    'bad_argument',
+    () =>
+      `Top2Diff sweep needs one Top2Diff and one correctness flag per image; got ${run.top2diff.length} and ${run.correct.length}`,
+  );
   const correct: number[] = [];
   for (let i = 0; i < run.correct.length; i++) if (run.correct[i]) correct.push(run.top2diff[i]!);
   const xs = Float64Array.from(correct).sort();

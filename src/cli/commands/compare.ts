@@ -8,17 +8,24 @@ export const compare: CliCommand = {
   name: 'compare',
   summary: 'compare a baseline and a text-guided run: analysis.json and report/index.html (default in TG_RUN)',
   configure: (cmd) =>
-    analysisOptions(cmd
-      .argument('<baseRun>', 'run folder of the baseline (linear head)')
-      .argument('<tgRun>', 'run folder of the text-guided model')
-      .option('--random <run>', 'text-guided run with a randomly initialised projection (Table 3)')
-      .option('--template <run>', 'text-guided run initialised from "a photo of a {class}" (Table 3)')),
+    analysisOptions(
+      cmd
+        .argument('<baseRun>', 'run folder of the baseline (linear head)')
+        .argument('<tgRun>', 'run folder of the text-guided model')
+        .option('--random <run>', 'text-guided run with a randomly initialised projection (Table 3)')
+        .option('--template <run>', 'text-guided run initialised from "a photo of a {class}" (Table 3)'),
+    ),
   async run([baseline, textGuided], opts) {
     const ablations = {
       ...(typeof opts.random === 'string' ? { random: opts.random } : {}),
       ...(typeof opts.template === 'string' ? { template: opts.template } : {}),
     };
-    const analysis = await analyse({ baseline: baseline!, textGuided: textGuided!, ablations, ...analysisRequest(opts) });
+    const analysis = await analyse({
+      baseline: baseline!,
+      textGuided: textGuided!,
+      ablations,
+      ...analysisRequest(opts),
+    });
     const files = writeReport(analysis, typeof opts.out === 'string' ? opts.out : textGuided!);
     console.log(analysis.verdict.sentence);
     console.log(`wrote ${files.analysisJson} and ${files.html}`);

@@ -15,7 +15,12 @@ interface DataOptions {
 
 const actions: Record<string, (name: string, o: DataOptions) => Promise<void>> = {
   async info(name, o) {
-    const ds = await openDataset(name, { dataDir: o.dataDir, cacheDir: o.cacheDir, imageSize: o.imageSize, seed: o.seed });
+    const ds = await openDataset(name, {
+      dataDir: o.dataDir,
+      cacheDir: o.cacheDir,
+      imageSize: o.imageSize,
+      seed: o.seed,
+    });
     console.log(describeDataset(ds));
   },
   async fetch(name, o) {
@@ -36,7 +41,12 @@ export const data: CliCommand = {
       .option('--cache-dir <dir>', 'tgr cache root (default $TGR_CACHE or ~/.cache/tgr)')
       .option('--image-size <n>', 'image side for image folders and synthetic data', intOption('--image-size'))
       .option('--seed <n>', 'seed for synthetic data', intOption('--seed'))
-      .option('--timeout <s>', 'fetch: seconds to wait for a response or the next chunk', numberOption('--timeout'), 10),
+      .option(
+        '--timeout <s>',
+        'fetch: seconds to wait for a response or the next chunk',
+        numberOption('--timeout'),
+        10,
+      ),
   async run(args, opts) {
     const [action, name] = args as [string, string];
     await lookup(actions, action, 'data action')(name, opts as unknown as DataOptions);

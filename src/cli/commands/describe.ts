@@ -8,13 +8,19 @@ import { intOption, numberOption, type CliCommand } from '../command.js';
 
 /** Declares the description-source flags (shared with `tgr embed`). */
 export function addSourceOptions(cmd: Command): Command {
-  const sources = Object.values(descriptionSources).map((s) => `${s.name}: ${s.summary}`).join('; ');
+  const sources = Object.values(descriptionSources)
+    .map((s) => `${s.name}: ${s.summary}`)
+    .join('; ');
   return cmd
     .option('--source <name>', `where descriptions come from — ${sources}`, 'wordnet')
     .option('--cupl <file>', 'cupl: a CuPL-format JSON file {"class": ["sentence", …]}')
     .option('--template <text...>', 'template: templates with {class}, e.g. "a photo of a {class}." (repeatable)')
     .option('--wordnet-depth <n>', 'wordnet: hypernym levels to describe', intOption('--wordnet-depth'))
-    .option('--base-url <url>', 'llm: OpenAI-compatible API root (Ollama: http://127.0.0.1:11434/v1)', 'https://api.openai.com/v1')
+    .option(
+      '--base-url <url>',
+      'llm: OpenAI-compatible API root (Ollama: http://127.0.0.1:11434/v1)',
+      'https://api.openai.com/v1',
+    )
     .option('--model <name>', 'llm: chat model name')
     .option('--questions <set>', `llm: CuPL question set (${Object.keys(questionSets).join(', ')})`, 'objects')
     .option('--kind <noun>', 'llm: super-category for --questions fine-grained, e.g. bird')
@@ -62,7 +68,10 @@ export const describeCommand: CliCommand = {
   async run(_args, opts) {
     const classNames = parseClassNames(opts.classes as string);
     const cacheDir = (opts.cacheDir as string | undefined) ?? defaultCacheDir();
-    const d = await describe(opts.source as string, classNames, sourceOptionsFromFlags(opts), { cacheDir, quiet: opts.quiet === true });
+    const d = await describe(opts.source as string, classNames, sourceOptionsFromFlags(opts), {
+      cacheDir,
+      quiet: opts.quiet === true,
+    });
     writeJsonAtomic(opts.out as string, d);
     const total = Object.values(d).reduce((s, l) => s + l.length, 0);
     console.log(`${opts.out}: ${classNames.length} classes, ${total} descriptions (source ${opts.source})`);

@@ -15,9 +15,18 @@ export const embed: CliCommand = {
     addSourceOptions(
       cmd
         .requiredOption('--classes <file|list>', 'class names: a JSON array, a text file (one per line) or "cat,dog,…"')
-        .requiredOption('--out <file.npy>', 'where to write the matrix; the report goes beside it as <name>.report.json')
+        .requiredOption(
+          '--out <file.npy>',
+          'where to write the matrix; the report goes beside it as <name>.report.json',
+        )
         .option('--descriptions <file>', 'use this descriptions.json (from tgr describe or CuPL) instead of --source')
-        .option('--encoder <name>', `text encoder — ${Object.values(encoders).map((e) => `${e.name}: ${e.summary}`).join('; ')}`, 'clip')
+        .option(
+          '--encoder <name>',
+          `text encoder — ${Object.values(encoders)
+            .map((e) => `${e.name}: ${e.summary}`)
+            .join('; ')}`,
+          'clip',
+        )
         .option('--encoder-path <path>', 'clip: local model folder; glove: a wink-format vectors file')
         .option('--model-id <id>', 'clip: Hugging Face model id (default Xenova/clip-vit-base-patch32)')
         .option('--clip-dtype <dtype>', 'clip: weights variant (fp32, q8, fp16, …)', 'fp32')

@@ -5,7 +5,8 @@ import { campaignOptions, campaignSettings } from './plan.js';
 export const inject: CliCommand = {
   name: 'inject',
   summary: 'run a resumable bit-flip campaign: faults.jsonl, then summary.json/.csv (ΔLoss, mismatch, 99% CIs)',
-  configure: (cmd) => campaignOptions(cmd).option('--shard <k/n>', 'run slice k of n (0-based); join the slices with tgr merge'),
+  configure: (cmd) =>
+    campaignOptions(cmd).option('--shard <k/n>', 'run slice k of n (0-based); join the slices with tgr merge'),
   async run(args, opts) {
     const { resolveRunTarget, openImages } = await import('../../faults/run-target.js');
     const { injectCampaign } = await import('../../faults/campaign.js');
@@ -15,9 +16,17 @@ export const inject: CliCommand = {
     const shard = opts.shard ? parseShard(opts.shard as string) : undefined;
     const images = await openImages(target, opts as { dataset?: string; split?: string; dataDir?: string });
     try {
-      const r = await injectCampaign({ ...campaignSettings(opts), model: target.model, images, runDir: target.runDir, ...(shard ? { shard } : {}) });
+      const r = await injectCampaign({
+        ...campaignSettings(opts),
+        model: target.model,
+        images,
+        runDir: target.runDir,
+        ...(shard ? { shard } : {}),
+      });
       const p = r.run.paths;
-      console.log(`${r.run.file}: ${r.run.sites} injections (${r.run.resumed} already done) in ${r.run.seconds.toFixed(1)} s; masked ${p.masked}, analytic ${p.analytic}, suffix ${p.suffix}, plain ${p.plain}`);
+      console.log(
+        `${r.run.file}: ${r.run.sites} injections (${r.run.resumed} already done) in ${r.run.seconds.toFixed(1)} s; masked ${p.masked}, analytic ${p.analytic}, suffix ${p.suffix}, plain ${p.plain}`,
+      );
       if (r.summary) console.log(summaryTable(r.summary));
     } finally {
       await images.close?.();

@@ -3,7 +3,8 @@ import type { CliCommand } from '../command.js';
 /** Parses `--input-shape C,H,W`. */
 export function shapeOption(v: string): number[] {
   const dims = v.split(',').map(Number);
-  if (dims.length !== 3 || !dims.every((d) => Number.isInteger(d) && d > 0)) throw new Error(`--input-shape expects C,H,W (e.g. 3,32,32); got '${v}'`);
+  if (dims.length !== 3 || !dims.every((d) => Number.isInteger(d) && d > 0))
+    throw new Error(`--input-shape expects C,H,W (e.g. 3,32,32); got '${v}'`);
   return dims;
 }
 
@@ -20,6 +21,8 @@ export const inspect: CliCommand = {
     const { loadClassifier } = await import('../../faults/classifier.js');
     const { describeClassifier } = await import('../../faults/tables.js');
     const target = resolveRunTarget(args[0]!);
-    console.log(describeClassifier(await loadClassifier(target.model, { inputShape: opts.inputShape as number[] | undefined })));
+    console.log(
+      describeClassifier(await loadClassifier(target.model, { inputShape: opts.inputShape as number[] | undefined })),
+    );
   },
 };

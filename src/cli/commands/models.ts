@@ -21,8 +21,12 @@ export const models: CliCommand = {
     const embedDim = opts.embedDim as number;
     if (!(embedDim > 0)) throw new TgrError('bad_argument', `--embed-dim expects a positive integer, got ${embedDim}`);
     const [c, h, w] = layout.inputShape;
-    console.log(`${dataset}: ${c}×${h}×${w} input, ${layout.numClasses} classes; text-guided head with E = ${embedDim}; MACs per image`);
-    const rows = [['backbone', 'params linear', 'params text-guided', 'Δ params', 'MACs linear', 'MACs text-guided', 'Δ MACs']];
+    console.log(
+      `${dataset}: ${c}×${h}×${w} input, ${layout.numClasses} classes; text-guided head with E = ${embedDim}; MACs per image`,
+    );
+    const rows = [
+      ['backbone', 'params linear', 'params text-guided', 'Δ params', 'MACs linear', 'MACs text-guided', 'Δ MACs'],
+    ];
     for (const name of Object.keys(backbones)) {
       const r = compareHeads(name, layout.inputShape, layout.numClasses, embedDim);
       if ('unavailable' in r) {
@@ -30,9 +34,22 @@ export const models: CliCommand = {
         continue;
       }
       const { linear: l, textGuided: t } = r;
-      rows.push([name, int(l.params), int(t.params), signed(t.params - l.params), int(l.macs), int(t.macs), signed(t.macs - l.macs)]);
+      rows.push([
+        name,
+        int(l.params),
+        int(t.params),
+        signed(t.params - l.params),
+        int(l.macs),
+        int(t.macs),
+        signed(t.macs - l.macs),
+      ]);
     }
     const widths = rows[0]!.map((_, i) => Math.max(...rows.filter((r) => r.length > 2).map((r) => r[i]!.length)));
-    for (const r of rows) console.log(r.length > 2 ? r.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ') : r.join('  '));
+    for (const r of rows)
+      console.log(
+        r.length > 2
+          ? r.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ')
+          : r.join('  '),
+      );
   },
 };

@@ -9,16 +9,29 @@ export function campaignOptions(cmd: Command): Command {
     .option('--dataset <name>', "evaluation images (default: the run's training dataset)")
     .option('--data-dir <dir>', 'folder holding the dataset files')
     .option('--split <split>', 'test | train', 'test')
-    .option('--images <n>', 'golden pass over N images spread evenly over the split (default all)', intOption('--images'))
+    .option(
+      '--images <n>',
+      'golden pass over N images spread evenly over the split (default all)',
+      intOption('--images'),
+    )
     .option('--input-shape <C,H,W>', 'image shape, when the model file does not fix it', shapeOption)
     .option('--out <dir>', 'run directory for golden.json and campaign/ (default: the run, or the model’s folder)')
     .option('--per-layer <n>', 'injections per layer', intOption('--per-layer'), 4096)
     .option('--format <name>', 'fp32 | fp16 | bf16 | int8', 'fp32')
-    .option('--error-model <spec>', 'bit-flip | multi-bit-adjacent:K | multi-bit-random:K | stuck-at-0 | stuck-at-1 | random-value', 'bit-flip')
+    .option(
+      '--error-model <spec>',
+      'bit-flip | multi-bit-adjacent:K | multi-bit-random:K | stuck-at-0 | stuck-at-1 | random-value',
+      'bit-flip',
+    )
     .option('--target <what>', 'neurons | weights', 'neurons')
-    .option('--layers <names>', 'comma-separated layer names (default: every injectable layer)', (v: string) => v.split(','))
+    .option('--layers <names>', 'comma-separated layer names (default: every injectable layer)', (v: string) =>
+      v.split(','),
+    )
     .option('--seed <n>', 'plan seed', intOption('--seed'), 0)
-    .option('--range-detector', "clamp faulty and downstream layer values to the layer's profiled ±max (GoldenEye's detector)")
+    .option(
+      '--range-detector',
+      "clamp faulty and downstream layer values to the layer's profiled ±max (GoldenEye's detector)",
+    )
     .option('--batch <n>', 'faults per suffix batch', intOption('--batch'), 128)
     .option('--name <name>', 'campaign folder under campaign/ (default: the format)')
     .option('--threads <n>', 'ONNX Runtime intra-op threads (default: all cores)', intOption('--threads'))
@@ -27,7 +40,8 @@ export function campaignOptions(cmd: Command): Command {
 
 /** Maps parsed options onto CampaignOptions fields (everything but model, images and runDir). */
 export function campaignSettings(o: Record<string, unknown>) {
-  if (o.target !== 'neurons' && o.target !== 'weights') throw new Error(`--target expects neurons or weights; got '${String(o.target)}'`);
+  if (o.target !== 'neurons' && o.target !== 'weights')
+    throw new Error(`--target expects neurons or weights; got '${String(o.target)}'`);
   return {
     perLayer: o.perLayer as number,
     format: o.format as string,
@@ -45,12 +59,16 @@ export function campaignSettings(o: Record<string, unknown>) {
   };
 }
 
-
 /** `tgr plan RUN`: golden pass if needed, writes campaign/NAME/plan.json, prints the sample-size table. */
 export const plan: CliCommand = {
   name: 'plan',
   summary: 'plan a fault campaign (seeded sites) and print the margin of error each layer’s n buys',
-  configure: (cmd) => campaignOptions(cmd).option('--margin <e>', 'also print the n each layer needs for ±e (a proportion, e.g. 0.01)', numberOption('--margin')),
+  configure: (cmd) =>
+    campaignOptions(cmd).option(
+      '--margin <e>',
+      'also print the n each layer needs for ±e (a proportion, e.g. 0.01)',
+      numberOption('--margin'),
+    ),
   async run(args, opts) {
     const { resolveRunTarget, openImages } = await import('../../faults/run-target.js');
     const { prepareGolden, preparePlan } = await import('../../faults/campaign.js');

@@ -21,18 +21,27 @@ function commonParent(dirs: readonly string[]): string {
  */
 export const report: CliCommand = {
   name: 'report',
-  summary: 'one report over run folders (grouped by backbone × dataset), or re-render a folder\'s analysis.json',
-  configure: (cmd) => analysisOptions(cmd.argument('<runs...>', 'run folders (baseline and text-guided), or one folder with analysis.json')),
+  summary: "one report over run folders (grouped by backbone × dataset), or re-render a folder's analysis.json",
+  configure: (cmd) =>
+    analysisOptions(
+      cmd.argument('<runs...>', 'run folders (baseline and text-guided), or one folder with analysis.json'),
+    ),
   async run(dirs, opts) {
     const only = dirs.length === 1 ? dirs[0]! : null;
     if (only && existsSync(join(only, 'analysis.json'))) {
-      const files = writeReport(readAnalysis(join(only, 'analysis.json')), typeof opts.out === 'string' ? opts.out : only);
+      const files = writeReport(
+        readAnalysis(join(only, 'analysis.json')),
+        typeof opts.out === 'string' ? opts.out : only,
+      );
       console.log(`wrote ${files.html}`);
       return;
     }
     const shared = analysisRequest(opts);
     const analyses = [];
-    for (const g of groupRuns(dirs)) analyses.push(await analyse({ ...shared, baseline: g.baseline, textGuided: g.textGuided, ablations: g.ablations }));
+    for (const g of groupRuns(dirs))
+      analyses.push(
+        await analyse({ ...shared, baseline: g.baseline, textGuided: g.textGuided, ablations: g.ablations }),
+      );
     const files = writeReport(analyses, typeof opts.out === 'string' ? opts.out : commonParent(dirs));
     for (const a of analyses) console.log(`${a.comparison.backbone} / ${a.comparison.dataset}: ${a.verdict.sentence}`);
     console.log(`wrote ${files.analysisJson} and ${files.html}`);

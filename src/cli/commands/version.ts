@@ -7,7 +7,9 @@ export const version: CliCommand = {
   summary: 'print tgr and ONNX Runtime versions',
   configure: (cmd) => cmd,
   async run() {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     const { engineVersion } = await import('../../engine/session.js');
     console.log(`tgr ${pkg.version} (onnxruntime-node ${engineVersion()})`);
   },

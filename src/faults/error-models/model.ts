@@ -19,4 +19,5 @@ export interface ErrorModel {
 export type ErrorModelFactory = (param: number | undefined) => ErrorModel;
 
 /** The corruption shared by every flipping model: invert exactly the bits the site records. */
-export const flipSiteBits: ErrorModel['corrupt'] = (value, site, format, ctx) => format.flip(value, siteBits(site), ctx);
+export const flipSiteBits: ErrorModel['corrupt'] = (value, site, format, ctx) =>
+  format.flip(value, siteBits(site), ctx);

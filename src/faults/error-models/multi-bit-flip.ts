@@ -7,13 +7,21 @@ export type BitPlacement = 'adjacent' | 'random';
 
 /** Flips k bits of one value: k adjacent bits at a uniform start, or k distinct uniformly chosen bits. */
 export function multiBitFlip(k: number, placement: BitPlacement): ErrorModel {
-  check(Number.isInteger(k) && k >= 1, 'bad_argument',
-    () => `error model multi-bit-${placement}:${k}: k must be a whole number ≥ 1 — write e.g. multi-bit-${placement}:2`, { k });
+  check(
+    Number.isInteger(k) && k >= 1,
+    'bad_argument',
+    () => `error model multi-bit-${placement}:${k}: k must be a whole number ≥ 1 — write e.g. multi-bit-${placement}:2`,
+    { k },
+  );
   return {
     name: `multi-bit-${placement}:${k}`,
     pickBits(rng, format) {
-      check(k <= format.bits, 'bad_argument',
-        () => `error model multi-bit-${placement}:${k} flips more bits than ${format.name} has (${format.bits}); pick k ≤ ${format.bits}`);
+      check(
+        k <= format.bits,
+        'bad_argument',
+        () =>
+          `error model multi-bit-${placement}:${k} flips more bits than ${format.name} has (${format.bits}); pick k ≤ ${format.bits}`,
+      );
       if (placement === 'adjacent') {
         const start = rng.int(format.bits - k + 1); // runs stay inside the word rather than wrapping around
         return Array.from({ length: k }, (_, i) => start + i);

@@ -55,8 +55,12 @@ export function defineFormat(codec: FormatCodec): NumberFormat {
 export function bitMask(format: string, width: number, bit: number | readonly number[]): number {
   let mask = 0;
   for (const b of typeof bit === 'number' ? [bit] : bit) {
-    check(Number.isInteger(b) && b >= 0 && b < width, 'bad_fault_site',
-      () => `bit ${b} is outside ${format} (bits 0..${width - 1}, 0 = LSB); pick a bit below ${width}`, { format, bit: b });
+    check(
+      Number.isInteger(b) && b >= 0 && b < width,
+      'bad_fault_site',
+      () => `bit ${b} is outside ${format} (bits 0..${width - 1}, 0 = LSB); pick a bit below ${width}`,
+      { format, bit: b },
+    );
     mask = (mask | (1 << b)) >>> 0;
   }
   return mask;

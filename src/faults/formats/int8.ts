@@ -3,17 +3,25 @@ import { defineFormat, type FormatContext } from './format.js';
 
 /** The symmetric per-layer int8 scale: profiled max |x| / 127, so ±max maps to ±127. */
 export function int8Scale(maxAbs: number): number {
-  check(Number.isFinite(maxAbs) && maxAbs > 0, 'bad_argument',
-    () => `int8 needs a layer's profiled max |activation| > 0 and finite; got ${maxAbs} — profile with more images or use fp32/fp16/bf16 for this layer`,
-    { maxAbs });
+  check(
+    Number.isFinite(maxAbs) && maxAbs > 0,
+    'bad_argument',
+    () =>
+      `int8 needs a layer's profiled max |activation| > 0 and finite; got ${maxAbs} — profile with more images or use fp32/fp16/bf16 for this layer`,
+    { maxAbs },
+  );
   return maxAbs / 127;
 }
 
 function scaleOf(ctx: FormatContext | undefined): number {
   const scale = ctx?.scale;
-  check(scale !== undefined && Number.isFinite(scale) && scale > 0, 'bad_argument',
-    () => `int8 format needs ctx.scale = profiled max |x| / 127 (a finite number > 0); got ${scale} — pass int8Scale(max) for the layer`,
-    { scale });
+  check(
+    scale !== undefined && Number.isFinite(scale) && scale > 0,
+    'bad_argument',
+    () =>
+      `int8 format needs ctx.scale = profiled max |x| / 127 (a finite number > 0); got ${scale} — pass int8Scale(max) for the layer`,
+    { scale },
+  );
   return scale;
 }
 

@@ -31,15 +31,20 @@ export function barChart(spec: BarChartSpec): string {
   const f: Frame = {
     width: spec.width ?? Math.max(520, Math.min(1100, 70 + n * (14 * spec.series.length + 8))),
     height: spec.height ?? 300 + (rotate ? longest * 4.5 : 0),
-    left: 64, top: 24, right: 12, bottom: rotate ? 24 + longest * 4.5 : 30,
+    left: 64,
+    top: 24,
+    right: 12,
+    bottom: rotate ? 24 + longest * 4.5 : 30,
   };
   // Rates, ΔLoss and FIT cannot be negative: a symmetric CI that dips below 0 is drawn to 0, not below the axis.
   const nonNegative = spec.series.every((s) => s.values.every((v) => !finite(v) || v >= 0));
   const floor = (v: number) => (nonNegative ? Math.max(0, v) : v);
-  const all = spec.series.flatMap((s) => s.values.flatMap((v, i) => {
-    const e = s.errors?.[i];
-    return finite(v) ? [v, v + (finite(e) ? e : 0), floor(v - (finite(e) ? e : 0))] : [];
-  }));
+  const all = spec.series.flatMap((s) =>
+    s.values.flatMap((v, i) => {
+      const e = s.errors?.[i];
+      return finite(v) ? [v, v + (finite(e) ? e : 0), floor(v - (finite(e) ? e : 0))] : [];
+    }),
+  );
   const hi = Math.max(0, ...all);
   const base = f.height - f.bottom;
   const y = spec.log
@@ -58,7 +63,9 @@ export function barChart(spec: BarChartSpec): string {
       const tip = `${s.name}, ${cat}: ${finite(v) ? tickLabel(v) : 'n/a'}${finite(e) ? ` ± ${tickLabel(e)}` : ''}`;
       if (!finite(v)) return;
       const top = y(v);
-      out.push(`<rect x="${px(x)}" y="${px(Math.min(top, zero))}" width="${px(barW - 1)}" height="${px(Math.max(0.5, Math.abs(zero - top)))}" fill="${esc(s.color)}"><title>${esc(tip)}</title></rect>`);
+      out.push(
+        `<rect x="${px(x)}" y="${px(Math.min(top, zero))}" width="${px(barW - 1)}" height="${px(Math.max(0.5, Math.abs(zero - top)))}" fill="${esc(s.color)}"><title>${esc(tip)}</title></rect>`,
+      );
       if (finite(e) && e > 0) {
         const cx = px(x + (barW - 1) / 2);
         const lo = spec.log && v - e <= 0 ? base : y(floor(v - e));

@@ -31,7 +31,9 @@ export function yAxis(f: Frame, y: Scale, label: string): string {
     return `<line x1="${x0}" x2="${x1}" y1="${yy}" y2="${yy}" stroke="#e3e3e3"/><text x="${x0 - 4}" y="${yy}" text-anchor="end" dominant-baseline="middle" fill="#444">${esc(tickLabel(t))}</text>`;
   });
   const mid = px(f.top + (f.height - f.top - f.bottom) / 2);
-  parts.push(`<text transform="translate(12 ${mid}) rotate(-90)" text-anchor="middle" fill="#222">${esc(label)}${y.log ? ' (log scale)' : ''}</text>`);
+  parts.push(
+    `<text transform="translate(12 ${mid}) rotate(-90)" text-anchor="middle" fill="#222">${esc(label)}${y.log ? ' (log scale)' : ''}</text>`,
+  );
   parts.push(`<line x1="${x0}" x2="${x1}" y1="${f.height - f.bottom}" y2="${f.height - f.bottom}" stroke="#888"/>`);
   return parts.join('');
 }
@@ -43,7 +45,9 @@ export function legend(f: Frame, items: readonly { name: string; color: string }
   for (const it of [...items].reverse()) {
     const w = 16 + it.name.length * 6.2;
     x -= w + 10;
-    out.push(`<rect x="${px(x)}" y="4" width="10" height="10" fill="${esc(it.color)}"/><text x="${px(x + 14)}" y="13" fill="#222">${esc(it.name)}</text>`);
+    out.push(
+      `<rect x="${px(x)}" y="4" width="10" height="10" fill="${esc(it.color)}"/><text x="${px(x + 14)}" y="13" fill="#222">${esc(it.name)}</text>`,
+    );
   }
   return out.join('');
 }

@@ -27,7 +27,13 @@ export interface HeatMapSpec {
 }
 
 // Viridis at five stops: perceptually uniform and readable in greyscale, unlike a rainbow map.
-const stops = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]] as const;
+const stops = [
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
+] as const;
 
 /** Colour of t ∈ [0, 1] on the viridis ramp, as #rrggbb. */
 export function viridis(t: number): string {
@@ -44,12 +50,16 @@ export function heatMap(spec: HeatMapSpec): string {
   const rowH = Math.max(8, Math.min(16, Math.floor(560 / Math.max(1, spec.rows.length))));
   const labelW = Math.min(200, 12 + 6 * Math.max(4, ...spec.rows.map((r) => Math.min(30, r.length))));
   const f: Frame = {
-    left: labelW, top: 28, right: 80, bottom: 36,
-    width: labelW + cell * spec.cols.length + 80, height: 28 + rowH * spec.rows.length + 36,
+    left: labelW,
+    top: 28,
+    right: 80,
+    bottom: 36,
+    width: labelW + cell * spec.cols.length + 80,
+    height: 28 + rowH * spec.rows.length + 36,
   };
   const finite = spec.values.flat().filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   const max = spec.max ?? Math.max(0, ...finite);
-  const min = spec.log ? spec.log.min ?? Math.min(max, ...finite.filter((v) => v > 0)) : 0;
+  const min = spec.log ? (spec.log.min ?? Math.min(max, ...finite.filter((v) => v > 0))) : 0;
   const level = (v: number) => {
     if (!spec.log) return max > 0 ? v / max : 0;
     if (v <= min) return 0;
@@ -59,29 +69,43 @@ export function heatMap(spec: HeatMapSpec): string {
   spec.rows.forEach((row, r) => {
     const y = f.top + r * rowH;
     const name = row.length > 30 ? `${row.slice(0, 29)}…` : row;
-    out.push(`<text x="${f.left - 4}" y="${px(y + rowH / 2)}" text-anchor="end" dominant-baseline="middle" fill="#444" font-size="${rowH < 11 ? 8 : 10}">${esc(name)}</text>`);
+    out.push(
+      `<text x="${f.left - 4}" y="${px(y + rowH / 2)}" text-anchor="end" dominant-baseline="middle" fill="#444" font-size="${rowH < 11 ? 8 : 10}">${esc(name)}</text>`,
+    );
     spec.cols.forEach((col, c) => {
       const v = spec.values[r]?.[c] ?? null;
       const ok = typeof v === 'number' && Number.isFinite(v);
       const fill = ok ? viridis(level(v)) : '#d9d9d9';
       const tip = `${spec.rowLabel} ${row}, ${spec.colLabel} ${col}: ${ok ? tickLabel(v) : 'no data'}${spec.cellTitle ? `; ${spec.cellTitle(r, c)}` : ''}`;
-      out.push(`<rect x="${f.left + c * cell}" y="${y}" width="${cell - 1}" height="${rowH - 1}" fill="${fill}"><title>${esc(tip)}</title></rect>`);
+      out.push(
+        `<rect x="${f.left + c * cell}" y="${y}" width="${cell - 1}" height="${rowH - 1}" fill="${fill}"><title>${esc(tip)}</title></rect>`,
+      );
     });
   });
   const every = Math.ceil(spec.cols.length / 16);
   spec.cols.forEach((col, c) => {
     if (c % every) return;
-    out.push(`<text x="${px(f.left + c * cell + cell / 2)}" y="${f.top + rowH * spec.rows.length + 12}" text-anchor="middle" fill="#444" font-size="9">${esc(col)}</text>`);
+    out.push(
+      `<text x="${px(f.left + c * cell + cell / 2)}" y="${f.top + rowH * spec.rows.length + 12}" text-anchor="middle" fill="#444" font-size="9">${esc(col)}</text>`,
+    );
   });
-  out.push(`<text x="${px(f.left + (cell * spec.cols.length) / 2)}" y="${f.height - 6}" text-anchor="middle" fill="#222">${esc(spec.colLabel)}</text>`);
+  out.push(
+    `<text x="${px(f.left + (cell * spec.cols.length) / 2)}" y="${f.height - 6}" text-anchor="middle" fill="#222">${esc(spec.colLabel)}</text>`,
+  );
   // Colour bar: a vertical gradient from max (top) to the bottom of the scale.
   const gid = `grad-${safeId(spec.id)}`;
   const bx = f.width - f.right + 16;
   const bh = Math.max(60, rowH * spec.rows.length);
-  out.push(`<defs><linearGradient id="${gid}" x1="0" y1="1" x2="0" y2="0">${stops.map((_, i) => `<stop offset="${i / (stops.length - 1)}" stop-color="${viridis(i / (stops.length - 1))}"/>`).join('')}</linearGradient></defs>`);
+  out.push(
+    `<defs><linearGradient id="${gid}" x1="0" y1="1" x2="0" y2="0">${stops.map((_, i) => `<stop offset="${i / (stops.length - 1)}" stop-color="${viridis(i / (stops.length - 1))}"/>`).join('')}</linearGradient></defs>`,
+  );
   out.push(`<rect x="${bx}" y="${f.top}" width="12" height="${bh}" fill="url(#${gid})"/>`);
-  out.push(`<text x="${bx + 16}" y="${f.top + 8}" fill="#444" font-size="9">${esc(tickLabel(max))}</text><text x="${bx + 16}" y="${f.top + bh}" fill="#444" font-size="9">${esc(tickLabel(min))}</text>`);
-  out.push(`<text transform="translate(${bx + 6} ${f.top - 8})" text-anchor="middle" fill="#222" font-size="9">${esc(spec.label)}${spec.log ? ' (log)' : ''}</text>`);
+  out.push(
+    `<text x="${bx + 16}" y="${f.top + 8}" fill="#444" font-size="9">${esc(tickLabel(max))}</text><text x="${bx + 16}" y="${f.top + bh}" fill="#444" font-size="9">${esc(tickLabel(min))}</text>`,
+  );
+  out.push(
+    `<text transform="translate(${bx + 6} ${f.top - 8})" text-anchor="middle" fill="#222" font-size="9">${esc(spec.label)}${spec.log ? ' (log)' : ''}</text>`,
+  );
   out.push('</svg>');
   return out.join('');
 }

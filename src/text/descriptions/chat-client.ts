@@ -37,10 +37,18 @@ export async function chatCompletions(req: ChatRequest, o: ChatClientOptions): P
     let wait = Math.min(o.maxBackoffMs, o.backoffMs * 2 ** attempt);
     let res: Response;
     try {
-      res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(req), signal: AbortSignal.timeout(o.timeoutMs) });
+      res = await fetch(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(req),
+        signal: AbortSignal.timeout(o.timeoutMs),
+      });
     } catch (e) {
       const err = e as Error & { cause?: { code?: string } };
-      lastProblem = err.name === 'TimeoutError' ? `no answer within ${o.timeoutMs / 1000}s` : `connection failed (${err.cause?.code ?? err.message})`;
+      lastProblem =
+        err.name === 'TimeoutError'
+          ? `no answer within ${o.timeoutMs / 1000}s`
+          : `connection failed (${err.cause?.code ?? err.message})`;
       if (attempt < o.retries) await sleep(wait);
       continue;
     }
@@ -48,20 +56,29 @@ export async function chatCompletions(req: ChatRequest, o: ChatClientOptions): P
     if (res.ok) return parseChoices(text, url, redact);
     lastProblem = `HTTP ${res.status} ${redact(text.replace(/\s+/g, ' ').slice(0, 120))}`;
     if (res.status !== 429 && res.status < 500) {
-      const hint = res.status === 401 || res.status === 403 ? `set the API key in ${o.apiKeyEnv} (or name another variable with --api-key-env)` : 'check --base-url and --model';
+      const hint =
+        res.status === 401 || res.status === 403
+          ? `set the API key in ${o.apiKeyEnv} (or name another variable with --api-key-env)`
+          : 'check --base-url and --model';
       throw new TgrError('network', `${url}: ${lastProblem}; ${hint}`, { status: res.status });
     }
     const retryAfter = Number(res.headers.get('retry-after'));
     if (Number.isFinite(retryAfter) && retryAfter > 0) wait = Math.min(o.maxBackoffMs, retryAfter * 1000);
     if (attempt < o.retries) await sleep(wait);
   }
-  throw new TgrError('network', `${url}: gave up after ${o.retries + 1} attempts (last: ${lastProblem}); retry later or raise --retries/--timeout`);
+  throw new TgrError(
+    'network',
+    `${url}: gave up after ${o.retries + 1} attempts (last: ${lastProblem}); retry later or raise --retries/--timeout`,
+  );
 }
 
 /** The choices' texts from a chat-completions answer; anything else is a one-line error. */
 function parseChoices(text: string, url: string, redact: (s: string) => string): string[] {
   const bad = (why: string) =>
-    new TgrError('network', `${url}: malformed chat-completions answer (${why}: ${JSON.stringify(redact(text.slice(0, 80)))}); expected {"choices":[{"message":{"content":"…"}}]} — is --base-url an OpenAI-compatible /v1 endpoint?`);
+    new TgrError(
+      'network',
+      `${url}: malformed chat-completions answer (${why}: ${JSON.stringify(redact(text.slice(0, 80)))}); expected {"choices":[{"message":{"content":"…"}}]} — is --base-url an OpenAI-compatible /v1 endpoint?`,
+    );
   let body: unknown;
   try {
     body = JSON.parse(text);

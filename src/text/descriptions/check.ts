@@ -13,7 +13,10 @@ export interface DescriptionsCheck {
 
 /** Folds case, underscores and hyphens so 'Ankle_boot' finds 'ankle boot'. */
 export function looseName(s: string): string {
-  return s.toLowerCase().replace(/[_\-\s]+/g, ' ').trim();
+  return s
+    .toLowerCase()
+    .replace(/[_\-\s]+/g, ' ')
+    .trim();
 }
 
 /**
@@ -22,7 +25,10 @@ export function looseName(s: string): string {
  */
 export function checkDescriptions(d: unknown, classNames: readonly string[], origin: string): DescriptionsCheck {
   if (!d || typeof d !== 'object' || Array.isArray(d)) {
-    throw new TgrError('bad_file', `${origin}: expected a JSON object {"class": ["sentence", …]} (CuPL format), found ${Array.isArray(d) ? 'an array' : typeof d}`);
+    throw new TgrError(
+      'bad_file',
+      `${origin}: expected a JSON object {"class": ["sentence", …]} (CuPL format), found ${Array.isArray(d) ? 'an array' : typeof d}`,
+    );
   }
   const byLoose = new Map<string, string>();
   for (const k of Object.keys(d)) if (!byLoose.has(looseName(k))) byLoose.set(looseName(k), k);
@@ -40,11 +46,18 @@ export function checkDescriptions(d: unknown, classNames: readonly string[], ori
     used.add(key);
     const list = (d as Record<string, unknown>)[key];
     if (!Array.isArray(list) || !list.every((s) => typeof s === 'string')) {
-      throw new TgrError('bad_file', `${origin}: class '${c}' maps to ${JSON.stringify(list)?.slice(0, 60)}; expected a list of sentences`);
+      throw new TgrError(
+        'bad_file',
+        `${origin}: class '${c}' maps to ${JSON.stringify(list)?.slice(0, 60)}; expected a list of sentences`,
+      );
     }
     const sentences = list.map((s: string) => s.trim()).filter((s) => s !== '');
     if (sentences.length === 0) {
-      throw new TgrError('bad_data', `${origin}: class '${c}' has an empty description list; add at least one sentence or use --source template`, { class: c });
+      throw new TgrError(
+        'bad_data',
+        `${origin}: class '${c}' has an empty description list; add at least one sentence or use --source template`,
+        { class: c },
+      );
     }
     out[c] = sentences;
   }
@@ -61,6 +74,9 @@ export function checkDescriptions(d: unknown, classNames: readonly string[], ori
 }
 
 function preview(names: string[]): string {
-  const shown = names.slice(0, 5).map((n) => `'${n}'`).join(', ');
+  const shown = names
+    .slice(0, 5)
+    .map((n) => `'${n}'`)
+    .join(', ');
   return names.length > 5 ? `${shown}, … ${names.length - 5} more` : shown;
 }

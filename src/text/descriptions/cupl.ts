@@ -14,13 +14,19 @@ export const cupl: DescriptionSource<CuplOptions> = {
   summary: 'read a CuPL-format JSON file {"class": ["sentence", …]} (--cupl FILE), checked against the class names',
   async describe(classNames, options, ctx) {
     const file = options.file;
-    check(file, 'bad_argument', () => 'source cupl needs --cupl FILE.json (a CuPL-format {"class": ["sentence", …]} file)');
+    check(
+      file,
+      'bad_argument',
+      () => 'source cupl needs --cupl FILE.json (a CuPL-format {"class": ["sentence", …]} file)',
+    );
     const raw = readCuplFile(file);
     const result = checkDescriptions(raw, classNames, file);
     const warn = ctx.warn ?? ((l: string) => process.stderr.write(l + '\n'));
     const loose = Object.entries(result.loose);
-    if (loose.length) warn(`${file}: matched ${loose.length} classes loosely (${loose.map(([k, c]) => `'${k}'→'${c}'`).join(', ')})`);
-    if (result.extra.length) warn(`${file}: ignoring ${result.extra.length} classes the dataset lacks (${result.extra.join(', ')})`);
+    if (loose.length)
+      warn(`${file}: matched ${loose.length} classes loosely (${loose.map(([k, c]) => `'${k}'→'${c}'`).join(', ')})`);
+    if (result.extra.length)
+      warn(`${file}: ignoring ${result.extra.length} classes the dataset lacks (${result.extra.join(', ')})`);
     return result.descriptions;
   },
 };
@@ -30,6 +36,9 @@ export function readCuplFile(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new TgrError('bad_file', `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}; pass a CuPL-format JSON file`);
+    throw new TgrError(
+      'bad_file',
+      `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}; pass a CuPL-format JSON file`,
+    );
   }
 }

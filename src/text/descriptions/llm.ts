@@ -45,12 +45,17 @@ interface CacheEntry {
 /** `llm`: asks an OpenAI-compatible chat endpoint CuPL's questions about each class. */
 export const llm: DescriptionSource<LlmOptions> = {
   name: 'llm',
-  summary: 'ask an OpenAI-compatible chat endpoint (OpenAI, Ollama, vLLM, llama.cpp) CuPL\'s questions; answers cached on disk',
+  summary:
+    "ask an OpenAI-compatible chat endpoint (OpenAI, Ollama, vLLM, llama.cpp) CuPL's questions; answers cached on disk",
   async describe(classNames, o, ctx) {
     const model = o.model;
     check(model, 'bad_argument', () => 'source llm needs --model NAME (e.g. gpt-4o-mini, or llama3.1 on Ollama)');
     const set = lookup(questionSets, o.questions ?? 'objects', 'question set (--questions)') as readonly string[];
-    check(o.questions !== 'fine-grained' || o.kind, 'bad_argument', () => '--questions fine-grained needs --kind NOUN (the super-category, e.g. bird)');
+    check(
+      o.questions !== 'fine-grained' || o.kind,
+      'bad_argument',
+      () => '--questions fine-grained needs --kind NOUN (the super-category, e.g. bird)',
+    );
     const n = o.n ?? 10;
     check(Number.isInteger(n) && n >= 1, 'bad_argument', () => `--n must be a positive integer, got ${n}`);
     const apiKeyEnv = o.apiKeyEnv ?? 'OPENAI_API_KEY';
@@ -63,7 +68,9 @@ export const llm: DescriptionSource<LlmOptions> = {
       backoffMs: o.backoffMs ?? 1_000,
       maxBackoffMs: o.maxBackoffMs ?? 30_000,
     };
-    const jobs = classNames.flatMap((c) => set.map((q) => ({ className: c, question: fillQuestion(q, c, o.kind ?? 'object') })));
+    const jobs = classNames.flatMap((c) =>
+      set.map((q) => ({ className: c, question: fillQuestion(q, c, o.kind ?? 'object') })),
+    );
     const answers = new Map<string, string[]>();
     const bar = progress({ label: 'llm', total: jobs.length, unit: 'questions', quiet: ctx.quiet });
     await forEachLimit(jobs, o.concurrency ?? 4, async (job) => {
@@ -74,7 +81,10 @@ export const llm: DescriptionSource<LlmOptions> = {
         const got = await chatCompletions(
           {
             model,
-            messages: [{ role: 'system', content: systemPrompt }, { role: 'user', content: job.question }],
+            messages: [
+              { role: 'system', content: systemPrompt },
+              { role: 'user', content: job.question },
+            ],
             n: n - entry.answers.length,
             temperature: o.temperature ?? 0.99,
             max_tokens: o.maxTokens ?? 50,
@@ -107,12 +117,20 @@ function readEntry(path: string): CacheEntry | null {
 
 /** Cache file name for (model, question, class). */
 export function cacheKey(model: string, question: string, className: string): string {
-  return createHash('sha256').update(JSON.stringify([model, question, className])).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify([model, question, className]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** One answer as a description: single-spaced, no list marker or wrapping quotes, ending in punctuation. */
 export function cleanAnswer(a: string): string {
-  let s = a.replace(/\s+/g, ' ').trim().replace(/^(?:[-*•]|\d+[.)])\s+/, '').replace(/^"(.*)"$/, '$1').trim();
+  let s = a
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^(?:[-*•]|\d+[.)])\s+/, '')
+    .replace(/^"(.*)"$/, '$1')
+    .trim();
   if (s !== '' && !/[.!?]$/.test(s)) s += '.';
   return s;
 }

@@ -17,7 +17,16 @@ export const descriptionSources = {
 } satisfies Record<string, DescriptionSource<never>>;
 
 /** Gets descriptions for the class names from the named source. */
-export async function describe(source: string, classNames: readonly string[], options: SourceOptions, ctx: SourceContext): Promise<Descriptions> {
-  const s = lookup(descriptionSources as Record<string, DescriptionSource<SourceOptions>>, source, 'description source');
+export async function describe(
+  source: string,
+  classNames: readonly string[],
+  options: SourceOptions,
+  ctx: SourceContext,
+): Promise<Descriptions> {
+  const s = lookup(
+    descriptionSources as Record<string, DescriptionSource<SourceOptions>>,
+    source,
+    'description source',
+  );
   return s.describe(classNames, options, ctx);
 }

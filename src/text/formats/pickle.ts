@@ -73,17 +73,39 @@ export function parsePickle(bytes: Uint8Array): PickleValue {
     if (p >= bytes.length) throw new Error('pickle ended without STOP');
     const op = u8();
     switch (op) {
-      case 0x80: p++; break; // PROTO n
-      case 0x95: p += 8; break; // FRAME (protocol 4): a length hint only
-      case 0x2e: return pop(); // STOP
-      case 0x28: stack.push(MARK); break;
-      case 0x4e: stack.push(null); break;
-      case 0x88: stack.push(true); break;
-      case 0x89: stack.push(false); break;
-      case 0x4a: stack.push(view.getInt32(p, true)); p += 4; break; // BININT
-      case 0x4b: stack.push(u8()); break; // BININT1
-      case 0x4d: stack.push(view.getUint16(p, true)); p += 2; break; // BININT2
-      case 0x8a: { // LONG1: little-endian two's complement
+      case 0x80:
+        p++;
+        break; // PROTO n
+      case 0x95:
+        p += 8;
+        break; // FRAME (protocol 4): a length hint only
+      case 0x2e:
+        return pop(); // STOP
+      case 0x28:
+        stack.push(MARK);
+        break;
+      case 0x4e:
+        stack.push(null);
+        break;
+      case 0x88:
+        stack.push(true);
+        break;
+      case 0x89:
+        stack.push(false);
+        break;
+      case 0x4a:
+        stack.push(view.getInt32(p, true));
+        p += 4;
+        break; // BININT
+      case 0x4b:
+        stack.push(u8());
+        break; // BININT1
+      case 0x4d:
+        stack.push(view.getUint16(p, true));
+        p += 2;
+        break; // BININT2
+      case 0x8a: {
+        // LONG1: little-endian two's complement
         const n = u8();
         let v = 0n;
         const b = take(n);
@@ -92,38 +114,123 @@ export function parsePickle(bytes: Uint8Array): PickleValue {
         stack.push(v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
         break;
       }
-      case 0x47: stack.push(view.getFloat64(p, false)); p += 8; break; // BINFLOAT (big-endian)
-      case 0x58: { const n = view.getUint32(p, true); p += 4; stack.push(dec.decode(take(n))); break; } // BINUNICODE
-      case 0x8c: { const n = u8(); stack.push(dec.decode(take(n))); break; } // SHORT_BINUNICODE
-      case 0x55: { const n = u8(); stack.push(dec.decode(take(n))); break; } // SHORT_BINSTRING
-      case 0x54: { const n = view.getUint32(p, true); p += 4; stack.push(dec.decode(take(n))); break; } // BINSTRING
-      case 0x63: { const mod = line(); stack.push({ kind: 'global', name: `${mod}.${line()}` }); break; } // GLOBAL
-      case 0x93: { const name = pop() as string; stack.push({ kind: 'global', name: `${pop() as string}.${name}` }); break; } // STACK_GLOBAL
-      case 0x71: memo.set(u8(), top()); break; // BINPUT
-      case 0x72: memo.set(view.getUint32(p, true), top()); p += 4; break; // LONG_BINPUT
-      case 0x94: memo.set(memo.size, top()); break; // MEMOIZE
-      case 0x68: stack.push(memoGet(memo, u8())); break; // BINGET
-      case 0x6a: stack.push(memoGet(memo, view.getUint32(p, true))); p += 4; break; // LONG_BINGET
-      case 0x29: stack.push([]); break; // EMPTY_TUPLE
-      case 0x74: stack.push(popMark()); break; // TUPLE
-      case 0x85: stack.push([pop()]); break; // TUPLE1
-      case 0x86: { const b = pop(); stack.push([pop(), b]); break; } // TUPLE2
-      case 0x87: { const c = pop(); const b = pop(); stack.push([pop(), b, c]); break; } // TUPLE3
-      case 0x5d: stack.push([]); break; // EMPTY_LIST
-      case 0x61: { const v = pop(); (top() as PickleValue[]).push(v); break; } // APPEND
-      case 0x65: { const vs = popMark(); (top() as PickleValue[]).push(...vs); break; } // APPENDS
-      case 0x7d: stack.push(new Map()); break; // EMPTY_DICT
-      case 0x73: { const v = pop(); const k = pop(); (top() as Map<PickleValue, PickleValue>).set(k, v); break; } // SETITEM
-      case 0x75: { // SETITEMS
+      case 0x47:
+        stack.push(view.getFloat64(p, false));
+        p += 8;
+        break; // BINFLOAT (big-endian)
+      case 0x58: {
+        const n = view.getUint32(p, true);
+        p += 4;
+        stack.push(dec.decode(take(n)));
+        break;
+      } // BINUNICODE
+      case 0x8c: {
+        const n = u8();
+        stack.push(dec.decode(take(n)));
+        break;
+      } // SHORT_BINUNICODE
+      case 0x55: {
+        const n = u8();
+        stack.push(dec.decode(take(n)));
+        break;
+      } // SHORT_BINSTRING
+      case 0x54: {
+        const n = view.getUint32(p, true);
+        p += 4;
+        stack.push(dec.decode(take(n)));
+        break;
+      } // BINSTRING
+      case 0x63: {
+        const mod = line();
+        stack.push({ kind: 'global', name: `${mod}.${line()}` });
+        break;
+      } // GLOBAL
+      case 0x93: {
+        const name = pop() as string;
+        stack.push({ kind: 'global', name: `${pop() as string}.${name}` });
+        break;
+      } // STACK_GLOBAL
+      case 0x71:
+        memo.set(u8(), top());
+        break; // BINPUT
+      case 0x72:
+        memo.set(view.getUint32(p, true), top());
+        p += 4;
+        break; // LONG_BINPUT
+      case 0x94:
+        memo.set(memo.size, top());
+        break; // MEMOIZE
+      case 0x68:
+        stack.push(memoGet(memo, u8()));
+        break; // BINGET
+      case 0x6a:
+        stack.push(memoGet(memo, view.getUint32(p, true)));
+        p += 4;
+        break; // LONG_BINGET
+      case 0x29:
+        stack.push([]);
+        break; // EMPTY_TUPLE
+      case 0x74:
+        stack.push(popMark());
+        break; // TUPLE
+      case 0x85:
+        stack.push([pop()]);
+        break; // TUPLE1
+      case 0x86: {
+        const b = pop();
+        stack.push([pop(), b]);
+        break;
+      } // TUPLE2
+      case 0x87: {
+        const c = pop();
+        const b = pop();
+        stack.push([pop(), b, c]);
+        break;
+      } // TUPLE3
+      case 0x5d:
+        stack.push([]);
+        break; // EMPTY_LIST
+      case 0x61: {
+        const v = pop();
+        (top() as PickleValue[]).push(v);
+        break;
+      } // APPEND
+      case 0x65: {
+        const vs = popMark();
+        (top() as PickleValue[]).push(...vs);
+        break;
+      } // APPENDS
+      case 0x7d:
+        stack.push(new Map());
+        break; // EMPTY_DICT
+      case 0x73: {
+        const v = pop();
+        const k = pop();
+        (top() as Map<PickleValue, PickleValue>).set(k, v);
+        break;
+      } // SETITEM
+      case 0x75: {
+        // SETITEMS
         const kv = popMark();
         const d = top() as Map<PickleValue, PickleValue>;
         for (let i = 0; i + 1 < kv.length; i += 2) d.set(kv[i]!, kv[i + 1]!);
         break;
       }
-      case 0x51: stack.push({ kind: 'persid', id: pop() }); break; // BINPERSID
-      case 0x52: { const args = pop() as PickleValue[]; stack.push({ kind: 'call', fn: pop(), args }); break; } // REDUCE
-      case 0x81: { const args = pop() as PickleValue[]; stack.push({ kind: 'call', fn: pop(), args }); break; } // NEWOBJ
-      case 0x62: { // BUILD: keep the state beside the object; a dict being built just takes the items
+      case 0x51:
+        stack.push({ kind: 'persid', id: pop() });
+        break; // BINPERSID
+      case 0x52: {
+        const args = pop() as PickleValue[];
+        stack.push({ kind: 'call', fn: pop(), args });
+        break;
+      } // REDUCE
+      case 0x81: {
+        const args = pop() as PickleValue[];
+        stack.push({ kind: 'call', fn: pop(), args });
+        break;
+      } // NEWOBJ
+      case 0x62: {
+        // BUILD: keep the state beside the object; a dict being built just takes the items
         const state = pop();
         const obj = top();
         if (obj instanceof Map && state instanceof Map) for (const [k, v] of state) obj.set(k, v);

@@ -26,7 +26,9 @@ interface TensorRef {
 export function readPth(path: string, tensor?: string, bytes: Uint8Array = readFileSync(path)): Matrix {
   const bad = (what: string) => new TgrError('bad_file', `${path}: ${what}`);
   if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
-    throw bad('not a zip-format PyTorch file (legacy torch<1.6 format?); re-save it with torch.save(tensor, path) in torch ≥ 1.6');
+    throw bad(
+      'not a zip-format PyTorch file (legacy torch<1.6 format?); re-save it with torch.save(tensor, path) in torch ≥ 1.6',
+    );
   }
   let files: Record<string, Uint8Array>;
   try {
@@ -51,17 +53,23 @@ export function readPth(path: string, tensor?: string, bytes: Uint8Array = readF
   const pick = tensor ?? (names.length === 1 ? names[0] : undefined);
   const ref = pick === undefined ? undefined : found.get(pick);
   if (!ref) {
-    throw bad(`${tensor ? `no tensor '${tensor}'` : `${names.length} tensors`}; ${names.length ? `pass the tensor name (one of: ${names.join(', ')})` : 'expected one saved tensor'}`);
+    throw bad(
+      `${tensor ? `no tensor '${tensor}'` : `${names.length} tensors`}; ${names.length ? `pass the tensor name (one of: ${names.join(', ')})` : 'expected one saved tensor'}`,
+    );
   }
   const st = storageTypes[ref.storageType];
-  if (!st) throw bad(`tensor storage ${ref.storageType} is not a float type (supported: ${Object.keys(storageTypes).join(', ')})`);
+  if (!st)
+    throw bad(
+      `tensor storage ${ref.storageType} is not a float type (supported: ${Object.keys(storageTypes).join(', ')})`,
+    );
   const raw = files[`${prefix}data/${ref.key}`];
   if (!raw) throw bad(`storage data/${ref.key} missing from the zip`);
   if (ref.size.length < 1 || ref.size.length > 2) throw bad(`tensor has shape [${ref.size}]; expected [C, E]`);
   const [rows, cols] = ref.size.length === 1 ? [1, ref.size[0]!] : [ref.size[0]!, ref.size[1]!];
   const [rs, cs] = ref.size.length === 1 ? [0, ref.stride[0]!] : [ref.stride[0]!, ref.stride[1]!];
   const last = ref.offset + (rows - 1) * rs + (cols - 1) * cs;
-  if ((last + 1) * st[0] > raw.length) throw bad(`storage data/${ref.key} is ${raw.length} bytes, too short for shape [${ref.size}]`);
+  if ((last + 1) * st[0] > raw.length)
+    throw bad(`storage data/${ref.key} is ${raw.length} bytes, too short for shape [${ref.size}]`);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const data = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
@@ -84,7 +92,8 @@ function collectTensors(v: PickleValue, name: string, out: Map<string, TensorRef
 
 function tensorRef(call: PickleCall): TensorRef {
   const [storage, offset, size, stride] = call.args;
-  const pid = storage && typeof storage === 'object' && 'kind' in storage && storage.kind === 'persid' ? storage.id : null;
+  const pid =
+    storage && typeof storage === 'object' && 'kind' in storage && storage.kind === 'persid' ? storage.id : null;
   // pid = ('storage', <global torch.FloatStorage>, key, location, numel)
   if (!Array.isArray(pid) || pid.length < 3) throw new TgrError('bad_file', 'torch tensor without a storage reference');
   const type = pid[1] as { name?: string };

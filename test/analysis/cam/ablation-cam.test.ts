@@ -15,21 +15,33 @@ function tiny(): Model {
   const b = new GraphBuilder('tiny');
   const x = b.input('input', 'float32', ['N', 2, 4, 4]);
   const id = b.conv(x, b.initializer('c0.w', f32([2, 2, 1, 1], [1, 0, 0, 1])), undefined, { name: 'c0' });
-  const a = b.conv(b.relu(id), b.initializer('c1.w', f32([3, 2, 1, 1], [1, 0, 0, 1, 0.5, 0.5])), undefined, { name: 'c1' });
-  const fc = b.gemm(b.flatten(b.globalAveragePool(b.relu(a))), b.initializer('fc.w', f32([2, 3], [0, 1, 0, 1, 0, 0])),
-    b.initializer('fc.b', f32([2], [0, 0])), { transB: 1, name: 'fc' });
+  const a = b.conv(b.relu(id), b.initializer('c1.w', f32([3, 2, 1, 1], [1, 0, 0, 1, 0.5, 0.5])), undefined, {
+    name: 'c1',
+  });
+  const fc = b.gemm(
+    b.flatten(b.globalAveragePool(b.relu(a))),
+    b.initializer('fc.w', f32([2, 3], [0, 1, 0, 1, 0, 0])),
+    b.initializer('fc.b', f32([2], [0, 0])),
+    { transB: 1, name: 'fc' },
+  );
   b.output(fc, 'logits');
   return b.finishModel();
 }
 
 /** Channel 1 is bright in the top-left 2×2 only; channel 0 is dim everywhere. */
-const image = f32([1, 2, 4, 4], [...new Array(16).fill(0.1), ...Array.from({ length: 16 }, (_, p) => (p % 4 < 2 && p < 8 ? 4 : 0))]);
+const image = f32(
+  [1, 2, 4, 4],
+  [...new Array(16).fill(0.1), ...Array.from({ length: 16 }, (_, p) => (p % 4 < 2 && p < 8 ? 4 : 0))],
+);
 
 test('the channel that alone drives the class gets the highest weight (exactly 1), the others 0', async () => {
   const r = await ablationCam(tiny(), image, { classIndex: 0, batch: 2 });
   assert.equal(r.layer, 'c1');
   assert.equal(r.predicted, 0);
-  assert.deepEqual(r.weights.map((w) => Math.round(w * 1e6) / 1e6), [0, 1, 0]);
+  assert.deepEqual(
+    r.weights.map((w) => Math.round(w * 1e6) / 1e6),
+    [0, 1, 0],
+  );
   assert.deepEqual(r.camSize, [4, 4]);
   // CAM = ReLU(1·A1): the bright quadrant, heat 1 there and 0 far from it.
   assert.equal(r.heat[0], 1);
@@ -58,7 +70,11 @@ test('bilinear resize keeps constants and matches half-pixel centres', () => {
 
 test('the overlay PNG decodes to the image size times the scale; jet runs blue to red', async () => {
   const r = await ablationCam(tiny(), image, { classIndex: 0 });
-  const { rgb, height, width } = imageRgb({ ...image, dims: [1, 1, 4, 4], data: (image.data as Float32Array).slice(16) });
+  const { rgb, height, width } = imageRgb({
+    ...image,
+    dims: [1, 1, 4, 4],
+    data: (image.data as Float32Array).slice(16),
+  });
   for (const scale of [1, 3]) {
     const png = PNG.sync.read(Buffer.from(overlayPng(rgb, height, width, r.heat, { scale })));
     assert.equal(png.width, 4 * scale);
@@ -66,5 +82,8 @@ test('the overlay PNG decodes to the image size times the scale; jet runs blue t
   }
   assert.deepEqual(jet(0), [0, 0, 128]);
   assert.deepEqual(jet(1), [128, 0, 0]);
-  assert.throws(() => overlayPng(rgb, height, width, new Float32Array(3)), /heat map has 3 values; the image has 4×4 = 16 pixels/);
+  assert.throws(
+    () => overlayPng(rgb, height, width, new Float32Array(3)),
+    /heat map has 3 values; the image has 4×4 = 16 pixels/,
+  );
 });

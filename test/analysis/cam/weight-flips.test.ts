@@ -12,12 +12,15 @@ function model(head: string, width: number): Model {
   const x = b.input('input', 'float32', ['N', 2, 4, 4]);
   const c = b.conv(x, b.initializer('conv.w', f32([3, 2, 1, 1], [1, 2, 3, 4, 5, 6])), undefined, { name: 'conv' });
   const g = b.flatten(b.globalAveragePool(c));
-  const y = b.gemm(g, b.initializer(`${head}.w`, f32([width, 3], new Array(width * 3).fill(0.5))), undefined, { transB: 1, name: head });
+  const y = b.gemm(g, b.initializer(`${head}.w`, f32([width, 3], new Array(width * 3).fill(0.5))), undefined, {
+    transB: 1,
+    name: head,
+  });
   b.output(y, 'logits');
   return b.finishModel();
 }
 
-test('flips in shared weights are identical across models; head flips land in each model\'s own head', () => {
+test("flips in shared weights are identical across models; head flips land in each model's own head", () => {
   const [base, tg] = [model('fc', 4), model('proj', 2)];
   const [pb, pt] = planWeightFlips([base, tg], 40, new Rng(5));
   assert.equal(pb!.length, 40);
@@ -45,12 +48,21 @@ test('applying flips copies the weights; the sign bit negates, flipping twice re
   assert.equal((m.graph.initializers.get('conv.w')!.data as Float32Array)[2], 3);
   const back = applyWeightFlips(flipped, [{ tensor: 'conv.w', index: 2, bit: 31 }]);
   assert.equal((back.graph.initializers.get('conv.w')!.data as Float32Array)[2], 3);
-  assert.deepEqual(weightTensors(m).map((t) => [t.name, t.size]), [['conv.w', 6], ['fc.w', 12]]);
+  assert.deepEqual(
+    weightTensors(m).map((t) => [t.name, t.size]),
+    [
+      ['conv.w', 6],
+      ['fc.w', 12],
+    ],
+  );
 });
 
 test('bad requests name the limit', () => {
   const m = model('fc', 1);
-  assert.throws(() => planWeightFlips([m], 10_000, new Rng(1)), /asked for 10000 distinct weight flips; the smallest model has only 288/);
+  assert.throws(
+    () => planWeightFlips([m], 10_000, new Rng(1)),
+    /asked for 10000 distinct weight flips; the smallest model has only 288/,
+  );
   assert.throws(() => planWeightFlips([m], 1, new Rng(1), [32]), /fp32 bit positions 0\.\.31; got 32/);
   assert.throws(() => applyWeightFlips(m, [{ tensor: 'nope', index: 0, bit: 0 }]), /no fp32 initializer 'nope'/);
 });

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { activationBits, bitsPerMbit, fitAssumptions, sdcFit } from '../../../src/analysis/stats/fit.js';
 
-const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
+const close = (a: number, b: number, tol = 1e-12) =>
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
 const layers = [
   { layer: 'conv1', bitsPerInference: activationBits(16 * 32 * 32, 32), sdc: { value: 0.01, ci: 0.004 } },
   { layer: 'fc', bitsPerInference: activationBits(10, 32), sdc: { value: 0.3, ci: 0.03 } },
@@ -25,7 +26,10 @@ test('FIT is linear in the raw rate and in the bits per inference', () => {
   close(tripleRate.fit, 3 * base.fit);
   close(tripleRate.fitCi, 3 * base.fitCi);
   tripleRate.layers.forEach((l, i) => close(l.fit, 3 * base.layers[i]!.fit));
-  const doubleBits = sdcFit(layers.map((l) => ({ ...l, bitsPerInference: 2 * l.bitsPerInference })), 250);
+  const doubleBits = sdcFit(
+    layers.map((l) => ({ ...l, bitsPerInference: 2 * l.bitsPerInference })),
+    250,
+  );
   close(doubleBits.fit, 2 * base.fit);
   close(doubleBits.fitCi, 2 * base.fitCi);
   assert.equal(sdcFit(layers, 0).fit, 0);

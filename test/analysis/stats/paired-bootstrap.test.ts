@@ -6,8 +6,16 @@ import { Rng } from '../../../src/core/rng.js';
 // 1000 images: 900 both right, 40 only the first, 25 only the second, 35 both wrong → difference 0.015.
 const first: boolean[] = [];
 const second: boolean[] = [];
-const push = (k: number, a: boolean, b: boolean) => { for (let i = 0; i < k; i++) { first.push(a); second.push(b); } };
-push(900, true, true); push(40, true, false); push(25, false, true); push(35, false, false);
+const push = (k: number, a: boolean, b: boolean) => {
+  for (let i = 0; i < k; i++) {
+    first.push(a);
+    second.push(b);
+  }
+};
+push(900, true, true);
+push(40, true, false);
+push(25, false, true);
+push(35, false, false);
 
 test('the paired bootstrap interval contains the observed difference and is seeded-deterministic', () => {
   const a = pairedBootstrapAccuracyDiff(first, second, new Rng(11), { resamples: 2000 });
@@ -25,6 +33,12 @@ test('the paired bootstrap interval contains the observed difference and is seed
 test('identical models give a zero-width interval; bad inputs are one-line errors', () => {
   const same = pairedBootstrapAccuracyDiff(first, first, new Rng(1), { resamples: 200, confidence: 0.95 });
   assert.deepEqual([same.difference, same.lower, same.upper], [0, 0, 0]);
-  assert.throws(() => pairedBootstrapAccuracyDiff([true], [true, false], new Rng(1)), /same non-empty set of images for both models; got 1 and 2/);
-  assert.throws(() => pairedBootstrapAccuracyDiff([true], [true], new Rng(1), { resamples: 0 }), /resamples must be a whole number/);
+  assert.throws(
+    () => pairedBootstrapAccuracyDiff([true], [true, false], new Rng(1)),
+    /same non-empty set of images for both models; got 1 and 2/,
+  );
+  assert.throws(
+    () => pairedBootstrapAccuracyDiff([true], [true], new Rng(1), { resamples: 0 }),
+    /resamples must be a whole number/,
+  );
 });

@@ -3,8 +3,14 @@ import assert from 'node:assert/strict';
 import { accuracyAt, top2DiffCrossing, top2DiffSweep } from '../../../src/analysis/stats/top2diff-crossing.js';
 
 // 10 images each. Baseline: 8 right but many borderline; text-guided: 7 right, all confident.
-const baseline = { top2diff: [2, 4, 6, 8, 30, 40, 50, 60, 1, 1], correct: [true, true, true, true, true, true, true, true, false, false] };
-const textGuided = { top2diff: [20, 25, 30, 35, 40, 50, 60, 5, 5, 5], correct: [true, true, true, true, true, true, true, false, false, false] };
+const baseline = {
+  top2diff: [2, 4, 6, 8, 30, 40, 50, 60, 1, 1],
+  correct: [true, true, true, true, true, true, true, true, false, false],
+};
+const textGuided = {
+  top2diff: [20, 25, 30, 35, 40, 50, 60, 5, 5, 5],
+  correct: [true, true, true, true, true, true, true, false, false, false],
+};
 
 test('accuracy(δ) counts correct images with Top2Diff ≥ δ over all images', () => {
   assert.equal(accuracyAt(baseline, 0), 0.8);
@@ -16,7 +22,16 @@ test('accuracy(δ) counts correct images with Top2Diff ≥ δ over all images', 
 
 test('the crossing is where the text-guided model catches up, linearly interpolated between grid points', () => {
   const sweep = top2DiffSweep(baseline, textGuided, [0, 2, 4, 6, 8]);
-  assert.deepEqual(sweep.map((p) => [p.first, p.second]), [[0.8, 0.7], [0.8, 0.7], [0.7, 0.7], [0.6, 0.7], [0.5, 0.7]]);
+  assert.deepEqual(
+    sweep.map((p) => [p.first, p.second]),
+    [
+      [0.8, 0.7],
+      [0.8, 0.7],
+      [0.7, 0.7],
+      [0.6, 0.7],
+      [0.5, 0.7],
+    ],
+  );
   assert.equal(top2DiffCrossing(sweep), 4); // the gap is −0.1 at δ = 2 and exactly 0 at δ = 4
   // On a coarser grid the gap goes −0.1 (δ = 0) → +0.1 (δ = 6): interpolation puts the crossing at 0 + 6·0.1/0.2 = 3.
   const coarse = top2DiffSweep(baseline, textGuided, [0, 6]);
@@ -28,5 +43,8 @@ test('no crossing is null; never behind is the first grid point', () => {
   assert.equal(top2DiffCrossing(top2DiffSweep(baseline, textGuided, [0, 1, 2])), null);
   assert.equal(top2DiffCrossing(top2DiffSweep(textGuided, baseline, [0, 1, 2])), 0);
   assert.equal(top2DiffCrossing(top2DiffSweep(baseline, baseline, [3, 4])), 3);
-  assert.throws(() => top2DiffSweep({ top2diff: [1], correct: [] }, baseline), /one Top2Diff and one correctness flag per image; got 1 and 0/);
+  assert.throws(
+    () => top2DiffSweep({ top2diff: [1], correct: [] }, baseline),
+    /one Top2Diff and one correctness flag per image; got 1 and 0/,
+  );
 });

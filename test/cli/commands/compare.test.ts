@@ -15,7 +15,10 @@ test('tgr compare writes analysis.json and report/index.html into the text-guide
   assert.match(r.out, /^The paper's direction/);
   assert.ok(existsSync(join(pair.textGuided, 'analysis.json')));
   assert.ok(readFileSync(join(pair.textGuided, 'report', 'index.html'), 'utf8').includes('id="tbl-summary"'));
-  assert.equal(JSON.parse(readFileSync(join(pair.textGuided, 'analysis.json'), 'utf8')).settings.bootstrap.resamples, 100);
+  assert.equal(
+    JSON.parse(readFileSync(join(pair.textGuided, 'analysis.json'), 'utf8')).settings.bootstrap.resamples,
+    100,
+  );
 });
 
 test('tgr compare: a missing model for Ablation-CAM says how to skip the figure', async (t) => {
@@ -24,7 +27,10 @@ test('tgr compare: a missing model for Ablation-CAM says how to skip the figure'
   const pair = handPair(root);
   const r = await runCli('compare', pair.baseline, pair.textGuided, '--out', join(root, 'out'));
   assert.equal(r.code, 2);
-  assert.match(r.err, /model\.onnx is missing; Ablation-CAM needs the trained model — run 'tgr train', or skip the figure with --cam-images 0/);
+  assert.match(
+    r.err,
+    /model\.onnx is missing; Ablation-CAM needs the trained model — run 'tgr train', or skip the figure with --cam-images 0/,
+  );
 });
 
 test('--cam-bits takes bits and ranges', () => {

@@ -42,7 +42,10 @@ test('tgr inspect, plan, inject, inject --shard + merge on a tiny model and the 
   const m = await runCli('merge', run, '--shards', '2', '--name', 'sharded');
   assert.equal(m.code, 0, m.err);
   assert.ok(readFileSync(join(run, 'campaign', 'sharded', 'faults.jsonl')).equals(one));
-  assert.equal(readFileSync(join(run, 'campaign', 'sharded', 'summary.csv'), 'utf8'), readFileSync(join(run, 'campaign', 'fp32', 'summary.csv'), 'utf8'));
+  assert.equal(
+    readFileSync(join(run, 'campaign', 'sharded', 'summary.csv'), 'utf8'),
+    readFileSync(join(run, 'campaign', 'fp32', 'summary.csv'), 'utf8'),
+  );
 });
 
 test('tgr inject: other settings than the plan on disk, an unknown layer, a damaged plan: one-line errors, exit 2', async (t) => {
@@ -51,11 +54,20 @@ test('tgr inject: other settings than the plan on disk, an unknown layer, a dama
   assert.equal((await runCli('plan', run, '--per-layer', '8', '--quiet')).code, 0);
   const other = await runCli('inject', run, '--per-layer', '9', '--quiet');
   assert.equal(other.code, 2);
-  assert.match(other.err, /^tgr: .*plan\.json was planned with other settings \(perLayer\) — pass --name for a second campaign, or delete the folder to re-plan\n$/);
+  assert.match(
+    other.err,
+    /^tgr: .*plan\.json was planned with other settings \(perLayer\) — pass --name for a second campaign, or delete the folder to re-plan\n$/,
+  );
   const unknown = await runCli('plan', run, '--layers', 'fc,conv7', '--name', 'x', '--quiet');
-  assert.match(unknown.err, /^tgr: layer 'conv7' is not an injectable layer; layers of .*model\.onnx: conv1, .*, fc\n$/);
+  assert.match(
+    unknown.err,
+    /^tgr: layer 'conv7' is not an injectable layer; layers of .*model\.onnx: conv1, .*, fc\n$/,
+  );
   writeFileSync(join(run, 'campaign', 'fp32', 'plan.json'), '{"version": 1}');
   const bad = await runCli('inject', run, '--per-layer', '8', '--quiet');
   assert.equal(bad.code, 2);
-  assert.match(bad.err, /^tgr: .*plan\.json: model\.sha256 is missing or not a string — re-create it with 'tgr plan'\n$/);
+  assert.match(
+    bad.err,
+    /^tgr: .*plan\.json: model\.sha256 is missing or not a string — re-create it with 'tgr plan'\n$/,
+  );
 });

@@ -7,9 +7,21 @@ test('tgr models --dataset cifar10: per backbone, parameters and MACs of both he
   const lines = out.trimEnd().split('\n');
   assert.equal(code, 0);
   assert.equal(lines[0], 'cifar10: 3×32×32 input, 10 classes; text-guided head with E = 512; MACs per image');
-  const row = (name: string) => lines.find((l) => l.startsWith(`${name} `))!.trim().split(/\s{2,}/);
+  const row = (name: string) =>
+    lines
+      .find((l) => l.startsWith(`${name} `))!
+      .trim()
+      .split(/\s{2,}/);
   // ResNet-20: 269,722 parameters; the head adds 64·512+512 + 10·512 + 1 − (64·10+10) = 37,751.
-  assert.deepEqual(row('resnet20'), ['resnet20', '269,722', '307,473', '+37,751 (+0.04M)', '40,551,040', '40,588,288', '+37,248 (+0.04M)']);
+  assert.deepEqual(row('resnet20'), [
+    'resnet20',
+    '269,722',
+    '307,473',
+    '+37,751 (+0.04M)',
+    '40,551,040',
+    '40,588,288',
+    '+37,248 (+0.04M)',
+  ]);
   assert.equal(row('alexnet').join(' '), "alexnet n/a: a 3×32×32 input is too small: 'features.12' would output 0×0");
   assert.equal(lines.length, 2 + 15);
 });
@@ -17,5 +29,8 @@ test('tgr models --dataset cifar10: per backbone, parameters and MACs of both he
 test('tgr models: an unknown --dataset lists the known layouts', async () => {
   const { code, err } = await runCli('models', '--dataset', 'mnist');
   assert.equal(code, 2);
-  assert.equal(err, "tgr: unknown dataset layout (--dataset) 'mnist'; choose one of: imagenet, cifar10, fashion-mnist\n");
+  assert.equal(
+    err,
+    "tgr: unknown dataset layout (--dataset) 'mnist'; choose one of: imagenet, cifar10, fashion-mnist\n",
+  );
 });

@@ -10,8 +10,16 @@ test('tgr report groups run folders (Table 3 from a random-init run), writes bes
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const pair = handPair(root);
   const random = writeRun(join(root, 'random'), {
-    head: 'text-guided', labels: [0, 1, 2, 0], preds: [0, 1, 2, 0], top2diff: [1, 2, 3, 4], lastLayers: ['fc'], meta: { encoder: 'random' },
-    layers: [{ name: 'conv1', neurons: 8, maxAbs: 1, meanAbs: 1, deltas: [0.3] }, { name: 'fc', neurons: 3, maxAbs: 1, meanAbs: 1, deltas: [1] }],
+    head: 'text-guided',
+    labels: [0, 1, 2, 0],
+    preds: [0, 1, 2, 0],
+    top2diff: [1, 2, 3, 4],
+    lastLayers: ['fc'],
+    meta: { encoder: 'random' },
+    layers: [
+      { name: 'conv1', neurons: 8, maxAbs: 1, meanAbs: 1, deltas: [0.3] },
+      { name: 'fc', neurons: 3, maxAbs: 1, meanAbs: 1, deltas: [1] },
+    ],
   });
   const r = await runCli('report', pair.baseline, pair.textGuided, random, '--cam-images', '0', '--bootstrap', '50');
   assert.equal(r.code, 0, r.err);

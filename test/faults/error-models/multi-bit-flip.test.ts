@@ -22,7 +22,10 @@ test('random placement picks k distinct sorted bits; k = width picks them all', 
   for (let i = 0; i < 500; i++) {
     const bits = multiBitFlip(4, 'random').pickBits(rng, numberFormats.fp16);
     assert.equal(new Set(bits).size, 4);
-    assert.deepEqual(bits, [...bits].sort((a, b) => a - b));
+    assert.deepEqual(
+      bits,
+      [...bits].sort((a, b) => a - b),
+    );
   }
   assert.deepEqual(multiBitFlip(8, 'random').pickBits(rng, numberFormats.int8), [0, 1, 2, 3, 4, 5, 6, 7]);
 });

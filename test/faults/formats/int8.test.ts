@@ -27,7 +27,7 @@ test('int8 rounds half to even and saturates', () => {
   assert.equal(int8.encode(NaN, one), 0);
 });
 
-test('int8 flips work on two\'s complement: bit 7 of 1 gives −127, of 0 gives −128', () => {
+test("int8 flips work on two's complement: bit 7 of 1 gives −127, of 0 gives −128", () => {
   const one = { scale: 1 };
   assert.equal(int8.flip(1, 7, one), -127);
   assert.equal(int8.flip(0, 7, one), -128);
@@ -42,7 +42,10 @@ test('int8 round-trips all 256 patterns', () => {
 });
 
 test('int8 without a usable scale says what to pass', () => {
-  assert.throws(() => int8.encode(1), (e: unknown) => e instanceof TgrError && e.code === 'bad_argument' && /ctx\.scale/.test(e.message));
+  assert.throws(
+    () => int8.encode(1),
+    (e: unknown) => e instanceof TgrError && e.code === 'bad_argument' && /ctx\.scale/.test(e.message),
+  );
   assert.throws(() => int8Scale(0), /profiled max \|activation\| > 0/);
   assert.throws(() => int8Scale(NaN), TgrError);
 });

@@ -38,6 +38,6 @@ function nextF32(x: number, toward: number): number {
   f[0] = x;
   const up = toward > x;
   if (x === 0) return up ? 2 ** -149 : -(2 ** -149);
-  u[0] = u[0]! + ((x > 0) === up ? 1 : -1);
+  u[0] = u[0]! + (x > 0 === up ? 1 : -1);
   return f[0]!;
 }
