@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { llm, type LlmOptions } from '../../src/text/descriptions/llm.js';
+import { cacheKey, llm, type LlmOptions } from '../../src/text/descriptions/llm.js';
 import { writeJsonAtomic } from '../../src/core/atomic-write.js';
 
 const SECRET = 'sk-test-0123456789-do-not-store';
@@ -210,6 +211,50 @@ test('llm: a server that ignores n is asked again; 401 names the key variable bu
       return true;
     },
   );
+});
+
+test('llm: the cache is per endpoint: another server with the same model name is asked, and old entries simply miss', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tgr-llm-'));
+  const first = await chatServer((body, _i, res) => answer(body, res));
+  const second = await chatServer((body, _i, res) => answer(body, res));
+  t.after(async () => {
+    await first.close();
+    await second.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const ctx = { cacheDir: join(dir, 'cache'), quiet: true };
+  const question = 'Describe what a cat looks like';
+  // An entry as the cache wrote it before the endpoint joined the key: (model, question, class) only.
+  const oldKey = createHash('sha256')
+    .update(JSON.stringify(['test-model', question, 'cat']))
+    .digest('hex')
+    .slice(0, 32);
+  writeJsonAtomic(join(ctx.cacheDir, 'llm', `${oldKey}.json`), {
+    model: 'test-model',
+    class: 'cat',
+    question,
+    answers: ['stale.'],
+  });
+
+  const a = await llm.describe(['cat'], { ...fast, baseUrl: first.url, n: 1 }, ctx);
+  assert.equal(first.seen.length, 5, 'the old entry is not used');
+  assert.ok(!a.cat!.includes('stale.'));
+  const b = await llm.describe(['cat'], { ...fast, baseUrl: second.url, n: 1 }, ctx);
+  assert.equal(second.seen.length, 5, "the second endpoint is asked, not answered from the first one's cache");
+  assert.deepEqual(b, a);
+  await llm.describe(['cat'], { ...fast, baseUrl: `${first.url}/`, n: 1 }, ctx);
+  assert.equal(first.seen.length, 5, 'a trailing slash names the same endpoint');
+  const entry = JSON.parse(
+    readFileSync(join(ctx.cacheDir, 'llm', `${cacheKey(second.url, 'test-model', question, 'cat')}.json`), 'utf8'),
+  );
+  assert.deepEqual(entry, {
+    baseUrl: second.url,
+    model: 'test-model',
+    class: 'cat',
+    question,
+    answers: [`answer 0 to: ${question}.`],
+  });
+  assert.equal(readdirSync(join(ctx.cacheDir, 'llm')).length, 11);
 });
 
 test('llm: option errors are one line', async () => {

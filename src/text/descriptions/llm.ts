@@ -34,8 +34,10 @@ export interface LlmOptions {
 /** Steers chat models to CuPL-like answers (CuPL used a completion model with stop="."). */
 const systemPrompt = 'Answer in one or two short, visually descriptive sentences.';
 
-/** One cache file: the answers for one (model, question, class), grown when a rerun asks for more. */
+/** One cache file: the answers for one (endpoint, model, question, class), grown when a rerun asks for more. */
 interface CacheEntry {
+  /** The API root that answered (files from before it was part of the key lack it, and are never found). */
+  baseUrl: string;
   model: string;
   class: string;
   question: string;
@@ -60,7 +62,7 @@ export const llm: DescriptionSource<LlmOptions> = {
     check(Number.isInteger(n) && n >= 1, 'bad_argument', () => `--n must be a positive integer, got ${n}`);
     const apiKeyEnv = o.apiKeyEnv ?? 'OPENAI_API_KEY';
     const client: ChatClientOptions = {
-      baseUrl: o.baseUrl ?? 'https://api.openai.com/v1',
+      baseUrl: endpoint(o.baseUrl ?? 'https://api.openai.com/v1'),
       apiKey: process.env[apiKeyEnv] || undefined,
       apiKeyEnv,
       retries: o.retries ?? 5,
@@ -74,8 +76,14 @@ export const llm: DescriptionSource<LlmOptions> = {
     const answers = new Map<string, string[]>();
     const bar = progress({ label: 'llm', total: jobs.length, unit: 'questions', quiet: ctx.quiet });
     await forEachLimit(jobs, o.concurrency ?? 4, async (job) => {
-      const path = join(ctx.cacheDir, 'llm', `${cacheKey(model, job.question, job.className)}.json`);
-      const entry = readEntry(path) ?? { model, class: job.className, question: job.question, answers: [] };
+      const path = join(ctx.cacheDir, 'llm', `${cacheKey(client.baseUrl, model, job.question, job.className)}.json`);
+      const entry = readEntry(path) ?? {
+        baseUrl: client.baseUrl,
+        model,
+        class: job.className,
+        question: job.question,
+        answers: [],
+      };
       // A server that ignores `n` (Ollama, llama.cpp) answers once per request: ask again for the rest, n times at most.
       for (let tries = 0; entry.answers.length < n && tries < n; tries++) {
         const got = await chatCompletions(
@@ -115,12 +123,20 @@ function readEntry(path: string): CacheEntry | null {
   }
 }
 
-/** Cache file name for (model, question, class). */
-export function cacheKey(model: string, question: string, className: string): string {
+/**
+ * Cache file name for (endpoint, model, question, class). The endpoint is part of it because a model name is only
+ * unique per server: Ollama's "llama3.1" and a vLLM's may be different weights.
+ */
+export function cacheKey(baseUrl: string, model: string, question: string, className: string): string {
   return createHash('sha256')
-    .update(JSON.stringify([model, question, className]))
+    .update(JSON.stringify([endpoint(baseUrl), model, question, className]))
     .digest('hex')
     .slice(0, 32);
+}
+
+/** The API root as requests use it: trailing slashes dropped, so `…/v1/` and `…/v1` share answers. */
+function endpoint(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, '');
 }
 
 /** One answer as a description: single-spaced, no list marker or wrapping quotes, ending in punctuation. */
