@@ -1,6 +1,7 @@
 import type { DType, Graph, Model, Node, TensorData } from '../onnx/types.js';
 import { attr } from '../onnx/types.js';
 import { i64 } from '../onnx/tensor.js';
+import { axesAsInput } from '../onnx/opsets.js';
 import { inferShapes } from '../onnx/infer.js';
 import { TgrError, invariant } from '../core/errors.js';
 import { GradGraph, type BatchStats, type GradOptions } from './grad-graph.js';
@@ -73,7 +74,7 @@ function decomposeTrainingBatchNorms(g: Graph, opset: number): { graph: Graph; s
     const scalar = (name: string, v: number) =>
       constant(`${p}.${name}`, { dtype, dims: [], data: floatArrays[dtype].of(v) } as TensorData);
     const mean = (input: string, out: string): Node =>
-      opset >= 18
+      axesAsInput('ReduceMean', opset)
         ? {
             name: out,
             opType: 'ReduceMean',

@@ -1,5 +1,6 @@
 import { attr, type Graph, type Node } from '../onnx/types.js';
 import { f32 } from '../onnx/tensor.js';
+import { clipBoundsAsInputs } from '../onnx/opsets.js';
 
 /**
  * The range detector (GoldenEye's default, off by default here): every layer output is checked against the layer's
@@ -33,7 +34,7 @@ export function withRangeDetector(g: Graph, bounds: ReadonlyMap<string, number>,
       for (const k of ['raw', 'range_clip']) valueInfo.set(name(k), { ...v, name: name(k) });
       valueInfo.set(name('range_nan'), { ...v, name: name('range_nan'), dtype: 'bool' });
       nodes.push(
-        opset >= 11
+        clipBoundsAsInputs(opset)
           ? {
               name: name('range_clip'),
               opType: 'Clip',

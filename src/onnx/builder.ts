@@ -1,4 +1,6 @@
 import type { Attr, DType, Graph, Model, Node, Shape, TensorData, ValueInfo } from './types.js';
+import { dtypeCodes } from './dtypes.js';
+import { axesAsInput, type reduceAxesIn } from './opsets.js';
 import { attr } from './types.js';
 import { nameUnknownDims, shapeRules, type InputInfo } from './shape-rules.js';
 import { TgrError, invariant } from '../core/errors.js';
@@ -403,27 +405,23 @@ export class GraphBuilder {
   logSoftmax(x: string, axis = -1, o: NodeOpts = {}): string {
     return this.one('LogSoftmax', [x], { axis: attr.int(axis) }, o);
   }
-  /** ReduceSum (axes as an input since opset 13). */
   reduceSum(x: string, axes: number[], keepdims = 1, o: NodeOpts = {}): string {
-    return this.one('ReduceSum', [x, this.ints(axes)], { keepdims: attr.int(keepdims) }, o);
+    return this.reduce('ReduceSum', x, axes, keepdims, o);
   }
-  /** ReduceMean: axes an attribute before opset 18, an input from 18. */
   reduceMean(x: string, axes: number[], keepdims = 1, o: NodeOpts = {}): string {
-    return this.opset >= 18
-      ? this.one('ReduceMean', [x, this.ints(axes)], { keepdims: attr.int(keepdims) }, o)
-      : this.one('ReduceMean', [x], { axes: attr.ints(axes), keepdims: attr.int(keepdims) }, o);
+    return this.reduce('ReduceMean', x, axes, keepdims, o);
   }
-  /** ReduceSumSquare: axes an attribute before opset 18, an input from 18. */
   reduceSumSquare(x: string, axes: number[], keepdims = 1, o: NodeOpts = {}): string {
-    return this.opset >= 18
-      ? this.one('ReduceSumSquare', [x, this.ints(axes)], { keepdims: attr.int(keepdims) }, o)
-      : this.one('ReduceSumSquare', [x], { axes: attr.ints(axes), keepdims: attr.int(keepdims) }, o);
+    return this.reduce('ReduceSumSquare', x, axes, keepdims, o);
   }
-  /** ReduceMax: axes an attribute before opset 18, an input from 18. */
   reduceMax(x: string, axes: number[], keepdims = 1, o: NodeOpts = {}): string {
-    return this.opset >= 18
-      ? this.one('ReduceMax', [x, this.ints(axes)], { keepdims: attr.int(keepdims) }, o)
-      : this.one('ReduceMax', [x], { axes: attr.ints(axes), keepdims: attr.int(keepdims) }, o);
+    return this.reduce('ReduceMax', x, axes, keepdims, o);
+  }
+  /** A reduction with its axes where this builder's opset wants them (src/onnx/opsets.ts). */
+  private reduce(op: keyof typeof reduceAxesIn, x: string, axes: number[], keepdims: number, o: NodeOpts): string {
+    return axesAsInput(op, this.opset)
+      ? this.one(op, [x, this.ints(axes)], { keepdims: attr.int(keepdims) }, o)
+      : this.one(op, [x], { axes: attr.ints(axes), keepdims: attr.int(keepdims) }, o);
   }
   dropout(x: string, ratio: number, training: boolean, o: NodeOpts = {}): string {
     if (!training) return this.one('Identity', [x], {}, o);
@@ -435,18 +433,7 @@ export class GraphBuilder {
     )[0]!;
   }
   cast(x: string, to: DType, o: NodeOpts = {}): string {
-    const codes: Record<DType, number> = {
-      float32: 1,
-      uint8: 2,
-      int8: 3,
-      int32: 6,
-      int64: 7,
-      bool: 9,
-      float16: 10,
-      float64: 11,
-      bfloat16: 16,
-    };
-    return this.one('Cast', [x], { to: attr.int(codes[to]) }, o);
+    return this.one('Cast', [x], { to: attr.int(dtypeCodes[to]) }, o);
   }
   where(cond: string, a: string, b: string, o: NodeOpts = {}): string {
     return this.one('Where', [cond, a, b], {}, o);

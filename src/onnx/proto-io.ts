@@ -2,48 +2,13 @@ import onnxProto from 'onnx-proto';
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Attr, DType, Graph, Model, Node, Shape, TensorData, ValueInfo } from './types.js';
+import { bytesPerElement, dtypeCodes, dtypeOfCode } from './dtypes.js';
 import { TgrError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { numel } from './tensor.js';
 
 const { onnx } = onnxProto;
 type Long = { toNumber(): number; low: number; high: number };
-
-/** ONNX TensorProto.DataType codes for the dtypes tgr handles (one table, both directions). */
-const dtypeCodes = {
-  float32: 1,
-  uint8: 2,
-  int8: 3,
-  int32: 6,
-  int64: 7,
-  bool: 9,
-  float16: 10,
-  float64: 11,
-  bfloat16: 16,
-} as const satisfies Record<DType, number>;
-const codeToDtype = new Map<number, DType>(Object.entries(dtypeCodes).map(([k, v]) => [v, k as DType]));
-
-const bytesPer: Record<DType, number> = {
-  float32: 4,
-  float64: 8,
-  float16: 2,
-  bfloat16: 2,
-  int64: 8,
-  int32: 4,
-  int8: 1,
-  uint8: 1,
-  bool: 1,
-};
-
-/** ONNX type code of a dtype. */
-export function dtypeCode(d: DType): number {
-  return dtypeCodes[d];
-}
-
-/** The dtype of an ONNX type code, or undefined for types tgr does not handle (strings, complex...). */
-export function dtypeOfCode(code: number): DType | undefined {
-  return codeToDtype.get(code);
-}
 
 const toNum = (v: number | Long | null | undefined): number =>
   v == null ? 0 : typeof v === 'number' ? v : v.toNumber();
@@ -52,8 +17,8 @@ const enc = new TextEncoder();
 
 function typedFromBytes(dtype: DType, bytes: Uint8Array, n: number): TensorData['data'] {
   // Copy into an aligned buffer: raw_data slices of a protobuf buffer are not aligned.
-  const buf = new ArrayBuffer(n * bytesPer[dtype]);
-  new Uint8Array(buf).set(bytes.subarray(0, n * bytesPer[dtype]));
+  const buf = new ArrayBuffer(n * bytesPerElement[dtype]);
+  new Uint8Array(buf).set(bytes.subarray(0, n * bytesPerElement[dtype]));
   switch (dtype) {
     case 'float32':
       return new Float32Array(buf);
@@ -94,14 +59,14 @@ function tensorFromProto(t: onnxProto.onnx.ITensorProto, where: string, baseDir?
     }
     const all = readFileSync(file);
     const off = Number(kv.offset ?? 0);
-    const len = kv.length ? Number(kv.length) : n * bytesPer[dtype];
+    const len = kv.length ? Number(kv.length) : n * bytesPerElement[dtype];
     return { dtype, dims, data: typedFromBytes(dtype, all.subarray(off, off + len), n) };
   }
   if (t.rawData && t.rawData.length > 0) {
-    if (t.rawData.length !== n * bytesPer[dtype]) {
+    if (t.rawData.length !== n * bytesPerElement[dtype]) {
       throw new TgrError(
         'bad_model',
-        `${where}: tensor '${t.name}' has ${t.rawData.length} bytes; [${dims}] ${dtype} needs ${n * bytesPer[dtype]}`,
+        `${where}: tensor '${t.name}' has ${t.rawData.length} bytes; [${dims}] ${dtype} needs ${n * bytesPerElement[dtype]}`,
       );
     }
     return { dtype, dims, data: typedFromBytes(dtype, t.rawData, n) };

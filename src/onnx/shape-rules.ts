@@ -1,4 +1,5 @@
 import type { Attr, DType, Dim, Shape, TensorData } from './types.js';
+import { dtypeOfCode } from './dtypes.js';
 import { TgrError } from '../core/errors.js';
 
 /** What a shape rule sees of one input: dtype, shape, and the value when it is a constant (initializer). */
@@ -409,19 +410,8 @@ function divideDims(x: Shape, known: Shape): Dim {
   return freshDim();
 }
 
-const castCodes: Record<number, DType> = {
-  1: 'float32',
-  2: 'uint8',
-  3: 'int8',
-  6: 'int32',
-  7: 'int64',
-  9: 'bool',
-  10: 'float16',
-  11: 'float64',
-  16: 'bfloat16',
-};
 function castTarget(code: number): DType {
-  const d = castCodes[code];
+  const d = dtypeOfCode(code);
   if (!d) throw new TgrError('bad_model', `Cast to ONNX type ${code} is not supported by tgr's shape inference`);
   return d;
 }
