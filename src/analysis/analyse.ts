@@ -28,6 +28,8 @@ export interface AnalyseRequest {
   /** Raw upset rate for FIT estimates (FIT/Mbit). */
   rawFitPerMbit?: number;
   bootstrap?: BootstrapOptions;
+  /** What the caller was asked (e.g. `tgr reproduce`'s flags), shown first in the Settings table; paths already shortened. */
+  inputs?: { setting: string; value: string }[];
 }
 
 /** How the numbers were made, so a reader can judge them (the report prints all of it). */
@@ -44,6 +46,8 @@ export interface Settings {
   bootstrap: { resamples: number; seed: number };
   cam: CamSettings | null;
   rawFitPerMbit: number;
+  /** The caller's inputs (AnalyseRequest.inputs); empty for `tgr compare`. */
+  inputs: { setting: string; value: string }[];
 }
 
 /** Everything the report shows, as written to analysis.json. */
@@ -73,7 +77,13 @@ function runModel(run: RunDir): Model {
   return loadModel(run.modelPath);
 }
 
-function settingsOf(c: Comparison, s: Significance, cam: CamFigure | null, raw: number): Settings {
+function settingsOf(
+  c: Comparison,
+  s: Significance,
+  cam: CamFigure | null,
+  raw: number,
+  inputs: Settings['inputs'],
+): Settings {
   return {
     dataset: c.dataset,
     split: c.split,
@@ -102,6 +112,7 @@ function settingsOf(c: Comparison, s: Significance, cam: CamFigure | null, raw: 
     bootstrap: { resamples: s.bootstrap.resamples, seed: s.bootstrap.seed },
     cam: cam && { flips: cam.flips, seed: cam.seed, bits: cam.bits },
     rawFitPerMbit: raw,
+    inputs,
   };
 }
 
@@ -144,6 +155,6 @@ export async function analyse(req: AnalyseRequest): Promise<Analysis> {
       seed: 0,
       bits: checkSmallValueFlips(new Rng(0), { mantissasPerExponent: 16 }),
     },
-    settings: settingsOf(comparison, sig, cam, raw),
+    settings: settingsOf(comparison, sig, cam, raw, req.inputs ?? []),
   };
 }

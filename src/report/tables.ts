@@ -283,6 +283,8 @@ export function ablationTableOf(a: Analysis, sfx: string): Table | null {
 export function settingsTable(a: Analysis, sfx: string): Table {
   const s = a.settings;
   const rows: [string, string | number | null][] = [
+    // Older analysis.json files have no inputs.
+    ...(s.inputs ?? []).map((r): [string, string] => [r.setting, r.value]),
     ['Dataset / split / images', `${s.dataset} / ${s.split} / ${s.images}`],
     ['Backbone', s.backbone],
     ['Number formats', s.formats.join(', ') || 'none in common'],
