@@ -2,25 +2,29 @@ import type { Command } from 'commander';
 import type { AnalyseRequest } from '../analysis/analyse.js';
 import { defaultRawFitPerMbit } from '../analysis/stats/fit.js';
 import { check } from '../core/errors.js';
-import { intOption, numberOption } from './command.js';
+import { count, integer, number, outFolder, folder, seed, spec } from './option-parsers.js';
 
 /** The options `tgr compare` and `tgr report` share: where to write, FIT rate, bootstrap, Ablation-CAM. */
 export function analysisOptions(cmd: Command): Command {
   return cmd
-    .option('--out <dir>', 'folder for analysis.json and report/ (default: see the command)')
+    .option('--out <dir>', 'folder for analysis.json and report/ (default: see the command)', outFolder())
     .option(
       '--raw-fit <fit>',
       'raw upset rate in FIT/Mbit for SDC FIT estimates',
-      numberOption('--raw-fit'),
+      number(0, 1e9, true),
       defaultRawFitPerMbit,
     )
-    .option('--bootstrap <n>', 'paired bootstrap resamples', intOption('--bootstrap'), 2000)
-    .option('--bootstrap-seed <n>', 'seed of the bootstrap', intOption('--bootstrap-seed'), 0)
-    .option('--cam-images <n>', 'images for Ablation-CAM (Fig. 2); 0 skips it', intOption('--cam-images'), 3)
-    .option('--cam-flips <n>', 'random weight bit flips for Ablation-CAM', intOption('--cam-flips'), 2000)
-    .option('--cam-bits <list>', 'fp32 bits the weight flips may hit, e.g. 0-22 or 0,5,30 (default all 0-31)')
-    .option('--cam-seed <n>', 'seed of the weight flips', intOption('--cam-seed'), 0)
-    .option('--data-dir <dir>', 'dataset folder, as given to tgr train (for the CAM images)');
+    .option('--bootstrap <n>', 'paired bootstrap resamples', count(1_000_000), 2000)
+    .option('--bootstrap-seed <n>', 'seed of the bootstrap', seed(), 0)
+    .option('--cam-images <n>', 'images for Ablation-CAM (Fig. 2); 0 skips it', integer(0, 10_000), 3)
+    .option('--cam-flips <n>', 'random weight bit flips for Ablation-CAM', integer(0, 10_000_000), 2000)
+    .option(
+      '--cam-bits <list>',
+      'fp32 bits the weight flips may hit, e.g. 0-22 or 0,5,30 (default all 0-31)',
+      spec((v) => (parseBits(v), v)),
+    )
+    .option('--cam-seed <n>', 'seed of the weight flips', seed(), 0)
+    .option('--data-dir <dir>', 'dataset folder, as given to tgr train (for the CAM images)', folder());
 }
 
 /** Parses `0-22`, `30,31` or `0-3,30` into bit positions. */

@@ -2,6 +2,7 @@ import { analyse } from '../../analysis/analyse.js';
 import { writeReport } from '../../report/write-report.js';
 import type { CliCommand } from '../command.js';
 import { analysisOptions, analysisRequest } from '../analysis-options.js';
+import { path } from '../option-parsers.js';
 
 /** `tgr compare BASE_RUN TG_RUN`: every analysis of the paper on two runs, written as analysis.json + report/index.html. */
 export const compare: CliCommand = {
@@ -10,10 +11,10 @@ export const compare: CliCommand = {
   configure: (cmd) =>
     analysisOptions(
       cmd
-        .argument('<baseRun>', 'run folder of the baseline (linear head)')
-        .argument('<tgRun>', 'run folder of the text-guided model')
-        .option('--random <run>', 'text-guided run with a randomly initialised projection (Table 3)')
-        .option('--template <run>', 'text-guided run initialised from "a photo of a {class}" (Table 3)'),
+        .argument('<baseRun>', 'run folder of the baseline (linear head)', path())
+        .argument('<tgRun>', 'run folder of the text-guided model', path())
+        .option('--random <run>', 'text-guided run with a randomly initialised projection (Table 3)', path())
+        .option('--template <run>', 'text-guided run initialised from "a photo of a {class}" (Table 3)', path()),
     ),
   async run([baseline, textGuided], opts) {
     const ablations = {

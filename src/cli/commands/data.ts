@@ -3,7 +3,8 @@ import { lookup } from '../../core/errors.js';
 import { fetchDataset } from '../../data/fetch.js';
 import { describeDataset } from '../../data/info.js';
 import { datasets, openDataset } from '../../data/registry.js';
-import { intOption, numberOption, type CliCommand } from '../command.js';
+import type { CliCommand } from '../command.js';
+import { folder, integer, number, oneOf, outFolder, seed } from '../option-parsers.js';
 
 interface DataOptions {
   dataDir?: string;
@@ -36,17 +37,16 @@ export const data: CliCommand = {
   configure: (cmd) =>
     cmd
       .addArgument(new Argument('<action>', 'info | fetch').choices(Object.keys(actions)))
-      .addArgument(new Argument('<dataset>', `one of: ${Object.keys(datasets).join(', ')}`))
-      .option('--data-dir <dir>', 'folder holding the dataset files (default: cache, then system folders)')
-      .option('--cache-dir <dir>', 'tgr cache root (default $TGR_CACHE or ~/.cache/tgr)')
-      .option('--image-size <n>', 'image side for image folders and synthetic data', intOption('--image-size'))
-      .option('--seed <n>', 'seed for synthetic data', intOption('--seed'))
-      .option(
-        '--timeout <s>',
-        'fetch: seconds to wait for a response or the next chunk',
-        numberOption('--timeout'),
-        10,
-      ),
+      .addArgument(
+        new Argument('<dataset>', `one of: ${Object.keys(datasets).join(', ')}`).argParser(
+          oneOf(Object.keys(datasets)),
+        ),
+      )
+      .option('--data-dir <dir>', 'folder holding the dataset files (default: cache, then system folders)', folder())
+      .option('--cache-dir <dir>', 'tgr cache root (default $TGR_CACHE or ~/.cache/tgr)', outFolder())
+      .option('--image-size <n>', 'image side for image folders and synthetic data', integer(1, 4096))
+      .option('--seed <n>', 'seed for synthetic data', seed())
+      .option('--timeout <s>', 'fetch: seconds to wait for a response or the next chunk', number(0, 86_400, true), 10),
   async run(args, opts) {
     const [action, name] = args as [string, string];
     await lookup(actions, action, 'data action')(name, opts as unknown as DataOptions);

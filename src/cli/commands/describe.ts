@@ -4,7 +4,8 @@ import { defaultCacheDir } from '../../text/class-embeddings.js';
 import { parseClassNames } from '../../text/class-names.js';
 import { questionSets } from '../../text/descriptions/cupl-questions.js';
 import { describe, descriptionSources, type SourceOptions } from '../../text/descriptions/registry.js';
-import { intOption, numberOption, type CliCommand } from '../command.js';
+import type { CliCommand } from '../command.js';
+import { count, file, integer, number, oneOf, outFile, outFolder, text, variadic } from '../option-parsers.js';
 
 /** Declares the description-source flags (shared with `tgr embed`). */
 export function addSourceOptions(cmd: Command): Command {
@@ -12,26 +13,46 @@ export function addSourceOptions(cmd: Command): Command {
     .map((s) => `${s.name}: ${s.summary}`)
     .join('; ');
   return cmd
-    .option('--source <name>', `where descriptions come from — ${sources}`, 'wordnet')
-    .option('--cupl <file>', 'cupl: a CuPL-format JSON file {"class": ["sentence", …]}')
-    .option('--template <text...>', 'template: templates with {class}, e.g. "a photo of a {class}." (repeatable)')
-    .option('--wordnet-depth <n>', 'wordnet: hypernym levels to describe', intOption('--wordnet-depth'))
+    .option(
+      '--source <name>',
+      `where descriptions come from — ${sources}`,
+      oneOf(Object.keys(descriptionSources)),
+      'wordnet',
+    )
+    .option('--cupl <file>', 'cupl: a CuPL-format JSON file {"class": ["sentence", …]}', file())
+    .option(
+      '--template <text...>',
+      'template: templates with {class}, e.g. "a photo of a {class}." (repeatable)',
+      variadic(text()),
+    )
+    .option('--wordnet-depth <n>', 'wordnet: hypernym levels to describe', integer(0, 20))
     .option(
       '--base-url <url>',
       'llm: OpenAI-compatible API root (Ollama: http://127.0.0.1:11434/v1)',
+      text(),
       'https://api.openai.com/v1',
     )
-    .option('--model <name>', 'llm: chat model name')
-    .option('--questions <set>', `llm: CuPL question set (${Object.keys(questionSets).join(', ')})`, 'objects')
-    .option('--kind <noun>', 'llm: super-category for --questions fine-grained, e.g. bird')
-    .option('--n <count>', 'llm: answers per question', intOption('--n'), 10)
-    .option('--temperature <t>', 'llm: sampling temperature', numberOption('--temperature'), 0.99)
-    .option('--max-tokens <n>', 'llm: answer length limit', intOption('--max-tokens'), 50)
-    .option('--concurrency <n>', 'llm: requests in flight', intOption('--concurrency'), 4)
-    .option('--retries <n>', 'llm: retries on 429/5xx/timeouts, with exponential back-off', intOption('--retries'), 5)
-    .option('--timeout <s>', 'llm: seconds per request', numberOption('--timeout'), 60)
-    .option('--api-key-env <name>', 'llm: environment variable holding the API key (never stored)', 'OPENAI_API_KEY')
-    .option('--cache-dir <dir>', 'tgr cache root (default $TGR_CACHE or ~/.cache/tgr)')
+    .option('--model <name>', 'llm: chat model name', text())
+    .option(
+      '--questions <set>',
+      `llm: CuPL question set (${Object.keys(questionSets).join(', ')})`,
+      oneOf(Object.keys(questionSets)),
+      'objects',
+    )
+    .option('--kind <noun>', 'llm: super-category for --questions fine-grained, e.g. bird', text())
+    .option('--n <count>', 'llm: answers per question', count(100), 10)
+    .option('--temperature <t>', 'llm: sampling temperature', number(0, 2), 0.99)
+    .option('--max-tokens <n>', 'llm: answer length limit', count(100_000), 50)
+    .option('--concurrency <n>', 'llm: requests in flight', count(64), 4)
+    .option('--retries <n>', 'llm: retries on 429/5xx/timeouts, with exponential back-off', integer(0, 100), 5)
+    .option('--timeout <s>', 'llm: seconds per request', number(0, 86_400, true), 60)
+    .option(
+      '--api-key-env <name>',
+      'llm: environment variable holding the API key (never stored)',
+      text(),
+      'OPENAI_API_KEY',
+    )
+    .option('--cache-dir <dir>', 'tgr cache root (default $TGR_CACHE or ~/.cache/tgr)', outFolder())
     .option('--quiet', 'no progress output');
 }
 
@@ -62,8 +83,12 @@ export const describeCommand: CliCommand = {
   configure: (cmd) =>
     addSourceOptions(
       cmd
-        .requiredOption('--classes <file|list>', 'class names: a JSON array, a text file (one per line) or "cat,dog,…"')
-        .requiredOption('--out <file>', 'where to write descriptions.json'),
+        .requiredOption(
+          '--classes <file|list>',
+          'class names: a JSON array, a text file (one per line) or "cat,dog,…"',
+          text(),
+        )
+        .requiredOption('--out <file>', 'where to write descriptions.json', outFile()),
     ),
   async run(_args, opts) {
     const classNames = parseClassNames(opts.classes as string);

@@ -1,4 +1,6 @@
+import { parseShard, type Shard } from '../../faults/shard.js';
 import type { CliCommand } from '../command.js';
+import { spec } from '../option-parsers.js';
 import { campaignOptions, campaignSettings } from './plan.js';
 
 /** `tgr inject RUN`: golden pass, plan and campaign (each reused when present, so a rerun resumes); prints the summary. */
@@ -6,14 +8,17 @@ export const inject: CliCommand = {
   name: 'inject',
   summary: 'run a resumable bit-flip campaign: faults.jsonl, then summary.json/.csv (ΔLoss, mismatch, 99% CIs)',
   configure: (cmd) =>
-    campaignOptions(cmd).option('--shard <k/n>', 'run slice k of n (0-based); join the slices with tgr merge'),
+    campaignOptions(cmd).option(
+      '--shard <k/n>',
+      'run slice k of n (0-based); join the slices with tgr merge',
+      spec(parseShard),
+    ),
   async run(args, opts) {
     const { resolveRunTarget, openImages } = await import('../../faults/run-target.js');
     const { injectCampaign } = await import('../../faults/campaign.js');
-    const { parseShard } = await import('../../faults/shard.js');
     const { summaryTable } = await import('../../faults/tables.js');
     const target = resolveRunTarget(args[0]!, opts.out as string | undefined);
-    const shard = opts.shard ? parseShard(opts.shard as string) : undefined;
+    const shard = opts.shard as Shard | undefined;
     const images = await openImages(target, opts as { dataset?: string; split?: string; dataDir?: string });
     try {
       const r = await injectCampaign({

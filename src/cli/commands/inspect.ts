@@ -1,12 +1,8 @@
 import type { CliCommand } from '../command.js';
+import { integerList, path } from '../option-parsers.js';
 
 /** Parses `--input-shape C,H,W`. */
-export function shapeOption(v: string): number[] {
-  const dims = v.split(',').map(Number);
-  if (dims.length !== 3 || !dims.every((d) => Number.isInteger(d) && d > 0))
-    throw new Error(`--input-shape expects C,H,W (e.g. 3,32,32); got '${v}'`);
-  return dims;
-}
+export const shapeOption = integerList(3, 1, 65_536, '3,32,32 (C,H,W)');
 
 /** `tgr inspect MODEL`: the input, the classes and every injectable layer of an ONNX classifier. */
 export const inspect: CliCommand = {
@@ -14,7 +10,7 @@ export const inspect: CliCommand = {
   summary: 'show an ONNX classifier as fault campaigns see it: input, classes, injectable layers with shapes',
   configure: (cmd) =>
     cmd
-      .argument('<model>', 'a .onnx file, or runs/NAME')
+      .argument('<model>', 'a .onnx file, or runs/NAME', path())
       .option('--input-shape <C,H,W>', 'image shape, when the file does not fix it', shapeOption),
   async run(args, opts) {
     const { resolveRunTarget } = await import('../../faults/run-target.js');

@@ -1,4 +1,5 @@
-import { intOption, type CliCommand } from '../command.js';
+import type { CliCommand } from '../command.js';
+import { count, name, path } from '../option-parsers.js';
 
 /** `tgr merge RUN --shards N`: joins the shards' faults files into faults.jsonl and writes the summary. */
 export const merge: CliCommand = {
@@ -6,9 +7,9 @@ export const merge: CliCommand = {
   summary: 'join the results of tgr inject --shard k/N runs into faults.jsonl (the bytes one run writes) and summarise',
   configure: (cmd) =>
     cmd
-      .argument('<run>', 'runs/NAME (or the folder holding campaign/)')
-      .requiredOption('--shards <n>', 'the N of --shard k/N', intOption('--shards'))
-      .option('--name <name>', 'campaign folder under campaign/', 'fp32'),
+      .argument('<run>', 'runs/NAME (or the folder holding campaign/)', path())
+      .requiredOption('--shards <n>', 'the N of --shard k/N', count(10_000))
+      .option('--name <name>', 'campaign folder under campaign/', name(), 'fp32'),
   async run(args, opts) {
     const { campaignDir } = await import('../../faults/campaign.js');
     const { mergeShards } = await import('../../faults/merge.js');

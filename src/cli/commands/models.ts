@@ -1,5 +1,5 @@
 import type { CliCommand } from '../command.js';
-import { intOption } from '../command.js';
+import { count, oneOf } from '../option-parsers.js';
 import { TgrError, lookup } from '../../core/errors.js';
 import { backbones } from '../../models/registry.js';
 import { compareHeads, datasetLayouts } from '../../models/compare.js';
@@ -13,8 +13,13 @@ export const models: CliCommand = {
   summary: 'list backbones with parameters and MACs of the linear and text-guided heads (Table 1, columns 4–5)',
   configure: (cmd) =>
     cmd
-      .option('--dataset <name>', `input layout: ${Object.keys(datasetLayouts).join('|')}`, 'imagenet')
-      .option('--embed-dim <n>', 'latent width E of the text-guided head', intOption('--embed-dim'), 512),
+      .option(
+        '--dataset <name>',
+        `input layout: ${Object.keys(datasetLayouts).join('|')}`,
+        oneOf(Object.keys(datasetLayouts)),
+        'imagenet',
+      )
+      .option('--embed-dim <n>', 'latent width E of the text-guided head', count(65_536), 512),
   async run(_args, opts) {
     const dataset = String(opts.dataset);
     const layout = lookup(datasetLayouts, dataset, 'dataset layout (--dataset)');

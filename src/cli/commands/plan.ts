@@ -1,47 +1,67 @@
 import type { Command } from 'commander';
-import { intOption, numberOption, type CliCommand } from '../command.js';
+import { datasets } from '../../data/registry.js';
+import { errorModel } from '../../faults/error-models.js';
+import { numberFormat, numberFormats } from '../../faults/formats.js';
+import type { CliCommand } from '../command.js';
+import {
+  count,
+  folder,
+  images,
+  maxPerLayer,
+  name,
+  nameList,
+  number,
+  oneOf,
+  outFolder,
+  path,
+  seed,
+  spec,
+  threads,
+} from '../option-parsers.js';
 import { shapeOption } from './inspect.js';
 
 /** The options `tgr plan` and `tgr inject` share: what to run on, and the plan's settings. */
 export function campaignOptions(cmd: Command): Command {
   return cmd
-    .argument('<run>', 'runs/NAME (model.onnx + meta.json), or a .onnx file')
-    .option('--dataset <name>', "evaluation images (default: the run's training dataset)")
-    .option('--data-dir <dir>', 'folder holding the dataset files')
-    .option('--split <split>', 'test | train', 'test')
-    .option(
-      '--images <n>',
-      'golden pass over N images spread evenly over the split (default all)',
-      intOption('--images'),
-    )
+    .argument('<run>', 'runs/NAME (model.onnx + meta.json), or a .onnx file', path())
+    .option('--dataset <name>', "evaluation images (default: the run's training dataset)", oneOf(Object.keys(datasets)))
+    .option('--data-dir <dir>', 'folder holding the dataset files', folder())
+    .option('--split <split>', 'test | train', oneOf(['test', 'train']), 'test')
+    .option('--images <n>', 'golden pass over N images spread evenly over the split (default all)', images())
     .option('--input-shape <C,H,W>', 'image shape, when the model file does not fix it', shapeOption)
-    .option('--out <dir>', 'run directory for golden.json and campaign/ (default: the run, or the model’s folder)')
-    .option('--per-layer <n>', 'injections per layer', intOption('--per-layer'), 4096)
-    .option('--format <name>', 'fp32 | fp16 | bf16 | int8', 'fp32')
+    .option(
+      '--out <dir>',
+      'run directory for golden.json and campaign/ (default: the run, or the model’s folder)',
+      outFolder(),
+    )
+    .option('--per-layer <n>', 'injections per layer', count(maxPerLayer), 4096)
+    .option(
+      '--format <name>',
+      Object.keys(numberFormats).join(' | '),
+      spec((v) => (numberFormat(v), v)),
+      'fp32',
+    )
     .option(
       '--error-model <spec>',
       'bit-flip | multi-bit-adjacent:K | multi-bit-random:K | stuck-at-0 | stuck-at-1 | random-value',
+      spec((v) => (errorModel(v), v)),
       'bit-flip',
     )
-    .option('--target <what>', 'neurons | weights', 'neurons')
-    .option('--layers <names>', 'comma-separated layer names (default: every injectable layer)', (v: string) =>
-      v.split(','),
-    )
-    .option('--seed <n>', 'plan seed', intOption('--seed'), 0)
+    .option('--target <what>', 'neurons | weights', oneOf(['neurons', 'weights']), 'neurons')
+    .option('--layers <names>', 'comma-separated layer names (default: every injectable layer)', nameList())
+    .option('--seed <n>', 'plan seed', seed(), 0)
     .option(
       '--range-detector',
       "clamp faulty and downstream layer values to the layer's profiled ±max (GoldenEye's detector)",
     )
-    .option('--batch <n>', 'faults per suffix batch', intOption('--batch'), 128)
-    .option('--name <name>', 'campaign folder under campaign/ (default: the format)')
-    .option('--threads <n>', 'ONNX Runtime intra-op threads (default: all cores)', intOption('--threads'))
+    .option('--batch <n>', 'faults per suffix batch', count(65_536), 128)
+    .option('--name <name>', 'campaign folder under campaign/ (default: the format)', name())
+    .option('--threads <n>', 'ONNX Runtime intra-op threads (default: all cores)', threads())
     .option('--quiet', 'no progress output');
 }
 
 /** Maps parsed options onto CampaignOptions fields (everything but model, images and runDir). */
 export function campaignSettings(o: Record<string, unknown>) {
-  if (o.target !== 'neurons' && o.target !== 'weights')
-    throw new Error(`--target expects neurons or weights; got '${String(o.target)}'`);
   return {
     perLayer: o.perLayer as number,
     format: o.format as string,
@@ -67,7 +87,7 @@ export const plan: CliCommand = {
     campaignOptions(cmd).option(
       '--margin <e>',
       'also print the n each layer needs for ±e (a proportion, e.g. 0.01)',
-      numberOption('--margin'),
+      number(0, 1, true),
     ),
   async run(args, opts) {
     const { resolveRunTarget, openImages } = await import('../../faults/run-target.js');

@@ -5,6 +5,7 @@ import { groupRuns } from '../../analysis/group-runs.js';
 import { readAnalysis, writeReport } from '../../report/write-report.js';
 import type { CliCommand } from '../command.js';
 import { analysisOptions, analysisRequest } from '../analysis-options.js';
+import { path, variadic } from '../option-parsers.js';
 
 /** The folder that holds all the given folders (runs/ for runs/a and runs/b). */
 function commonParent(dirs: readonly string[]): string {
@@ -24,7 +25,11 @@ export const report: CliCommand = {
   summary: "one report over run folders (grouped by backbone × dataset), or re-render a folder's analysis.json",
   configure: (cmd) =>
     analysisOptions(
-      cmd.argument('<runs...>', 'run folders (baseline and text-guided), or one folder with analysis.json'),
+      cmd.argument(
+        '<runs...>',
+        'run folders (baseline and text-guided), or one folder with analysis.json',
+        variadic(path()),
+      ),
     ),
   async run(dirs, opts) {
     const only = dirs.length === 1 ? dirs[0]! : null;

@@ -1,6 +1,9 @@
 import { presets } from '../../pipeline/presets.js';
 import { reproduce } from '../../pipeline/reproduce.js';
-import { intOption, type CliCommand } from '../command.js';
+import { datasets } from '../../data/registry.js';
+import { backbones } from '../../models/registry.js';
+import type { CliCommand } from '../command.js';
+import { count, folder, images, integer, maxPerLayer, oneOf, outFolder, seed, threads } from '../option-parsers.js';
 
 /** `tgr reproduce`: the main job, end to end, resumable. */
 export const reproduceCommand: CliCommand = {
@@ -13,28 +16,41 @@ export const reproduceCommand: CliCommand = {
         `what to run — ${Object.entries(presets)
           .map(([k, v]) => `${k}: ${v.summary}`)
           .join('; ')}`,
+        oneOf(Object.keys(presets)),
         'quick',
       )
-      .option('--dataset <name>', "dataset (overrides the preset's)")
-      .option('--data-dir <dir>', 'where the dataset files are (default: found automatically)')
-      .option('--backbone <name>', "backbone (overrides the preset's)")
-      .option('--epochs <n>', "training epochs (overrides the preset's)", intOption('--epochs'))
-      .option('--per-layer <n>', "injections per layer (overrides the preset's)", intOption('--per-layer'))
+      .option('--dataset <name>', "dataset (overrides the preset's)", oneOf(Object.keys(datasets)))
+      .option('--data-dir <dir>', 'where the dataset files are (default: found automatically)', folder())
+      .option('--backbone <name>', "backbone (overrides the preset's)", oneOf(Object.keys(backbones)))
+      .option('--epochs <n>', "training epochs (overrides the preset's)", count(100_000))
+      .option('--per-layer <n>', "injections per layer (overrides the preset's)", count(maxPerLayer))
+      .option('--limit-train <n>', 'train on N images spread evenly over the training split', images())
+      .option('--limit-test <n>', 'evaluate and inject on N test images spread evenly over the split', images())
+      .option('--source <name>', "description source: wordnet, template, llm, cupl (overrides the preset's)")
+      .option('--descriptions <file>', 'CuPL-format JSON {"class": ["sentence", …]} descriptions (source cupl)')
+      .option('--encoder <name>', "text encoder of the descriptions: glove, clip, random (overrides the preset's)")
       .option(
-        '--limit-train <n>',
-        'train on N images spread evenly over the training split',
-        intOption('--limit-train'),
+        '--class-embeddings <file>',
+        "precomputed class embeddings (.pth/.npy/.safetensors/.json, e.g. the paper's CLIP features) instead of descriptions + encoder",
       )
+      .option('--class-names <file>', "names of the --class-embeddings file's rows, in order")
       .option(
-        '--limit-test <n>',
-        'evaluate and inject on N test images spread evenly over the split',
-        intOption('--limit-test'),
+        '--class-rows <list>',
+        'the --class-embeddings row of each dataset class, in class order: row indices or row names, comma-separated',
       )
-      .option('--cam-images <n>', 'images shown with Ablation-CAM (0: none)', intOption('--cam-images'))
-      .option('--seed <n>', "seed of training and campaigns (overrides the preset's)", intOption('--seed'))
-      .option('--out <dir>', 'output folder (default runs/reproduce-PRESET)')
-      .option('--threads <n>', 'ONNX Runtime threads (default: all cores)', intOption('--threads'))
-      .option('--cache-dir <dir>', 'text caches (default $TGR_CACHE or ~/.cache/tgr)')
+      .option('--formats <list>', "number formats, comma-separated, e.g. fp32,fp16 (overrides the preset's)")
+      .option('--range-detector <when>', "campaigns without (off), with (on) or both (both) GoldenEye's range detector")
+      .option(
+        '--guard <on|off>',
+        'also run campaigns F-guard: analytic guard on text-guided heads, profiled on the baseline',
+      )
+      .option('--stratify <how>', 'site sampling: none (uniform) or bit (one stratum per bit position)')
+      .option('--tau <list>', 'critical-fault thresholds τ of P(ΔLoss > τ), comma-separated (default 0.1,1,10)')
+      .option('--cam-images <n>', 'images shown with Ablation-CAM (0: none)', integer(0, 10_000))
+      .option('--seed <n>', "seed of training and campaigns (overrides the preset's)", seed())
+      .option('--out <dir>', 'output folder (default runs/reproduce-PRESET)', outFolder())
+      .option('--threads <n>', 'ONNX Runtime threads (default: all cores)', threads())
+      .option('--cache-dir <dir>', 'text caches (default $TGR_CACHE or ~/.cache/tgr)', outFolder())
       .option('--quiet', 'no progress output'),
   async run(_args, o) {
     const r = await reproduce({
@@ -48,6 +64,17 @@ export const reproduceCommand: CliCommand = {
       limitTrain: o.limitTrain as number | undefined,
       limitTest: o.limitTest as number | undefined,
       camImages: o.camImages as number | undefined,
+      source: o.source as string | undefined,
+      descriptions: o.descriptions as string | undefined,
+      encoder: o.encoder as string | undefined,
+      classEmbeddings: o.classEmbeddings as string | undefined,
+      classNames: o.classNames as string | undefined,
+      classRows: o.classRows as string | undefined,
+      formats: o.formats as string | undefined,
+      rangeDetector: o.rangeDetector as string | undefined,
+      guard: o.guard as string | undefined,
+      stratify: o.stratify as string | undefined,
+      tau: o.tau as string | undefined,
       out: o.out as string | undefined,
       threads: o.threads as number | undefined,
       cacheDir: o.cacheDir as string | undefined,
