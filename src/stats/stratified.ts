@@ -55,7 +55,8 @@ function normalised<T extends { weight: number; n: number }>(strata: readonly T[
  * One stratum of weight 1: exact Clopper–Pearson. Several: Korn–Graubard (1998) effective-n Clopper–Pearson — the
  * stratified p̂ = Σ W_h·p̂_h with var = Σ W_h²·p̂_h(1−p̂_h)/n_h, then Clopper–Pearson on n_eff = p̂(1−p̂)/var hits
  * p̂·n_eff. n_eff is capped at the real n (Korn–Graubard's advice): strata that all read 0 or 1 would otherwise claim
- * infinite precision. se is the plug-in √var (√(p̂(1−p̂)/n) for one stratum, the paper's).
+ * infinite precision. se = √(p̂(1−p̂)/n_eff): the plug-in √var unless capped (√(p̂(1−p̂)/n) for one stratum, the
+ * paper's).
  */
 export function stratifiedRate(strata: readonly StratumCount[], level: number = defaultLevel): IntervalEstimate {
   for (const s of strata) invariant(s.hits >= 0 && s.hits <= s.n, `stratum hits ${s.hits} must lie in 0..${s.n}`);
@@ -71,11 +72,10 @@ export function stratifiedRate(strata: readonly StratumCount[], level: number = 
     variance += (s.weight * s.weight * p * (1 - p)) / s.n;
     n += s.n;
   }
-  const se = Math.sqrt(variance);
-  if (live.length === 1) return { value, ...clopperPearson(live[0]!.hits, n, level), se, method };
+  if (live.length === 1) return { value, ...clopperPearson(live[0]!.hits, n, level), se: Math.sqrt(variance), method };
   const nEff = variance > 0 ? Math.min(n, (value * (1 - value)) / variance) : n;
   const xEff = Math.min(nEff, value * nEff);
-  return { value, ...clopperPearson(xEff, nEff, level), se, method };
+  return { value, ...clopperPearson(xEff, nEff, level), se: Math.sqrt((value * (1 - value)) / nEff), method };
 }
 
 /**
@@ -140,4 +140,28 @@ export function neymanAllocation(
   const order = share.map((a, i) => ({ i, r: a - Math.floor(a) })).sort((x, y) => y.r - x.r || x.i - y.i);
   for (let k = 0; left > 0; k++, left--) counts[order[k % order.length]!.i]!++;
   return counts;
+}
+
+/**
+ * Σ W_i·value_i of independent normal estimates (weights normalised), se² = Σ W_i²·se_i², normal interval: a
+ * stratified mean from its strata's own estimates (the mean ΔLoss of a last layer or of the whole model from its
+ * layers'). An undefined part makes the value NaN; a part without a spread estimate leaves the interval unbounded.
+ */
+export function weightedEstimate(
+  parts: readonly { weight: number; estimate: { value: number; se: number } }[],
+  level: number = defaultLevel,
+): IntervalEstimate {
+  const live = parts.filter((p) => p.weight > 0);
+  const total = live.reduce((a, p) => a + p.weight, 0);
+  let value = 0;
+  let variance = 0;
+  for (const { weight, estimate } of live) {
+    value += (weight / total) * estimate.value;
+    variance += (weight / total) ** 2 * estimate.se ** 2;
+  }
+  if (live.length === 0 || Number.isNaN(value)) return undefinedEstimate('stratified-normal');
+  const se = Math.sqrt(variance);
+  if (!Number.isFinite(se)) return { value, lower: -Infinity, upper: Infinity, se: NaN, method: 'stratified-normal' };
+  const z = zForLevel(level);
+  return { value, lower: value - z * se, upper: value + z * se, se, method: 'stratified-normal' };
 }

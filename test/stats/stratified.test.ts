@@ -84,7 +84,7 @@ test('several strata: Korn–Graubard effective n, hand-worked', () => {
     { weight: 0.5, n: 10, hits: 10 },
     { weight: 0.5, n: 10, hits: 0 },
   ]);
-  assert.deepEqual([capped.value, capped.se], [0.5, 0]);
+  assert.deepEqual([capped.value, capped.se], [0.5, Math.sqrt(0.25 / 20)]);
   assert.deepEqual({ lower: capped.lower, upper: capped.upper }, clopperPearson(10, 20, 0.99));
 });
 
