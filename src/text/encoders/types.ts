@@ -1,3 +1,4 @@
+import type { Descriptions } from '../descriptions/types.js';
 import type { Matrix } from '../matrix.js';
 
 /** Turns sentences into unit-norm rows of dimension `dim` (CLIP, GloVe). */
@@ -7,6 +8,11 @@ export interface SentenceEncoder {
   id: string;
   dim: number;
   encode(sentences: readonly string[]): Promise<Matrix>;
+  /**
+   * Checks class names and their descriptions against what the encoder can read before any is encoded (GloVe: its
+   * vocabulary), throwing or warning; absent when any text encodes (CLIP's byte-level tokenizer).
+   */
+  checkVocabulary?(classNames: readonly string[], descriptions: Descriptions): Promise<void>;
 }
 
 /** Gives one row per class directly, ignoring descriptions (precomputed files, random rows). */
@@ -24,6 +30,8 @@ export interface EncoderContext {
   /** Root of tgr's on-disk caches (CLIP downloads go under `<cacheDir>/hf/`). */
   cacheDir: string;
   quiet?: boolean;
+  /** Where warnings go (class names GloVe does not know, with --allow-unknown-words); defaults to stderr. */
+  warn?: (line: string) => void;
 }
 
 /** A way to build an encoder; registered in encoders/registry.ts. */
