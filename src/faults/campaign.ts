@@ -25,6 +25,8 @@ export interface CampaignOptions {
   target?: Target;
   seed?: number;
   rangeDetector?: boolean;
+  /** Score guard: 'none' (default), 'analytic' (text-guided heads, bound from the weights) or 'profiled'. */
+  guard?: string;
   layers?: string[];
   batchSize?: number;
   /** Campaign folder name under campaign/ (default: the format). */
@@ -93,6 +95,7 @@ export function preparePlan(
     target: o.target,
     seed: o.seed,
     rangeDetector: o.rangeDetector,
+    guard: o.guard,
     batchSize: o.batchSize,
   });
   if (!existsSync(path)) {
@@ -100,7 +103,17 @@ export function preparePlan(
     return { dir, plan: fresh };
   }
   const old = readPlan(path);
-  const keys = ['perLayer', 'format', 'errorModel', 'target', 'seed', 'rangeDetector', 'batchSize', 'pool'] as const;
+  const keys = [
+    'perLayer',
+    'format',
+    'errorModel',
+    'target',
+    'seed',
+    'rangeDetector',
+    'guard',
+    'batchSize',
+    'pool',
+  ] as const;
   const differs: string[] = keys.filter((k) => old[k] !== fresh[k]);
   if (old.model.sha256 !== fresh.model.sha256) differs.push('model');
   if (old.layers.map((l) => l.name).join() !== fresh.layers.map((l) => l.name).join()) differs.push('layers');

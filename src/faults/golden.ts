@@ -55,6 +55,7 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   const top2diff: number[] = [];
   const maxAbs = new Float64Array(clf.layers.length);
   const sumAbs = new Float64Array(clf.layers.length);
+  const scoreMaxAbs = new Array<number>(K).fill(0);
   const bar = progress({ label: 'golden', total: indices.length, unit: 'img', quiet: opts.quiet });
   try {
     for (let s = 0; s < indices.length; s += batchSize) {
@@ -72,6 +73,10 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
           () => `${images.name}: image ${img} has label ${label}, but ${clf.file} scores ${K} classes`,
         );
         const sc = scoreRow(logits, r, K, label);
+        for (let c = 0; c < K; c++) {
+          const a = Math.abs(logits[r * K + c]!);
+          if (a > scoreMaxAbs[c]! && a !== Infinity) scoreMaxAbs[c] = a;
+        }
         labels.push(label);
         preds.push(sc.top1);
         losses.push(sc.loss);
@@ -118,6 +123,7 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
     layers,
     lastLayers: clf.lastLayers,
     numClasses: K,
+    scoreMaxAbs,
   };
   if (opts.out) {
     const file = 'golden-activations.bin';

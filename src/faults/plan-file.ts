@@ -4,6 +4,7 @@ import { numberFormat } from './formats.js';
 import { readJsonFile, writeCompactJson } from './json-file.js';
 import type { CampaignPlan } from './plan.js';
 import type { Classifier } from './classifier.js';
+import { guardKinds, type GuardKind } from './guard.js';
 
 /** Writes plan.json (atomically, number columns on one line each). */
 export function writePlan(path: string, plan: CampaignPlan): void {
@@ -36,6 +37,7 @@ export function readPlan(path: string): CampaignPlan {
   if (p.target !== 'neurons' && p.target !== 'weights')
     bad(`target is ${JSON.stringify(p.target)}; expected "neurons" or "weights"`);
   if (typeof p.rangeDetector !== 'boolean') bad('rangeDetector is not true/false');
+  readGuard(p, bad);
   if (!Array.isArray(p.lastLayers) || !p.lastLayers.every((x) => typeof x === 'string'))
     bad('lastLayers is not a list of layer names');
   const fmt = wrap(() => numberFormat(str(p, 'format', 'plan')), bad);
@@ -122,6 +124,19 @@ export function checkPlanModel(plan: CampaignPlan, clf: Classifier, path: string
       );
     }
   }
+}
+
+/** The guard fields (guard.ts): absent in plans of older tgr, which had none. */
+function readGuard(p: Record<string, unknown>, bad: (what: string) => never): void {
+  p.guard ??= 'none';
+  if (!guardKinds.includes(p.guard as GuardKind))
+    bad(`guard is ${JSON.stringify(p.guard)}; expected one of ${guardKinds.join(', ')}`);
+  if (p.guard === 'none') return;
+  const b = p.guardBounds;
+  if (!Array.isArray(b) || b.length === 0 || !b.every((x) => typeof x === 'number' && x > 0))
+    bad('guardBounds is not a list of positive numbers (one per class)');
+  if (typeof p.guardDeltaLossBound !== 'number' || !(p.guardDeltaLossBound >= 0))
+    bad('guardDeltaLossBound is not a non-negative number');
 }
 
 function wrap<T>(fn: () => T, bad: (what: string) => never): T {

@@ -7,6 +7,7 @@ import { errorModel } from './error-models.js';
 import { numberFormat } from './formats.js';
 import { goldenPool } from './golden.js';
 import type { GoldenRun } from './records.js';
+import { planGuard, type PlanGuard } from './guard.js';
 
 /** What faults land in: activations (the paper's neurons) or weights. */
 export type Target = 'neurons' | 'weights';
@@ -49,7 +50,7 @@ export interface PlanSites {
  * says; they are then ordered so that sites on the same images sit together in units, whose golden activations are
  * computed once.
  */
-export interface CampaignPlan {
+export interface CampaignPlan extends PlanGuard {
   version: 1;
   model: { path: string; sha256: string };
   dataset: { name: string; split: string };
@@ -83,6 +84,8 @@ export interface PlanOptions {
   target?: Target;
   seed?: number;
   rangeDetector?: boolean;
+  /** The score guard (guard.ts; default 'none'). */
+  guard?: string;
   batchSize?: number;
   /** Bytes of golden activations one unit may cache (default 512 MiB). */
   cacheBytes?: number;
@@ -144,6 +147,7 @@ export function planCampaign(opts: PlanOptions): CampaignPlan {
     target,
     seed,
     rangeDetector: opts.rangeDetector ?? false,
+    ...planGuard(opts.guard, clf, golden),
     lastLayers: [...clf.lastLayers],
     pool: pool.length,
     batchSize,

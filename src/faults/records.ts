@@ -41,6 +41,8 @@ export interface GoldenRun {
   lastLayers: string[];
   /** Softmax class count. */
   numClasses: number;
+  /** Max |score| per class over the images (the profiled guard's bounds); absent in golden.json of older tgr. */
+  scoreMaxAbs?: number[];
   /**
    * Small per-image tensors kept from this pass (the scores, last layers and their inputs), so campaigns on those
    * layers need no forward pass: `file` (next to golden.json) holds, tensor after tensor, float32 rows aligned with
@@ -69,6 +71,8 @@ export interface InjectionRecord {
   /** Cross-entropy of the faulty output; null when the output was non-finite. */
   faultyLoss: number | null;
   nonFinite: boolean;
+  /** True when the score guard caught the output (a score NaN or beyond its bound): a DUE, like a non-finite one. */
+  detected?: boolean;
   /** True when the runner proved the fault masked without running the suffix. */
   masked?: boolean;
 }

@@ -10,6 +10,7 @@ import { LayerInjector, rowOf, type EvalPath, type Fault, type UnitCache } from 
 import type { ImageSet } from './images.js';
 import type { CampaignPlan } from './plan.js';
 import { checkPlanModel } from './plan-file.js';
+import { checkGuardBounds, guardTrips } from './guard.js';
 import { WeightPlain } from './plain.js';
 import { rangeClamp, withRangeDetector } from './range-detector.js';
 import type { GoldenRun, InjectionRecord } from './records.js';
@@ -57,6 +58,7 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
   const t0 = Date.now();
   const { classifier: clf, golden, plan } = o;
   checkPlanModel(plan, clf, join(o.dir, 'plan.json'));
+  checkGuardBounds(plan.guardBounds, clf.output.classes, join(o.dir, 'plan.json'));
   const fmt = numberFormat(plan.format);
   const em = errorModel(plan.errorModel);
   const model: Model = plan.rangeDetector
@@ -150,6 +152,8 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
           invariant(gi !== undefined, `image ${it.site.image} is not in the golden run`);
           const res = scoreRow(sc, 0, K, golden.labels[gi]!);
           const masked = path === 'masked';
+          // The guard reads the final scores, whichever path produced them: one check, exact on every path.
+          const detected = plan.guardBounds !== undefined && guardTrips(plan.guardBounds, sc);
           const rec: InjectionRecord = {
             id: it.id,
             layer: layer.name,
@@ -164,6 +168,7 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
             goldenLoss: golden.losses[gi]!,
             faultyLoss: masked ? golden.losses[gi]! : res.finite ? res.loss : null,
             nonFinite: !masked && !res.finite,
+            ...(detected ? { detected } : {}),
             ...(masked ? { masked } : {}),
           };
           lines += recordLine(rec);

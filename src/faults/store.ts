@@ -21,6 +21,7 @@ export function recordLine(r: InjectionRecord): string {
     faultyLoss: r.faultyLoss,
     nonFinite: r.nonFinite,
   });
+  if (r.detected) o.detected = true;
   if (r.masked) o.masked = true;
   return JSON.stringify(o) + '\n';
 }

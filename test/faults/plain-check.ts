@@ -8,6 +8,9 @@ import { PlainInjector, WeightPlain } from '../../src/faults/plain.js';
 import { rangeClamp, withRangeDetector } from '../../src/faults/range-detector.js';
 import { readRecords } from '../../src/faults/store.js';
 import type { EvalPath } from '../../src/faults/injector.js';
+import { guardTrips } from '../../src/faults/guard.js';
+import type { CampaignPlan } from '../../src/faults/plan.js';
+import type { InjectionRecord } from '../../src/faults/records.js';
 import { tempDir, type Fixture } from './fixtures.js';
 
 /** |a − b| ≤ 1e-5 · max(1, max |b| of the row); non-finite values must match exactly (NaN with NaN). */
@@ -30,7 +33,15 @@ export async function checkAgainstPlain(
   fx: Fixture,
   target: Target,
   rangeDetector: boolean,
-  opts: { perLayer?: number; layers?: string[] } = {},
+  opts: {
+    perLayer?: number;
+    layers?: string[];
+    guard?: string;
+    /** Sites of each layer take bits 0, 1, …, 31, 0, … in turn (single-bit plans), so every bit is exercised. */
+    everyBit?: boolean;
+    /** Sees the plan and the records after the check. */
+    inspect?: (plan: CampaignPlan, records: InjectionRecord[]) => void;
+  } = {},
 ): Promise<Map<string, Record<EvalPath, number>>> {
   const { classifier: clf, golden, images } = fx;
   const plan = planCampaign({
@@ -40,9 +51,18 @@ export async function checkAgainstPlain(
     layers: opts.layers,
     target,
     rangeDetector,
+    guard: opts.guard,
     seed: 7,
     batchSize: 16,
   });
+  if (opts.everyBit) {
+    const next = new Map<number, number>();
+    plan.sites.layer.forEach((li, i) => {
+      const k = next.get(li) ?? 0;
+      plan.sites.bit[i] = k % 32;
+      next.set(li, k + 1);
+    });
+  }
   const dir = tempDir('exact');
   const scores = new Map<number, { s: Float32Array; path: EvalPath }>();
   await runCampaign({
@@ -90,14 +110,14 @@ export async function checkAgainstPlain(
         plain.set(await wp.run(await images.pixels([r.image]), 1, r.index, r.faulty), k * K);
       await wp.release();
     }
-    recs.forEach((r, k) =>
-      assertClose(
-        scores.get(r.id)!.s,
-        plain.subarray(k * K, (k + 1) * K),
-        `${pl.name} fault ${r.id} (${scores.get(r.id)!.path})`,
-      ),
-    );
+    recs.forEach((r, k) => {
+      const row = plain.subarray(k * K, (k + 1) * K);
+      assertClose(scores.get(r.id)!.s, row, `${pl.name} fault ${r.id} (${scores.get(r.id)!.path})`);
+      if (plan.guardBounds)
+        assert.equal(r.detected ?? false, guardTrips(plan.guardBounds, row), `${pl.name} fault ${r.id}: guard`);
+    });
   }
+  opts.inspect?.(plan, records);
   return byLayer;
 }
 
