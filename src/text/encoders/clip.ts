@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { TgrError } from '../../core/errors.js';
 import { progress } from '../../core/progress.js';
 import { normalizeRows, type Matrix } from '../matrix.js';
@@ -84,7 +84,7 @@ export const clip: EncoderFactory<ClipOptions> = {
     const dim = (await run(['a photo.'])).cols;
     const weights = local ? join(local, 'onnx', `text_model${suffix}.onnx`) : undefined;
     const id = weights
-      ? `clip:${weights}:${statSync(weights).size}:${statSync(weights).mtimeMs}`
+      ? `clip:${basename(local!)}/onnx/${basename(weights)}:${statSync(weights).size}:${statSync(weights).mtimeMs}`
       : `clip:${source}:${dtype}`;
     return {
       kind: 'sentences',

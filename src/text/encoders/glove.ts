@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { TgrError } from '../../core/errors.js';
 import { normalizeRows } from '../matrix.js';
 import { lookupVectors, winkVectorsPath } from './glove-vectors.js';
@@ -62,7 +63,8 @@ export const glove: EncoderFactory<GloveOptions> = {
     const readable = (words: readonly string[]) => words.some((w) => known.has(w));
     return {
       kind: 'sentences',
-      id: `glove:${path}:${size}`,
+      // Name and size tell vector files apart for the cache; a directory would leak into meta.json and reports.
+      id: `glove:${basename(path)}:${size}`,
       dim,
       async checkVocabulary(classNames, descriptions) {
         // One pass over the file for every word at once; encode() then finds them all looked up.
