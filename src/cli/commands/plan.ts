@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { datasets } from '../../data/registry.js';
 import { errorModel } from '../../faults/error-models.js';
 import { numberFormat, numberFormats } from '../../faults/formats.js';
+import { guardKinds } from '../../faults/guard.js';
 import type { CliCommand } from '../command.js';
 import {
   count,
@@ -54,6 +55,12 @@ export function campaignOptions(cmd: Command): Command {
       '--range-detector',
       "clamp faulty and downstream layer values to the layer's profiled ±max (GoldenEye's detector)",
     )
+    .option(
+      '--guard <kind>',
+      'none | analytic (text-guided heads: each logit within exp(s)·‖P_c‖, from the weights) | profiled (within the golden max |logit|); a logit beyond it or NaN is detected (a DUE)',
+      oneOf(guardKinds),
+      'none',
+    )
     .option('--batch <n>', 'faults per suffix batch', count(65_536), 128)
     .option('--name <name>', 'campaign folder under campaign/ (default: the format)', name())
     .option('--threads <n>', 'ONNX Runtime intra-op threads (default: all cores)', threads())
@@ -69,6 +76,7 @@ export function campaignSettings(o: Record<string, unknown>) {
     target: o.target as 'neurons' | 'weights',
     seed: o.seed as number,
     rangeDetector: Boolean(o.rangeDetector),
+    guard: (o.guard ?? 'none') as string,
     batchSize: o.batch as number,
     ...(o.layers ? { layers: o.layers as string[] } : {}),
     ...(o.name ? { name: o.name as string } : {}),

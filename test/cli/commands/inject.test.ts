@@ -71,3 +71,21 @@ test('tgr inject: other settings than the plan on disk, an unknown layer, a dama
     /^tgr: .*plan\.json: model\.sha256 is missing or not a string — re-create it with 'tgr plan'\n$/,
   );
 });
+
+test('tgr inject --guard: analytic refused for a linear head in one line, profiled runs; the guard is a plan setting', async (t) => {
+  const run = runFolder('cli-guard');
+  t.after(() => rmSync(run, { recursive: true, force: true }));
+  const refused = await runCli('inject', run, '--per-layer', '8', '--guard', 'analytic', '--quiet');
+  assert.equal(refused.code, 2);
+  assert.match(
+    refused.err,
+    /^tgr: --guard analytic: .*model\.onnx \(head 'linear'\) has no text-guided head \(scores = exp\(s\)·\(f\/‖f‖\)·Pᵀ after a layer\), so its logits have no bound from the weights — use --guard profiled\n$/,
+  );
+  const ok = await runCli('inject', run, '--per-layer', '8', '--guard', 'profiled', '--layers', 'fc', '--quiet');
+  assert.equal(ok.code, 0, ok.err);
+  const plan = JSON.parse(readFileSync(join(run, 'campaign', 'fp32', 'plan.json'), 'utf8'));
+  assert.equal(plan.guard, 'profiled');
+  assert.equal(plan.guardBounds.length, 4);
+  const other = await runCli('inject', run, '--per-layer', '8', '--layers', 'fc', '--quiet');
+  assert.match(other.err, /planned with other settings \(guard\)/);
+});
