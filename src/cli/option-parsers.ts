@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, type Argument, type Option } from 'commander';
-import { TgrError } from '../core/errors.js';
+import { TgrError, checkPlainName } from '../core/errors.js';
 
 /**
  * What an option's value is, declared beside the option. The parser checks it while commander parses, before any
@@ -24,13 +24,13 @@ function parser<T>(valueKind: ValueKind, check: (v: string) => T | { problem: st
     try {
       r = check(v);
     } catch (e) {
-      // Validators borrowed from the stages (error-model specs, shards…) throw TgrError; commander wants this type.
-      if (e instanceof TgrError) throw new InvalidArgumentError(e.message);
-      throw e;
+      // Validators borrowed from the stages (error-model specs, shards…) throw TgrError; commander wants its own type.
+      if (!(e instanceof TgrError)) throw e;
+      r = { problem: e.message };
     }
-    if (r !== null && typeof r === 'object' && 'problem' in r)
-      throw new InvalidArgumentError(r.problem.charAt(0).toUpperCase() + r.problem.slice(1));
-    return r as T;
+    if (r === null || typeof r !== 'object' || !('problem' in r)) return r as T;
+    // Commander prints "option '--x <n>' argument 'v' is invalid." before it: a new sentence.
+    throw new InvalidArgumentError(r.problem.charAt(0).toUpperCase() + r.problem.slice(1));
   };
   return Object.assign(parse, { valueKind });
 }
@@ -109,11 +109,6 @@ export function numberList(min: number, example: string): ValueParser<number[]> 
   });
 }
 
-const nameProblem = (v: string): string | null =>
-  v.trim() === '' || v === '.' || v === '..' || /[/\\\0]/.test(v)
-    ? `expected a plain name (no '/', '\\', '.' or '..'): it names a folder inside the run, never a path`
-    : null;
-
 /** Comma-separated names, e.g. `--layers conv1,fc`. */
 export function nameList(): ValueParser<string[]> {
   return parser({ kind: 'list', item: 'name' }, (v) => {
@@ -131,10 +126,7 @@ export function oneOf(choices: readonly string[]): ValueParser<string> {
 
 /** A folder or file name inside a run (campaign names, run names): never a path, so it cannot escape its folder. */
 export function name(): ValueParser<string> {
-  return parser({ kind: 'name' }, (v) => {
-    const p = nameProblem(v);
-    return p ? { problem: p } : v;
-  });
+  return parser({ kind: 'name' }, (v) => checkPlainName(v, 'name'));
 }
 
 /** Free text (a URL, a model id, a template): anything but empty. */

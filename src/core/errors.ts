@@ -54,3 +54,17 @@ export function lookup<T>(table: Readonly<Record<string, T>>, key: string, what:
   }
   return hit;
 }
+
+/**
+ * Checks that `name` is one plain file or folder name (no separator, not `.` or `..`), so a name from a flag or a
+ * file can never point outside the folder it is joined to. `what` names the flag or field for the message.
+ */
+export function checkPlainName(name: string, what: string): string {
+  check(
+    name.trim() !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name),
+    'bad_argument',
+    () =>
+      `${what} '${name}' is not a plain name (no '/', '\\', '.' or '..'): it names a folder inside another; pass a single name such as fp32-rd`,
+  );
+  return name;
+}

@@ -16,6 +16,15 @@ export interface ReportFiles {
 }
 
 /**
+ * The file name of one CAM overlay. analysis.json is a file a user can edit, so its model name and image index are
+ * reduced to safe characters: `../../x` must not lead out of report/cam/.
+ */
+export function camPngName(analysis: number, image: unknown, model: string, faulty: boolean): string {
+  const prefix = analysis ? `${analysis}-` : '';
+  return `${prefix}image${safeId(String(image))}-${safeId(String(model))}-${faulty ? 'after' : 'before'}.png`;
+}
+
+/**
  * Writes `analysis.json`, `report/index.html`, `report/tables/*.csv` and the CAM overlays as `report/cam/*.png`
  * (the page embeds them too; the files are for slides and tickets). One analysis is written as an object, several
  * as an array.
@@ -39,11 +48,7 @@ export function writeReport(analysis: Analysis | readonly Analysis[], outDir: st
   list.forEach((a, i) => {
     for (const img of a.cam?.images ?? []) {
       for (const p of img.panels) {
-        const path = join(
-          dir,
-          'cam',
-          `${i ? `${i}-` : ''}image${img.index}-${p.model}-${p.faulty ? 'after' : 'before'}.png`,
-        );
+        const path = join(dir, 'cam', camPngName(i, img.index, p.model, p.faulty));
         writeFileAtomic(path, Buffer.from(p.png, 'base64'));
         png.push(path);
       }

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { analyse } from '../../src/analysis/analyse.js';
-import { readAnalysis, writeReport } from '../../src/report/write-report.js';
+import { camPngName, readAnalysis, writeReport } from '../../src/report/write-report.js';
 import { renderReport, reportIds } from '../../src/report/page.js';
 import { syntheticPair, tempDir } from '../analysis/fixtures.js';
 
@@ -38,4 +38,12 @@ test('readAnalysis names the file and what to run when it is missing or foreign'
     () => readAnalysis(join(root, 'analysis.json')),
     /analysis\.json is missing; run 'tgr compare BASE_RUN TG_RUN' first/,
   );
+});
+
+test('CAM file names from analysis.json cannot leave report/cam/', () => {
+  assert.equal(camPngName(0, 3, 'text-guided', true), 'image3-text-guided-after.png');
+  assert.equal(camPngName(1, 0, 'baseline', false), '1-image0-baseline-before.png');
+  assert.equal(camPngName(0, '../1', '../../../../x', false), 'image___1-____________x-before.png');
+  const cam = join('/r', 'report', 'cam');
+  assert.equal(dirname(join(cam, camPngName(0, '/etc/x', 'a/../../b', true))), cam);
 });

@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../../src/core/atomic-write.js';
+import { TgrError } from '../../src/core/errors.js';
+
+function root(t: { after: (f: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tgr-atomic-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('writeJsonAtomic writes indented JSON with a newline, creating folders, and leaves no temp file', (t) => {
+  const dir = root(t);
+  const path = join(dir, 'a', 'b', 'x.json');
+  writeJsonAtomic(path, { a: [1, 2] });
+  assert.equal(readFileSync(path, 'utf8'), '{\n  "a": [\n    1,\n    2\n  ]\n}\n');
+  assert.deepEqual(readdirSync(join(dir, 'a', 'b')), ['x.json']);
+});
+
+test('a path that is a folder: one-line TgrError naming it, and the temp file is removed', (t) => {
+  const dir = root(t);
+  mkdirSync(join(dir, 'out'));
+  assert.throws(
+    () => writeFileAtomic(join(dir, 'out'), 'x'),
+    (e) =>
+      e instanceof TgrError &&
+      e.code === 'bad_file' &&
+      e.message === `cannot write ${join(dir, 'out')}: it is a folder; pass a file path`,
+  );
+  assert.deepEqual(readdirSync(dir), ['out']);
+});
+
+test('a path under a file: one-line TgrError, nothing created', (t) => {
+  const dir = root(t);
+  writeFileSync(join(dir, 'file.txt'), 'keep');
+  for (const path of [join(dir, 'file.txt', 'x.json'), join(dir, 'file.txt', 'sub', 'x.json')])
+    assert.throws(
+      () => writeJsonAtomic(path, {}),
+      (e) =>
+        e instanceof TgrError &&
+        e.message === `cannot write ${path}: a part of the path is a file, not a folder; pass a path in a folder`,
+    );
+  assert.deepEqual(readdirSync(dir), ['file.txt']);
+  assert.equal(readFileSync(join(dir, 'file.txt'), 'utf8'), 'keep');
+});
