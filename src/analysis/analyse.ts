@@ -2,7 +2,7 @@ import { check } from '../core/errors.js';
 import { loadModel } from '../onnx/proto-io.js';
 import type { Model } from '../onnx/types.js';
 import { ablationTable, type AblationRuns, type AblationTable } from './ablation.js';
-import { camFigure, type CamFigure, type CamInput, type CamSettings } from './cam/cam-figure.js';
+import { camFigure, defaultCamSettings, type CamFigure, type CamInput, type CamSettings } from './cam/cam-figure.js';
 import { loadCamImages } from './cam/cam-images.js';
 import { compareRuns, type Comparison } from './compare.js';
 import { fitSection, type FitSection } from './fit-section.js';
@@ -110,7 +110,7 @@ function settingsOf(
     encoder: c.textGuided.encoder,
     descriptions: c.textGuided.descriptions,
     bootstrap: { resamples: s.bootstrap.resamples, seed: s.bootstrap.seed },
-    cam: cam && { flips: cam.flips, seed: cam.seed, bits: cam.bits },
+    cam: cam && { flips: cam.flips, seed: cam.seed, bits: cam.bits, measure: cam.measure },
     rawFitPerMbit: raw,
     inputs,
   };
@@ -132,13 +132,17 @@ export async function analyse(req: AnalyseRequest): Promise<Analysis> {
       )
     : null;
   const { images: given, count = 0, dataDir, ...camSettings } = req.cam ?? {};
+  // `count` images are drawn; the similarity beside them is measured over at least `measure` (the first drawn).
+  const measure = Math.max(count, camSettings.measure ?? defaultCamSettings.measure);
   const images =
-    given ?? (count > 0 ? await loadCamImages(baseline, textGuided, count, dataDir ? { dataDir } : {}) : []);
-  const cam = images.length ? await camFigure(runModel(baseline), runModel(textGuided), images, camSettings) : null;
+    given ?? (count > 0 ? await loadCamImages(baseline, textGuided, measure, dataDir ? { dataDir } : {}) : []);
+  const cam = images.length
+    ? await camFigure(runModel(baseline), runModel(textGuided), images, { ...camSettings, measure, show: count || 3 })
+    : null;
   return {
     analysisVersion: 1,
     comparison,
-    verdict: verdict(comparison.row),
+    verdict: verdict(comparison.formats),
     significance: sig,
     valueRanges: valueRanges(baseline.golden, textGuided.golden),
     fit,

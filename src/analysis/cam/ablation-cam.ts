@@ -3,19 +3,20 @@ import { cut, type CutGraphs } from '../../onnx/cut.js';
 import { inferShapes } from '../../onnx/infer.js';
 import { probeShapes } from '../../engine/probe.js';
 import { Session } from '../../engine/session.js';
-import { TgrError, check, invariant } from '../../core/errors.js';
+import { TgrError, check } from '../../core/errors.js';
+import { lastConv } from './cam-layer.js';
 
 /**
- * Ablation-CAM (Desai & Ramaswamy, WACV 2020): a gradient-free class activation map. The model is cut at the last
- * convolution's output A (K channels of h×w); the class score y_c is recomputed with each channel k zeroed (y_c^k),
- * and channel k weighs w_k = (y_c − y_c^k) / y_c, the share of the score it carries. CAM = ReLU(Σ_k w_k A_k),
- * bilinearly upsampled to the image. Gradient-free matters here: after bit flips, gradients through saturated or
+ * Ablation-CAM (Desai & Ramaswamy, WACV 2020): a gradient-free class activation map. The model is cut at a feature
+ * map A (K channels of h×w; `camLayer` picks a block output); the class score y_c is recomputed with each channel k
+ * zeroed (y_c^k), and channel k weighs w_k = (y_c − y_c^k) / y_c, the share of the score it carries.
+ * CAM = ReLU(Σ_k w_k A_k), bilinearly upsampled to the image. Gradient-free matters here: after bit flips, gradients through saturated or
  * huge activations say little, while an ablation still measures what each channel contributes.
  */
 
 /** A computed map for one image, one class, one model. */
 export interface CamResult {
-  /** The conv node whose output was ablated. */
+  /** The tensor whose channels were ablated. */
   layer: string;
   classIndex: number;
   /** y_c, the class score (logit) of the intact model. */
@@ -38,21 +39,10 @@ export interface CamResult {
 export interface CamOptions {
   /** Class to explain; default the model's top-1. */
   classIndex?: number;
-  /** Conv node to ablate; default the last Conv in graph order. */
+  /** Tensor to ablate; default the last Conv's output. */
   layer?: string;
-  /** Suffix runs per ORT call (each ablates one channel). */
+  /** Suffix rows per ORT call (each row ablates one channel of one image). */
   batch?: number;
-}
-
-/** The name of the last Conv node in graph order (the paper's "last conv layer"). */
-export function lastConv(model: Model): string {
-  const convs = model.graph.nodes.filter((n) => n.opType === 'Conv');
-  check(
-    convs.length > 0,
-    'bad_model',
-    () => `${model.graph.name}: Ablation-CAM needs a convolution and the model has none; pass a CNN`,
-  );
-  return convs[convs.length - 1]!.outputs[0]!;
 }
 
 /** Cuts a model at a tensor, learning shapes by running the model when shape inference cannot give them. */
@@ -65,14 +55,24 @@ async function cutAt(model: Model, tensor: string, inputShape: number[]): Promis
   }
 }
 
-/** Repeats a batch-1 tensor `n` times along the batch axis. */
-function tile(t: TensorData, n: number): TensorData {
-  invariant(t.dims[0] === 1, `tile: expected batch 1, got [${t.dims}]`);
-  const data = new (t.data.constructor as new (len: number) => typeof t.data)(t.data.length * n);
-  for (let i = 0; i < n; i++) (data as Float32Array).set(t.data as Float32Array, i * t.data.length);
-  return { dtype: t.dtype, dims: [n, ...t.dims.slice(1)], data };
+/** Images [1, C, H, W] as one batch [N, C, H, W]; undefined for none. */
+export function stack(images: readonly TensorData[]): TensorData | undefined {
+  if (images.length === 0) return undefined;
+  const per = images[0]!.data.length;
+  const data = new Float32Array(images.length * per);
+  images.forEach((im, i) => data.set(im.data as Float32Array, i * per));
+  return { dtype: 'float32', dims: [images.length, ...images[0]!.dims.slice(1)], data };
 }
 
+/** Rows `picks` of a batched tensor, in that order, as one new batch. */
+function rowsOf(t: TensorData, picks: readonly number[]): TensorData {
+  const per = t.data.length / t.dims[0]!;
+  const data = new (t.data.constructor as new (len: number) => typeof t.data)(per * picks.length);
+  picks.forEach((p, r) =>
+    (data as Float32Array).set((t.data as Float32Array).subarray(p * per, (p + 1) * per), r * per),
+  );
+  return { dtype: t.dtype, dims: [picks.length, ...t.dims.slice(1)], data };
+}
 /** Bilinear resize of an h×w map to H×W with half-pixel centres (OpenCV's INTER_LINEAR, torch align_corners=False). */
 export function resizeBilinear(src: Float32Array, h: number, w: number, H: number, W: number): Float32Array {
   const out = new Float32Array(H * W);
@@ -101,6 +101,147 @@ function argmax(a: ArrayLike<number>, from: number, len: number): number {
   return best;
 }
 
+/** A model cut once at the ablated tensor, explaining any number of images with the same sessions. */
+export interface CamRunner {
+  /** The ablated tensor. */
+  layer: string;
+  /** Maps of images shaped [1, C, H, W], each for its class (undefined: the model's top-1), in order. */
+  explain(images: readonly TensorData[], classes?: readonly (number | undefined)[]): Promise<CamResult[]>;
+  release(): Promise<void>;
+}
+
+/**
+ * Cuts `model` at `layer` and opens one prefix and one suffix session. The prefix runs once for all images (one
+ * batch); the suffix runs rows of (image, ablated channel) in batches of `batch`, rows of several images together, so
+ * 50 images of ResNet-20 take a few ORT calls rather than a session per image.
+ */
+export async function openCam(
+  model: Model,
+  layer: string,
+  imageDims: readonly number[],
+  opts: { batch?: number } = {},
+): Promise<CamRunner> {
+  const parts = await cutAt(model, layer, imageDims.slice());
+  const inputName = model.graph.inputs[0]!.name;
+  const logitsName = parts.suffix.outputs.find((o) => o.name === 'logits')?.name ?? parts.suffix.outputs[0]!.name;
+  const batched = new Set(parts.suffix.inputs.filter((v) => v.shape[0] === 'N').map((v) => v.name));
+  const needsInput = parts.suffix.inputs.some((v) => v.name === inputName);
+  const prefix = await Session.create({ ...model, graph: parts.prefix }, { threads: 1 });
+  const suffix = await Session.create({ ...model, graph: parts.suffix }, { threads: 1 });
+  const batch = Math.max(1, opts.batch ?? 256);
+  const explain = async (images: readonly TensorData[], classes: readonly (number | undefined)[] = []) => {
+    if (images.length === 0) return [];
+    for (const im of images)
+      check(
+        im.dims.length === 4 && im.dims[0] === 1 && im.dims.slice(1).join() === imageDims.join(),
+        'bad_argument',
+        () => `Ablation-CAM takes images shaped [1, ${imageDims}]; got [${im.dims}]`,
+      );
+    const n = images.length;
+    const X = stack(images)!;
+    const mid = await prefix.run({ [inputName]: X });
+    const A = mid[layer]!;
+    check(
+      A.dims.length === 4,
+      'bad_argument',
+      () => `Ablation-CAM needs a [N, K, h, w] feature map; '${layer}' is [${A.dims}]; pick a convolutional layer`,
+    );
+    const [, K, h, w] = A.dims as [number, number, number, number];
+    const plane = h * w;
+    const size = K * plane;
+    const a = A.data as Float32Array;
+    // Row (i, −1) is image i intact; row (i, k) has channel k zeroed. Carried tensors follow each row's image.
+    const rows: [image: number, channel: number][] = [];
+    for (let i = 0; i < n; i++) for (let k = -1; k < K; k++) rows.push([i, k]);
+    let C = 0;
+    let logits = new Float32Array(0);
+    for (let start = 0; start < rows.length; start += batch) {
+      const chunk = rows.slice(start, start + batch);
+      const feed = new Float32Array(chunk.length * size);
+      chunk.forEach(([i, k], r) => {
+        feed.set(a.subarray(i * size, (i + 1) * size), r * size);
+        if (k >= 0) feed.fill(0, r * size + k * plane, r * size + (k + 1) * plane);
+      });
+      const owners = chunk.map(([i]) => i);
+      const feeds: Record<string, TensorData> = {
+        [layer]: { dtype: 'float32', dims: [chunk.length, K, h, w], data: feed },
+      };
+      // Only per-image tensors grow with the batch; carried constants (e.g. exp(logit scale)) pass unchanged.
+      for (const c of parts.carried) feeds[c] = batched.has(c) ? rowsOf(mid[c]!, owners) : mid[c]!;
+      if (needsInput) feeds[inputName] = rowsOf(X, owners);
+      const out = (await suffix.run(feeds, [logitsName]))[logitsName]!;
+      if (start === 0) ((C = out.dims[1]!), (logits = new Float32Array(rows.length * C)));
+      logits.set(out.data as Float32Array, start * C);
+    }
+    const [, H, W] = imageDims.slice(-3) as [number, number, number];
+    return images.map((_, i) =>
+      camOf(
+        layer,
+        logits.subarray(i * (K + 1) * C, (i + 1) * (K + 1) * C),
+        C,
+        a.subarray(i * size, (i + 1) * size),
+        [K, h, w],
+        [H, W],
+        classes[i],
+      ),
+    );
+  };
+  return {
+    layer,
+    explain,
+    release: async () => {
+      await prefix.release();
+      await suffix.release();
+    },
+  };
+}
+
+/** One image's map from its K + 1 suffix rows (intact first) and its feature map A (K×h×w). */
+function camOf(
+  layer: string,
+  logits: Float32Array,
+  C: number,
+  a: Float32Array,
+  [K, h, w]: [number, number, number],
+  [H, W]: [number, number],
+  classIndex: number | undefined,
+): CamResult {
+  const predicted = argmax(logits, 0, C);
+  const c = classIndex ?? predicted;
+  check(Number.isInteger(c) && c >= 0 && c < C, 'bad_argument', () => `class ${c} is outside the model's ${C} classes`);
+  const score = logits[c]!;
+  const weights = Array.from({ length: K }, (_, k) => (score - logits[(k + 1) * C + c]!) / score);
+  const plane = h * w;
+  const cam = new Float32Array(plane);
+  for (let k = 0; k < K; k++) for (let p = 0; p < plane; p++) cam[p]! += weights[k]! * a[k * plane + p]!;
+  let max = 0;
+  let finite = Number.isFinite(score);
+  for (let p = 0; p < plane; p++) {
+    cam[p] = Math.max(0, cam[p]!);
+    if (!Number.isFinite(cam[p]!)) finite = false;
+    max = Math.max(max, cam[p]!);
+  }
+  if (!finite) {
+    weights.fill(0);
+    cam.fill(0);
+    max = 0;
+  }
+  const heat = resizeBilinear(cam, h, w, H, W);
+  if (max > 0) for (let p = 0; p < heat.length; p++) heat[p] = heat[p]! / max;
+  return {
+    layer,
+    classIndex: c,
+    score,
+    predicted,
+    weights,
+    cam,
+    camSize: [h, w],
+    heat,
+    imageSize: [H, W],
+    nonFinite: !finite,
+  };
+}
+
 /** Computes the Ablation-CAM of one image ([1, C, H, W], the model's input) for one class. */
 export async function ablationCam(model: Model, image: TensorData, opts: CamOptions = {}): Promise<CamResult> {
   check(
@@ -108,86 +249,10 @@ export async function ablationCam(model: Model, image: TensorData, opts: CamOpti
     'bad_argument',
     () => `Ablation-CAM takes one image shaped [1, C, H, W]; got [${image.dims}]`,
   );
-  const layer = opts.layer ?? lastConv(model);
-  const [, , H, W] = image.dims as [number, number, number, number];
-  const parts = await cutAt(model, layer, image.dims.slice(1));
-  const inputName = model.graph.inputs[0]!.name;
-  const logitsName = parts.suffix.outputs.find((o) => o.name === 'logits')?.name ?? parts.suffix.outputs[0]!.name;
-  const batched = new Set(parts.suffix.inputs.filter((v) => v.shape[0] === 'N').map((v) => v.name));
-  const prefix = await Session.create({ ...model, graph: parts.prefix }, { threads: 1 });
-  const suffix = await Session.create({ ...model, graph: parts.suffix }, { threads: 1 });
+  const runner = await openCam(model, opts.layer ?? lastConv(model), image.dims.slice(1), { batch: opts.batch ?? 64 });
   try {
-    const mid = await prefix.run({ [inputName]: image });
-    const A = mid[layer]!;
-    const [, K, h, w] = A.dims as [number, number, number, number];
-    const plane = h * w;
-    const a = A.data as Float32Array;
-    // Row 0 is the intact model; row j ablates channel (start + j − 1). Carried skip tensors are the same for all rows.
-    const runRows = async (channels: number[], withIntact: boolean) => {
-      const rows = channels.length + (withIntact ? 1 : 0);
-      const x = new Float32Array(rows * a.length);
-      for (let r = 0; r < rows; r++) x.set(a, r * a.length);
-      channels.forEach((k, j) =>
-        x.fill(
-          0,
-          (j + (withIntact ? 1 : 0)) * a.length + k * plane,
-          (j + (withIntact ? 1 : 0)) * a.length + (k + 1) * plane,
-        ),
-      );
-      const feeds: Record<string, TensorData> = { [layer]: { dtype: 'float32', dims: [rows, K, h, w], data: x } };
-      // Only per-image tensors grow with the batch; carried constants (e.g. exp(logit scale)) pass unchanged.
-      for (const c of parts.carried) feeds[c] = batched.has(c) ? tile(mid[c]!, rows) : mid[c]!;
-      if (parts.suffix.inputs.some((v) => v.name === inputName)) feeds[inputName] = tile(image, rows);
-      const out = (await suffix.run(feeds, [logitsName]))[logitsName]!;
-      return { logits: out.data as Float32Array, classes: out.dims[1]! };
-    };
-    const batch = Math.max(1, opts.batch ?? 64);
-    const first = await runRows([], true);
-    const C = first.classes;
-    const predicted = argmax(first.logits, 0, C);
-    const c = opts.classIndex ?? predicted;
-    check(
-      Number.isInteger(c) && c >= 0 && c < C,
-      'bad_argument',
-      () => `class ${c} is outside the model's ${C} classes`,
-    );
-    const score = first.logits[c]!;
-    const weights = new Array<number>(K).fill(0);
-    for (let start = 0; start < K; start += batch) {
-      const ks = Array.from({ length: Math.min(batch, K - start) }, (_, j) => start + j);
-      const { logits } = await runRows(ks, false);
-      ks.forEach((k, j) => (weights[k] = (score - logits[j * C + c]!) / score));
-    }
-    const cam = new Float32Array(plane);
-    for (let k = 0; k < K; k++) for (let p = 0; p < plane; p++) cam[p]! += weights[k]! * a[k * plane + p]!;
-    let max = 0;
-    let finite = Number.isFinite(score);
-    for (let p = 0; p < plane; p++) {
-      cam[p] = Math.max(0, cam[p]!);
-      if (!Number.isFinite(cam[p]!)) finite = false;
-      max = Math.max(max, cam[p]!);
-    }
-    if (!finite) {
-      weights.fill(0);
-      cam.fill(0);
-      max = 0;
-    }
-    const heat = resizeBilinear(cam, h, w, H, W);
-    if (max > 0) for (let p = 0; p < heat.length; p++) heat[p] = heat[p]! / max;
-    return {
-      layer,
-      classIndex: c,
-      score,
-      predicted,
-      weights,
-      cam,
-      camSize: [h, w],
-      heat,
-      imageSize: [H, W],
-      nonFinite: !finite,
-    };
+    return (await runner.explain([image], [opts.classIndex]))[0]!;
   } finally {
-    await prefix.release();
-    await suffix.release();
+    await runner.release();
   }
 }

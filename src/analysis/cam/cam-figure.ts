@@ -1,8 +1,13 @@
 import type { Model, TensorData } from '../../onnx/types.js';
 import { Rng } from '../../core/rng.js';
 import { progress } from '../../core/progress.js';
-import { ablationCam, resizeBilinear, type CamResult } from './ablation-cam.js';
+import { check } from '../../core/errors.js';
+import { defaultConfidence } from '../../faults/confidence.js';
+import { openCam, resizeBilinear, type CamResult } from './ablation-cam.js';
+import { camLayer, type CamLayer } from './cam-layer.js';
+import { pearson, similarityStats, type SimilarityStats } from './cam-similarity.js';
 import { imageRgb, overlayPng } from './cam-png.js';
+import { flipRule, screenFlips } from './flip-screen.js';
 import { allBits, applyWeightFlips, planWeightFlips } from './weight-flips.js';
 
 /** An image to explain: its dataset index, label, and the tensor the models take ([1, C, H, W], normalised). */
@@ -12,13 +17,15 @@ export interface CamInput {
   tensor: TensorData;
 }
 
-/** How the paper's Fig. 2 is made: how many weight flips, in which bits, from which seed. */
+/** How the paper's Fig. 2 is made: how many weight flips, in which bits, from which seed, over how many images. */
 export interface CamSettings {
-  /** Weight bit flips across each network (paper: 2000). */
+  /** Weight bit flips drawn across each network (paper: 2000); `flipRule` decides which are kept. */
   flips: number;
   seed: number;
   /** fp32 bit positions flips are drawn from (default all 32). */
   bits: number[];
+  /** Images the before/after similarity is measured over (the first of them are drawn). */
+  measure: number;
 }
 
 /** One heat map of the figure. */
@@ -40,34 +47,44 @@ export interface CamImage {
   label: number;
   imagePng: string;
   panels: CamPanel[];
-  /** Cosine similarity of each model's map before and after the flips (1 = focus kept); null if a map is empty. */
+  /** Pearson correlation of each model's map before and after the flips (1 = same map); null if a map is flat. */
   similarity: { baseline: number | null; textGuided: number | null };
+}
+
+/** The number beside the pictures: map similarity before vs after, over the measured images, with intervals. */
+export interface CamSimilarity {
+  /** What is compared, in words. */
+  measure: string;
+  /** How the intervals are made, in words. */
+  interval: string;
+  confidence: number;
+  resamples: number;
+  /** Dataset indices of the measured images, and each model's similarity on each (null: a map is flat). */
+  images: number[];
+  baseline: (number | null)[];
+  textGuided: (number | null)[];
+  /** Means and intervals over the images where both are defined; null when there is none. */
+  stats: SimilarityStats | null;
 }
 
 /** Fig. 2 as data. */
 export interface CamFigure extends CamSettings {
-  /** The conv layer ablated in each model. */
+  /** The tensor ablated in each model. */
   layers: { baseline: string; textGuided: string };
+  /** How it was picked (`camLayer`): a block output or the last Conv. */
+  layerRule: { baseline: CamLayer['rule']; textGuided: CamLayer['rule'] };
+  /** Flips drawn and kept (`flipRule`): the same kept draws hit both models. */
+  flipScreen: { drawn: number; kept: number; droppedByRange: number; droppedByOutput: number; rule: string };
+  /** The images drawn (the first measured ones). */
   images: CamImage[];
-  /** Mean similarity over images where it is defined. */
-  meanSimilarity: { baseline: number | null; textGuided: number | null };
+  similarity: CamSimilarity;
 }
 
-/** The paper's setting: 2000 flips. */
-export const defaultCamSettings: CamSettings = { flips: 2000, seed: 0, bits: [...allBits] };
+/** The paper's setting: 2000 flips; 50 images for the similarity. */
+export const defaultCamSettings: CamSettings = { flips: 2000, seed: 0, bits: [...allBits], measure: 50 };
 
-function cosine(a: Float32Array, b: Float32Array): number | null {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) ((ab += a[i]! * b[i]!), (aa += a[i]! * a[i]!), (bb += b[i]! * b[i]!));
-  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : null;
-}
-
-function mean(xs: (number | null)[]): number | null {
-  const ok = xs.filter((x): x is number => x !== null);
-  return ok.length ? ok.reduce((s, x) => s + x, 0) / ok.length : null;
-}
+/** Bootstrap resamples of the similarity intervals: enough that each 0.5% tail rests on 50 draws. */
+const camResamples = 10_000;
 
 function panel(
   model: CamPanel['model'],
@@ -97,62 +114,101 @@ function panel(
   };
 }
 
+type Key = 'baseline' | 'textGuided';
+
 /**
- * Ablation-CAM of both models on each image, before and after the same weight bit flips (paper §7.2, Fig. 2). Every
- * map explains the image's true label, so a shift in a map is a shift in the evidence for the same class.
+ * Ablation-CAM of both models before and after the same weight bit flips (paper §7.2, Fig. 2), at a block output
+ * (`camLayer`). `images` are measured (up to `measure`); the first `show` are drawn. Every map explains the image's
+ * true label, so a shift in a map is a shift in the evidence for the same class.
  */
 export async function camFigure(
   baseline: Model,
   textGuided: Model,
   images: readonly CamInput[],
-  settings: Partial<CamSettings> = {},
+  settings: Partial<CamSettings> & { show?: number } = {},
 ): Promise<CamFigure> {
-  const s: CamSettings = { ...defaultCamSettings, ...settings };
-  const [flipsB, flipsT] = planWeightFlips([baseline, textGuided], s.flips, new Rng(s.seed), s.bits);
-  const models = {
-    baseline: [baseline, applyWeightFlips(baseline, flipsB!)] as const,
-    textGuided: [textGuided, applyWeightFlips(textGuided, flipsT!)] as const,
+  const { show = 3, ...rest } = settings;
+  const s: CamSettings = { ...defaultCamSettings, ...rest };
+  const measured = images.slice(0, Math.max(s.measure, 0));
+  check(measured.length > 0, 'bad_argument', () => `Ablation-CAM: no images to measure (measure ${s.measure})`);
+  const clean: Record<Key, Model> = { baseline, textGuided };
+  const layer: Record<Key, CamLayer> = { baseline: camLayer(baseline), textGuided: camLayer(textGuided) };
+  const plans = planWeightFlips([baseline, textGuided], s.flips, new Rng(s.seed), s.bits);
+  const tensors = measured.map((m) => m.tensor);
+  const screen = await screenFlips([baseline, textGuided], plans, tensors);
+  const faulty: Record<Key, Model> = {
+    baseline: applyWeightFlips(baseline, screen.kept[0]!),
+    textGuided: applyWeightFlips(textGuided, screen.kept[1]!),
   };
   const bar = progress({
     label: 'Ablation-CAM',
-    total: images.length * 4,
+    total: measured.length * 4,
     unit: 'maps',
     plain: true,
     everySeconds: 30,
   });
-  const out: CamImage[] = [];
-  const layers = { baseline: '', textGuided: '' };
-  for (const img of images) {
+  const maps = async (model: Model, key: Key) => {
+    const runner = await openCam(model, layer[key].tensor, tensors[0]!.dims.slice(1));
+    try {
+      const r = await runner.explain(
+        tensors,
+        measured.map((m) => m.label),
+      );
+      bar.tick(measured.length);
+      return r;
+    } finally {
+      await runner.release();
+    }
+  };
+  const results: Record<Key, [CamResult[], CamResult[]]> = {
+    baseline: [await maps(clean.baseline, 'baseline'), await maps(faulty.baseline, 'baseline')],
+    textGuided: [await maps(clean.textGuided, 'textGuided'), await maps(faulty.textGuided, 'textGuided')],
+  };
+  bar.done();
+  const sim = (key: Key) =>
+    measured.map((_, i) => {
+      const [before, after] = [results[key][0][i]!, results[key][1][i]!];
+      return before.nonFinite || after.nonFinite ? null : pearson(before.heat, after.heat);
+    });
+  const similarity = { baseline: sim('baseline'), textGuided: sim('textGuided') };
+  const drawn: CamImage[] = measured.slice(0, Math.max(0, show)).map((img, i) => {
     const rgb = imageRgb(img.tensor);
     // Small images (28×28, 32×32) are drawn in blocks so the maps are readable at a glance.
     const scale = Math.max(1, Math.round(128 / Math.max(rgb.height, rgb.width)));
-    const panels: CamPanel[] = [];
-    const similarity = { baseline: null as number | null, textGuided: null as number | null };
-    for (const key of ['baseline', 'textGuided'] as const) {
-      const [clean, faulty] = models[key];
-      const before = await ablationCam(clean, img.tensor, { classIndex: img.label });
-      const after = await ablationCam(faulty, img.tensor, { classIndex: img.label, layer: before.layer });
-      layers[key] = before.layer;
-      bar.tick(2);
-      panels.push(panel(key, false, before, rgb, scale), panel(key, true, after, rgb, scale));
-      similarity[key] = before.nonFinite || after.nonFinite ? null : cosine(before.heat, after.heat);
-    }
-    out.push({
+    return {
       index: img.index,
       label: img.label,
       imagePng: Buffer.from(overlayPng(rgb.rgb, rgb.height, rgb.width, undefined, { scale })).toString('base64'),
-      panels,
-      similarity,
-    });
-  }
-  bar.done();
+      panels: (['baseline', 'textGuided'] as const).flatMap((key) => [
+        panel(key, false, results[key][0][i]!, rgb, scale),
+        panel(key, true, results[key][1][i]!, rgb, scale),
+      ]),
+      similarity: { baseline: similarity.baseline[i]!, textGuided: similarity.textGuided[i]! },
+    };
+  });
   return {
     ...s,
-    layers,
-    images: out,
-    meanSimilarity: {
-      baseline: mean(out.map((i) => i.similarity.baseline)),
-      textGuided: mean(out.map((i) => i.similarity.textGuided)),
+    layers: { baseline: layer.baseline.tensor, textGuided: layer.textGuided.tensor },
+    layerRule: { baseline: layer.baseline.rule, textGuided: layer.textGuided.rule },
+    flipScreen: {
+      drawn: screen.drawn,
+      kept: screen.kept[0]!.length,
+      droppedByRange: screen.droppedByRange,
+      droppedByOutput: screen.droppedByOutput,
+      rule: flipRule,
+    },
+    images: drawn,
+    similarity: {
+      measure: 'Pearson correlation of the map before and after the flips, both upsampled to the image',
+      interval: `paired percentile bootstrap over images, ${camResamples} resamples, seed ${s.seed}`,
+      confidence: defaultConfidence,
+      resamples: camResamples,
+      images: measured.map((m) => m.index),
+      ...similarity,
+      stats: similarityStats(similarity.baseline, similarity.textGuided, new Rng(`cam-bootstrap:${s.seed}`), {
+        resamples: camResamples,
+        confidence: defaultConfidence,
+      }),
     },
   };
 }

@@ -4,7 +4,8 @@ import { PNG } from 'pngjs';
 import { GraphBuilder } from '../../../src/onnx/builder.js';
 import { f32 } from '../../../src/onnx/tensor.js';
 import type { Model } from '../../../src/onnx/types.js';
-import { ablationCam, lastConv, resizeBilinear } from '../../../src/analysis/cam/ablation-cam.js';
+import { ablationCam, resizeBilinear } from '../../../src/analysis/cam/ablation-cam.js';
+import { lastConv } from '../../../src/analysis/cam/cam-layer.js';
 import { imageRgb, jet, overlayPng } from '../../../src/analysis/cam/cam-png.js';
 
 /**
