@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { lockFile, lockPathFor, type FolderLock } from '../core/folder-lock.js';
 import { join } from 'node:path';
 import { TgrError, check } from '../core/errors.js';
 import { loadClassifier, type Classifier } from './classifier.js';
@@ -9,7 +10,7 @@ import { planCampaign, type CampaignPlan, type Target } from './plan.js';
 import { readPlan, writePlan } from './plan-file.js';
 import type { CampaignSummary, GoldenRun } from './records.js';
 import { runCampaign, type RunResult } from './runner.js';
-import type { Shard } from './shard.js';
+import { faultsFileName, type Shard } from './shard.js';
 import { summarize } from './summarize.js';
 
 /** Settings of one campaign over a run directory (runs/NAME: model.onnx, golden.json, campaign/…). */
@@ -135,19 +136,31 @@ export async function injectCampaign(
 ): Promise<{ dir: string; run: RunResult; summary?: CampaignSummary }> {
   errorModel(o.errorModel); // a bad spec fails before the golden pass, not after
   const { classifier, golden } = await prepareGolden(o);
-  const { dir, plan } = preparePlan(o, classifier, golden);
-  const activations = readGoldenActivations(join(o.runDir, 'golden.json'), golden);
-  const run = await runCampaign({
-    classifier,
-    golden,
-    plan,
-    images: o.images,
-    dir,
-    shard: o.shard,
-    threads: o.threads,
-    quiet: o.quiet,
-    activations,
-  });
-  const summary = o.shard && o.shard.count > 1 ? undefined : summarize(dir);
-  return { dir, run, ...(summary ? { summary } : {}) };
+  // One writer per results file from the plan on: a second 'tgr inject' on this campaign refuses instead of doubling it.
+  const lock = lockCampaign(campaignDir(o.runDir, o.name ?? o.format ?? 'fp32'), o.shard);
+  try {
+    const { dir, plan } = preparePlan(o, classifier, golden);
+    const activations = readGoldenActivations(join(o.runDir, 'golden.json'), golden);
+    const run = await runCampaign({
+      classifier,
+      golden,
+      plan,
+      images: o.images,
+      dir,
+      shard: o.shard,
+      threads: o.threads,
+      quiet: o.quiet,
+      activations,
+    });
+    const summary = o.shard && o.shard.count > 1 ? undefined : summarize(dir);
+    return { dir, run, ...(summary ? { summary } : {}) };
+  } finally {
+    lock.release();
+  }
+}
+
+/** Takes the lock of a campaign's results file (the shard's own file for a shard): runner and summary re-enter it. */
+function lockCampaign(dir: string, shard?: Shard): FolderLock {
+  mkdirSync(dir, { recursive: true });
+  return lockFile(lockPathFor(join(dir, faultsFileName(shard))));
 }

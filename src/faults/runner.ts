@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Model } from '../onnx/types.js';
 import { progress } from '../core/progress.js';
 import { invariant } from '../core/errors.js';
+import { lockFile, lockPathFor, removeStaleTemps } from '../core/folder-lock.js';
 import type { Classifier, ClassifierLayer } from './classifier.js';
 import { errorModel } from './error-models.js';
 import { numberFormat } from './formats.js';
@@ -17,7 +18,8 @@ import type { GoldenRun, InjectionRecord } from './records.js';
 import { scoreRow } from './scores.js';
 import { faultsFileName, shardUnits, type Shard } from './shard.js';
 import { faultSite } from './site.js';
-import { FaultLog, recordLine } from './store.js';
+import { FaultLog } from './fault-log.js';
+import { recordLine } from './store.js';
 import { KeptUnits, UnitForward, type GoldenActivations } from './unit-cache.js';
 import { weightChange, type Change } from './weights.js';
 
@@ -76,11 +78,15 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
   const sites = units.reduce((s, u) => s + u.end - u.start, 0);
   mkdirSync(o.dir, { recursive: true });
   const file = join(o.dir, faultsFileName(o.shard));
-  const log = FaultLog.open(
-    file,
-    units[0]?.start ?? 0,
-    units.map((u) => u.end - u.start),
-  );
+  const lock = lockFile(lockPathFor(file));
+  let log: FaultLog;
+  try {
+    removeStaleTemps(o.dir);
+    log = FaultLog.open(file, plan, o.shard, o.quiet ? undefined : (line) => process.stderr.write(line + '\n'));
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   const goldenAt = new Map(golden.indices.map((img, i) => [img, i]));
   const layers = plan.layers.map((pl) => clf.layers.find((l) => l.name === pl.name)!);
   const contexts = plan.layers.map((pl) => fmt.contextFor(pl.maxAbs));
@@ -175,11 +181,12 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
         }
         s = e;
       }
-      log.appendUnit(lines);
+      log.appendUnit(first + u, unit.start, unit.end, lines);
       bar.tick(unit.end - unit.start);
     }
   } finally {
     log.close();
+    lock.release();
     bar.done();
     await sessions.release();
   }

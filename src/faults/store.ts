@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, openSync, readSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { TgrError } from '../core/errors.js';
 import { bitsToF32, f32ToBits } from './formats/fp32.js';
 import type { InjectionRecord } from './records.js';
@@ -88,65 +88,4 @@ export function readRecords(path: string): InjectionRecord[] {
   const out: InjectionRecord[] = [];
   forEachRecord(path, (r) => void out.push(r));
   return out;
-}
-
-/**
- * The append-only results file of one run (or shard), resumable. `unitSizes` are the record counts of the units the
- * run will write, in order; writes happen a whole unit at a time, then fsync. On open, records already present are
- * checked against the expected ids and the file is cut back to the last complete unit (a kill can only leave a
- * partial one), so the rerun writes the same bytes an uninterrupted run would.
- */
-export class FaultLog {
-  private constructor(
-    private fd: number,
-    /** Units already complete in the file: resume from this one. */
-    readonly doneUnits: number,
-    readonly doneRecords: number,
-  ) {}
-
-  /** Opens (or creates) the log; `firstId` is the id of its first record. */
-  static open(path: string, firstId: number, unitSizes: readonly number[]): FaultLog {
-    let units = 0;
-    let records = 0;
-    if (existsSync(path)) {
-      // The file is cut back to the byte just past the last complete unit.
-      let next = unitSizes[0] ?? Infinity;
-      let bytes = 0;
-      let count = 0;
-      forEachLine(path, (line, end) => {
-        let id: unknown;
-        try {
-          id = JSON.parse(line).id;
-        } catch {
-          return false; // a torn line: nothing after it counts
-        }
-        if (id !== firstId + count) {
-          throw new TgrError(
-            'bad_file',
-            `${path}:${count + 1} has id ${String(id)}, but this plan expects ${firstId + count} there — it was written for another plan; move it away or re-plan`,
-          );
-        }
-        count++;
-        if (count === next) {
-          units++;
-          records = count;
-          bytes = end;
-          next = count + (unitSizes[units] ?? Infinity);
-        }
-        return true;
-      });
-      truncateSync(path, bytes);
-    }
-    return new FaultLog(openSync(path, 'a'), units, records);
-  }
-
-  /** Appends one unit's lines and makes them durable. */
-  appendUnit(lines: string): void {
-    writeSync(this.fd, lines);
-    fsyncSync(this.fd);
-  }
-
-  close(): void {
-    closeSync(this.fd);
-  }
 }

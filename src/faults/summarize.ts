@@ -12,6 +12,7 @@ import { readPlan } from './plan-file.js';
 import type { CampaignSummary, LayerStats } from './records.js';
 import { writeCompactJson } from './json-file.js';
 import { forEachRecord } from './store.js';
+import { requireFinished } from './verify.js';
 
 const csvColumns = [
   'layer',
@@ -29,6 +30,7 @@ const csvColumns = [
  * (for a text-guided head: latent and projection, neuron-weighted) and overall; writes summary.json and summary.csv.
  */
 export function summarize(dir: string): CampaignSummary {
+  requireFinished(dir, 'summarising'); // records of another plan, damaged or missing units never reach a summary
   const plan = readPlan(join(dir, 'plan.json'));
   const acc = new CampaignAccumulator();
   forEachRecord(join(dir, 'faults.jsonl'), (r) => acc.add(r));

@@ -90,9 +90,7 @@ test('--shard k/n runs merged with tgr merge equal one run byte for byte; the su
     () => mergeShards(dir, 3),
     (e: unknown) =>
       e instanceof TgrError &&
-      /faults\.1-of-3\.jsonl: shard 1\/3 has 0 of its \d+ records — run 'tgr inject --shard 1\/3' to finish it, then merge$/.test(
-        e.message,
-      ),
+      /faults\.1-of-3\.jsonl: no such file — run 'tgr inject --shard 1\/3' to make it, then merge$/.test(e.message),
   );
   await runCampaign({ ...(await fx), plan, dir, quiet: true, threads: 1, shard: { index: 1, count: 3 } });
   const merged = mergeShards(dir, 3);
