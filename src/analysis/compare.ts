@@ -127,6 +127,40 @@ export function checkSameImages(baseline: RunDir, textGuided: RunDir): void {
   );
 }
 
+/**
+ * The pair must be two different models with the heads the comparison assumes: a run compared with itself says
+ * "no difference" with confidence, and swapped arguments invert every ratio. Heads tgr did not write ('unknown',
+ * any ONNX classifier) are taken as given.
+ */
+export function checkPair(baseline: RunDir, textGuided: RunDir): void {
+  check(
+    baseline.dir !== textGuided.dir,
+    'bad_argument',
+    () => `${baseline.dir} was given as both runs; pass the baseline run, then the text-guided run`,
+  );
+  check(
+    baseline.golden.model.sha256 !== textGuided.golden.model.sha256,
+    'bad_argument',
+    () =>
+      `${baseline.dir} and ${textGuided.dir} hold the same model (sha256 ${baseline.golden.model.sha256.slice(0, 12)}…); pass the baseline run, then the text-guided run`,
+  );
+  const [b, t] = [headOf(baseline), headOf(textGuided)];
+  const swap =
+    b === 'text-guided' && t === 'linear'
+      ? ` — the arguments look swapped: try 'tgr compare ${textGuided.dir} ${baseline.dir}'`
+      : '';
+  check(
+    b !== 'text-guided',
+    'bad_argument',
+    () => `the baseline ${baseline.dir} has a text-guided head; the first run must have a linear head${swap}`,
+  );
+  check(
+    t !== 'linear',
+    'bad_argument',
+    () => `the text-guided run ${textGuided.dir} has a linear head; the second run must have a text-guided head${swap}`,
+  );
+}
+
 /** Compares two campaigns of the same format. */
 export function compareFormat(baseline: CampaignReliability, textGuided: CampaignReliability): FormatComparison {
   const tgByLayer = new Map(textGuided.layers.map((m) => [m.layer, m]));
@@ -166,6 +200,7 @@ function commonFormats(baseline: RunDir, textGuided: RunDir): string[] {
 
 /** Compares a baseline and a text-guided run (paper Tables 1 and 2). */
 export function compareRuns(baseline: RunDir, textGuided: RunDir): Comparison {
+  checkPair(baseline, textGuided);
   checkSameImages(baseline, textGuided);
   const b = describe(baseline);
   const t = describe(textGuided);

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { lockFile, lockPathFor, type FolderLock } from '../core/folder-lock.js';
 import { join } from 'node:path';
-import { TgrError, check } from '../core/errors.js';
+import { TgrError, check, checkPlainName } from '../core/errors.js';
 import { loadClassifier, type Classifier } from './classifier.js';
 import { errorModel } from './error-models.js';
 import { goldenRun, readGolden, readGoldenActivations } from './golden.js';
@@ -42,7 +42,7 @@ export interface CampaignOptions {
 
 /** Where a campaign's plan, results and summary live. */
 export function campaignDir(runDir: string, name: string): string {
-  return join(runDir, 'campaign', name);
+  return join(runDir, 'campaign', checkPlainName(name, 'campaign name (--name)'));
 }
 
 /** Loads the classifier, and reuses golden.json (same model) or runs the golden pass and writes it. */

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareRuns, meanCorrectTop2diff } from '../../src/analysis/compare.js';
+import { checkPair, compareRuns, meanCorrectTop2diff } from '../../src/analysis/compare.js';
+import { TgrError } from '../../src/core/errors.js';
 import { readRun } from '../../src/analysis/run-dir.js';
 import { addTinyModels, handPair, tempDir, writeRun } from './fixtures.js';
 
@@ -135,4 +136,36 @@ test('without counts in meta.json, parameters and MACs come from model.onnx', as
   assert.equal(c.baseline.params, 36 + 144 + 12);
   assert.equal(c.row.paramsChange, 0);
   assert.equal(c.row.macsChange, 0);
+});
+
+test('a run compared with itself, the same model twice, or swapped heads are refused with what to pass', (t) => {
+  const root = tempDir('compare-pair');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const one = { name: 'fc', neurons: 3, maxAbs: 1, meanAbs: 1, deltas: [1] };
+  const common = { labels: [0], preds: [0], top2diff: [5], lastLayers: ['fc'], layers: [one] };
+  const b = readRun(writeRun(join(root, 'b'), { ...common, head: 'linear' }));
+  const g = readRun(writeRun(join(root, 'g'), { ...common, head: 'text-guided' }));
+  const refused = (x: typeof b, y: typeof b, message: string) =>
+    assert.throws(
+      () => compareRuns(x, y),
+      (e) => e instanceof TgrError && e.code === 'bad_argument' && e.message === message,
+    );
+  refused(b, b, `${b.dir} was given as both runs; pass the baseline run, then the text-guided run`);
+  const copy = { ...g, dir: join(root, 'copy'), golden: { ...g.golden, model: { ...b.golden.model } } };
+  refused(
+    b,
+    copy,
+    `${b.dir} and ${copy.dir} hold the same model (sha256 ${b.golden.model.sha256.slice(0, 12)}…); pass the baseline run, then the text-guided run`,
+  );
+  const swapped = ` — the arguments look swapped: try 'tgr compare ${b.dir} ${g.dir}'`;
+  refused(g, b, `the baseline ${g.dir} has a text-guided head; the first run must have a linear head${swapped}`);
+  const b2 = readRun(writeRun(join(root, 'b2'), { ...common, head: 'linear' }));
+  refused(b, b2, `the text-guided run ${b2.dir} has a linear head; the second run must have a text-guided head`);
+  // Heads tgr did not write (any ONNX classifier) are taken as given.
+  const unknown = (r: typeof b) => ({
+    ...r,
+    meta: {},
+    golden: { ...r.golden, model: { ...r.golden.model, head: 'unknown' } },
+  });
+  assert.doesNotThrow(() => checkPair(unknown(g), unknown(b)));
 });

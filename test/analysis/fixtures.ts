@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,7 +66,12 @@ export function writeRun(dir: string, r: FixtureRun): string {
   }));
   const correct = r.labels.filter((y, i) => r.preds[i] === y).length;
   const golden: GoldenRun = {
-    model: { path: join(dir, 'model.onnx'), sha256: '0'.repeat(64), head: r.head, backbone: r.backbone ?? 'tiny' },
+    model: {
+      path: join(dir, 'model.onnx'),
+      sha256: createHash('sha256').update(dir).digest('hex'),
+      head: r.head,
+      backbone: r.backbone ?? 'tiny',
+    },
     dataset: { name: 'synthetic', split: 'test' },
     indices: r.labels.map((_, i) => i),
     labels: r.labels,
