@@ -1,3 +1,5 @@
+import type { GuardSummary } from './guard-summary.js';
+
 /**
  * The files a campaign leaves, as types: what the runner writes and what analysis and the report read.
  * Files: `golden.json` (GoldenRun), `campaign/FORMAT/faults.jsonl` (one InjectionRecord per line),
@@ -101,6 +103,8 @@ export interface CampaignSummary {
   layers: LayerStats[];
   /** The last layer (for text-guided: latent + projection, neuron-weighted). */
   lastLayer: LayerStats;
+  /** The score guard's proven ΔLoss bound and the ΔLoss measured under it (guarded plans only). */
+  guard?: GuardSummary;
   /** Mean over layers. */
   overall: LayerStats;
 }

@@ -12,6 +12,7 @@ import { readPlan } from './plan-file.js';
 import type { CampaignSummary, LayerStats } from './records.js';
 import { writeCompactJson } from './json-file.js';
 import { forEachRecord } from './store.js';
+import { GuardAccumulator } from './guard-summary.js';
 import { requireFinished } from './verify.js';
 
 const csvColumns = [
@@ -33,7 +34,11 @@ export function summarize(dir: string): CampaignSummary {
   requireFinished(dir, 'summarising'); // records of another plan, damaged or missing units never reach a summary
   const plan = readPlan(join(dir, 'plan.json'));
   const acc = new CampaignAccumulator();
-  forEachRecord(join(dir, 'faults.jsonl'), (r) => acc.add(r));
+  const guardAcc = new GuardAccumulator();
+  forEachRecord(join(dir, 'faults.jsonl'), (r) => {
+    acc.add(r);
+    guardAcc.add(r);
+  });
   const neurons = new Map(plan.layers.map((l) => [l.name, l.elements]));
   const metrics = acc.layers(plan.layers.map((l) => l.name));
   const layers = metrics.map((m) => stats(m, neurons.get(m.layer)!));
@@ -49,6 +54,8 @@ export function summarize(dir: string): CampaignSummary {
     lastLayer: lastLayer(plan, metrics),
     overall: overall(overallMetrics(metrics), layers),
   };
+  const guard = guardAcc.result(plan);
+  if (guard) summary.guard = guard;
   writeCompactJson(join(dir, 'summary.json'), summary);
   const rows = [...layers, summary.lastLayer, summary.overall].map((s) =>
     csvColumns.map((c) => csvCell(s[c])).join(','),

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import {
   analyticBounds,
   analyticMargin,
@@ -15,7 +15,9 @@ import {
 import { goldenRun, readGoldenActivations } from '../../src/faults/golden.js';
 import { planCampaign, type CampaignPlan } from '../../src/faults/plan.js';
 import { readPlan, writePlan } from '../../src/faults/plan-file.js';
-import { parseRecord, recordLine } from '../../src/faults/store.js';
+import { parseRecord, readRecords, recordLine } from '../../src/faults/store.js';
+import { runCampaign } from '../../src/faults/runner.js';
+import { summarize } from '../../src/faults/summarize.js';
 import type { InjectionRecord } from '../../src/faults/records.js';
 import { TgrError } from '../../src/core/errors.js';
 import { attentionNet, residualNet } from './nets.js';
@@ -216,4 +218,22 @@ test('records carry detected only when true, right after nonFinite; plans of old
       e.message ===
         `${join(dir, 'bad.json')}: guard is "strict"; expected one of none, analytic, profiled — re-create it with 'tgr plan'`,
   );
+});
+
+test('summary.json of a guarded campaign: the proven bound, detections and the undetected ΔLoss below it', async () => {
+  const fx = await vit;
+  const dir = tempDir('guard-summary');
+  const plan = planCampaign({ ...fx, perLayer: 32, layers: ['head.projection', 'mlp.fc2'], guard: 'analytic' });
+  writePlan(join(dir, 'plan.json'), plan);
+  await runCampaign({ ...fx, plan, dir, quiet: true });
+  const records = readRecords(join(dir, 'faults.jsonl'));
+  const g = summarize(dir).guard!;
+  assert.equal(g.kind, 'analytic');
+  assert.deepEqual(g.bounds, plan.guardBounds);
+  assert.equal(g.provenDeltaLoss, plan.guardDeltaLossBound);
+  assert.equal(g.injections, 64);
+  assert.equal(g.detected, records.filter((r) => r.detected).length);
+  assert.equal(g.deltaLoss.n, 64 - g.detected);
+  assert.ok(g.deltaLoss.max <= g.provenDeltaLoss);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).guard.provenDeltaLoss, g.provenDeltaLoss);
 });
