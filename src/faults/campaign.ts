@@ -6,11 +6,13 @@ import { loadClassifier, type Classifier } from './classifier.js';
 import { errorModel } from './error-models.js';
 import { goldenRun, readGolden, readGoldenActivations } from './golden.js';
 import type { ImageSet } from './images.js';
-import { planCampaign, type CampaignPlan, type Target } from './plan.js';
+import { runPilot } from './pilot.js';
+import { planCampaign, type CampaignPlan, type PlanOptions, type Target } from './plan.js';
 import { readPlan, writePlan } from './plan-file.js';
 import type { CampaignSummary, GoldenRun } from './records.js';
 import { runCampaign, type RunResult } from './runner.js';
 import { faultsFileName, type Shard } from './shard.js';
+import type { Allocation, Stratify } from './strata.js';
 import { summarize } from './summarize.js';
 
 /** Settings of one campaign over a run directory (runs/NAME: model.onnx, golden.json, campaign/…). */
@@ -28,6 +30,11 @@ export interface CampaignOptions {
   rangeDetector?: boolean;
   /** Score guard: 'none' (default), 'analytic' (text-guided heads, bound from the weights) or 'profiled'. */
   guard?: string;
+  /** 'bit': every bit position a stratum of weight 1/width (default 'none': uniform, the paper's). */
+  stratify?: Stratify;
+  /** Stratified: 'equal' (default) or 'neyman' from a pilot of `pilot` sites per layer (campaign/NAME/pilot/). */
+  allocation?: Allocation;
+  pilot?: number;
   layers?: string[];
   batchSize?: number;
   /** Campaign folder name under campaign/ (default: the format). */
@@ -78,15 +85,18 @@ export async function prepareGolden(
   return { classifier, golden };
 }
 
-/** Writes campaign/NAME/plan.json unless an identical plan is there; a plan with other settings is an error. */
-export function preparePlan(
+/**
+ * Writes campaign/NAME/plan.json unless an identical plan is there; a plan with other settings is an error. A Neyman
+ * plan first runs (or reuses) its pilot in campaign/NAME/pilot/.
+ */
+export async function preparePlan(
   o: CampaignOptions,
   classifier: Classifier,
   golden: GoldenRun,
-): { dir: string; plan: CampaignPlan } {
+): Promise<{ dir: string; plan: CampaignPlan }> {
   const dir = campaignDir(o.runDir, o.name ?? o.format ?? 'fp32');
   const path = join(dir, 'plan.json');
-  const fresh = planCampaign({
+  const settings: PlanOptions = {
     classifier,
     golden,
     perLayer: o.perLayer,
@@ -98,7 +108,32 @@ export function preparePlan(
     rangeDetector: o.rangeDetector,
     guard: o.guard,
     batchSize: o.batchSize,
-  });
+    stratify: o.stratify,
+    allocation: o.allocation,
+  };
+  const neyman = o.allocation === 'neyman';
+  check(neyman ? o.pilot !== undefined : o.pilot === undefined, 'bad_argument', () =>
+    neyman
+      ? '--allocation neyman needs --pilot N (pilot sites per layer, e.g. 256)'
+      : '--pilot runs a pilot for --stratify bit --allocation neyman; add those or drop --pilot',
+  );
+  const fresh = planCampaign(
+    neyman
+      ? {
+          ...settings,
+          pilot: o.pilot,
+          pilotSd: await runPilot({
+            plan: settings,
+            pilot: o.pilot!,
+            images: o.images,
+            dir,
+            threads: o.threads,
+            quiet: o.quiet,
+            activations: readGoldenActivations(join(o.runDir, 'golden.json'), golden),
+          }),
+        }
+      : settings,
+  );
   if (!existsSync(path)) {
     writePlan(path, fresh);
     return { dir, plan: fresh };
@@ -112,10 +147,12 @@ export function preparePlan(
     'seed',
     'rangeDetector',
     'guard',
+    'stratify',
     'batchSize',
     'pool',
   ] as const;
   const differs: string[] = keys.filter((k) => old[k] !== fresh[k]);
+  if (JSON.stringify(old.strata) !== JSON.stringify(fresh.strata)) differs.push('allocation');
   if (old.model.sha256 !== fresh.model.sha256) differs.push('model');
   if (old.layers.map((l) => l.name).join() !== fresh.layers.map((l) => l.name).join()) differs.push('layers');
   if (differs.length > 0) {
@@ -139,7 +176,7 @@ export async function injectCampaign(
   // One writer per results file from the plan on: a second 'tgr inject' on this campaign refuses instead of doubling it.
   const lock = lockCampaign(campaignDir(o.runDir, o.name ?? o.format ?? 'fp32'), o.shard);
   try {
-    const { dir, plan } = preparePlan(o, classifier, golden);
+    const { dir, plan } = await preparePlan(o, classifier, golden);
     const activations = readGoldenActivations(join(o.runDir, 'golden.json'), golden);
     const run = await runCampaign({
       classifier,

@@ -41,7 +41,13 @@ export function readPlan(path: string): CampaignPlan {
   if (!Array.isArray(p.lastLayers) || !p.lastLayers.every((x) => typeof x === 'string'))
     bad('lastLayers is not a list of layer names');
   const fmt = wrap(() => numberFormat(str(p, 'format', 'plan')), bad);
-  wrap(() => errorModel(str(p, 'errorModel', 'plan')), bad);
+  const em = wrap(() => errorModel(str(p, 'errorModel', 'plan')), bad);
+  p.stratify ??= 'none'; // plans written before stratification are uniform
+  if (p.stratify !== 'none' && p.stratify !== 'bit')
+    bad(`stratify is ${JSON.stringify(p.stratify)}; expected "none" or "bit"`);
+  const stratified = p.stratify === 'bit';
+  if (stratified) checkStrata(p.strata, fmt.bits, em.singleBit === true, bad);
+  else if (p.strata !== undefined) bad('strata is present but stratify is "none"');
   if (!Array.isArray(p.layers) || p.layers.length === 0) bad('layers is not a non-empty list');
   const layers = p.layers as unknown[];
   layers.forEach((l, i) => {
@@ -55,6 +61,18 @@ export function readPlan(path: string): CampaignPlan {
     ) {
       bad(`layers[${i}] is not {name, tensor, elements, maxAbs, bound}`);
     }
+    const per = (l as Record<string, unknown>).perStratum;
+    if (!stratified && per !== undefined) bad(`layers[${i}].perStratum is present but stratify is "none"`);
+    if (
+      stratified &&
+      !(
+        Array.isArray(per) &&
+        per.length === fmt.bits &&
+        per.every((c) => isInt(c)) &&
+        per.reduce((a: number, c: number) => a + c, 0) === p.perLayer
+      )
+    )
+      bad(`layers[${i}].perStratum is not ${fmt.bits} whole numbers summing to perLayer ${p.perLayer as number}`);
   });
   const s = p.sites;
   if (!isObj(s)) return bad('sites is missing');
@@ -75,6 +93,8 @@ export function readPlan(path: string): CampaignPlan {
   ) {
     bad(`sites.bits is not one list of bits per site`);
   }
+  // Stratified: sites per (layer, bit), to hold against each layer's perStratum.
+  const drawn = layers.map(() => new Array<number>(fmt.bits).fill(0));
   for (let i = 0; i < n; i++) {
     const li = cols.layer[i]!;
     if (li < 0 || li >= layers.length) bad(`site ${i} names layer ${li}, but there are ${layers.length} layers`);
@@ -84,7 +104,15 @@ export function readPlan(path: string): CampaignPlan {
     if (cols.image[i]! < 0) bad(`site ${i} has image ${cols.image[i]}`);
     if (s.bits === undefined && (cols.bit[i]! < 0 || cols.bit[i]! >= fmt.bits))
       bad(`site ${i} has bit ${cols.bit[i]}, outside ${fmt.name}'s 0..${fmt.bits - 1}`);
+    if (stratified) drawn[li]![cols.bit[i]!]!++;
   }
+  if (stratified)
+    layers.forEach((l, li) => {
+      const want = (l as { perStratum: number[] }).perStratum;
+      const b = want.findIndex((c, bit) => c !== drawn[li]![bit]);
+      if (b >= 0)
+        bad(`layers[${li}].perStratum[${b}] is ${want[b]} but the plan has ${drawn[li]![b]} sites on that bit`);
+    });
   if (
     !Array.isArray(p.groups) ||
     !p.groups.every((g) => Array.isArray(g) && g.every((li) => isInt(li) && li < layers.length))
@@ -124,6 +152,25 @@ export function checkPlanModel(plan: CampaignPlan, clf: Classifier, path: string
       );
     }
   }
+}
+
+/** A stratified plan's `strata`: one positive weight per bit summing to 1, and how the sites were allocated. */
+function checkStrata(strata: unknown, width: number, singleBit: boolean, bad: (what: string) => never): void {
+  const s = strata as { weights?: unknown; allocation?: unknown; pilot?: unknown } | undefined;
+  if (typeof s !== 'object' || s === null) return bad('stratify is "bit" but strata is missing');
+  if (!singleBit) bad('stratify is "bit" but the error model touches several bits');
+  const w = s.weights;
+  if (
+    !Array.isArray(w) ||
+    w.length !== width ||
+    !w.every((x) => typeof x === 'number' && x > 0) ||
+    Math.abs(w.reduce((a: number, x: number) => a + x, 0) - 1) > 1e-9
+  )
+    bad(`strata.weights is not ${width} positive weights summing to 1`);
+  if (s.allocation !== 'equal' && s.allocation !== 'neyman')
+    bad(`strata.allocation is ${JSON.stringify(s.allocation)}; expected "equal" or "neyman"`);
+  if (s.allocation === 'neyman' ? !(Number.isInteger(s.pilot) && (s.pilot as number) > 0) : s.pilot !== undefined)
+    bad(`strata.pilot is ${JSON.stringify(s.pilot)}; expected a whole number for Neyman allocation only`);
 }
 
 /** The guard fields (guard.ts): absent in plans of older tgr, which had none. */

@@ -3,11 +3,12 @@ import { cut } from '../onnx/cut.js';
 import { Rng } from '../core/rng.js';
 import { TgrError, check } from '../core/errors.js';
 import type { Classifier, ClassifierLayer } from './classifier.js';
-import { errorModel } from './error-models.js';
-import { numberFormat } from './formats.js';
+import { errorModel, type ErrorModel } from './error-models.js';
+import { numberFormat, type NumberFormat } from './formats.js';
 import { goldenPool } from './golden.js';
 import type { GoldenRun } from './records.js';
 import { planGuard, type PlanGuard } from './guard.js';
+import { allocate, bitStrata, minPerStratum, type Allocation, type PlanStrata, type Stratify } from './strata.js';
 
 /** What faults land in: activations (the paper's neurons) or weights. */
 export type Target = 'neurons' | 'weights';
@@ -23,6 +24,8 @@ export interface PlanLayer {
   maxAbs: number;
   /** The layer's profiled max |activation|: the range detector's bound. */
   bound: number;
+  /** Stratified plans: sites per bit position (index = bit), summing to the plan's perLayer. */
+  perStratum?: number[];
 }
 
 /** A run of sites that shares one golden forward pass over `images` (sorted dataset indices). */
@@ -60,6 +63,9 @@ export interface CampaignPlan extends PlanGuard {
   target: Target;
   seed: number;
   rangeDetector: boolean;
+  /** 'bit': each bit position is a stratum (`strata`), sampled apart per layer (`PlanLayer.perStratum`). */
+  stratify: Stratify;
+  strata?: PlanStrata;
   /** Node names forming the model's last layer (summaries combine them). */
   lastLayers: string[];
   /** Size of the pool images were drawn from. */
@@ -91,9 +97,20 @@ export interface PlanOptions {
   cacheBytes?: number;
   /** Fewest sites a unit should hold, memory permitting (default 2048; each unit ends in one fsync). */
   unitSites?: number;
+  /** 'bit': sample each bit position apart, `allocation` deciding how many sites each gets (default 'none'). */
+  stratify?: Stratify;
+  /** Default 'equal'; 'neyman' needs `pilotSd` (pilot.ts runs the pilot). */
+  allocation?: Allocation;
+  /** Neyman: pilot sites per layer behind `pilotSd`, recorded in the plan. */
+  pilot?: number;
+  /** Neyman: per layer name, the pilot's sd of the outcome in each bit stratum. */
+  pilotSd?: Readonly<Record<string, readonly number[]>>;
 }
 
-/** Samples a campaign: per layer, image uniformly from the pool, then element and bit(s) uniformly; seeded. */
+/**
+ * Samples a campaign: per layer, image uniformly from the pool, then element and bit(s) uniformly; seeded. Stratified
+ * by bit, each bit b gets its allocated count of sites with image and element drawn as before and the bit fixed to b.
+ */
 export function planCampaign(opts: PlanOptions): CampaignPlan {
   const { classifier: clf, golden } = opts;
   const target = opts.target ?? 'neurons';
@@ -127,15 +144,32 @@ export function planCampaign(opts: PlanOptions): CampaignPlan {
   );
   const chosen = selectLayers(clf, opts.layers, target);
   const layers = chosen.map((l) => planLayer(clf, golden, l, target));
+  const strata = planStrata(opts, format, em);
   const base = `tgr-plan/${clf.sha256}/${golden.dataset.name}/${golden.dataset.split}/${format.name}/${em.name}/${target}/${seed}`;
   // Per-layer streams: choosing other layers or adding one leaves a layer's sites unchanged.
   const sampled = layers.map((l) => {
-    const rng = new Rng(`${base}/${l.name}/${opts.perLayer}`);
-    return Array.from({ length: opts.perLayer }, () => ({
-      image: pool[rng.int(pool.length)]!,
-      index: rng.int(l.elements),
-      bits: em.pickBits(rng, format).sort((a, b) => a - b),
-    }));
+    if (!strata) {
+      const rng = new Rng(`${base}/${l.name}/${opts.perLayer}`);
+      return Array.from({ length: opts.perLayer }, () => ({
+        image: pool[rng.int(pool.length)]!,
+        index: rng.int(l.elements),
+        bits: em.pickBits(rng, format).sort((a, b) => a - b),
+      }));
+    }
+    l.perStratum = allocate(
+      opts.perLayer,
+      strata.weights,
+      strata.allocation === 'neyman' ? pilotSdOf(opts, l) : undefined,
+    );
+    // One stream per (layer, bit): a stratum's sites do not depend on how many the other strata got.
+    return l.perStratum.flatMap((count, bit) => {
+      const rng = new Rng(`${base}/${l.name}/${opts.perLayer}/bit/${strata.allocation}/${bit}`);
+      return Array.from({ length: count }, () => ({
+        image: pool[rng.int(pool.length)]!,
+        index: rng.int(l.elements),
+        bits: [bit],
+      }));
+    });
   });
   const plan: CampaignPlan = {
     version: 1,
@@ -148,6 +182,8 @@ export function planCampaign(opts: PlanOptions): CampaignPlan {
     seed,
     rangeDetector: opts.rangeDetector ?? false,
     ...planGuard(opts.guard, clf, golden),
+    stratify: strata ? 'bit' : 'none',
+    ...(strata ? { strata } : {}),
     lastLayers: [...clf.lastLayers],
     pool: pool.length,
     batchSize,
@@ -187,6 +223,49 @@ export function planCampaign(opts: PlanOptions): CampaignPlan {
     }
   }
   return plan;
+}
+
+/** The plan's strata, or undefined for a uniform plan; checks the settings that only make sense together. */
+function planStrata(opts: PlanOptions, format: NumberFormat, em: ErrorModel): PlanStrata | undefined {
+  const stratify = opts.stratify ?? 'none';
+  const allocation = opts.allocation ?? 'equal';
+  check(
+    stratify === 'none' || stratify === 'bit',
+    'bad_argument',
+    () => `--stratify expects none or bit; got '${String(stratify)}'`,
+  );
+  check(
+    allocation === 'equal' || allocation === 'neyman',
+    'bad_argument',
+    () => `--allocation expects equal or neyman; got '${String(allocation)}'`,
+  );
+  if (stratify === 'none') {
+    check(
+      opts.allocation === undefined || opts.allocation === 'equal',
+      'bad_argument',
+      () => `--allocation ${allocation} splits a layer's sites over bit strata; add --stratify bit`,
+    );
+    return undefined;
+  }
+  const weights = bitStrata(format, em);
+  if (allocation === 'equal') return { weights, allocation };
+  check(
+    opts.pilotSd && Number.isInteger(opts.pilot) && opts.pilot! > 0,
+    'bad_argument',
+    () =>
+      `--allocation neyman needs a pilot: pass --pilot N (sites per layer, at least ${minPerStratum * weights.length})`,
+  );
+  return { weights, allocation, pilot: opts.pilot! };
+}
+
+function pilotSdOf(opts: PlanOptions, l: PlanLayer): readonly number[] {
+  const sd = opts.pilotSd?.[l.name];
+  check(
+    sd !== undefined,
+    'bad_argument',
+    () => `the Neyman pilot has no sd for layer '${l.name}' — delete the campaign's pilot/ folder and re-run`,
+  );
+  return sd;
 }
 
 function selectLayers(clf: Classifier, names: readonly string[] | undefined, target: Target): ClassifierLayer[] {

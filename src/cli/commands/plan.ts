@@ -3,6 +3,7 @@ import { datasets } from '../../data/registry.js';
 import { errorModel } from '../../faults/error-models.js';
 import { numberFormat, numberFormats } from '../../faults/formats.js';
 import { guardKinds } from '../../faults/guard.js';
+import { allocationChoices, stratifyChoices, type Allocation, type Stratify } from '../../faults/strata.js';
 import type { CliCommand } from '../command.js';
 import {
   count,
@@ -61,6 +62,18 @@ export function campaignOptions(cmd: Command): Command {
       oneOf(guardKinds),
       'none',
     )
+    .option(
+      '--stratify <how>',
+      'none (uniform, the paper’s) | bit (each bit position a stratum of weight 1/width)',
+      oneOf(stratifyChoices),
+      'none',
+    )
+    .option(
+      '--allocation <how>',
+      'with --stratify bit: equal (default) | neyman (∝ each bit’s spread, from a pilot)',
+      oneOf(allocationChoices),
+    )
+    .option('--pilot <n>', 'with --allocation neyman: pilot sites per layer (at least 2 per bit)', count(maxPerLayer))
     .option('--batch <n>', 'faults per suffix batch', count(65_536), 128)
     .option('--name <name>', 'campaign folder under campaign/ (default: the format)', name())
     .option('--threads <n>', 'ONNX Runtime intra-op threads (default: all cores)', threads())
@@ -77,6 +90,9 @@ export function campaignSettings(o: Record<string, unknown>) {
     seed: o.seed as number,
     rangeDetector: Boolean(o.rangeDetector),
     guard: (o.guard ?? 'none') as string,
+    stratify: (o.stratify ?? 'none') as Stratify,
+    ...(o.allocation ? { allocation: o.allocation as Allocation } : {}),
+    ...(o.pilot ? { pilot: o.pilot as number } : {}),
     batchSize: o.batch as number,
     ...(o.layers ? { layers: o.layers as string[] } : {}),
     ...(o.name ? { name: o.name as string } : {}),
@@ -106,7 +122,7 @@ export const plan: CliCommand = {
     try {
       const o = { ...campaignSettings(opts), model: target.model, images, runDir: target.runDir };
       const { classifier, golden } = await prepareGolden(o);
-      const { dir, plan: p } = preparePlan(o, classifier, golden);
+      const { dir, plan: p } = await preparePlan(o, classifier, golden);
       console.log(`${dir}/plan.json`);
       console.log(planTable(p, opts.margin as number | undefined));
     } finally {

@@ -9,6 +9,11 @@ import { siteBits, type FaultSite } from '../site.js';
 export interface ErrorModel {
   /** Canonical spec, `errorModel(name)` rebuilds the same model (e.g. `bit-flip`, `multi-bit-adjacent:3`). */
   readonly name: string;
+  /**
+   * True when a fault touches exactly one bit drawn uniformly over the format's width: each bit position is then a
+   * stratum of weight 1/width of the same population (`tgr plan --stratify bit`).
+   */
+  readonly singleBit?: boolean;
   /** The bit positions (0 = LSB) a fault of this model touches in a value held in `format`. */
   pickBits(rng: Rng, format: NumberFormat): number[];
   /** The faulty fp32 value: `value` held in `format`, the site's bits corrupted, converted back to fp32. */

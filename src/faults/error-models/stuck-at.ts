@@ -9,6 +9,7 @@ import type { ErrorModel } from './model.js';
 export function stuckAt(level: 0 | 1): ErrorModel {
   return {
     name: `stuck-at-${level}`,
+    singleBit: true,
     pickBits: (rng, format) => [rng.int(format.bits)],
     corrupt(value, site, format, ctx) {
       const mask = bitMask(format.name, format.bits, siteBits(site));
