@@ -65,7 +65,7 @@ export async function loadClassifier(source: string | Model, opts: ClassifierOpt
   const input = imageInput(graph, file, opts.inputShape);
   graph = { ...graph, inputs: [{ ...graph.inputs[0]!, shape: ['N', ...input.shape] }] };
   graph = scoreOutput(graph, file);
-  let model: Model = { ...raw, graph: inferShapes(graph, raw.opset, false) };
+  let model: Model = { ...raw, graph: inferShapesFor(graph, raw.opset, file, opts.inputShape) };
   if (!shapesComplete(model.graph)) model = await probe(model, input.shape, file, opts.threads);
   model = await foldConstants(model);
   const out = model.graph.outputs[0]!;
@@ -95,6 +95,19 @@ export async function loadClassifier(source: string | Model, opts: ClassifierOpt
   };
 }
 
+/** Shape inference; with --input-shape, a shape conflict is the flag's fault and says so. */
+function inferShapesFor(graph: Graph, opset: number, file: string, inputShape?: number[]): Graph {
+  try {
+    return inferShapes(graph, opset, false);
+  } catch (e) {
+    if (!(e instanceof TgrError) || !inputShape) throw e;
+    throw new TgrError(
+      'bad_argument',
+      `${file} does not run on --input-shape ${inputShape.join(',')} images (${e.message}); pass the C,H,W the model was exported for`,
+    );
+  }
+}
+
 function fmt(shape: Shape): string {
   return `[${shape.join(',')}]`;
 }
@@ -119,6 +132,14 @@ function imageInput(g: Graph, file: string, inputShape?: number[]): Classifier['
       inputShape.length === 3 && inputShape.every((d) => Number.isInteger(d) && d > 0),
       'bad_argument',
       () => `--input-shape: expected C,H,W (three positive integers); got ${inputShape.join(',')}`,
+    );
+    // A dimension the file fixes wins: a different one fails later, deep in a node, naming neither file nor flag.
+    const fixed = v.rankUnknown ? [] : v.shape.slice(1);
+    check(
+      fixed.every((d, i) => typeof d !== 'number' || d === inputShape[i]),
+      'bad_argument',
+      () =>
+        `--input-shape ${inputShape.join(',')} does not fit ${file}, whose input '${v.name}' is ${fmt(v.shape)}; pass --input-shape ${fixed.map((d, i) => (typeof d === 'number' ? d : inputShape[i])).join(',')} or leave it out`,
     );
     return { name: v.name, shape: inputShape as [number, number, number] };
   }

@@ -88,3 +88,23 @@ test('non-image inputs and non-score outputs give one-line errors naming the fil
   );
   assert.ok(!e3.message.includes('\n'));
 });
+
+test('--input-shape that does not fit the model names the file and the flag, not a node', async () => {
+  const fixed = residualNet({ channels: 1, size: 8 });
+  const e1 = await errorOf(loadClassifier(fixed, { label: 'm.onnx', inputShape: [3, 8, 8] }));
+  assert.equal(
+    e1.message,
+    "--input-shape 3,8,8 does not fit m.onnx, whose input 'input' is [N,1,8,8]; pass --input-shape 1,8,8 or leave it out",
+  );
+  // Symbolic dims: the shapes fail to line up inside the graph ([N,1,5,5] + [1,3,4,4] cannot broadcast).
+  const g = new GraphBuilder('add-bias');
+  const x = g.input('x', 'float32', ['N', 'C', 'H', 'W']);
+  const biased = g.add(x, g.initializer('bias', f32([1, 3, 4, 4], new Float32Array(48).fill(0.1))));
+  const w = g.initializer('w', f32([2, 3], new Float32Array(6).fill(0.1)));
+  g.output(g.gemm(g.flatten(g.globalAveragePool(biased)), w, undefined, { transB: 1 }), 'logits');
+  const e2 = await errorOf(loadClassifier(g.finishModel(), { label: 'm.onnx', inputShape: [1, 5, 5] }));
+  assert.match(
+    e2.message,
+    /^m\.onnx does not run on --input-shape 1,5,5 images \(.*\); pass the C,H,W the model was exported for$/,
+  );
+});
