@@ -4,6 +4,7 @@ import { check } from '../core/errors.js';
 import { readGolden } from '../faults/golden.js';
 import { readJsonFile } from '../faults/json-file.js';
 import { readPlan } from '../faults/plan-file.js';
+import { checkCampaignRecords } from '../faults/verify.js';
 import type { CampaignSummary, GoldenRun } from '../faults/records.js';
 
 /**
@@ -67,6 +68,7 @@ const pick = (x: CampaignSettings): CampaignSettings => ({
 
 /** A campaign folder, or null when it holds neither a summary nor records. */
 function readCampaign(dir: string, name: string): CampaignFiles | null {
+  checkCampaignRecords(dir); // unfinished, damaged or foreign records are refused, named, before any analysis
   const summaryPath = join(dir, 'summary.json');
   const faultsPath = join(dir, 'faults.jsonl');
   const hasFaults = existsSync(faultsPath);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TgrError } from '../core/errors.js';
 import { readPlan } from './plan-file.js';
@@ -55,4 +55,14 @@ export function requireFinished(dir: string, doing: string): CampaignProgress {
     );
   }
   return p;
+}
+
+/**
+ * The check analysis makes before reading a campaign folder (compare, report): with a plan.json and records (or shard
+ * files), the records must be finished and verified. Folders without a plan (hand-made) or without records pass.
+ */
+export function checkCampaignRecords(dir: string): void {
+  if (!existsSync(join(dir, 'plan.json'))) return;
+  const shards = readdirSync(dir).some((f) => /^faults\.\d+-of-\d+\.jsonl$/.test(f));
+  if (existsSync(join(dir, 'faults.jsonl')) || shards) requireFinished(dir, 'comparing or reporting it');
 }
