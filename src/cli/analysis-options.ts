@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { AnalyseRequest } from '../analysis/analyse.js';
 import { defaultRawFitPerMbit } from '../analysis/stats/fit.js';
 import { check } from '../core/errors.js';
-import { count, integer, number, outFolder, folder, seed, spec } from './option-parsers.js';
+import { count, integer, number, numberList, outFolder, folder, seed, spec } from './option-parsers.js';
 
 /** The options `tgr compare` and `tgr report` share: where to write, FIT rate, bootstrap, Ablation-CAM. */
 export function analysisOptions(cmd: Command): Command {
@@ -24,7 +24,14 @@ export function analysisOptions(cmd: Command): Command {
       spec((v) => (parseBits(v), v)),
     )
     .option('--cam-seed <n>', 'seed of the weight flips', seed(), 0)
-    .option('--data-dir <dir>', 'dataset folder, as given to tgr train (for the CAM images)', folder());
+    .option(
+      '--cam-measure <n>',
+      'images the CAM before/after similarity is measured over (the first both models get right)',
+      integer(1, 100_000),
+      50,
+    )
+    .option('--data-dir <dir>', 'dataset folder, as given to tgr train (for the CAM images)', folder())
+    .option('--tau <list>', 'critical-fault thresholds τ of the verdict, P(ΔLoss > τ)', numberList(0, '0.1,1,10'));
 }
 
 /** Parses `0-22`, `30,31` or `0-3,30` into bit positions. */
@@ -49,11 +56,13 @@ export function analysisRequest(opts: Record<string, unknown>): Omit<AnalyseRequ
   check(count >= 0, 'bad_argument', () => `--cam-images expects a count ≥ 0, got ${count}`);
   return {
     rawFitPerMbit: opts.rawFit as number,
+    ...(Array.isArray(opts.tau) ? { tau: opts.tau as number[] } : {}),
     bootstrap: { resamples: opts.bootstrap as number, seed: opts.bootstrapSeed as number },
     cam: {
       count,
       flips: opts.camFlips as number,
       seed: opts.camSeed as number,
+      measure: opts.camMeasure as number,
       ...(typeof opts.camBits === 'string' ? { bits: parseBits(opts.camBits) } : {}),
       ...(typeof opts.dataDir === 'string' ? { dataDir: opts.dataDir } : {}),
     },

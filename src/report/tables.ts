@@ -302,7 +302,7 @@ export function settingsTable(a: Analysis, sfx: string): Table {
     [
       'Ablation-CAM',
       s.cam
-        ? `${s.cam.flips} weight bit flips in bits ${s.cam.bits.length === 32 ? '0–31' : s.cam.bits.join(',')}, seed ${s.cam.seed}`
+        ? `${s.cam.flips} weight bit flips drawn in bits ${s.cam.bits.length === 32 ? '0–31' : s.cam.bits.join(',')}, seed ${s.cam.seed}${s.cam.measure ? `; map similarity over up to ${s.cam.measure} images` : ''}`
         : 'not run',
     ],
     ['Raw upset rate for FIT', `${s.rawFitPerMbit} FIT/Mbit`],

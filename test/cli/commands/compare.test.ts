@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../run-cli.js';
 import { handPair, tempDir } from '../../analysis/fixtures.js';
-import { parseBits } from '../../../src/cli/analysis-options.js';
+import { analysisRequest, parseBits } from '../../../src/cli/analysis-options.js';
 
 test('tgr compare writes analysis.json and report/index.html into the text-guided run and prints the verdict', async (t) => {
   const root = tempDir('cli-compare');
@@ -37,4 +37,14 @@ test('--cam-bits takes bits and ranges', () => {
   assert.deepEqual(parseBits('0-3,30'), [0, 1, 2, 3, 30]);
   assert.throws(() => parseBits('31-33'), /must name fp32 bits 0\.\.31/);
   assert.throws(() => parseBits('x'), /'x' is not a bit or a range like 0-22/);
+});
+
+test('--cam-measure sets how many images the CAM similarity is measured over; below 1 is refused', async (t) => {
+  const root = tempDir('cli-compare-measure');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const pair = handPair(root);
+  const bad = await runCli('compare', pair.baseline, pair.textGuided, '--cam-measure', '0');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /'--cam-measure <n>' argument '0' is invalid. Expected a whole number from 1 to 100000/);
+  assert.equal(analysisRequest({ camImages: 3, camMeasure: 7 }).cam!.measure, 7);
 });
