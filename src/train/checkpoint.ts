@@ -20,6 +20,8 @@ export interface Checkpoint {
   seed: number;
   /** Hash of everything that must match to continue (graph, data, recipe); see trainer. */
   fingerprint: string;
+  /** Wall seconds the run had spent when this was written, over all its segments (0 in files from before this field). */
+  seconds?: number;
   tensors: Map<string, TensorData>;
 }
 
@@ -31,6 +33,7 @@ export function saveCheckpoint(path: string, ck: Checkpoint): void {
     iteration: String(ck.iteration),
     seed: String(ck.seed),
     fingerprint: ck.fingerprint,
+    seconds: String(ck.seconds ?? 0),
   };
   for (const [name, t] of ck.tensors) invariant(t.dtype === 'float32', `checkpoint tensor ${name} is ${t.dtype}`);
   writeFileAtomic(path, encodeSafetensors(ck.tensors as Map<string, TensorData<'float32'>>, meta));
@@ -66,6 +69,7 @@ export function loadCheckpoint(path: string): Checkpoint {
     iteration: Number(meta.iteration),
     seed: Number(meta.seed),
     fingerprint: meta.fingerprint ?? '',
+    seconds: Number(meta.seconds ?? 0),
     tensors,
   };
 }

@@ -42,6 +42,7 @@ export interface TrainMeta {
   /** Parameter count and multiply-accumulates per image (src/models/count.ts). */
   params: number;
   macs: number;
+  /** Wall minutes of the whole run: a resumed run adds the earlier segments' time up to the checkpoint it continued. */
   minutes: number;
 }
 

@@ -93,12 +93,14 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       stepper: o.stepper,
       quiet: o.quiet,
       signal: o.signal,
+      startedAt: t0,
     });
   } finally {
     await data.close();
   }
   const { params, macs } = countModel(evalModel);
-  const minutes = (Date.now() - t0) / 60000;
+  // Earlier segments of a resumed run count too (up to the checkpoint this one continued from).
+  const minutes = (result.priorSeconds * 1000 + Date.now() - t0) / 60000;
   const meta: TrainMeta = {
     dataset: o.dataset,
     classNames: ds.classNames,

@@ -1,6 +1,7 @@
 /**
  * The training loop: epochs of optimizer steps on the training graph, an evaluation on the eval graph after each,
- * a line of train.jsonl and a checkpoint per epoch, and --resume from that checkpoint. The batch source seeds every
+ * a line of train.jsonl and a checkpoint per epoch (and one of the starting weights as epoch 0), and --resume from
+ * that checkpoint. The batch source seeds every
  * random choice of epoch e from (seed, e) and ORT's CPU kernels are deterministic for a fixed thread count, so a
  * resumed run ends with the same weights, bit for bit, as one that never stopped.
  */
@@ -53,6 +54,8 @@ export interface TrainerConfig {
   signal?: AbortSignal;
   /** Called after each epoch's line is written. */
   onEpoch?: (row: EpochRow) => void;
+  /** When this segment of the run started (ms since 1970; default: now): checkpoints add its time to the earlier ones'. */
+  startedAt?: number;
 }
 
 /** One line of train.jsonl. */
@@ -76,6 +79,8 @@ export interface TrainerResult {
   weights: Record<string, TensorData>;
   rows: EpochRow[];
   final: EvalResult;
+  /** Wall seconds the earlier segments spent, as the checkpoint resumed from says (0 for a fresh run). */
+  priorSeconds: number;
 }
 
 /** Trains for cfg.epochs epochs (continuing from the checkpoint with cfg.resume) and returns the final weights. */
@@ -100,16 +105,31 @@ export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
     ...cfg.identity,
   });
   const ckPath = join(cfg.outDir, CHECKPOINT_FILE);
+  const startedAt = cfg.startedAt ?? Date.now();
   let carried = initialCarried(cfg.graph, cfg.forward);
   let start = 0;
   let rows: EpochRow[] = [];
+  let priorSeconds = 0;
+  const checkpoint = (epoch: number) =>
+    saveCheckpoint(ckPath, {
+      epoch,
+      iteration: epoch * itersPerEpoch,
+      seed: cfg.seed,
+      fingerprint,
+      seconds: priorSeconds + (Date.now() - startedAt) / 1000,
+      tensors: new Map(Object.entries(carried)),
+    });
   if (cfg.resume) {
     const ck = loadCheckpoint(ckPath);
     checkSameRun(ckPath, ck.fingerprint, fingerprint);
     carried = Object.fromEntries(ck.tensors);
     start = ck.epoch;
+    priorSeconds = ck.seconds ?? 0;
     // Lines past the checkpoint belong to an epoch that will be run again.
     rows = readLog(join(cfg.outDir, LOG_FILE)).slice(0, start);
+  } else {
+    // Epoch 0: the starting weights, so a run killed during epoch 1 resumes (restarting that epoch) like any other.
+    checkpoint(0);
   }
   const stepper = await createStepper(
     {
@@ -144,13 +164,7 @@ export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
       };
       rows.push(row);
       carried = await stepper.carried();
-      saveCheckpoint(ckPath, {
-        epoch,
-        iteration: epoch * itersPerEpoch,
-        seed: cfg.seed,
-        fingerprint,
-        tensors: new Map(Object.entries(carried)),
-      });
+      checkpoint(epoch);
       writeFileAtomic(join(cfg.outDir, LOG_FILE), rows.map((r) => JSON.stringify(r) + '\n').join(''));
       cfg.onEpoch?.(row);
     }
@@ -158,7 +172,7 @@ export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
     const final = last
       ? { images: cfg.test.size, accuracy: last.testAccuracy, loss: last.testLoss, top2diff: last.top2diff }
       : await evaluate(stepper, cfg.test, true);
-    return { weights: carried, rows, final };
+    return { weights: carried, rows, final, priorSeconds };
   } finally {
     await stepper.close();
   }

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { train, type TrainOptions } from '../../src/train/train.js';
-import { loadCheckpoint } from '../../src/train/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from '../../src/train/checkpoint.js';
 
 const opts: TrainOptions = {
   backbone: 'resnet20',
@@ -42,33 +42,48 @@ const flags = [
   '--quiet',
 ];
 
-// 8 steps an epoch: long enough that the poll below sees the first checkpoint before the run ends, even on a loaded machine.
-test('tgr train killed (SIGKILL) after its first checkpoint, then --resume, ends with the weights of an unbroken run', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'tgr-kill-'));
-  const whole = join(root, 'whole');
-  await train({ ...opts, out: whole });
+const tensorsOf = (dir: string) => loadCheckpoint(join(dir, 'checkpoint.safetensors')).tensors;
+const root = mkdtempSync(join(tmpdir(), 'tgr-kill-'));
+test.after(() => rmSync(root, { recursive: true, force: true }));
+let wholeRun: Promise<string> | undefined;
+/** The unbroken run both kill tests compare with, trained once. */
+const whole = () => (wholeRun ??= train({ ...opts, out: join(root, 'whole') }).then((r) => r.runDir));
 
-  const killed = join(root, 'killed');
-  const child = spawn(process.execPath, ['bin/tgr.js', 'train', ...flags, '--out', killed], {
-    env: { ...process.env, TGR_FROM_SOURCE: '1' },
-    stdio: 'ignore',
+// 8 steps an epoch: long enough that the poll below sees its file before the run ends, even on a loaded machine.
+// The epoch-0 checkpoint (the starting weights) appears before epoch 1 runs; train.jsonl after epoch 1's checkpoint.
+for (const [when, file] of [
+  ['during epoch 1', 'checkpoint.safetensors'],
+  ['after its first epoch', 'train.jsonl'],
+] as const) {
+  test(`tgr train killed (SIGKILL) ${when}, then --resume, ends with the weights of an unbroken run and the time of both`, async () => {
+    const killed = join(root, file);
+    const child = spawn(process.execPath, ['bin/tgr.js', 'train', ...flags, '--out', killed], {
+      env: { ...process.env, TGR_FROM_SOURCE: '1' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+    while (!existsSync(join(killed, file)) && child.exitCode === null) await sleep(20);
+    child.kill('SIGKILL');
+    assert.equal(await exited, 'SIGKILL', 'the run was still going when killed');
+    const path = join(killed, 'checkpoint.safetensors');
+    const ck = loadCheckpoint(path);
+    assert.ok(ck.epoch < 3, `killed after epoch ${ck.epoch} of 3`);
+    // As if the killed segment had run an hour longer: meta.json's minutes must include it.
+    saveCheckpoint(path, { ...ck, seconds: ck.seconds! + 3600 });
+
+    const r = await train({ ...opts, out: killed, resume: true });
+    const wholeDir = await whole();
+    assert.equal(r.epochs.length, 3);
+    const a = tensorsOf(wholeDir);
+    const b = tensorsOf(killed);
+    assert.deepEqual([...b.keys()], [...a.keys()]);
+    for (const [k, t] of a)
+      assert.ok(Buffer.from(t.data.buffer).equals(Buffer.from(b.get(k)!.data.buffer)), `${k} differs`);
+    assert.ok(
+      readFileSync(join(killed, 'model.onnx')).equals(readFileSync(join(wholeDir, 'model.onnx'))),
+      'model.onnx is byte-identical',
+    );
+    assert.ok(r.minutes >= 60 + ck.seconds! / 60, `${r.minutes} minutes`);
+    assert.equal(JSON.parse(readFileSync(join(killed, 'meta.json'), 'utf8')).minutes, r.minutes);
   });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
-  while (!existsSync(join(killed, 'checkpoint.safetensors')) && child.exitCode === null) await sleep(20);
-  child.kill('SIGKILL');
-  assert.equal(await exited, 'SIGKILL', 'the run was still going when killed');
-  const done = loadCheckpoint(join(killed, 'checkpoint.safetensors')).epoch;
-  assert.ok(done < 3, `killed after epoch ${done} of 3`);
-
-  const r = await train({ ...opts, out: killed, resume: true });
-  assert.equal(r.epochs.length, 3);
-  const a = loadCheckpoint(join(whole, 'checkpoint.safetensors')).tensors;
-  const b = loadCheckpoint(join(killed, 'checkpoint.safetensors')).tensors;
-  assert.deepEqual([...b.keys()], [...a.keys()]);
-  for (const [k, t] of a)
-    assert.ok(Buffer.from(t.data.buffer).equals(Buffer.from(b.get(k)!.data.buffer)), `${k} differs`);
-  assert.ok(
-    readFileSync(join(killed, 'model.onnx')).equals(readFileSync(join(whole, 'model.onnx'))),
-    'model.onnx is byte-identical',
-  );
-});
+}

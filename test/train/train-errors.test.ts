@@ -35,7 +35,7 @@ test('tgr train: an unknown backbone is one line listing the backbones, exit cod
   assert.equal(r.code, 2);
   assert.match(
     r.stderr,
-    /^tgr: unknown backbone \(--backbone\) 'resnet21'; choose one of: alexnet, .*resnet20, .*vit-small\n$/,
+    /^tgr: option '--backbone <name>' argument 'resnet21' is invalid\. Expected one of: alexnet, .*resnet20, .*vit-small \(see tgr train --help\)\n$/,
   );
 });
 

@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TensorData } from '../../src/onnx/types.js';
+import { loadCheckpoint, saveCheckpoint } from '../../src/train/checkpoint.js';
 import { runTrainer, type TrainerConfig } from '../../src/train/trainer.js';
+import { initialCarried } from '../../src/train/weights.js';
 import { toyTraining } from './toy-graph.js';
 import { synthetic } from './synthetic.js';
 
@@ -90,6 +92,45 @@ for (const dropout of [0, 0.3]) {
     }
   });
 }
+
+test('a run stopped during epoch 1 resumes from the epoch-0 checkpoint (the starting weights) and restarts the epoch', async () => {
+  const whole = await runTrainer(config({ epochs: 2 }));
+  const ctl = new AbortController();
+  const first = config({ epochs: 2, signal: ctl.signal });
+  await assert.rejects(runTrainer({ ...first, train: abortingAfter(first.train, 3, ctl) }), /killed/);
+  const ck = loadCheckpoint(join(first.outDir, 'checkpoint.safetensors'));
+  assert.deepEqual([ck.epoch, ck.iteration], [0, 0]);
+  assert.deepEqual(bytes(ck.tensors), bytes(initialCarried(first.graph, first.forward)));
+  assert.ok(!existsSync(join(first.outDir, 'train.jsonl')));
+  const ran: number[] = [];
+  const resumed = await runTrainer({
+    ...config({ epochs: 2 }),
+    outDir: first.outDir,
+    resume: true,
+    onEpoch: (r) => ran.push(r.epoch),
+  });
+  assert.deepEqual(ran, [1, 2]);
+  assert.deepEqual(bytes(resumed.weights), bytes(whole.weights));
+  assert.equal(readFileSync(join(first.outDir, 'train.jsonl'), 'utf8').trim().split('\n').length, 2);
+});
+
+test('checkpoints carry the run time of earlier segments forward; a fresh run starts at 0', async () => {
+  const ctl = new AbortController();
+  const first = config({ epochs: 2, signal: ctl.signal });
+  await assert.rejects(runTrainer({ ...first, train: abortingAfter(first.train, 9, ctl) }), /killed/);
+  const path = join(first.outDir, 'checkpoint.safetensors');
+  const ck = loadCheckpoint(path);
+  assert.equal(ck.epoch, 1);
+  assert.ok(ck.seconds! >= 0 && ck.seconds! < 3600, `${ck.seconds}`);
+  // As if the first segment had taken an hour: the resumed run reports it and its checkpoint adds to it.
+  saveCheckpoint(path, { ...ck, seconds: 3600 });
+  const resumed = await runTrainer({ ...config({ epochs: 2 }), outDir: first.outDir, resume: true });
+  assert.equal(resumed.priorSeconds, 3600);
+  const last = loadCheckpoint(path);
+  assert.equal(last.epoch, 2);
+  assert.ok(last.seconds! >= 3600 && last.seconds! < 7200, `${last.seconds}`);
+  assert.equal((await runTrainer(config({ epochs: 1 }))).priorSeconds, 0);
+});
 
 test('the worker and the inline stepper give the same weights (so the worker path really ran the same steps)', async () => {
   const a = await runTrainer(config({ epochs: 1, stepper: 'worker' }));
