@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { numel } from '../onnx/tensor.js';
 import { spreadIndices } from '../data/spread.js';
 import { Session } from '../engine/session.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { check } from '../core/errors.js';
+import { removeStaleTemps } from '../core/folder-lock.js';
 import { progress } from '../core/progress.js';
 import type { Classifier } from './classifier.js';
 import { withOutputs } from './exposed.js';
@@ -34,6 +35,8 @@ export interface GoldenOptions {
 export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   const { classifier: clf, images } = opts;
   const batchSize = opts.batchSize ?? 128;
+  // A golden pass killed while writing leaves NAME.tmp-PID (the activations can be large): its successor removes them.
+  if (opts.out) removeStaleTemps(dirname(opts.out), [basename(opts.out), activationsFile]);
   check(
     images.shape.join(',') === clf.input.shape.join(','),
     'bad_data',
@@ -126,7 +129,7 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
     scoreMaxAbs,
   };
   if (opts.out) {
-    const file = 'golden-activations.bin';
+    const file = activationsFile;
     writeFileAtomic(
       join(dirname(opts.out), file),
       Buffer.concat(kept.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))),
@@ -136,6 +139,9 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   }
   return golden;
 }
+
+/** The file beside golden.json that holds the kept activations. */
+const activationsFile = 'golden-activations.bin';
 
 /** Per-image tensors of at most this many values are kept from the golden pass (scores, last layers, their inputs). */
 const smallLimit = 4096;

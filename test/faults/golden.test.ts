@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from '../../src/engine/session.js';
 import { loadClassifier } from '../../src/faults/classifier.js';
@@ -55,4 +57,21 @@ test('the golden run matches a direct ORT run: labels, predictions, losses, pool
   );
   assert.deepEqual(g.dataset, { name: 'random', split: 'test' });
   assert.deepEqual(readGolden(out), g);
+});
+
+test('a golden pass removes the temp files a killed one left (dead pids only), and no others', async () => {
+  const clf = await loadClassifier(residualNet());
+  const images = imageSetFromArrays({
+    images: randomImages(4, 8, 2),
+    labels: [0, 1, 2, 3],
+    shape: clf.input.shape,
+    name: 'r',
+  });
+  const dir = tempDir('golden-temps');
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+  const stale = [`golden-activations.bin.tmp-${dead}`, `golden.json.tmp-${dead}`];
+  const kept = [`golden-activations.bin.tmp-${process.ppid}`, `train.jsonl.tmp-${dead}`];
+  for (const f of [...stale, ...kept]) writeFileSync(join(dir, f), 'x');
+  await goldenRun({ classifier: clf, images, out: join(dir, 'golden.json'), quiet: true });
+  assert.deepEqual(readdirSync(dir).sort(), ['golden-activations.bin', 'golden.json', ...kept].sort());
 });
