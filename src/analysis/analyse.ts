@@ -13,6 +13,7 @@ import { checkSmallValueFlips, type SmallValueBitOutcome } from './stats/small-v
 import { Rng } from '../core/rng.js';
 import { valueRanges, type ValueRanges } from './value-ranges.js';
 import { verdict, type Verdict } from './verdict.js';
+import { guardSection, type GuardRow } from './guard-section.js';
 
 /** What `analyse` is asked: two run folders on the same data, and the optional extras. */
 export interface AnalyseRequest {
@@ -62,6 +63,8 @@ export interface Analysis {
   fit: FitSection | null;
   ablation: AblationTable | null;
   cam: CamFigure | null;
+  /** Guarded campaigns: the proven ΔLoss bound and the ΔLoss measured under it (absent in older analysis.json). */
+  guard?: GuardRow[];
   /** Paper §7.3 checked on fp32 itself: what flipping each bit does to values with |x| < 2 (a property of the format). */
   smallValues: { bound: number; mantissasPerExponent: number; seed: number; bits: SmallValueBitOutcome[] };
   settings: Settings;
@@ -152,6 +155,7 @@ export async function analyse(req: AnalyseRequest): Promise<Analysis> {
         ? ablationTable(baseline, { descriptions: req.textGuided, ...req.ablations })
         : null,
     cam,
+    guard: guardSection(baseline, textGuided),
     // 16 mantissas per exponent: 4,864 values per bit, 50 ms; the stats tests run the larger check.
     smallValues: {
       bound: 2,

@@ -17,6 +17,7 @@ import {
   summaryTable,
   sweepTable,
 } from './tables.js';
+import { guardTable } from './guard-table.js';
 
 /**
  * The report page: one self-contained HTML file. Charts are inline SVG, CAM images are data: URIs, styles are inline,
@@ -50,6 +51,7 @@ export function reportTables(analyses: readonly Analysis[]): { table: Table; ind
       settingsTable(a, s),
       modelsTable(a, s),
       reliabilityTable(a, s),
+      guardTable(a, s),
       layersTable(a, s),
       significanceTable(a, s),
       sweepTable(a, s),
@@ -118,6 +120,8 @@ ${t('tbl-settings')}
 ${t('tbl-models')}${t('tbl-reliability')}
 ${layerFigure(a, s, 'deltaLoss')}${layerFigure(a, s, 'mismatchRate')}
 ${fold('Per-layer numbers', t('tbl-layers'))}
+<h3>Score guard (certified for text-guided heads)</h3>
+${t('tbl-guard')}
 <h3>Is the accuracy difference significant? (paper §7.4)</h3>
 ${t('tbl-significance')}${sweepFigure(a, s)}${fold('Sweep numbers', t('tbl-sweep'))}
 <h3>Value ranges (paper §7.3, Fig. 3)</h3>
