@@ -1,7 +1,7 @@
 // End-to-end through the CLI table: `tgr describe` and `tgr embed` (files, report, one-line errors, exit codes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli as tgr } from '../cli/run-cli.js';
@@ -59,9 +59,42 @@ test('tgr describe writes CuPL-format descriptions; tgr embed writes the matrix 
 test('tgr embed: user errors are one line on stderr with exit code 2', async () => {
   const r = await tgr('embed', '--classes', 'cat', '--encoder', 'bert', '--out', join(dir, 'x.npy'), '--quiet');
   assert.equal(r.code, 2);
-  assert.equal(r.err, "tgr: unknown text encoder 'bert'; choose one of: clip, glove, precomputed, random\n");
+  assert.equal(
+    r.err,
+    "tgr: option '--encoder <name>' argument 'bert' is invalid. Expected one of: clip, glove, precomputed, random (see tgr embed --help)\n",
+  );
   const p = await tgr('embed', '--classes', 'cat', '--encoder', 'precomputed', '--out', join(dir, 'x.npy'));
   assert.equal(p.err, 'tgr: encoder precomputed needs --matrix FILE (.npy, .json, .safetensors or .pth)\n');
   const dup = await tgr('describe', '--classes', 'cat,cat', '--out', join(dir, 'd.json'));
   assert.equal(dup.err, "tgr: --classes: class name 'cat' appears twice; class names must be unique\n");
+});
+
+test('tgr embed --encoder glove: unknown class names exit 2 in one line; --allow-unknown-words writes with a warning', async () => {
+  const args = [
+    'embed',
+    '--classes',
+    'cat,qwzx',
+    '--source',
+    'template',
+    '--encoder',
+    'glove',
+    '--cache-dir',
+    join(dir, 'cache'),
+    '--quiet',
+  ];
+  const out = join(dir, 'unknown.npy');
+  const r = await tgr(...args, '--out', out);
+  assert.equal(r.code, 2);
+  assert.equal(
+    r.err,
+    "tgr: glove knows no word of class name 'qwzx': such a row comes from the other words of its descriptions alone (identical rows under a template); use English class names, or pass --allow-unknown-words to embed them from their descriptions anyway\n",
+  );
+  assert.ok(!existsSync(out));
+  const ok = await tgr(...args, '--out', out, '--allow-unknown-words');
+  assert.equal(ok.code, 0, ok.err);
+  assert.equal(
+    ok.err,
+    "glove: no known word in class name 'qwzx'; such rows come from the other words of their descriptions alone\n",
+  );
+  assert.deepEqual([readNpy(out).rows, readNpy(out).cols], [2, 100]);
 });

@@ -39,6 +39,10 @@ export const embed: CliCommand = {
           'clip',
         )
         .option('--encoder-path <path>', 'clip: local model folder; glove: a wink-format vectors file', path())
+        .option(
+          '--allow-unknown-words',
+          'glove: warn about class names with no word in its vocabulary instead of refusing them',
+        )
         .option('--model-id <id>', 'clip: Hugging Face model id (default Xenova/clip-vit-base-patch32)', text())
         .option('--clip-dtype <dtype>', 'clip: weights variant (fp32, q8, fp16, …)', text(), 'fp32')
         .option('--offline', 'clip: never contact the hub')
@@ -57,6 +61,7 @@ export const embed: CliCommand = {
       modelId: opts.modelId as string | undefined,
       dtype: opts.clipDtype as string,
       offline: opts.offline === true,
+      allowUnknownWords: opts.allowUnknownWords === true,
       batchSize: opts.batchSize as number,
       file: opts.matrix as string | undefined,
       classNamesFile: opts.classNames as string | undefined,
