@@ -73,6 +73,7 @@ function rowsOf(t: TensorData, picks: readonly number[]): TensorData {
   );
   return { dtype: t.dtype, dims: [picks.length, ...t.dims.slice(1)], data };
 }
+
 /** Bilinear resize of an h×w map to H×W with half-pixel centres (OpenCV's INTER_LINEAR, torch align_corners=False). */
 export function resizeBilinear(src: Float32Array, h: number, w: number, H: number, W: number): Float32Array {
   const out = new Float32Array(H * W);
@@ -129,8 +130,7 @@ export async function openCam(
   const prefix = await Session.create({ ...model, graph: parts.prefix }, { threads: 1 });
   const suffix = await Session.create({ ...model, graph: parts.suffix }, { threads: 1 });
   const batch = Math.max(1, opts.batch ?? 256);
-  const explain = async (images: readonly TensorData[], classes: readonly (number | undefined)[] = []) => {
-    if (images.length === 0) return [];
+  const group = async (images: readonly TensorData[], classes: readonly (number | undefined)[]) => {
     for (const im of images)
       check(
         im.dims.length === 4 && im.dims[0] === 1 && im.dims.slice(1).join() === imageDims.join(),
@@ -185,6 +185,13 @@ export async function openCam(
         classes[i],
       ),
     );
+  };
+  // Prefix batches of 16 images bound the memory of large inputs (ImageNet-size activations) and cost little at 28×28.
+  const explain = async (images: readonly TensorData[], classes: readonly (number | undefined)[] = []) => {
+    const out: CamResult[] = [];
+    for (let i = 0; i < images.length; i += 16)
+      out.push(...(await group(images.slice(i, i + 16), classes.slice(i, i + 16))));
+    return out;
   };
   return {
     layer,

@@ -4,7 +4,8 @@ import { PNG } from 'pngjs';
 import { GraphBuilder } from '../../../src/onnx/builder.js';
 import { f32 } from '../../../src/onnx/tensor.js';
 import type { Model } from '../../../src/onnx/types.js';
-import { ablationCam, resizeBilinear } from '../../../src/analysis/cam/ablation-cam.js';
+import { ablationCam, openCam, resizeBilinear } from '../../../src/analysis/cam/ablation-cam.js';
+import { Rng } from '../../../src/core/rng.js';
 import { lastConv } from '../../../src/analysis/cam/cam-layer.js';
 import { imageRgb, jet, overlayPng } from '../../../src/analysis/cam/cam-png.js';
 
@@ -87,4 +88,27 @@ test('the overlay PNG decodes to the image size times the scale; jet runs blue t
     () => overlayPng(rgb, height, width, new Float32Array(3)),
     /heat map has 3 values; the image has 4×4 = 16 pixels/,
   );
+});
+
+test('one runner over 18 images (two prefix batches) gives each image the map it gets alone, in order', async () => {
+  const rng = new Rng(12);
+  const imgs = Array.from({ length: 18 }, () =>
+    f32(
+      [1, 2, 4, 4],
+      Array.from({ length: 32 }, () => rng.next() * 4),
+    ),
+  );
+  const classes = imgs.map((_, i) => i % 2);
+  const runner = await openCam(tiny(), 'c1', [2, 4, 4], { batch: 7 });
+  const together = await runner.explain(imgs, classes);
+  await runner.release();
+  assert.equal(together.length, 18);
+  for (let i = 0; i < 18; i++) {
+    const alone = await ablationCam(tiny(), imgs[i]!, { classIndex: classes[i]!, layer: 'c1' });
+    assert.equal(together[i]!.classIndex, classes[i]);
+    assert.equal(together[i]!.predicted, alone.predicted);
+    together[i]!.weights.forEach((w, k) =>
+      assert.ok(Math.abs(w - alone.weights[k]!) < 1e-5, `image ${i} channel ${k}`),
+    );
+  }
 });
