@@ -78,7 +78,7 @@ test('reproduce --descriptions FILE: the CuPL file shapes the projection, lands 
   assert.ok(lines.includes('train-baseline: up to date, skipped'), lines.join('\n'));
 });
 
-test('reproduce --class-embeddings FILE --class-rows: rows picked by name and index, shown relative to the run folder', async () => {
+test('reproduce --class-embeddings FILE --class-rows: rows picked by name and index, shown relative to the run folder; --formats, --stratify, --range-detector on, --guard off reach the plans', async () => {
   const root = mkdtempSync(join(tmpdir(), 'tgr-repro-emb-'));
   const out = join(root, 'run');
   mkdirSync(join(out, 'inputs'), { recursive: true });
@@ -96,12 +96,17 @@ test('reproduce --class-embeddings FILE --class-rows: rows picked by name and in
       classRows: 'five,0,three,2',
       rangeDetector: 'on',
       guard: 'off',
+      formats: 'int8',
+      stratify: 'bit',
+      perLayer: 16,
     }),
   );
   assert.deepEqual(
-    ['fp32', 'fp32-rd', 'fp32-guard'].map((c) => existsSync(join(out, 'text-guided', 'campaign', c))),
+    ['int8', 'int8-rd', 'int8-guard'].map((c) => existsSync(join(out, 'text-guided', 'campaign', c))),
     [false, true, false],
   );
+  const plan = JSON.parse(readFileSync(join(out, 'baseline', 'campaign', 'int8-rd', 'plan.json'), 'utf8'));
+  assert.deepEqual([plan.format, plan.stratify, plan.rangeDetector], ['int8', 'bit', true]);
   const report = JSON.parse(readFileSync(join(out, 'class-embeddings.report.json'), 'utf8'));
   assert.equal(report.encoder, 'precomputed:features.npy');
   // Unit rows: class k took row [5, 0, 3, 2][k], whose only non-zero is at that column.
@@ -118,6 +123,7 @@ test('reproduce --class-embeddings FILE --class-rows: rows picked by name and in
   assert.equal(s['Description source (--source, --descriptions)'], undefined);
   assert.equal(s['Range detector (--range-detector)'], 'on (campaigns F-rd)');
   assert.equal(s['Guard (--guard)'], 'off');
+  assert.equal(s['Injections per layer (--per-layer, --stratify)'], '16, stratified by bit position');
   const html = readFileSync(r.report, 'utf8');
   assert.ok(html.includes('inputs/features.npy'));
   assert.ok(!html.includes(root), 'the report embeds no absolute local path');
