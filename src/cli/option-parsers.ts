@@ -10,7 +10,7 @@ import { TgrError, checkPlainName } from '../core/errors.js';
 export type ValueKind =
   | { kind: 'integer'; min: number; max: number }
   | { kind: 'number'; min: number; max: number; above?: boolean }
-  | { kind: 'list'; item: 'integer' | 'number' | 'name'; arity?: number; min?: number }
+  | { kind: 'list'; item: 'integer' | 'number' | 'name'; arity?: number; min?: number; max?: number }
   | { kind: 'enum'; choices: readonly string[] }
   | { kind: 'file' | 'folder' | 'path' | 'out-file' | 'out-folder' | 'name' | 'text' | 'spec' };
 
@@ -88,7 +88,7 @@ export function integerList(
   max: number,
   example: string,
 ): ValueParser<number[]> {
-  return parser({ kind: 'list', item: 'integer', min, ...(arity ? { arity } : {}) }, (v) => {
+  return parser({ kind: 'list', item: 'integer', min, max, ...(arity ? { arity } : {}) }, (v) => {
     const items = v.split(',').map((s) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN));
     const ok = items.length > 0 && (!arity || items.length === arity) && items.every((n) => n >= min && n <= max);
     return ok

@@ -54,7 +54,13 @@ export function badValues(k: ValueKind): string[] {
               Array(n)
                 .fill(k.min !== undefined && k.min > 0 ? '0' : 'x')
                 .join(','),
-              Array(n).fill('1e30').join(','),
+              ...(k.max !== undefined
+                ? [
+                    Array(n)
+                      .fill(String(k.max + 1))
+                      .join(','),
+                  ]
+                : []),
             ]),
         ...(k.arity
           ? [

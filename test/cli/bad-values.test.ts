@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -88,4 +88,45 @@ test('bad values for every option and argument of every command: exit 2, one lin
   });
   for (const command of new Set(cases.map((c) => c.command)))
     await t.test(`tgr ${command}`, () => assert.deepEqual(byCommand.get(command) ?? [], []));
+});
+
+test('the real process: bin/tgr.js exits 2 with one line and no stack trace, for parse-time and run-time refusals', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tgr-bad-process-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'file.txt'), 'not a model\n');
+  mkdirSync(join(dir, 'folder'));
+  const bin = fileURLToPath(new URL('../../bin/tgr.js', import.meta.url));
+  const run = async (...argv: string[]) => {
+    const child = spawn(process.execPath, [bin, ...argv], {
+      cwd: dir,
+      env: { ...process.env, TGR_FROM_SOURCE: '1', TGR_CACHE: join(dir, 'cache') },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      // Only a hang guard: loading the CLI from sources takes seconds on a loaded machine; the 10 s bound on the
+      // refusal itself is the in-process table's.
+      timeout: 120_000,
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
+    const [code] = (await once(child, 'close')) as [number | null];
+    return { code, stderr };
+  };
+  const results = await Promise.all([
+    run('plan', '.', '--target', 'bogus'),
+    run('describe', '--classes', 'a,b', '--out', 'folder'),
+    run('inspect', 'file.txt'),
+  ]);
+  assert.deepEqual(
+    results.map((r) => r.code),
+    [2, 2, 2],
+  );
+  assert.equal(
+    results[0]!.stderr,
+    "tgr: option '--target <what>' argument 'bogus' is invalid. Expected one of: neurons, weights (see tgr plan --help)\n",
+  );
+  assert.equal(
+    results[1]!.stderr,
+    "tgr: option '--out <file>' argument 'folder' is invalid. 'folder' is a folder; pass a file path to write (see tgr describe --help)\n",
+  );
+  assert.match(results[2]!.stderr, /^tgr: file\.txt: [^\n]*\n$/);
+  assert.deepEqual(readdirSync(dir).sort(), ['file.txt', 'folder']);
 });

@@ -31,6 +31,6 @@ test('tgr models: an unknown --dataset lists the known layouts', async () => {
   assert.equal(code, 2);
   assert.equal(
     err,
-    "tgr: unknown dataset layout (--dataset) 'mnist'; choose one of: imagenet, cifar10, fashion-mnist\n",
+    "tgr: option '--dataset <name>' argument 'mnist' is invalid. Expected one of: imagenet, cifar10, fashion-mnist (see tgr models --help)\n",
   );
 });
