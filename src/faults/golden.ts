@@ -12,7 +12,7 @@ import { withOutputs } from './exposed.js';
 import type { ImageSet } from './images.js';
 import { readJsonFile, writeCompactJson } from './json-file.js';
 import type { GoldenRun, LayerProfile } from './records.js';
-import { scoreRow } from './scores.js';
+import { scoreRow } from '../stats/scores.js';
 
 export interface GoldenOptions {
   classifier: Classifier;

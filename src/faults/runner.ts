@@ -15,7 +15,7 @@ import { checkGuardBounds, guardTrips } from './guard.js';
 import { WeightPlain } from './plain.js';
 import { rangeClamp, withRangeDetector } from './range-detector.js';
 import type { GoldenRun, InjectionRecord } from './records.js';
-import { scoreRow } from './scores.js';
+import { scoreRow } from '../stats/scores.js';
 import { faultsFileName, shardUnits, type Shard } from './shard.js';
 import { faultSite } from './site.js';
 import { FaultLog } from './fault-log.js';

@@ -1,9 +1,10 @@
 /**
  * Classification metrics from logits, as DESIGN.md defines them: top-1 accuracy, mean cross-entropy against the
- * label, and mean Top2Diff = (p₁ − p₂)·100 over the correctly classified images. Softmax is taken in float64 with the
- * max subtracted so large logits (text-guided heads scale by exp(s)) stay finite.
+ * label, and mean Top2Diff = (p₁ − p₂)·100 over the correctly classified images. Each row is scored by the same
+ * `scoreRow` as the fault runs (src/stats/scores.ts: float64, max subtracted, so exp(s)-scaled logits stay finite).
  */
 import { invariant } from '../core/errors.js';
+import { scoreRow } from '../stats/scores.js';
 
 export interface EvalResult {
   images: number;
@@ -28,23 +29,13 @@ export class MetricSum {
     invariant(n > 0 && logits.length % n === 0, `MetricSum.add: ${logits.length} logits for ${n} labels`);
     const c = logits.length / n;
     for (let i = 0; i < n; i++) {
-      const row = logits.subarray(i * c, (i + 1) * c);
       const label = Number(labels[i]);
-      let top = 0;
-      for (let j = 1; j < c; j++) if (row[j]! > row[top]!) top = j;
-      const max = row[top]!;
-      let z = 0;
-      let second = -Infinity;
-      for (let j = 0; j < c; j++) {
-        z += Math.exp(row[j]! - max);
-        if (j !== top && row[j]! > second) second = row[j]!;
-      }
-      this.ce += Math.log(z) - (row[label]! - max);
+      const s = scoreRow(logits, i, c, label);
+      this.ce += s.loss;
       this.images++;
-      if (top === label) {
+      if (s.top1 === label) {
         this.correct++;
-        // p₁ = 1/z because the top logit is the max; p₂ = exp(l₂ − max)/z.
-        this.t2d += (c > 1 ? (1 - Math.exp(second - max)) / z : 1) * 100;
+        this.t2d += s.top2diff;
       }
     }
   }

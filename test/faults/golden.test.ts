@@ -7,24 +7,9 @@ import { Session } from '../../src/engine/session.js';
 import { loadClassifier } from '../../src/faults/classifier.js';
 import { goldenPool, goldenRun, readGolden } from '../../src/faults/golden.js';
 import { imageSetFromArrays } from '../../src/faults/images.js';
-import { scoreRow } from '../../src/faults/scores.js';
+import { scoreRow } from '../../src/stats/scores.js';
 import { residualNet, randomImages } from './nets.js';
 import { tempDir } from './fixtures.js';
-
-test('scoreRow: prediction, cross-entropy, Top2Diff in float64; non-finite rows flagged', () => {
-  const r = scoreRow(Float32Array.of(0, 1, 3, 2, 9, 9), 0, 3, 1);
-  const z = Math.exp(0) + Math.exp(1) + Math.exp(3);
-  assert.equal(r.top1, 2);
-  assert.ok(Math.abs(r.loss - (Math.log(z) - 1)) < 1e-12);
-  assert.ok(Math.abs(r.top2diff - ((Math.exp(3) - Math.exp(1)) / z) * 100) < 1e-12);
-  assert.deepEqual(scoreRow(Float32Array.of(1, NaN, Infinity), 0, 3, 0), {
-    top1: 2,
-    loss: NaN,
-    top2diff: NaN,
-    finite: false,
-  });
-  assert.equal(scoreRow(Float32Array.of(0, 0, 5, 5, 1, 0), 1, 3, 0).top1, 0, 'ties go to the first');
-});
 
 test('the golden run matches a direct ORT run: labels, predictions, losses, pool, per-layer max/mean |activation|', async () => {
   const clf = await loadClassifier(residualNet());

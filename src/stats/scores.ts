@@ -1,3 +1,8 @@
+/**
+ * What one row of class scores (logits) says about an image — prediction, cross-entropy against the label, Top2Diff —
+ * as DESIGN.md defines them, in float64 with the max subtracted. One definition for the trainer's evaluation
+ * (src/train/metrics.ts) and the golden and faulty runs (src/faults/), so their numbers agree.
+ */
 /** What one row of class scores says about an image: prediction, loss against its label, margin, finiteness. */
 export interface RowScores {
   /** Index of the largest score (the first of ties); NaN scores never win; −1 when every score is NaN. */
