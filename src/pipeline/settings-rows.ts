@@ -26,7 +26,7 @@ export function reproduceSettingRows(presetName: string, p: ReproducePreset, out
     ['Dataset / backbone (--dataset, --backbone)', `${p.dataset} / ${p.backbone}`],
     [
       'Training (recipe, --epochs, --limit-train, --limit-test, --seed)',
-      `${p.recipe}, ${p.epochs ?? "the recipe's"} epochs, ${p.limitTrain ?? 'all'} training images, ${p.limitTest ?? 'all'} test images, seed ${p.seed}`,
+      `${p.recipe}, ${p.epochs === undefined ? "the recipe's epochs" : p.epochs === 1 ? '1 epoch' : `${p.epochs} epochs`}, ${p.limitTrain ?? 'all'} training images, ${p.limitTest ?? 'all'} test images, seed ${p.seed}`,
     ],
     [
       'Projection from (--class-embeddings)',
