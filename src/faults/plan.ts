@@ -107,6 +107,9 @@ export interface PlanOptions {
   pilotSd?: Readonly<Record<string, readonly number[]>>;
 }
 
+/** Sites one plan may hold: each costs ~100 bytes while planning, so 10⁷ is about a gigabyte. */
+export const maxPlanSites = 10_000_000;
+
 /**
  * Samples a campaign: per layer, image uniformly from the pool, then element and bit(s) uniformly; seeded. Stratified
  * by bit, each bit b gets its allocated count of sites with image and element drawn as before and the bit fixed to b.
@@ -143,6 +146,13 @@ export function planCampaign(opts: PlanOptions): CampaignPlan {
       `golden.json: no image is classified correctly with Top2Diff > 0 (accuracy ${(accuracy * 100).toFixed(1)}% on ${golden.indices.length} images); nothing to inject into — check the model, the dataset and its normalisation`,
   );
   const chosen = selectLayers(clf, opts.layers, target);
+  const sites = opts.perLayer * chosen.length;
+  check(
+    sites <= maxPlanSites,
+    'bad_argument',
+    () =>
+      `--per-layer ${opts.perLayer} × ${chosen.length} layers = ${sites} sites; a plan holds at most ${maxPlanSites} in memory — lower --per-layer or pick fewer --layers`,
+  );
   const layers = chosen.map((l) => planLayer(clf, golden, l, target));
   const strata = planStrata(opts, format, em);
   const base = `tgr-plan/${clf.sha256}/${golden.dataset.name}/${golden.dataset.split}/${format.name}/${em.name}/${target}/${seed}`;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { planCampaign } from '../../src/faults/plan.js';
+import { maxPlanSites, planCampaign } from '../../src/faults/plan.js';
 import { checkPlanModel, readPlan, writePlan } from '../../src/faults/plan-file.js';
 import { parseShard, shardUnits } from '../../src/faults/shard.js';
 import { goldenPool } from '../../src/faults/golden.js';
@@ -148,5 +148,18 @@ test('shards are contiguous unit ranges that tile the plan; --shard is checked',
   assert.match(
     errorOf(() => parseShard('4/4')),
     /^--shard expects k\/n with 0 ≤ k < n/,
+  );
+});
+
+test('a plan larger than memory holds is refused before sampling, with the limit', async () => {
+  const { classifier, golden } = await fx;
+  const perLayer = Math.floor(maxPlanSites / classifier.layers.length) + 1;
+  const sites = perLayer * classifier.layers.length;
+  assert.throws(
+    () => planCampaign({ classifier, golden, perLayer }),
+    (e) =>
+      e instanceof TgrError &&
+      e.message ===
+        `--per-layer ${perLayer} × ${classifier.layers.length} layers = ${sites} sites; a plan holds at most 10000000 in memory — lower --per-layer or pick fewer --layers`,
   );
 });
