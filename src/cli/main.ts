@@ -35,7 +35,7 @@ export function buildProgram(): Command {
 }
 
 /** A user error as its one line, or null for a bug (which keeps its stack trace). */
-function userError(e: unknown): string | null {
+export function userError(e: unknown): string | null {
   if (e instanceof TgrError) return e.message;
   // A file-system error carrying a path is about a path the user gave (a folder where a file goes, a full disk…).
   const path = (e as { path?: unknown } | null)?.path;
