@@ -10,6 +10,7 @@ import { runPilot } from './pilot.js';
 import { planCampaign, type CampaignPlan, type PlanOptions, type Target } from './plan.js';
 import { readPlan, writePlan } from './plan-file.js';
 import type { CampaignSummary, GoldenRun } from './records.js';
+import { withScoreProfile } from './guard.js';
 import { runCampaign, type RunResult } from './runner.js';
 import { faultsFileName, type Shard } from './shard.js';
 import type { Allocation, Stratify } from './strata.js';
@@ -72,7 +73,7 @@ export async function prepareGolden(
       () =>
         `${path} is for ${golden.dataset.name}/${golden.dataset.split}, not ${o.images.name}/${o.images.split} — use another run directory or delete it`,
     );
-    return { classifier, golden };
+    return { classifier, golden: withScoreProfile(golden, path, classifier.output.name) };
   }
   const golden = await goldenRun({
     classifier,

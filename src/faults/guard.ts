@@ -3,7 +3,7 @@ import { TgrError, check, lookup } from '../core/errors.js';
 import { analyticForm, type Analytic } from './analytic.js';
 import type { Classifier } from './classifier.js';
 import { bitsToF32, f32ToBits } from './formats/fp32.js';
-import { goldenPool } from './golden.js';
+import { goldenPool, readGoldenActivations } from './golden.js';
 import type { GoldenRun } from './records.js';
 
 /**
@@ -98,6 +98,21 @@ export function profiledBounds(golden: GoldenRun): number[] {
       `--guard profiled: golden.json has no per-class score profile (written by an older tgr) — delete golden.json and re-run`,
   );
   return golden.scoreMaxAbs.map((m) => f32Up(m * (1 + profiledMargin)));
+}
+
+/**
+ * golden.json of older tgr has no `scoreMaxAbs`; the activations it kept hold the scores, so the profile is recomputed
+ * from them (same values, same images). Returns the golden run unchanged when it has the profile or kept no scores.
+ */
+export function withScoreProfile(golden: GoldenRun, goldenPath: string, scores: string): GoldenRun {
+  if (golden.scoreMaxAbs || !golden.activations?.tensors.some((t) => t.name === scores)) return golden;
+  const { size: K, data } = readGoldenActivations(goldenPath, golden).get(scores)!;
+  const scoreMaxAbs = new Array<number>(K).fill(0);
+  data.forEach((z, i) => {
+    const a = Math.abs(z);
+    if (a > scoreMaxAbs[i % K]! && a !== Infinity) scoreMaxAbs[i % K] = a;
+  });
+  return { ...golden, scoreMaxAbs };
 }
 
 const boundsOf: Record<GuardKind, (clf: Classifier, golden: GoldenRun) => number[] | undefined> = {

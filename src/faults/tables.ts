@@ -72,11 +72,18 @@ export function planTable(plan: CampaignPlan, margin?: number, confidence = defa
     ];
   });
   return [
-    `plan: ${plan.layers.length} layers × ${plan.perLayer} = ${plan.sites.layer.length} injections, ${plan.target}, ${plan.format}, ${plan.errorModel}, seed ${plan.seed}, range detector ${plan.rangeDetector ? 'on' : 'off'}`,
+    `plan: ${plan.layers.length} layers × ${plan.perLayer} = ${plan.sites.layer.length} injections, ${plan.target}, ${plan.format}, ${plan.errorModel}, seed ${plan.seed}, range detector ${plan.rangeDetector ? 'on' : 'off'}${guardText(plan)}`,
     `pool: ${plan.pool} correctly classified images with Top2Diff > 0 (${plan.dataset.name}/${plan.dataset.split}); ${plan.units.length} units`,
     table([head, ...rows]),
     'margins are worst-case (p = 0.5); the CIs in summary.json are at the observed rates',
   ].join('\n');
+}
+
+/** The plan's score guard and its proven ΔLoss bound, when it has one. */
+function guardText(plan: CampaignPlan): string {
+  return plan.guard && plan.guard !== 'none'
+    ? `, guard ${plan.guard} (undetected ΔLoss ≤ ${plan.guardDeltaLossBound!.toPrecision(4)}, proven)`
+    : '';
 }
 
 /** `tgr inject`: per-layer mismatch and ΔLoss with 99% CIs, the last layer and the overall mean. */

@@ -11,6 +11,7 @@ import {
   guardTrips,
   profiledBounds,
   profiledMargin,
+  withScoreProfile,
 } from '../../src/faults/guard.js';
 import { goldenRun, readGoldenActivations } from '../../src/faults/golden.js';
 import { planCampaign, type CampaignPlan } from '../../src/faults/plan.js';
@@ -77,6 +78,8 @@ test('analytic guard refuses a head without a bound in one line; the profiled gu
   );
   const { scoreMaxAbs: _, ...old } = g;
   assert.throws(() => profiledBounds(old), /golden.json has no per-class score profile/);
+  assert.deepEqual(withScoreProfile(old, join(dir, 'golden.json'), 'logits').scoreMaxAbs, max, 'from kept scores');
+  assert.equal(withScoreProfile(g, join(dir, 'golden.json'), 'logits'), g);
 });
 
 test('cross-entropy range under the bounds is the exact min and max over the box (checked on every vertex)', () => {

@@ -88,4 +88,6 @@ test('tgr inject --guard: analytic refused for a linear head in one line, profil
   assert.equal(plan.guardBounds.length, 4);
   const other = await runCli('inject', run, '--per-layer', '8', '--layers', 'fc', '--quiet');
   assert.match(other.err, /planned with other settings \(guard\)/);
+  const planned = await runCli('plan', run, '--per-layer', '8', '--guard', 'profiled', '--name', 'p', '--quiet');
+  assert.match(planned.out, /range detector off, guard profiled \(undetected ΔLoss ≤ [0-9.]+, proven\)\n/);
 });
