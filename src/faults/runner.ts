@@ -7,6 +7,7 @@ import { lockFile, lockPathFor, removeStaleTemps } from '../core/folder-lock.js'
 import type { Classifier, ClassifierLayer } from './classifier.js';
 import { errorModel } from './error-models.js';
 import { numberFormat } from './formats.js';
+import { tracingFormat } from './formats/format.js';
 import { LayerInjector, rowOf, type EvalPath, type Fault, type UnitCache } from './injector.js';
 import type { ImageSet } from './images.js';
 import type { CampaignPlan } from './plan.js';
@@ -62,6 +63,9 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
   checkPlanModel(plan, clf, join(o.dir, 'plan.json'));
   checkGuardBounds(plan.guardBounds, clf.output.classes, join(o.dir, 'plan.json'));
   const fmt = numberFormat(plan.format);
+  // Error models corrupt through this view of the format, which keeps the flipped pattern as integers: a JS number
+  // would turn a signalling NaN quiet, and the record would not hold what was injected.
+  const traced = tracingFormat(fmt);
   const em = errorModel(plan.errorModel);
   const model: Model = plan.rangeDetector
     ? {
@@ -119,13 +123,14 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
             plan.target === 'neurons'
               ? rowOf(cache.tensors[layer.tensor]!, row)[site.index]!
               : (clf.model.graph.initializers.get(layer.tensor)!.data as Float32Array)[site.index]!;
-          const faulty = em.corrupt(golden, site, fmt, contexts[li]);
+          const faulty = em.corrupt(golden, site, traced.format, contexts[li]);
           items.push({
             id,
             site,
             row,
             golden,
             faulty,
+            faultyBits: traced.take(),
             change: changeFor(plan, model, layers[li]!, cache, row, site.index, faulty, layer.bound),
           });
         }
@@ -169,6 +174,7 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
             ...(it.site.bits ? { bits: [...it.site.bits] } : {}),
             original: it.golden,
             faulty: it.faulty,
+            ...(Number.isFinite(it.faulty) || it.faultyBits === undefined ? {} : { faultyBits: it.faultyBits }),
             goldenTop1: golden.preds[gi]!,
             faultyTop1: masked ? golden.preds[gi]! : res.top1,
             goldenLoss: golden.losses[gi]!,

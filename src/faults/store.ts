@@ -5,15 +5,15 @@ import type { InjectionRecord } from './records.js';
 
 /**
  * faults.jsonl: one InjectionRecord per line, keys in a fixed order, so the same results are the same bytes. JSON has
- * no NaN or ±Infinity: a non-finite faulty value is written as `null` with its fp32 pattern in `faultyBits`, and
- * `readRecords` restores it. (Losses are null when the output is non-finite, as the record type says.)
+ * no NaN or ±Infinity: a non-finite faulty value is written as `null` with its fp32 pattern in `faultyBits` (the
+ * injected pattern, computed on integers, when the record carries it), and `readRecords` restores both. (Losses are null when the output is non-finite, as the record type says.)
  */
 export function recordLine(r: InjectionRecord): string {
   const o: Record<string, unknown> = { id: r.id, layer: r.layer, image: r.image, index: r.index, bit: r.bit };
   if (r.bits) o.bits = r.bits;
   o.original = r.original;
   o.faulty = Number.isFinite(r.faulty) ? r.faulty : null;
-  if (!Number.isFinite(r.faulty)) o.faultyBits = f32ToBits(r.faulty);
+  if (!Number.isFinite(r.faulty)) o.faultyBits = r.faultyBits ?? f32ToBits(r.faulty);
   Object.assign(o, {
     goldenTop1: r.goldenTop1,
     faultyTop1: r.faultyTop1,
@@ -28,7 +28,7 @@ export function recordLine(r: InjectionRecord): string {
 
 /** Parses one line of faults.jsonl (restoring non-finite faulty values). */
 export function parseRecord(line: string, where: string): InjectionRecord {
-  let r: InjectionRecord & { faultyBits?: number };
+  let r: InjectionRecord;
   try {
     r = JSON.parse(line);
   } catch (e) {
@@ -44,7 +44,7 @@ export function parseRecord(line: string, where: string): InjectionRecord {
     );
   }
   if (r.faulty === null) r.faulty = typeof r.faultyBits === 'number' ? bitsToF32(r.faultyBits) : NaN;
-  delete r.faultyBits;
+  else delete r.faultyBits; // kept for a non-finite value: its exact pattern, which the number cannot hold
   return r;
 }
 

@@ -15,4 +15,5 @@ export const bf16 = defineFormat({
     return ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) & 0xffff;
   },
   decode: (pattern) => bitsToF32((pattern << 16) >>> 0),
+  toF32Bits: (pattern) => (pattern << 16) >>> 0,
 });

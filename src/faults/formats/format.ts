@@ -24,6 +24,11 @@ export interface NumberFormat {
   mapPattern(x: number, fn: (pattern: number) => number, ctx?: FormatContext): number;
   /** The context for one layer from its golden profile (max |activation|); `{}` for formats that need none. */
   contextFor(maxAbs: number): FormatContext;
+  /**
+   * The binary32 pattern of a pattern's value, computed on integers: a NaN keeps its payload and quiet bit (a JS
+   * number would quiet a signalling NaN), so a record can hold exactly what was injected.
+   */
+  toF32Bits(pattern: number, ctx?: FormatContext): number;
 }
 
 /** The encode/decode pair a format file writes; `defineFormat` adds the bit operations shared by all formats. */
@@ -33,13 +38,37 @@ export interface FormatCodec {
   encode(x: number, ctx?: FormatContext): number;
   decode(pattern: number, ctx?: FormatContext): number;
   contextFor?(maxAbs: number): FormatContext;
+  /** The binary32 pattern of a pattern's value, on integers (see NumberFormat.toF32Bits). */
+  toF32Bits(pattern: number, ctx?: FormatContext): number;
 }
 
 /** Builds a NumberFormat from a codec, so that flipping means the same thing in every format. */
 export function defineFormat(codec: FormatCodec): NumberFormat {
-  const { name, bits, encode, decode, contextFor = () => ({}) } = codec;
-  const mapPattern = (x: number, fn: (pattern: number) => number, ctx?: FormatContext): number =>
-    Math.fround(decode(fn(encode(x, ctx)), ctx));
+  return build(codec);
+}
+
+/**
+ * The same format, remembering the binary32 pattern (on integers, toF32Bits) of the last value its flip/mapPattern
+ * made (until `take()`): error models corrupt through a format, so the runner records exactly what a model injected, NaN payload and
+ * all, without each model computing patterns itself.
+ */
+export function tracingFormat(format: NumberFormat): { format: NumberFormat; take(): number | undefined } {
+  let last: number | undefined;
+  const take = () => {
+    const bits = last;
+    last = undefined; // a model that made no pattern is not credited with the previous one
+    return bits;
+  };
+  return { format: build(format, (bits) => (last = bits)), take };
+}
+
+function build(codec: FormatCodec, seen?: (bits: number) => void): NumberFormat {
+  const { name, bits, encode, decode, toF32Bits, contextFor = () => ({}) } = codec;
+  const mapPattern = (x: number, fn: (pattern: number) => number, ctx?: FormatContext): number => {
+    const p = fn(encode(x, ctx));
+    seen?.(toF32Bits(p, ctx));
+    return Math.fround(decode(p, ctx));
+  };
   return {
     name,
     bits,
@@ -47,6 +76,7 @@ export function defineFormat(codec: FormatCodec): NumberFormat {
     decode,
     mapPattern,
     contextFor,
+    toF32Bits,
     flip: (x, bit, ctx) => mapPattern(x, (p) => xorBits(p, bitMask(name, bits, bit)), ctx),
   };
 }

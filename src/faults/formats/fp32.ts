@@ -22,4 +22,5 @@ export const fp32 = defineFormat({
   bits: 32,
   encode: (x) => f32ToBits(x),
   decode: (pattern) => bitsToF32(pattern),
+  toF32Bits: (pattern) => pattern >>> 0,
 });

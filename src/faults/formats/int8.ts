@@ -1,5 +1,6 @@
 import { check } from '../../core/errors.js';
 import { defineFormat, type FormatContext } from './format.js';
+import { f32ToBits } from './fp32.js';
 
 /** The symmetric per-layer int8 scale: profiled max |x| / 127, so ±max maps to ±127. */
 export function int8Scale(maxAbs: number): number {
@@ -34,6 +35,10 @@ export function roundHalfEven(v: number): number {
   return f % 2 === 0 ? f : f + 1;
 }
 
+function decode(pattern: number, ctx?: FormatContext): number {
+  return Math.fround((((pattern & 0xff) << 24) >> 24) * scaleOf(ctx));
+}
+
 /**
  * Symmetric per-layer int8: q = clamp(roundHalfEven(x / scale), −128, 127), pattern = q as two's complement, value =
  * q · scale. The scale is symmetric (±max ↔ ±127); saturation uses the whole int8 range, as ONNX QuantizeLinear
@@ -50,5 +55,6 @@ export const int8 = defineFormat({
     return q & 0xff;
   },
   contextFor: (maxAbs) => ({ scale: int8Scale(maxAbs) }),
-  decode: (pattern, ctx) => Math.fround((((pattern & 0xff) << 24) >> 24) * scaleOf(ctx)),
+  decode,
+  toF32Bits: (pattern, ctx) => f32ToBits(decode(pattern, ctx)), // always finite: no payload to lose
 });
