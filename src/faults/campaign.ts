@@ -118,24 +118,29 @@ export async function preparePlan(
       ? '--allocation neyman needs --pilot N (pilot sites per layer, e.g. 256)'
       : '--pilot runs a pilot for --stratify bit --allocation neyman; add those or drop --pilot',
   );
+  // An existing Neyman plan is checked against the settings without re-running its pilot: shards of a planned campaign
+  // then never touch pilot/ (whose results file one writer at a time may hold).
+  const planned = existsSync(path);
   const fresh = planCampaign(
-    neyman
-      ? {
-          ...settings,
-          pilot: o.pilot,
-          pilotSd: await runPilot({
-            plan: settings,
-            pilot: o.pilot!,
-            images: o.images,
-            dir,
-            threads: o.threads,
-            quiet: o.quiet,
-            activations: readGoldenActivations(join(o.runDir, 'golden.json'), golden),
-          }),
-        }
-      : settings,
+    neyman && planned
+      ? { ...settings, allocation: 'equal' }
+      : neyman
+        ? {
+            ...settings,
+            pilot: o.pilot,
+            pilotSd: await runPilot({
+              plan: settings,
+              pilot: o.pilot!,
+              images: o.images,
+              dir,
+              threads: o.threads,
+              quiet: o.quiet,
+              activations: readGoldenActivations(join(o.runDir, 'golden.json'), golden),
+            }),
+          }
+        : settings,
   );
-  if (!existsSync(path)) {
+  if (!planned) {
     writePlan(path, fresh);
     return { dir, plan: fresh };
   }
@@ -153,7 +158,8 @@ export async function preparePlan(
     'pool',
   ] as const;
   const differs: string[] = keys.filter((k) => old[k] !== fresh[k]);
-  if (JSON.stringify(old.strata) !== JSON.stringify(fresh.strata)) differs.push('allocation');
+  const strata = neyman ? { ...fresh.strata!, allocation: 'neyman', pilot: o.pilot } : fresh.strata;
+  if (JSON.stringify(old.strata) !== JSON.stringify(strata)) differs.push('allocation');
   if (old.model.sha256 !== fresh.model.sha256) differs.push('model');
   if (old.layers.map((l) => l.name).join() !== fresh.layers.map((l) => l.name).join()) differs.push('layers');
   if (differs.length > 0) {

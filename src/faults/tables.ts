@@ -72,11 +72,19 @@ export function planTable(plan: CampaignPlan, margin?: number, confidence = defa
     ];
   });
   return [
-    `plan: ${plan.layers.length} layers × ${plan.perLayer} = ${plan.sites.layer.length} injections, ${plan.target}, ${plan.format}, ${plan.errorModel}, seed ${plan.seed}, range detector ${plan.rangeDetector ? 'on' : 'off'}${guardText(plan)}`,
+    `plan: ${plan.layers.length} layers × ${plan.perLayer} = ${plan.sites.layer.length} injections, ${plan.target}, ${plan.format}, ${plan.errorModel}, seed ${plan.seed}, range detector ${plan.rangeDetector ? 'on' : 'off'}${guardText(plan)}${strataText(plan)}`,
     `pool: ${plan.pool} correctly classified images with Top2Diff > 0 (${plan.dataset.name}/${plan.dataset.split}); ${plan.units.length} units`,
     table([head, ...rows]),
     'margins are worst-case (p = 0.5); the CIs in summary.json are at the observed rates',
   ].join('\n');
+}
+
+/** How a bit-stratified plan split each layer's n; nothing for a uniform plan. */
+function strataText(plan: CampaignPlan): string {
+  const s = plan.strata;
+  if (!s) return '';
+  const how = s.allocation === 'neyman' ? `Neyman from a ${s.pilot}-site pilot per layer` : 'equally';
+  return `, stratified by bit (${s.weights.length} strata of weight 1/${s.weights.length}, sites split ${how})`;
 }
 
 /** The plan's score guard and its proven ΔLoss bound, when it has one. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planCampaign, type CampaignPlan } from '../../src/faults/plan.js';
 import { readPlan, writePlan } from '../../src/faults/plan-file.js';
@@ -8,6 +8,7 @@ import { shardUnits } from '../../src/faults/shard.js';
 import { preparePlan } from '../../src/faults/campaign.js';
 import { mattered, pilotSd } from '../../src/faults/pilot.js';
 import { allocate } from '../../src/faults/strata.js';
+import { planTable } from '../../src/faults/tables.js';
 import type { InjectionRecord } from '../../src/faults/records.js';
 import { TgrError } from '../../src/core/errors.js';
 import { residualNet } from './nets.js';
@@ -45,6 +46,7 @@ test('equal allocation: 32 strata of weight 1/32, n split evenly (remainder to t
     p.layers.map(() => even),
   );
   assert.deepEqual(planCampaign({ classifier, golden, perLayer: 100, seed: 3, stratify: 'bit' }), p, 'deterministic');
+  assert.match(planTable(p), /, stratified by bit \(32 strata of weight 1\/32, sites split equally\)\n/);
   assert.notDeepEqual(planCampaign({ classifier, golden, perLayer: 100, seed: 4, stratify: 'bit' }).sites, p.sites);
   // A uniform plan is what it was: no strata fields, the same sites as before stratification existed.
   const u = planCampaign({ classifier, golden, perLayer: 100, seed: 3 });
@@ -181,7 +183,7 @@ test('Neyman allocation follows the pilot sd: n_h ∝ sd_h, at least 2 each, sum
   assert.equal(mattered(r({ detected: true })), true);
 });
 
-test('preparePlan runs the Neyman pilot in pilot/, plans from it, reuses both, and refuses other settings', async () => {
+test('preparePlan runs the Neyman pilot in pilot/, plans from it, reuses the plan without the pilot, and refuses other settings', async () => {
   const f = await fx;
   const runDir = tempDir('neyman');
   const o = {
@@ -213,7 +215,11 @@ test('preparePlan runs the Neyman pilot in pilot/, plans from it, reuses both, a
   }
   assert.notDeepEqual(plan.layers[0]!.perStratum, new Array(32).fill(6), 'the pilot moved sites between bits');
   assert.deepEqual(readPlan(join(dir, 'plan.json')), plan);
-  assert.deepEqual((await preparePlan(o, f.classifier, f.golden)).plan, plan, 'a rerun reuses plan and pilot');
+  assert.match(planTable(plan), /sites split Neyman from a 64-site pilot per layer\)\n/);
+  // A planned campaign is checked without its pilot, so shards started on it never touch pilot/.
+  rmSync(join(dir, 'pilot'), { recursive: true });
+  assert.deepEqual((await preparePlan(o, f.classifier, f.golden)).plan, plan, 'a rerun reuses the plan');
+  assert.ok(!existsSync(join(dir, 'pilot')));
   await assert.rejects(
     preparePlan({ ...o, allocation: 'equal', pilot: undefined }, f.classifier, f.golden),
     /plan\.json was planned with other settings \(allocation\) — pass --name/,
