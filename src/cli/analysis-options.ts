@@ -21,7 +21,7 @@ export function analysisOptions(cmd: Command): Command {
     .option(
       '--cam-bits <list>',
       'fp32 bits the weight flips may hit, e.g. 0-22 or 0,5,30 (default all 0-31)',
-      spec((v) => (parseBits(v), v)),
+      spec(parseBits),
     )
     .option('--cam-seed <n>', 'seed of the weight flips', seed(), 0)
     .option(
@@ -52,18 +52,16 @@ export function parseBits(spec: string): number[] {
 
 /** The request fields the shared options set. */
 export function analysisRequest(opts: Record<string, unknown>): Omit<AnalyseRequest, 'baseline' | 'textGuided'> {
-  const count = opts.camImages as number;
-  check(count >= 0, 'bad_argument', () => `--cam-images expects a count ≥ 0, got ${count}`);
   return {
     rawFitPerMbit: opts.rawFit as number,
     ...(Array.isArray(opts.tau) ? { tau: opts.tau as number[] } : {}),
     bootstrap: { resamples: opts.bootstrap as number, seed: opts.bootstrapSeed as number },
     cam: {
-      count,
+      count: opts.camImages as number,
       flips: opts.camFlips as number,
       seed: opts.camSeed as number,
       measure: opts.camMeasure as number,
-      ...(typeof opts.camBits === 'string' ? { bits: parseBits(opts.camBits) } : {}),
+      ...(Array.isArray(opts.camBits) ? { bits: opts.camBits as number[] } : {}),
       ...(typeof opts.dataDir === 'string' ? { dataDir: opts.dataDir } : {}),
     },
   };

@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command.js';
 import { count, oneOf } from '../option-parsers.js';
-import { TgrError, lookup } from '../../core/errors.js';
+import { lookup } from '../../core/errors.js';
 import { backbones } from '../../models/registry.js';
 import { compareHeads, datasetLayouts } from '../../models/compare.js';
 
@@ -24,7 +24,6 @@ export const models: CliCommand = {
     const dataset = String(opts.dataset);
     const layout = lookup(datasetLayouts, dataset, 'dataset layout (--dataset)');
     const embedDim = opts.embedDim as number;
-    if (!(embedDim > 0)) throw new TgrError('bad_argument', `--embed-dim expects a positive integer, got ${embedDim}`);
     const [c, h, w] = layout.inputShape;
     console.log(
       `${dataset}: ${c}×${h}×${w} input, ${layout.numClasses} classes; text-guided head with E = ${embedDim}; MACs per image`,
