@@ -82,6 +82,19 @@ test('json: rows, or an object keyed by class', () => {
   assert.throws(() => readMatrixFile(b), { message: `${b}: row 'dog' has 2 values; row 0 has 3` });
 });
 
+test('a missing matrix file or a folder is a one-line bad_file error naming it', () => {
+  const kinds = '.npy, .json, .safetensors, .pth, .pt';
+  const missing = join(dir, 'nope.npy');
+  assert.throws(() => readMatrixFile(missing), {
+    code: 'bad_file',
+    message: `${missing}: no such file; pass a C×E matrix file (${kinds})`,
+  });
+  assert.throws(() => readMatrixFile(dir), {
+    code: 'bad_file',
+    message: `${dir} is a folder; pass a C×E matrix file (${kinds})`,
+  });
+});
+
 test('pth: a torch.save zip of one float32 tensor, contiguous, strided (transposed) and inside a dict', () => {
   const p = join(dir, 't.pth');
   writeFileSync(p, torchZip(tensorPickle({ numel: 6, offset: 0, size: [2, 3], stride: [3, 1] }), m.data));

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { TgrError, lookup } from '../../core/errors.js';
 import type { Matrix } from '../matrix.js';
@@ -23,6 +23,11 @@ export const matrixReaders: Record<string, (path: string, tensor?: string) => Ma
 
 /** Reads a C×E matrix from .npy, .json, .safetensors or .pth/.pt, picking the reader by extension. */
 export function readMatrixFile(path: string, tensor?: string): MatrixFile {
+  // Checked here, not by each reader, so every caller (--class-embeddings, --matrix, the pipeline) gets one line.
+  const what = `pass a C×E matrix file (${Object.keys(matrixReaders).join(', ')})`;
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) throw new TgrError('bad_file', `${path}: no such file; ${what}`, { file: path });
+  if (st.isDirectory()) throw new TgrError('bad_file', `${path} is a folder; ${what}`, { file: path });
   const ext = extname(path).toLowerCase();
   const reader = lookup(matrixReaders, ext, `embedding file extension (${path})`);
   return reader(path, tensor);
