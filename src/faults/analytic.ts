@@ -57,9 +57,21 @@ export function analyticForm(
 ): Analytic | undefined {
   const out = suffix.outputs[0]?.name;
   if (!out || shape.length !== 1) return undefined;
+  // A layer as wide as the scores may be the scores up to constants, or the latent of a head whose E equals K.
+  const asScores = shape[0] === classes ? formFrom(suffix, out, tensor, shape, classes, true) : undefined;
+  return asScores ?? formFrom(suffix, out, tensor, shape, classes, false);
+}
+
+function formFrom(
+  suffix: Graph,
+  out: string,
+  tensor: string,
+  shape: readonly number[],
+  classes: number,
+  asScores: boolean,
+): Analytic | undefined {
   const producers = new Map(suffix.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
-  // A layer as wide as the scores may be the scores up to constants; anything else is tried as the latent f.
-  const syms = new Map<string, Sym>([[tensor, shape[0] === classes ? { s: 'lin', base: 'f', chain: [] } : { s: 'f' }]]);
+  const syms = new Map<string, Sym>([[tensor, asScores ? { s: 'lin', base: 'f', chain: [] } : { s: 'f' }]]);
   const isConst = (t: string) => constValue(suffix, t, producers) !== undefined;
   for (const n of suffix.nodes) {
     if (n.inputs.filter(Boolean).every(isConst)) continue; // folded where used
@@ -69,7 +81,7 @@ export function analyticForm(
   }
   const r = syms.get(out);
   if (!r || r.s !== 'lin') return undefined;
-  if (r.base === 'f') return shape[0] === classes ? { kind: 'logit', chain: r.chain } : undefined;
+  if (r.base === 'f') return asScores ? { kind: 'logit', chain: r.chain } : undefined;
   const norm = [...syms.values()].find((v): v is Extract<Sym, { s: 'norm' }> => v.s === 'norm');
   return r.lin && norm
     ? { kind: 'normalized', chain: r.chain, eps: norm.eps, clampMin: norm.clampMin, ...r.lin }

@@ -266,3 +266,16 @@ test('src/models ResNet-20 with the text-guided head: analytic guard from the gr
   const foreign = await loadClassifier(foreignExport(attentionNet()));
   assert.deepEqual(analyticBounds(foreign), analyticBounds((await vit).classifier));
 });
+
+test('a head whose latent is as wide as the scores (E = K) is still recognised: analytic guard and rank-one latent', async () => {
+  const fx = await fixture(attentionNet({ classes: 6, embed: 6 }), 8);
+  const paths = await checkAgainstPlain(fx, 'neurons', false, {
+    perLayer: 32,
+    layers: ['head.latent', 'head.projection'],
+    guard: 'analytic',
+    everyBit: true,
+    inspect: provenBoundHolds,
+  });
+  assert.ok(sum(paths, 'analytic', ['head.latent']) >= 28, 'latent faults are rank-one updates');
+  assert.equal(sum(paths, 'analytic', ['head.projection']), 32);
+});
