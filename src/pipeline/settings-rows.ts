@@ -59,7 +59,14 @@ export function reproduceSettingRows(presetName: string, p: ReproducePreset, out
         : 'off',
     ],
     ['Critical-fault thresholds τ (--tau)', p.tau.join(', ')],
-    ['Projection ablation (Table 3)', p.ablation ? 'descriptions, template, random' : 'not run'],
+    [
+      'Projection ablation (Table 3)',
+      !p.ablation
+        ? 'not run'
+        : p.classEmbeddings
+          ? 'precomputed rows, random (no template row: the matrix has no template counterpart in its space)'
+          : 'descriptions, template, random',
+    ],
   ];
   return rows.flatMap(([setting, value]) => (value ? [{ setting, value }] : []));
 }
