@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { lockFile, lockPathFor, type FolderLock } from '../core/folder-lock.js';
+import { lockFile, lockPathFor, removeStaleTemps, type FolderLock } from '../core/folder-lock.js';
 import { join } from 'node:path';
 import { TgrError, check, checkPlainName } from '../core/errors.js';
 import { loadClassifier, type Classifier } from './classifier.js';
@@ -59,6 +59,8 @@ export async function prepareGolden(
 ): Promise<{ classifier: Classifier; golden: GoldenRun }> {
   const classifier = await loadClassifier(o.model, { inputShape: o.inputShape, threads: o.threads });
   const path = join(o.runDir, 'golden.json');
+  // A golden pass killed while another finished leaves temp files no later pass would see: reusers clean them too.
+  removeStaleTemps(o.runDir, ['golden.json', 'golden-activations.bin']);
   if (existsSync(path)) {
     const golden = readGolden(path);
     check(
