@@ -57,8 +57,8 @@ export const count = (max: number) => integer(1, max);
 export const seed = () => integer(0, maxSeed);
 
 /**
- * Injections per layer. The planner keeps every site in memory (about 30 bytes each, times the layers): 10⁸ per
- * layer grew to gigabytes with no output; a million is 64× the paper's largest n.
+ * Injections per layer: refused at parse time above a million (10⁸ grew to gigabytes with no output); the planner
+ * also refuses a plan whose layers together exceed its own limit (maxPlanSites in faults/plan.ts).
  */
 export const maxPerLayer = 1_000_000;
 
@@ -76,7 +76,7 @@ export function number(min: number, max: number, above = false): ValueParser<num
     return ok
       ? n
       : {
-          problem: `expected a number ${above ? 'above' : 'from'} ${fmt(min)}${above ? ' and up' : ''} to ${fmt(max)}`,
+          problem: `expected a number ${above ? 'above' : 'from'} ${fmt(min)}${above ? ' and up' : ''} to ${fmt(max)}; pass one in that range`,
         };
   });
 }

@@ -46,8 +46,8 @@ test('number: finite, in range; "above" excludes the lower end', () => {
   const p = number(0, 10, true);
   assert.equal(p('0.5'), 0.5);
   for (const bad of ['0', '-1', 'NaN', 'Infinity', '', 'x', '11'])
-    refuses(() => p(bad), /^Expected a number above 0 and up to 10$/);
-  refuses(() => number(0, 2)('3'), /^Expected a number from 0 to 2$/);
+    refuses(() => p(bad), /^Expected a number above 0 and up to 10; pass one in that range$/);
+  refuses(() => number(0, 2)('3'), /^Expected a number from 0 to 2; pass one in that range$/);
 });
 
 test('lists: arity, item range, names', () => {
