@@ -72,3 +72,9 @@ export class GuardAccumulator {
     };
   }
 }
+
+/** One line for `tgr inject`: what the guard caught and the measured ΔLoss beside the proven bound. */
+export function guardLine(g: GuardSummary): string {
+  const f = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : 'n/a');
+  return `guard ${g.kind}: ${g.detected} of ${g.injections} detected (DUE); undetected ΔLoss max ${f(g.deltaLoss.max)}, p99 ${f(g.deltaLoss.quantiles.find((q) => q.p === 0.99)?.value ?? NaN)}, proven bound ${f(g.provenDeltaLoss)}`;
+}

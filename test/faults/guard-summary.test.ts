@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GuardAccumulator, quantileSorted } from '../../src/faults/guard-summary.js';
+import { GuardAccumulator, guardLine, quantileSorted } from '../../src/faults/guard-summary.js';
 import type { CampaignPlan } from '../../src/faults/plan.js';
 import type { InjectionRecord } from '../../src/faults/records.js';
 
@@ -69,4 +69,8 @@ test('guard summary: detected and non-finite injections are left out of ΔLoss, 
     ],
   });
   assert.equal(acc.result({ ...plan, guard: 'none' }), undefined);
+  assert.equal(
+    guardLine(s),
+    'guard analytic: 2 of 5 detected (DUE); undetected ΔLoss max 2, p99 1.965, proven bound 7.25',
+  );
 });

@@ -17,6 +17,7 @@ export const inject: CliCommand = {
     const { resolveRunTarget, openImages } = await import('../../faults/run-target.js');
     const { injectCampaign } = await import('../../faults/campaign.js');
     const { summaryTable } = await import('../../faults/tables.js');
+    const { guardLine } = await import('../../faults/guard-summary.js');
     const target = resolveRunTarget(args[0]!, opts.out as string | undefined);
     const shard = opts.shard as Shard | undefined;
     const images = await openImages(target, opts as { dataset?: string; split?: string; dataDir?: string });
@@ -33,6 +34,7 @@ export const inject: CliCommand = {
         `${r.run.file}: ${r.run.sites} injections (${r.run.resumed} already done) in ${r.run.seconds.toFixed(1)} s; masked ${p.masked}, analytic ${p.analytic}, suffix ${p.suffix}, plain ${p.plain}`,
       );
       if (r.summary) console.log(summaryTable(r.summary));
+      if (r.summary?.guard) console.log(guardLine(r.summary.guard));
     } finally {
       await images.close?.();
     }

@@ -83,6 +83,10 @@ test('tgr inject --guard: analytic refused for a linear head in one line, profil
   );
   const ok = await runCli('inject', run, '--per-layer', '8', '--guard', 'profiled', '--layers', 'fc', '--quiet');
   assert.equal(ok.code, 0, ok.err);
+  assert.match(
+    ok.out,
+    /\nguard profiled: \d of 8 detected \(DUE\); undetected ΔLoss max [0-9.e-]+, p99 [0-9.e-]+, proven bound [0-9.]+\n$/,
+  );
   const plan = JSON.parse(readFileSync(join(run, 'campaign', 'fp32', 'plan.json'), 'utf8'));
   assert.equal(plan.guard, 'profiled');
   assert.equal(plan.guardBounds.length, 4);
