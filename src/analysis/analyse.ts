@@ -113,7 +113,7 @@ function settingsOf(
     encoder: c.textGuided.encoder,
     descriptions: c.textGuided.descriptions,
     bootstrap: { resamples: s.bootstrap.resamples, seed: s.bootstrap.seed },
-    cam: cam && { flips: cam.flips, seed: cam.seed, bits: cam.bits, measure: cam.measure },
+    cam: cam && { flips: cam.flips, seed: cam.seed, bits: cam.bits, measure: cam.measure, bound: cam.bound },
     rawFitPerMbit: raw,
     inputs,
   };
