@@ -4,6 +4,7 @@ import type { Model } from '../onnx/types.js';
 import { ablationTable, type AblationRuns, type AblationTable } from './ablation.js';
 import { camFigure, defaultCamSettings, type CamFigure, type CamInput, type CamSettings } from './cam/cam-figure.js';
 import { loadCamImages } from './cam/cam-images.js';
+import { analysisFormatVersion } from './analysis-version.js';
 import { compareRuns, type Comparison } from './compare.js';
 import { fitSection, type FitSection } from './fit-section.js';
 import { readRun, type CampaignSettings, type RunDir } from './run-dir.js';
@@ -28,6 +29,8 @@ export interface AnalyseRequest {
   cam?: { images?: CamInput[]; count?: number; dataDir?: string } & Partial<CamSettings>;
   /** Raw upset rate for FIT estimates (FIT/Mbit). */
   rawFitPerMbit?: number;
+  /** Critical-fault thresholds τ of the verdict's P(ΔLoss > τ) (default 0.1, 1, 10). */
+  tau?: number[];
   bootstrap?: BootstrapOptions;
   /** What the caller was asked (e.g. `tgr reproduce`'s flags), shown first in the Settings table; paths already shortened. */
   inputs?: { setting: string; value: string }[];
@@ -54,7 +57,7 @@ export interface Settings {
 /** Everything the report shows, as written to analysis.json. */
 export interface Analysis {
   /** Bumped when the shape changes, so a report of an old analysis.json can say what it cannot show. */
-  analysisVersion: 1;
+  analysisVersion: typeof analysisFormatVersion;
   comparison: Comparison;
   verdict: Verdict;
   significance: Significance;
@@ -123,7 +126,7 @@ function settingsOf(
 export async function analyse(req: AnalyseRequest): Promise<Analysis> {
   const baseline = readRun(req.baseline);
   const textGuided = readRun(req.textGuided);
-  const comparison = compareRuns(baseline, textGuided);
+  const comparison = compareRuns(baseline, textGuided, req.tau ? { tau: req.tau } : {});
   const sig = significance(baseline.golden, textGuided.golden, req.bootstrap);
   const raw = req.rawFitPerMbit ?? defaultRawFitPerMbit;
   const primary = comparison.formats[0];
@@ -143,7 +146,7 @@ export async function analyse(req: AnalyseRequest): Promise<Analysis> {
     ? await camFigure(runModel(baseline), runModel(textGuided), images, { ...camSettings, measure, show: count || 3 })
     : null;
   return {
-    analysisVersion: 1,
+    analysisVersion: analysisFormatVersion,
     comparison,
     verdict: verdict(comparison.formats),
     significance: sig,

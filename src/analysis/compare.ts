@@ -1,9 +1,11 @@
 import { check } from '../core/errors.js';
 import { improvementRatio, type RatioEstimate } from '../faults/improvement.js';
-import { deltaLossOf, mismatchOf } from '../faults/metrics.js';
+import { countsOf, deltaLossOf, rateOf } from '../faults/metrics.js';
+import { rateRatio } from '../stats/ratio.js';
 import { countModel } from '../models/count.js';
 import { loadModel } from '../onnx/proto-io.js';
-import { campaignReliability, type CampaignReliability } from './reliability.js';
+import { metricRatios, type MetricRatio } from './metric-ratios.js';
+import { campaignReliability, type CampaignReliability, type ReliabilityOptions } from './reliability.js';
 import { backboneOf, datasetOf, headOf, type RunDir } from './run-dir.js';
 
 /** One model of a comparison: where it came from and what it scores fault-free. */
@@ -29,10 +31,12 @@ export interface FormatComparison {
   format: string;
   baseline: CampaignReliability;
   textGuided: CampaignReliability;
-  /** ΔLoss ratios: > 1 means the text-guided model loses less under faults. */
+  /** The paper's mean-ΔLoss ratios (Fieller): > 1 means the text-guided model loses less under faults. */
   improvement: { lastLayer: RatioEstimate; overall: RatioEstimate };
-  /** Mismatch-rate ratios, the same way round. */
+  /** SDC (mismatch) rate ratios, the same way round (Katz log; stratified log-delta when the plans are). */
   mismatchRatio: { lastLayer: RatioEstimate; overall: RatioEstimate };
+  /** The verdict: every metric, last layer then overall (metric-ratios.ts). */
+  metrics: MetricRatio[];
   /** ΔLoss ratio of each layer both models have (the shared backbone). */
   layers: { layer: string; improvement: RatioEstimate }[];
 }
@@ -164,24 +168,18 @@ export function checkPair(baseline: RunDir, textGuided: RunDir): void {
 /** Compares two campaigns of the same format. */
 export function compareFormat(baseline: CampaignReliability, textGuided: CampaignReliability): FormatComparison {
   const tgByLayer = new Map(textGuided.layers.map((m) => [m.layer, m]));
+  const sdc = (scope: 'lastLayer' | 'overall') =>
+    rateRatio(countsOf(baseline[scope].strata, rateOf.sdc), countsOf(textGuided[scope].strata, rateOf.sdc));
   return {
     format: baseline.campaign,
     baseline,
     textGuided,
     improvement: {
       lastLayer: improvementRatio(deltaLossOf(baseline.lastLayer), deltaLossOf(textGuided.lastLayer)),
-      overall: improvementRatio(
-        { value: baseline.overall.deltaLoss, ci: baseline.overall.deltaLossCi },
-        { value: textGuided.overall.deltaLoss, ci: textGuided.overall.deltaLossCi },
-      ),
+      overall: improvementRatio(deltaLossOf(baseline.overall), deltaLossOf(textGuided.overall)),
     },
-    mismatchRatio: {
-      lastLayer: improvementRatio(mismatchOf(baseline.lastLayer), mismatchOf(textGuided.lastLayer)),
-      overall: improvementRatio(
-        { value: baseline.overall.mismatchRate, ci: baseline.overall.mismatchCi },
-        { value: textGuided.overall.mismatchRate, ci: textGuided.overall.mismatchCi },
-      ),
-    },
+    mismatchRatio: { lastLayer: sdc('lastLayer'), overall: sdc('overall') },
+    metrics: metricRatios(baseline, textGuided),
     layers: baseline.layers
       .filter((m) => tgByLayer.has(m.layer))
       .map((m) => ({
@@ -198,8 +196,8 @@ function commonFormats(baseline: RunDir, textGuided: RunDir): string[] {
   return common.sort((a, b) => (a === 'fp32' ? -1 : b === 'fp32' ? 1 : a.localeCompare(b)));
 }
 
-/** Compares a baseline and a text-guided run (paper Tables 1 and 2). */
-export function compareRuns(baseline: RunDir, textGuided: RunDir): Comparison {
+/** Compares a baseline and a text-guided run (paper Tables 1 and 2); `opts.tau`: critical-fault thresholds. */
+export function compareRuns(baseline: RunDir, textGuided: RunDir, opts: ReliabilityOptions = {}): Comparison {
   checkPair(baseline, textGuided);
   checkSameImages(baseline, textGuided);
   const b = describe(baseline);
@@ -209,10 +207,12 @@ export function compareRuns(baseline: RunDir, textGuided: RunDir): Comparison {
       campaignReliability(
         baseline,
         baseline.campaigns.find((c) => c.name === f)!,
+        opts,
       ),
       campaignReliability(
         textGuided,
         textGuided.campaigns.find((c) => c.name === f)!,
+        opts,
       ),
     ),
   );

@@ -1,11 +1,17 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { LayerStats } from '../faults/records.js';
+import { CampaignAccumulator } from '../faults/layer-accumulator.js';
 import {
-  CampaignAccumulator,
   combineLayers,
+  defaultTau,
+  metricsFromStrata,
   overallMetrics,
   type LayerMetrics,
   type OverallMetrics,
 } from '../faults/metrics.js';
+import { readPlan } from '../faults/plan-file.js';
+import { stratumWeights } from '../faults/summarize.js';
 import { check } from '../core/errors.js';
 import { BitVulnerabilityAccumulator, type BitCell } from './stats/bit-vulnerability.js';
 import { forEachRecord } from '../faults/store.js';
@@ -15,69 +21,93 @@ import type { CampaignFiles, CampaignSettings, RunDir } from './run-dir.js';
 export interface CampaignReliability extends CampaignSettings {
   /** The campaign's folder under campaign/ (its format unless named otherwise). */
   campaign: string;
+  /** 'bit' when the plan was bit-stratified: every estimate and interval is then the stratified one. */
+  stratify: 'none' | 'bit';
+  /** Critical-fault thresholds τ of the `critical` metrics. */
+  tau: number[];
   /** Per-layer metrics in graph order (layers without records are left out). */
   layers: LayerMetrics[];
   /** The model's last layer; for text-guided heads latent + projection, neuron-weighted (metrics.ts). */
   lastLayer: LayerMetrics;
-  /** Mean over layers, each layer weighing the same (paper §5.2). */
+  /** Mean over layer slots, the last layer counted once (like for like; metrics.ts overallMetrics). */
   overall: OverallMetrics;
   /** Per (layer, bit) metrics and in-range shares for the bit × layer heat map; null without faults.jsonl. */
   bits: BitCell[] | null;
-  /** Where the numbers came from: every record, or only summary.json when faults.jsonl is absent. */
+  /** Where the numbers came from: every record, or only summary.json's tallies when faults.jsonl is absent. */
   source: 'faults.jsonl' | 'summary.json';
 }
 
-/** A summary.json layer row in metrics.ts's shape (summary.json keeps fewer fields; counts are rebuilt from rates). */
-function fromStats(s: LayerStats): LayerMetrics {
-  const mismatches = Math.round(s.mismatchRate * s.n);
+/** How a campaign is read: the critical-fault thresholds (default 0.1, 1, 10). */
+export interface ReliabilityOptions {
+  tau?: readonly number[];
+}
+
+type Read = Pick<CampaignReliability, 'layers' | 'bits' | 'source' | 'stratify'>;
+
+/** Per-layer metrics from every record (the source of truth), tallied as the campaign's plan stratified them. */
+function fromRecords(run: RunDir, faultsPath: string, tau: readonly number[]): Read {
+  const planPath = join(dirname(faultsPath), 'plan.json');
+  const weights = existsSync(planPath) ? stratumWeights(readPlan(planPath)) : null;
+  const acc = new CampaignAccumulator({ tau, weights });
+  const bitAcc = new BitVulnerabilityAccumulator(Object.fromEntries(run.golden.layers.map((l) => [l.name, l.maxAbs])));
+  const seen = new Set<string>();
+  // One pass over the records feeds both tallies.
+  forEachRecord(faultsPath, (r) => {
+    acc.add(r);
+    bitAcc.add({ ...r, faultyValue: r.faulty });
+    seen.add(r.layer);
+  });
+  const present = run.golden.layers.map((l) => l.name).filter((n) => seen.has(n));
   return {
-    layer: s.layer,
-    injections: s.n,
-    mismatches,
-    mismatchRate: s.mismatchRate,
-    mismatchCi: s.mismatchCi,
-    nonFinite: s.nonFinite,
-    nonFiniteRate: s.n ? s.nonFinite / s.n : NaN,
-    finite: s.n - s.nonFinite,
-    deltaLoss: s.deltaLoss,
-    deltaLossCi: s.deltaLossCi,
+    layers: acc.layers(present),
+    bits: bitAcc.cellsInOrder(present),
+    source: 'faults.jsonl',
+    stratify: weights ? 'bit' : 'none',
   };
 }
 
-/** Per-layer metrics of a campaign, from its records when present (the source of truth), else from summary.json. */
-function layerMetrics(run: RunDir, c: CampaignFiles): Pick<CampaignReliability, 'layers' | 'bits' | 'source'> {
-  const order = run.golden.layers.map((l) => l.name);
-  if (c.faultsPath) {
-    const acc = new CampaignAccumulator();
-    const bitAcc = new BitVulnerabilityAccumulator(
-      Object.fromEntries(run.golden.layers.map((l) => [l.name, l.maxAbs])),
-    );
-    const seen = new Set<string>();
-    // One pass over the records feeds both tallies.
-    forEachRecord(c.faultsPath, (r) => {
-      acc.add(r);
-      bitAcc.add({ ...r, faultyValue: r.faulty });
-      seen.add(r.layer);
-    });
-    const present = order.filter((n) => seen.has(n));
-    return { layers: acc.layers(present), bits: bitAcc.cellsInOrder(present), source: 'faults.jsonl' };
-  }
+/** Per-layer metrics recomputed from summary.json's per-stratum tallies, through the same code as records. */
+function fromSummary(run: RunDir, c: CampaignFiles, tau: readonly number[]): Read {
+  const where = `${run.dir}/campaign/${c.name}`;
+  const s = c.summary;
+  check(s, 'bad_file', () => `${where}: neither faults.jsonl nor summary.json; re-run 'tgr inject'`);
   check(
-    c.summary,
+    s.layers.every((l) => Array.isArray(l.strata)),
     'bad_file',
-    () => `${run.dir}/campaign/${c.name}: neither faults.jsonl nor summary.json; re-run 'tgr inject'`,
+    () =>
+      `${where}/summary.json was written by an older tgr and holds no per-stratum tallies, and faults.jsonl is gone; re-run 'tgr inject' for this campaign`,
   );
-  const byName = new Map(c.summary.layers.map((s) => [s.layer, s]));
+  const stored = s.tau ?? [];
+  check(
+    stored.join() === tau.join(),
+    'bad_argument',
+    () =>
+      `--tau ${tau.join(',')}: ${where}/summary.json was tallied with τ = ${stored.join(',')} and faults.jsonl is gone, so it cannot be recounted; pass --tau ${stored.join(',')}`,
+  );
+  const byName = new Map(s.layers.map((l) => [l.layer, l]));
   return {
-    layers: order.filter((n) => byName.has(n)).map((n) => fromStats(byName.get(n)!)),
+    layers: run.golden.layers.filter((l) => byName.has(l.name)).map((l) => fromStats(byName.get(l.name)!, tau)),
     bits: null,
     source: 'summary.json',
+    stratify: s.stratify ?? 'none',
   };
 }
 
-/** Summarises one campaign of a run: per-layer, last layer (neuron-weighted), overall. */
-export function campaignReliability(run: RunDir, c: CampaignFiles): CampaignReliability {
-  const { layers, bits, source } = layerMetrics(run, c);
+/** A summary.json layer row back to metrics: from its tallies (JSON wrote an undefined mean as null). */
+function fromStats(s: LayerStats, tau: readonly number[]): LayerMetrics {
+  return metricsFromStrata(
+    s.layer,
+    s.strata.map((t) => ({ ...t, mean: t.mean ?? NaN })),
+    tau,
+  );
+}
+
+/** Summarises one campaign of a run: per-layer, last layer (neuron-weighted), overall (layer slots). */
+export function campaignReliability(run: RunDir, c: CampaignFiles, opts: ReliabilityOptions = {}): CampaignReliability {
+  const tau = opts.tau ?? defaultTau;
+  const { layers, bits, source, stratify } = c.faultsPath
+    ? fromRecords(run, c.faultsPath, tau)
+    : fromSummary(run, c, tau);
   check(
     layers.length > 0,
     'bad_file',
@@ -96,5 +126,15 @@ export function campaignReliability(run: RunDir, c: CampaignFiles): CampaignReli
     run.golden.lastLayers.join('+'),
     run.golden.lastLayers.map((n) => ({ metrics: byName.get(n)!, neurons: neurons.get(n) ?? 1 })),
   );
-  return { campaign: c.name, ...c.settings, layers, lastLayer, overall: overallMetrics(layers), bits, source };
+  return {
+    campaign: c.name,
+    ...c.settings,
+    stratify,
+    tau: [...tau],
+    layers,
+    lastLayer,
+    overall: overallMetrics(layers, lastLayer, run.golden.lastLayers),
+    bits,
+    source,
+  };
 }

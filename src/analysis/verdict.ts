@@ -1,9 +1,13 @@
-import type { RatioEstimate } from '../faults/improvement.js';
-import type { ComparisonRow } from './compare.js';
+import type { RatioEstimate } from '../stats/ratio.js';
+import type { MetricRatio } from './metric-ratios.js';
 
-/** Whether the paper's direction (text-guided loses less under faults) holds in this run, and a sentence saying so. */
+/**
+ * What the run says about the paper's question, by a rule fixed before any data: over EVERY verdict metric (SDC, DUE,
+ * critical τ each, the paper's mean ΔLoss) and both scopes (last layer, overall) of the primary campaign, 'yes' when
+ * at least one 99% ratio interval lies above 1 and none below; 'partly' when some lie above and some below; 'no' when
+ * none lies above (including "no difference": every interval straddles 1); 'unknown' without a common campaign.
+ */
 export interface Verdict {
-  /** 'yes': last-layer and overall improvements > 1 with CIs excluding 1; 'partly': one of them; 'no': neither. */
   reproduced: 'yes' | 'partly' | 'no' | 'unknown';
   sentence: string;
 }
@@ -15,40 +19,40 @@ export function ratioText(x: number | null, inf: string): string {
   return Math.abs(x) >= 1e4 ? x.toExponential(2) : x.toFixed(2);
 }
 
-/** `3.04× (99% CI 1.80–5.10×)`; an unbounded side (Fieller, denominator not clearly above 0) is written ∞. */
-export function formatRatio(r: RatioEstimate): string {
+/** `3.04× (99% CI 1.80–5.10×)`; an unbounded side is written ∞. */
+export function formatRatio(r: Pick<RatioEstimate, 'ratio' | 'lower' | 'upper'>): string {
   return `${ratioText(r.ratio, '∞')}× (99% CI ${ratioText(r.lower, '−∞')}–${ratioText(r.upper, '∞')}×)`;
 }
 
-const significant = (r: RatioEstimate | null) =>
-  r !== null && r.lower !== null && Number.isFinite(r.lower) && r.lower > 1;
+const scopeName = { lastLayer: 'last layer', overall: 'overall' } as const;
 
-/** The plain sentence the report leads with. */
-export function verdict(row: ComparisonRow): Verdict {
-  const { lastLayer, overall, format } = row;
-  if (!lastLayer || !overall) {
+const item = (m: MetricRatio) =>
+  `${m.label}, ${scopeName[m.scope]} ${formatRatio(m.ratio)}${m.ratio.bounds === 'unbounded' ? ' unbounded' : ''}`;
+
+/** The headline: what the verdict table of the primary campaign (the first: fp32 when present) says. */
+export function verdict(campaigns: readonly { format: string; metrics: readonly MetricRatio[] }[]): Verdict {
+  const primary = campaigns[0];
+  if (!primary || primary.metrics.length === 0)
     return {
       reproduced: 'unknown',
-      sentence:
-        "The paper's direction cannot be judged here: the two runs have no fault-injection campaign in a common number format.",
+      sentence: "The paper's question cannot be judged here: the two runs have no fault-injection campaign in common.",
     };
-  }
-  const last = significant(lastLayer);
-  const all = significant(overall);
-  const numbers = `the last layer's ΔLoss improvement is ${formatRatio(lastLayer)} and the whole model's is ${formatRatio(overall)} (${format} activations, single-bit flips)`;
-  if (last && all)
-    return {
-      reproduced: 'yes',
-      sentence: `The paper's direction reproduced here: ${numbers}; both intervals exclude 1.`,
-    };
-  if (last || all) {
-    return {
-      reproduced: 'partly',
-      sentence: `The paper's direction reproduced only in part: ${numbers}; only the ${last ? 'last-layer' : 'whole-model'} interval excludes 1.`,
-    };
-  }
-  return {
-    reproduced: 'no',
-    sentence: `The paper's direction did not reproduce here: ${numbers}; neither interval lies above 1.`,
-  };
+  const above = primary.metrics.filter((m) => m.side === 'above 1');
+  const below = primary.metrics.filter((m) => m.side === 'below 1');
+  const straddle = primary.metrics.filter((m) => m.side === 'straddles 1');
+  const reproduced = above.length > 0 ? (below.length > 0 ? 'partly' : 'yes') : 'no';
+  const lead = {
+    yes: "The paper's direction holds here: every metric whose interval excludes 1 favours the text-guided head.",
+    partly: 'Mixed: some metrics favour the text-guided head, others the baseline.',
+    no:
+      below.length > 0
+        ? "The paper's direction did not hold here: the metrics whose intervals exclude 1 favour the baseline."
+        : 'No difference shown: no metric’s interval excludes 1.',
+  }[reproduced];
+  const list = (xs: MetricRatio[]) => (xs.length ? xs.map(item).join('; ') : 'none');
+  const sentence =
+    `${lead} ${primary.format}, baseline ÷ text-guided with 99% intervals (> 1 favours the text-guided head), ` +
+    `${primary.metrics.length} metric × scope pairs, all reported: above 1 — ${list(above)}. Below 1 — ${list(below)}. ` +
+    `Straddling 1 — ${straddle.length ? straddle.map((m) => `${m.label} (${scopeName[m.scope]}${m.ratio.bounds === 'unbounded' ? ', unbounded' : ''})`).join(', ') : 'none'}.`;
+  return { reproduced, sentence };
 }

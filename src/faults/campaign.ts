@@ -44,6 +44,8 @@ export interface CampaignOptions {
   limit?: number;
   inputShape?: number[];
   shard?: Shard;
+  /** Critical-fault thresholds τ of the summary (metrics.ts; default 0.1, 1, 10). */
+  tau?: number[];
   threads?: number;
   quiet?: boolean;
 }
@@ -198,7 +200,7 @@ export async function injectCampaign(
       quiet: o.quiet,
       activations,
     });
-    const summary = o.shard && o.shard.count > 1 ? undefined : summarize(dir);
+    const summary = o.shard && o.shard.count > 1 ? undefined : summarize(dir, o.tau ? { tau: o.tau } : {});
     return { dir, run, ...(summary ? { summary } : {}) };
   } finally {
     lock.release();

@@ -1,45 +1,89 @@
-import { check } from '../core/errors.js';
-import { weightedSum, z99, type Estimate } from './confidence.js';
+import { check, invariant } from '../core/errors.js';
+import { zForLevel } from '../stats/normal.js';
+import {
+  defaultLevel,
+  stratifiedMean,
+  stratifiedRate,
+  weightedEstimate,
+  type IntervalEstimate,
+  type StratumCount,
+} from '../stats/stratified.js';
+import type { Estimate } from './confidence.js';
 import type { InjectionRecord as FaultsLine } from './records.js';
-import { RunningMean } from './running-mean.js';
 
 /*
- * Reliability metrics as DESIGN.md defines them, from per-injection records:
- * - an injection whose output is non-finite is a DUE (detected: a NaN/Inf check catches it). It is counted in
- *   `nonFinite`, is never a mismatch, and is left out of ΔLoss (as GoldenEye does). Every rate shares the denominator
- *   "all injections", so masked + mismatch (SDC) + non-finite (DUE) = 1 and the mismatch rate is the SDC probability
- *   a FIT estimate needs.
- * - mismatch rate p = mismatches / injections, 99% CI z·√(p(1−p)/n) (Wald, as DESIGN.md fixes; it is 0 at p = 0).
- * - ΔLoss = mean |CE_faulty − CE_golden| over finite injections, 99% CI z·σ/√n (σ with n − 1).
- * A record whose faulty loss is null or non-finite counts as non-finite even if its flag is unset.
- * Values are NaN where undefined (no finite injection; σ of one value); JSON.stringify writes those as null.
+ * Reliability metrics from per-injection records (DESIGN.md "Definitions"). Every rate shares the denominator "all
+ * injections" of the layer (or stratum), so masked + SDC + DUE = 1:
+ * - DUE: the output is non-finite, or a guard `detected` the fault (a record whose faulty loss is null or non-finite
+ *   counts as non-finite even if its flag is unset). A DUE is never an SDC, never critical, and is left out of ΔLoss
+ *   (as GoldenEye does) — DUE is its own metric.
+ * - SDC (the paper's mismatch): a finite, undetected output whose top-1 differs from the golden one.
+ * - critical(τ): a finite, undetected output with ΔLoss > τ, for each threshold τ (default 0.1, 1, 10).
+ * - mean ΔLoss = mean |CE_faulty − CE_golden| over finite, undetected injections (the paper's, heavy-tailed).
+ * Rates get exact intervals (Clopper–Pearson; Korn–Graubard when stratified or combined), mean ΔLoss the paper's
+ * normal z·σ/√n. Tallies are kept per stratum: one (bit null) for a uniform plan, one per bit for `--stratify bit`,
+ * each with its population weight; combined units (the text-guided last layer, overall) are strata of strata.
+ * Values are NaN where undefined; JSON.stringify writes NaN and ±∞ as null.
  */
 
-/** The fields of one faults.jsonl record (`records.ts`) that metrics read. */
+/** Critical-fault thresholds τ when none are given: P(ΔLoss > 0.1), P(ΔLoss > 1), P(ΔLoss > 10). */
+export const defaultTau: readonly number[] = [0.1, 1, 10];
+
+/** The fields of one faults.jsonl record (`records.ts`) that metrics read; `bit` is the stratum when stratified. */
 export type MetricsRecord = Pick<
   FaultsLine,
   'layer' | 'goldenTop1' | 'faultyTop1' | 'goldenLoss' | 'faultyLoss' | 'nonFinite'
->;
+> &
+  Partial<Pick<FaultsLine, 'detected' | 'bit'>>;
 
 /** The earlier name of MetricsRecord, kept for existing imports; a faults.jsonl record is assignable to it. */
 export type InjectionRecord = MetricsRecord;
 
-/** One layer's summary: a flat plain object, ready for JSON and for a CSV row. */
+/** One stratum's tallies: everything every metric needs, mergeable and small enough for summary.json. */
+export interface StratumTally {
+  /** The bit position for a bit-stratified plan; null for a uniformly sampled layer (one stratum). */
+  bit: number | null;
+  /** Population weight within its unit (a layer's strata sum to 1). */
+  weight: number;
+  n: number;
+  sdc: number;
+  due: number;
+  /** Counts of finite, undetected injections with ΔLoss > τ, aligned with the thresholds. */
+  critical: number[];
+  /** Finite, undetected injections: the n of ΔLoss. */
+  finite: number;
+  /** Mean and Σ(x − mean)² of ΔLoss over the finite ones (Welford); mean NaN (JSON null) when none. */
+  mean: number;
+  m2: number;
+}
+
+/** One layer's (or combined unit's) summary. The flat fields are the paper's; the intervals are the verdict's. */
 export interface LayerMetrics {
   layer: string;
   injections: number;
   mismatches: number;
+  /** SDC rate, its point estimate (stratified when the plan is). */
   mismatchRate: number;
+  /** The paper's half-width z·se (z = 2.576): z·√(p(1−p)/n) for a uniform plan. */
   mismatchCi: number;
+  /** DUE count: non-finite or detected. */
   nonFinite: number;
   nonFiniteRate: number;
-  /** Injections with a finite output: the n of ΔLoss. */
+  /** Injections with a finite, undetected output: the n of ΔLoss. */
   finite: number;
+  /** The paper's mean ΔLoss and its half-width z·σ/√n. */
   deltaLoss: number;
   deltaLossCi: number;
+  /** Critical-fault thresholds, aligned with `critical` here and in every stratum. */
+  tau: number[];
+  sdc: IntervalEstimate;
+  due: IntervalEstimate;
+  critical: IntervalEstimate[];
+  meanDeltaLoss: IntervalEstimate;
+  strata: StratumTally[];
 }
 
-/** CSV column order for LayerMetrics rows. */
+/** The flat (scalar) fields of LayerMetrics, in CSV column order. */
 export const layerMetricsColumns = [
   'layer',
   'injections',
@@ -53,107 +97,107 @@ export const layerMetricsColumns = [
   'deltaLossCi',
 ] as const satisfies readonly (keyof LayerMetrics)[];
 
-/** Streaming per-layer tallies: O(1) memory whatever the number of records. */
-export class LayerAccumulator {
-  injections = 0;
-  mismatches = 0;
-  nonFinite = 0;
-  readonly deltaLoss = new RunningMean();
+/** What a metric counts in a stratum, for the rate estimators. */
+export type RateOf = (s: StratumTally) => number;
 
-  constructor(readonly layer: string) {}
+/** The rate metrics by name: SDC, DUE and critical(τ_i). */
+export const rateOf = {
+  sdc: (s: StratumTally) => s.sdc,
+  due: (s: StratumTally) => s.due,
+  critical: (i: number) => (s: StratumTally) => s.critical[i]!,
+};
 
-  /** Counts one injection. */
-  add(r: MetricsRecord): void {
-    this.injections++;
-    if (r.nonFinite || r.faultyLoss === null || !Number.isFinite(r.faultyLoss)) {
-      this.nonFinite++;
-      return;
-    }
-    if (r.faultyTop1 !== r.goldenTop1) this.mismatches++;
-    this.deltaLoss.add(Math.abs(r.faultyLoss - r.goldenLoss));
-  }
-
-  /** Folds in another shard's tallies for the same layer. */
-  merge(other: LayerAccumulator): void {
-    this.injections += other.injections;
-    this.mismatches += other.mismatches;
-    this.nonFinite += other.nonFinite;
-    this.deltaLoss.merge(other.deltaLoss);
-  }
-
-  /** The layer's metrics with 99% CIs. */
-  summary(): LayerMetrics {
-    const n = this.injections;
-    const p = this.mismatches / n;
-    return {
-      layer: this.layer,
-      injections: n,
-      mismatches: this.mismatches,
-      mismatchRate: p,
-      mismatchCi: z99 * Math.sqrt((p * (1 - p)) / n),
-      nonFinite: this.nonFinite,
-      nonFiniteRate: this.nonFinite / n,
-      finite: this.deltaLoss.count,
-      deltaLoss: this.deltaLoss.count > 0 ? this.deltaLoss.mean : NaN,
-      deltaLossCi: z99 * this.deltaLoss.standardError,
-    };
-  }
+/** A unit's strata as counts of one metric, for stratifiedRate and rateRatio. */
+export function countsOf(strata: readonly StratumTally[], hits: RateOf): StratumCount[] {
+  return strata.map((s) => ({ weight: s.weight, n: s.n, hits: hits(s) }));
 }
 
-/** Streaming tallies for a whole campaign, one LayerAccumulator per layer in first-seen order. */
-export class CampaignAccumulator {
-  private readonly byLayer = new Map<string, LayerAccumulator>();
-
-  /** Counts one injection under its layer. */
-  add(r: MetricsRecord): void {
-    let acc = this.byLayer.get(r.layer);
-    if (!acc) this.byLayer.set(r.layer, (acc = new LayerAccumulator(r.layer)));
-    acc.add(r);
-  }
-
-  /** Folds in another shard's tallies. */
-  merge(other: CampaignAccumulator): void {
-    for (const [layer, acc] of other.byLayer) {
-      let mine = this.byLayer.get(layer);
-      if (!mine) this.byLayer.set(layer, (mine = new LayerAccumulator(layer)));
-      mine.merge(acc);
-    }
-  }
-
-  /** Per-layer metrics, in `order` when given (e.g. graph order), else in first-seen order. */
-  layers(order?: readonly string[]): LayerMetrics[] {
-    const names = order ?? [...this.byLayer.keys()];
-    return names.map((name) => {
-      const acc = this.byLayer.get(name);
-      check(
-        acc,
-        'bad_argument',
-        () => `no injection records for layer '${name}'; layers with records: ${[...this.byLayer.keys()].join(', ')}`,
-      );
-      return acc.summary();
-    });
-  }
-}
-
-/** A layer's ΔLoss as an estimate. */
-export function deltaLossOf(m: LayerMetrics): Estimate {
-  return { value: m.deltaLoss, ci: m.deltaLossCi };
-}
-
-/** A layer's mismatch rate as an estimate. */
-export function mismatchOf(m: LayerMetrics): Estimate {
-  return { value: m.mismatchRate, ci: m.mismatchCi };
+/** Mean ΔLoss of one unit from its strata: each stratum weighs W_h × its finite share, as a uniform sample would. */
+function meanOfStrata(strata: readonly StratumTally[], level: number): IntervalEstimate {
+  return stratifiedMean(
+    strata.map((s) => ({
+      weight: s.n > 0 ? (s.weight * s.finite) / s.n : s.weight,
+      n: s.finite,
+      mean: s.mean,
+      m2: s.m2,
+    })),
+    level,
+  );
 }
 
 /**
- * Several layers seen as one (the text-guided head's latent E and projection C against the baseline's final Linear,
- * paper §5.2): each statistic is the neuron-count-weighted mean, the rate a fault landing on a uniformly chosen neuron
- * of the union would see; CIs propagate assuming independent campaigns. Counts are summed for the record, so here
- * the rates are not counts ÷ injections.
+ * Every metric of a unit from its strata — the one path for records, summary.json and combined units. `meanDeltaLoss`
+ * is given for combined units (the mean of their parts' means, as the paper averages layers).
+ */
+export function metricsFromStrata(
+  layer: string,
+  strata: readonly StratumTally[],
+  tau: readonly number[],
+  level: number = defaultLevel,
+  meanDeltaLoss: IntervalEstimate = meanOfStrata(strata, level),
+): LayerMetrics {
+  for (const s of strata)
+    invariant(
+      s.critical.length === tau.length,
+      `stratum of ${layer} has ${s.critical.length} critical counts for ${tau.length} thresholds`,
+    );
+  const sum = (pick: (s: StratumTally) => number) => strata.reduce((a, s) => a + pick(s), 0);
+  const z = zForLevel(level);
+  const sdc = stratifiedRate(countsOf(strata, rateOf.sdc), level);
+  const due = stratifiedRate(countsOf(strata, rateOf.due), level);
+  return {
+    layer,
+    injections: sum((s) => s.n),
+    mismatches: sum((s) => s.sdc),
+    mismatchRate: sdc.value,
+    mismatchCi: z * sdc.se,
+    nonFinite: sum((s) => s.due),
+    nonFiniteRate: due.value,
+    finite: sum((s) => s.finite),
+    deltaLoss: meanDeltaLoss.value,
+    deltaLossCi: z * meanDeltaLoss.se,
+    tau: [...tau],
+    sdc,
+    due,
+    critical: tau.map((_, i) => stratifiedRate(countsOf(strata, rateOf.critical(i)), level)),
+    meanDeltaLoss,
+    strata: strata.map((s) => ({ ...s, critical: [...s.critical] })),
+  };
+}
+
+/**
+ * Several units seen as one, part i weighing `weight_i` (normalised): its strata are the parts' strata with weights
+ * multiplied through, so rates are stratified over all of them; mean ΔLoss is Σ wᵢ·meanᵢ with se² = Σ wᵢ²·seᵢ²
+ * (independent campaigns). The unit's counts are sums, so its rates are not counts ÷ injections.
+ */
+export function combineUnits(
+  layer: string,
+  parts: readonly { metrics: LayerMetrics; weight: number }[],
+  level: number = defaultLevel,
+): LayerMetrics {
+  const total = parts.reduce((s, p) => s + p.weight, 0);
+  const tau = parts[0]?.metrics.tau ?? [...defaultTau];
+  for (const p of parts)
+    invariant(p.metrics.tau.join() === tau.join(), `τ of ${p.metrics.layer} differs from ${parts[0]!.metrics.layer}'s`);
+  const strata = parts.flatMap((p) => {
+    const within = p.metrics.strata.reduce((s, x) => s + x.weight, 0);
+    return p.metrics.strata.map((s) => ({ ...s, weight: (p.weight / total) * (s.weight / within) }));
+  });
+  const mean = weightedEstimate(
+    parts.map((p) => ({ weight: p.weight, estimate: p.metrics.meanDeltaLoss })),
+    level,
+  );
+  return metricsFromStrata(layer, strata, tau, level, mean);
+}
+
+/**
+ * The text-guided head's latent E and projection C against the baseline's final Linear (paper §5.2): each statistic
+ * is the neuron-count-weighted mean, what a fault landing on a uniformly chosen neuron of the union would see.
  */
 export function combineLayers(
   layer: string,
   parts: readonly { metrics: LayerMetrics; neurons: number }[],
+  level: number = defaultLevel,
 ): LayerMetrics {
   const total = parts.reduce((s, p) => s + p.neurons, 0);
   check(
@@ -162,52 +206,48 @@ export function combineLayers(
     () =>
       `combining layers into '${layer}' needs at least one layer and positive neuron counts; got ${parts.map((p) => `${p.metrics.layer}=${p.neurons}`).join(', ')}`,
   );
-  const mean = (pick: (m: LayerMetrics) => Estimate) =>
-    weightedSum(parts.map((p) => ({ weight: p.neurons / total, estimate: pick(p.metrics) })));
-  const sum = (key: 'injections' | 'mismatches' | 'nonFinite' | 'finite') =>
-    parts.reduce((s, p) => s + p.metrics[key], 0);
-  const mismatch = mean(mismatchOf);
-  const delta = mean(deltaLossOf);
-  return {
+  if (parts.length === 1) return { ...parts[0]!.metrics, layer };
+  return combineUnits(
     layer,
-    injections: sum('injections'),
-    mismatches: sum('mismatches'),
-    mismatchRate: mismatch.value,
-    mismatchCi: mismatch.ci,
-    nonFinite: sum('nonFinite'),
-    nonFiniteRate: parts.reduce((s, p) => s + (p.neurons / total) * p.metrics.nonFiniteRate, 0),
-    finite: sum('finite'),
-    deltaLoss: delta.value,
-    deltaLossCi: delta.ci,
-  };
+    parts.map((p) => ({ metrics: p.metrics, weight: p.neurons })),
+    level,
+  );
 }
 
-/** Whole-model summary: every layer weighs the same, as the paper averages per-layer ΔLoss. */
-export interface OverallMetrics {
-  layers: number;
-  injections: number;
-  mismatches: number;
-  nonFinite: number;
-  mismatchRate: number;
-  mismatchCi: number;
-  deltaLoss: number;
-  deltaLossCi: number;
-}
+/** The whole model's metrics and how many layer slots they average. */
+export type OverallMetrics = LayerMetrics & { slots: number };
 
-/** Mean over the given layers of ΔLoss and mismatch rate, CIs propagated assuming independent layers (√Σci² / L). */
-export function overallMetrics(layers: readonly LayerMetrics[]): OverallMetrics {
+/**
+ * Whole-model summary, like for like: every layer slot weighs the same, and the model's last layer is ONE slot (for a
+ * text-guided head the neuron-weighted latent + projection, as in the last-layer figure), so a baseline and a
+ * text-guided model built on the same backbone both have as many slots as the backbone has layers plus one.
+ */
+export function overallMetrics(
+  layers: readonly LayerMetrics[],
+  lastLayer: LayerMetrics | null,
+  lastNames: readonly string[],
+  level: number = defaultLevel,
+): OverallMetrics {
   check(layers.length > 0, 'bad_argument', () => 'overall metrics need at least one layer with injections; got none');
-  const w = 1 / layers.length;
-  const mismatch = weightedSum(layers.map((m) => ({ weight: w, estimate: mismatchOf(m) })));
-  const delta = weightedSum(layers.map((m) => ({ weight: w, estimate: deltaLossOf(m) })));
+  // A campaign restricted to other layers (--layers) has no last-layer slot.
+  const last = new Set(lastLayer ? lastNames : []);
+  const slots = [...layers.filter((m) => !last.has(m.layer)), ...(lastLayer ? [lastLayer] : [])];
   return {
-    layers: layers.length,
-    injections: layers.reduce((s, m) => s + m.injections, 0),
-    mismatches: layers.reduce((s, m) => s + m.mismatches, 0),
-    nonFinite: layers.reduce((s, m) => s + m.nonFinite, 0),
-    mismatchRate: mismatch.value,
-    mismatchCi: mismatch.ci,
-    deltaLoss: delta.value,
-    deltaLossCi: delta.ci,
+    ...combineUnits(
+      'overall',
+      slots.map((metrics) => ({ metrics, weight: 1 })),
+      level,
+    ),
+    slots: slots.length,
   };
+}
+
+/** A layer's mean ΔLoss as value ± the paper's half-width. */
+export function deltaLossOf(m: LayerMetrics): Estimate {
+  return { value: m.deltaLoss, ci: m.deltaLossCi };
+}
+
+/** A layer's SDC (mismatch) rate as value ± the paper's half-width. */
+export function mismatchOf(m: LayerMetrics): Estimate {
+  return { value: m.mismatchRate, ci: m.mismatchCi };
 }

@@ -1,3 +1,5 @@
+import type { LayerMetrics } from './metrics.js';
+
 import type { GuardSummary } from './guard-summary.js';
 
 /**
@@ -84,16 +86,12 @@ export interface InjectionRecord {
   masked?: boolean;
 }
 
-/** Per-layer statistics of a campaign (ΔLoss and mismatch rate with 99% CIs). */
-export interface LayerStats {
-  layer: string;
+/** Per-layer statistics as summary.json stores them: metrics.ts's LayerMetrics (tallies per stratum included). */
+export interface LayerStats extends LayerMetrics {
+  /** The layer's neuron count (for a combined unit, the sum). */
   neurons: number;
+  /** Injections (= `injections`; the name summary.json has always had). */
   n: number;
-  mismatchRate: number;
-  mismatchCi: number;
-  deltaLoss: number;
-  deltaLossCi: number;
-  nonFinite: number;
 }
 
 /** What summary.json holds for one campaign. */
@@ -105,11 +103,15 @@ export interface CampaignSummary {
   rangeDetector: boolean;
   seed: number;
   perLayer: number;
+  /** 'bit' when the plan was bit-stratified (estimates are then the stratified ones); older summaries: 'none'. */
+  stratify?: 'none' | 'bit';
+  /** Critical-fault thresholds τ the tallies used (metrics.ts). */
+  tau: number[];
   layers: LayerStats[];
   /** The last layer (for text-guided: latent + projection, neuron-weighted). */
   lastLayer: LayerStats;
   /** The score guard's proven ΔLoss bound and the ΔLoss measured under it (guarded plans only). */
   guard?: GuardSummary;
-  /** Mean over layers. */
-  overall: LayerStats;
+  /** Mean over layer slots, the last layer counted once (metrics.ts overallMetrics). */
+  overall: LayerStats & { slots: number };
 }

@@ -16,6 +16,7 @@ import {
   smallValuesTable,
   summaryTable,
   sweepTable,
+  verdictTable,
 } from './tables.js';
 import { guardTable } from './guard-table.js';
 
@@ -43,7 +44,11 @@ export const suffix = (i: number) => (i === 0 ? '' : `-${i}`);
 
 /** Every table of a report, in page order, with the comparison each belongs to (null: the summary). */
 export function reportTables(analyses: readonly Analysis[]): { table: Table; index: number | null }[] {
-  const out: { table: Table; index: number | null }[] = [{ table: summaryTable(analyses), index: null }];
+  // The verdict tables lead (issue 12: the report's first table is the verdict), then the summary.
+  const out: { table: Table; index: number | null }[] = [
+    ...analyses.map((a, i) => ({ table: verdictTable(a, suffix(i)), index: i })),
+    { table: summaryTable(analyses), index: null },
+  ];
   analyses.forEach((a, i) => {
     const s = suffix(i);
     const ablation = ablationTableOf(a, s);
@@ -154,7 +159,7 @@ export function renderReport(analyses: readonly Analysis[]): string {
 <body>
 <header><h1>${esc(title)}</h1>
 <p>Text-guided classifiers against bit flips: baseline (linear head) versus text-guided head, on the same images. Intervals are 99% unless stated.</p>
-${analyses.map((a) => `<p class="verdict ${esc(a.verdict.reproduced)}">${esc(`${a.comparison.backbone} / ${a.comparison.dataset}: ${a.verdict.sentence}`)}</p>`).join('\n')}
+${analyses.map((a, i) => `<p class="verdict ${esc(a.verdict.reproduced)}">${esc(`${a.comparison.backbone} / ${a.comparison.dataset}: ${a.verdict.sentence}`)}</p>${tableHtml(tables.get(`tbl-verdict${suffix(i)}`)!)}`).join('\n')}
 </header>
 <section id="summary"><h2>Summary</h2>${tableHtml(tables.get('tbl-summary')!)}</section>
 ${analyses.map((a, i) => comparisonSection(a, i, tables)).join('\n')}

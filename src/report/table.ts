@@ -14,8 +14,15 @@ export interface RatioCell {
   upper: number | null;
 }
 
+/** A point estimate with an asymmetric interval (stats' IntervalEstimate; ±∞ and NaN arrive as null from JSON). */
+export interface IntervalCell {
+  value: number | null;
+  lower: number | null;
+  upper: number | null;
+}
+
 /** How a column's raw values are shown in HTML; CSV always writes raw numbers (a ratio or estimate as 3 or 2 columns). */
-export type ColumnKind = 'text' | 'int' | 'num' | 'pct' | 'pp' | 'ratio' | 'estimate' | 'p';
+export type ColumnKind = 'text' | 'int' | 'num' | 'pct' | 'pp' | 'ratio' | 'estimate' | 'interval' | 'p';
 
 /** One column: header and kind. */
 export interface Column {
@@ -23,7 +30,7 @@ export interface Column {
   kind: ColumnKind;
 }
 
-export type Cell = string | number | null | EstimateCell | RatioCell;
+export type Cell = string | number | null | EstimateCell | RatioCell | IntervalCell;
 
 /** A table as data: rendered to HTML for the report and to CSV beside it, from the same rows. */
 export interface Table {
@@ -50,6 +57,10 @@ export function formatCell(kind: ColumnKind, v: Cell): string {
       return num(v.ratio)
         ? `${ratioText(v.ratio, '∞')}× [${ratioText(v.lower, '−∞')}, ${ratioText(v.upper, '∞')}]`
         : 'n/a';
+    }
+    if ('lower' in v) {
+      const side = (x: number | null, inf: string) => (num(x) ? fmtSig(x) : inf);
+      return num(v.value) ? `${fmtSig(v.value)} [${side(v.lower, '−∞')}, ${side(v.upper, '∞')}]` : 'n/a';
     }
     return num(v.value) ? `${fmtSig(v.value)} ± ${num(v.ci) ? fmtSig(v.ci) : 'n/a'}` : 'n/a';
   }
@@ -110,7 +121,9 @@ export function tableCsv(t: Table): string {
       ? [c.header, `${c.header} lower`, `${c.header} upper`]
       : c.kind === 'estimate'
         ? [c.header, `${c.header} ci`]
-        : [c.header],
+        : c.kind === 'interval'
+          ? [c.header, `${c.header} lower`, `${c.header} upper`]
+          : [c.header],
   );
   const lines = [header.map(csvField).join(',')];
   for (const r of t.rows) {
@@ -122,6 +135,15 @@ export function tableCsv(t: Table): string {
         const open = num(x.ratio);
         return [
           raw(x.ratio),
+          x.lower === null && open ? '-inf' : raw(x.lower),
+          x.upper === null && open ? 'inf' : raw(x.upper),
+        ];
+      }
+      if (c.kind === 'interval') {
+        const x = (v ?? {}) as Partial<IntervalCell>;
+        const open = num(x.value);
+        return [
+          raw(x.value),
           x.lower === null && open ? '-inf' : raw(x.lower),
           x.upper === null && open ? 'inf' : raw(x.upper),
         ];

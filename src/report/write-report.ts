@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Analysis } from '../analysis/analyse.js';
+import { analysisFormatVersion } from '../analysis/analysis-version.js';
 import { TgrError, check } from '../core/errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../core/atomic-write.js';
 import { safeId } from './escape.js';
@@ -73,10 +74,10 @@ export function readAnalysis(path: string): Analysis[] {
   }
   const list = (Array.isArray(v) ? v : [v]) as Analysis[];
   check(
-    list.every((a) => a && a.analysisVersion === 1),
+    list.every((a) => a && a.analysisVersion === analysisFormatVersion),
     'bad_file',
     () =>
-      `${path}: not an analysis this tgr can read (analysisVersion ${(list[0] as { analysisVersion?: unknown } | undefined)?.analysisVersion ?? 'missing'}; expected 1); re-run 'tgr compare'`,
+      `${path}: not an analysis this tgr can read (analysisVersion ${(list[0] as { analysisVersion?: unknown } | undefined)?.analysisVersion ?? 'missing'}; expected ${analysisFormatVersion}); re-run 'tgr compare'`,
   );
   return list;
 }

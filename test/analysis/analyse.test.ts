@@ -34,7 +34,10 @@ test('analyse: every section of a hand-written pair, with hand-checked significa
   assert.equal(a.settings.encoder, 'offline');
   assert.equal(a.cam, null);
   assert.equal(a.ablation, null);
-  assert.match(a.verdict.sentence, /^The paper's direction/);
+  // Two injections per layer decide nothing: every one of the 12 metric × scope intervals straddles 1, and the
+  // headline says so.
+  assert.equal(a.verdict.reproduced, 'no');
+  assert.match(a.verdict.sentence, /^No difference shown: .* 12 metric × scope pairs, all reported: above 1 — none\./);
   // Bit cells exist because faults.jsonl does: every record of the fixture flips bit 0.
   assert.deepEqual(
     a.comparison.formats[0]!.baseline.bits!.map((c) => [c.layer, c.bit, c.injections]),

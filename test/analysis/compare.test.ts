@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPair, compareRuns, meanCorrectTop2diff } from '../../src/analysis/compare.js';
 import { TgrError } from '../../src/core/errors.js';
@@ -20,11 +20,34 @@ test('comparison of a hand-written pair matches hand-computed ratios', (t) => {
   close(fp32.baseline.lastLayer.deltaLoss, 2, 'baseline last ΔLoss');
   close(fp32.textGuided.lastLayer.deltaLoss, 4.6 / 7, 'text-guided last ΔLoss');
   close(fp32.improvement.lastLayer.ratio, 2 / (4.6 / 7), 'last-layer improvement');
-  // Overall: baseline (0.3 + 2) / 2; text-guided (0.15 + 0.4 + 1) / 3.
-  close(fp32.improvement.overall.ratio, 1.15 / (1.55 / 3), 'overall improvement');
-  // Mismatch: baseline fc 2/2, text-guided (4·½ + 3·0)/7; overall (½ + 1)/2 vs (0 + ½ + 0)/3.
+  // Overall, like for like (two slots each, the last layer once): baseline (0.3 + 2) / 2; text-guided
+  // (0.15 + 4.6/7) / 2.
+  assert.deepEqual([fp32.baseline.overall.slots, fp32.textGuided.overall.slots], [2, 2]);
+  close(fp32.improvement.overall.ratio, 1.15 / ((0.15 + 4.6 / 7) / 2), 'overall improvement');
+  // Mismatch: baseline fc 2/2, text-guided (4·½ + 3·0)/7; overall (½ + 1)/2 vs (0 + 2/7)/2.
   close(fp32.mismatchRatio.lastLayer.ratio, 1 / (2 / 7), 'last-layer mismatch ratio');
-  close(fp32.mismatchRatio.overall.ratio, 0.75 / (0.5 / 3), 'overall mismatch ratio');
+  close(fp32.mismatchRatio.overall.ratio, 0.75 / (1 / 7), 'overall mismatch ratio');
+  // Every verdict metric for both scopes: SDC, DUE, three critical thresholds, mean ΔLoss.
+  assert.deepEqual(
+    fp32.metrics.map((m) => `${m.scope}:${m.label}`),
+    (['lastLayer', 'overall'] as const).flatMap((s) =>
+      [
+        'SDC rate (mismatch)',
+        'DUE rate (non-finite or detected)',
+        'critical (ΔLoss > 0.1)',
+        'critical (ΔLoss > 1)',
+        'critical (ΔLoss > 10)',
+        "mean ΔLoss (the paper's)",
+      ].map((l) => `${s}:${l}`),
+    ),
+  );
+  // Critical (ΔLoss > 1) in the last layer: baseline fc {1, 3} → ½; text-guided latent {.2, .6} → 0, projection
+  // {.5, 1.5} → ½, neuron-weighted 3/14.
+  const crit = fp32.metrics.find((m) => m.scope === 'lastLayer' && m.tau === 1)!;
+  close(crit.baseline.value, 0.5, 'baseline critical');
+  close(crit.textGuided.value, 3 / 14, 'text-guided critical');
+  assert.equal(crit.ratio.method, 'log-delta (stratified)');
+  assert.equal(crit.side, 'straddles 1');
   assert.deepEqual(
     fp32.layers.map((l) => l.layer),
     ['conv1'],
@@ -83,41 +106,32 @@ test('a missing golden run names the file and the next step', () => {
   );
 });
 
-test('without faults.jsonl the comparison falls back to summary.json and has no bit cells', (t) => {
+test("without faults.jsonl the comparison recounts summary.json's tallies: the same metrics, no bit cells", (t) => {
   const root = tempDir('compare-summary');
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const { baseline, textGuided } = handPair(root);
+  const fromRecords = compareRuns(readRun(baseline), readRun(textGuided)).formats[0]!;
   rmSync(join(baseline, 'campaign', 'fp32', 'faults.jsonl'));
-  const stats = (layer: string, deltaLoss: number) => ({
-    layer,
-    neurons: 3,
-    n: 10,
-    mismatchRate: 0.1,
-    mismatchCi: 0.05,
-    deltaLoss,
-    deltaLossCi: 0.1,
-    nonFinite: 0,
-  });
-  writeFileSync(
-    join(baseline, 'campaign', 'fp32', 'summary.json'),
-    JSON.stringify({
-      model: 'm',
-      format: 'fp32',
-      errorModel: 'bit-flip',
-      target: 'neurons',
-      rangeDetector: true,
-      seed: 3,
-      perLayer: 10,
-      layers: [stats('conv1', 0.5), stats('fc', 4)],
-      lastLayer: stats('fc', 4),
-      overall: stats('overall', 2.25),
-    }),
-  );
   const f = compareRuns(readRun(baseline), readRun(textGuided)).formats[0]!;
   assert.equal(f.baseline.source, 'summary.json');
   assert.equal(f.baseline.bits, null);
-  assert.equal(f.baseline.rangeDetector, true);
-  close(f.improvement.lastLayer.ratio, 4 / (4.6 / 7), 'last-layer improvement from the summary');
+  const { source: _s, bits: _b, ...viaSummary } = f.baseline;
+  const { source: _s2, bits: _b2, ...viaRecords } = fromRecords.baseline;
+  assert.deepEqual(viaSummary, viaRecords);
+  assert.deepEqual(f.metrics, fromRecords.metrics);
+  assert.throws(
+    () => compareRuns(readRun(baseline), readRun(textGuided), { tau: [2] }),
+    /--tau 2: .*summary\.json was tallied with τ = 0\.1,1,10 and faults\.jsonl is gone, so it cannot be recounted; pass --tau 0\.1,1,10/,
+  );
+  // A summary.json of older tgr (no tallies) cannot stand in for the records.
+  const path = join(baseline, 'campaign', 'fp32', 'summary.json');
+  const old = JSON.parse(readFileSync(path, 'utf8'));
+  for (const l of old.layers) delete l.strata;
+  writeFileSync(path, JSON.stringify(old));
+  assert.throws(
+    () => compareRuns(readRun(baseline), readRun(textGuided)),
+    /summary\.json was written by an older tgr and holds no per-stratum tallies, and faults\.jsonl is gone; re-run 'tgr inject'/,
+  );
 });
 
 test('mean Top2Diff counts correct images only', () => {

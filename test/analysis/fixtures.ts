@@ -10,6 +10,14 @@ import type {
   LayerStats,
 } from '../../src/faults/records.js';
 import { Rng } from '../../src/core/rng.js';
+import { CampaignAccumulator } from '../../src/faults/layer-accumulator.js';
+import {
+  combineLayers,
+  defaultTau,
+  metricsFromStrata,
+  overallMetrics,
+  type LayerMetrics,
+} from '../../src/faults/metrics.js';
 import { GraphBuilder } from '../../src/onnx/builder.js';
 import { saveModel } from '../../src/onnx/proto-io.js';
 import { f32 } from '../../src/onnx/tensor.js';
@@ -112,17 +120,20 @@ export function writeRun(dir: string, r: FixtureRun): string {
     });
   }
   writeFileSync(join(campaign, 'faults.jsonl'), records.map((x) => JSON.stringify(x)).join('\n') + '\n');
-  // The summary is only a fallback for analysis; its numbers are placeholders that tests of the records path ignore.
-  const stats = (layer: string): LayerStats => ({
-    layer,
-    neurons: 1,
-    n: 0,
-    mismatchRate: 0,
-    mismatchCi: 0,
-    deltaLoss: 0,
-    deltaLossCi: 0,
-    nonFinite: 0,
-  });
+  // The summary as summarize() makes it from the same records (analysis falls back to it without faults.jsonl).
+  const acc = new CampaignAccumulator();
+  for (const x of records) acc.add(x);
+  const metrics = acc.layers(r.layers.map((l) => l.name));
+  const neurons = new Map(r.layers.map((l) => [l.name, l.neurons]));
+  const stats = (m: LayerMetrics, count: number): LayerStats => ({ ...m, neurons: count, n: m.injections });
+  const lastParts = metrics.filter((m) => r.lastLayers.includes(m.layer));
+  const last = lastParts.length
+    ? combineLayers(
+        r.lastLayers.join('+'),
+        lastParts.map((m) => ({ metrics: m, neurons: neurons.get(m.layer)! })),
+      )
+    : null;
+  const overall = overallMetrics(metrics, last, r.lastLayers);
   const summary: CampaignSummary = {
     model: r.head,
     format,
@@ -131,9 +142,11 @@ export function writeRun(dir: string, r: FixtureRun): string {
     rangeDetector: r.rangeDetector ?? false,
     seed: 7,
     perLayer: Math.max(...r.layers.map((l) => l.deltas.length)),
-    layers: r.layers.map((l) => stats(l.name)),
-    lastLayer: stats('last'),
-    overall: stats('overall'),
+    stratify: 'none',
+    tau: [...defaultTau],
+    layers: metrics.map((m) => stats(m, neurons.get(m.layer)!)),
+    lastLayer: stats(last ?? metricsFromStrata('last', [], defaultTau), 0),
+    overall: { ...stats(overall, 0), slots: overall.slots },
   };
   writeFileSync(join(campaign, 'summary.json'), JSON.stringify(summary));
   return dir;

@@ -1,37 +1,42 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatRatio, verdict } from '../../src/analysis/verdict.js';
-import type { ComparisonRow } from '../../src/analysis/compare.js';
+import type { MetricRatio } from '../../src/analysis/metric-ratios.js';
+import { ratioSide, type RatioEstimate } from '../../src/stats/ratio.js';
 
-const row = (lastLower: number, overallLower: number): ComparisonRow => ({
-  dataset: 'd',
-  backbone: 'b',
-  accBaseline: 0.9,
-  accTextGuided: 0.9,
-  paramsChange: 0,
-  macsChange: 0,
-  top2diffChange: 1,
-  format: 'fp32',
-  lastLayer: { ratio: 3, lower: lastLower, upper: 4, method: 'fieller' },
-  overall: { ratio: 2, lower: overallLower, upper: 3, method: 'fieller' },
-});
+const est = { value: 0.1, lower: 0.05, upper: 0.2, se: 0.02, method: 'clopper-pearson' };
+const metric = (label: string, scope: 'lastLayer' | 'overall', lower: number, upper: number): MetricRatio => {
+  const ratio: RatioEstimate = {
+    ratio: 2,
+    lower,
+    upper,
+    method: 'katz-log',
+    bounds: Number.isFinite(lower) && Number.isFinite(upper) ? 'two-sided' : 'unbounded',
+  };
+  return { metric: 'sdc', label, scope, baseline: est, textGuided: est, ratio, side: ratioSide(ratio) };
+};
 
-test('verdict: yes when both intervals lie above 1, partly for one, no for neither', () => {
-  assert.equal(verdict(row(1.5, 1.2)).reproduced, 'yes');
-  assert.match(
-    verdict(row(1.5, 1.2)).sentence,
-    /^The paper's direction reproduced here: the last layer's ΔLoss improvement is 3\.00× \(99% CI 1\.50–4\.00×\)/,
+test('verdict: yes when some intervals lie above 1 and none below, partly for both, no for none above', () => {
+  const fieller = metric("mean ΔLoss (the paper's)", 'overall', -Infinity, Infinity);
+  const yes = verdict([{ format: 'fp32', metrics: [metric('SDC rate', 'lastLayer', 1.5, 4), fieller] }]);
+  assert.equal(yes.reproduced, 'yes');
+  assert.equal(
+    yes.sentence,
+    "The paper's direction holds here: every metric whose interval excludes 1 favours the text-guided head. fp32, " +
+      'baseline ÷ text-guided with 99% intervals (> 1 favours the text-guided head), 2 metric × scope pairs, all ' +
+      "reported: above 1 — SDC rate, last layer 2.00× (99% CI 1.50–4.00×). Below 1 — none. Straddling 1 — mean ΔLoss (the paper's) (overall, unbounded).",
   );
-  assert.equal(verdict(row(1.5, 0.9)).reproduced, 'partly');
-  assert.match(verdict(row(1.5, 0.9)).sentence, /only the last-layer interval excludes 1/);
-  assert.equal(verdict(row(0.5, -Infinity)).reproduced, 'no');
-  assert.equal(verdict({ ...row(2, 2), lastLayer: null }).reproduced, 'unknown');
+  const mixed = [metric('SDC rate', 'lastLayer', 1.5, 4), metric('DUE rate', 'overall', 0.2, 0.5)];
+  assert.equal(verdict([{ format: 'fp32', metrics: mixed }]).reproduced, 'partly');
+  const none = verdict([{ format: 'fp16', metrics: [metric('SDC rate', 'overall', 0.5, 3), fieller] }]);
+  assert.equal(none.reproduced, 'no');
+  assert.match(none.sentence, /^No difference shown: no metric’s interval excludes 1\. fp16,/);
+  const worse = verdict([{ format: 'fp32', metrics: [metric('SDC rate', 'overall', 0.2, 0.5)] }]);
+  assert.match(worse.sentence, /^The paper's direction did not hold here: .* favour the baseline\./);
+  assert.equal(verdict([]).reproduced, 'unknown');
 });
 
 test('ratios print unbounded sides as ∞, also when JSON turned them into null', () => {
-  assert.equal(formatRatio({ ratio: 2, lower: -Infinity, upper: Infinity, method: 'fieller' }), '2.00× (99% CI −∞–∞×)');
-  assert.equal(
-    formatRatio(JSON.parse('{"ratio":2,"lower":null,"upper":null,"method":"fieller"}')),
-    '2.00× (99% CI −∞–∞×)',
-  );
+  assert.equal(formatRatio({ ratio: 2, lower: -Infinity, upper: Infinity }), '2.00× (99% CI −∞–∞×)');
+  assert.equal(formatRatio(JSON.parse('{"ratio":2,"lower":null,"upper":null}')), '2.00× (99% CI −∞–∞×)');
 });

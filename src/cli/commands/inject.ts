@@ -1,6 +1,6 @@
 import { parseShard, type Shard } from '../../faults/shard.js';
 import type { CliCommand } from '../command.js';
-import { spec } from '../option-parsers.js';
+import { numberList, spec } from '../option-parsers.js';
 import { campaignOptions, campaignSettings } from './plan.js';
 
 /** `tgr inject RUN`: golden pass, plan and campaign (each reused when present, so a rerun resumes); prints the summary. */
@@ -8,11 +8,9 @@ export const inject: CliCommand = {
   name: 'inject',
   summary: 'run a resumable bit-flip campaign: faults.jsonl, then summary.json/.csv (ΔLoss, mismatch, 99% CIs)',
   configure: (cmd) =>
-    campaignOptions(cmd).option(
-      '--shard <k/n>',
-      'run slice k of n (0-based); join the slices with tgr merge',
-      spec(parseShard),
-    ),
+    campaignOptions(cmd)
+      .option('--shard <k/n>', 'run slice k of n (0-based); join the slices with tgr merge', spec(parseShard))
+      .option('--tau <list>', 'critical-fault thresholds τ of the summary, P(ΔLoss > τ)', numberList(0, '0.1,1,10')),
   async run(args, opts) {
     const { resolveRunTarget, openImages } = await import('../../faults/run-target.js');
     const { injectCampaign } = await import('../../faults/campaign.js');
@@ -28,6 +26,7 @@ export const inject: CliCommand = {
         images,
         runDir: target.runDir,
         ...(shard ? { shard } : {}),
+        ...(Array.isArray(opts.tau) ? { tau: opts.tau as number[] } : {}),
       });
       const p = r.run.paths;
       console.log(
