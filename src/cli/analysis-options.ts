@@ -30,6 +30,12 @@ export function analysisOptions(cmd: Command): Command {
       integer(1, 100_000),
       50,
     )
+    .option(
+      '--cam-bound <x>',
+      "CAM weight flips are kept when the flipped weight is finite and within x × its tensor's largest |w|",
+      number(1, 1e30),
+      65536,
+    )
     .option('--data-dir <dir>', 'dataset folder, as given to tgr train (for the CAM images)', folder())
     .option('--tau <list>', 'critical-fault thresholds τ of the verdict, P(ΔLoss > τ)', numberList(0, '0.1,1,10'));
 }
@@ -61,6 +67,7 @@ export function analysisRequest(opts: Record<string, unknown>): Omit<AnalyseRequ
       flips: opts.camFlips as number,
       seed: opts.camSeed as number,
       measure: opts.camMeasure as number,
+      bound: opts.camBound as number,
       ...(Array.isArray(opts.camBits) ? { bits: opts.camBits as number[] } : {}),
       ...(typeof opts.dataDir === 'string' ? { dataDir: opts.dataDir } : {}),
     },

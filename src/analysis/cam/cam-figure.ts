@@ -26,6 +26,8 @@ export interface CamSettings {
   bits: number[];
   /** Images the before/after similarity is measured over (the first of them are drawn). */
   measure: number;
+  /** A flipped weight is kept when finite and within `bound` × its tensor's largest clean |w| (`flipRule`). */
+  bound: number;
 }
 
 /** One heat map of the figure. */
@@ -67,21 +69,40 @@ export interface CamSimilarity {
   stats: SimilarityStats | null;
 }
 
+/** Flips drawn and kept under one bound (`flipRule`): the same kept draws hit both models. */
+export interface FlipCounts {
+  bound: number;
+  drawn: number;
+  kept: number;
+  droppedByRange: number;
+  droppedByOutput: number;
+  rule: string;
+}
+
 /** Fig. 2 as data. */
 export interface CamFigure extends CamSettings {
   /** The tensor ablated in each model. */
   layers: { baseline: string; textGuided: string };
   /** How it was picked (`camLayer`): a block output or the last Conv. */
   layerRule: { baseline: CamLayer['rule']; textGuided: CamLayer['rule'] };
-  /** Flips drawn and kept (`flipRule`): the same kept draws hit both models. */
-  flipScreen: { drawn: number; kept: number; droppedByRange: number; droppedByOutput: number; rule: string };
+  flipScreen: FlipCounts;
   /** The images drawn (the first measured ones). */
   images: CamImage[];
   similarity: CamSimilarity;
+  /**
+   * The similarity again with flips held within each tensor's own range (bound 1), so a reader sees how much the
+   * number owes to the bound; null when `bound` is already 1.
+   */
+  withinRange: { flipScreen: FlipCounts; stats: SimilarityStats | null } | null;
 }
 
-/** The paper's setting: 2000 flips; 50 images for the similarity. */
-export const defaultCamSettings: CamSettings = { flips: 2000, seed: 0, bits: [...allBits], measure: 50 };
+/**
+ * The paper's setting: 2000 flips; 50 images for the similarity. Bound 2^16 admits an upward flip of any exponent bit
+ * up to 27 (×2 … ×65,536) even of a tensor's largest weight, and drops upward flips of bits 28–30 (×2^32, ×2^64,
+ * ×2^128) of all but its tiniest weights: such a weight outweighs its whole layer by ~10 orders of magnitude, and the
+ * network either overflows or its maps overflow float32 — no map to compare either way.
+ */
+export const defaultCamSettings: CamSettings = { flips: 2000, seed: 0, bits: [...allBits], measure: 50, bound: 65536 };
 
 /** Bootstrap resamples of the similarity intervals: enough that each 0.5% tail rests on 50 draws. */
 const camResamples = 10_000;
@@ -135,14 +156,9 @@ export async function camFigure(
   const layer: Record<Key, CamLayer> = { baseline: camLayer(baseline), textGuided: camLayer(textGuided) };
   const plans = planWeightFlips([baseline, textGuided], s.flips, new Rng(s.seed), s.bits);
   const tensors = measured.map((m) => m.tensor);
-  const screen = await screenFlips([baseline, textGuided], plans, tensors);
-  const faulty: Record<Key, Model> = {
-    baseline: applyWeightFlips(baseline, screen.kept[0]!),
-    textGuided: applyWeightFlips(textGuided, screen.kept[1]!),
-  };
   const bar = progress({
     label: 'Ablation-CAM',
-    total: measured.length * 4,
+    total: measured.length * (s.bound === 1 ? 4 : 6),
     unit: 'maps',
     plain: true,
     everySeconds: 30,
@@ -160,17 +176,44 @@ export async function camFigure(
       await runner.release();
     }
   };
-  const results: Record<Key, [CamResult[], CamResult[]]> = {
-    baseline: [await maps(clean.baseline, 'baseline'), await maps(faulty.baseline, 'baseline')],
-    textGuided: [await maps(clean.textGuided, 'textGuided'), await maps(faulty.textGuided, 'textGuided')],
+  const before: Record<Key, CamResult[]> = {
+    baseline: await maps(clean.baseline, 'baseline'),
+    textGuided: await maps(clean.textGuided, 'textGuided'),
   };
-  bar.done();
-  const sim = (key: Key) =>
-    measured.map((_, i) => {
-      const [before, after] = [results[key][0][i]!, results[key][1][i]!];
-      return before.nonFinite || after.nonFinite ? null : pearson(before.heat, after.heat);
+  const afterFlips = async (bound: number) => {
+    const screen = await screenFlips([baseline, textGuided], plans, tensors, bound);
+    const after: Record<Key, CamResult[]> = {
+      baseline: await maps(applyWeightFlips(baseline, screen.kept[0]!), 'baseline'),
+      textGuided: await maps(applyWeightFlips(textGuided, screen.kept[1]!), 'textGuided'),
+    };
+    const sim = (key: Key) =>
+      measured.map((_, i) => {
+        const [b, a] = [before[key][i]!, after[key][i]!];
+        return b.nonFinite || a.nonFinite ? null : pearson(b.heat, a.heat);
+      });
+    const similarity = { baseline: sim('baseline'), textGuided: sim('textGuided') };
+    const flipScreen: FlipCounts = {
+      bound,
+      drawn: screen.drawn,
+      kept: screen.kept[0]!.length,
+      droppedByRange: screen.droppedByRange,
+      droppedByOutput: screen.droppedByOutput,
+      rule: flipRule(bound),
+    };
+    const stats = similarityStats(similarity.baseline, similarity.textGuided, new Rng(`cam-bootstrap:${s.seed}`), {
+      resamples: camResamples,
+      confidence: defaultConfidence,
     });
-  const similarity = { baseline: sim('baseline'), textGuided: sim('textGuided') };
+    return { after, similarity, flipScreen, stats };
+  };
+  const main = await afterFlips(s.bound);
+  const alt = s.bound === 1 ? null : await afterFlips(1);
+  bar.done();
+  const results: Record<Key, [CamResult[], CamResult[]]> = {
+    baseline: [before.baseline, main.after.baseline],
+    textGuided: [before.textGuided, main.after.textGuided],
+  };
+  const similarity = main.similarity;
   const drawn: CamImage[] = measured.slice(0, Math.max(0, show)).map((img, i) => {
     const rgb = imageRgb(img.tensor);
     // Small images (28×28, 32×32) are drawn in blocks so the maps are readable at a glance.
@@ -190,13 +233,7 @@ export async function camFigure(
     ...s,
     layers: { baseline: layer.baseline.tensor, textGuided: layer.textGuided.tensor },
     layerRule: { baseline: layer.baseline.rule, textGuided: layer.textGuided.rule },
-    flipScreen: {
-      drawn: screen.drawn,
-      kept: screen.kept[0]!.length,
-      droppedByRange: screen.droppedByRange,
-      droppedByOutput: screen.droppedByOutput,
-      rule: flipRule,
-    },
+    flipScreen: main.flipScreen,
     images: drawn,
     similarity: {
       measure: 'Pearson correlation of the map before and after the flips, both upsampled to the image',
@@ -205,10 +242,8 @@ export async function camFigure(
       resamples: camResamples,
       images: measured.map((m) => m.index),
       ...similarity,
-      stats: similarityStats(similarity.baseline, similarity.textGuided, new Rng(`cam-bootstrap:${s.seed}`), {
-        resamples: camResamples,
-        confidence: defaultConfidence,
-      }),
+      stats: main.stats,
     },
+    withinRange: alt && { flipScreen: alt.flipScreen, stats: alt.stats },
   };
 }

@@ -48,11 +48,25 @@ test('Fig. 2 data: four decodable panels per drawn image; LSB weight flips keep 
   const st = fig.similarity.stats;
   assert.ok(st !== null, 'at least one image has two non-flat maps, so the similarity check ran');
   for (const m of [st.baseline, st.textGuided]) assert.ok(m.mean > 0.999, `similarity ${m.mean}`);
-  assert.deepEqual(fig.flipScreen, { ...fig.flipScreen, drawn: 6, kept: 6, droppedByRange: 0, droppedByOutput: 0 });
+  assert.deepEqual(fig.flipScreen, {
+    ...fig.flipScreen,
+    bound: 65536,
+    drawn: 6,
+    kept: 6,
+    droppedByRange: 0,
+    droppedByOutput: 0,
+  });
+  // The within-range repeat runs beside it (bound 1), with its own counts.
+  assert.deepEqual(fig.withinRange!.flipScreen, { ...fig.withinRange!.flipScreen, bound: 1, drawn: 6 });
 });
 
 test('no flips: every similarity is exactly 1, its interval is [1, 1] and the difference exactly 0', async () => {
-  const fig = await camFigure(tinyCnn('fc', 2), tinyCnn('proj', 2), images(5, [1, 8, 8], 5), { flips: 0, show: 1 });
+  const fig = await camFigure(tinyCnn('fc', 2), tinyCnn('proj', 2), images(5, [1, 8, 8], 5), {
+    flips: 0,
+    show: 1,
+    bound: 1,
+  });
+  assert.equal(fig.withinRange, null, 'bound 1 is already within range: no repeat');
   assert.equal(fig.images.length, 1);
   assert.deepEqual(fig.similarity.images, [0, 1, 2, 3, 4]);
   const defined = fig.similarity.baseline.filter((s) => s !== null);
@@ -83,6 +97,10 @@ test('ResNet-20 pair, 2000 flips in all 32 bits: maps at layer3.2 output, every 
   assert.equal(fs.kept + fs.droppedByRange + fs.droppedByOutput, 2000);
   // About 1/32 of the draws hit bit 30 of a weight below 2 (→ ~1e38): those at least go.
   assert.ok(fs.droppedByRange >= 40 && fs.kept >= 1800, JSON.stringify(fs));
+  // Holding flips within each tensor's range keeps a subset: the same draws or fewer.
+  const wr = fig.withinRange!.flipScreen;
+  assert.equal(wr.bound, 1);
+  assert.ok(wr.kept <= fs.kept && wr.kept + wr.droppedByRange + wr.droppedByOutput === 2000, JSON.stringify(wr));
   assert.equal(fig.images.length, 2);
   assert.equal(fig.similarity.images.length, 8);
   assert.ok(fig.images.every((i) => i.panels.every((p) => !p.nonFinite && Number.isFinite(p.score))));

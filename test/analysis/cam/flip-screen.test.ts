@@ -76,3 +76,23 @@ test('no draws: nothing kept, nothing dropped; mismatched lists are refused', as
     /one list per model of equal length expected; got 1, 0/,
   );
 });
+
+test('the bound is a multiple of the tensor largest |w|: ×2 of the largest weight passes 2^16, not 1; ~1e38 passes neither', async () => {
+  const b = new GraphBuilder('bound');
+  const x = b.input('input', 'float32', ['N', 2]);
+  b.output(b.matMul(x, b.initializer('w', f32([2, 1], [0.75, 0.25]))), 'logits');
+  const model = b.finishModel();
+  const images = [f32([1, 2], [1, 1])];
+  const flips: WeightFlip[] = [
+    { tensor: 'w', index: 0, bit: 23 }, // 0.75 → 1.5: twice the largest |w|
+    { tensor: 'w', index: 0, bit: 30 }, // 0.75 → 0.75·2^128 ≈ 2.6e38, finite
+    { tensor: 'w', index: 1, bit: 23 }, // 0.25 → 0.5: within range
+  ];
+  const loose = await screenFlips([model], [flips], images, 65536);
+  assert.deepEqual(loose.kept, [[flips[0], flips[2]]]);
+  assert.equal(loose.droppedByRange, 1);
+  const tight = await screenFlips([model], [flips], images, 1);
+  assert.deepEqual(tight.kept, [[flips[2]]]);
+  assert.equal(tight.droppedByRange, 2);
+  await assert.rejects(screenFlips([model], [flips], images, 0), /weight-flip bound must be > 0/);
+});

@@ -39,12 +39,13 @@ test('--cam-bits takes bits and ranges', () => {
   assert.throws(() => parseBits('x'), /'x' is not a bit or a range like 0-22/);
 });
 
-test('--cam-measure sets how many images the CAM similarity is measured over; below 1 is refused', async (t) => {
+test('--cam-measure and --cam-bound reach the CAM request; a measure below 1 is refused', async (t) => {
   const root = tempDir('cli-compare-measure');
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const pair = handPair(root);
   const bad = await runCli('compare', pair.baseline, pair.textGuided, '--cam-measure', '0');
   assert.equal(bad.code, 2);
   assert.match(bad.err, /'--cam-measure <n>' argument '0' is invalid. Expected a whole number from 1 to 100000/);
-  assert.equal(analysisRequest({ camImages: 3, camMeasure: 7 }).cam!.measure, 7);
+  const cam = analysisRequest({ camImages: 3, camMeasure: 7, camBound: 2 }).cam!;
+  assert.deepEqual([cam.measure, cam.bound], [7, 2]);
 });
