@@ -54,7 +54,7 @@ function caption(c: CamFigure): string {
   const rule = c.layerRule ? ` (${layerRules[c.layerRule.baseline]})` : '';
   const fs = c.flipScreen;
   const flips = fs
-    ? `the same ${fs.kept} of ${fs.drawn} random weight bit flips drawn (bits ${bits}, seed ${c.seed}); kept: ${fs.rule} — ${fs.droppedByRange} dropped by the range check, ${fs.droppedByOutput} by the output check`
+    ? `the same ${fs.kept} of ${fs.drawn} random weight bit flips drawn (bits ${bits}, seed ${c.seed}); kept: ${fs.rule} — ${fs.droppedByRange} dropped by the bound check, ${fs.droppedByOutput} by the output check`
     : `the same ${c.flips} random weight bit flips (bits ${bits}, seed ${c.seed})`;
   const s = c.similarity as CamSimilarity | undefined;
   const within = c.withinRange

@@ -35,7 +35,7 @@ table{border-collapse:collapse;margin:10px 0;font-size:13px}caption{text-align:l
 th,td{border:1px solid #d6d6d6;padding:3px 7px;vertical-align:top}th{background:#f1f1f1}td.n{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:14px 0;overflow-x:auto}figcaption{font-size:12.5px;color:#444;max-width:900px}
 .note{font-size:12.5px;color:#444;max-width:900px}.empty{color:#777}
-.cam-row{display:flex;gap:1em;align-items:flex-start}table.cam td{text-align:center;font-size:11px}table.cam img{image-rendering:pixelated;display:block;margin:auto}
+.cam-row{display:flex;gap:1em;align-items:flex-start}table.cam-similarity td{white-space:nowrap}table.cam td{text-align:center;font-size:11px}table.cam img{image-rendering:pixelated;display:block;margin:auto}
 details summary{cursor:pointer;color:#0b57d0}
 `;
 

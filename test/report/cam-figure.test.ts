@@ -50,7 +50,7 @@ test('the CAM figure shows each similarity and the paired difference with interv
   assert.ok(html.includes('<td>text-guided − baseline</td><td>+0.0877 [+0.0400, +0.1312]</td>'));
   assert.ok(html.includes('similarity, mean [99% CI]'));
   assert.ok(html.includes('the same 1949 of 2000 random weight bit flips drawn (bits 0–31, seed 0)'));
-  assert.ok(html.includes('51 dropped by the range check, 0 by the output check'));
+  assert.ok(html.includes('51 dropped by the bound check, 0 by the output check'));
   assert.ok(html.includes('no larger in magnitude than 65536 × the largest |w| of its tensor'));
   // The within-range block follows, with its own counts and numbers.
   assert.ok(html.includes('<th colspan="2">1869 of 2000 flips kept (within each tensor&#39;s range)</th>'));
