@@ -10,15 +10,30 @@ test('tgr compare writes analysis.json and report/index.html into the text-guide
   const root = tempDir('cli-compare');
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const pair = handPair(root);
-  const r = await runCli('compare', pair.baseline, pair.textGuided, '--cam-images', '0', '--bootstrap', '100');
-  assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /^The paper's direction/);
-  assert.ok(existsSync(join(pair.textGuided, 'analysis.json')));
-  assert.ok(readFileSync(join(pair.textGuided, 'report', 'index.html'), 'utf8').includes('id="tbl-summary"'));
-  assert.equal(
-    JSON.parse(readFileSync(join(pair.textGuided, 'analysis.json'), 'utf8')).settings.bootstrap.resamples,
-    100,
+  const r = await runCli(
+    'compare',
+    pair.baseline,
+    pair.textGuided,
+    '--cam-images',
+    '0',
+    '--bootstrap',
+    '100',
+    '--tau',
+    '0.5,2',
   );
+  assert.equal(r.code, 0, r.err);
+  // Two injections per layer decide nothing, and the headline says so; the thresholds given are the ones used.
+  assert.match(r.out, /^No difference shown: no metric’s interval excludes 1\. .*critical \(ΔLoss > 0\.5\)/);
+  const html = readFileSync(join(pair.textGuided, 'report', 'index.html'), 'utf8');
+  assert.ok(
+    html.indexOf('id="tbl-verdict"') > 0 && html.indexOf('id="tbl-verdict"') < html.indexOf('id="tbl-summary"'),
+  );
+  const analysis = JSON.parse(readFileSync(join(pair.textGuided, 'analysis.json'), 'utf8'));
+  assert.equal(analysis.settings.bootstrap.resamples, 100);
+  assert.deepEqual(analysis.comparison.formats[0].baseline.tau, [0.5, 2]);
+  const bad = await runCli('compare', pair.baseline, pair.textGuided, '--tau', '1,-2');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--tau <list>. argument .1,-2. is invalid\. Expected comma-separated numbers above 0, e\.g\. 0\.1,1,10/);
 });
 
 test('tgr compare: a missing model for Ablation-CAM says how to skip the figure', async (t) => {
