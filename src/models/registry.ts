@@ -11,6 +11,7 @@ import { resnet } from './resnet.js';
 import { cifarResnet } from './cifar-resnet.js';
 import { mobilenetV2 } from './mobilenet-v2.js';
 import { vit, vitSizes } from './vit.js';
+import { swinV2, swinV2Sizes } from './swin-v2.js';
 
 /** Every backbone, by the name a ModelSpec and the CLI use. */
 export const backbones: Record<string, BackboneBuilder> = {
@@ -29,6 +30,8 @@ export const backbones: Record<string, BackboneBuilder> = {
   'mobilenet-v2': mobilenetV2,
   'vit-tiny': vit(vitSizes.tiny),
   'vit-small': vit(vitSizes.small),
+  'swin-v2-t': swinV2(swinV2Sizes.t),
+  'swin-v2-s': swinV2(swinV2Sizes.s),
 };
 
 /** How to build, as opposed to what: `shapesOnly` leaves weights zero (for counting; VGG's 138M draws take seconds). */

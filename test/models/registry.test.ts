@@ -39,6 +39,8 @@ test('registered backbones, in table order', () => {
     'mobilenet-v2',
     'vit-tiny',
     'vit-small',
+    'swin-v2-t',
+    'swin-v2-s',
   ]);
 });
 
