@@ -47,7 +47,7 @@ export function verdictTable(a: Analysis, sfx: string): Table {
       interval(m.textGuided),
       m.ratio,
       m.ratio.bounds === 'two-sided' ? m.side : `${m.side} (${m.ratio.bounds})`,
-      `${methodName(m.ratio.method)}; each model: ${methodName(m.baseline.method)}`,
+      `${methodName(m.ratio.method)}; each model: ${[...new Set([m.baseline.method, m.textGuided.method])].map(methodName).join(' / ')}`,
     ]),
   );
   const stratified = a.comparison.formats.some((f) => f.baseline.stratify === 'bit' || f.textGuided.stratify === 'bit');
