@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { checkPair, compareRuns, meanCorrectTop2diff } from '../../src/analysis/compare.js';
 import { TgrError } from '../../src/core/errors.js';
 import { readRun } from '../../src/analysis/run-dir.js';
-import { addTinyModels, handPair, tempDir, writeRun } from './fixtures.js';
+import { addTinyModels, handPair, syntheticPair, tempDir, writeRun } from './fixtures.js';
 
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-12, `${what}: ${a} vs ${b}`);
 
@@ -132,6 +132,30 @@ test("without faults.jsonl the comparison recounts summary.json's tallies: the s
     () => compareRuns(readRun(baseline), readRun(textGuided)),
     /summary\.json was written by an older tgr and holds no per-stratum tallies, and faults\.jsonl is gone; re-run 'tgr inject'/,
   );
+});
+
+test('a bit-stratified campaign is read with its strata: every estimate and interval is the stratified one', (t) => {
+  const root = tempDir('compare-strata');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const pair = syntheticPair(root, { perLayer: 64, stratified: true });
+  // The fixture has no plan.json, so the strata come from summary.json's tallies.
+  for (const run of [pair.baseline, pair.textGuided]) rmSync(join(run, 'campaign', 'fp32', 'faults.jsonl'));
+  const f = compareRuns(readRun(pair.baseline), readRun(pair.textGuided)).formats[0]!;
+  assert.deepEqual([f.baseline.stratify, f.textGuided.stratify], ['bit', 'bit']);
+  const conv1 = f.baseline.layers[0]!;
+  assert.deepEqual(
+    conv1.strata.map((s) => [s.bit, s.weight, s.n]),
+    Array.from({ length: 32 }, (_, b) => [b, 1 / 32, 2]),
+  );
+  close(
+    conv1.mismatchRate,
+    conv1.strata.reduce((a, s) => a + s.sdc / s.n / 32, 0),
+    'stratified SDC rate',
+  );
+  assert.equal(conv1.sdc.method, 'korn-graubard');
+  assert.equal(conv1.meanDeltaLoss.method, 'stratified-normal');
+  const sdc = f.metrics.find((m) => m.scope === 'overall' && m.metric === 'sdc')!;
+  assert.ok(['log-delta (stratified)', 'bonferroni-exact'].includes(sdc.ratio.method), sdc.ratio.method);
 });
 
 test('mean Top2Diff counts correct images only', () => {

@@ -52,6 +52,8 @@ export interface FixtureRun {
   meta?: Record<string, unknown>;
   format?: string;
   rangeDetector?: boolean;
+  /** Tally summary.json as a bit-stratified campaign (32 strata of weight 1/32) would be. */
+  stratified?: boolean;
 }
 
 /** A fresh temp folder for one test. */
@@ -121,7 +123,7 @@ export function writeRun(dir: string, r: FixtureRun): string {
   }
   writeFileSync(join(campaign, 'faults.jsonl'), records.map((x) => JSON.stringify(x)).join('\n') + '\n');
   // The summary as summarize() makes it from the same records (analysis falls back to it without faults.jsonl).
-  const acc = new CampaignAccumulator();
+  const acc = new CampaignAccumulator(r.stratified ? { weights: new Array<number>(32).fill(1 / 32) } : {});
   for (const x of records) acc.add(x);
   const metrics = acc.layers(r.layers.map((l) => l.name));
   const neurons = new Map(r.layers.map((l) => [l.name, l.neurons]));
@@ -142,7 +144,7 @@ export function writeRun(dir: string, r: FixtureRun): string {
     rangeDetector: r.rangeDetector ?? false,
     seed: 7,
     perLayer: Math.max(...r.layers.map((l) => l.deltas.length)),
-    stratify: 'none',
+    stratify: r.stratified ? 'bit' : 'none',
     tau: [...defaultTau],
     layers: metrics.map((m) => stats(m, neurons.get(m.layer)!)),
     lastLayer: stats(last ?? metricsFromStrata('last', [], defaultTau), 0),
@@ -186,7 +188,7 @@ export function handPair(root: string): { baseline: string; textGuided: string }
  */
 export function syntheticPair(
   root: string,
-  opts: { images?: number; perLayer?: number; seed?: number } = {},
+  opts: { images?: number; perLayer?: number; seed?: number; stratified?: boolean } = {},
 ): { baseline: string; textGuided: string } {
   const rng = new Rng(opts.seed ?? 3);
   const n = opts.images ?? 40;
@@ -194,6 +196,7 @@ export function syntheticPair(
   const labels = Array.from({ length: n }, (_, i) => i % 3);
   const model = (head: string, names: string[], last: string[], scale: number, acc: number): FixtureRun => ({
     head,
+    ...(opts.stratified ? { stratified: true } : {}),
     labels,
     lastLayers: last,
     preds: labels.map((y) => (rng.next() < acc ? y : (y + 1) % 3)),
