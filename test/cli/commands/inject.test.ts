@@ -46,6 +46,23 @@ test('tgr inspect, plan, inject, inject --shard + merge on a tiny model and the 
     readFileSync(join(run, 'campaign', 'sharded', 'summary.csv'), 'utf8'),
     readFileSync(join(run, 'campaign', 'fp32', 'summary.csv'), 'utf8'),
   );
+
+  // --tau reaches summary.json (a finished campaign is only re-summarised): per-stratum tallies, one critical rate
+  // per threshold, and an overall over 7 layer slots.
+  const tau = await runCli('inject', run, '--per-layer', '40', '--tau', '0.5,5', '--quiet');
+  assert.equal(tau.code, 0, tau.err);
+  const summary = JSON.parse(readFileSync(join(run, 'campaign', 'fp32', 'summary.json'), 'utf8'));
+  assert.deepEqual(summary.tau, [0.5, 5]);
+  assert.equal(summary.overall.slots, 7);
+  assert.deepEqual(
+    summary.layers[0].strata.map((s: { bit: number | null; n: number }) => [s.bit, s.n]),
+    [[null, 40]],
+  );
+  assert.equal(summary.layers[0].critical.length, 2);
+  assert.match(
+    readFileSync(join(run, 'campaign', 'fp32', 'summary.csv'), 'utf8'),
+    /,critical>0\.5,critical>0\.5 lower,/,
+  );
 });
 
 test('tgr inject: other settings than the plan on disk, an unknown layer, a damaged plan: one-line errors, exit 2', async (t) => {
