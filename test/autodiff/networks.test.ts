@@ -7,6 +7,7 @@ import { Rng } from '../../src/core/rng.js';
 import { buildTrainingGraph } from '../../src/autodiff/training-graph.js';
 import type { GradPaths } from '../../src/autodiff/grad-graph.js';
 import { tinyResNet, tinyViT } from './tiny-nets.js';
+import { fixtureModel } from '../models/swin-v2-small.js';
 
 const floats = (dims: number[], f: () => number): TensorData => ({
   dtype: 'float32',
@@ -71,4 +72,8 @@ test('tiny ResNet (BN training mode, skip connections, strided block): gradients
 
 test('tiny ViT block (LayerNorm, 2-head attention, GELU, class token): gradients match finite differences of the loss', async () => {
   await checkNetwork(tinyViT(), 3, 'fast');
+});
+
+test('reduced Swin-V2 (rolled and masked windows, cosine attention, clamped logit scale, position-bias MLP gathered by index, padding, patch merging): gradients match finite differences of the loss', async () => {
+  await checkNetwork(fixtureModel(40, 'train'), 2, 'fast');
 });

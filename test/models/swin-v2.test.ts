@@ -1,13 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { buildModel } from '../../src/models/registry.js';
 import { countModel, parameterNames } from '../../src/models/count.js';
-import { parseSafetensors, readFloats } from '../../src/core/safetensors.js';
 import { Session } from '../../src/engine/session.js';
-import { f32 } from '../../src/onnx/tensor.js';
 import { relativeCoordsTable } from '../../src/models/swin-v2.js';
-import { buildSwinV2, fixtureSize } from './swin-v2-small.js';
+import { buildSwinV2, fixtureModel, fixtureTensors } from './swin-v2-small.js';
 
 const imagenet = (backbone: string, head: 'linear' | 'text-guided', side = 224) =>
   countModel(
@@ -50,27 +47,16 @@ test("relative_coords_table equals torchvision's for a 4×4 window (corner, cent
 });
 
 test('forward equals torchvision 0.14 SwinTransformer (V2 block and merging) for the same weights to 1e-4 relative (fixture from scripts/fixtures/swin_v2.py)', async () => {
-  const file = parseSafetensors(readFileSync(new URL('../fixtures/swin-v2/reference.safetensors', import.meta.url)));
-  assert.ok('entries' in file);
-  const tensor = (name: string) => {
-    const e = file.entries.get(name)!;
-    const data = readFloats(file, e);
-    assert.ok(data instanceof Float32Array, name);
-    return f32(e.shape, data);
-  };
-  const input = tensor('input');
-  const m = buildSwinV2(fixtureSize, { head: 'linear', inputShape: [3, 40, 40], numClasses: 10 });
+  const t = fixtureTensors();
+  const m = buildSwinV2({ head: 'linear', inputShape: [3, 40, 40], numClasses: 10 });
   const params = parameterNames(m.graph).sort();
-  // Every parameter of ours is one of torchvision's, by its state_dict name, and none is left over.
-  assert.deepEqual(params, [...file.entries.keys()].filter((n) => n !== 'input' && n !== 'logits').sort());
-  for (const n of params) {
-    assert.deepEqual(tensor(n).dims, m.graph.initializers.get(n)!.dims, n);
-    m.graph.initializers.set(n, tensor(n));
-  }
-  const s = await Session.create(m);
-  const got = (await s.run({ input })).logits!.data as Float32Array;
+  // Every parameter of ours is one of torchvision's, by its state_dict name and shape, and none is left over.
+  assert.deepEqual(params, [...t.keys()].filter((n) => n !== 'input' && n !== 'logits').sort());
+  for (const n of params) assert.deepEqual(t.get(n)!.dims, m.graph.initializers.get(n)!.dims, n);
+  const s = await Session.create(fixtureModel(40));
+  const got = (await s.run({ input: t.get('input')! })).logits!.data as Float32Array;
   await s.release();
-  const want = tensor('logits').data;
+  const want = t.get('logits')!.data;
   assert.equal(got.length, want.length);
   const scale = Math.max(...want.map(Math.abs));
   want.forEach((w, i) => assert.ok(Math.abs(got[i]! - w) <= 1e-4 * scale, `logit ${i}: ${got[i]} vs ${w}`));
