@@ -117,6 +117,11 @@ export async function preparePlan(
     allocation: o.allocation,
   };
   const neyman = o.allocation === 'neyman';
+  check(
+    !neyman || o.stratify === 'bit',
+    'bad_argument',
+    () => "--allocation neyman splits a layer's sites over bit strata; add --stratify bit",
+  );
   check(neyman ? o.pilot !== undefined : o.pilot === undefined, 'bad_argument', () =>
     neyman
       ? '--allocation neyman needs --pilot N (pilot sites per layer, e.g. 256)'

@@ -228,4 +228,12 @@ test('preparePlan runs the Neyman pilot in pilot/, plans from it, reuses the pla
     preparePlan({ ...o, pilot: undefined }, f.classifier, f.golden),
     /^TgrError: --allocation neyman needs --pilot N/,
   );
+  await assert.rejects(
+    preparePlan({ ...o, stratify: 'none' }, f.classifier, f.golden),
+    /^TgrError: --allocation neyman splits a layer's sites over bit strata; add --stratify bit$/,
+  );
+  await assert.rejects(
+    preparePlan({ ...o, allocation: undefined }, f.classifier, f.golden),
+    /^TgrError: --pilot runs a pilot for --stratify bit --allocation neyman; add those or drop --pilot$/,
+  );
 });
