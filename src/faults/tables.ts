@@ -94,19 +94,26 @@ function guardText(plan: CampaignPlan): string {
     : '';
 }
 
-/** `tgr inject`: per-layer mismatch and ΔLoss with 99% CIs, the last layer and the overall mean. */
+/**
+ * `tgr inject`: per layer the paper's mismatch and ΔLoss with 99% CIs, the DUE count and each critical-fault rate
+ * P(ΔLoss > τ) with its exact 99% interval; then the last layer and the overall (layer slots, last layer once).
+ */
 export function summaryTable(s: CampaignSummary): string {
+  const tau = s.tau ?? [];
+  const exact = (e: { value: number; lower: number; upper: number } | undefined) =>
+    e ? `${pct(e.value, 1)} [${pct(e.lower, 1)}–${pct(e.upper, 1)}]` : '—';
   const row = (l: LayerStats, label = l.layer) => [
     label,
     String(l.n),
     `${pct(l.mismatchRate)} ±${pct(l.mismatchCi)}`,
     `${num(l.deltaLoss)} ±${num(l.deltaLossCi, 2)}`,
     String(l.nonFinite),
+    ...tau.map((_, i) => exact(l.critical?.[i])),
   ];
   return [
     `${s.model}: ${s.target}, ${s.format}, ${s.errorModel}, range detector ${s.rangeDetector ? 'on' : 'off'}, ${s.perLayer} per layer`,
     table([
-      ['layer', 'n', 'mismatch (99% CI)', 'ΔLoss (99% CI)', 'non-finite'],
+      ['layer', 'n', 'mismatch (99% CI)', 'ΔLoss (99% CI)', 'DUE', ...tau.map((t) => `ΔLoss>${t} (exact 99%)`)],
       ...s.layers.map((l) => row(l)),
       row(s.lastLayer, `last layer (${s.lastLayer.layer})`),
       row(s.overall),
