@@ -12,6 +12,7 @@ import { cifarResnet } from './cifar-resnet.js';
 import { mobilenetV2 } from './mobilenet-v2.js';
 import { vit, vitSizes } from './vit.js';
 import { swinV2, swinV2Sizes } from './swin-v2.js';
+import { focalNet, focalNetSizes } from './focalnet.js';
 
 /** Every backbone, by the name a ModelSpec and the CLI use. */
 export const backbones: Record<string, BackboneBuilder> = {
@@ -32,6 +33,10 @@ export const backbones: Record<string, BackboneBuilder> = {
   'vit-small': vit(vitSizes.small),
   'swin-v2-t': swinV2(swinV2Sizes.t),
   'swin-v2-s': swinV2(swinV2Sizes.s),
+  'focalnet-t': focalNet(focalNetSizes.tSrf),
+  'focalnet-s': focalNet(focalNetSizes.sSrf),
+  'focalnet-t-lrf': focalNet(focalNetSizes.tLrf),
+  'focalnet-s-lrf': focalNet(focalNetSizes.sLrf),
 };
 
 /** How to build, as opposed to what: `shapesOnly` leaves weights zero (for counting; VGG's 138M draws take seconds). */
