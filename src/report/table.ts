@@ -54,7 +54,10 @@ export function formatCell(kind: ColumnKind, v: Cell): string {
   if (v === null || v === undefined) return 'n/a';
   if (typeof v === 'object') {
     if ('ratio' in v) {
-      return num(v.ratio)
+      // JSON writes an infinite ratio (a rate of 0 in the denominator) as null; its positive lower bound tells it from
+      // an undefined one (0 ÷ 0 has lower bound 0).
+      const infinite = v.ratio === null && num(v.lower) && v.lower > 0 && !num(v.upper);
+      return num(v.ratio) || infinite
         ? `${ratioText(v.ratio, '∞')}× [${ratioText(v.lower, '−∞')}, ${ratioText(v.upper, '∞')}]`
         : 'n/a';
     }

@@ -47,3 +47,18 @@ test('cell formats: percentage points signed, p-values, NaN as n/a', () => {
   assert.equal(formatCell('num', NaN), 'n/a');
   assert.equal(formatCell('int', 1234567), '1,234,567');
 });
+
+test('interval cells: value [lower, upper], ±∞ from JSON nulls; an infinite ratio from JSON reads as ∞', () => {
+  const iv: Table = {
+    id: 'tbl-iv',
+    caption: 'intervals',
+    columns: [{ header: 'rate', kind: 'interval' }],
+    rows: [[{ value: 0.25, lower: 0.1, upper: 0.5 }], [{ value: 2, lower: null, upper: null }], [null]],
+  };
+  assert.equal(tableCsv(iv), ['rate,rate lower,rate upper', '0.25,0.1,0.5', '2,-inf,inf', ',,', ''].join('\r\n'));
+  assert.equal(formatCell('interval', { value: 0.25, lower: 0.1, upper: 0.5 }), '0.25 [0.1, 0.5]');
+  assert.equal(formatCell('interval', { value: 2, lower: null, upper: null }), '2 [−∞, ∞]');
+  // A rate of 0 below: ratio ∞ with a positive lower bound (JSON nulls); 0 ÷ 0: lower 0, undefined.
+  assert.equal(formatCell('ratio', { ratio: null, lower: 2.5, upper: null }), '∞× [2.50, ∞]');
+  assert.equal(formatCell('ratio', { ratio: null, lower: 0, upper: null }), 'n/a');
+});
