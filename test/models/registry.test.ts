@@ -41,6 +41,10 @@ test('registered backbones, in table order', () => {
     'vit-small',
     'swin-v2-t',
     'swin-v2-s',
+    'focalnet-t',
+    'focalnet-s',
+    'focalnet-t-lrf',
+    'focalnet-s-lrf',
   ]);
 });
 
