@@ -35,7 +35,7 @@ test('tgr train: an unknown backbone is one line listing the backbones, exit cod
   assert.equal(r.code, 2);
   assert.match(
     r.stderr,
-    /^tgr: option '--backbone <name>' argument 'resnet21' is invalid\. Expected one of: alexnet, .*resnet20, .*vit-small \(see tgr train --help\)\n$/,
+    /^tgr: option '--backbone <name>' argument 'resnet21' is invalid\. Expected one of: alexnet, .*resnet20, .*vit-small, .*focalnet-t, .*\(see tgr train --help\)\n$/,
   );
 });
 
