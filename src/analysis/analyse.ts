@@ -43,7 +43,12 @@ export interface Settings {
   images: number;
   backbone: string;
   formats: string[];
-  campaigns: ({ model: 'baseline' | 'textGuided'; campaign: string; source: string } & CampaignSettings)[];
+  campaigns: ({
+    model: 'baseline' | 'textGuided';
+    campaign: string;
+    source: string;
+    stratify: 'none' | 'bit';
+  } & CampaignSettings)[];
   trainingSeeds: { baseline: number | null; textGuided: number | null };
   encoder: string | null;
   descriptions: string | null;
@@ -108,6 +113,8 @@ function settingsOf(
           rangeDetector: r.rangeDetector,
           perLayer: r.perLayer,
           seed: r.seed,
+          stratify: r.stratify,
+          ...(r.guard ? { guard: r.guard } : {}),
           source: r.source,
         };
       }),

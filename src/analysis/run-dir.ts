@@ -33,7 +33,10 @@ export interface RunMeta {
 export type CampaignSettings = Pick<
   CampaignSummary,
   'format' | 'errorModel' | 'target' | 'rangeDetector' | 'seed' | 'perLayer'
->;
+> & {
+  /** The score guard's kind, present only for guarded campaigns. */
+  guard?: string;
+};
 
 /** One campaign of a run: a folder under campaign/ (named after its format unless `tgr inject --name` said otherwise). */
 export interface CampaignFiles {
@@ -57,13 +60,17 @@ export interface RunDir {
   modelPath?: string;
 }
 
-const pick = (x: CampaignSettings): CampaignSettings => ({
+const pick = (
+  x: Pick<CampaignSummary, 'format' | 'errorModel' | 'target' | 'rangeDetector' | 'seed' | 'perLayer'>,
+  guard: string | undefined,
+): CampaignSettings => ({
   format: x.format,
   errorModel: x.errorModel,
   target: x.target,
   rangeDetector: x.rangeDetector,
   seed: x.seed,
   perLayer: x.perLayer,
+  ...(guard && guard !== 'none' ? { guard } : {}),
 });
 
 /** A campaign folder, or null when it holds neither a summary nor records. */
@@ -74,10 +81,12 @@ function readCampaign(dir: string, name: string): CampaignFiles | null {
   const hasFaults = existsSync(faultsPath);
   if (existsSync(summaryPath)) {
     const summary = readJsonFile(summaryPath, "'tgr inject'") as CampaignSummary;
-    return { name, settings: pick(summary), summary, ...(hasFaults ? { faultsPath } : {}) };
+    return { name, settings: pick(summary, summary.guard?.kind), summary, ...(hasFaults ? { faultsPath } : {}) };
   }
-  if (hasFaults && existsSync(join(dir, 'plan.json')))
-    return { name, settings: pick(readPlan(join(dir, 'plan.json'))), faultsPath };
+  if (hasFaults && existsSync(join(dir, 'plan.json'))) {
+    const plan = readPlan(join(dir, 'plan.json'));
+    return { name, settings: pick(plan, plan.guard), faultsPath };
+  }
   return null;
 }
 

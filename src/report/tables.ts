@@ -351,7 +351,7 @@ export function settingsTable(a: Analysis, sfx: string): Table {
     ['Number formats', s.formats.join(', ') || 'none in common'],
     ...s.campaigns.map((c): [string, string] => [
       `Campaign ${c.model === 'baseline' ? 'baseline' : 'text-guided'} ${c.campaign}`,
-      `${c.format} ${c.target}, ${c.errorModel}, range detector ${c.rangeDetector ? 'on' : 'off'}, n = ${c.perLayer} per layer, seed ${c.seed}, from ${c.source}`,
+      `${c.format} ${c.target}, ${c.errorModel}, range detector ${c.rangeDetector ? 'on' : 'off'}${c.guard ? `, ${c.guard} guard` : ''}, n = ${c.perLayer} per layer${c.stratify === 'bit' ? ' stratified by bit' : ''}, seed ${c.seed}, from ${c.source}`,
     ]),
     [
       'Training seeds (baseline / text-guided)',

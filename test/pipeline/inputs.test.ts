@@ -51,6 +51,18 @@ test('reproduce --descriptions FILE: the CuPL file shapes the projection, lands 
   const guardOf = (run: string) =>
     JSON.parse(readFileSync(join(out, run, 'campaign', 'fp32-guard', 'plan.json'), 'utf8')).guard;
   assert.deepEqual([guardOf('baseline'), guardOf('text-guided')], ['profiled', 'analytic']);
+  const analysis = JSON.parse(readFileSync(join(out, 'analysis.json'), 'utf8')) as Analysis;
+  assert.deepEqual(
+    analysis.settings.campaigns.map((c) => `${c.model} ${c.campaign} ${c.rangeDetector} ${c.guard ?? '-'}`),
+    [
+      'baseline fp32 false -',
+      'textGuided fp32 false -',
+      'baseline fp32-guard false profiled',
+      'textGuided fp32-guard false analytic',
+      'baseline fp32-rd true -',
+      'textGuided fp32-rd true -',
+    ],
+  );
   const descriptions = JSON.parse(readFileSync(join(out, 'descriptions.json'), 'utf8'));
   assert.deepEqual(descriptions.ring, ['a picture of ring', 'ring in grey']);
   const s = settingsOf(out);
@@ -107,6 +119,11 @@ test('reproduce --class-embeddings FILE --class-rows: rows picked by name and in
   );
   const plan = JSON.parse(readFileSync(join(out, 'baseline', 'campaign', 'int8-rd', 'plan.json'), 'utf8'));
   assert.deepEqual([plan.format, plan.stratify, plan.rangeDetector], ['int8', 'bit', true]);
+  const analysis = JSON.parse(readFileSync(join(out, 'analysis.json'), 'utf8')) as Analysis;
+  assert.deepEqual(
+    analysis.settings.campaigns.map((c) => c.stratify),
+    ['bit', 'bit'],
+  );
   const report = JSON.parse(readFileSync(join(out, 'class-embeddings.report.json'), 'utf8'));
   assert.equal(report.encoder, 'precomputed:features.npy');
   // Unit rows: class k took row [5, 0, 3, 2][k], whose only non-zero is at that column.
