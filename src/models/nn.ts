@@ -74,8 +74,8 @@ export class Net {
     );
   }
 
-  /** BatchNorm2d (eps 1e-5, PyTorch momentum 0.1 = ONNX 0.9); in train mode its new running stats become outputs. */
-  batchNorm2d(x: string, name: string, eps = 1e-5): string {
+  /** BatchNorm2d (PyTorch momentum m = ONNX 1 − m; defaults 1e-5, 0.1); in train mode its new running stats become outputs. */
+  batchNorm2d(x: string, name: string, eps = 1e-5, torchMomentum = 0.1): string {
     const c = this.channels(x);
     const scale = this.param(`${name}.weight`, [c], onesInit);
     const bias = this.param(`${name}.bias`, [c], zerosInit);
@@ -84,7 +84,7 @@ export class Net {
     const outs = this.b.batchNormalization(x, scale, bias, mean, variance, {
       name,
       epsilon: eps,
-      momentum: 0.9,
+      momentum: 1 - torchMomentum,
       training_mode: this.training ? 1 : 0,
     });
     if (this.training) {

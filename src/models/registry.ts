@@ -13,6 +13,7 @@ import { mobilenetV2 } from './mobilenet-v2.js';
 import { vit, vitSizes } from './vit.js';
 import { swinV2, swinV2Sizes } from './swin-v2.js';
 import { focalNet, focalNetSizes } from './focalnet.js';
+import { maxVit, maxVitSizes } from './maxvit.js';
 
 /** Every backbone, by the name a ModelSpec and the CLI use. */
 export const backbones: Record<string, BackboneBuilder> = {
@@ -37,6 +38,7 @@ export const backbones: Record<string, BackboneBuilder> = {
   'focalnet-s': focalNet(focalNetSizes.sSrf),
   'focalnet-t-lrf': focalNet(focalNetSizes.tLrf),
   'focalnet-s-lrf': focalNet(focalNetSizes.sLrf),
+  'maxvit-t': maxVit(maxVitSizes.t),
 };
 
 /** How to build, as opposed to what: `shapesOnly` leaves weights zero (for counting; VGG's 138M draws take seconds). */

@@ -41,7 +41,8 @@ export interface FinalLinear {
   /** Module name, e.g. 'fc', 'classifier.6', 'classifier.1', 'heads.head'. */
   name: string;
   weightInit: Init;
-  biasInit: Init;
+  /** null: nn.Linear(bias=False), as MaxViT's `classifier.5`. */
+  biasInit: Init | null;
 }
 
 /** What a backbone hands to the head: features [N, F] and the final Linear it would have applied. */

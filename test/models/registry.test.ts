@@ -5,10 +5,12 @@ import { backbones, buildModel } from '../../src/models/registry.js';
 import type { ModelSpec } from '../../src/models/spec.js';
 import { TgrError } from '../../src/core/errors.js';
 
+/** The smallest inputs that fit: AlexNet's pools need 63×63; MaxViT-T's partition side 7 every block map. */
+const sides: Record<string, number> = { alexnet: 64, 'maxvit-t': 224 };
 const spec = (backbone: string, more: Partial<ModelSpec> = {}): ModelSpec => ({
   backbone,
   head: 'linear',
-  inputShape: [3, backbone === 'alexnet' ? 64 : 32, backbone === 'alexnet' ? 64 : 32],
+  inputShape: [3, sides[backbone] ?? 32, sides[backbone] ?? 32],
   numClasses: 10,
   ...more,
 });
@@ -45,6 +47,7 @@ test('registered backbones, in table order', () => {
     'focalnet-s',
     'focalnet-t-lrf',
     'focalnet-s-lrf',
+    'maxvit-t',
   ]);
 });
 

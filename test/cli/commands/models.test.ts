@@ -23,7 +23,8 @@ test('tgr models --dataset cifar10: per backbone, parameters and MACs of both he
     '+37,248 (+0.04M)',
   ]);
   assert.equal(row('alexnet').join(' '), "alexnet n/a: a 3×32×32 input is too small: 'features.12' would output 0×0");
-  assert.equal(lines.length, 2 + 15);
+  assert.equal(row('maxvit-t').join(' '), 'maxvit-t n/a: a 3×32×32 input gives block maps 8×8, 4×4, 2×2, 1×1');
+  assert.equal(lines.length, 2 + 22);
 });
 
 test('tgr models: an unknown --dataset lists the known layouts', async () => {
