@@ -165,8 +165,7 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
     textGuided: trained['text-guided']!.dir,
     ...(ablations ? { ablations } : {}),
     ...(p.camImages > 0 ? { cam: { count: p.camImages, dataDir: o.dataDir } } : {}),
-    // Critical-fault thresholds (contract G); spread so this compiles before and after analyse() takes them.
-    ...{ tau: p.tau },
+    tau: p.tau,
     inputs: reproduceSettingRows(presetName, p, out),
   });
   const files = writeReport(analysis, out);
