@@ -90,7 +90,7 @@ test('reproduce --descriptions FILE: the CuPL file shapes the projection, lands 
   assert.ok(lines.includes('train-baseline: up to date, skipped'), lines.join('\n'));
 });
 
-test('reproduce --class-embeddings FILE --class-rows: rows picked by name and index, shown relative to the run folder; --formats, --stratify, --range-detector on, --guard off reach the plans', async () => {
+test('reproduce --class-embeddings FILE --class-rows: rows picked by name and index, shown relative to the run folder; --formats, --stratify, --range-detector on, --guard off reach the plans, --tau the analysis', async () => {
   const root = mkdtempSync(join(tmpdir(), 'tgr-repro-emb-'));
   const out = join(root, 'run');
   mkdirSync(join(out, 'inputs'), { recursive: true });
@@ -111,6 +111,7 @@ test('reproduce --class-embeddings FILE --class-rows: rows picked by name and in
       formats: 'int8',
       stratify: 'bit',
       perLayer: 16,
+      tau: '0.5,5',
     }),
   );
   assert.deepEqual(
@@ -124,6 +125,7 @@ test('reproduce --class-embeddings FILE --class-rows: rows picked by name and in
     analysis.settings.campaigns.map((c) => c.stratify),
     ['bit', 'bit'],
   );
+  assert.deepEqual(analysis.comparison.formats[0]!.textGuided.tau, [0.5, 5]);
   const report = JSON.parse(readFileSync(join(out, 'class-embeddings.report.json'), 'utf8'));
   assert.equal(report.encoder, 'precomputed:features.npy');
   // Unit rows: class k took row [5, 0, 3, 2][k], whose only non-zero is at that column.
@@ -141,6 +143,7 @@ test('reproduce --class-embeddings FILE --class-rows: rows picked by name and in
   assert.equal(s['Range detector (--range-detector)'], 'on (campaigns F-rd)');
   assert.equal(s['Guard (--guard)'], 'off');
   assert.equal(s['Injections per layer (--per-layer, --stratify)'], '16, stratified by bit position');
+  assert.equal(s['Critical-fault thresholds τ (--tau)'], '0.5, 5');
   const html = readFileSync(r.report, 'utf8');
   assert.ok(html.includes('inputs/features.npy'));
   assert.ok(!html.includes(root), 'the report embeds no absolute local path');
