@@ -8,6 +8,7 @@ import { buildTrainingGraph } from '../../src/autodiff/training-graph.js';
 import type { GradPaths } from '../../src/autodiff/grad-graph.js';
 import { tinyResNet, tinyViT } from './tiny-nets.js';
 import { fixtureModel } from '../models/swin-v2-small.js';
+import { fixtureModel as focalNetModel } from '../models/focalnet-small.js';
 
 const floats = (dims: number[], f: () => number): TensorData => ({
   dtype: 'float32',
@@ -76,4 +77,8 @@ test('tiny ViT block (LayerNorm, 2-head attention, GELU, class token): gradients
 
 test('reduced Swin-V2 (rolled and masked windows, cosine attention, clamped logit scale, position-bias MLP gathered by index, padding, patch merging): gradients match finite differences of the loss', async () => {
   await checkNetwork(fixtureModel(40, 'train'), 2, 'fast');
+});
+
+test('reduced FocalNet (focal modulation: depthwise Convs with GELU, gates sliced from one Linear, global-context mean, 1×1 modulator Conv; strided patch Convs from odd sides): gradients match finite differences of the loss', async () => {
+  await checkNetwork(focalNetModel(40, 'train'), 2, 'fast');
 });

@@ -2,6 +2,7 @@ import type { Model } from '../../src/onnx/types.js';
 import { backbones, buildModel } from '../../src/models/registry.js';
 import type { ModelSpec } from '../../src/models/spec.js';
 import { type FocalNetSize, focalNet } from '../../src/models/focalnet.js';
+import { readReferenceFixture } from './reference-fixture.js';
 
 /** The reduced config scripts/fixtures/focalnet.py builds from the authors' code (embed 8, depths [1, 2, 1]). */
 export const fixtureSize: FocalNetSize = { embedDim: 8, depths: [1, 2, 1], focalLevels: [2, 3, 2] };
@@ -16,4 +17,18 @@ export const fixtureBackbone = 'focalnet-fixture';
 export function buildFocalNet(spec: Omit<ModelSpec, 'backbone'>): Model {
   backbones[fixtureBackbone] ??= focalNet(fixtureSize);
   return buildModel({ ...spec, backbone: fixtureBackbone });
+}
+
+/**
+ * The reduced FocalNet (10 classes, linear head) with the fixture's weights: the authors' init (LayerNorms 1/0,
+ * zero biases) moved off by the script, so every parameter's gradient is exercised.
+ */
+export function fixtureModel(inputSide: number, mode: 'train' | 'eval' = 'eval'): Model {
+  const m = buildFocalNet({ head: 'linear', inputShape: [3, inputSide, inputSide], numClasses: 10, mode });
+  const { tensors } = readReferenceFixture('focalnet');
+  for (const name of m.graph.initializers.keys()) {
+    const t = tensors.get(name);
+    if (t) m.graph.initializers.set(name, t);
+  }
+  return m;
 }

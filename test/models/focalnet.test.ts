@@ -1,23 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { buildModel } from '../../src/models/registry.js';
 import { countModel, parameterNames } from '../../src/models/count.js';
-import { parseSafetensors, readFloats } from '../../src/core/safetensors.js';
 import { Session } from '../../src/engine/session.js';
-import { f32 } from '../../src/onnx/tensor.js';
-import { buildFocalNet } from './focalnet-small.js';
+import { buildFocalNet, fixtureModel } from './focalnet-small.js';
+import { readReferenceFixture } from './reference-fixture.js';
 
 const imagenet = (backbone: string, head: 'linear' | 'text-guided') =>
   countModel(
     buildModel({ backbone, head, inputShape: [3, 224, 224], numClasses: 1000, embedDim: 512 }, { shapesOnly: true }),
   );
-
-const fixture = () => {
-  const file = parseSafetensors(readFileSync(new URL('../fixtures/focalnet/reference.safetensors', import.meta.url)));
-  assert.ok('entries' in file);
-  return file;
-};
 
 // The authors' FocalNet (classification/focalnet.py) counted by scripts/fixtures/focalnet.py with torch.
 const authorsCounts = {
@@ -38,7 +30,7 @@ test("focalnet-t/s (SRF) and -lrf at ImageNet size have the authors' parameter c
 });
 
 test("the fixture script recorded the same full-size counts from the authors' definition", () => {
-  const counts = JSON.parse(fixture().metadata!['full_size_parameters']!);
+  const counts = JSON.parse(readReferenceFixture('focalnet').metadata['full_size_parameters']!);
   assert.deepEqual(counts, {
     focalnet_tiny_srf: authorsCounts['focalnet-t'],
     focalnet_tiny_lrf: authorsCounts['focalnet-t-lrf'],
@@ -53,25 +45,16 @@ test("MACs at 224×224 round to the authors' published 4.4 / 4.5 / 8.6 / 8.7 GFL
 });
 
 test("forward equals the authors' FocalNet for the same weights to 1e-4 relative (fixture from scripts/fixtures/focalnet.py: levels 2 and 3, odd-side downsampling)", async () => {
-  const file = fixture();
-  const tensor = (name: string) => {
-    const e = file.entries.get(name)!;
-    const data = readFloats(file, e);
-    assert.ok(data instanceof Float32Array, name);
-    return f32(e.shape, data);
-  };
-  const m = buildFocalNet({ head: 'linear', inputShape: [3, 40, 40], numClasses: 10 });
-  const params = parameterNames(m.graph).sort();
-  // Every parameter of ours is one of the authors', by its state_dict name, and none is left over.
-  assert.deepEqual(params, [...file.entries.keys()].filter((n) => n !== 'input' && n !== 'logits').sort());
-  for (const n of params) {
-    assert.deepEqual(tensor(n).dims, m.graph.initializers.get(n)!.dims, n);
-    m.graph.initializers.set(n, tensor(n));
-  }
-  const s = await Session.create(m);
-  const got = (await s.run({ input: tensor('input') })).logits!.data as Float32Array;
+  const { tensors } = readReferenceFixture('focalnet');
+  const fresh = buildFocalNet({ head: 'linear', inputShape: [3, 40, 40], numClasses: 10 });
+  // Every parameter of ours is one of the authors', by its state_dict name and shape, and none is left over.
+  const params = parameterNames(fresh.graph).sort();
+  assert.deepEqual(params, [...tensors.keys()].filter((n) => n !== 'input' && n !== 'logits').sort());
+  for (const n of params) assert.deepEqual(fresh.graph.initializers.get(n)!.dims, tensors.get(n)!.dims, n);
+  const s = await Session.create(fixtureModel(40));
+  const got = (await s.run({ input: tensors.get('input')! })).logits!.data as Float32Array;
   await s.release();
-  const want = tensor('logits').data;
+  const want = tensors.get('logits')!.data;
   assert.equal(got.length, want.length);
   const scale = Math.max(...want.map(Math.abs));
   want.forEach((w, i) => assert.ok(Math.abs(got[i]! - w) <= 1e-4 * scale, `logit ${i}: ${got[i]} vs ${w}`));
