@@ -7,6 +7,7 @@ import {
   ablationTableOf,
   bitsTable,
   fitTable,
+  layerRatesTable,
   layersTable,
   modelsTable,
   rangesTable,
@@ -58,6 +59,7 @@ export function reportTables(analyses: readonly Analysis[]): { table: Table; ind
       reliabilityTable(a, s),
       guardTable(a, s),
       layersTable(a, s),
+      layerRatesTable(a, s),
       significanceTable(a, s),
       sweepTable(a, s),
       rangesTable(a, s),
@@ -125,6 +127,7 @@ ${t('tbl-settings')}
 ${t('tbl-models')}${t('tbl-reliability')}
 ${layerFigure(a, s, 'deltaLoss')}${layerFigure(a, s, 'mismatchRate')}
 ${fold('Per-layer numbers', t('tbl-layers'))}
+${fold('Per-layer rates with exact intervals', t('tbl-layer-rates'))}
 <h3>Score guard (certified for text-guided heads)</h3>
 ${t('tbl-guard')}
 <h3>Is the accuracy difference significant? (paper §7.4)</h3>

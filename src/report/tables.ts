@@ -211,6 +211,49 @@ export function layersTable(a: Analysis, sfx: string): Table {
   };
 }
 
+/**
+ * Per layer and model in the primary campaign, the verdict's rates with their exact 99% intervals: SDC, DUE and each
+ * critical threshold — where the per-layer chart's tail shows as counts instead of a mean.
+ */
+export function layerRatesTable(a: Analysis, sfx: string): Table {
+  const f = a.comparison.formats[0];
+  const tau = f?.baseline.tau ?? [];
+  const names = layerUnion(
+    f?.baseline.layers.map((m) => m.layer) ?? [],
+    f?.textGuided.layers.map((m) => m.layer) ?? [],
+  );
+  const rows = names.flatMap((n) =>
+    (['baseline', 'textGuided'] as const).flatMap((model) => {
+      const m = f?.[model].layers.find((x) => x.layer === n);
+      return m
+        ? [
+            [
+              n,
+              model === 'baseline' ? 'baseline' : 'text-guided',
+              m.injections,
+              interval(m.sdc),
+              interval(m.due),
+              ...tau.map((_, i) => interval(m.critical[i]!)),
+            ],
+          ]
+        : [];
+    }),
+  );
+  return {
+    id: `tbl-layer-rates${sfx}`,
+    caption: `Per-layer SDC, DUE and critical-fault rates (${f?.format ?? 'no campaign'}), exact 99% intervals`,
+    columns: [
+      { header: 'Layer', kind: 'text' },
+      { header: 'Model', kind: 'text' },
+      { header: 'n', kind: 'int' },
+      { header: 'SDC', kind: 'interval' },
+      { header: 'DUE', kind: 'interval' },
+      ...tau.map((t) => ({ header: `ΔLoss > ${t}`, kind: 'interval' as const })),
+    ],
+    rows,
+  };
+}
+
 /** McNemar, bootstrap and the Top2Diff crossing (issue 8 §1). */
 export function significanceTable(a: Analysis, sfx: string): Table {
   const s = a.significance;
