@@ -59,3 +59,18 @@ test("forward equals the authors' FocalNet for the same weights to 1e-4 relative
   const scale = Math.max(...want.map(Math.abs));
   want.forEach((w, i) => assert.ok(Math.abs(got[i]! - w) <= 1e-4 * scale, `logit ${i}: ${got[i]} vs ${w}`));
 });
+
+test('an input too small for four stages (Fashion-MNIST 28×28) is one line naming the layer; 32×32 builds', () => {
+  const build = (side: number) =>
+    buildModel(
+      { backbone: 'focalnet-t', head: 'linear', inputShape: [1, side, side], numClasses: 10 },
+      { shapesOnly: true },
+    );
+  assert.throws(() => build(28), {
+    name: 'TgrError',
+    message:
+      "focalnet-t: a 1×28×28 input is too small: 'layers.2.downsample.proj' would output 0×0; resize the images " +
+      'larger or pick a backbone made for small inputs (resnet20, vit-tiny)',
+  });
+  assert.equal(build(32).graph.outputs[0]!.name, 'logits');
+});
