@@ -1,18 +1,11 @@
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import { check } from '../core/errors.js';
+import { normalCritical } from '../stats/normal.js';
 
 /** The paper's confidence level for every interval: 99%. */
 export const defaultConfidence = 0.99;
 
 /** Two-sided standard-normal critical value for a confidence level: 0.99 → 2.5758…, 0.95 → 1.9600…. */
 export function zForConfidence(confidence: number = defaultConfidence): number {
-  check(
-    confidence > 0 && confidence < 1,
-    'bad_argument',
-    () => `confidence must be between 0 and 1 (e.g. 0.99); got ${confidence}`,
-    { confidence },
-  );
-  return normalQuantile(1 - (1 - confidence) / 2, 0, 1);
+  return normalCritical(confidence);
 }
 
 /**
