@@ -9,6 +9,7 @@ import type { GradPaths } from '../../src/autodiff/grad-graph.js';
 import { tinyResNet, tinyViT } from './tiny-nets.js';
 import { fixtureModel } from '../models/swin-v2-small.js';
 import { fixtureModel as focalNetModel } from '../models/focalnet-small.js';
+import { fixtureModel as maxVitModel } from '../models/maxvit-small.js';
 
 const floats = (dims: number[], f: () => number): TensorData => ({
   dtype: 'float32',
@@ -81,4 +82,8 @@ test('reduced Swin-V2 (rolled and masked windows, cosine attention, clamped logi
 
 test('reduced FocalNet (focal modulation: depthwise Convs with GELU, gates sliced from one Linear, global-context mean, 1×1 modulator Conv; strided patch Convs from odd sides): gradients match finite differences of the loss', async () => {
   await checkNetwork(focalNetModel(40, 'train'), 2, 'fast');
+});
+
+test('reduced MaxViT (MBConv: BN pre-norm, depthwise stride 2, squeeze-excitation with SiLU, AvgPool shortcut counting pads; window and grid attention with the position table gathered by a repeating index; classifier LN/Tanh): gradients match finite differences of the loss', async () => {
+  await checkNetwork(maxVitModel('train'), 2, 'fast');
 });
