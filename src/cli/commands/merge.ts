@@ -1,5 +1,5 @@
 import type { CliCommand } from '../command.js';
-import { count, name, path } from '../option-parsers.js';
+import { count, name, numberList, path } from '../option-parsers.js';
 
 /** `tgr merge RUN --shards N`: joins the shards' faults files into faults.jsonl and writes the summary. */
 export const merge: CliCommand = {
@@ -9,7 +9,8 @@ export const merge: CliCommand = {
     cmd
       .argument('<run>', 'runs/NAME (or the folder holding campaign/)', path())
       .requiredOption('--shards <n>', 'the N of --shard k/N', count(10_000))
-      .option('--name <name>', 'campaign folder under campaign/', name(), 'fp32'),
+      .option('--name <name>', 'campaign folder under campaign/', name(), 'fp32')
+      .option('--tau <list>', 'critical-fault thresholds τ of the summary, P(ΔLoss > τ)', numberList(0, '0.1,1,10')),
   async run(args, opts) {
     const { campaignDir } = await import('../../faults/campaign.js');
     const { mergeShards } = await import('../../faults/merge.js');
@@ -18,6 +19,6 @@ export const merge: CliCommand = {
     const dir = campaignDir(args[0]!, opts.name as string);
     const m = mergeShards(dir, opts.shards as number);
     console.log(`${m.file}: ${m.records} records from ${String(opts.shards)} shards`);
-    console.log(summaryTable(summarize(dir)));
+    console.log(summaryTable(summarize(dir, Array.isArray(opts.tau) ? { tau: opts.tau as number[] } : {})));
   },
 };

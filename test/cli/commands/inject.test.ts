@@ -63,6 +63,13 @@ test('tgr inspect, plan, inject, inject --shard + merge on a tiny model and the 
     readFileSync(join(run, 'campaign', 'fp32', 'summary.csv'), 'utf8'),
     /,critical>0\.5,critical>0\.5 lower,/,
   );
+  // tgr merge takes --tau too: the sharded campaign's summary equals the single run's again.
+  const again = await runCli('merge', run, '--shards', '2', '--name', 'sharded', '--tau', '0.5,5');
+  assert.equal(again.code, 0, again.err);
+  assert.equal(
+    readFileSync(join(run, 'campaign', 'sharded', 'summary.csv'), 'utf8'),
+    readFileSync(join(run, 'campaign', 'fp32', 'summary.csv'), 'utf8'),
+  );
 });
 
 test('tgr inject: other settings than the plan on disk, an unknown layer, a damaged plan: one-line errors, exit 2', async (t) => {
