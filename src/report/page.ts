@@ -7,7 +7,6 @@ import {
   ablationTableOf,
   bitsTable,
   fitTable,
-  layerRatesTable,
   layersTable,
   modelsTable,
   rangesTable,
@@ -17,8 +16,8 @@ import {
   smallValuesTable,
   summaryTable,
   sweepTable,
-  verdictTable,
 } from './tables.js';
+import { layerRatesTable, verdictTable } from './verdict-tables.js';
 import { guardTable } from './guard-table.js';
 
 /**

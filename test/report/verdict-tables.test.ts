@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { analyse } from '../../src/analysis/analyse.js';
 import { reportTables } from '../../src/report/page.js';
-import { layerRatesTable, verdictTable } from '../../src/report/tables.js';
+import { layerRatesTable, verdictTable } from '../../src/report/verdict-tables.js';
 import { tableCsv } from '../../src/report/table.js';
 import { clopperPearson } from '../../src/stats/clopper-pearson.js';
 import { handPair, tempDir } from '../analysis/fixtures.js';
