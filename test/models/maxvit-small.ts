@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Model, TensorData } from '../../src/onnx/types.js';
-import { parseSafetensors, readFloats } from '../../src/core/safetensors.js';
-import { f32 } from '../../src/onnx/tensor.js';
 import { backbones, buildModel } from '../../src/models/registry.js';
 import type { ModelSpec } from '../../src/models/spec.js';
 import { type MaxVitSize, maxVit } from '../../src/models/maxvit.js';
+import { readReferenceFixture } from './reference-fixture.js';
 
 /** The reduced config scripts/fixtures/maxvit.py builds in torchvision (input 32×32: block maps 8×8 and 4×4). */
 export const fixtureSize: MaxVitSize = { stem: 8, channels: [8, 16], layers: [1, 2], headDim: 4, partition: 2 };
@@ -19,17 +17,7 @@ export function buildMaxVit(spec: Omit<ModelSpec, 'backbone'>): Model {
 }
 
 /** The tensors of test/fixtures/maxvit/reference.safetensors by name: torchvision's state_dict, `input`, `logits`. */
-export function fixtureTensors(): Map<string, TensorData<'float32'>> {
-  const file = parseSafetensors(readFileSync(new URL('../fixtures/maxvit/reference.safetensors', import.meta.url)));
-  if (!('entries' in file)) throw new Error(`maxvit fixture: ${file.problem}`);
-  const out = new Map<string, TensorData<'float32'>>();
-  for (const [name, e] of file.entries) {
-    const data = readFloats(file, e);
-    if (!(data instanceof Float32Array)) throw new Error(`maxvit fixture: ${name}: ${data.problem}`);
-    out.set(name, f32(e.shape, data));
-  }
-  return out;
-}
+export const fixtureTensors = (): Map<string, TensorData<'float32'>> => readReferenceFixture('maxvit').tensors;
 
 /** The reduced MaxViT (10 classes, linear head, 32×32) with the fixture's weights and BN statistics. */
 export function fixtureModel(mode: 'train' | 'eval' = 'eval'): Model {

@@ -7,6 +7,12 @@ import { maxVitBlockSides } from '../../src/models/maxvit.js';
 import { TgrError } from '../../src/core/errors.js';
 import { buildMaxVit, fixtureModel, fixtureTensors } from './maxvit-small.js';
 
+/** max |got − want| over max |want|, after checking the lengths agree. */
+function worstError(got: Float32Array, want: Float32Array): number {
+  assert.equal(got.length, want.length);
+  return Math.max(...want.map((w, i) => Math.abs(got[i]! - w))) / Math.max(...want.map(Math.abs));
+}
+
 const imagenet = (head: 'linear' | 'text-guided') =>
   buildModel(
     { backbone: 'maxvit-t', head, inputShape: [3, 224, 224], numClasses: 1000, embedDim: 512 },
@@ -55,14 +61,29 @@ test('forward equals torchvision 0.14 MaxVit for the same weights to 1e-4 relati
   const m = buildMaxVit({ head: 'linear', inputShape: [3, 32, 32], numClasses: 10 });
   // Every parameter and BN statistic of ours is one of torchvision's by its state_dict name, and none is left over.
   const ours = [...parameterNames(m.graph), ...[...m.graph.initializers.keys()].filter((n) => /running_/.test(n))];
-  assert.deepEqual(ours.sort(), [...t.keys()].filter((n) => n !== 'input' && n !== 'logits').sort());
+  const theirs = [...t.keys()].filter((n) => n !== 'input' && n !== 'logits' && !n.startsWith('train.'));
+  assert.deepEqual(ours.sort(), theirs.sort());
   for (const n of ours) assert.deepEqual(t.get(n)!.dims, m.graph.initializers.get(n)!.dims, n);
   const s = await Session.create(fixtureModel());
   const got = (await s.run({ input: t.get('input')! })).logits!.data as Float32Array;
   await s.release();
-  const want = t.get('logits')!.data;
-  assert.equal(got.length, want.length);
   // Relative to the largest logit, the worst logit is off by 1e-4 at most (fp32 in both; about 1e-7 measured).
-  const worst = Math.max(...want.map((w, i) => Math.abs(got[i]! - w))) / Math.max(...want.map(Math.abs));
+  const worst = worstError(got, t.get('logits')!.data);
   assert.ok(worst <= 1e-4, `worst logit error ${worst} of the largest logit`);
+});
+
+test("train mode equals torchvision's (stochastic depth off): batch-statistics logits to 1e-4, every BN's running_mean after one update with momentum 0.99 to 1e-5", async () => {
+  const t = fixtureTensors();
+  const m = fixtureModel('train');
+  const s = await Session.create(m);
+  const out = await s.run({ input: t.get('input')! });
+  await s.release();
+  const worst = worstError(out.logits!.data as Float32Array, t.get('train.logits')!.data);
+  assert.ok(worst <= 1e-4, `worst train-mode logit error ${worst} of the largest logit`);
+  const means = [...t.keys()].filter((n) => n.startsWith('train.'));
+  assert.equal(means.length, 1 + m.graph.nodes.filter((n) => n.opType === 'BatchNormalization').length);
+  for (const n of means.filter((k) => k !== 'train.logits')) {
+    const e = worstError(out[`${n.slice('train.'.length)}.next`]!.data as Float32Array, t.get(n)!.data);
+    assert.ok(e <= 1e-5, `${n}: worst error ${e} of its largest value`);
+  }
 });
