@@ -46,3 +46,18 @@ test('MaxViT neuron faults in every layer, range detector off and on: the runner
     assert.ok(sum(paths, 'suffix') > 0);
   }
 });
+
+test('MaxViT weight faults in the depthwise and squeeze-excitation Convs, the shortcut Conv, to_qkv and merge (weights read through a Transpose) and classifier.3 equal the plain path', async () => {
+  const fx = await fixture(model(), 4);
+  const p = 'blocks.1.layers.0.layers';
+  const layers = [
+    `${p}.MBconv.proj.1`,
+    `${p}.MBconv.layers.conv_b.0`,
+    `${p}.MBconv.layers.squeeze_excitation.fc2`,
+    `${p}.grid_attention.attn_layer.1.to_qkv`,
+    `${p}.window_attention.attn_layer.1.merge`,
+    'classifier.3',
+  ];
+  const paths = await checkAgainstPlain(fx, 'weights', false, { perLayer: 4, layers });
+  assert.deepEqual([...paths.keys()].sort(), [...layers].sort());
+});
