@@ -54,13 +54,14 @@ export function maxVitBlockSides(side: number, blocks: number): number[] {
  * cannot be added to.
  */
 function checkInput(size: MaxVitSize, label: string, [C, H, W]: readonly number[]): void {
-  const sides = maxVitBlockSides(H!, size.channels.length);
-  if (H === W && sides.every((d) => d % size.partition === 0)) return;
+  const hs = maxVitBlockSides(H!, size.channels.length);
+  const ws = maxVitBlockSides(W!, size.channels.length);
+  if (H === W && hs.every((d) => d % size.partition === 0)) return;
   const fit = size.partition * 2 ** (size.channels.length + 1);
   throw new TgrError(
     'bad_argument',
-    `${label}: a ${C}×${H}×${W} input gives block maps ${sides.map((d) => `${d}×${d}`).join(', ')}` +
-      `${H === W ? '' : ' (and is not square)'}; MaxViT needs square maps its partition side ${size.partition} divides ` +
+    `${label}: a ${C}×${H}×${W} input gives block maps ${hs.map((d, i) => `${d}×${ws[i]}`).join(', ')}; ` +
+      `MaxViT needs square maps its partition side ${size.partition} divides ` +
       `(torchvision's rule); resize the images to ${fit}×${fit} (or a multiple)`,
   );
 }

@@ -52,7 +52,7 @@ test("block sides follow torchvision's _make_block_input_shapes; inputs the part
   );
   assert.throws(
     () => build(224, 448),
-    /a 3×224×448 input gives block maps 56×56, 28×28, 14×14, 7×7 \(and is not square\)/,
+    /a 3×224×448 input gives block maps 56×112, 28×56, 14×28, 7×14; MaxViT needs square maps/,
   );
 });
 
