@@ -80,8 +80,9 @@ function gradXConvTranspose(c: ConvCase): string {
 export const convGradXForms = { flippedConv: gradXFlippedConv, convTranspose: gradXConvTranspose };
 
 /**
- * The input-gradient form for a case: the flipped-kernel Conv at stride 1 (ConvTranspose measured 1.05–1.3× slower
- * there), ConvTranspose at stride > 1, where the flipped form would need dy dilated by zeros first.
+ * The input-gradient form for a case: the flipped-kernel Conv at stride 1, which ORT runs on its blocked kernels and
+ * ConvTranspose cannot (figures: docs/ARCHITECTURE.md, "Gradient forms, measured"); ConvTranspose at stride > 1, where
+ * the flipped form would need dy dilated by zeros first.
  */
 export function pickGradX(c: ConvCase): keyof typeof convGradXForms {
   return c.b.paths === 'fast' && flippedConvApplies(c) ? 'flippedConv' : 'convTranspose';
@@ -150,7 +151,8 @@ export function flatShiftsApplies(c: ConvCase): boolean {
  * Like `shifts`, with every shifted copy one contiguous run per (sample, channel): x padded (plus one spare row) and
  * flattened to rows of width Wp, dy padded with zero columns to the same width; the offset (a, b) is then the flat
  * range starting at a·d·Wp + b·d. Columns past the output width read wrapped-around x but meet dy's zeros. ORT's
- * Slice copies a run of ~1,000 floats at a time instead of rows of 32 (1.5× faster per layer, bench/grad-forms.ts).
+ * Slice copies a run of ~1,000 floats at a time instead of rows of 32 (figures: docs/ARCHITECTURE.md, "Gradient
+ * forms, measured").
  */
 function convGradWFlatShifts(c: ConvCase): string {
   invariant(flatShiftsApplies(c), 'the flat-shift weight gradient needs a 2-D Conv of stride 1');

@@ -21,8 +21,8 @@ export interface EngineOptions {
   label?: string;
   /**
    * Idle intra-op threads spin-wait for the next run (ORT's default). Off suits several sessions run in turn (each has
-   * its own pool, and a spinning pool takes the cores from the next) or a shared machine: a fault campaign's suffix
-   * sessions ran ~1.8× faster with spinning off at load 7 on 2 cores.
+   * its own pool, and a spinning pool takes the cores from the next) or a shared machine (figures: docs/ARCHITECTURE.md,
+   * "Why suffix sessions do not spin").
    */
   spinning?: boolean;
   /**
