@@ -2,17 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, type Argument, type Option } from 'commander';
 import { TgrError, checkPlainName } from '../core/errors.js';
+import { maxSeed, type ValueKind } from '../core/option-spec.js';
 
-/**
- * What an option's value is, declared beside the option. The parser checks it while commander parses, before any
- * work starts, and the bad-value test derives its cases from it, so a new option is covered by declaring it.
- */
-export type ValueKind =
-  | { kind: 'integer'; min: number; max: number }
-  | { kind: 'number'; min: number; max: number; above?: boolean }
-  | { kind: 'list'; item: 'integer' | 'number' | 'name'; arity?: number; min?: number; max?: number }
-  | { kind: 'enum'; choices: readonly string[] }
-  | { kind: 'file' | 'folder' | 'path' | 'out-file' | 'out-folder' | 'name' | 'text' | 'spec' };
+export { maxSeed, type ValueKind };
 
 /** A commander parser that carries its ValueKind. */
 export type ValueParser<T> = ((value: string, previous?: unknown) => T) & { valueKind: ValueKind };
@@ -36,9 +28,6 @@ function parser<T>(valueKind: ValueKind, check: (v: string) => T | { problem: st
 }
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toLocaleString('en-US').replace(/,/g, '') : String(n));
-
-/** The largest seed: Rng reduces seeds to 32 bits, so larger ones would silently alias smaller ones. */
-export const maxSeed = 2 ** 32 - 1;
 
 /** An integer in [min, max]. */
 export function integer(min: number, max: number): ValueParser<number> {
