@@ -9,7 +9,7 @@
  * toolkit: it only bounds what bench/inject.ts may expect of any exact method on a given model.
  */
 import type { Graph } from '../src/onnx/types.js';
-import type { ClassifierLayer } from '../src/faults/layers.js';
+import type { ClassifierLayer } from '../src/faults/model/layers.js';
 
 /** A changed region: a rectangle of rows × columns (end exclusive) and how many channels changed in it. */
 interface Region {

@@ -15,12 +15,12 @@ import { join } from 'node:path';
 import { buildModel } from '../src/models/registry.js';
 import { Session } from '../src/engine/session.js';
 import { Rng } from '../src/core/rng.js';
-import { loadClassifier } from '../src/faults/classifier.js';
-import { goldenRun, readGoldenActivations } from '../src/faults/golden.js';
-import { imageSetFromArrays } from '../src/faults/images.js';
-import { planCampaign } from '../src/faults/plan.js';
-import { runCampaign } from '../src/faults/runner.js';
-import { readRecords } from '../src/faults/store.js';
+import { loadClassifier } from '../src/faults/model/classifier.js';
+import { goldenRun, readGoldenActivations } from '../src/faults/run/golden.js';
+import { imageSetFromArrays } from '../src/faults/run/images.js';
+import { planCampaign } from '../src/faults/plan/plan.js';
+import { runCampaign } from '../src/faults/run/runner.js';
+import { readRecords } from '../src/faults/store/store.js';
 import { coneFractions, suffixFractions } from './inject-ceiling.js';
 
 const arg = (k: string, d: number) => {

@@ -11,9 +11,9 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { injectCampaign } from '../src/faults/campaign.js';
-import { openImages, resolveRunTarget } from '../src/faults/run-target.js';
-import type { StratumTally } from '../src/faults/metrics.js';
-import type { CampaignSummary, GoldenRun, LayerStats } from '../src/faults/records.js';
+import { openImages, resolveRunTarget } from '../src/cli/run-target.js';
+import type { StratumTally } from '../src/faults/metrics/metrics.js';
+import type { CampaignSummary, GoldenRun, LayerStats } from '../src/faults/store/records.js';
 
 const z99 = 2.576;
 

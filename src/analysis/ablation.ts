@@ -1,4 +1,4 @@
-import type { RatioEstimate } from '../faults/improvement.js';
+import type { RatioEstimate } from '../stats/improvement.js';
 import { compareRuns } from './compare.js';
 import { readRun, type RunDir } from './run-dir.js';
 

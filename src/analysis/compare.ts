@@ -1,6 +1,6 @@
 import { check } from '../core/errors.js';
-import { improvementRatio, type RatioEstimate } from '../faults/improvement.js';
-import { countsOf, deltaLossOf, rateOf } from '../faults/metrics.js';
+import { improvementRatio, type RatioEstimate } from '../stats/improvement.js';
+import { countsOf, deltaLossOf, rateOf } from '../faults/metrics/metrics.js';
 import { rateRatio } from '../stats/ratio.js';
 import { countModel } from '../models/count.js';
 import { loadModel } from '../onnx/proto-io.js';

@@ -1,5 +1,5 @@
-import { deltaLossOf, countsOf, rateOf, type LayerMetrics, type RateOf } from '../faults/metrics.js';
-import { improvementRatio } from '../faults/improvement.js';
+import { deltaLossOf, countsOf, rateOf, type LayerMetrics, type RateOf } from '../faults/metrics/metrics.js';
+import { improvementRatio } from '../stats/improvement.js';
 import { rateRatio, ratioSide, type RatioEstimate, type RatioSide } from '../stats/ratio.js';
 import type { IntervalEstimate } from '../stats/stratified.js';
 import type { CampaignReliability } from './reliability.js';

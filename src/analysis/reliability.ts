@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { LayerStats } from '../faults/records.js';
-import { CampaignAccumulator } from '../faults/layer-accumulator.js';
+import type { LayerStats } from '../faults/store/records.js';
+import { CampaignAccumulator } from '../faults/metrics/layer-accumulator.js';
 import {
   combineLayers,
   defaultTau,
@@ -9,12 +9,12 @@ import {
   overallMetrics,
   type LayerMetrics,
   type OverallMetrics,
-} from '../faults/metrics.js';
-import { readPlan } from '../faults/plan-file.js';
-import { stratumWeights } from '../faults/summarize.js';
+} from '../faults/metrics/metrics.js';
+import { readPlan } from '../faults/plan/plan-file.js';
+import { stratumWeights } from '../faults/metrics/summarize.js';
 import { check } from '../core/errors.js';
 import { BitVulnerabilityAccumulator, type BitCell } from './stats/bit-vulnerability.js';
-import { forEachRecord } from '../faults/store.js';
+import { forEachRecord } from '../faults/store/store.js';
 import type { CampaignFiles, CampaignSettings, RunDir } from './run-dir.js';
 
 /** One model's campaign, summarised as the comparison needs it. */

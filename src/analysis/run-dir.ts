@@ -1,11 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { check } from '../core/errors.js';
-import { readGolden } from '../faults/golden.js';
-import { readJsonFile } from '../faults/json-file.js';
-import { readPlan } from '../faults/plan-file.js';
-import { checkCampaignRecords } from '../faults/verify.js';
-import type { CampaignSummary, GoldenRun } from '../faults/records.js';
+import { readGolden } from '../faults/run/golden.js';
+import { readJsonFile } from '../faults/store/json-file.js';
+import { readPlan } from '../faults/plan/plan-file.js';
+import { checkCampaignRecords } from '../faults/store/verify.js';
+import type { CampaignSummary, GoldenRun } from '../faults/store/records.js';
 
 /**
  * What analysis reads of a run folder (DESIGN.md "Files a run leaves"). Reading is the boundary: every file is

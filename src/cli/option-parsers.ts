@@ -47,7 +47,7 @@ export const seed = () => integer(0, maxSeed);
 
 /**
  * Injections per layer: refused at parse time above a million (10⁸ grew to gigabytes with no output); the planner
- * also refuses a plan whose layers together exceed its own limit (maxPlanSites in faults/plan.ts).
+ * also refuses a plan whose layers together exceed its own limit (maxPlanSites in faults/plan/plan.ts).
  */
 export const maxPerLayer = 1_000_000;
 

@@ -2,19 +2,19 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { lockFile, lockPathFor, removeStaleTemps, type FolderLock } from '../core/folder-lock.js';
 import { join } from 'node:path';
 import { TgrError, check, checkPlainName } from '../core/errors.js';
-import { loadClassifier, type Classifier } from './classifier.js';
-import { errorModel } from './error-models.js';
-import { goldenRun, readGolden, readGoldenActivations } from './golden.js';
-import type { ImageSet } from './images.js';
-import { runPilot } from './pilot.js';
-import { planCampaign, type CampaignPlan, type PlanOptions, type Target } from './plan.js';
-import { readPlan, writePlan } from './plan-file.js';
-import type { CampaignSummary, GoldenRun } from './records.js';
-import { withScoreProfile } from './guard.js';
-import { runCampaign, type RunResult } from './runner.js';
-import { faultsFileName, type Shard } from './shard.js';
-import type { Allocation, Stratify } from './strata.js';
-import { summarize } from './summarize.js';
+import { loadClassifier, type Classifier } from './model/classifier.js';
+import { errorModel } from './error-models/registry.js';
+import { goldenRun, readGolden, readGoldenActivations } from './run/golden.js';
+import type { ImageSet } from './run/images.js';
+import { runPilot } from './plan/pilot.js';
+import { planCampaign, type CampaignPlan, type PlanOptions, type Target } from './plan/plan.js';
+import { readPlan, writePlan } from './plan/plan-file.js';
+import type { CampaignSummary, GoldenRun } from './store/records.js';
+import { withScoreProfile } from './run/guard.js';
+import { runCampaign, type RunResult } from './run/runner.js';
+import { faultsFileName, type Shard } from './plan/shard.js';
+import type { Allocation, Stratify } from './plan/strata.js';
+import { summarize } from './metrics/summarize.js';
 
 /** Settings of one campaign over a run directory (runs/NAME: model.onnx, golden.json, campaign/…). */
 export interface CampaignOptions {

@@ -57,7 +57,7 @@ export function relativeCoordsTable(ws: Window): Float32Array {
 
 /**
  * 16·sigmoid(cpb_mlp(relative_coords_table)) gathered by relative_position_index into [heads, T, T]. The MLP reads
- * only constants, so its Linears have no batch axis and are not per-image fault sites (faults/layers.ts).
+ * only constants, so its Linears have no batch axis and are not per-image fault sites (faults/model/layers.ts).
  */
 function positionBias(net: Net, p: string, ws: Window, heads: number): string {
   const b = net.b;

@@ -1,4 +1,4 @@
-import type { GuardKind } from '../faults/guard.js';
+import type { GuardKind } from '../faults/run/guard.js';
 import type { ReproducePreset } from './presets.js';
 
 /** One activation campaign of one model: its folder under campaign/ and how it differs from the plain one. */

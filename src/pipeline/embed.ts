@@ -15,12 +15,11 @@ import { alignRows } from '../text/encoders/precomputed.js';
 import { readMatrixFile } from '../text/formats/matrix-file.js';
 import { normalizeRows, pickRows, type Matrix } from '../text/matrix.js';
 import { reportPath, writeClassEmbeddings } from '../text/report.js';
-import type { InitKind } from '../analysis/ablation.js';
 import type { ReproducePreset } from './presets.js';
 import { fileDigest, runStage } from './stage.js';
 
 /** Projection initialisations that need a matrix (Table 3's `random` needs none). */
-export type EmbeddedInit = Exclude<InitKind, 'random'>;
+export type EmbeddedInit = 'descriptions' | 'template';
 
 export interface EmbedStageRequest {
   init: EmbeddedInit;

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { TgrError, check, lookup } from '../core/errors.js';
 import { datasets } from '../data/registry.js';
-import { numberFormats } from '../faults/formats.js';
+import { numberFormats } from '../faults/formats/registry.js';
 import { backbones } from '../models/registry.js';
 import { descriptionSources } from '../text/descriptions/registry.js';
 import { encoders } from '../text/encoders/registry.js';

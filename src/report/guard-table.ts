@@ -1,5 +1,5 @@
 import type { Analysis } from '../analysis/analyse.js';
-import { guardQuantiles } from '../faults/guard-summary.js';
+import { guardQuantiles } from '../faults/metrics/guard-summary.js';
 import type { Table } from './table.js';
 
 const modelName = { baseline: 'baseline', textGuided: 'text-guided' } as const;

@@ -8,16 +8,16 @@ import type {
   InjectionRecord,
   LayerProfile,
   LayerStats,
-} from '../../src/faults/records.js';
+} from '../../src/faults/store/records.js';
 import { Rng } from '../../src/core/rng.js';
-import { CampaignAccumulator } from '../../src/faults/layer-accumulator.js';
+import { CampaignAccumulator } from '../../src/faults/metrics/layer-accumulator.js';
 import {
   combineLayers,
   defaultTau,
   metricsFromStrata,
   overallMetrics,
   type LayerMetrics,
-} from '../../src/faults/metrics.js';
+} from '../../src/faults/metrics/metrics.js';
 import { GraphBuilder } from '../../src/onnx/builder.js';
 import { saveModel } from '../../src/onnx/proto-io.js';
 import { f32 } from '../../src/onnx/tensor.js';

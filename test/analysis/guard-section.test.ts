@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { guardSection } from '../../src/analysis/guard-section.js';
 import type { RunDir } from '../../src/analysis/run-dir.js';
-import type { GuardSummary } from '../../src/faults/guard-summary.js';
+import type { GuardSummary } from '../../src/faults/metrics/guard-summary.js';
 
 /** A guard summary with the given kind, proven bound and measured max. */
 function guardSummary(kind: 'analytic' | 'profiled', proven: number, max: number): GuardSummary {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { analyse } from '../../src/analysis/analyse.js';
 import { openDataset } from '../../src/data/registry.js';
 import { injectCampaign } from '../../src/faults/campaign.js';
-import { imageSetFromDataset } from '../../src/faults/images.js';
+import { imageSetFromDataset } from '../../src/faults/run/images.js';
 import { saveModel } from '../../src/onnx/proto-io.js';
 import { reportIds, renderReport } from '../../src/report/page.js';
 import { tempDir, tinyCnn } from './fixtures.js';

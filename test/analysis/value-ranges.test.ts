@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { combineRanges, valueRanges } from '../../src/analysis/value-ranges.js';
-import type { LayerProfile } from '../../src/faults/records.js';
+import type { LayerProfile } from '../../src/faults/store/records.js';
 
 const layer = (name: string, neurons: number, maxAbs: number, meanAbs: number): LayerProfile => ({
   name,

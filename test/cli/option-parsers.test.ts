@@ -24,7 +24,7 @@ import {
   valueKindOf,
   variadic,
 } from '../../src/cli/option-parsers.js';
-import { parseShard } from '../../src/faults/shard.js';
+import { parseShard } from '../../src/faults/plan/shard.js';
 
 const refuses = (f: () => unknown, message: RegExp) =>
   assert.throws(f, (e: Error & { code?: string }) => e.code === 'commander.invalidArgument' && message.test(e.message));

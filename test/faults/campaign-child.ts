@@ -3,9 +3,9 @@
  * campaign into DIR, printing 'started' when the run begins.  Usage: node --import tsx campaign-child.ts DIR
  */
 import { join } from 'node:path';
-import { readPlan } from '../../src/faults/plan-file.js';
-import { runCampaign } from '../../src/faults/runner.js';
-import { parseShard } from '../../src/faults/shard.js';
+import { readPlan } from '../../src/faults/plan/plan-file.js';
+import { runCampaign } from '../../src/faults/run/runner.js';
+import { parseShard } from '../../src/faults/plan/shard.js';
 import { residualNet } from './nets.js';
 import { fixture } from './fixtures.js';
 

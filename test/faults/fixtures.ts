@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Model } from '../../src/onnx/types.js';
-import { loadClassifier, type Classifier } from '../../src/faults/classifier.js';
-import { goldenRun } from '../../src/faults/golden.js';
-import { imageSetFromArrays, type ImageSet } from '../../src/faults/images.js';
-import type { GoldenRun } from '../../src/faults/records.js';
+import { loadClassifier, type Classifier } from '../../src/faults/model/classifier.js';
+import { goldenRun } from '../../src/faults/run/golden.js';
+import { imageSetFromArrays, type ImageSet } from '../../src/faults/run/images.js';
+import type { GoldenRun } from '../../src/faults/store/records.js';
 import { randomImages } from './nets.js';
 
 export interface Fixture {

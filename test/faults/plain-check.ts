@@ -2,15 +2,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Model } from '../../src/onnx/types.js';
-import { planCampaign, type Target } from '../../src/faults/plan.js';
-import { runCampaign } from '../../src/faults/runner.js';
-import { PlainInjector, WeightPlain } from '../../src/faults/plain.js';
-import { rangeClamp, withRangeDetector } from '../../src/faults/range-detector.js';
-import { readRecords } from '../../src/faults/store.js';
-import type { EvalPath } from '../../src/faults/injector.js';
-import { guardTrips } from '../../src/faults/guard.js';
-import type { CampaignPlan } from '../../src/faults/plan.js';
-import type { InjectionRecord } from '../../src/faults/records.js';
+import { planCampaign, type Target } from '../../src/faults/plan/plan.js';
+import { runCampaign } from '../../src/faults/run/runner.js';
+import { PlainInjector, WeightPlain } from '../../src/faults/run/plain.js';
+import { rangeClamp, withRangeDetector } from '../../src/faults/run/range-detector.js';
+import { readRecords } from '../../src/faults/store/store.js';
+import type { EvalPath } from '../../src/faults/run/injector.js';
+import { guardTrips } from '../../src/faults/run/guard.js';
+import type { CampaignPlan } from '../../src/faults/plan/plan.js';
+import type { InjectionRecord } from '../../src/faults/store/records.js';
 import { tempDir, type Fixture } from './fixtures.js';
 
 /** |a − b| ≤ 1e-5 · max(1, max |b| of the row); non-finite values must match exactly (NaN with NaN). */

@@ -2,9 +2,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CampaignPlan } from '../../src/faults/plan.js';
-import { writePlan } from '../../src/faults/plan-file.js';
-import { recordLine } from '../../src/faults/store.js';
+import type { CampaignPlan } from '../../src/faults/plan/plan.js';
+import { writePlan } from '../../src/faults/plan/plan-file.js';
+import { recordLine } from '../../src/faults/store/store.js';
 
 /** 2 layers ('a', 'b') × 6 sites, in 3 units of 4 sites (unit 1 spans both layers). */
 export function smallPlan(over: Partial<CampaignPlan> = {}): CampaignPlan {

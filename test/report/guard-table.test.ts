@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Analysis } from '../../src/analysis/analyse.js';
 import { guardTable } from '../../src/report/guard-table.js';
 import { tableCsv, tableHtml } from '../../src/report/table.js';
-import type { GuardSummary } from '../../src/faults/guard-summary.js';
+import type { GuardSummary } from '../../src/faults/metrics/guard-summary.js';
 
 const quantiles = [0.5, 0.9, 0.99, 0.999].map((p) => ({ p, value: p }));
 const guarded = (kind: GuardSummary['kind'], provenDeltaLoss: number, max: number): GuardSummary => ({

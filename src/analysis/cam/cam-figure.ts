@@ -2,7 +2,7 @@ import type { Model, TensorData } from '../../onnx/types.js';
 import { Rng } from '../../core/rng.js';
 import { progress } from '../../core/progress.js';
 import { check } from '../../core/errors.js';
-import { defaultConfidence } from '../../faults/confidence.js';
+import { defaultConfidence } from '../../stats/confidence.js';
 import { openCam, resizeBilinear, type CamResult } from './ablation-cam.js';
 import { camLayer, type CamLayer } from './cam-layer.js';
 import { pearson, similarityStats, type SimilarityStats } from './cam-similarity.js';

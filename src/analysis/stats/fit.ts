@@ -1,5 +1,5 @@
 import { check } from '../../core/errors.js';
-import { weightedSum, type Estimate } from '../../faults/confidence.js';
+import { weightedSum, type Estimate } from '../../stats/confidence.js';
 
 /** Bits in the "Mbit" of a FIT/Mbit figure: 2^20, as memory soft-error rates are quoted. */
 export const bitsPerMbit = 2 ** 20;

@@ -1,6 +1,6 @@
 import { check } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
-import { defaultConfidence } from '../../faults/confidence.js';
+import { defaultConfidence } from '../../stats/confidence.js';
 
 /** A paired bootstrap interval for accuracy(first) − accuracy(second). */
 export interface BootstrapInterval {

@@ -1,5 +1,5 @@
 import type { Rng } from '../../core/rng.js';
-import { numberFormats } from '../../faults/formats.js';
+import { numberFormats } from '../../faults/formats/registry.js';
 
 /** What flipping one fp32 bit did to values with |x| below the bound. */
 export interface SmallValueBitOutcome {

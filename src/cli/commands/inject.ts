@@ -1,4 +1,4 @@
-import { parseShard, type Shard } from '../../faults/shard.js';
+import { parseShard, type Shard } from '../../faults/plan/shard.js';
 import type { CliCommand } from '../command.js';
 import { numberList, spec } from '../option-parsers.js';
 import { campaignOptions, campaignSettings } from './plan.js';
@@ -12,10 +12,10 @@ export const inject: CliCommand = {
       .option('--shard <k/n>', 'run slice k of n (0-based); join the slices with tgr merge', spec(parseShard))
       .option('--tau <list>', 'critical-fault thresholds τ of the summary, P(ΔLoss > τ)', numberList(0, '0.1,1,10')),
   async run(args, opts) {
-    const { resolveRunTarget, openImages } = await import('../../faults/run-target.js');
+    const { resolveRunTarget, openImages } = await import('../run-target.js');
     const { injectCampaign } = await import('../../faults/campaign.js');
-    const { summaryTable } = await import('../../faults/tables.js');
-    const { guardLine } = await import('../../faults/guard-summary.js');
+    const { summaryTable } = await import('../summary-table.js');
+    const { guardLine } = await import('../../faults/metrics/guard-summary.js');
     const target = resolveRunTarget(args[0]!, opts.out as string | undefined);
     const shard = opts.shard as Shard | undefined;
     const images = await openImages(target, opts as { dataset?: string; split?: string; dataDir?: string });

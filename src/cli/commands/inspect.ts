@@ -13,9 +13,9 @@ export const inspect: CliCommand = {
       .argument('<model>', 'a .onnx file, or runs/NAME', path())
       .option('--input-shape <C,H,W>', 'image shape, when the file does not fix it', shapeOption),
   async run(args, opts) {
-    const { resolveRunTarget } = await import('../../faults/run-target.js');
-    const { loadClassifier } = await import('../../faults/classifier.js');
-    const { describeClassifier } = await import('../../faults/tables.js');
+    const { resolveRunTarget } = await import('../run-target.js');
+    const { loadClassifier } = await import('../../faults/model/classifier.js');
+    const { describeClassifier } = await import('../summary-table.js');
     const target = resolveRunTarget(args[0]!);
     console.log(
       describeClassifier(await loadClassifier(target.model, { inputShape: opts.inputShape as number[] | undefined })),

@@ -13,9 +13,9 @@ export const merge: CliCommand = {
       .option('--tau <list>', 'critical-fault thresholds τ of the summary, P(ΔLoss > τ)', numberList(0, '0.1,1,10')),
   async run(args, opts) {
     const { campaignDir } = await import('../../faults/campaign.js');
-    const { mergeShards } = await import('../../faults/merge.js');
-    const { summarize } = await import('../../faults/summarize.js');
-    const { summaryTable } = await import('../../faults/tables.js');
+    const { mergeShards } = await import('../../faults/store/merge.js');
+    const { summarize } = await import('../../faults/metrics/summarize.js');
+    const { summaryTable } = await import('../summary-table.js');
     const dir = campaignDir(args[0]!, opts.name as string);
     const m = mergeShards(dir, opts.shards as number);
     console.log(`${m.file}: ${m.records} records from ${String(opts.shards)} shards`);

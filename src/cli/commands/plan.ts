@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { datasets } from '../../data/registry.js';
-import { errorModel } from '../../faults/error-models.js';
-import { numberFormat, numberFormats } from '../../faults/formats.js';
-import { guardKinds } from '../../faults/guard.js';
-import { allocationChoices, stratifyChoices, type Allocation, type Stratify } from '../../faults/strata.js';
+import { errorModel } from '../../faults/error-models/registry.js';
+import { numberFormat, numberFormats } from '../../faults/formats/registry.js';
+import { guardKinds } from '../../faults/run/guard.js';
+import { allocationChoices, stratifyChoices, type Allocation, type Stratify } from '../../faults/plan/strata.js';
 import type { CliCommand } from '../command.js';
 import {
   count,
@@ -114,9 +114,9 @@ export const plan: CliCommand = {
       number(0, 1, true),
     ),
   async run(args, opts) {
-    const { resolveRunTarget, openImages } = await import('../../faults/run-target.js');
+    const { resolveRunTarget, openImages } = await import('../run-target.js');
     const { prepareGolden, preparePlan } = await import('../../faults/campaign.js');
-    const { planTable } = await import('../../faults/tables.js');
+    const { planTable } = await import('../summary-table.js');
     const target = resolveRunTarget(args[0]!, opts.out as string | undefined);
     const images = await openImages(target, opts as { dataset?: string; split?: string; dataDir?: string });
     try {

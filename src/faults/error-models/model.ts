@@ -1,6 +1,6 @@
 import type { Rng } from '../../core/rng.js';
 import type { FormatContext, NumberFormat } from '../formats/format.js';
-import { siteBits, type FaultSite } from '../site.js';
+import { siteBits, type FaultSite } from '../plan/site.js';
 
 /**
  * A hardware error model. Site-picking is separate from corruption: `pickBits` is the only place randomness is

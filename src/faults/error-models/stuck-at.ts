@@ -1,5 +1,5 @@
 import { bitMask } from '../formats/format.js';
-import { siteBits } from '../site.js';
+import { siteBits } from '../plan/site.js';
 import type { ErrorModel } from './model.js';
 
 /**

@@ -33,7 +33,10 @@ test('tgr compare writes analysis.json and report/index.html into the text-guide
   assert.deepEqual(analysis.comparison.formats[0].baseline.tau, [0.5, 2]);
   const bad = await runCli('compare', pair.baseline, pair.textGuided, '--tau', '1,-2');
   assert.equal(bad.code, 2);
-  assert.match(bad.err, /--tau <list>. argument .1,-2. is invalid\. Expected comma-separated numbers above 0, e\.g\. 0\.1,1,10/);
+  assert.match(
+    bad.err,
+    /--tau <list>. argument .1,-2. is invalid\. Expected comma-separated numbers above 0, e\.g\. 0\.1,1,10/,
+  );
 });
 
 test('tgr compare: a missing model for Ablation-CAM says how to skip the figure', async (t) => {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bitFlip } from '../../../src/faults/error-models/bit-flip.js';
-import { numberFormats } from '../../../src/faults/formats.js';
-import { faultSite } from '../../../src/faults/site.js';
+import { numberFormats } from '../../../src/faults/formats/registry.js';
+import { faultSite } from '../../../src/faults/plan/site.js';
 import { Rng } from '../../../src/core/rng.js';
 
 test('bit-flip picks one bit, uniformly over the format', () => {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomValue } from '../../../src/faults/error-models/random-value.js';
-import { numberFormats } from '../../../src/faults/formats.js';
-import { faultSite } from '../../../src/faults/site.js';
+import { numberFormats } from '../../../src/faults/formats/registry.js';
+import { faultSite } from '../../../src/faults/plan/site.js';
 import { Rng } from '../../../src/core/rng.js';
 
 test('random-value yields a uniform int8 pattern whatever the original value', () => {

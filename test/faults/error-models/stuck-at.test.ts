@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stuckAt } from '../../../src/faults/error-models/stuck-at.js';
-import { numberFormats } from '../../../src/faults/formats.js';
-import { faultSite } from '../../../src/faults/site.js';
+import { numberFormats } from '../../../src/faults/formats/registry.js';
+import { faultSite } from '../../../src/faults/plan/site.js';
 
 const { fp32, fp16, int8 } = numberFormats;
 const at = (bit: number) => faultSite('conv', 0, 0, [bit]);

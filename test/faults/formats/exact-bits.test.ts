@@ -5,10 +5,10 @@ import { bf16 } from '../../../src/faults/formats/bf16.js';
 import { fp16 } from '../../../src/faults/formats/fp16.js';
 import { f32ToBits, fp32 } from '../../../src/faults/formats/fp32.js';
 import { int8 } from '../../../src/faults/formats/int8.js';
-import { errorModel } from '../../../src/faults/error-models.js';
-import { faultSite } from '../../../src/faults/site.js';
-import { parseRecord, recordLine } from '../../../src/faults/store.js';
-import type { InjectionRecord } from '../../../src/faults/records.js';
+import { errorModel } from '../../../src/faults/error-models/registry.js';
+import { faultSite } from '../../../src/faults/plan/site.js';
+import { parseRecord, recordLine } from '../../../src/faults/store/store.js';
+import type { InjectionRecord } from '../../../src/faults/store/records.js';
 
 const hex = (x: number | undefined) => `0x${(x ?? NaN).toString(16)}`;
 

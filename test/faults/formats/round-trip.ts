@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { NumberFormat } from '../../../src/faults/formats.js';
+import type { NumberFormat } from '../../../src/faults/formats/registry.js';
 
 /**
  * For a 16-bit float format: every non-NaN pattern decodes and re-encodes to itself, and the fp32 midpoint between

@@ -1,0 +1,348 @@
+import { numel } from '../../onnx/tensor.js';
+import { cut } from '../../onnx/cut.js';
+import { Rng } from '../../core/rng.js';
+import { TgrError, check } from '../../core/errors.js';
+import type { Classifier, ClassifierLayer } from '../model/classifier.js';
+import { errorModel, type ErrorModel } from '../error-models/registry.js';
+import { numberFormat, type NumberFormat } from '../formats/registry.js';
+import { goldenPool } from '../run/golden.js';
+import type { GoldenRun } from '../store/records.js';
+import { planGuard, type PlanGuard } from '../run/guard.js';
+import { allocate, bitStrata, minPerStratum, type Allocation, type PlanStrata, type Stratify } from './strata.js';
+
+/** What faults land in: activations (the paper's neurons) or weights. */
+export type Target = 'neurons' | 'weights';
+
+/** One layer of a plan: where its faults land and the range that bounds them. */
+export interface PlanLayer {
+  name: string;
+  /** Where faults land: the layer's output tensor (neurons) or its weight initializer (weights). */
+  tensor: string;
+  /** Elements a site's index ranges over: neurons per image, or weight elements. */
+  elements: number;
+  /** Max |value| of what faults land in (activation profile or weights): the format context (int8 scale). */
+  maxAbs: number;
+  /** The layer's profiled max |activation|: the range detector's bound. */
+  bound: number;
+  /** Stratified plans: sites per bit position (index = bit), summing to the plan's perLayer. */
+  perStratum?: number[];
+}
+
+/** A run of sites that shares one golden forward pass over `images` (sorted dataset indices). */
+export interface PlanUnit {
+  start: number;
+  end: number;
+  /** Index into `groups`: the layers whose activations the unit caches. */
+  group: number;
+  images: number[];
+}
+
+/** Sites as columns, one entry per site id: layer (index into `layers`), image (dataset index), index, bit(s). */
+export interface PlanSites {
+  layer: number[];
+  image: number[];
+  index: number[];
+  bit: number[];
+  /** Present for error models that touch other than one bit: every touched bit, per site. */
+  bits?: number[][];
+}
+
+/**
+ * A campaign plan: the settings, then every site in execution order. A site's id is its position, so ids order the
+ * results of one run, of a resumed run and of merged shards identically. Sites are sampled per layer as DESIGN.md
+ * says; they are then ordered so that sites on the same images sit together in units, whose golden activations are
+ * computed once.
+ */
+export interface CampaignPlan extends PlanGuard {
+  version: 1;
+  model: { path: string; sha256: string };
+  dataset: { name: string; split: string };
+  perLayer: number;
+  format: string;
+  errorModel: string;
+  target: Target;
+  seed: number;
+  rangeDetector: boolean;
+  /** 'bit': each bit position is a stratum (`strata`), sampled apart per layer (`PlanLayer.perStratum`). */
+  stratify: Stratify;
+  strata?: PlanStrata;
+  /** Node names forming the model's last layer (summaries combine them). */
+  lastLayers: string[];
+  /** Size of the pool images were drawn from. */
+  pool: number;
+  /** Most sites one suffix run takes. */
+  batchSize: number;
+  layers: PlanLayer[];
+  /** Layers (indices into `layers`) whose suffix sessions are alive together; units run group by group. */
+  groups: number[][];
+  units: PlanUnit[];
+  sites: PlanSites;
+}
+
+export interface PlanOptions {
+  classifier: Classifier;
+  golden: GoldenRun;
+  perLayer: number;
+  /** Layer names; default every injectable layer. */
+  layers?: readonly string[];
+  format?: string;
+  errorModel?: string;
+  target?: Target;
+  seed?: number;
+  rangeDetector?: boolean;
+  /** The score guard (guard.ts; default 'none'). */
+  guard?: string;
+  batchSize?: number;
+  /** Bytes of golden activations one unit may cache (default 512 MiB). */
+  cacheBytes?: number;
+  /** Fewest sites a unit should hold, memory permitting (default 2048; each unit ends in one fsync). */
+  unitSites?: number;
+  /** 'bit': sample each bit position apart, `allocation` deciding how many sites each gets (default 'none'). */
+  stratify?: Stratify;
+  /** Default 'equal'; 'neyman' needs `pilotSd` (pilot.ts runs the pilot). */
+  allocation?: Allocation;
+  /** Neyman: pilot sites per layer behind `pilotSd`, recorded in the plan. */
+  pilot?: number;
+  /** Neyman: per layer name, the pilot's sd of the outcome in each bit stratum. */
+  pilotSd?: Readonly<Record<string, readonly number[]>>;
+}
+
+/** Sites one plan may hold: each costs ~100 bytes while planning, so 10⁷ is about a gigabyte. */
+export const maxPlanSites = 10_000_000;
+
+/**
+ * Samples a campaign: per layer, image uniformly from the pool, then element and bit(s) uniformly; seeded. Stratified
+ * by bit, each bit b gets its allocated count of sites with image and element drawn as before and the bit fixed to b.
+ */
+export function planCampaign(opts: PlanOptions): CampaignPlan {
+  const { classifier: clf, golden } = opts;
+  const target = opts.target ?? 'neurons';
+  const format = numberFormat(opts.format ?? 'fp32');
+  const em = errorModel(opts.errorModel ?? 'bit-flip');
+  const seed = opts.seed ?? 0;
+  const batchSize = opts.batchSize ?? 128;
+  check(
+    Number.isInteger(opts.perLayer) && opts.perLayer > 0,
+    'bad_argument',
+    () => `--per-layer must be a positive whole number; got ${opts.perLayer}`,
+  );
+  check(
+    Number.isInteger(batchSize) && batchSize > 0,
+    'bad_argument',
+    () => `--batch must be a positive whole number; got ${batchSize}`,
+  );
+  check(
+    golden.model.sha256 === clf.sha256,
+    'bad_file',
+    () =>
+      `golden.json was made for a model with sha256 ${golden.model.sha256.slice(0, 12)}…, but ${clf.file} has ${clf.sha256.slice(0, 12)}… — delete golden.json and re-run`,
+  );
+  const pool = goldenPool(golden);
+  const accuracy = golden.preds.filter((p, i) => p === golden.labels[i]).length / golden.indices.length;
+  check(
+    pool.length > 0,
+    'bad_data',
+    () =>
+      `golden.json: no image is classified correctly with Top2Diff > 0 (accuracy ${(accuracy * 100).toFixed(1)}% on ${golden.indices.length} images); nothing to inject into — check the model, the dataset and its normalisation`,
+  );
+  const chosen = selectLayers(clf, opts.layers, target);
+  const sites = opts.perLayer * chosen.length;
+  check(
+    sites <= maxPlanSites,
+    'bad_argument',
+    () =>
+      `--per-layer ${opts.perLayer} × ${chosen.length} layers = ${sites} sites; a plan holds at most ${maxPlanSites} in memory — lower --per-layer or pick fewer --layers`,
+  );
+  const layers = chosen.map((l) => planLayer(clf, golden, l, target));
+  const strata = planStrata(opts, format, em);
+  const base = `tgr-plan/${clf.sha256}/${golden.dataset.name}/${golden.dataset.split}/${format.name}/${em.name}/${target}/${seed}`;
+  // Per-layer streams: choosing other layers or adding one leaves a layer's sites unchanged.
+  const sampled = layers.map((l) => {
+    if (!strata) {
+      const rng = new Rng(`${base}/${l.name}/${opts.perLayer}`);
+      return Array.from({ length: opts.perLayer }, () => ({
+        image: pool[rng.int(pool.length)]!,
+        index: rng.int(l.elements),
+        bits: em.pickBits(rng, format).sort((a, b) => a - b),
+      }));
+    }
+    l.perStratum = allocate(
+      opts.perLayer,
+      strata.weights,
+      strata.allocation === 'neyman' ? pilotSdOf(opts, l) : undefined,
+    );
+    // One stream per (layer, bit): a stratum's sites do not depend on how many the other strata got.
+    return l.perStratum.flatMap((count, bit) => {
+      const rng = new Rng(`${base}/${l.name}/${opts.perLayer}/bit/${strata.allocation}/${bit}`);
+      return Array.from({ length: count }, () => ({
+        image: pool[rng.int(pool.length)]!,
+        index: rng.int(l.elements),
+        bits: [bit],
+      }));
+    });
+  });
+  const plan: CampaignPlan = {
+    version: 1,
+    model: { path: clf.file, sha256: clf.sha256 },
+    dataset: { ...golden.dataset },
+    perLayer: opts.perLayer,
+    format: format.name,
+    errorModel: em.name,
+    target,
+    seed,
+    rangeDetector: opts.rangeDetector ?? false,
+    ...planGuard(opts.guard, clf, golden),
+    stratify: strata ? 'bit' : 'none',
+    ...(strata ? { strata } : {}),
+    lastLayers: [...clf.lastLayers],
+    pool: pool.length,
+    batchSize,
+    layers,
+    groups: layerGroups(clf, chosen),
+    units: [],
+    sites: { layer: [], image: [], index: [], bit: [] },
+  };
+  const multi = sampled.some((s) => s.some((x) => x.bits.length !== 1));
+  if (multi) plan.sites.bits = [];
+  const cache = opts.cacheBytes ?? 512 * 2 ** 20;
+  for (const [gi, group] of plan.groups.entries()) {
+    const perImage = group.reduce((s, li) => s + cachedBytesPerImage(clf, chosen[li]!, target), 0);
+    const images = [...new Set(group.flatMap((li) => sampled[li]!.map((s) => s.image)))].sort((a, b) => a - b);
+    // Enough images per unit that each layer gets about a batch of sites and a unit holds enough sites to make its
+    // fsync cheap (analytic layers run ~30k sites/s; a fsync costs a few ms), as memory allows.
+    const want = Math.ceil(
+      (Math.max(batchSize, (opts.unitSites ?? 2048) / group.length) * images.length) / opts.perLayer,
+    );
+    const chunk = Math.max(1, Math.min(want, Math.floor(cache / perImage)));
+    for (let c = 0; c < images.length; c += chunk) {
+      const unitImages = images.slice(c, c + chunk);
+      const inUnit = new Set(unitImages);
+      const start = plan.sites.layer.length;
+      for (const li of group) {
+        for (const s of sampled[li]!) {
+          if (!inUnit.has(s.image)) continue;
+          plan.sites.layer.push(li);
+          plan.sites.image.push(s.image);
+          plan.sites.index.push(s.index);
+          plan.sites.bit.push(s.bits[0] ?? -1);
+          plan.sites.bits?.push(s.bits);
+        }
+      }
+      if (plan.sites.layer.length > start)
+        plan.units.push({ start, end: plan.sites.layer.length, group: gi, images: unitImages });
+    }
+  }
+  return plan;
+}
+
+/** The plan's strata, or undefined for a uniform plan; checks the settings that only make sense together. */
+function planStrata(opts: PlanOptions, format: NumberFormat, em: ErrorModel): PlanStrata | undefined {
+  const stratify = opts.stratify ?? 'none';
+  const allocation = opts.allocation ?? 'equal';
+  check(
+    stratify === 'none' || stratify === 'bit',
+    'bad_argument',
+    () => `--stratify expects none or bit; got '${String(stratify)}'`,
+  );
+  check(
+    allocation === 'equal' || allocation === 'neyman',
+    'bad_argument',
+    () => `--allocation expects equal or neyman; got '${String(allocation)}'`,
+  );
+  if (stratify === 'none') {
+    check(
+      opts.allocation === undefined || opts.allocation === 'equal',
+      'bad_argument',
+      () => `--allocation ${allocation} splits a layer's sites over bit strata; add --stratify bit`,
+    );
+    return undefined;
+  }
+  const weights = bitStrata(format, em);
+  if (allocation === 'equal') return { weights, allocation };
+  check(
+    opts.pilotSd && Number.isInteger(opts.pilot) && opts.pilot! > 0,
+    'bad_argument',
+    () =>
+      `--allocation neyman needs a pilot: pass --pilot N (sites per layer, at least ${minPerStratum * weights.length})`,
+  );
+  return { weights, allocation, pilot: opts.pilot! };
+}
+
+function pilotSdOf(opts: PlanOptions, l: PlanLayer): readonly number[] {
+  const sd = opts.pilotSd?.[l.name];
+  check(
+    sd !== undefined,
+    'bad_argument',
+    () => `the Neyman pilot has no sd for layer '${l.name}' — delete the campaign's pilot/ folder and re-run`,
+  );
+  return sd;
+}
+
+function selectLayers(clf: Classifier, names: readonly string[] | undefined, target: Target): ClassifierLayer[] {
+  const usable = target === 'weights' ? clf.layers.filter((l) => l.weight) : clf.layers;
+  if (!names || names.length === 0) return usable;
+  return names.map((n) => {
+    const l = usable.find((x) => x.name === n);
+    if (!l) {
+      const why =
+        target === 'weights' && clf.layers.some((x) => x.name === n)
+          ? ` has no constant weight;`
+          : ' is not an injectable layer;';
+      throw new TgrError(
+        'unknown_name',
+        `layer '${n}'${why} layers of ${clf.file}: ${usable.map((x) => x.name).join(', ')}`,
+        { layer: n },
+      );
+    }
+    return l;
+  });
+}
+
+function planLayer(clf: Classifier, golden: GoldenRun, l: ClassifierLayer, target: Target): PlanLayer {
+  const prof = golden.layers.find((p) => p.name === l.name);
+  check(prof, 'bad_file', () => `golden.json has no profile for layer '${l.name}' — delete golden.json and re-run`);
+  if (target === 'neurons')
+    return { name: l.name, tensor: l.tensor, elements: l.neurons, maxAbs: prof.maxAbs, bound: prof.maxAbs };
+  const w = clf.model.graph.initializers.get(l.weight!)!.data as Float32Array;
+  let m = 0;
+  for (const v of w) m = Math.max(m, Math.abs(v));
+  return {
+    name: l.name,
+    tensor: l.weight!,
+    elements: numel(clf.model.graph.initializers.get(l.weight!)!.dims),
+    maxAbs: m,
+    bound: prof.maxAbs,
+  };
+}
+
+/** Bytes of golden activations one image needs for a layer: its output, what its suffix carries, its input for weights. */
+function cachedBytesPerImage(clf: Classifier, l: ClassifierLayer, target: Target): number {
+  const g = clf.model.graph;
+  const perImage = (t: string) => {
+    const v = g.valueInfo.get(t);
+    return v ? numel(v.shape.map((d) => (typeof d === 'number' ? d : 1))) : 0;
+  };
+  const carried = cut(g, l.tensor).carried;
+  return (
+    4 *
+    (perImage(l.tensor) + carried.reduce((s, t) => s + perImage(t), 0) + (target === 'weights' ? perImage(l.input) : 0))
+  );
+}
+
+/** Layers in runs whose suffix sessions fit in memory together (by initializer bytes; 1 GiB each group). */
+function layerGroups(clf: Classifier, layers: ClassifierLayer[]): number[][] {
+  const budget = 2 ** 30;
+  const groups: number[][] = [];
+  let bytes = 0;
+  layers.forEach((l, i) => {
+    let b = 0;
+    for (const t of cut(clf.model.graph, l.tensor).suffix.initializers.values()) b += t.data.byteLength;
+    if (groups.length === 0 || bytes + b > budget) {
+      groups.push([]);
+      bytes = 0;
+    }
+    groups[groups.length - 1]!.push(i);
+    bytes += b;
+  });
+  return groups;
+}

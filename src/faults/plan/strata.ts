@@ -1,0 +1,62 @@
+import { check } from '../../core/errors.js';
+import { neymanAllocation } from '../../stats/stratified.js';
+import type { ErrorModel } from '../error-models/registry.js';
+import type { NumberFormat } from '../formats/registry.js';
+
+/** How a plan draws a layer's sites: uniformly (the paper's), or per bit position of the format. */
+export type Stratify = 'none' | 'bit';
+
+/** How a stratified plan splits a layer's n over the bits: equally, or ∝ W_h·sd_h from a pilot (Neyman). */
+export type Allocation = 'equal' | 'neyman';
+
+/** The values `--stratify` and `--allocation` accept, in the order help texts list them. */
+export const stratifyChoices = ['none', 'bit'] as const satisfies readonly Stratify[];
+export const allocationChoices = ['equal', 'neyman'] as const satisfies readonly Allocation[];
+
+/** A stratified plan's strata: `weights[b]` is bit b's share of the population uniform sampling draws from. */
+export interface PlanStrata {
+  weights: number[];
+  allocation: Allocation;
+  /** Neyman only: pilot sites per layer the sd's came from. */
+  pilot?: number;
+}
+
+/** Fewest sites a stratum gets: two, so that each stratum's variance can be estimated. */
+export const minPerStratum = 2;
+
+/**
+ * The bit strata of a format under an error model: weight 1/width per bit (fp32: 32 strata of 1/32), exactly the
+ * population a single uniformly drawn bit samples. A model touching several bits has no such strata.
+ */
+export function bitStrata(format: NumberFormat, em: ErrorModel): number[] {
+  check(
+    em.singleBit === true,
+    'bad_argument',
+    () =>
+      `--stratify bit needs an error model that touches one uniformly drawn bit (bit-flip, stuck-at-0, stuck-at-1); '${em.name}' touches several — use --stratify none`,
+  );
+  check(
+    Number.isInteger(format.bits) && format.bits > 0,
+    'bad_argument',
+    () => `--stratify bit needs a format of fixed bit width; ${format.name} has none — use --stratify none`,
+  );
+  return Array.from({ length: format.bits }, () => 1 / format.bits);
+}
+
+/**
+ * A layer's n split over the strata: equal (n/width each, the remainder to the lowest bits) or Neyman from the
+ * pilot's per-stratum sd; every stratum gets at least `minPerStratum`.
+ */
+export function allocate(n: number, weights: readonly number[], sd?: readonly number[]): number[] {
+  check(
+    n >= minPerStratum * weights.length,
+    'bad_argument',
+    () =>
+      `--per-layer ${n} is too small for --stratify bit: ${weights.length} bit strata need at least ${minPerStratum} sites each (${minPerStratum * weights.length}) — raise --per-layer or use --stratify none`,
+  );
+  return neymanAllocation(
+    n,
+    weights.map((weight, b) => ({ weight, sd: sd ? sd[b]! : 1 })),
+    minPerStratum,
+  );
+}

@@ -1,0 +1,70 @@
+import { check } from '../../core/errors.js';
+import type { Dataset, SplitName } from '../../data/dataset.js';
+import { getSplit } from '../../data/dataset.js';
+import { createLoader } from '../../data/loader.js';
+
+/**
+ * The images a campaign evaluates, addressed by dataset index: labels, and NCHW float32 pixels (normalised as the
+ * model expects) for any subset. The data module's datasets and plain arrays (tests, benches) both become one.
+ */
+export interface ImageSet {
+  /** Dataset name and split, recorded in golden.json and tied into plans. */
+  name: string;
+  split: string;
+  /** [C, H, W] of every image. */
+  shape: readonly [number, number, number];
+  /** Images in the split; valid indices are 0 … size−1. */
+  size: number;
+  /** Class index per image. */
+  labels: ArrayLike<number>;
+  /** Pixels of the given images, back to back in the order given. */
+  pixels(indices: readonly number[]): Promise<Float32Array>;
+  /** Frees what reading needs (a decode worker for image folders). */
+  close?(): Promise<void>;
+}
+
+/** An ImageSet over a split of a data-module dataset: evaluation transform, the dataset's normalisation. */
+export function imageSetFromDataset(ds: Dataset, split: SplitName): ImageSet {
+  const s = getSplit(ds, split);
+  const loader = createLoader(ds, split, { batchSize: 128, shuffle: false, augment: false });
+  return {
+    name: ds.name,
+    split,
+    shape: ds.shape,
+    size: s.size,
+    labels: s.labels,
+    pixels: async (indices) => (await loader.batch(indices, 'faults')).x,
+    close: () => loader.close(),
+  };
+}
+
+/** An ImageSet over images already in memory ([n, C, H, W] float32, row-major). */
+export function imageSetFromArrays(opts: {
+  images: Float32Array;
+  labels: ArrayLike<number>;
+  shape: readonly [number, number, number];
+  name?: string;
+  split?: string;
+}): ImageSet {
+  const [c, h, w] = opts.shape;
+  const per = c * h * w;
+  const size = opts.labels.length;
+  check(
+    opts.images.length === size * per,
+    'bad_data',
+    () =>
+      `images: ${opts.images.length} values for ${size} labels of shape [${opts.shape.join(',')}]; expected ${size * per}`,
+  );
+  return {
+    name: opts.name ?? 'arrays',
+    split: opts.split ?? 'test',
+    shape: opts.shape,
+    size,
+    labels: opts.labels,
+    async pixels(indices) {
+      const out = new Float32Array(indices.length * per);
+      indices.forEach((i, k) => out.set(opts.images.subarray(i * per, (i + 1) * per), k * per));
+      return out;
+    },
+  };
+}

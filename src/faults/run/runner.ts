@@ -1,0 +1,282 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Model } from '../../onnx/types.js';
+import { progress } from '../../core/progress.js';
+import { invariant } from '../../core/errors.js';
+import { lockFile, lockPathFor, removeStaleTemps } from '../../core/folder-lock.js';
+import type { Classifier, ClassifierLayer } from '../model/classifier.js';
+import { errorModel } from '../error-models/registry.js';
+import { numberFormat } from '../formats/registry.js';
+import { tracingFormat } from '../formats/format.js';
+import { LayerInjector, rowOf, type EvalPath, type Fault, type UnitCache } from './injector.js';
+import type { ImageSet } from './images.js';
+import type { CampaignPlan } from '../plan/plan.js';
+import { checkPlanModel } from '../plan/plan-file.js';
+import { checkGuardBounds, guardTrips } from './guard.js';
+import { WeightPlain } from './plain.js';
+import { rangeClamp, withRangeDetector } from './range-detector.js';
+import type { GoldenRun, InjectionRecord } from '../store/records.js';
+import { scoreRow } from '../../stats/scores.js';
+import { faultsFileName, shardUnits, type Shard } from '../plan/shard.js';
+import { faultSite } from '../plan/site.js';
+import { FaultLog } from '../store/fault-log.js';
+import { recordLine } from '../store/store.js';
+import { KeptUnits, UnitForward, type GoldenActivations } from './unit-cache.js';
+import { weightChange, type Change } from './weights.js';
+
+export interface RunOptions {
+  classifier: Classifier;
+  golden: GoldenRun;
+  plan: CampaignPlan;
+  images: ImageSet;
+  /** The campaign directory (runs/NAME/campaign/FORMAT): the results file is written here. */
+  dir: string;
+  shard?: Shard;
+  threads?: number;
+  quiet?: boolean;
+  /** false: every fault runs its suffix (no masked/analytic shortcuts), to check them against it. */
+  shortcuts?: boolean;
+  /** Small activations the golden pass kept (readGoldenActivations): units whose layers need only these skip the forward pass. */
+  activations?: GoldenActivations;
+  /** Sees each fault's scores and how they were computed (tests hold them to the plain path). */
+  onScores?: (id: number, scores: Float32Array, path: EvalPath) => void;
+}
+
+export interface RunResult {
+  file: string;
+  /** Sites in this run (the shard's, or all). */
+  sites: number;
+  /** Sites found already done in the file (a resumed run). */
+  resumed: number;
+  paths: Record<EvalPath, number>;
+  seconds: number;
+}
+
+/**
+ * Runs a campaign plan (or one shard of it), resumably. Unit by unit: one forward pass caches the golden activations
+ * of the unit's images; each layer's sites are evaluated in batches (analytic, masked or suffix, see LayerInjector);
+ * the unit's records are appended to faults.jsonl and fsynced. A restart skips the complete units in the file.
+ */
+export async function runCampaign(o: RunOptions): Promise<RunResult> {
+  const t0 = Date.now();
+  const { classifier: clf, golden, plan } = o;
+  checkPlanModel(plan, clf, join(o.dir, 'plan.json'));
+  checkGuardBounds(plan.guardBounds, clf.output.classes, join(o.dir, 'plan.json'));
+  const fmt = numberFormat(plan.format);
+  // Error models corrupt through this view of the format, which keeps the flipped pattern as integers: a JS number
+  // would turn a signalling NaN quiet, and the record would not hold what was injected.
+  const traced = tracingFormat(fmt);
+  const em = errorModel(plan.errorModel);
+  const model: Model = plan.rangeDetector
+    ? {
+        ...clf.model,
+        graph: withRangeDetector(
+          clf.model.graph,
+          new Map(golden.layers.map((l) => [l.tensor, l.maxAbs])),
+          clf.model.opset,
+        ),
+      }
+    : clf.model;
+  const { first, end } = shardUnits(plan, o.shard);
+  const units = plan.units.slice(first, end);
+  const sites = units.reduce((s, u) => s + u.end - u.start, 0);
+  mkdirSync(o.dir, { recursive: true });
+  const file = join(o.dir, faultsFileName(o.shard));
+  const lock = lockFile(lockPathFor(file));
+  let log: FaultLog;
+  try {
+    removeStaleTemps(o.dir);
+    log = FaultLog.open(file, plan, o.shard, o.quiet ? undefined : (line) => process.stderr.write(line + '\n'));
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+  const goldenAt = new Map(golden.indices.map((img, i) => [img, i]));
+  const layers = plan.layers.map((pl) => clf.layers.find((l) => l.name === pl.name)!);
+  const contexts = plan.layers.map((pl) => fmt.contextFor(pl.maxAbs));
+  const paths: Record<EvalPath, number> = { masked: 0, analytic: 0, suffix: 0, plain: 0 };
+  const bar = progress({ label: `inject ${plan.format}`, total: sites - log.doneRecords, unit: 'inj', quiet: o.quiet });
+  const sessions = new Sessions(clf, model, plan, layers, o);
+  try {
+    for (let u = log.doneUnits; u < units.length; u++) {
+      const unit = units[u]!;
+      const { forward, injectors } = await sessions.forGroup(unit.group);
+      const cache = await forward.run(o.images, unit.images);
+      const rows = new Map(unit.images.map((img, r) => [img, r]));
+      let lines = '';
+      for (let s = unit.start; s < unit.end;) {
+        const li = plan.sites.layer[s]!;
+        let e = s;
+        while (e < unit.end && plan.sites.layer[e] === li && e - s < plan.batchSize) e++;
+        const layer = plan.layers[li]!;
+        const items = [];
+        for (let id = s; id < e; id++) {
+          const image = plan.sites.image[id]!;
+          const site = faultSite(
+            layer.name,
+            image,
+            plan.sites.index[id]!,
+            plan.sites.bits?.[id] ?? [plan.sites.bit[id]!],
+          );
+          const row = rows.get(image)!;
+          const golden =
+            plan.target === 'neurons'
+              ? rowOf(cache.tensors[layer.tensor]!, row)[site.index]!
+              : (clf.model.graph.initializers.get(layer.tensor)!.data as Float32Array)[site.index]!;
+          const faulty = em.corrupt(golden, site, traced.format, contexts[li]);
+          items.push({
+            id,
+            site,
+            row,
+            golden,
+            faulty,
+            faultyBits: traced.take(),
+            change: changeFor(plan, model, layers[li]!, cache, row, site.index, faulty, layer.bound),
+          });
+        }
+        const evaluated = items.filter((it) => it.change);
+        const r = await injectors.get(li)!.evaluate(
+          cache,
+          evaluated.map((it) => ({ row: it.row, change: it.change! }) satisfies Fault),
+        );
+        const K = clf.output.classes;
+        const scores = new Map(
+          evaluated.map((it, k) => [it.id, { s: r.logits.subarray(k * K, (k + 1) * K), path: r.paths[k]! }]),
+        );
+        for (const it of items.filter((x) => !x.change)) {
+          const plain = await sessions.weightPlain(li);
+          scores.set(it.id, {
+            s: await plain.run(
+              rowOf({ dtype: 'float32', dims: [unit.images.length, ...clf.input.shape], data: cache.pixels }, it.row),
+              1,
+              it.site.index,
+              it.faulty,
+            ),
+            path: 'plain',
+          });
+        }
+        for (const it of items) {
+          const { s: sc, path } = scores.get(it.id)!;
+          paths[path]++;
+          o.onScores?.(it.id, sc, path);
+          const gi = goldenAt.get(it.site.image);
+          invariant(gi !== undefined, `image ${it.site.image} is not in the golden run`);
+          const res = scoreRow(sc, 0, K, golden.labels[gi]!);
+          const masked = path === 'masked';
+          // The guard reads the final scores, whichever path produced them: one check, exact on every path.
+          const detected = plan.guardBounds !== undefined && guardTrips(plan.guardBounds, sc);
+          const rec: InjectionRecord = {
+            id: it.id,
+            layer: layer.name,
+            image: it.site.image,
+            index: it.site.index,
+            bit: it.site.bit,
+            ...(it.site.bits ? { bits: [...it.site.bits] } : {}),
+            original: it.golden,
+            faulty: it.faulty,
+            ...(Number.isFinite(it.faulty) || it.faultyBits === undefined ? {} : { faultyBits: it.faultyBits }),
+            goldenTop1: golden.preds[gi]!,
+            faultyTop1: masked ? golden.preds[gi]! : res.top1,
+            goldenLoss: golden.losses[gi]!,
+            faultyLoss: masked ? golden.losses[gi]! : res.finite ? res.loss : null,
+            nonFinite: !masked && !res.finite,
+            ...(detected ? { detected } : {}),
+            ...(masked ? { masked } : {}),
+          };
+          lines += recordLine(rec);
+        }
+        s = e;
+      }
+      log.appendUnit(first + u, unit.start, unit.end, lines);
+      bar.tick(unit.end - unit.start);
+    }
+  } finally {
+    log.close();
+    lock.release();
+    bar.done();
+    await sessions.release();
+  }
+  return { file, sites, resumed: log.doneRecords, paths, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** The change a fault makes to the layer output of one image; undefined when only a whole-model run can say. */
+function changeFor(
+  plan: CampaignPlan,
+  model: Model,
+  layer: ClassifierLayer,
+  cache: UnitCache,
+  row: number,
+  index: number,
+  faulty: number,
+  bound: number,
+): Change | undefined {
+  const clamp = (v: number) => (plan.rangeDetector ? rangeClamp(v, bound) : v);
+  if (plan.target === 'neurons') return { index: Int32Array.of(index), value: Float32Array.of(clamp(faulty)) };
+  if (!Number.isFinite(faulty)) return undefined; // Inf·0 inside a kernel: leave it to the kernel
+  const node = model.graph.nodes.find((n) => n.name === layer.name)!;
+  const c = weightChange(
+    model.graph,
+    node,
+    index,
+    faulty,
+    rowOf(cache.tensors[layer.input]!, row),
+    rowOf(cache.tensors[layer.tensor]!, row),
+    layer.shape,
+  );
+  if (c) c.value.forEach((v, k) => (c.value[k] = clamp(v)));
+  return c;
+}
+
+/** Sessions alive for one layer group at a time: the unit forward pass and each layer's suffix. */
+class Sessions {
+  private group = -1;
+  private current: { forward: UnitForward | KeptUnits; injectors: Map<number, LayerInjector> } | undefined;
+  private plains = new Map<number, WeightPlain>();
+
+  constructor(
+    private readonly clf: Classifier,
+    private readonly model: Model,
+    private readonly plan: CampaignPlan,
+    private readonly layers: ClassifierLayer[],
+    private readonly o: RunOptions,
+  ) {}
+
+  async forGroup(g: number): Promise<{ forward: UnitForward | KeptUnits; injectors: Map<number, LayerInjector> }> {
+    if (g === this.group && this.current) return this.current;
+    await this.release();
+    const injectors = new Map(
+      this.plan.groups[g]!.map((li) => [li, new LayerInjector(this.clf, this.model, this.layers[li]!, this.o)]),
+    );
+    const tensors = [...injectors.values()].flatMap((inj) => [
+      ...inj.cachedTensors,
+      ...(this.plan.target === 'weights' ? [inj.layer.input] : []),
+    ]);
+    const forward = KeptUnits.covers(this.o.activations, this.clf, tensors)
+      ? new KeptUnits(this.clf, this.o.activations!, this.o.golden.indices)
+      : await UnitForward.create(this.clf, this.model, tensors, this.o.threads);
+    this.group = g;
+    this.current = { forward, injectors };
+    return this.current;
+  }
+
+  async weightPlain(li: number): Promise<WeightPlain> {
+    let p = this.plains.get(li);
+    if (!p)
+      this.plains.set(
+        li,
+        (p = await WeightPlain.create(this.clf, this.model, this.layers[li]!.weight!, this.o.threads)),
+      );
+    return p;
+  }
+
+  async release(): Promise<void> {
+    if (this.current) {
+      await this.current.forward.release();
+      for (const inj of this.current.injectors.values()) await inj.release();
+    }
+    for (const p of this.plains.values()) await p.release();
+    this.plains.clear();
+    this.current = undefined;
+    this.group = -1;
+  }
+}

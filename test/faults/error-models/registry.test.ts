@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultErrorModel, errorModel, errorModels } from '../../../src/faults/error-models/registry.js';
+import { numberFormats } from '../../../src/faults/formats/registry.js';
+import { faultSite } from '../../../src/faults/plan/site.js';
+import { Rng } from '../../../src/core/rng.js';
+import { TgrError } from '../../../src/core/errors.js';
+
+test('every registered model rebuilds from its own name', () => {
+  for (const name of Object.keys(errorModels))
+    assert.equal(errorModel(errorModel(name).name).name, errorModel(name).name);
+  assert.equal(errorModel().name, defaultErrorModel);
+  assert.equal(errorModel('multi-bit-adjacent').name, 'multi-bit-adjacent:2');
+  assert.equal(errorModel('multi-bit-random:5').name, 'multi-bit-random:5');
+});
+
+test('picking is seeded: the same seed picks the same bits, and corrupting a recorded site needs no Rng', () => {
+  for (const name of Object.keys(errorModels)) {
+    const model = errorModel(name);
+    for (const format of Object.values(numberFormats)) {
+      const a = new Rng(7);
+      const b = new Rng(7);
+      for (let i = 0; i < 50; i++) {
+        const bits = model.pickBits(a, format);
+        assert.deepEqual(model.pickBits(b, format), bits);
+        assert.ok(
+          bits.every((x) => Number.isInteger(x) && x >= 0 && x < format.bits),
+          `${name} ${format.name}`,
+        );
+        const site = faultSite('l', 0, 0, bits);
+        const ctx = { scale: 0.01 };
+        assert.ok(Object.is(model.corrupt(0.3, site, format, ctx), model.corrupt(0.3, site, format, ctx)));
+      }
+    }
+  }
+});
+
+test('bad specs are one-line errors that list what exists', () => {
+  assert.throws(
+    () => errorModel('bitflip'),
+    /unknown error model 'bitflip'; choose one of: bit-flip, multi-bit-adjacent, multi-bit-random, stuck-at-0, stuck-at-1, random-value/,
+  );
+  assert.throws(() => errorModel('bit-flip:2'), /takes no parameter/);
+  assert.throws(
+    () => errorModel('multi-bit-random:0'),
+    (e: unknown) => e instanceof TgrError && /k must be a whole number ≥ 1/.test(e.message),
+  );
+  assert.throws(() => errorModel('multi bit'), /is not NAME or NAME:K/);
+  assert.throws(
+    () => errorModel('multi-bit-adjacent:9').pickBits(new Rng(1), numberFormats.int8),
+    /flips more bits than int8 has \(8\)/,
+  );
+});
