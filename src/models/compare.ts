@@ -1,4 +1,5 @@
 import { TgrError } from '../core/errors.js';
+import type { HeadKind } from './heads.js';
 import { buildModel } from './registry.js';
 import { countModel } from './count.js';
 
@@ -26,7 +27,7 @@ export function compareHeads(
   numClasses: number,
   embedDim: number,
 ): HeadComparison {
-  const cost = (head: 'linear' | 'text-guided'): Cost => {
+  const cost = (head: HeadKind): Cost => {
     const { params, macs } = countModel(
       buildModel({ backbone, head, inputShape, numClasses, embedDim }, { shapesOnly: true }),
     );

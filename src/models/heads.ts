@@ -1,7 +1,8 @@
 import { f32, scalar } from '../onnx/tensor.js';
 import { TgrError } from '../core/errors.js';
 import type { Net } from './nn.js';
-import type { FinalLinear, ResolvedSpec } from './spec.js';
+import type { FinalLinear, ModelSpec, ResolvedSpec } from './spec.js';
+import type { DeclaresOptions, OptionSpecs } from '../core/option-spec.js';
 import { torchDefault } from './init.js';
 
 /** What a head produces: the logits tensor [N, C] and the node names forming the model's last layer. */
@@ -65,10 +66,30 @@ function projectionInit(net: Net, spec: ResolvedSpec) {
   return f32([C, E], data);
 }
 
-/** Every head, by the name a ModelSpec uses. */
-export const heads = {
-  linear: linearHead,
-  'text-guided': textGuidedHead,
-} satisfies Record<ModelHead, HeadBuilder>;
+/** A registered head: how it is built and the spec fields it reads beyond the shared ones, declared for the CLI. */
+export interface Head extends DeclaresOptions {
+  summary: string;
+  options: OptionSpecs<Pick<ModelSpec, 'embedDim'>>;
+  build: HeadBuilder;
+}
 
-type ModelHead = 'linear' | 'text-guided';
+/** Every head, by the name a ModelSpec uses. Adding one: its builder and a line here. */
+export const heads = {
+  linear: { name: 'linear', summary: "the backbone's own final Linear (the baseline)", options: {}, build: linearHead },
+  'text-guided': {
+    name: 'text-guided',
+    summary: 'Linear to a unit-norm latent E, scaled cosine against class embeddings P (DESIGN.md)',
+    options: {
+      embedDim: {
+        flag: 'embed-dim',
+        arg: 'n',
+        value: { kind: 'integer', min: 1, max: 65_536 },
+        help: "latent width E (default 512, or in tgr train the class-embedding file's E)",
+      },
+    },
+    build: textGuidedHead,
+  },
+} satisfies Record<string, Head>;
+
+/** A head's name, as ModelSpec, meta.json and the CLI spell it. */
+export type HeadKind = keyof typeof heads;

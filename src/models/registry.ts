@@ -63,7 +63,7 @@ export function buildModel(spec: ModelSpec, opts: BuildOptions = {}): Model {
   });
   const input = b.input('input', 'float32', ['N', ...s.inputShape]);
   const features = backbone(net, input, s);
-  const out = head(net, features.features, features.final, s);
+  const out = head.build(net, features.features, features.final, s);
   b.output(out.logits, 'logits');
   for (const c of net.carried) b.output(c.tensor, c.name);
   return b.finishModel({

@@ -1,5 +1,6 @@
 import type { TensorData } from '../onnx/types.js';
 import { TgrError } from '../core/errors.js';
+import type { HeadKind } from './heads.js';
 import type { Init } from './init.js';
 import type { Net } from './nn.js';
 
@@ -7,7 +8,7 @@ import type { Net } from './nn.js';
 export interface ModelSpec {
   /** A name in the `backbones` table, e.g. 'resnet18', 'resnet20', 'vit-tiny'. */
   backbone: string;
-  head: 'linear' | 'text-guided';
+  head: HeadKind;
   /** One image: [C, H, W]. The graph input is `input` [N, C, H, W] float32. */
   inputShape: [number, number, number];
   numClasses: number;

@@ -15,11 +15,12 @@ import { alignRows } from '../text/encoders/precomputed.js';
 import { readMatrixFile } from '../text/formats/matrix-file.js';
 import { normalizeRows, pickRows, type Matrix } from '../text/matrix.js';
 import { reportPath, writeClassEmbeddings } from '../text/report.js';
+import type { InitKind } from '../analysis/ablation.js';
 import type { ReproducePreset } from './presets.js';
 import { fileDigest, runStage } from './stage.js';
 
 /** Projection initialisations that need a matrix (Table 3's `random` needs none). */
-export type EmbeddedInit = 'descriptions' | 'template';
+export type EmbeddedInit = Exclude<InitKind, 'random'>;
 
 export interface EmbedStageRequest {
   init: EmbeddedInit;

@@ -10,6 +10,8 @@ import { openDataset } from '../data/registry.js';
 import { imageSetFromDataset } from '../faults/run/images.js';
 import { injectCampaign } from '../faults/campaign.js';
 import { train } from '../train/train.js';
+import type { HeadKind } from '../models/heads.js';
+import type { InitKind } from '../analysis/ablation.js';
 import { CHECKPOINT_FILE } from '../train/trainer.js';
 import { defaultCacheDir } from '../text/class-embeddings.js';
 import { readNpy } from '../text/formats/npy.js';
@@ -30,8 +32,6 @@ export interface ReproduceResult {
   accuracy: { baseline: number; textGuided: number };
 }
 
-type Init = 'descriptions' | 'template' | 'random';
-
 /** Runs the whole pipeline for a preset; safe to interrupt and rerun. */
 export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResult> {
   const t0 = Date.now();
@@ -47,10 +47,10 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
 
   // Class embeddings, one matrix per projection initialisation that needs one. A precomputed matrix has no
   // template counterpart in its space, so Table 3's template row is left out then.
-  const inits: Init[] = p.ablation
+  const inits: InitKind[] = p.ablation
     ? ['descriptions', ...(p.classEmbeddings ? [] : (['template'] as const)), 'random']
     : ['descriptions'];
-  const embeddings: Partial<Record<Init, { file: string; hash: string }>> = {};
+  const embeddings: Partial<Record<InitKind, { file: string; hash: string }>> = {};
   for (const init of inits) {
     if (init === 'random') continue;
     embeddings[init] = await embedStage({ init, preset: p, classNames, out, stamps, cacheDir, quiet: o.quiet, log });
@@ -58,7 +58,7 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
   const embedDim = readNpy(embeddings.descriptions!.file).cols;
 
   // Training: the baseline and each text-guided variant with one recipe and seed.
-  const runs: { name: string; head: 'linear' | 'text-guided'; init?: Init }[] = [
+  const runs: { name: string; head: HeadKind; init?: InitKind }[] = [
     { name: 'baseline', head: 'linear' },
     { name: 'text-guided', head: 'text-guided', init: 'descriptions' },
     ...inits

@@ -5,7 +5,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { TgrError, lookup } from '../core/errors.js';
 import { backbones } from '../models/registry.js';
-import { heads } from '../models/heads.js';
+import { heads, type HeadKind } from '../models/heads.js';
 import { datasetSource } from '../data/registry.js';
 import { getRecipe, noDecayRules, type Recipe } from './recipes.js';
 import type { StepperMode } from './stepper.js';
@@ -55,7 +55,7 @@ export interface TrainOptions {
 
 /** The options with defaults filled in and the recipe resolved. */
 export interface ResolvedTrainOptions extends Omit<TrainOptions, 'head' | 'recipe'> {
-  head: 'linear' | 'text-guided';
+  head: HeadKind;
   recipeName: string;
   recipe: Recipe;
   seed: number;

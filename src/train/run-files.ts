@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../core/atomic-write.js';
 import { saveModel } from '../onnx/proto-io.js';
+import type { HeadKind } from '../models/heads.js';
 import type { Model, TensorData } from '../onnx/types.js';
 import { withWeights } from './weights.js';
 
@@ -19,7 +20,7 @@ export interface TrainMeta {
   inputShape: [number, number, number];
   normalization: { mean: number[]; std: number[] };
   backbone: string;
-  head: 'linear' | 'text-guided';
+  head: HeadKind;
   embedDim?: number;
   /** Where the text-guided projection's initial rows came from: `file:PATH`, an encoder id, or `random`. */
   encoder?: string;

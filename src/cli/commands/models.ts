@@ -1,5 +1,7 @@
 import type { CliCommand } from '../command.js';
-import { count, oneOf } from '../option-parsers.js';
+import { oneOf } from '../option-parsers.js';
+import { addRegistryOptions } from '../registry-options.js';
+import { heads } from '../../models/heads.js';
 import { lookup } from '../../core/errors.js';
 import { backbones } from '../../models/registry.js';
 import { compareHeads, datasetLayouts } from '../../models/compare.js';
@@ -12,18 +14,17 @@ export const models: CliCommand = {
   name: 'models',
   summary: 'list backbones with parameters and MACs of the linear and text-guided heads (Table 1, columns 4–5)',
   configure: (cmd) =>
-    cmd
-      .option(
-        '--dataset <name>',
-        `input layout: ${Object.keys(datasetLayouts).join('|')}`,
-        oneOf(Object.keys(datasetLayouts)),
-        'imagenet',
-      )
-      .option('--embed-dim <n>', 'latent width E of the text-guided head', count(65_536), 512),
+    addRegistryOptions(cmd, heads).option(
+      '--dataset <name>',
+      `input layout: ${Object.keys(datasetLayouts).join('|')}`,
+      oneOf(Object.keys(datasetLayouts)),
+      'imagenet',
+    ),
   async run(_args, opts) {
     const dataset = String(opts.dataset);
     const layout = lookup(datasetLayouts, dataset, 'dataset layout (--dataset)');
-    const embedDim = opts.embedDim as number;
+    // The spec's default E (resolveSpec), which `tgr train` replaces by a class-embedding file's.
+    const embedDim = (opts.embedDim as number | undefined) ?? 512;
     const [c, h, w] = layout.inputShape;
     console.log(
       `${dataset}: ${c}×${h}×${w} input, ${layout.numClasses} classes; text-guided head with E = ${embedDim}; MACs per image`,

@@ -3,6 +3,7 @@ import { datasets } from '../../data/registry.js';
 import { heads } from '../../models/heads.js';
 import { backbones } from '../../models/registry.js';
 import type { CliCommand } from '../command.js';
+import { addRegistryOptions } from '../registry-options.js';
 import { count, file, folder, images, name, number, oneOf, outFolder, seed, threads } from '../option-parsers.js';
 
 /** `tgr train`: trains a baseline or text-guided model and leaves runs/NAME/ (model.onnx, meta.json, train.jsonl, checkpoint). */
@@ -10,13 +11,23 @@ export const train: CliCommand = {
   name: 'train',
   summary: 'train a baseline or text-guided classifier on ONNX Runtime into runs/NAME/',
   configure: (cmd) =>
-    cmd
-      .requiredOption(
-        '--backbone <name>',
-        'backbone from the model zoo, e.g. resnet20, resnet18, vit-tiny',
-        oneOf(Object.keys(backbones)),
-      )
-      .option('--head <kind>', Object.keys(heads).join(' | '), oneOf(Object.keys(heads)), 'linear')
+    addRegistryOptions(
+      cmd
+        .requiredOption(
+          '--backbone <name>',
+          'backbone from the model zoo, e.g. resnet20, resnet18, vit-tiny',
+          oneOf(Object.keys(backbones)),
+        )
+        .option(
+          '--head <kind>',
+          Object.values(heads)
+            .map((h) => `${h.name}: ${h.summary}`)
+            .join('; '),
+          oneOf(Object.keys(heads)),
+          'linear',
+        ),
+      heads,
+    )
       .requiredOption(
         '--dataset <name>',
         'dataset, e.g. fashion-mnist, cifar10, synthetic',
@@ -54,7 +65,6 @@ export const train: CliCommand = {
         "names of the class-embedding file's rows, when not the dataset's classes in order",
         file(),
       )
-      .option('--embed-dim <n>', "text-guided latent width E (default: the file's E, else 512)", count(65_536))
       .option('--run <name>', 'run folder runs/NAME (default DATASET-BACKBONE-HEAD-sSEED)', name())
       .option('--out <dir>', 'run folder path, instead of runs/NAME', outFolder())
       .option('--resume', "continue from the run folder's last checkpoint")

@@ -12,6 +12,14 @@ export interface CuplOptions {
 export const cupl: DescriptionSource<CuplOptions> = {
   name: 'cupl',
   summary: 'read a CuPL-format JSON file {"class": ["sentence", …]} (--cupl FILE), checked against the class names',
+  options: {
+    file: {
+      flag: 'cupl',
+      arg: 'file',
+      value: { kind: 'file' },
+      help: 'a CuPL-format JSON file {"class": ["sentence", …]}',
+    },
+  },
   async describe(classNames, options, ctx) {
     const file = options.file;
     check(

@@ -31,6 +31,19 @@ export interface LlmOptions {
   apiKeyEnv?: string;
 }
 
+/** CuPL's settings where it has them; the CLI shows the same defaults in its help. */
+const defaults = {
+  baseUrl: 'https://api.openai.com/v1',
+  questions: 'objects',
+  n: 10,
+  temperature: 0.99,
+  maxTokens: 50,
+  concurrency: 4,
+  retries: 5,
+  timeoutMs: 60_000,
+  apiKeyEnv: 'OPENAI_API_KEY',
+};
+
 /** Steers chat models to CuPL-like answers (CuPL used a completion model with stop="."). */
 const systemPrompt = 'Answer in one or two short, visually descriptive sentences.';
 
@@ -49,24 +62,101 @@ export const llm: DescriptionSource<LlmOptions> = {
   name: 'llm',
   summary:
     "ask an OpenAI-compatible chat endpoint (OpenAI, Ollama, vLLM, llama.cpp) CuPL's questions; answers cached on disk",
+  options: {
+    baseUrl: {
+      flag: 'base-url',
+      arg: 'url',
+      value: { kind: 'text' },
+      help: 'OpenAI-compatible API root (Ollama: http://127.0.0.1:11434/v1)',
+      default: defaults.baseUrl,
+    },
+    model: { flag: 'model', arg: 'name', value: { kind: 'text' }, help: 'chat model name' },
+    questions: {
+      flag: 'questions',
+      arg: 'set',
+      value: { kind: 'enum', choices: Object.keys(questionSets) },
+      help: `CuPL question set (${Object.keys(questionSets).join(', ')})`,
+      default: defaults.questions,
+    },
+    kind: {
+      flag: 'kind',
+      arg: 'noun',
+      value: { kind: 'text' },
+      help: 'super-category for --questions fine-grained, e.g. bird',
+    },
+    n: {
+      flag: 'n',
+      arg: 'count',
+      value: { kind: 'integer', min: 1, max: 100 },
+      help: 'answers per question',
+      default: defaults.n,
+    },
+    temperature: {
+      flag: 'temperature',
+      arg: 't',
+      value: { kind: 'number', min: 0, max: 2 },
+      help: 'sampling temperature',
+      default: defaults.temperature,
+    },
+    maxTokens: {
+      flag: 'max-tokens',
+      arg: 'n',
+      value: { kind: 'integer', min: 1, max: 100_000 },
+      help: 'answer length limit',
+      default: defaults.maxTokens,
+    },
+    concurrency: {
+      flag: 'concurrency',
+      arg: 'n',
+      value: { kind: 'integer', min: 1, max: 64 },
+      help: 'requests in flight',
+      default: defaults.concurrency,
+    },
+    retries: {
+      flag: 'retries',
+      arg: 'n',
+      value: { kind: 'integer', min: 0, max: 100 },
+      help: 'retries on 429/5xx/timeouts, with exponential back-off',
+      default: defaults.retries,
+    },
+    timeoutMs: {
+      flag: 'timeout',
+      arg: 's',
+      value: { kind: 'number', min: 0, max: 86_400, above: true },
+      help: 'seconds per request',
+      default: defaults.timeoutMs / 1000,
+      scale: 1000,
+    },
+    apiKeyEnv: {
+      flag: 'api-key-env',
+      arg: 'name',
+      value: { kind: 'text' },
+      help: 'environment variable holding the API key (never stored)',
+      default: defaults.apiKeyEnv,
+    },
+  },
   async describe(classNames, o, ctx) {
     const model = o.model;
     check(model, 'bad_argument', () => 'source llm needs --model NAME (e.g. gpt-4o-mini, or llama3.1 on Ollama)');
-    const set = lookup(questionSets, o.questions ?? 'objects', 'question set (--questions)') as readonly string[];
+    const set = lookup(
+      questionSets,
+      o.questions ?? defaults.questions,
+      'question set (--questions)',
+    ) as readonly string[];
     check(
       o.questions !== 'fine-grained' || o.kind,
       'bad_argument',
       () => '--questions fine-grained needs --kind NOUN (the super-category, e.g. bird)',
     );
-    const n = o.n ?? 10;
+    const n = o.n ?? defaults.n;
     check(Number.isInteger(n) && n >= 1, 'bad_argument', () => `--n must be a positive integer, got ${n}`);
-    const apiKeyEnv = o.apiKeyEnv ?? 'OPENAI_API_KEY';
+    const apiKeyEnv = o.apiKeyEnv ?? defaults.apiKeyEnv;
     const client: ChatClientOptions = {
-      baseUrl: endpoint(o.baseUrl ?? 'https://api.openai.com/v1'),
+      baseUrl: endpoint(o.baseUrl ?? defaults.baseUrl),
       apiKey: process.env[apiKeyEnv] || undefined,
       apiKeyEnv,
-      retries: o.retries ?? 5,
-      timeoutMs: o.timeoutMs ?? 60_000,
+      retries: o.retries ?? defaults.retries,
+      timeoutMs: o.timeoutMs ?? defaults.timeoutMs,
       backoffMs: o.backoffMs ?? 1_000,
       maxBackoffMs: o.maxBackoffMs ?? 30_000,
     };
@@ -75,7 +165,7 @@ export const llm: DescriptionSource<LlmOptions> = {
     );
     const answers = new Map<string, string[]>();
     const bar = progress({ label: 'llm', total: jobs.length, unit: 'questions', quiet: ctx.quiet });
-    await forEachLimit(jobs, o.concurrency ?? 4, async (job) => {
+    await forEachLimit(jobs, o.concurrency ?? defaults.concurrency, async (job) => {
       const path = join(ctx.cacheDir, 'llm', `${cacheKey(client.baseUrl, model, job.question, job.className)}.json`);
       const entry = readEntry(path) ?? {
         baseUrl: client.baseUrl,
@@ -94,8 +184,8 @@ export const llm: DescriptionSource<LlmOptions> = {
               { role: 'user', content: job.question },
             ],
             n: n - entry.answers.length,
-            temperature: o.temperature ?? 0.99,
-            max_tokens: o.maxTokens ?? 50,
+            temperature: o.temperature ?? defaults.temperature,
+            max_tokens: o.maxTokens ?? defaults.maxTokens,
           },
           client,
         );

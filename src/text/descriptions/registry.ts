@@ -3,7 +3,7 @@ import { cupl, type CuplOptions } from './cupl.js';
 import { llm, type LlmOptions } from './llm.js';
 import { template, type TemplateOptions } from './template.js';
 import { wordnet, type WordnetOptions } from './wordnet.js';
-import type { Descriptions, DescriptionSource, SourceContext } from './types.js';
+import type { AnyDescriptionSource, Descriptions, DescriptionSource, SourceContext } from './types.js';
 
 /** Every source's options in one bag (the CLI fills it from flags; each source reads its own fields). */
 export type SourceOptions = LlmOptions & CuplOptions & WordnetOptions & TemplateOptions;
@@ -14,7 +14,7 @@ export const descriptionSources = {
   cupl,
   wordnet,
   template,
-} satisfies Record<string, DescriptionSource<never>>;
+} satisfies Record<string, AnyDescriptionSource>;
 
 /** Gets descriptions for the class names from the named source. */
 export async function describe(

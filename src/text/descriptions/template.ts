@@ -13,6 +13,15 @@ export const defaultTemplates = ['a photo of a {class}.'];
 export const template: DescriptionSource<TemplateOptions> = {
   name: 'template',
   summary: 'fill templates such as "a photo of a {class}." (the paper\'s CLIP ablation); --template adds your own',
+  options: {
+    templates: {
+      flag: 'template',
+      arg: 'text',
+      value: { kind: 'text' },
+      repeatable: true,
+      help: 'templates with {class}, e.g. "a photo of a {class}." (repeatable)',
+    },
+  },
   async describe(classNames, options) {
     const templates = options.templates?.length ? options.templates : defaultTemplates;
     const bad = templates.find((t) => !t.includes('{class}') && !t.includes('{}'));

@@ -1,3 +1,5 @@
+import type { DeclaresOptions, OptionSpecs } from '../../core/option-spec.js';
+
 /** Sentences per class, in CuPL's JSON format: `{ "class name": ["sentence", …] }`. */
 export type Descriptions = Record<string, string[]>;
 
@@ -16,5 +18,10 @@ export interface DescriptionSource<O> {
   name: string;
   /** One line for `--help`. */
   summary: string;
+  /** The options it reads, declared for the CLI's flags and help. */
+  options: OptionSpecs<O>;
   describe(classNames: readonly string[], options: O, ctx: SourceContext): Promise<Descriptions>;
 }
+
+/** Any source, whatever its options (the registry's entry type). */
+export type AnyDescriptionSource = Omit<DescriptionSource<never>, 'options'> & DeclaresOptions;

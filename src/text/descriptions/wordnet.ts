@@ -22,6 +22,14 @@ let shared: WordNet | null = null;
 export const wordnet: DescriptionSource<WordnetOptions> = {
   name: 'wordnet',
   summary: 'offline sentences from WordNet 3.1 glosses, synonyms and hypernyms (no network)',
+  options: {
+    depth: {
+      flag: 'wordnet-depth',
+      arg: 'n',
+      value: { kind: 'integer', min: 0, max: 20 },
+      help: 'hypernym levels to describe (default 1)',
+    },
+  },
   async describe(classNames, options) {
     const wn = options.dictDir ? new WordNet(options.dictDir) : (shared ??= new WordNet());
     const out: Descriptions = {};

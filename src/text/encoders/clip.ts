@@ -34,6 +34,30 @@ const suffixes: Record<string, string> = {
 export const clip: EncoderFactory<ClipOptions> = {
   name: 'clip',
   summary: `CLIP text tower via transformers.js (default ${defaultClipModel}, E=512); --encoder-path DIR for a local copy`,
+  options: {
+    encoderPath: { flag: 'encoder-path', arg: 'path', value: { kind: 'path' }, help: 'local model folder' },
+    modelId: {
+      flag: 'model-id',
+      arg: 'id',
+      value: { kind: 'text' },
+      help: `Hugging Face model id (default ${defaultClipModel})`,
+    },
+    dtype: {
+      flag: 'clip-dtype',
+      arg: 'dtype',
+      value: { kind: 'text' },
+      help: 'weights variant (fp32, q8, fp16, …)',
+      default: 'fp32',
+    },
+    offline: { flag: 'offline', help: 'never contact the hub' },
+    batchSize: {
+      flag: 'batch-size',
+      arg: 'n',
+      value: { kind: 'integer', min: 1, max: 65_536 },
+      help: 'sentences per run',
+      default: 32,
+    },
+  },
   async create(o, ctx) {
     const dtype = o.dtype ?? 'fp32';
     const suffix = lookupSuffix(dtype);

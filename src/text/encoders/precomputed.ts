@@ -20,6 +20,26 @@ export interface PrecomputedOptions {
 export const precomputed: EncoderFactory<PrecomputedOptions> = {
   name: 'precomputed',
   summary: 'read a C×E matrix from .npy/.json/.safetensors/.pth (--matrix FILE), rows named by --class-names FILE',
+  options: {
+    file: {
+      flag: 'matrix',
+      arg: 'file',
+      value: { kind: 'file' },
+      help: 'a C×E .npy, .json, .safetensors or .pth',
+    },
+    classNamesFile: {
+      flag: 'class-names',
+      arg: 'file',
+      value: { kind: 'file' },
+      help: "names of the matrix's rows, in order",
+    },
+    tensor: {
+      flag: 'tensor',
+      arg: 'name',
+      value: { kind: 'text' },
+      help: 'tensor name inside a .safetensors/.pth holding several',
+    },
+  },
   async create(o) {
     const file = o.file;
     check(file, 'bad_argument', () => 'encoder precomputed needs --matrix FILE (.npy, .json, .safetensors or .pth)');

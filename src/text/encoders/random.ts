@@ -1,3 +1,4 @@
+import { maxSeed } from '../../core/option-spec.js';
 import { Rng } from '../../core/rng.js';
 import { check } from '../../core/errors.js';
 import { normalizeRows } from '../matrix.js';
@@ -13,6 +14,16 @@ export interface RandomOptions {
 export const random: EncoderFactory<RandomOptions> = {
   name: 'random',
   summary: 'seeded Gaussian unit rows, one per class (the paper\'s "random" ablation); --seed, --dim',
+  options: {
+    seed: { flag: 'seed', arg: 'n', value: { kind: 'integer', min: 0, max: maxSeed }, help: 'seed', default: 0 },
+    dim: {
+      flag: 'dim',
+      arg: 'n',
+      value: { kind: 'integer', min: 1, max: 65_536 },
+      help: 'row length E',
+      default: 512,
+    },
+  },
   async create(o) {
     const seed = o.seed ?? 0;
     const dim = o.dim ?? 512;

@@ -3,7 +3,7 @@ import { clip, type ClipOptions } from './clip.js';
 import { glove, type GloveOptions } from './glove.js';
 import { precomputed, type PrecomputedOptions } from './precomputed.js';
 import { random, type RandomOptions } from './random.js';
-import type { Encoder, EncoderContext, EncoderFactory } from './types.js';
+import type { AnyEncoderFactory, Encoder, EncoderContext, EncoderFactory } from './types.js';
 
 /** Every encoder's options in one bag (the CLI fills it from flags; each encoder reads its own fields). */
 export type EncoderOptions = ClipOptions & GloveOptions & PrecomputedOptions & RandomOptions;
@@ -14,7 +14,7 @@ export const encoders = {
   glove,
   precomputed,
   random,
-} satisfies Record<string, EncoderFactory<never>>;
+} satisfies Record<string, AnyEncoderFactory>;
 
 /** Builds the named encoder. */
 export async function createEncoder(name: string, options: EncoderOptions, ctx: EncoderContext): Promise<Encoder> {

@@ -1,3 +1,4 @@
+import type { DeclaresOptions, OptionSpecs } from '../../core/option-spec.js';
 import type { Descriptions } from '../descriptions/types.js';
 import type { Matrix } from '../matrix.js';
 
@@ -39,5 +40,10 @@ export interface EncoderFactory<O> {
   name: string;
   /** One line for `--help`. */
   summary: string;
+  /** The options it reads, declared for the CLI's flags and help. */
+  options: OptionSpecs<O>;
   create(options: O, ctx: EncoderContext): Promise<Encoder>;
 }
+
+/** Any encoder factory, whatever its options (the registry's entry type). */
+export type AnyEncoderFactory = Omit<EncoderFactory<never>, 'options'> & DeclaresOptions;

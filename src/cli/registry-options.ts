@@ -1,0 +1,96 @@
+import { Option, type Command } from 'commander';
+import { invariant } from '../core/errors.js';
+import type { DeclaresOptions, NumberKind, OptionSpec, StringKind } from '../core/option-spec.js';
+import {
+  file,
+  folder,
+  integer,
+  name,
+  number,
+  oneOf,
+  outFile,
+  outFolder,
+  path,
+  text,
+  variadic,
+  type ValueParser,
+} from './option-parsers.js';
+
+type Kind = (NumberKind | StringKind)['kind'];
+
+/** The parser of each kind a registry entry may declare (one table: a new kind is one line). */
+const parsers: { [K in Kind]: (v: Extract<NumberKind | StringKind, { kind: K }>) => ValueParser<unknown> } = {
+  integer: (v) => integer(v.min, v.max),
+  number: (v) => number(v.min, v.max, v.above),
+  enum: (v) => oneOf(v.choices),
+  file: () => file(),
+  folder: () => folder(),
+  path: () => path(),
+  'out-file': () => outFile(),
+  'out-folder': () => outFolder(),
+  name: () => name(),
+  text: () => text(),
+};
+
+/** The commander parser of one declared value. */
+export function parserFor(spec: OptionSpec): ValueParser<unknown> | undefined {
+  if (!('value' in spec)) return undefined;
+  const one = (parsers[spec.value.kind] as (v: NumberKind | StringKind) => ValueParser<unknown>)(spec.value);
+  return spec.repeatable ? variadic(one) : one;
+}
+
+/** The entries' declarations grouped by flag, in table order: entries that share a flag must declare it alike. */
+function byFlag(entries: Record<string, DeclaresOptions>): Map<string, { spec: OptionSpec; users: string[] }> {
+  const flags = new Map<string, { spec: OptionSpec; users: string[]; helps: string[] }>();
+  for (const entry of Object.values(entries)) {
+    for (const spec of Object.values(entry.options)) {
+      if (!spec) continue;
+      const seen = flags.get(spec.flag);
+      if (!seen) {
+        flags.set(spec.flag, { spec, users: [entry.name], helps: [`${entry.name}: ${spec.help}`] });
+        continue;
+      }
+      const { help: _a, ...mine } = spec;
+      const { help: _b, ...theirs } = seen.spec;
+      invariant(
+        JSON.stringify(mine) === JSON.stringify(theirs),
+        `--${spec.flag} is declared differently by ${seen.users.join(', ')} and ${entry.name}`,
+      );
+      seen.users.push(entry.name);
+      seen.helps.push(`${entry.name}: ${spec.help}`);
+    }
+  }
+  return new Map([...flags].map(([f, v]) => [f, { spec: { ...v.spec, help: v.helps.join('; ') }, users: v.users }]));
+}
+
+/** Declares every entry's options on `cmd`, help prefixed by the entries that read each (`clip: …; glove: …`). */
+export function addRegistryOptions(cmd: Command, entries: Record<string, DeclaresOptions>): Command {
+  for (const { spec } of byFlag(entries).values()) {
+    if (!('value' in spec)) {
+      cmd.option(`--${spec.flag}`, spec.help);
+      continue;
+    }
+    const o = new Option(`--${spec.flag} <${spec.arg}${spec.repeatable ? '...' : ''}>`, spec.help);
+    o.argParser(parserFor(spec)!);
+    if (spec.default !== undefined) o.default(spec.default);
+    cmd.addOption(o);
+  }
+  return cmd;
+}
+
+/**
+ * The entries' options object from commander's parsed flags: each declared field that was given (or has a default)
+ * holds its flag's value, times its scale. One bag for all entries, each reading its own fields.
+ */
+export function optionsFromFlags<O>(entries: Record<string, DeclaresOptions>, flags: Record<string, unknown>): O {
+  const out: Record<string, unknown> = {};
+  for (const entry of Object.values(entries)) {
+    for (const [field, spec] of Object.entries(entry.options)) {
+      if (!spec) continue;
+      const v = flags[new Option(`--${spec.flag}`).attributeName()];
+      if (v === undefined) continue;
+      out[field] = 'scale' in spec && spec.scale !== undefined ? (v as number) * spec.scale : v;
+    }
+  }
+  return out as O;
+}

@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Command } from 'commander';
+import type { DeclaresOptions } from '../../src/core/option-spec.js';
+import { addRegistryOptions, optionsFromFlags, parserFor } from '../../src/cli/registry-options.js';
+import { valueKindOf } from '../../src/cli/option-parsers.js';
+import { descriptionSources } from '../../src/text/descriptions/registry.js';
+import { encoders } from '../../src/text/encoders/registry.js';
+import { heads } from '../../src/models/heads.js';
+
+const table = {
+  a: {
+    name: 'a',
+    options: {
+      depth: { flag: 'depth', arg: 'n', value: { kind: 'integer', min: 0, max: 3 }, help: 'levels', default: 1 },
+      timeoutMs: {
+        flag: 'timeout',
+        arg: 's',
+        value: { kind: 'number', min: 0, max: 60, above: true },
+        help: 'seconds',
+        scale: 1000,
+      },
+      shared: { flag: 'shared', arg: 'path', value: { kind: 'path' }, help: 'a folder' },
+    },
+  },
+  b: {
+    name: 'b',
+    options: {
+      shared: { flag: 'shared', arg: 'path', value: { kind: 'path' }, help: 'a file' },
+      quick: { flag: 'quick', help: 'skip the slow part' },
+      words: { flag: 'word', arg: 'text', value: { kind: 'text' }, help: 'words', repeatable: true },
+    },
+  },
+} satisfies Record<string, DeclaresOptions>;
+
+const parse = (argv: string[]) => {
+  const cmd = addRegistryOptions(new Command().exitOverride().configureOutput({ writeErr: () => {} }), table);
+  cmd.parse(argv, { from: 'user' });
+  return { cmd, opts: cmd.opts() };
+};
+
+test('registry options: one flag per declaration, help prefixed by every entry that reads it, in table order', () => {
+  const { cmd } = parse([]);
+  assert.deepEqual(
+    cmd.options.map((o) => [o.flags, o.description]),
+    [
+      ['--depth <n>', 'a: levels'],
+      ['--timeout <s>', 'a: seconds'],
+      ['--shared <path>', 'a: a folder; b: a file'],
+      ['--quick', 'b: skip the slow part'],
+      ['--word <text...>', 'b: words'],
+    ],
+  );
+  assert.deepEqual(valueKindOf(cmd.options[0]!), { kind: 'integer', min: 0, max: 3 });
+  assert.deepEqual(valueKindOf(cmd.options[3]!), { kind: 'flag' });
+});
+
+test('registry options: parsed flags become each field, defaults filled, scaled, repeatable values listed', () => {
+  const { opts } = parse(['--timeout', '2.5', '--shared', '.', '--quick', '--word', 'x', '--word', 'y']);
+  assert.deepEqual(optionsFromFlags(table, opts), {
+    depth: 1,
+    timeoutMs: 2500,
+    shared: '.',
+    quick: true,
+    words: ['x', 'y'],
+  });
+  assert.deepEqual(optionsFromFlags(table, parse([]).opts), { depth: 1 });
+});
+
+test('registry options: a bad value is refused by the declared kind', () => {
+  assert.throws(() => parse(['--depth', '4']), /Expected a whole number from 0 to 3/);
+  assert.throws(() => parse(['--timeout', '0']), /Expected a number above 0/);
+});
+
+test('registry options: two entries declaring one flag differently is an internal error naming both', () => {
+  const clash = {
+    ...table,
+    c: { name: 'c', options: { shared: { flag: 'depth', arg: 'n', value: { kind: 'text' }, help: 'x' } } },
+  };
+  assert.throws(
+    () => addRegistryOptions(new Command(), clash as Record<string, DeclaresOptions>),
+    /--depth is declared differently by a and c/,
+  );
+});
+
+test('parserFor: a switch has no parser; a repeatable value appends', () => {
+  assert.equal(parserFor({ flag: 'quick', help: '' }), undefined);
+  const p = parserFor(table.b.options.words)!;
+  assert.deepEqual(p('y', ['x']), ['x', 'y']);
+});
+
+test('the real tables: description sources, encoders and heads declare options that build without a clash', () => {
+  for (const t of [descriptionSources, encoders, heads] as Record<string, DeclaresOptions>[]) {
+    const cmd = addRegistryOptions(new Command(), t);
+    const declared = Object.values(t).flatMap((e) => Object.values(e.options).map((s) => `--${s!.flag}`));
+    assert.deepEqual(
+      cmd.options.map((o) => o.long),
+      [...new Set(declared)],
+    );
+  }
+});
