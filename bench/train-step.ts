@@ -6,7 +6,10 @@
  * processes on a shared machine inflate far less than wall time.
  *
  *   npx tsx bench/train-step.ts [--batch 64] [--threads 2] [--steps 10] [--runs 7] [--paths fast|plain] [--no-torch]
- *                               [--no-spin] [--dw shifts|shiftsNhwc|oneHot|batchConv] [--plain-convs]
+ *                               [--no-spin] [--dw shifts|shiftsNhwc|oneHot|batchConv] [--plain-convs] [--replicas R]
+ *
+ * --replicas R (R > 1): the trainer's data-parallel path instead — R single-thread replicas in worker threads, each
+ * on batch/R images, gradients averaged, one update (src/train/data-parallel.ts); --threads is then PyTorch's only.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -21,6 +24,7 @@ import { buildTrainingGraph } from '../src/autodiff/training-graph.js';
 import type { GradPaths } from '../src/autodiff/grad-graph.js';
 import type { ConvGradWForm } from '../src/autodiff/conv-grad.js';
 import { buildModel } from '../src/models/registry.js';
+import { createDataParallelStepper, replicaInit } from '../src/train/data-parallel.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -33,6 +37,7 @@ const { values: opt } = parseArgs({
     'no-spin': { type: 'boolean', default: false },
     dw: { type: 'string' },
     'plain-convs': { type: 'boolean', default: false },
+    replicas: { type: 'string', default: '1' },
   },
 });
 const [batch, threads, steps, runs] = [opt.batch, opt.threads, opt.steps, opt.runs].map(Number) as [
@@ -42,6 +47,7 @@ const [batch, threads, steps, runs] = [opt.batch, opt.threads, opt.steps, opt.ru
   number,
 ];
 const paths = opt.paths as GradPaths;
+const replicas = Number(opt.replicas);
 const convGradW = opt.dw as ConvGradWForm | undefined;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -89,16 +95,19 @@ async function main() {
   const tg = buildTrainingGraph(
     forward,
     { labelSmoothing: 0.1, optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 } },
-    { paths, convGradW, threads },
+    { paths, convGradW, threads: replicas > 1 ? 1 : threads, gradOutputs: replicas > 1 },
   );
   const buildMs = performance.now() - t0;
-  const session = await Session.create(tg.model, {
-    threads,
-    memPattern: false,
-    spinning: !opt['no-spin'],
-    blockedConvs: !opt['plain-convs'],
-    label: 'resnet20 training step',
-  });
+  const session =
+    replicas > 1
+      ? null
+      : await Session.create(tg.model, {
+          threads,
+          memPattern: false,
+          spinning: !opt['no-spin'],
+          blockedConvs: !opt['plain-convs'],
+          label: 'resnet20 training step',
+        });
   const rng = new Rng(0);
   let carried: Record<string, TensorData> = {};
   for (const c of [...tg.params, ...tg.buffers]) carried[c.name] = forward.graph.initializers.get(c.name)!;
@@ -119,8 +128,20 @@ async function main() {
   };
   const names = Object.keys(carried);
   let t = 1;
+  const evalModel = buildModel({ backbone: 'resnet20', head: 'linear', inputShape: [3, 32, 32], numClasses: 10 });
+  const dp =
+    replicas > 1
+      ? await createDataParallelStepper(
+          replicaInit(tg, evalModel, carried, { seed: 0, spinning: !opt['no-spin'] }),
+          replicas,
+        )
+      : null;
   const step = async () => {
-    const out = await session.run({
+    if (dp) {
+      await dp.step({ input: feeds[tg.feeds.input]!, labels: feeds[tg.feeds.labels]!, lr: 0.1, step: t++ });
+      return;
+    }
+    const out = await session!.run({
       ...feeds,
       ...carried,
       [tg.feeds.step]: { dtype: 'float32', dims: [], data: Float32Array.of(t++) },
@@ -146,7 +167,8 @@ async function main() {
     if (peer) theirs.push(await peer.run());
   }
   peer?.close();
-  await session.release();
+  await session?.release();
+  await dp?.close();
   const fmt = (xs: number[]) => xs.map((v) => v.toFixed(0)).join(' ');
   const report = (what: string, key: 'wall' | 'cpu') => {
     const a = ours.map((r) => r[key]);
@@ -159,7 +181,7 @@ async function main() {
     );
   };
   console.log(
-    `ResNet-20 training step, batch ${batch}, ${threads} threads${opt['no-spin'] ? ' (no spinning)' : ''}, ${steps} steps × ${runs} runs, gradient forms '${paths}'${opt['plain-convs'] ? ', plain Convs' : ', blocked Convs'}${convGradW ? `, Conv weight gradients all '${convGradW}'` : ''}`,
+    `ResNet-20 training step, batch ${batch}, ${replicas > 1 ? `${replicas} single-thread replicas (PyTorch ${threads} threads)` : `${threads} threads`}${opt['no-spin'] ? ' (no spinning)' : ''}, ${steps} steps × ${runs} runs, gradient forms '${paths}'${opt['plain-convs'] ? ', plain Convs' : ', blocked Convs'}${convGradW ? `, Conv weight gradients all '${convGradW}'` : ''}`,
   );
   console.log(
     `graph: ${tg.model.graph.nodes.length} nodes, built in ${buildMs.toFixed(0)} ms; load average before: ${loadBefore}`,

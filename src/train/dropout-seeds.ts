@@ -12,11 +12,18 @@ export function hasDropout(model: Model): boolean {
   return model.graph.nodes.some((n) => n.opType === 'Dropout');
 }
 
-/** A copy of `model` whose Dropout nodes carry seeds derived from (seed, epoch, node name). */
-export function seedDropout(model: Model, seed: number, epoch: number): Model {
+/**
+ * A copy of `model` whose Dropout nodes carry seeds derived from (seed, epoch, node name) and, for data-parallel
+ * replicas, the replica's `stream` (each replica draws its own masks for its own images).
+ */
+export function seedDropout(model: Model, seed: number, epoch: number, stream?: string): Model {
+  const tail = stream === undefined ? '' : `/${stream}`;
   const nodes = model.graph.nodes.map((n) =>
     n.opType === 'Dropout'
-      ? { ...n, attrs: { ...n.attrs, seed: attr.int(hashString(`dropout/${seed}/${epoch}/${n.name}`) & 0x7fffffff) } }
+      ? {
+          ...n,
+          attrs: { ...n.attrs, seed: attr.int(hashString(`dropout/${seed}/${epoch}/${n.name}${tail}`) & 0x7fffffff) },
+        }
       : n,
   );
   return { ...model, graph: { ...model.graph, nodes } };

@@ -10,6 +10,10 @@ import { datasetSource } from '../data/registry.js';
 import { getRecipe, noDecayRules, type Recipe } from './recipes.js';
 import type { StepperMode } from './stepper.js';
 
+/** How a step uses several threads (see TrainOptions.parallel). */
+export const parallelModes = ['ops', 'data'] as const;
+export type ParallelMode = (typeof parallelModes)[number];
+
 export interface TrainOptions {
   /** A key of the model zoo's backbone table, e.g. 'resnet20'. */
   backbone: string;
@@ -31,6 +35,12 @@ export interface TrainOptions {
   threads?: number;
   /** Let ORT's idle threads spin-wait (ORT's default; off here, as it halved throughput on a shared machine). */
   spin?: boolean;
+  /**
+   * How several threads share a step: 'data' runs one single-thread replica per thread on equal shares of the batch
+   * (src/train/data-parallel.ts; BN normalises per share), 'ops' one session whose ops use all threads. Default
+   * 'ops' (`--parallel`).
+   */
+  parallel?: ParallelMode;
   /** C×E matrix (.npy/.json/.safetensors/.pth) initialising the text-guided projection; random rows when absent. */
   classEmbeddings?: string;
   /** Names of that file's rows, when they are not the dataset's classes in order. */
@@ -83,6 +93,8 @@ export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
   ] as const) {
     if (v !== undefined && !posInt(v)) throw bad(flag, 'a positive integer', v);
   }
+  if (o.parallel !== undefined && !parallelModes.includes(o.parallel))
+    throw bad('--parallel', parallelModes.join(' or '), o.parallel);
   if (o.lr !== undefined && !(Number.isFinite(o.lr) && o.lr > 0)) throw bad('--lr', 'a positive number', o.lr);
   if (o.seed !== undefined && !Number.isInteger(o.seed)) throw bad('--seed', 'an integer', o.seed);
   if (o.classEmbeddings !== undefined && head !== 'text-guided') {

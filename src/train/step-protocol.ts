@@ -1,9 +1,16 @@
-/** The messages between the trainer and its step worker: one call per Stepper method, answered in order. */
+/**
+ * The messages between the trainer and its step worker: one call per Stepper method (or, for a data-parallel replica,
+ * per ReplicaCore method), answered in order.
+ */
 import type { TensorData } from '../onnx/types.js';
 import type { StepFeeds, StepInit } from './step-core.js';
+import type { ApplyFeeds, ReplicaInit, ShardFeeds } from './replica-core.js';
 
 export type StepCall = { id: number } & (
   | { method: 'init'; arg: StepInit }
+  | { method: 'initReplica'; arg: ReplicaInit }
+  | { method: 'grad'; arg: ShardFeeds }
+  | { method: 'apply'; arg: ApplyFeeds }
   | { method: 'beginEpoch'; arg: number }
   | { method: 'step'; arg: StepFeeds }
   | { method: 'evalBatch'; arg: TensorData }

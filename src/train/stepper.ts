@@ -20,7 +20,8 @@ export async function createStepper(init: StepInit, mode: StepperMode = 'worker'
   return s;
 }
 
-function spawnStepWorker(): Worker {
+/** A worker thread running step-worker (compiled or, from source, through tsx). */
+export function spawnStepWorker(): Worker {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return new Worker(new URL('./step-worker.js', here));
   const entry = new URL('./step-worker.ts', here).href;
@@ -33,7 +34,8 @@ function spawnStepWorker(): Worker {
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
-class WorkerStepper implements Stepper {
+/** The Stepper of a StepCore in a worker; `call` also serves replicas (data-parallel.ts). */
+export class WorkerStepper implements Stepper {
   private next = 0;
   private pending = new Map<number, Pending>();
   private failure: Error | null = null;
@@ -60,6 +62,7 @@ class WorkerStepper implements Stepper {
     worker.on('exit', (code) => fail(new Error(`step worker exited (code ${code})`)));
   }
 
+  /** Sends one call; replies come back in order. */
   call<T>(c: Omit<StepCall, 'id'>, transfer: ArrayBuffer[] = []): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.next++;

@@ -56,6 +56,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const forward = buildModel({ ...spec, mode: 'train' });
   const evalModel = buildModel({ ...spec, mode: 'eval' });
   const r = o.recipe;
+  const threads = o.threads ?? availableParallelism();
+  const replicas = o.parallel === 'data' ? threads : 1;
   const graph = buildTrainingGraph(
     forward,
     {
@@ -63,7 +65,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       optimizer: r.optimizer,
       noDecay: lookup(noDecayRules, r.noDecay, 'no-decay rule (--skip-decay)'),
     },
-    { threads: o.threads ?? availableParallelism() },
+    // A replica runs one thread, and the gradient forms are picked for the threads they will run on.
+    { threads: replicas > 1 ? 1 : threads, gradOutputs: replicas > 1 },
   );
   const data = datasetSources(ds, {
     batchSize: r.batchSize,
@@ -89,6 +92,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       identity: { dataset: o.dataset, augment: r.augment },
       resume: o.resume,
       threads: o.threads,
+      replicas,
       spinning: o.spin,
       stepper: o.stepper,
       quiet: o.quiet,

@@ -20,6 +20,7 @@ import { MetricSum, type EvalResult } from './metrics.js';
 import { lrSchedule, type ScheduleSpec } from './schedules.js';
 import type { Stepper } from './step-core.js';
 import { createStepper, type StepperMode } from './stepper.js';
+import { createDataParallelStepper, replicaInit } from './data-parallel.js';
 import { checkEvalMatches, initialCarried } from './weights.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
@@ -46,6 +47,11 @@ export interface TrainerConfig {
   identity?: Record<string, unknown>;
   resume?: boolean;
   threads?: number;
+  /**
+   * Data-parallel replicas (data-parallel.ts): R > 1 runs R single-thread replicas on equal shares of each batch and
+   * needs `graph` built with `gradOutputs` (and `threads: 1` gradient forms); 1 (default) runs one session.
+   */
+  replicas?: number;
   /** Let ORT's idle threads spin-wait between steps (default off; see step-core.ts). */
   spinning?: boolean;
   stepper?: StepperMode;
@@ -87,6 +93,13 @@ export interface TrainerResult {
 export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
   checkEvalMatches(cfg.graph, cfg.evalModel);
   const itersPerEpoch = cfg.train.batchesPerEpoch;
+  const replicas = cfg.replicas ?? 1;
+  check(
+    cfg.batchSize % replicas === 0,
+    'bad_argument',
+    () =>
+      `--batch-size ${cfg.batchSize}: data-parallel training over ${replicas} replicas needs a multiple of ${replicas}; pick such a batch size or fewer --threads`,
+  );
   check(
     itersPerEpoch > 0,
     'bad_argument',
@@ -103,6 +116,8 @@ export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
     trainImages: cfg.train.size,
     testImages: cfg.test.size,
     ...cfg.identity,
+    // A data-parallel run's BN sees shares of the batch, so its checkpoints are not a single session's.
+    ...(replicas > 1 ? { replicas } : {}),
   });
   const ckPath = join(cfg.outDir, CHECKPOINT_FILE);
   const startedAt = cfg.startedAt ?? Date.now();
@@ -131,19 +146,7 @@ export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
     // Epoch 0: the starting weights, so a run killed during epoch 1 resumes (restarting that epoch) like any other.
     checkpoint(0);
   }
-  const stepper = await createStepper(
-    {
-      trainModel: trainBytes,
-      evalModel: encodeModel(cfg.evalModel),
-      feeds: cfg.graph.feeds,
-      outputs: cfg.graph.outputs,
-      carried,
-      threads: cfg.threads,
-      spinning: cfg.spinning,
-      seed: cfg.seed,
-    },
-    cfg.stepper,
-  );
+  const stepper = await startStepper(cfg, trainBytes, carried, replicas);
   try {
     const lrAt = lrSchedule(cfg.schedule, cfg.lr, cfg.epochs, itersPerEpoch);
     for (let epoch = start + 1; epoch <= cfg.epochs; epoch++) {
@@ -176,6 +179,35 @@ export async function runTrainer(cfg: TrainerConfig): Promise<TrainerResult> {
   } finally {
     await stepper.close();
   }
+}
+
+/** One session (in a worker, or inline) or, with replicas > 1, the data-parallel replicas. */
+function startStepper(
+  cfg: TrainerConfig,
+  trainBytes: Uint8Array,
+  carried: Record<string, TensorData>,
+  replicas: number,
+): Promise<Stepper> {
+  const { graph } = cfg;
+  if (replicas <= 1)
+    return createStepper(
+      {
+        trainModel: trainBytes,
+        evalModel: encodeModel(cfg.evalModel),
+        feeds: graph.feeds,
+        outputs: graph.outputs,
+        carried,
+        threads: cfg.threads,
+        spinning: cfg.spinning,
+        seed: cfg.seed,
+      },
+      cfg.stepper,
+    );
+  return createDataParallelStepper(
+    replicaInit(graph, cfg.evalModel, carried, { seed: cfg.seed, spinning: cfg.spinning }),
+    replicas,
+    cfg.stepper,
+  );
 }
 
 async function trainEpoch(cfg: TrainerConfig, stepper: Stepper, epoch: number, lrAt: (i: number) => number) {

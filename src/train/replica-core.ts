@@ -1,0 +1,165 @@
+/**
+ * One replica of data-parallel training: a single-thread gradient session over its share of each batch, the update
+ * session that applies the averaged gradients, and the carried tensors. Every replica applies the same averaged
+ * gradients with the same update graph, so all hold identical weights without sending them around.
+ */
+import type { TrainingGraph } from '../autodiff/training-graph-types.js';
+import { Session } from '../engine/session.js';
+import { decodeModel } from '../onnx/proto-io.js';
+import { cloneTensor } from '../onnx/tensor.js';
+import type { Model, TensorData } from '../onnx/types.js';
+import { invariant } from '../core/errors.js';
+import { withWeights } from './weights.js';
+import { hasDropout, seedDropout } from './dropout-seeds.js';
+
+/** What a replica needs, as plain data that can cross a worker boundary. */
+export interface ReplicaInit {
+  /** Encoded gradient, update and eval graphs (.onnx bytes; src/autodiff/training-split.ts). */
+  gradModel: Uint8Array;
+  updateModel: Uint8Array;
+  evalModel: Uint8Array;
+  feeds: TrainingGraph['feeds'];
+  outputs: TrainingGraph['outputs'];
+  /** Names of the parameters, optimizer state and buffers among `carried`. */
+  params: string[];
+  buffers: string[];
+  /** Starting values of every carried tensor, by input name. */
+  carried: Record<string, TensorData>;
+  /** Which replica this is: its Dropout masks are drawn from a stream of their own. */
+  index: number;
+  seed: number;
+  spinning?: boolean;
+}
+
+/** One replica's share of a batch. */
+export interface ShardFeeds {
+  input: TensorData;
+  labels: TensorData;
+}
+
+/** What a replica's gradient run gives back: mean loss and logits of its share, gradients, buffers' next values. */
+export interface ShardResult {
+  loss: number;
+  logits: Float32Array;
+  grads: Record<string, TensorData>;
+  buffers: Record<string, TensorData>;
+}
+
+/** The averaged gradients and buffers every replica applies, and the step's lr and 1-based number. */
+export interface ApplyFeeds {
+  grads: Record<string, TensorData>;
+  buffers: Record<string, TensorData>;
+  lr: number;
+  step: number;
+}
+
+const scalar = (v: number): TensorData => ({ dtype: 'float32', dims: [], data: Float32Array.of(v) });
+
+/** A data-parallel replica (see the module comment); the same class inline and in a worker. */
+export class ReplicaCore {
+  private evalSession: Session | null = null;
+  private gradSession: Session | null = null;
+
+  private constructor(
+    private readonly init: ReplicaInit,
+    private readonly gradGraph: Model,
+    private readonly updateSession: Session,
+    private readonly evalGraph: Model,
+    private state: Record<string, TensorData>,
+  ) {}
+
+  /** Creates the replica; a graph with Dropout gets its gradient session per epoch, in beginEpoch. */
+  static async create(init: ReplicaInit): Promise<ReplicaCore> {
+    const gradGraph = decodeModel(init.gradModel, 'gradient graph');
+    const update = await Session.create(init.updateModel, oneThread(init, 'update graph', false));
+    const core = new ReplicaCore(init, gradGraph, update, decodeModel(init.evalModel, 'eval graph'), {
+      ...init.carried,
+    });
+    if (!hasDropout(gradGraph)) core.gradSession = await Session.create(gradGraph, oneThread(init, 'gradient graph'));
+    return core;
+  }
+
+  /** Called before epoch `e`'s first step: reseeds Dropout (from run seed, epoch and replica), when there is any. */
+  async beginEpoch(e: number): Promise<void> {
+    if (!hasDropout(this.gradGraph)) return;
+    await this.gradSession?.release();
+    this.gradSession = null;
+    const seeded = seedDropout(this.gradGraph, this.init.seed, e, `replica${this.init.index}`);
+    this.gradSession = await Session.create(seeded, oneThread(this.init, 'gradient graph'));
+  }
+
+  /** Forward and backward over this replica's share of the batch, with the current weights. */
+  async grad(f: ShardFeeds): Promise<ShardResult> {
+    await this.dropEval();
+    invariant(this.gradSession, 'step before beginEpoch on a graph with Dropout');
+    const { feeds, outputs, params, buffers } = this.init;
+    const weights: Record<string, TensorData> = {};
+    for (const n of [...params, ...buffers]) weights[n] = this.state[n]!;
+    const fetch = [outputs.loss, outputs.logits, ...params.map((p) => `${p}.grad`), ...buffers.map((b) => `${b}.next`)];
+    const out = await this.gradSession.run({ ...weights, [feeds.input]: f.input, [feeds.labels]: f.labels }, fetch);
+    return {
+      loss: (out[outputs.loss]!.data as Float32Array)[0]!,
+      logits: (out[outputs.logits]!.data as Float32Array).slice(),
+      grads: Object.fromEntries(params.map((p) => [p, out[`${p}.grad`]!])),
+      buffers: Object.fromEntries(buffers.map((b) => [b, out[`${b}.next`]!])),
+    };
+  }
+
+  /** Applies averaged gradients with the update graph, and takes the averaged buffers. */
+  async apply(a: ApplyFeeds): Promise<void> {
+    const { feeds, buffers } = this.init;
+    const feedsIn: Record<string, TensorData> = { [feeds.lr]: scalar(a.lr), [feeds.step]: scalar(a.step) };
+    for (const n of this.updateSession.inputNames) {
+      if (n === feeds.lr || n === feeds.step) continue;
+      feedsIn[n] = n.endsWith('.grad') ? a.grads[n.slice(0, -'.grad'.length)]! : this.state[n]!;
+      invariant(feedsIn[n], `update graph input ${n} has no value`);
+    }
+    const out = await this.updateSession.run(feedsIn);
+    for (const name of Object.keys(this.state)) {
+      if (buffers.includes(name)) continue;
+      const next = out[`${name}.next`];
+      invariant(next, `update graph has no output ${name}.next`);
+      this.state[name] = next;
+    }
+    for (const b of buffers) this.state[b] = a.buffers[b]!;
+  }
+
+  /** Logits [N, C] of the eval graph with the current weights. */
+  async evalBatch(input: TensorData): Promise<Float32Array> {
+    this.evalSession ??= await Session.create(
+      withWeights(this.evalGraph, this.state),
+      oneThread(this.init, 'eval graph', false),
+    );
+    const out = await this.evalSession.run({ [this.evalGraph.graph.inputs[0]!.name]: input });
+    return (out[this.evalGraph.graph.outputs[0]!.name]!.data as Float32Array).slice();
+  }
+
+  /** Copies of the carried tensors. */
+  async carried(): Promise<Record<string, TensorData>> {
+    return Object.fromEntries(Object.entries(this.state).map(([k, v]) => [k, cloneTensor(v)]));
+  }
+
+  async close(): Promise<void> {
+    await this.dropEval();
+    await this.gradSession?.release();
+    await this.updateSession.release();
+  }
+
+  private async dropEval(): Promise<void> {
+    // The eval session holds the weights of one moment; after an update it is stale.
+    if (!this.evalSession) return;
+    const s = this.evalSession;
+    this.evalSession = null;
+    await s.release();
+  }
+}
+
+/** One intra-op thread per replica (the replicas are the parallelism); training sessions as step-core.ts sets them. */
+function oneThread(init: ReplicaInit, label: string, training = true) {
+  return {
+    threads: 1,
+    spinning: init.spinning ?? false,
+    label,
+    ...(training ? { memPattern: false, blockedConvs: true } : {}),
+  };
+}
