@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clip } from '../../src/text/encoders/clip.js';
-import { classEmbeddings } from '../../src/text/class-embeddings.js';
-import { EOT, SOT, expectedEmbedding, vocab, writeTinyClip } from './tiny-clip.js';
+import { clip } from '../../../src/text/encoders/clip.js';
+import { classEmbeddings } from '../../../src/text/class-embeddings.js';
+import { EOT, SOT, expectedEmbedding, vocab, writeTinyClip } from '../tiny-clip.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tgr-clip-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));

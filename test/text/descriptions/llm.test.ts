@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheKey, llm, type LlmOptions } from '../../src/text/descriptions/llm.js';
-import { writeJsonAtomic } from '../../src/core/atomic-write.js';
+import { cacheKey, llm, type LlmOptions } from '../../../src/text/descriptions/llm.js';
+import { writeJsonAtomic } from '../../../src/core/atomic-write.js';
 
 const SECRET = 'sk-test-0123456789-do-not-store';
 
