@@ -52,6 +52,11 @@ export const train: CliCommand = {
       .option('--seed <n>', 'seed of weights, shuffles and augmentation', seed(), 0)
       .option('--threads <n>', 'ONNX Runtime intra-op threads (default: all cores)', threads())
       .option(
+        '--parallel <mode>',
+        'how threads share a step: ops (one session, default) | data (one single-thread replica per thread on equal shares of the batch; BN per share)',
+        oneOf(['ops', 'data']),
+      )
+      .option(
         '--spin',
         "let ONNX Runtime's idle threads spin-wait between steps (off: it halved throughput on a shared machine)",
       )
