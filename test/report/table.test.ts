@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatCell, tableCsv, tableHtml, type Table } from '../../src/report/table.js';
+import { fmtSig, formatCell, tableCsv, tableHtml, type Table } from '../../src/report/table.js';
 
 const t: Table = {
   id: 'tbl-x',
@@ -61,4 +61,17 @@ test('interval cells: value [lower, upper], ±∞ from JSON nulls; an infinite r
   // A rate of 0 below: ratio ∞ with a positive lower bound (JSON nulls); 0 ÷ 0: lower 0, undefined.
   assert.equal(formatCell('ratio', { ratio: null, lower: 2.5, upper: null }), '∞× [2.50, ∞]');
   assert.equal(formatCell('ratio', { ratio: null, lower: 0, upper: null }), 'n/a');
+});
+
+test('fmtSig: 4 significant digits, exponent form below 1e-3 and from 1e6, zero plain', () => {
+  assert.deepEqual([0, 0.12345, 1234.56, 999999.4, 1e6, 0.00099, -2.5e-7, 12].map(fmtSig), [
+    '0',
+    '0.1235',
+    '1235',
+    '1000000',
+    '1.00e+6',
+    '9.90e-4',
+    '-2.50e-7',
+    '12',
+  ]);
 });

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheKey, llm, type LlmOptions } from '../../../src/text/descriptions/llm.js';
+import { cacheKey, cleanAnswer, llm, type LlmOptions } from '../../../src/text/descriptions/llm.js';
 import { writeJsonAtomic } from '../../../src/core/atomic-write.js';
 
 const SECRET = 'sk-test-0123456789-do-not-store';
@@ -269,4 +269,12 @@ test('llm: option errors are one line', async () => {
   await assert.rejects(llm.describe(['cat'], { model: 'm', questions: 'fine-grained' }, ctx), {
     message: /needs --kind NOUN/,
   });
+});
+
+test('cleanAnswer: single-spaced, list markers and wrapping quotes dropped, a full stop added when missing', () => {
+  assert.equal(cleanAnswer('  - A   small\n dog  '), 'A small dog.');
+  assert.equal(cleanAnswer('2) "It has fur!"'), 'It has fur!');
+  assert.equal(cleanAnswer('• Is it a cat?'), 'Is it a cat?');
+  assert.equal(cleanAnswer('3.5 inches long'), '3.5 inches long.');
+  assert.equal(cleanAnswer(' \n '), '');
 });
