@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { TgrError, check, lookup } from '../core/errors.js';
 import { datasets } from '../data/registry.js';
-import { numberFormats } from '../faults/formats/registry.js';
+import { numberFormat, numberFormats } from '../faults/formats/registry.js';
 import { backbones } from '../models/registry.js';
 import { descriptionSources } from '../text/descriptions/registry.js';
 import { encoders } from '../text/encoders/registry.js';
@@ -90,7 +90,8 @@ function parseFormats(v: string | readonly string[]): string[] {
     'bad_argument',
     () => `--formats expects number formats separated by commas (e.g. fp32,fp16), got none`,
   );
-  for (const f of formats) lookup(numberFormats, f, 'number format (--formats)');
+  // A family spec (fp:e5m10, int:4, q:3.4, bfp:8:m7) is checked by its family; a name by the table.
+  for (const f of formats) f.includes(':') ? numberFormat(f) : lookup(numberFormats, f, 'number format (--formats)');
   const twice = formats.find((f, i) => formats.indexOf(f) !== i);
   check(!twice, 'bad_argument', () => `--formats names ${twice} twice; list each format once`);
   return formats;

@@ -68,7 +68,7 @@ export const presets: Record<string, ReproducePreset> = {
   },
   full: {
     summary:
-      "Fashion-MNIST, ResNet-20, the full 10-epoch recipe, WordNet + GloVe, 4096 bit-stratified injections per layer (the paper's n) in fp32 and fp16, detector off/on, guard, init ablation",
+      "Fashion-MNIST, ResNet-20, the full 10-epoch recipe, WordNet + GloVe, 4096 bit-stratified injections per layer (the paper's n) in fp32, fp16, bf16 and FP8 E4M3, detector off/on, guard, init ablation",
     dataset: 'fashion-mnist',
     backbone: 'resnet20',
     recipe: 'fashion-quick',
@@ -76,7 +76,7 @@ export const presets: Record<string, ReproducePreset> = {
     source: 'wordnet',
     encoder: 'glove',
     perLayer: 4096,
-    formats: ['fp32', 'fp16'],
+    formats: ['fp32', 'fp16', 'bf16', 'fp8-e4m3'],
     rangeDetector: 'both',
     guard: true,
     stratify: 'bit',

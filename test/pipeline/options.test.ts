@@ -29,6 +29,14 @@ test('flags override the preset field by field; lists come as text or arrays', (
     [['fp32', 'fp16'], [0.5, 2], 'on', false, 'bit', 64, 'cupl', cupl, 'random'],
   );
   assert.deepEqual(resolvePreset({ formats: ['bf16'], tau: [1] }).formats, ['bf16']);
+  assert.deepEqual(resolvePreset({ formats: 'fp32,bf16,fp8-e4m3,int8,bfp8,fp:e5m10' }).formats, [
+    'fp32',
+    'bf16',
+    'fp8-e4m3',
+    'int8',
+    'bfp8',
+    'fp:e5m10',
+  ]);
   const q = resolvePreset({ classEmbeddings: npy, classRows: 'a, 3,b c' });
   assert.deepEqual([q.classEmbeddings, q.classRows, q.source], [npy, ['a', '3', 'b c'], 'wordnet']);
   assert.deepEqual(resolvePreset({}), {
@@ -40,11 +48,11 @@ test('flags override the preset field by field; lists come as text or arrays', (
   });
 });
 
-test('the full preset is the paper protocol: n = 4096, fp32 + fp16, detector off and on, guard, bit strata, ablation', () => {
+test('the full preset is the paper protocol: n = 4096, fp32 + fp16 + bf16 + FP8 E4M3, detector off and on, guard, bit strata, ablation', () => {
   const f = presets.full!;
   assert.deepEqual(
     [f.perLayer, f.formats, f.rangeDetector, f.guard, f.stratify, f.ablation, f.tau],
-    [4096, ['fp32', 'fp16'], 'both', true, 'bit', true, [0.1, 1, 10]],
+    [4096, ['fp32', 'fp16', 'bf16', 'fp8-e4m3'], 'both', true, 'bit', true, [0.1, 1, 10]],
   );
 });
 
@@ -55,6 +63,7 @@ const bad: [string, ReproduceOptions, RegExp][] = [
     /^unknown number format \(--formats\) 'fp33'; choose one of: fp32, fp16, bf16, int8/,
   ],
   ['--formats', { formats: 'fp32,fp32' }, /^--formats names fp32 twice; list each format once$/],
+  ['--formats', { formats: 'fp32,fp:e9m1' }, /^number format 'fp:e9m1' is not fp:eXmY\[:ftz\]/],
   [
     '--formats',
     { formats: ' , ' },
@@ -142,5 +151,8 @@ test('a class-embeddings file of an unknown type names the flag', () => {
 test('tgr reproduce with a value only the pipeline can judge exits 2 with one line and no stack', async () => {
   const r = await runCli('reproduce', '--formats', 'fp32,fp8', '--out', join(dir, 'never'));
   assert.equal(r.code, 2);
-  assert.match(r.err, /^tgr: unknown number format \(--formats\) 'fp8'; choose one of: fp32, fp16, bf16, int8\n$/);
+  assert.match(
+    r.err,
+    /^tgr: unknown number format \(--formats\) 'fp8'; choose one of: fp32, fp16, bf16, int8, fp8-e4m3, fp8-e4m3-nosat, fp8-e5m2, fp8-e5m2-nosat, bfp8\n$/,
+  );
 });

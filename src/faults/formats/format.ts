@@ -1,9 +1,11 @@
 import { check } from '../../core/errors.js';
 
-/** Per-layer facts a format may need; only int8 uses one (its scale). */
+/** Per-layer (or per-block) facts a format may need. */
 export interface FormatContext {
-  /** int8: the symmetric per-layer scale, profiled max |x| / 127 (see `int8Scale`). */
+  /** int8 / int:K: the symmetric scale, profiled max |x| / (2^(K−1) − 1) (see `int8Scale`). */
   scale?: number;
+  /** Block floating point: the block's shared exponent, floor(log2 max |x|) of the block. */
+  exponent?: number;
 }
 
 /**

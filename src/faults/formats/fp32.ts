@@ -16,6 +16,13 @@ export function bitsToF32(pattern: number): number {
   return f32[0]!;
 }
 
+/** floor(log2 a) of a positive finite fp32 value, exact: read off its binary32 pattern (subnormals included). */
+export function floorLog2(a: number): number {
+  const u = f32ToBits(a);
+  const ef = u >>> 23;
+  return ef > 0 ? ef - 127 : -149 + (31 - Math.clz32(u & 0x7fffff));
+}
+
 /** IEEE-754 binary32: bit 31 sign, 30..23 exponent, 22..0 mantissa. */
 export const fp32 = defineFormat({
   name: 'fp32',

@@ -1,19 +1,57 @@
-import { lookup } from '../../core/errors.js';
+import { check, lookup } from '../../core/errors.js';
 import type { NumberFormat } from './format.js';
 import { bf16 } from './bf16.js';
+import { bfpFamily } from './bfp.js';
+import { fixedPointFamily } from './fixed-point.js';
 import { fp16 } from './fp16.js';
 import { fp32 } from './fp32.js';
+import { fp8E4m3, fp8E4m3NoSat, fp8E5m2, fp8E5m2NoSat } from './fp8.js';
+import { intFamily } from './int-k.js';
 import { int8 } from './int8.js';
+import { fpFamily } from './minifloat.js';
 
 export type { FormatContext, NumberFormat } from './format.js';
 
-/** Every number format an activation can be held in. Adding one: one file in formats/ and one line here. */
-export const numberFormats = { fp32, fp16, bf16, int8 } as const satisfies Record<string, NumberFormat>;
+/** Every named number format an activation can be held in. Adding one: one file in formats/ and one line here. */
+export const numberFormats = {
+  fp32,
+  fp16,
+  bf16,
+  int8,
+  'fp8-e4m3': fp8E4m3,
+  'fp8-e4m3-nosat': fp8E4m3NoSat,
+  'fp8-e5m2': fp8E5m2,
+  'fp8-e5m2-nosat': fp8E5m2NoSat,
+  bfp8: bfpFamily('8:m7'),
+} as const satisfies Record<string, NumberFormat>;
+
+/** Parametric families by spec prefix: `fp:e5m10[:ftz]`, `int:4`, `q:3.4`, `bfp:8:m7`. One line per family. */
+export const formatFamilies: Readonly<Record<string, (args: string) => NumberFormat>> = {
+  fp: fpFamily,
+  int: intFamily,
+  q: fixedPointFamily,
+  bfp: bfpFamily,
+};
 
 /** The name of a registered number format. */
 export type NumberFormatName = keyof typeof numberFormats;
 
-/** Looks a format up by name; a miss lists the formats that exist. */
+const built = new Map<string, NumberFormat>();
+
+/** Looks a format up by name or family spec (`fp:e4m3`); a miss lists the formats and families that exist. */
 export function numberFormat(name: string): NumberFormat {
-  return lookup<NumberFormat>(numberFormats, name, 'number format');
+  const colon = name.indexOf(':');
+  if (colon < 0) return lookup<NumberFormat>(numberFormats, name, 'number format');
+  const known = built.get(name);
+  if (known) return known;
+  const family = formatFamilies[name.slice(0, colon)];
+  check(
+    family !== undefined,
+    'bad_argument',
+    () =>
+      `unknown number format family '${name.slice(0, colon)}' in '${name}'; choose one of: ${Object.keys(formatFamilies).join(', ')} (or a name: ${Object.keys(numberFormats).join(', ')})`,
+  );
+  const format = family(name.slice(colon + 1));
+  built.set(name, format);
+  return format;
 }

@@ -28,7 +28,7 @@ test('picking is seeded: the same seed picks the same bits, and corrupting a rec
           `${name} ${format.name}`,
         );
         const site = faultSite('l', 0, 0, bits);
-        const ctx = { scale: 0.01 };
+        const ctx = format.contextFor(30);
         assert.ok(Object.is(model.corrupt(0.3, site, format, ctx), model.corrupt(0.3, site, format, ctx)));
       }
     }

@@ -1,0 +1,90 @@
+import { check } from '../../core/errors.js';
+import { defineFormat, type FormatContext, type NumberFormat } from './format.js';
+import { f32ToBits, floorLog2 } from './fp32.js';
+import { roundHalfEven } from './int8.js';
+
+/** The least shared exponent: the block exponent is stored in 8 bits like binary32's (bias 127). */
+const minExponent = -127;
+
+/** The shared exponent of a block whose largest |x| is maxAbs: floor(log2 maxAbs), at least −127 (all-zero blocks). */
+export function bfpExponent(maxAbs: number): number {
+  const a = Math.fround(Math.abs(maxAbs));
+  if (!Number.isFinite(a)) return 127;
+  return a === 0 ? minExponent : Math.max(floorLog2(a), minExponent);
+}
+
+/**
+ * Block floating point `bfp:K:mM` (MSFP-like, GoldenEye's BFP): K values along the channel axis share one exponent E
+ * (their largest |x|'s, see `bfpExponent`); each value is sign + M magnitude bits (no hidden one), value =
+ * ±q · 2^(E − M + 1). The largest value of a block lands in q ∈ [2^(M−1), 2^M); q rounds to nearest even and saturates
+ * at 2^M − 1. A per-value pattern is the M + 1 bits (bit M = sign); a flip of the shared exponent, which would hit all
+ * K values, is not a per-value fault and is not modelled. NaN becomes 0; ±Inf saturates.
+ */
+export function bfpFamily(args: string): NumberFormat & { readonly block: number; readonly mantissa: number } {
+  const match = /^(\d+):m(\d+)$/.exec(args);
+  const block = Number(match?.[1]);
+  const m = Number(match?.[2]);
+  check(
+    match !== null && block >= 1 && m >= 1 && m <= 23,
+    'bad_argument',
+    () => `number format 'bfp:${args}' is not bfp:K:mM with K ≥ 1 and 1 ≤ M ≤ 23; write e.g. bfp:8:m7`,
+  );
+  const name = `bfp:${args}`;
+  const hi = 2 ** m - 1;
+  const stepOf = (ctx: FormatContext | undefined): number => {
+    const e = ctx?.exponent;
+    check(
+      e !== undefined && Number.isInteger(e) && e >= minExponent && e <= 127,
+      'bad_argument',
+      () =>
+        `${name} needs ctx.exponent, the block's shared exponent (an integer −127..127); got ${e} — use bfpExponent`,
+    );
+    return 2 ** (e - m + 1);
+  };
+  const decode = (pattern: number, ctx?: FormatContext) =>
+    Math.fround((pattern & (hi + 1) ? -1 : 1) * (pattern & hi) * stepOf(ctx));
+  const format = defineFormat({
+    name,
+    bits: m + 1,
+    encode: (x, ctx) => {
+      const v = Math.fround(x);
+      const sign = v < 0 || Object.is(v, -0) ? hi + 1 : 0;
+      const q = Number.isNaN(v) ? 0 : Math.min(hi, roundHalfEven(Math.min(Math.abs(v) / stepOf(ctx), hi + 1)));
+      return sign | q;
+    },
+    decode,
+    // A profile gives one max per layer, so a per-layer context treats the layer as one block.
+    contextFor: (maxAbs) => ({ exponent: bfpExponent(maxAbs) }),
+    toF32Bits: (pattern, ctx) => f32ToBits(decode(pattern, ctx)),
+  });
+  return Object.assign(format, { block, mantissa: m });
+}
+
+/**
+ * Quantises an N×C×… tensor (row-major) to BFP: blocks of `format.block` consecutive channels at the same (n, spatial)
+ * position share an exponent; the last block of a row may be shorter. Returns the fp32 values the blocks hold.
+ */
+export function bfpQuantize(
+  format: ReturnType<typeof bfpFamily>,
+  values: Float32Array,
+  dims: readonly number[],
+): Float32Array {
+  const channels = dims[1] ?? 1;
+  const inner = dims.slice(2).reduce((a, b) => a * b, 1);
+  const out = new Float32Array(values.length);
+  for (let base = 0; base < values.length; base += channels * inner) {
+    for (let s = 0; s < inner; s++) {
+      for (let c0 = 0; c0 < channels; c0 += format.block) {
+        const c1 = Math.min(channels, c0 + format.block);
+        let max = 0;
+        for (let c = c0; c < c1; c++) max = Math.max(max, Math.abs(values[base + c * inner + s]!));
+        const ctx = { exponent: bfpExponent(max) };
+        for (let c = c0; c < c1; c++) {
+          const i = base + c * inner + s;
+          out[i] = format.decode(format.encode(values[i]!, ctx), ctx);
+        }
+      }
+    }
+  }
+  return out;
+}
