@@ -40,7 +40,9 @@ export const textGuidedHead: HeadBuilder = (net, features, _final, spec) => {
   return { logits, lastLayers: ['head.latent', 'head.projection'] };
 };
 
-/** P's rows: the given class embeddings L2-normalised, or (absent) standard-normal draws normalised to the unit sphere. */
+/**
+ * P's rows: the given class embeddings L2-normalised, or (absent) standard-normal draws normalised to the unit sphere.
+ */
 function projectionInit(net: Net, spec: ResolvedSpec) {
   const C = spec.numClasses;
   const E = spec.embedDim;

@@ -26,7 +26,9 @@ export const kaimingNormalFanOut = (dims: readonly number[]): Init => ({
   std: Math.sqrt(2 / fans(dims).fanOut),
 });
 
-/** nn.Conv2d / nn.Linear defaults: kaiming_uniform_(a=√5) for weights, which is U(±1/√fan_in), and the same for bias. */
+/**
+ * nn.Conv2d / nn.Linear defaults: kaiming_uniform_(a=√5) for weights, which is U(±1/√fan_in), and the same for bias.
+ */
 export const torchDefault = (fanIn: number): Init => ({ kind: 'uniform', bound: 1 / Math.sqrt(fanIn) });
 
 /** xavier_uniform_: U(±√(6/(fan_in+fan_out))) (ViT attention and MLP weights). */

@@ -14,7 +14,9 @@ export interface ModelSpec {
   numClasses: number;
   /** Latent width E of the text-guided head (CLIP ViT-B/32's text embedding: 512). */
   embedDim?: number;
-  /** C×E class embeddings (row-major Float32Array, or a [C, E] tensor) initialising the projection; random when absent. */
+  /**
+   * C×E class embeddings (row-major Float32Array, or a [C, E] tensor) initialising the projection; random when absent.
+   */
   classEmbeddings?: Float32Array | TensorData<'float32'>;
   /** Seed of every initial weight (default 0). */
   seed?: number;
@@ -37,7 +39,10 @@ export interface ResolvedSpec {
   patchSize?: number;
 }
 
-/** The backbone's last Linear as torchvision names and initialises it; the linear head builds it, the text-guided one replaces it. */
+/**
+ * The backbone's last Linear as torchvision names and initialises it; the linear head builds it, the text-guided one
+ * replaces it.
+ */
 export interface FinalLinear {
   /** Module name, e.g. 'fc', 'classifier.6', 'classifier.1', 'heads.head'. */
   name: string;

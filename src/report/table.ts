@@ -21,7 +21,9 @@ export interface IntervalCell {
   upper: number | null;
 }
 
-/** How a column's raw values are shown in HTML; CSV always writes raw numbers (a ratio or estimate as 3 or 2 columns). */
+/**
+ * How a column's raw values are shown in HTML; CSV always writes raw numbers (a ratio or estimate as 3 or 2 columns).
+ */
 export type ColumnKind = 'text' | 'int' | 'num' | 'pct' | 'pp' | 'ratio' | 'estimate' | 'interval' | 'p';
 
 /** One column: header and kind. */

@@ -10,7 +10,10 @@ const int = (n: number) => (n < 256 ? [0x4b, n] : n < 65536 ? [0x4d, n & 0xff, n
 const global = (mod: string, name: string) => cat([0x63], enc.encode(`${mod}\n${name}\n`));
 const tuple = (items: number[][]) => (items.length === 2 ? cat(...items, [0x86]) : cat([0x28], ...items, [0x74]));
 
-/** Pickle of `_rebuild_tensor_v2(storage('0', numel), offset, size, stride, False, OrderedDict())`, optionally in a dict. */
+/**
+ * Pickle of `_rebuild_tensor_v2(storage('0', numel), offset, size, stride, False, OrderedDict())`, optionally in a
+ * dict.
+ */
 export function tensorPickle(opts: {
   numel: number;
   offset: number;

@@ -21,7 +21,9 @@ export interface ChatClientOptions {
   retries: number;
   /** Per-attempt timeout. */
   timeoutMs: number;
-  /** First back-off; doubles per attempt, capped at maxBackoffMs (a Retry-After header wins when shorter than the cap). */
+  /**
+   * First back-off; doubles per attempt, capped at maxBackoffMs (a Retry-After header wins when shorter than the cap).
+   */
   backoffMs: number;
   maxBackoffMs: number;
 }

@@ -174,7 +174,8 @@ export const llm: DescriptionSource<LlmOptions> = {
         question: job.question,
         answers: [],
       };
-      // A server that ignores `n` (Ollama, llama.cpp) answers once per request: ask again for the rest, n times at most.
+      // A server that ignores `n` (Ollama, llama.cpp) answers once per request: ask again for the rest, n times at
+      // most.
       for (let tries = 0; entry.answers.length < n && tries < n; tries++) {
         const got = await chatCompletions(
           {

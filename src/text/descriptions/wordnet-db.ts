@@ -63,13 +63,16 @@ export class WordNet {
   }
 }
 
-/** Parses one data.noun line: offset lex_filenum ss_type w_cnt(hex) [word lex_id]… p_cnt [sym offset pos st]… | gloss */
+/**
+ * Parses one data.noun line: offset lex_filenum ss_type w_cnt(hex) [word lex_id]… p_cnt [sym offset pos st]… | gloss
+ */
 export function parseDataLine(line: string): Synset {
   const bar = line.indexOf(' | ');
   const f = (bar >= 0 ? line.slice(0, bar) : line).trim().split(' ');
   const wordCount = parseInt(f[3]!, 16);
   const words: string[] = [];
-  for (let i = 0; i < wordCount; i++) words.push(f[4 + 2 * i]!.replace(/\(.*\)$/, '')); // drop adjective markers like (a)
+  // Adjective markers like (a) are not part of the lemma.
+  for (let i = 0; i < wordCount; i++) words.push(f[4 + 2 * i]!.replace(/\(.*\)$/, ''));
   let p = 4 + 2 * wordCount;
   const pointerCount = Number(f[p++]);
   const hypernyms: number[] = [];

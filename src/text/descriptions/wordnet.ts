@@ -41,7 +41,8 @@ export const wordnet: DescriptionSource<WordnetOptions> = {
 /**
  * Finds a class name's noun senses. Each '/'-separated part ("T-shirt/top") is looked up as a whole ("ankle_boot"),
  * then singular ("trousers" → "trouser"), then by its head noun ("boot"). The first part takes its most frequent sense;
- * later parts take the sense nearest to it in the hypernym tree, so "top" beside "T-shirt" is the garment, not a summit.
+ * later parts take the sense nearest to it in the hypernym tree, so "top" beside "T-shirt" is the garment, not a
+ * summit.
  */
 export function matchClass(wn: WordNet, className: string): WordnetMatch {
   const tried: string[] = [];

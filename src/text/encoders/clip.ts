@@ -9,7 +9,9 @@ import type { EncoderFactory } from './types.js';
 export interface ClipOptions {
   /** Hugging Face model id; default Xenova/clip-vit-base-patch32 (E = 512). */
   modelId?: string;
-  /** A local model folder (config.json, tokenizer.json, tokenizer_config.json, onnx/text_model.onnx); never goes online. */
+  /**
+   * A local model folder (config.json, tokenizer.json, tokenizer_config.json, onnx/text_model.onnx); never goes online.
+   */
   encoderPath?: string;
   /** Never contact the hub (also when HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE is set or the hub does not resolve). */
   offline?: boolean;

@@ -10,7 +10,9 @@ import type { EncoderFactory } from './types.js';
 export interface PrecomputedOptions {
   /** A C×E matrix: .npy, .json, .safetensors, .pth/.pt. */
   file?: string;
-  /** Names of the file's rows, in order (JSON array or one per line); needed when the file's rows are not the dataset's. */
+  /**
+   * Names of the file's rows, in order (JSON array or one per line); needed when the file's rows are not the dataset's.
+   */
   classNamesFile?: string;
   /** Tensor name inside a .safetensors/.pth holding several. */
   tensor?: string;
