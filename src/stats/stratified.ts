@@ -53,10 +53,11 @@ function normalised<T extends { weight: number; n: number }>(strata: readonly T[
 
 /**
  * One stratum of weight 1: exact Clopper–Pearson. Several: Korn–Graubard (1998) effective-n Clopper–Pearson — the
- * stratified p̂ = Σ W_h·p̂_h with var = Σ W_h²·p̂_h(1−p̂_h)/n_h, then Clopper–Pearson on n_eff = p̂(1−p̂)/var hits
- * p̂·n_eff. n_eff is capped at the real n (Korn–Graubard's advice): strata that all read 0 or 1 would otherwise claim
- * infinite precision. se = √(p̂(1−p̂)/n_eff): the plug-in √var unless capped (√(p̂(1−p̂)/n) for one stratum, the
- * paper's).
+ * stratified p̂ = Σ W_h·p̂_h, then Clopper–Pearson on n_eff = p̃(1−p̃)/ṽ hits p̂·n_eff. The variance ṽ = Σ W_h²·p̃_h(1−p̃_h)/n_h
+ * (and p̃ = Σ W_h·p̃_h) uses p̃_h = (hits_h + ½)/(n_h + 1), so a stratum that read all 0 or all 1 still carries
+ * variance: it cannot claim infinite precision, and with equal strata that all read 0 n_eff is the real n, as for one
+ * stratum. n_eff is not capped at n: the gain of a stratified plan (strata that differ) is exactly n_eff > n.
+ * The ground-truth test (test/faults/plan/stratified-ground-truth.test.ts) holds its coverage.
  */
 export function stratifiedRate(strata: readonly StratumCount[], level: number = defaultLevel): IntervalEstimate {
   for (const s of strata) invariant(s.hits >= 0 && s.hits <= s.n, `stratum hits ${s.hits} must lie in 0..${s.n}`);
@@ -65,17 +66,22 @@ export function stratifiedRate(strata: readonly StratumCount[], level: number = 
   if (live.length === 0 || live.some((s) => s.n === 0)) return undefinedEstimate(method);
   let value = 0;
   let variance = 0;
-  let n = 0;
+  let smoothed = 0;
+  let smoothedVariance = 0;
   for (const s of live) {
     const p = s.hits / s.n;
+    const q = (s.hits + 0.5) / (s.n + 1);
     value += s.weight * p;
     variance += (s.weight * s.weight * p * (1 - p)) / s.n;
-    n += s.n;
+    smoothed += s.weight * q;
+    smoothedVariance += (s.weight * s.weight * q * (1 - q)) / s.n;
   }
-  if (live.length === 1) return { value, ...clopperPearson(live[0]!.hits, n, level), se: Math.sqrt(variance), method };
-  const nEff = variance > 0 ? Math.min(n, (value * (1 - value)) / variance) : n;
+  if (live.length === 1) {
+    return { value, ...clopperPearson(live[0]!.hits, live[0]!.n, level), se: Math.sqrt(variance), method };
+  }
+  const nEff = (smoothed * (1 - smoothed)) / smoothedVariance;
   const xEff = Math.min(nEff, value * nEff);
-  return { value, ...clopperPearson(xEff, nEff, level), se: Math.sqrt((value * (1 - value)) / nEff), method };
+  return { value, ...clopperPearson(xEff, nEff, level), se: Math.sqrt(variance), method };
 }
 
 /**

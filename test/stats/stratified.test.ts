@@ -68,24 +68,38 @@ test("one stratum of weight 1 is the exact Clopper–Pearson interval with the p
   );
 });
 
-test('several strata: Korn–Graubard effective n, hand-worked', () => {
-  // p̂ = ½·0.2 + ½·0 = 0.1; var = ¼·0.2·0.8/10 = 0.004; n_eff = 0.09/0.004 = 22.5; x_eff = 2.25
+test('several strata: Korn–Graubard effective n with smoothed variances, hand-worked', () => {
+  // p̂ = ½·0.2 + ½·0 = 0.1 (plug-in var ¼·0.2·0.8/10 = 0.004). Smoothed p̃₁ = 2.5/11, p̃₂ = 0.5/21:
+  // p̃ = ½(p̃₁ + p̃₂), ṽ = ¼(p̃₁(1−p̃₁)/10 + p̃₂(1−p̃₂)/20), n_eff = p̃(1−p̃)/ṽ, x_eff = 0.1·n_eff
   const r = stratifiedRate([
     { weight: 0.5, n: 10, hits: 2 },
     { weight: 0.5, n: 20, hits: 0 },
   ]);
+  const q1 = 2.5 / 11;
+  const q2 = 0.5 / 21;
+  const q = (q1 + q2) / 2;
+  const nEff = (q * (1 - q)) / ((q1 * (1 - q1)) / 40 + (q2 * (1 - q2)) / 80);
   close(r.value, 0.1);
   close(r.se, Math.sqrt(0.004));
   assert.equal(r.method, 'korn-graubard');
-  close(r.lower, betaQuantile(0.005, 2.25, 21.25), 1e-12);
-  close(r.upper, betaQuantile(0.995, 3.25, 20.25), 1e-12);
-  // strata that read all-or-nothing have zero variance: n_eff is capped at the real n (20), x_eff = 10
-  const capped = stratifiedRate([
+  close(r.lower, betaQuantile(0.005, 0.1 * nEff, 0.9 * nEff + 1), 1e-12);
+  close(r.upper, betaQuantile(0.995, 0.1 * nEff + 1, 0.9 * nEff), 1e-12);
+  // Strata that read all or nothing still carry variance (p̃ = 10.5/11 and 0.5/11), so they cannot claim infinite
+  // precision; being different is what a stratified plan gains: n_eff = 0.25/(½·p̃(1−p̃)/10) ≈ 115 > the real 20.
+  const split = stratifiedRate([
     { weight: 0.5, n: 10, hits: 10 },
     { weight: 0.5, n: 10, hits: 0 },
   ]);
-  assert.deepEqual([capped.value, capped.se], [0.5, Math.sqrt(0.25 / 20)]);
-  assert.deepEqual({ lower: capped.lower, upper: capped.upper }, clopperPearson(10, 20, 0.99));
+  const qs = (10.5 / 11) * (0.5 / 11);
+  const nSplit = 0.25 / (qs / 20);
+  close(split.value, 0.5);
+  assert.deepEqual({ lower: split.lower, upper: split.upper }, clopperPearson(0.5 * nSplit, nSplit, 0.99));
+  // Equal strata that all read 0: n_eff is the real n, the interval that of one stratum of 20.
+  const none = stratifiedRate([
+    { weight: 0.5, n: 10, hits: 0 },
+    { weight: 0.5, n: 10, hits: 0 },
+  ]);
+  close(none.upper, clopperPearson(0, 20, 0.99).upper, 1e-12);
 });
 
 test('a stratum of positive weight with no draws leaves the estimate undefined', () => {
