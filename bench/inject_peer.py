@@ -16,6 +16,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import torchvision
 
 
 class Block(nn.Module):
@@ -55,14 +56,15 @@ class ResNetCifar(nn.Module):
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
-def load(d):
+def load(d, arch="resnet20", side=32, classes=10):
     manifest = json.load(open(f"{d}/weights.json"))
     blob = np.fromfile(f"{d}/weights.bin", dtype=np.float32)
-    model = ResNetCifar().eval()
+    # Other architectures are torchvision's own (tgr names its parameters as their state_dict does).
+    model = (ResNetCifar() if arch == "resnet20" else getattr(torchvision.models, arch)(num_classes=classes)).eval()
     state = {k: torch.from_numpy(blob[o:o + int(np.prod(s))].reshape(s).copy()) for k, (o, s) in manifest.items()}
     own = model.state_dict()
     model.load_state_dict({k: state[k] if k in state else own[k] for k in own}, strict=True)
-    images = torch.from_numpy(np.fromfile(f"{d}/images.bin", dtype=np.float32).reshape(-1, 3, 32, 32))
+    images = torch.from_numpy(np.fromfile(f"{d}/images.bin", dtype=np.float32).reshape(-1, 3, side, side))
     labels = torch.from_numpy(np.fromfile(f"{d}/labels.bin", dtype=np.int32).astype(np.int64))
     return model, images, labels
 
@@ -106,15 +108,19 @@ def main():
     ap.add_argument("dir")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--arch", default="resnet20", help="resnet20 (CIFAR, option A) or a torchvision model name")
+    ap.add_argument("--side", type=int, default=32)
+    ap.add_argument("--classes", type=int, default=10)
+    ap.add_argument("--warmup", type=int, default=256, help="sites run once, untimed, before the first timed run")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    model, images, labels = load(a.dir)
+    model, images, labels = load(a.dir, a.arch, a.side, a.classes)
     with torch.no_grad():
         golden = torch.cat([model(images[s:s + 256]) for s in range(0, len(images), 256)])
     golden_loss = F.cross_entropy(golden.double(), labels, reduction="none")
     golden_top1 = golden.argmax(1)
     layers, sites = sites_of(a.dir, "sites")
-    campaign(model, images, labels, layers, sites[:256], a.batch, golden_loss, golden_top1)  # warm-up
+    campaign(model, images, labels, layers, sites[: a.warmup], a.batch, golden_loss, golden_top1)  # warm-up
     print(json.dumps({"ready": torch.__version__, "threads": torch.get_num_threads(), "golden_top1": golden_top1.tolist()}), flush=True)
     for line in sys.stdin:
         words = line.split()
