@@ -99,3 +99,21 @@ test('the real tables: description sources, encoders and heads declare options t
     );
   }
 });
+
+test('parserFor: each declarable kind gets the parser of that kind, carrying the declaration', () => {
+  const kinds = [
+    { kind: 'integer', min: 1, max: 9 },
+    { kind: 'number', min: 0, max: 1, above: true },
+    { kind: 'enum', choices: ['a', 'b'] },
+    { kind: 'file' },
+    { kind: 'folder' },
+    { kind: 'path' },
+    { kind: 'out-file' },
+    { kind: 'out-folder' },
+    { kind: 'name' },
+    { kind: 'text' },
+  ] as const;
+  for (const value of kinds)
+    assert.deepEqual(parserFor({ flag: 'x', arg: 'v', value, help: '' })!.valueKind, value, value.kind);
+  assert.equal(parserFor({ flag: 'x', arg: 'v', value: kinds[2], help: '' })!('b'), 'b');
+});
