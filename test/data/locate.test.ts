@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cacheRoot, datasetCacheDir, locateDataset } from '../../src/data/locate.js';
+
+const root = mkdtempSync(join(tmpdir(), 'tgr-locate-'));
+test.after(() => rmSync(root, { recursive: true, force: true }));
+const layout = { marker: ['data.bin', 'data.bin.gz'], subdirs: ['unpacked'], systemDirs: [join(root, 'system')] };
+
+test('cacheRoot and datasetCacheDir: an explicit folder first', () => {
+  assert.equal(cacheRoot('/c'), '/c');
+  assert.equal(datasetCacheDir('cifar10', '/c'), '/c/datasets/cifar10');
+});
+
+test('locateDataset: --data-dir or its sub-folder, else the cache, else system folders; any marker counts', () => {
+  const cache = join(root, 'cache');
+  mkdirSync(join(root, 'system', 'unpacked'), { recursive: true });
+  writeFileSync(join(root, 'system', 'unpacked', 'data.bin.gz'), '');
+  assert.equal(locateDataset('toy', layout, { cacheDir: cache }), join(root, 'system', 'unpacked'));
+  mkdirSync(join(cache, 'datasets', 'toy'), { recursive: true });
+  writeFileSync(join(cache, 'datasets', 'toy', 'data.bin'), '');
+  assert.equal(locateDataset('toy', layout, { cacheDir: cache }), join(cache, 'datasets', 'toy'));
+  assert.equal(locateDataset('toy', layout, { dataDir: join(root, 'system') }), join(root, 'system', 'unpacked'));
+});
+
+test('locateDataset: a miss names every folder tried and what to do', () => {
+  const empty = join(root, 'empty');
+  assert.throws(() => locateDataset('toy', layout, { dataDir: empty }), {
+    code: 'bad_data',
+    message: `toy: no data.bin or data.bin.gz found in ${empty}, ${join(empty, 'unpacked')}; point --data-dir at the folder holding it`,
+  });
+  const cache = join(root, 'nocache');
+  assert.throws(() => locateDataset('toy', { ...layout, systemDirs: [] }, { cacheDir: cache }), {
+    message: `toy: no data.bin or data.bin.gz found in ${join(cache, 'datasets', 'toy')}, ${join(cache, 'datasets', 'toy', 'unpacked')}; run 'tgr data fetch toy' or pass --data-dir DIR`,
+  });
+});
