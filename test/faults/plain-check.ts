@@ -39,6 +39,8 @@ export async function checkAgainstPlain(
     guard?: string;
     /** Sites of each layer take bits 0, 1, …, 31, 0, … in turn (single-bit plans), so every bit is exercised. */
     everyBit?: boolean;
+    /** Number format of the plan (default fp32). */
+    format?: string;
     /** Sees the plan and the records after the check. */
     inspect?: (plan: CampaignPlan, records: InjectionRecord[]) => void;
   } = {},
@@ -52,6 +54,7 @@ export async function checkAgainstPlain(
     target,
     rangeDetector,
     guard: opts.guard,
+    format: opts.format,
     seed: 7,
     batchSize: 16,
   });

@@ -1,15 +1,19 @@
 import { check } from '../../core/errors.js';
-import { attr, type Attr, type Graph, type Node, type TensorData } from '../../onnx/types.js';
+import { attr, type Attr, type DType, type Graph, type Model, type Node, type TensorData } from '../../onnx/types.js';
 import type { FormatContext, NumberFormat } from '../formats/registry.js';
 
 /** ONNX TensorProto data types the emulation casts through. */
 const onnxType = { float: 1, float16: 10, double: 11, bfloat16: 16, float8e4m3fn: 17, float8e5m2: 19 } as const;
 
 /** The nodes (and constants) that hold tensor `x` in a format and write its fp32 value to `y`. */
-type Quantizer = (x: string, y: string, ctx: FormatContext) => { nodes: Node[]; constants: [string, TensorData][] };
+type Quantizer = (
+  x: string,
+  y: string,
+  ctx: FormatContext,
+) => { nodes: Node[]; constants: [string, TensorData][]; dtypes: [string, DType][] };
 
 /** x → Cast(format) → Cast(float): ORT's Cast rounds to nearest even as the JS codecs do (bit for bit, tested). */
-function castPair(to: number, saturate?: 1): Quantizer {
+function castPair(to: number, held: DType | undefined, saturate?: 1): Quantizer {
   const attrs: Record<string, Attr> = { to: attr.int(to) };
   if (saturate !== undefined) attrs.saturate = attr.int(saturate); // opset 19's Cast: clamp overflow to ±max
   return (x, y) => ({
@@ -24,6 +28,7 @@ function castPair(to: number, saturate?: 1): Quantizer {
       { name: `${y}.emulate_back`, opType: 'Cast', inputs: [`${y}.held`], outputs: [y], attrs: { to: attr.int(1) } },
     ],
     constants: [],
+    dtypes: held ? [[`${y}.held`, held]] : [], // FP8 is not a tgr dtype: its tensor stays undeclared
   });
 }
 
@@ -37,7 +42,7 @@ function integerGrid(lo: number, hi: number, scaleOf: (ctx: FormatContext) => nu
     const t = (s: string) => `${y}.emulate_${s}`;
     const d = (v: number): TensorData => ({ dtype: 'float64', dims: [], data: Float64Array.of(v) });
     const node = (op: string, inputs: string[], out: string, attrs = {}): Node => ({
-      name: out,
+      name: out === y ? `${y}.emulate_back` : out, // y is the layer's old output name, which its node may carry too
       opType: op,
       inputs,
       outputs: [out],
@@ -62,6 +67,10 @@ function integerGrid(lo: number, hi: number, scaleOf: (ctx: FormatContext) => nu
         [t('hi'), d(hi)],
         [t('zero'), d(0)],
       ],
+      dtypes: [
+        ...['x', 'v', 'clip', 'round', 'q', 'value'].map((k): [string, DType] => [t(k), 'float64']),
+        ...['nan', 'is_zero', 'to_zero'].map((k): [string, DType] => [t(k), 'bool']),
+      ],
     };
   };
 }
@@ -75,10 +84,10 @@ const ctxScale = (ctx: FormatContext) => ctx.scale!;
  */
 const quantizers: Record<string, (format: NumberFormat) => Quantizer | undefined> = {
   fp32: () => undefined,
-  fp16: () => castPair(onnxType.float16),
-  bf16: () => castPair(onnxType.bfloat16),
-  'fp8-e4m3': () => castPair(onnxType.float8e4m3fn, 1),
-  'fp8-e5m2': () => castPair(onnxType.float8e5m2, 1),
+  fp16: () => castPair(onnxType.float16, 'float16'),
+  bf16: () => castPair(onnxType.bfloat16, 'bfloat16'),
+  'fp8-e4m3': () => castPair(onnxType.float8e4m3fn, undefined, 1),
+  'fp8-e5m2': () => castPair(onnxType.float8e5m2, undefined, 1),
   int8: () => integerGrid(-128, 127, ctxScale),
   int: (f) => integerGrid(-(2 ** (f.bits - 1)), 2 ** (f.bits - 1) - 1, ctxScale),
   q: (f) => {
@@ -119,7 +128,37 @@ export function withFormatEmulation(g: Graph, layers: ReadonlyMap<string, Format
       const q = quantize(`${t}.fp32`, t, layers.get(t)!);
       nodes.push(...q.nodes);
       for (const [name, value] of q.constants) initializers.set(name, value);
+      // Declared types, so a shape probe that fills undeclared tensors as float does not mistype them.
+      if (v) for (const [name, dtype] of q.dtypes) valueInfo.set(name, { ...v, name, dtype });
     }
   }
   return { ...g, nodes, initializers, valueInfo };
+}
+
+/** The opset a graph emulating `format` needs: FP8 types arrive in Cast at opset 19. */
+function opsetFor(format: NumberFormat, opset: number): number {
+  return format.name.startsWith('fp8-') ? Math.max(opset, 19) : opset;
+}
+
+/**
+ * A classifier's model with every injectable layer output held in `format`, the contexts (int scales) from a golden
+ * fp32 profile. Loaded as a classifier again, its layers are the Conv/Gemm/MatMul outputs `T.fp32` just before each
+ * quantizer, so golden, plan, runner and report run on it unchanged: the golden accuracy is the format's, a flip hits
+ * the format's encoding of the layer value, and the quantizer leaves a format value as it is (except that a saturating
+ * format reads a flipped Inf pattern as ±max downstream). Raising the opset to 19 for FP8 is refused by ORT for
+ * graphs whose ops changed meaning at 18 (Reduce* with axes attributes), and tgr's own shape inference (src/onnx/dtypes.ts)
+ * has no float8 types yet, so an FP8-emulated model runs in ORT but does not load as a classifier.
+ */
+export function emulatedModel(
+  model: Model,
+  profile: readonly { tensor: string; maxAbs: number }[],
+  format: NumberFormat,
+): Model {
+  const layers = new Map(profile.map((l) => [l.tensor, format.contextFor(l.maxAbs)]));
+  return {
+    ...model,
+    opset: opsetFor(format, model.opset),
+    graph: withFormatEmulation(model.graph, layers, format),
+    metadata: { ...model.metadata, 'tgr.emulated_format': format.name },
+  };
 }
