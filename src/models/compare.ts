@@ -9,7 +9,7 @@ export interface Cost {
   macs: number;
 }
 
-/** One backbone's baseline and text-guided costs (Table 1's columns 4–5 are their difference), or why it cannot be built. */
+/** One backbone's costs with each head (Table 1's columns 4–5 are their difference), or why it cannot be built. */
 export type HeadComparison =
   { backbone: string; linear: Cost; textGuided: Cost } | { backbone: string; unavailable: string };
 
@@ -20,7 +20,7 @@ export const datasetLayouts = {
   'fashion-mnist': { inputShape: [1, 28, 28], numClasses: 10 },
 } satisfies Record<string, { inputShape: [number, number, number]; numClasses: number }>;
 
-/** Costs of `backbone` with both heads, counted from shapes-only builds; an input too small for it is reported, not thrown. */
+/** Costs of `backbone` with both heads, from shapes-only builds; an input too small for it is reported, not thrown. */
 export function compareHeads(
   backbone: string,
   inputShape: [number, number, number],

@@ -6,7 +6,7 @@ import type { CliCommand } from '../command.js';
 import { addRegistryOptions } from '../registry-options.js';
 import { count, file, folder, images, name, number, oneOf, outFolder, seed, threads } from '../option-parsers.js';
 
-/** `tgr train`: trains a baseline or text-guided model and leaves runs/NAME/ (model.onnx, meta.json, train.jsonl, checkpoint). */
+/** `tgr train`: trains a baseline or text-guided model into runs/NAME/ (model.onnx, meta.json, train.jsonl, …). */
 export const train: CliCommand = {
   name: 'train',
   summary: 'train a baseline or text-guided classifier on ONNX Runtime into runs/NAME/',
