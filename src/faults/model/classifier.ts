@@ -7,9 +7,9 @@ import { inferShapes } from '../../onnx/infer.js';
 import { probeShapes } from '../../engine/probe.js';
 import { TgrError, check } from '../../core/errors.js';
 import { foldConstants } from './fold.js';
-import { constantsToInitializers, findLayers, upstreamOf, type ClassifierLayer } from './layers.js';
+import { constantsToInitializers, findLayers, upstreamOf, type ClassifierLayer, type LeftOutLayer } from './layers.js';
 
-export type { ClassifierLayer } from './layers.js';
+export type { ClassifierLayer, LeftOutLayer } from './layers.js';
 
 /**
  * Any ONNX image classifier, ours or a torchvision export, seen the way a fault campaign needs it: one image input
@@ -27,6 +27,8 @@ export interface Classifier {
   output: { name: string; classes: number };
   /** Injectable layers (Conv, Gemm, MatMul outputs that reach the scores), in graph order. */
   layers: ClassifierLayer[];
+  /** Conv/Gemm/MatMul nodes reaching the scores that are not sites, each with the reason. */
+  leftOut: LeftOutLayer[];
   /** Node names forming the model's last layer. */
   lastLayers: string[];
   /** Model metadata tgr reads (head and backbone kind), when present. */
@@ -76,11 +78,14 @@ export async function loadClassifier(source: string | Model, opts: ClassifierOpt
     () =>
       `${file}: output '${out.name}' has shape ${fmt(out.shape)}; expected class scores [N,K] — export the model with a logits output`,
   );
-  const layers = findLayers(model.graph, out.name);
+  const found = findLayers(model.graph, out.name);
+  const layers = found.layers;
+  model = { ...model, graph: found.graph };
   check(
     layers.length > 0,
     'bad_model',
-    () => `${file}: no Conv, Gemm or MatMul output reaches '${out.name}'; nothing to inject into`,
+    () =>
+      `${file}: no Conv, Gemm or MatMul output reaches '${out.name}' with a batch axis; nothing to inject into${found.leftOut.length ? ` (left out: ${found.leftOut.map((l) => `${l.name}: ${l.reason}`).join('; ')})` : ''}`,
   );
   return {
     model,
@@ -89,6 +94,7 @@ export async function loadClassifier(source: string | Model, opts: ClassifierOpt
     input,
     output: { name: out.name, classes },
     layers,
+    leftOut: found.leftOut,
     lastLayers: lastLayersOf(model, layers, file),
     head: raw.metadata['tgr.head'] ?? 'unknown',
     ...(raw.metadata['tgr.backbone'] ? { backbone: raw.metadata['tgr.backbone'] } : {}),

@@ -1,4 +1,5 @@
-import type { Graph, Node, TensorData } from '../../onnx/types.js';
+import type { Graph, Node, Shape, TensorData } from '../../onnx/types.js';
+import { addBatchMajorView, batchLayout, isBatchMajor, perImageShape, type BatchLayout } from './batch-layout.js';
 import { f32, i64 } from '../../onnx/tensor.js';
 import { numel } from '../../onnx/tensor.js';
 
@@ -22,6 +23,8 @@ export interface ClassifierLayer {
   weight?: string;
   /** Element count of `weight`. */
   weightElements?: number;
+  /** The node's own output when `tensor` is its batch-major view, with the shape that places the batch. */
+  native?: { tensor: string; shape: Shape };
 }
 
 /** Nodes the tensor depends on (itself included when produced by a node). */
@@ -39,30 +42,72 @@ export function upstreamOf(g: Graph, tensor: string): Set<Node> {
   return seen;
 }
 
-/** Conv/Gemm/MatMul nodes whose float output is per-image ([N, …] with fixed trailing dims) and reaches `output`. */
-export function findLayers(g: Graph, output: string): ClassifierLayer[] {
+/** A Conv/Gemm/MatMul reaching the scores that cannot be a site, and why (`tgr inspect` and summaries list these). */
+export interface LeftOutLayer {
+  name: string;
+  opType: LayerOp;
+  reason: string;
+}
+
+/**
+ * Conv/Gemm/MatMul nodes whose float output reaches `output` and carries the batch on one axis, and those left out
+ * with the reason. A layer whose batch is not the leading axis ([L, N, E]) or is folded into one ([L·N, E],
+ * [N·H, L, d]: PyTorch's attention) gets a batch-major view (batch-layout.ts), and faults land in the view; the
+ * returned graph has those views, and `tensor`/`input` name them.
+ */
+export function findLayers(
+  g: Graph,
+  output: string,
+): { graph: Graph; layers: ClassifierLayer[]; leftOut: LeftOutLayer[] } {
   const reaches = upstreamOf(g, output);
   const layers: ClassifierLayer[] = [];
+  const leftOut: LeftOutLayer[] = [];
+  const infoOf = (t: string) => g.valueInfo.get(t) ?? g.outputs.find((o) => o.name === t);
+  const views: { tensor: string; layout: BatchLayout; rewire: boolean }[] = [];
   for (const n of g.nodes) {
     if (!(injectableOps as readonly string[]).includes(n.opType) || !reaches.has(n)) continue;
-    const v = g.valueInfo.get(n.outputs[0]!) ?? g.outputs.find((o) => o.name === n.outputs[0]);
-    // A layer that computes on constants only (no batch axis) is the same for every image: not a per-image site.
-    if (!v || v.dtype !== 'float32' || v.shape[0] !== 'N') continue;
-    const shape = v.shape.slice(1);
-    if (!shape.every((d): d is number => typeof d === 'number')) continue;
+    const opType = n.opType as LayerOp;
+    const v = infoOf(n.outputs[0]!);
+    const layout =
+      !v || v.rankUnknown
+        ? 'its output shape is unknown'
+        : v.dtype !== 'float32'
+          ? `its output is ${v.dtype}`
+          : batchLayout(v.shape);
+    if (typeof layout === 'string') {
+      leftOut.push({ name: n.name, opType, reason: layout });
+      continue;
+    }
+    const shape = perImageShape(v!.shape, layout);
+    const viewed = !isBatchMajor(layout);
+    if (viewed) views.push({ tensor: n.outputs[0]!, layout, rewire: true });
+    let input = n.inputs[0]!;
+    const inInfo = infoOf(input);
+    const inLayout = inInfo && !inInfo.rankUnknown ? batchLayout(inInfo.shape) : undefined;
+    if (inLayout && typeof inLayout !== 'string' && !isBatchMajor(inLayout)) {
+      if (!views.some((x) => x.tensor === input)) views.push({ tensor: input, layout: inLayout, rewire: false });
+      input = `${input}.per_image`;
+    }
     const w = n.inputs[1] && g.initializers.get(n.inputs[1]);
     const transA = n.attrs.transA?.type === 'int' && n.attrs.transA.value === 1;
     layers.push({
       name: n.name,
-      tensor: n.outputs[0]!,
-      opType: n.opType as LayerOp,
+      tensor: viewed ? `${n.outputs[0]!}.per_image` : n.outputs[0]!,
+      opType,
       shape,
       neurons: numel(shape),
-      input: n.inputs[0]!,
+      input,
+      ...(viewed ? { native: { tensor: n.outputs[0]!, shape: v!.shape } } : {}),
       ...(w && w.dtype === 'float32' && !transA ? { weight: n.inputs[1]!, weightElements: numel(w.dims) } : {}),
     });
   }
-  return layers;
+  // Output views rewire their consumers; a view of an input only reads it, so it comes after.
+  let graph = g;
+  for (const x of views.filter((x) => x.rewire)) graph = addBatchMajorView(graph, x.tensor, x.layout, true);
+  for (const x of views.filter((x) => !x.rewire)) {
+    if (!graph.valueInfo.has(`${x.tensor}.per_image`)) graph = addBatchMajorView(graph, x.tensor, x.layout, false);
+  }
+  return { graph, layers, leftOut };
 }
 
 /**

@@ -48,7 +48,10 @@ export class LayerInjector {
   readonly cut: CutGraphs;
   readonly steps: FollowStep[];
   readonly analytic: Analytic | undefined;
-  /** Carried tensors without a batch axis (shapes computed from the batch size): the suffix must see unit-sized batches. */
+  /**
+   * Carried tensors without a leading batch axis (shapes computed from the batch size, or activations in another
+   * layout, as after a layer's batch-major view): the suffix must see the unit's images in their own rows.
+   */
   readonly fixedBatch: boolean;
   private session: Session | undefined;
   private rows = new WeakMap<UnitCache, Map<number, NormalizedRow>>();
@@ -62,7 +65,7 @@ export class LayerInjector {
     const g = model.graph;
     this.cut = cut(g, layer.tensor);
     const batchMajor = (t: string) => g.valueInfo.get(t)?.shape[0] === 'N';
-    this.fixedBatch = this.cut.carried.some((t) => !batchMajor(t));
+    this.fixedBatch = this.cut.carried.some((t) => !batchMajor(t)) || layer.native !== undefined;
     const shortcuts = opts.shortcuts ?? true;
     this.steps = shortcuts ? followSteps(g, layer.tensor, layer.shape, new Set(this.cut.carried)) : [];
     this.analytic = shortcuts
@@ -111,23 +114,34 @@ export class LayerInjector {
       paths.push('suffix');
       queue.push(i);
     });
-    const chunk = this.fixedBatch ? cache.images.length : Math.max(1, queue.length);
-    for (let s = 0; s < queue.length; s += chunk) {
-      const part = queue.slice(s, s + chunk);
+    if (!this.fixedBatch && queue.length) {
       const out = await this.runSuffix(
         cache,
-        part.map((i) => faults[i]!),
-        chunk,
+        queue.map((i) => faults[i]!),
+        false,
       );
-      part.forEach((i, r) => logits.set(out.subarray(r * K, (r + 1) * K), i * K));
+      queue.forEach((i, r) => logits.set(out.subarray(r * K, (r + 1) * K), i * K));
+    }
+    // A fixed batch runs the unit's images in their own rows (tensors in other layouts are fed as cached, so rows
+    // cannot be reordered), one fault per image per run.
+    for (const round of this.fixedBatch ? rounds(queue, (i) => faults[i]!.row) : []) {
+      const out = await this.runSuffix(
+        cache,
+        round.map((i) => faults[i]!),
+        true,
+      );
+      round.forEach((i) => logits.set(out.subarray(faults[i]!.row * K, (faults[i]!.row + 1) * K), i * K));
     }
     return { logits, paths };
   }
 
-  /** Runs the suffix on faulty rows (padded with golden rows to `rows` when the batch size is fixed). */
-  private async runSuffix(cache: UnitCache, faults: readonly Fault[], rows: number): Promise<Float32Array> {
-    const n = this.fixedBatch ? rows : faults.length;
-    const pick = (r: number) => faults[r]?.row ?? 0;
+  /**
+   * Runs the suffix on one row per fault, or, `inPlace`, on the unit's images in cache order with each fault in its
+   * own image's row (at most one fault per row).
+   */
+  private async runSuffix(cache: UnitCache, faults: readonly Fault[], inPlace: boolean): Promise<Float32Array> {
+    const n = inPlace ? cache.images.length : faults.length;
+    const pick = (r: number) => (inPlace ? r : faults[r]!.row);
     const gather = (t: TensorData): TensorData => {
       const per = numel(t.dims.slice(1));
       const src = t.data as Float32Array;
@@ -139,12 +153,14 @@ export class LayerInjector {
     const x = gather(cache.tensors[this.layer.tensor]!);
     const per = numel(this.layer.shape);
     faults.forEach((f, r) =>
-      f.change.index.forEach((j, k) => ((x.data as Float32Array)[r * per + j] = f.change.value[k]!)),
+      f.change.index.forEach(
+        (j, k) => ((x.data as Float32Array)[(inPlace ? f.row : r) * per + j] = f.change.value[k]!),
+      ),
     );
     feeds[this.layer.tensor] = x;
     for (const t of this.cut.carried) {
       const v = cache.tensors[t]!;
-      feeds[t] = this.model.graph.valueInfo.get(t)?.shape[0] === 'N' ? gather(v) : v;
+      feeds[t] = !inPlace && this.model.graph.valueInfo.get(t)?.shape[0] === 'N' ? gather(v) : v;
     }
     for (const v of this.cut.suffix.inputs) {
       if (v.name !== this.clf.input.name) continue;
@@ -167,4 +183,22 @@ export class LayerInjector {
     await this.session?.release();
     this.session = undefined;
   }
+}
+
+/** Splits `queue` into runs in which no two entries share a row, keeping order. */
+function rounds(queue: readonly number[], rowOf: (i: number) => number): number[][] {
+  const out: number[][] = [];
+  const used: Set<number>[] = [];
+  for (const i of queue) {
+    const r = rowOf(i);
+    let k = used.findIndex((u) => !u.has(r));
+    if (k < 0) {
+      k = out.length;
+      out.push([]);
+      used.push(new Set());
+    }
+    out[k]!.push(i);
+    used[k]!.add(r);
+  }
+  return out;
 }

@@ -22,22 +22,23 @@ export class PlainInjector {
     const g = model.graph;
     const v = g.valueInfo.get(tensor);
     invariant(v, `no value info for '${tensor}'`);
-    const put = `${tensor}.injected`;
-    const nodes = g.nodes.flatMap((n) => {
-      const reads = { ...n, inputs: n.inputs.map((t) => (t === tensor ? put : t)) };
-      return n.outputs.includes(tensor)
+    // The producer writes T.golden and the Where writes T, so consumers and a graph output named T (the scores, when
+    // the layer is the last one) all see the replacement.
+    const put = `${tensor}.golden`;
+    const nodes = g.nodes.flatMap((n) =>
+      n.outputs.includes(tensor)
         ? [
-            n,
+            { ...n, outputs: n.outputs.map((t) => (t === tensor ? put : t)) },
             {
-              name: put,
+              name: `${tensor}.injected`,
               opType: 'Where',
-              inputs: ['tgr.fault_mask', 'tgr.fault_values', tensor],
-              outputs: [put],
+              inputs: ['tgr.fault_mask', 'tgr.fault_values', put],
+              outputs: [tensor],
               attrs: {},
             },
           ]
-        : [reads];
-    });
+        : [n],
+    );
     const inputs = [
       ...g.inputs,
       { ...v, name: 'tgr.fault_mask', dtype: 'bool' as const },
