@@ -12,6 +12,7 @@ import { inspect } from './commands/inspect.js';
 import { plan } from './commands/plan.js';
 import { inject } from './commands/inject.js';
 import { merge } from './commands/merge.js';
+import { emulate } from './commands/emulate.js';
 
 /** Every CLI command, in the order `tgr --help` lists them. Adding a command: one file in commands/ and one line here. */
 export const commands: CliCommand[] = [
@@ -28,4 +29,5 @@ export const commands: CliCommand[] = [
   plan,
   inject,
   merge,
+  emulate,
 ];

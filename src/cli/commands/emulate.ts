@@ -1,0 +1,39 @@
+import type { CliCommand } from '../command.js';
+import { file, outFile, path, spec } from '../option-parsers.js';
+import { numberFormat } from '../../faults/formats/registry.js';
+import { shapeOption } from './inspect.js';
+
+/**
+ * `tgr emulate MODEL --format F --golden golden.json --out M.onnx`: the classifier with every injectable layer output
+ * held in F inside the graph (int scales from the fp32 golden profile); campaigns on the written model are campaigns
+ * in F (docs/ARCHITECTURE.md, formats).
+ */
+export const emulate: CliCommand = {
+  name: 'emulate',
+  summary: 'write a classifier that holds every Conv/Gemm/MatMul output in a number format (whole-network emulation)',
+  configure: (cmd) =>
+    cmd
+      .argument('<model>', 'a .onnx file, or runs/NAME', path())
+      .option(
+        '--format <name>',
+        'fp16 | bf16 | fp8-e4m3 | fp8-e5m2 | int8 | int:K | q:I.F',
+        spec((v) => (numberFormat(v), v)),
+        'bf16',
+      )
+      .requiredOption('--golden <file>', "the fp32 model's golden.json (its per-layer max |x| sets int scales)", file())
+      .requiredOption('--out <file>', 'the emulated .onnx to write', outFile())
+      .option('--input-shape <C,H,W>', 'image shape, when the file does not fix it', shapeOption),
+  async run(args, opts) {
+    const { resolveRunTarget } = await import('../run-target.js');
+    const { loadClassifier } = await import('../../faults/model/classifier.js');
+    const { readGolden } = await import('../../faults/run/golden.js');
+    const { emulatedModel } = await import('../../faults/run/emulate.js');
+    const { saveModel } = await import('../../onnx/proto-io.js');
+    const clf = await loadClassifier(resolveRunTarget(args[0]!).model, {
+      inputShape: opts.inputShape as number[] | undefined,
+    });
+    const golden = readGolden(opts.golden as string);
+    saveModel(emulatedModel(clf.model, golden.layers, numberFormat(opts.format as string)), opts.out as string);
+    console.log(`${opts.out}: ${clf.layers.length} layers held in ${opts.format}`);
+  },
+};

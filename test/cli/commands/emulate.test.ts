@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadModel, saveModel } from '../../../src/onnx/proto-io.js';
+import { runCli } from '../run-cli.js';
+import { residualNet } from '../../faults/nets.js';
+import { tempDir } from '../../faults/fixtures.js';
+
+test('tgr emulate writes an int8-held model that tgr inject runs as a campaign in int8 (end to end)', async (t) => {
+  const run = tempDir('cli-emulate');
+  t.after(() => rmSync(run, { recursive: true, force: true }));
+  saveModel(residualNet({ channels: 1, size: 16, classes: 4, width: 4 }), join(run, 'model.onnx'));
+  writeFileSync(join(run, 'meta.json'), JSON.stringify({ dataset: 'synthetic' }));
+  const plan = await runCli('plan', run, '--per-layer', '16', '--quiet');
+  assert.equal(plan.code, 0, plan.err);
+
+  const out = join(run, 'int8', 'model.onnx');
+  mkdirSync(join(run, 'int8'));
+  const r = await runCli('emulate', run, '--format', 'int8', '--golden', join(run, 'golden.json'), '--out', out);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out, `${out}: 7 layers held in int8\n`);
+  const m = loadModel(out);
+  assert.equal(m.metadata['tgr.emulated_format'], 'int8');
+  assert.equal(m.graph.nodes.filter((n) => n.opType === 'Round').length, 7);
+
+  writeFileSync(join(run, 'int8', 'meta.json'), JSON.stringify({ dataset: 'synthetic' }));
+  const inj = await runCli('inject', join(run, 'int8'), '--per-layer', '16', '--format', 'int8', '--quiet');
+  assert.equal(inj.code, 0, inj.err);
+  assert.match(inj.out, /faults\.jsonl: 112 injections \(0 already done\)/);
+
+  const bad = await runCli('emulate', run, '--format', 'bfp8', '--golden', join(run, 'golden.json'), '--out', out);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /^tgr: number format bfp:8:m7 cannot be emulated in the graph yet; emulated: fp32, fp16, bf16/);
+});
