@@ -2,7 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TgrError, check } from '../core/errors.js';
 import { openDataset } from '../data/registry.js';
-import type { SplitName } from '../data/dataset.js';
+import type { ChannelStats, ImageShape, SplitName } from '../data/dataset.js';
+import { defaultResize, type FitSpec } from '../data/transform-fit.js';
+import { loadModel } from '../onnx/proto-io.js';
 import { imageSetFromDataset, type ImageSet } from '../faults/run/images.js';
 
 /** What a campaign command points at: the model file, the run directory its files go to, the dataset it was trained on. */
@@ -43,10 +45,52 @@ export function resolveRunTarget(target: string, out?: string): RunTarget {
   return { model: target, runDir: out ?? dirname(target) };
 }
 
-/** The evaluation images of a campaign: a split of a registered dataset. */
+/** How images are fitted to the model: `--normalize`, `--resize`, `--crop` and `--input-shape` as parsed. */
+export interface FitOptions {
+  normalize?: ChannelStats | null;
+  resize?: number;
+  crop?: [number, number];
+  inputShape?: number[];
+}
+
+/** The model's fixed [C,H,W] where the file gives one (its single image input, dims that are numbers). */
+function modelImageShape(file: string): (number | undefined)[] {
+  const inputs = loadModel(file).graph.inputs;
+  const dims = inputs.length === 1 ? inputs[0]!.shape.slice(1) : [];
+  return [0, 1, 2].map((i) => (typeof dims[i] === 'number' ? (dims[i] as number) : undefined));
+}
+
+/**
+ * The fit a campaign needs, or undefined when the dataset's images already are what the model takes and no fitting
+ * option was given (no --normalize keeps the dataset's own). The model's fixed dims win; `--input-shape`, then `--crop`, then the dataset fill the rest.
+ */
+export function planFit(model: string, data: ImageShape, stats: ChannelStats, opts: FitOptions): FitSpec | undefined {
+  const fixed = modelImageShape(model);
+  const want = [0, 1, 2].map(
+    (i) => fixed[i] ?? opts.inputShape?.[i] ?? (i > 0 ? opts.crop?.[i - 1] : undefined) ?? data[i]!,
+  );
+  const shape = want as unknown as ImageShape;
+  if (opts.crop) {
+    check(
+      opts.crop[0] === shape[1] && opts.crop[1] === shape[2],
+      'bad_argument',
+      () =>
+        `--crop ${opts.crop!.join(',')} does not give the ${shape[1]}×${shape[2]} images ${model} takes; pass --crop ${shape[1]},${shape[2]} or leave it out`,
+    );
+  }
+  const same = shape.every((d, i) => d === data[i]);
+  if (same && opts.normalize === undefined && opts.resize === undefined) return undefined;
+  return {
+    shape,
+    resize: opts.resize ?? defaultResize(shape),
+    normalize: opts.normalize === undefined ? stats : opts.normalize,
+  };
+}
+
+/** The evaluation images of a campaign: a split of a registered dataset, fitted to the model's input when needed. */
 export async function openImages(
   target: RunTarget,
-  opts: { dataset?: string; split?: string; dataDir?: string },
+  opts: { dataset?: string; split?: string; dataDir?: string } & FitOptions,
 ): Promise<ImageSet> {
   const name = opts.dataset ?? target.dataset;
   check(
@@ -56,5 +100,6 @@ export async function openImages(
   );
   const split = opts.split ?? 'test';
   check(split === 'test' || split === 'train', 'bad_argument', () => `--split expects test or train; got '${split}'`);
-  return imageSetFromDataset(await openDataset(name, { dataDir: opts.dataDir }), split as SplitName);
+  const ds = await openDataset(name, { dataDir: opts.dataDir });
+  return imageSetFromDataset(ds, split as SplitName, planFit(target.model, ds.shape, ds.stats, opts));
 }

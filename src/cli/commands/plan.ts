@@ -3,6 +3,7 @@ import { datasets } from '../../data/registry.js';
 import { errorModel } from '../../faults/error-models/registry.js';
 import { numberFormat, numberFormats } from '../../faults/formats/registry.js';
 import { guardKinds } from '../../faults/run/guard.js';
+import { parseCrop, parseNormalize } from '../../data/transform-fit.js';
 import { allocationChoices, stratifyChoices, type Allocation, type Stratify } from '../../faults/plan/strata.js';
 import type { CliCommand } from '../command.js';
 import {
@@ -31,6 +32,13 @@ export function campaignOptions(cmd: Command): Command {
     .option('--split <split>', 'test | train', oneOf(['test', 'train']), 'test')
     .option('--images <n>', 'golden pass over N images spread evenly over the split (default all)', images())
     .option('--input-shape <C,H,W>', 'image shape, when the model file does not fix it', shapeOption)
+    .option(
+      '--normalize <how>',
+      "after fitting: imagenet | none | MEAN,STD | M1,…,Mc,S1,…,Sc (default: the dataset's own)",
+      spec(parseNormalize),
+    )
+    .option('--resize <n>', 'shorter side before the centre crop (default: the larger crop side)', count(65_536))
+    .option('--crop <S|H,W>', "centre crop (default: the model's H×W)", spec(parseCrop))
     .option(
       '--out <dir>',
       'run directory for golden.json and campaign/ (default: the run, or the model’s folder)',

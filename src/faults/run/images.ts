@@ -2,6 +2,7 @@ import { check } from '../../core/errors.js';
 import type { Dataset, SplitName } from '../../data/dataset.js';
 import { getSplit } from '../../data/dataset.js';
 import { createLoader } from '../../data/loader.js';
+import { describeFit, imageFitter, type FitSpec } from '../../data/transform-fit.js';
 
 /**
  * The images a campaign evaluates, addressed by dataset index: labels, and NCHW float32 pixels (normalised as the
@@ -19,22 +20,41 @@ export interface ImageSet {
   labels: ArrayLike<number>;
   /** Pixels of the given images, back to back in the order given. */
   pixels(indices: readonly number[]): Promise<Float32Array>;
+  /** How the images were fitted to the model's input, when they were (describeFit's line). */
+  fit?: string;
   /** Frees what reading needs (a decode worker for image folders). */
   close?(): Promise<void>;
 }
 
-/** An ImageSet over a split of a data-module dataset: evaluation transform, the dataset's normalisation. */
-export function imageSetFromDataset(ds: Dataset, split: SplitName): ImageSet {
+/**
+ * An ImageSet over a split of a data-module dataset: evaluation transform and the dataset's normalisation, or, with
+ * `fit`, unnormalised [0,1] pixels fitted to the model's input (resize, centre crop, channels, its normalisation).
+ */
+export function imageSetFromDataset(ds: Dataset, split: SplitName, fit?: FitSpec): ImageSet {
   const s = getSplit(ds, split);
-  const loader = createLoader(ds, split, { batchSize: 128, shuffle: false, augment: false });
+  const loader = createLoader(ds, split, {
+    batchSize: 128,
+    shuffle: false,
+    augment: false,
+    ...(fit ? { normalize: 'none' as const } : {}),
+  });
+  const base = { name: ds.name, split, size: s.size, labels: s.labels, close: () => loader.close() };
+  const raw = async (indices: readonly number[]) => (await loader.batch(indices, 'faults')).x;
+  if (!fit) return { ...base, shape: ds.shape, pixels: raw };
+  const fitOne = imageFitter(ds.shape, fit);
+  const [sc, sh, sw] = ds.shape;
+  const inPer = sc * sh * sw;
+  const outPer = fit.shape[0] * fit.shape[1] * fit.shape[2];
   return {
-    name: ds.name,
-    split,
-    shape: ds.shape,
-    size: s.size,
-    labels: s.labels,
-    pixels: async (indices) => (await loader.batch(indices, 'faults')).x,
-    close: () => loader.close(),
+    ...base,
+    shape: fit.shape,
+    fit: describeFit(ds.shape, fit),
+    async pixels(indices) {
+      const x = await raw(indices);
+      const out = new Float32Array(indices.length * outPer);
+      for (let k = 0; k < indices.length; k++) fitOne(x.subarray(k * inPer, (k + 1) * inPer), out, k * outPer);
+      return out;
+    },
   };
 }
 
