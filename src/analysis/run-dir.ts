@@ -17,9 +17,9 @@ export interface RunMeta {
   dataset?: string;
   backbone?: string;
   head?: string;
-  /** Text encoder of a text-guided head (e.g. `clip`, `offline`, `random`). */
+  /** Text encoder of a text-guided head (e.g. `clip`, `glove`, `precomputed`, `random`). */
   encoder?: string;
-  /** Where class descriptions came from (e.g. `llm`, `cupl-json`, `wordnet`, `template`, `random`). */
+  /** Where class descriptions came from (e.g. `llm`, `cupl`, `wordnet`, `template`, `random`). */
   descriptions?: string;
   seed?: number;
   accuracy?: number;

@@ -16,7 +16,8 @@ export interface DataLayout {
 
 /** The root of tgr's cache: `cacheDir`, else $TGR_CACHE, else ~/.cache/tgr. */
 export function cacheRoot(cacheDir?: string): string {
-  return cacheDir ?? process.env.TGR_CACHE ?? join(homedir(), '.cache', 'tgr');
+  // An empty TGR_CACHE counts as unset, so `TGR_CACHE= tgr …` does not write into the working folder.
+  return cacheDir || process.env.TGR_CACHE || join(homedir(), '.cache', 'tgr');
 }
 
 /** The folder `tgr data fetch NAME` downloads into. */

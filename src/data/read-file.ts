@@ -9,7 +9,7 @@ export function readDataFile(path: string): Uint8Array {
   const raw = readFileSync(path);
   if (raw.length < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return plain(raw);
   try {
-    // node:zlib is native: 180 ms for the 26 MB Fashion-MNIST archive here, against 480 ms for fflate.
+    // node:zlib is native and measured faster than fflate here (docs/ARCHITECTURE.md, Data).
     return plain(gunzipSync(raw));
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);

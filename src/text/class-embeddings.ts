@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { TgrError, invariant } from '../core/errors.js';
+import { cacheRoot } from '../data/locate.js';
 import { checkDescriptions } from './descriptions/check.js';
 import { describe, type SourceOptions } from './descriptions/registry.js';
 import type { Descriptions } from './descriptions/types.js';
@@ -55,9 +55,9 @@ export interface ClassEmbeddingsRequest {
   warn?: (line: string) => void;
 }
 
-/** tgr's cache root: $TGR_CACHE, else ~/.cache/tgr. */
+/** tgr's cache root: $TGR_CACHE, else ~/.cache/tgr (one definition, data/locate.ts). */
 export function defaultCacheDir(): string {
-  return process.env.TGR_CACHE || join(homedir(), '.cache', 'tgr');
+  return cacheRoot();
 }
 
 /** Builds the class-embedding matrix: descriptions → sentence embeddings → per-class mean → unit rows (cached). */

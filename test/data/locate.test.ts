@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheRoot, datasetCacheDir, locateDataset } from '../../src/data/locate.js';
+import { defaultCacheDir } from '../../src/text/class-embeddings.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tgr-locate-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));
@@ -35,4 +36,20 @@ test('locateDataset: a miss names every folder tried and what to do', () => {
   assert.throws(() => locateDataset('toy', { ...layout, systemDirs: [] }, { cacheDir: cache }), {
     message: `toy: no data.bin or data.bin.gz found in ${join(cache, 'datasets', 'toy')}, ${join(cache, 'datasets', 'toy', 'unpacked')}; run 'tgr data fetch toy' or pass --data-dir DIR`,
   });
+});
+
+test('the cache root: an explicit folder, else $TGR_CACHE, else ~/.cache/tgr; an empty $TGR_CACHE counts as unset', () => {
+  const saved = process.env.TGR_CACHE;
+  try {
+    process.env.TGR_CACHE = '/tmp/tgr-cache-x';
+    assert.equal(cacheRoot('/tmp/explicit'), '/tmp/explicit');
+    assert.equal(cacheRoot(), '/tmp/tgr-cache-x');
+    assert.equal(defaultCacheDir(), '/tmp/tgr-cache-x');
+    process.env.TGR_CACHE = '';
+    assert.equal(cacheRoot(), join(homedir(), '.cache', 'tgr'));
+    assert.equal(defaultCacheDir(), cacheRoot());
+  } finally {
+    if (saved === undefined) delete process.env.TGR_CACHE;
+    else process.env.TGR_CACHE = saved;
+  }
 });
