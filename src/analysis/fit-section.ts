@@ -1,5 +1,5 @@
 import { improvementRatio, type RatioEstimate } from '../stats/improvement.js';
-import { numberFormats } from '../faults/formats/registry.js';
+import { numberFormat, numberFormats } from '../faults/formats/registry.js';
 import { mismatchOf } from '../faults/metrics/metrics.js';
 import type { LayerProfile } from '../faults/store/records.js';
 import { activationBits, defaultRawFitPerMbit, fitAssumptions, sdcFit, type FitEstimate } from './stats/fit.js';
@@ -19,7 +19,13 @@ export interface FitSection {
 
 /** Bits per value of a format; an unregistered format folder is taken as 32-bit. */
 function formatBits(format: string): number {
-  return (numberFormats as Record<string, { bits: number } | undefined>)[format]?.bits ?? 32;
+  const named = (numberFormats as Record<string, { bits: number } | undefined>)[format];
+  if (named || !format.includes(':')) return named?.bits ?? 32;
+  try {
+    return numberFormat(format).bits; // a family spec: int:4, q:3.4, fp:e5m10, bfp:8:m7
+  } catch {
+    return 32;
+  }
 }
 
 function modelFit(c: CampaignReliability, profiles: readonly LayerProfile[], raw: number): FitEstimate {
