@@ -8,8 +8,9 @@
  *   npx tsx bench/train-step.ts [--batch 64] [--threads 2] [--steps 10] [--runs 7] [--paths fast|plain] [--no-torch]
  *                               [--no-spin] [--dw shifts|shiftsNhwc|oneHot|batchConv] [--plain-convs] [--replicas R]
  *
- * --replicas R (R > 1): the trainer's data-parallel path instead — R single-thread replicas in worker threads, each
- * on batch/R images, gradients averaged, one update (src/train/data-parallel.ts); --threads is then PyTorch's only.
+ * --replicas R (R > 1): the trainer's data-parallel path too, taken in turn with the one-session step and PyTorch —
+ * R single-thread replicas in worker threads, each on batch/R images, gradients averaged, one update
+ * (src/train/data-parallel.ts).
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -92,22 +93,20 @@ async function main() {
     mode: 'train',
   });
   const t0 = performance.now();
-  const tg = buildTrainingGraph(
-    forward,
-    { labelSmoothing: 0.1, optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 } },
-    { paths, convGradW, threads: replicas > 1 ? 1 : threads, gradOutputs: replicas > 1 },
-  );
+  const recipe = {
+    labelSmoothing: 0.1,
+    optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 },
+  } as const;
+  const tg = buildTrainingGraph(forward, recipe, { paths, convGradW, threads });
   const buildMs = performance.now() - t0;
-  const session =
-    replicas > 1
-      ? null
-      : await Session.create(tg.model, {
-          threads,
-          memPattern: false,
-          spinning: !opt['no-spin'],
-          blockedConvs: !opt['plain-convs'],
-          label: 'resnet20 training step',
-        });
+  // With --replicas the one-session step runs too, taken in turn with the replicas and PyTorch.
+  const session = await Session.create(tg.model, {
+    threads,
+    memPattern: false,
+    spinning: !opt['no-spin'],
+    blockedConvs: !opt['plain-convs'],
+    label: 'resnet20 training step',
+  });
   const rng = new Rng(0);
   let carried: Record<string, TensorData> = {};
   for (const c of [...tg.params, ...tg.buffers]) carried[c.name] = forward.graph.initializers.get(c.name)!;
@@ -129,26 +128,25 @@ async function main() {
   const names = Object.keys(carried);
   let t = 1;
   const evalModel = buildModel({ backbone: 'resnet20', head: 'linear', inputShape: [3, 32, 32], numClasses: 10 });
-  const dp =
-    replicas > 1
-      ? await createDataParallelStepper(
-          replicaInit(tg, evalModel, carried, { seed: 0, spinning: !opt['no-spin'] }),
-          replicas,
-        )
-      : null;
-  const step = async () => {
-    if (dp) {
-      await dp.step({ input: feeds[tg.feeds.input]!, labels: feeds[tg.feeds.labels]!, lr: 0.1, step: t++ });
-      return;
-    }
-    const out = await session!.run({
+  const dpGraph = replicas > 1 ? buildTrainingGraph(forward, recipe, { paths, threads: 1, gradOutputs: true }) : null;
+  const dp = dpGraph
+    ? await createDataParallelStepper(
+        replicaInit(dpGraph, evalModel, carried, { seed: 0, spinning: !opt['no-spin'] }),
+        replicas,
+      )
+    : null;
+  const opsStep = async () => {
+    const out = await session.run({
       ...feeds,
       ...carried,
       [tg.feeds.step]: { dtype: 'float32', dims: [], data: Float32Array.of(t++) },
     });
     carried = Object.fromEntries(names.map((n) => [n, out[`${n}.next`]!]));
   };
-  const ortRun = async () => {
+  const dpStep = async () => {
+    await dp!.step({ input: feeds[tg.feeds.input]!, labels: feeds[tg.feeds.labels]!, lr: 0.1, step: t++ });
+  };
+  const timed = async (step: () => Promise<void>) => {
     const s = performance.now();
     const c = process.cpuUsage();
     for (let i = 0; i < steps; i++) await step();
@@ -158,21 +156,24 @@ async function main() {
       cpu: (batch * steps) / ((cpu.user + cpu.system) / 1e6),
     };
   };
-  for (let i = 0; i < 3; i++) await step();
+  for (let i = 0; i < 3; i++) await opsStep();
+  for (let i = 0; dp && i < 3; i++) await dpStep();
   const peer = opt['no-torch'] ? null : await torchPeer();
   const ours: { wall: number; cpu: number }[] = [];
+  const replicated: { wall: number; cpu: number }[] = [];
   const theirs: { wall: number; cpu: number }[] = [];
   for (let r = 0; r < runs; r++) {
-    ours.push(await ortRun());
+    ours.push(await timed(opsStep));
+    if (dp) replicated.push(await timed(dpStep));
     if (peer) theirs.push(await peer.run());
   }
   peer?.close();
-  await session?.release();
+  await session.release();
   await dp?.close();
   const fmt = (xs: number[]) => xs.map((v) => v.toFixed(0)).join(' ');
-  const report = (what: string, key: 'wall' | 'cpu') => {
-    const a = ours.map((r) => r[key]);
-    console.log(`tgr (ONNX Runtime) ${what}: median ${median(a).toFixed(1)}  [${fmt(a)}]`);
+  const report = (what: string, key: 'wall' | 'cpu', mine = ours, who = `one session, ${threads} threads`) => {
+    const a = mine.map((r) => r[key]);
+    console.log(`tgr (${who}) ${what}: median ${median(a).toFixed(1)}  [${fmt(a)}]`);
     if (!peer) return;
     const b = theirs.map((r) => r[key]);
     console.log(`PyTorch ${peer.version} ${what}: median ${median(b).toFixed(1)}  [${fmt(b)}]`);
@@ -181,12 +182,13 @@ async function main() {
     );
   };
   console.log(
-    `ResNet-20 training step, batch ${batch}, ${replicas > 1 ? `${replicas} single-thread replicas (PyTorch ${threads} threads)` : `${threads} threads`}${opt['no-spin'] ? ' (no spinning)' : ''}, ${steps} steps × ${runs} runs, gradient forms '${paths}'${opt['plain-convs'] ? ', plain Convs' : ', blocked Convs'}${convGradW ? `, Conv weight gradients all '${convGradW}'` : ''}`,
+    `ResNet-20 training step, batch ${batch}, ${threads} threads${replicas > 1 ? ` and ${replicas} single-thread replicas` : ''}${opt['no-spin'] ? ' (no spinning)' : ''}, ${steps} steps × ${runs} runs, gradient forms '${paths}'${opt['plain-convs'] ? ', plain Convs' : ', blocked Convs'}${convGradW ? `, Conv weight gradients all '${convGradW}'` : ''}`,
   );
   console.log(
     `graph: ${tg.model.graph.nodes.length} nodes, built in ${buildMs.toFixed(0)} ms; load average before: ${loadBefore}`,
   );
   report('img/s', 'wall');
+  if (dp) report('img/s', 'wall', replicated, `${replicas} single-thread replicas`);
   if (threads === 1) report('img per CPU-s', 'cpu');
 }
 

@@ -9,7 +9,7 @@ import { decodeModel } from '../onnx/proto-io.js';
 import { cloneTensor } from '../onnx/tensor.js';
 import type { Model, TensorData } from '../onnx/types.js';
 import { invariant } from '../core/errors.js';
-import { withWeights } from './weights.js';
+import { EvalSession } from './eval-session.js';
 import { hasDropout, seedDropout } from './dropout-seeds.js';
 
 /** What a replica needs, as plain data that can cross a worker boundary. */
@@ -57,14 +57,13 @@ const scalar = (v: number): TensorData => ({ dtype: 'float32', dims: [], data: F
 
 /** A data-parallel replica (see the module comment); the same class inline and in a worker. */
 export class ReplicaCore {
-  private evalSession: Session | null = null;
   private gradSession: Session | null = null;
 
   private constructor(
     private readonly init: ReplicaInit,
     private readonly gradGraph: Model,
     private readonly updateSession: Session,
-    private readonly evalGraph: Model,
+    private readonly evalSession: EvalSession,
     private state: Record<string, TensorData>,
   ) {}
 
@@ -72,9 +71,15 @@ export class ReplicaCore {
   static async create(init: ReplicaInit): Promise<ReplicaCore> {
     const gradGraph = decodeModel(init.gradModel, 'gradient graph');
     const update = await Session.create(init.updateModel, oneThread(init, 'update graph', false));
-    const core = new ReplicaCore(init, gradGraph, update, decodeModel(init.evalModel, 'eval graph'), {
-      ...init.carried,
-    });
+    const core = new ReplicaCore(
+      init,
+      gradGraph,
+      update,
+      new EvalSession(decodeModel(init.evalModel, 'eval graph'), oneThread(init, 'eval graph', false)),
+      {
+        ...init.carried,
+      },
+    );
     if (!hasDropout(gradGraph)) core.gradSession = await Session.create(gradGraph, oneThread(init, 'gradient graph'));
     return core;
   }
@@ -90,7 +95,7 @@ export class ReplicaCore {
 
   /** Forward and backward over this replica's share of the batch, with the current weights. */
   async grad(f: ShardFeeds): Promise<ShardResult> {
-    await this.dropEval();
+    await this.evalSession.drop();
     invariant(this.gradSession, 'step before beginEpoch on a graph with Dropout');
     const { feeds, outputs, params, buffers } = this.init;
     const weights: Record<string, TensorData> = {};
@@ -125,13 +130,8 @@ export class ReplicaCore {
   }
 
   /** Logits [N, C] of the eval graph with the current weights. */
-  async evalBatch(input: TensorData): Promise<Float32Array> {
-    this.evalSession ??= await Session.create(
-      withWeights(this.evalGraph, this.state),
-      oneThread(this.init, 'eval graph', false),
-    );
-    const out = await this.evalSession.run({ [this.evalGraph.graph.inputs[0]!.name]: input });
-    return (out[this.evalGraph.graph.outputs[0]!.name]!.data as Float32Array).slice();
+  evalBatch(input: TensorData): Promise<Float32Array> {
+    return this.evalSession.run(this.state, input);
   }
 
   /** Copies of the carried tensors. */
@@ -140,17 +140,9 @@ export class ReplicaCore {
   }
 
   async close(): Promise<void> {
-    await this.dropEval();
+    await this.evalSession.drop();
     await this.gradSession?.release();
     await this.updateSession.release();
-  }
-
-  private async dropEval(): Promise<void> {
-    // The eval session holds the weights of one moment; after an update it is stale.
-    if (!this.evalSession) return;
-    const s = this.evalSession;
-    this.evalSession = null;
-    await s.release();
   }
 }
 

@@ -45,6 +45,8 @@ export interface TrainMeta {
   macs: number;
   /** Wall minutes of the whole run: a resumed run adds the earlier segments' time up to the checkpoint it continued. */
   minutes: number;
+  /** Data-parallel replicas the steps ran on (BN statistics per share; src/train/data-parallel.ts); absent: one session. */
+  replicas?: number;
 }
 
 /** Writes model.onnx (eval graph + trained weights + `meta` keys as model metadata) and meta.json, each atomically. */

@@ -9,7 +9,7 @@ import { decodeModel } from '../onnx/proto-io.js';
 import { cloneTensor } from '../onnx/tensor.js';
 import type { Model, TensorData } from '../onnx/types.js';
 import { invariant } from '../core/errors.js';
-import { withWeights } from './weights.js';
+import { EvalSession } from './eval-session.js';
 import { hasDropout, seedDropout } from './dropout-seeds.js';
 
 /** Everything a stepper needs, as plain data that can cross a worker boundary. */
@@ -56,14 +56,13 @@ export interface Stepper {
 }
 
 export class StepCore implements Stepper {
-  private evalSession: Session | null = null;
   private readonly fetch: string[];
 
   private constructor(
     private train: Session | null,
     /** The decoded training graph, kept only when it has Dropout (to reseed per epoch). */
     private readonly dropoutGraph: Model | null,
-    private readonly evalGraph: Model,
+    private readonly evalSession: EvalSession,
     private readonly init: StepInit,
     private state: Record<string, TensorData>,
   ) {
@@ -75,7 +74,7 @@ export class StepCore implements Stepper {
     const graph = decodeModel(init.trainModel, 'training graph');
     const dropout = hasDropout(graph);
     const train = dropout ? null : await trainingSession(graph, init);
-    return new StepCore(train, dropout ? graph : null, decodeModel(init.evalModel, 'eval graph'), init, {
+    return new StepCore(train, dropout ? graph : null, evalSession(init), init, {
       ...init.carried,
     });
   }
@@ -88,7 +87,7 @@ export class StepCore implements Stepper {
   }
 
   async step(f: StepFeeds): Promise<StepResult> {
-    await this.dropEval();
+    await this.evalSession.drop();
     invariant(this.train, 'step before beginEpoch on a graph with Dropout');
     const { feeds } = this.init;
     const out = await this.train.run(
@@ -112,15 +111,8 @@ export class StepCore implements Stepper {
     };
   }
 
-  async evalBatch(input: TensorData): Promise<Float32Array> {
-    // Weights go in as initializers, not feeds, so ORT can pre-pack conv kernels as it would for the exported model.
-    this.evalSession ??= await Session.create(withWeights(this.evalGraph, this.state), {
-      threads: this.init.threads,
-      spinning: this.init.spinning ?? false,
-      label: 'eval graph',
-    });
-    const out = await this.evalSession.run({ [this.evalGraph.graph.inputs[0]!.name]: input });
-    return (out[this.evalGraph.graph.outputs[0]!.name]!.data as Float32Array).slice();
+  evalBatch(input: TensorData): Promise<Float32Array> {
+    return this.evalSession.run(this.state, input);
   }
 
   async carried(): Promise<Record<string, TensorData>> {
@@ -128,17 +120,18 @@ export class StepCore implements Stepper {
   }
 
   async close(): Promise<void> {
-    await this.dropEval();
+    await this.evalSession.drop();
     await this.train?.release();
   }
+}
 
-  private async dropEval(): Promise<void> {
-    // The eval session holds the weights of one moment; after a step it is stale.
-    if (!this.evalSession) return;
-    const s = this.evalSession;
-    this.evalSession = null;
-    await s.release();
-  }
+/** The eval graph's session, on the stepper's threads. */
+function evalSession(init: StepInit): EvalSession {
+  return new EvalSession(decodeModel(init.evalModel, 'eval graph'), {
+    threads: init.threads,
+    spinning: init.spinning ?? false,
+    label: 'eval graph',
+  });
 }
 
 /**

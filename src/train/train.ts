@@ -125,6 +125,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     params,
     macs,
     minutes,
+    ...(replicas > 1 ? { replicas } : {}),
   };
   writeRunFiles(runDir, evalModel, result.weights, meta);
   return {

@@ -203,6 +203,7 @@ test('train --parallel data: two runs with one seed leave identical checkpoints;
     });
   const [a, b] = [await run('a'), await run('b')];
   assert.equal(a.accuracy, b.accuracy);
+  assert.equal(a.meta.replicas, 2);
   // The files differ in their wall seconds only; every tensor is equal bit for bit.
   const [ca, cb] = ['a', 'b'].map((r) => loadCheckpoint(join(dir, r, 'checkpoint.safetensors')));
   assert.equal(ca!.epoch, 1);
