@@ -26,14 +26,17 @@ const num = (v: number, digits = 4) => (Number.isFinite(v) ? v.toPrecision(digit
 
 /** `tgr inspect`: input, classes, and every injectable layer with its per-image shape. */
 export function describeClassifier(c: Classifier): string {
+  // A layout column when an exporter put the batch elsewhere in some layer (faults land in its batch-major view).
+  const layouts = c.layers.some((l) => l.native);
   const rows = [
-    ['layer', 'op', 'shape', 'neurons', 'weights'],
+    ['layer', 'op', 'shape', 'neurons', 'weights', ...(layouts ? ['layout'] : [])],
     ...c.layers.map((l) => [
       l.name + (c.lastLayers.includes(l.name) ? ' *' : ''),
       l.opType,
       l.shape.join('×'),
       String(l.neurons),
       l.weightElements ? String(l.weightElements) : '—',
+      ...(layouts ? [l.native ? `[${l.native.shape.join(',')}]` : 'batch-major'] : []),
     ]),
   ];
   return [
@@ -42,6 +45,7 @@ export function describeClassifier(c: Classifier): string {
     `output  '${c.output.name}' [N,${c.output.classes}]: ${c.output.classes} classes`,
     `${c.layers.length} injectable layers (* = last layer):`,
     table(rows),
+    ...leftOutNote(c.leftOut),
   ].join('\n');
 }
 
@@ -118,5 +122,15 @@ export function summaryTable(s: CampaignSummary): string {
       row(s.lastLayer, `last layer (${s.lastLayer.layer})`),
       row(s.overall),
     ]),
+    ...leftOutNote(s.leftOut),
   ].join('\n');
+}
+
+/** "layers left out": Conv/Gemm/MatMul nodes no fault can land in, one line each with the reason; none, no lines. */
+export function leftOutNote(leftOut: readonly { name: string; opType: string; reason: string }[] = []): string[] {
+  if (!leftOut.length) return [];
+  return [
+    `${leftOut.length} Conv/Gemm/MatMul layers left out (no fault lands in them):`,
+    ...leftOut.map((l) => `  ${l.name} (${l.opType}): ${l.reason}`),
+  ];
 }

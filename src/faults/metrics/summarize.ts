@@ -65,6 +65,7 @@ export function summarize(dir: string, opts: { tau?: readonly number[] } = {}): 
   };
   const guard = guardAcc.result(plan);
   if (guard) summary.guard = guard;
+  if (plan.leftOut?.length) summary.leftOut = plan.leftOut;
   writeCompactJson(join(dir, 'summary.json'), summary);
   writeFileAtomic(join(dir, 'summary.csv'), summaryCsv(summary));
   return summary;

@@ -2,7 +2,7 @@ import { numel } from '../../onnx/tensor.js';
 import { cut } from '../../onnx/cut.js';
 import { Rng } from '../../core/rng.js';
 import { TgrError, check } from '../../core/errors.js';
-import type { Classifier, ClassifierLayer } from '../model/classifier.js';
+import type { Classifier, ClassifierLayer, LeftOutLayer } from '../model/classifier.js';
 import { errorModel, type ErrorModel } from '../error-models/registry.js';
 import { numberFormat, type NumberFormat } from '../formats/registry.js';
 import { goldenPool } from '../run/golden.js';
@@ -68,6 +68,8 @@ export interface CampaignPlan extends PlanGuard {
   strata?: PlanStrata;
   /** Node names forming the model's last layer (summaries combine them). */
   lastLayers: string[];
+  /** Conv/Gemm/MatMul nodes of the model that are not sites, with the reason (absent when there are none). */
+  leftOut?: LeftOutLayer[];
   /** Size of the pool images were drawn from. */
   pool: number;
   /** Most sites one suffix run takes. */
@@ -195,6 +197,7 @@ export function planCampaign(opts: PlanOptions): CampaignPlan {
     stratify: strata ? 'bit' : 'none',
     ...(strata ? { strata } : {}),
     lastLayers: [...clf.lastLayers],
+    ...(clf.leftOut.length ? { leftOut: clf.leftOut.map((l) => ({ ...l })) } : {}),
     pool: pool.length,
     batchSize,
     layers,

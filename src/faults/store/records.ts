@@ -112,6 +112,8 @@ export interface CampaignSummary {
   lastLayer: LayerStats;
   /** The score guard's proven ΔLoss bound and the ΔLoss measured under it (guarded plans only). */
   guard?: GuardSummary;
+  /** Conv/Gemm/MatMul nodes no fault could land in, with the reason (plan.json's; absent when there are none). */
+  leftOut?: { name: string; opType: string; reason: string }[];
   /** Mean over layer slots, the last layer counted once (metrics.ts overallMetrics). */
   overall: LayerStats & { slots: number };
 }

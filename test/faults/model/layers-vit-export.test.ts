@@ -13,6 +13,7 @@ import { Session } from '../../../src/engine/session.js';
 import { Rng } from '../../../src/core/rng.js';
 import { loadClassifier } from '../../../src/faults/model/classifier.js';
 import { batchDim, batchLayout, nativeIndex } from '../../../src/faults/model/batch-layout.js';
+import { describeClassifier } from '../../../src/cli/summary-table.js';
 import { PlainInjector } from '../../../src/faults/run/plain.js';
 import { fixture } from '../fixtures.js';
 import { randomImages } from '../nets.js';
@@ -43,6 +44,12 @@ test('vit export: every Conv/Gemm/MatMul node is a site, attention in its PyTorc
   // Weight faults reach the projections through a batch-major view of their input too.
   assert.equal(at('Gemm').weightElements, 1024);
   assert.equal(at('MatMul').weightElements, 3072);
+  // tgr inspect names the exporter's layout beside each per-image shape.
+  const listing = describeClassifier(clf);
+  assert.match(listing, /\n14 injectable layers/);
+  assert.match(listing, /encoder_layer_1\/self_attention\/Gemm +Gemm +17×32 +544 +1024 +\[17\*N,32\]\n/);
+  assert.match(listing, /encoder_layer_0\/mlp\/mlp\.0\/MatMul +MatMul +17×64 +1088 +2048 +batch-major\n/);
+  assert.doesNotMatch(listing, /left out/);
 });
 
 test('vit export: the views change no score, and a fault written at the native index equals one in the view', async () => {
