@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { datasets } from '../../data/registry.js';
 import { errorModel } from '../../faults/error-models/registry.js';
-import { numberFormat, numberFormats } from '../../faults/formats/registry.js';
+import { formatFamilies, numberFormat, numberFormats } from '../../faults/formats/registry.js';
 import { guardKinds } from '../../faults/run/guard.js';
 import { parseCrop, parseNormalize } from '../../data/transform-fit.js';
 import { allocationChoices, stratifyChoices, type Allocation, type Stratify } from '../../faults/plan/strata.js';
@@ -47,7 +47,7 @@ export function campaignOptions(cmd: Command): Command {
     .option('--per-layer <n>', 'injections per layer', count(maxPerLayer), 4096)
     .option(
       '--format <name>',
-      Object.keys(numberFormats).join(' | '),
+      [...Object.keys(numberFormats), ...Object.keys(formatFamilies).map((f) => `${f}:…`)].join(' | '),
       spec((v) => (numberFormat(v), v)),
       'fp32',
     )
