@@ -77,8 +77,7 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
         ),
       }
     : clf.model;
-  const { first, end } = shardUnits(plan, o.shard);
-  const units = plan.units.slice(first, end);
+  const { first, units } = shardUnits(plan, o.shard);
   const sites = units.reduce((s, u) => s + u.end - u.start, 0);
   mkdirSync(o.dir, { recursive: true });
   const file = join(o.dir, faultsFileName(o.shard));

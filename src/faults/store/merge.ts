@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { check, TgrError } from '../../core/errors.js';
 import { lockFile, lockPathFor, removeStaleTemps } from '../../core/folder-lock.js';
 import { readPlan } from '../plan/plan-file.js';
-import { fingerprintLine, planFingerprint, scanRecords, unitsPathFor } from './record-units.js';
+import { fingerprintLine, planFingerprint, scanRecords, unitLine, unitsPathFor } from './record-units.js';
 import { faultsFileName, shardUnits, type Shard } from '../plan/shard.js';
 import type { CampaignPlan } from '../plan/plan.js';
 
@@ -44,7 +44,10 @@ export function mergeShards(dir: string, count: number): { file: string; records
       unitsPathFor(tmp),
       [],
       fingerprintLine(planFingerprint(plan)) +
-        shards.map((s, i) => scanRecords(paths[i]!, plan, s).entries.join('')).join(''),
+        joinedEntries(
+          tmp,
+          shards.flatMap((s, i) => scanRecords(paths[i]!, plan, s).entries),
+        ),
     );
     const joined = scanRecords(tmp, plan);
     check(
@@ -77,8 +80,7 @@ function requireComplete(dir: string, path: string, plan: CampaignPlan, shard: S
     );
   }
   const scan = scanRecords(path, plan, shard);
-  const { first, end } = shardUnits(plan, shard);
-  const want = first < end ? plan.units[end - 1]!.end - plan.units[first]!.start : 0;
+  const want = shardUnits(plan, shard).units.reduce((s, u) => s + u.end - u.start, 0);
   if (!scan.sidecar) {
     throw new TgrError(
       'bad_file',
@@ -90,6 +92,35 @@ function requireComplete(dir: string, path: string, plan: CampaignPlan, shard: S
       'bad_file',
       `${path}: shard ${index}/${count} has ${scan.records} of its ${want} records verified — ${redo} to finish it, then merge`,
     );
+  }
+}
+
+/**
+ * The sidecar lines of the joined file: a unit two shards split between them (shards split inside units to get equal
+ * work) has one entry per shard; those become the single entry one unsharded run writes, hashed over the joined bytes.
+ */
+function joinedEntries(joined: string, lines: string[]): string {
+  const entries = lines.map((l) => JSON.parse(l) as { unit: number; start: number; end: number; bytes: number });
+  const fd = openSync(joined, 'r');
+  try {
+    let out = '';
+    let offset = 0;
+    for (let i = 0; i < entries.length;) {
+      let j = i + 1;
+      while (j < entries.length && entries[j]!.unit === entries[i]!.unit) j++;
+      const bytes = entries.slice(i, j).reduce((s, e) => s + e.bytes, 0);
+      if (j === i + 1) out += lines[i]!;
+      else {
+        const buf = Buffer.alloc(bytes);
+        readSync(fd, buf, 0, bytes, offset);
+        out += unitLine(entries[i]!.unit, entries[i]!.start, entries[j - 1]!.end, buf.toString('utf8'));
+      }
+      offset += bytes;
+      i = j;
+    }
+    return out;
+  } finally {
+    closeSync(fd);
   }
 }
 

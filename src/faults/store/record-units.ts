@@ -136,8 +136,7 @@ function damaged(file: string, what: string, fromByte: number, fromUnit: number)
  * (a torn tail is not an error here: the resume cuts it, readers call the campaign unfinished).
  */
 export function scanRecords(file: string, plan: CampaignPlan, shard?: Shard): RecordsScan {
-  const { first, end } = shardUnits(plan, shard);
-  const units = plan.units.slice(first, end);
+  const { first, units } = shardUnits(plan, shard);
   const fp = fingerprintLine(planFingerprint(plan, shard));
   const sidecarPath = unitsPathFor(file);
   const sidecar = existsSync(sidecarPath);

@@ -76,11 +76,12 @@ test('a stratified plan tiles its ids with units and shards, and round-trips thr
   assert.equal(next, p.sites.layer.length);
   next = 0;
   for (let k = 0; k < 3; k++) {
-    const r = shardUnits(p, { index: k, count: 3 });
-    assert.equal(r.first, next);
-    next = r.end;
+    for (const u of shardUnits(p, { index: k, count: 3 }).units) {
+      assert.equal(u.start, next);
+      next = u.end;
+    }
   }
-  assert.equal(next, p.units.length);
+  assert.equal(next, p.sites.layer.length);
   const path = join(tempDir('plan-strata'), 'plan.json');
   writePlan(path, p);
   assert.deepEqual(readPlan(path), p);

@@ -97,6 +97,8 @@ test('--shard k/n runs merged with tgr merge equal one run byte for byte; the su
   assert.equal(merged.records, plan.sites.layer.length);
   const { dir: refDir, bytes } = await ref;
   assert.ok(readFileSync(merged.file).equals(bytes));
+  // Shards split inside units; the merge joins a split unit's two sidecar entries into the one a single run writes.
+  assert.equal(readFileSync(`${merged.file}.units`, 'utf8'), readFileSync(join(refDir, 'faults.jsonl.units'), 'utf8'));
   assert.deepEqual(summarize(dir), summarize(refDir));
   assert.ok(readFileSync(join(dir, 'summary.csv'), 'utf8').startsWith('layer,neurons,n,mismatchRate,'));
 });

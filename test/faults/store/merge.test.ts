@@ -14,11 +14,10 @@ const plan = smallPlan();
 
 /** Writes `shard`'s records of `made` (default: the folder's plan) into dir, `units` of them (default all). */
 function writeShard(dir: string, shard: Shard | undefined, made: CampaignPlan = plan, units = Infinity): void {
-  const { first, end } = shardUnits(made, shard);
+  const { first, units: mine } = shardUnits(made, shard);
   const log = FaultLog.open(join(dir, faultsFileName(shard)), made, shard);
-  for (let u = first; u < Math.min(end, first + units); u++) {
-    const { start, end: e } = made.units[u]!;
-    log.appendUnit(u, start, e, unitLines(made, start, e));
+  for (const [u, { start, end: e }] of mine.slice(0, units).entries()) {
+    log.appendUnit(first + u, start, e, unitLines(made, start, e));
   }
   log.close();
 }
