@@ -115,6 +115,7 @@ function settingsOf(
           seed: r.seed,
           stratify: r.stratify,
           ...(r.guard ? { guard: r.guard } : {}),
+          ...(r.leftOut ? { leftOut: r.leftOut } : {}),
           source: r.source,
         };
       }),

@@ -36,6 +36,8 @@ export type CampaignSettings = Pick<
 > & {
   /** The score guard's kind, present only for guarded campaigns. */
   guard?: string;
+  /** Conv/Gemm/MatMul nodes no fault could land in, with the reason (present only when there are some). */
+  leftOut?: NonNullable<CampaignSummary['leftOut']>;
 };
 
 /** One campaign of a run: a folder under campaign/ (named after its format unless `tgr inject --name` said otherwise). */
@@ -61,7 +63,7 @@ export interface RunDir {
 }
 
 const pick = (
-  x: Pick<CampaignSummary, 'format' | 'errorModel' | 'target' | 'rangeDetector' | 'seed' | 'perLayer'>,
+  x: Pick<CampaignSummary, 'format' | 'errorModel' | 'target' | 'rangeDetector' | 'seed' | 'perLayer' | 'leftOut'>,
   guard: string | undefined,
 ): CampaignSettings => ({
   format: x.format,
@@ -71,6 +73,7 @@ const pick = (
   seed: x.seed,
   perLayer: x.perLayer,
   ...(guard && guard !== 'none' ? { guard } : {}),
+  ...(x.leftOut?.length ? { leftOut: x.leftOut } : {}),
 });
 
 /** A campaign folder, or null when it holds neither a summary nor records. */

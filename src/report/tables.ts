@@ -290,7 +290,7 @@ export function settingsTable(a: Analysis, sfx: string): Table {
     ['Number formats', s.formats.join(', ') || 'none in common'],
     ...s.campaigns.map((c): [string, string] => [
       `Campaign ${c.model === 'baseline' ? 'baseline' : 'text-guided'} ${c.campaign}`,
-      `${c.format} ${c.target}, ${c.errorModel}, range detector ${c.rangeDetector ? 'on' : 'off'}${c.guard ? `, ${c.guard} guard` : ''}, n = ${c.perLayer} per layer${c.stratify === 'bit' ? ' stratified by bit' : ''}, seed ${c.seed}, from ${c.source}`,
+      `${c.format} ${c.target}, ${c.errorModel}, range detector ${c.rangeDetector ? 'on' : 'off'}${c.guard ? `, ${c.guard} guard` : ''}, n = ${c.perLayer} per layer${c.stratify === 'bit' ? ' stratified by bit' : ''}, seed ${c.seed}, from ${c.source}${leftOutNote(c.leftOut)}`,
     ]),
     [
       'Training seeds (baseline / text-guided)',
@@ -369,4 +369,9 @@ export function smallValuesTable(a: Analysis, sfx: string): Table {
     ],
     rows: sv.bits.map((o) => [o.bit, o.tested, o.stayedBelow / o.tested, o.nonFinite, o.maxAbsAfter]),
   };
+}
+
+/** The Settings row's note on layers no fault could land in (issue 20: a campaign never drops one silently). */
+function leftOutNote(leftOut: readonly { name: string; reason: string }[] | undefined): string {
+  return leftOut?.length ? `; layers left out: ${leftOut.map((l) => `${l.name} (${l.reason})`).join('; ')}` : '';
 }
