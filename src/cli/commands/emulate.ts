@@ -22,6 +22,7 @@ export const emulate: CliCommand = {
       )
       .requiredOption('--golden <file>', "the fp32 model's golden.json (its per-layer max |x| sets int scales)", file())
       .requiredOption('--out <file>', 'the emulated .onnx to write', outFile())
+      .option('--emulate-weights', 'hold the layers’ weights in the format too (per-tensor context from max |w|)')
       .option('--input-shape <C,H,W>', 'image shape, when the file does not fix it', shapeOption),
   async run(args, opts) {
     const { resolveRunTarget } = await import('../run-target.js');
@@ -33,7 +34,12 @@ export const emulate: CliCommand = {
       inputShape: opts.inputShape as number[] | undefined,
     });
     const golden = readGolden(opts.golden as string);
-    saveModel(emulatedModel(clf.model, golden.layers, numberFormat(opts.format as string)), opts.out as string);
-    console.log(`${opts.out}: ${clf.layers.length} layers held in ${opts.format}`);
+    const weights = opts.emulateWeights ? clf.layers.flatMap((l) => (l.weight ? [l.weight] : [])) : [];
+    const format = numberFormat(opts.format as string);
+    saveModel(emulatedModel(clf.model, golden.layers, format, weights), opts.out as string);
+    console.log(
+      `${opts.out}: ${clf.layers.length} layers held in ${opts.format}` +
+        (weights.length ? `, ${weights.length} weight tensors too` : ''),
+    );
   },
 };

@@ -153,12 +153,42 @@ export function emulatedModel(
   model: Model,
   profile: readonly { tensor: string; maxAbs: number }[],
   format: NumberFormat,
+  weights: readonly string[] = [],
 ): Model {
   const layers = new Map(profile.map((l) => [l.tensor, format.contextFor(l.maxAbs)]));
+  const graph = withFormatEmulation(model.graph, layers, format);
   return {
     ...model,
     opset: opsetFor(format, model.opset),
-    graph: withFormatEmulation(model.graph, layers, format),
+    graph: { ...graph, initializers: withWeightsIn(graph.initializers, weights, format) },
     metadata: { ...model.metadata, 'tgr.emulated_format': format.name },
   };
+}
+
+/**
+ * The initializers with each named fp32 weight tensor replaced by its values in `format` (`--emulate-weights`),
+ * computed by the JS codec once: a weight is a constant, so holding it in the format needs no graph op. The context
+ * comes from the tensor's own max |w| (per-tensor int scale; BFP would need blocks and is refused by the graph anyway).
+ */
+export function withWeightsIn(
+  initializers: ReadonlyMap<string, TensorData>,
+  weights: readonly string[],
+  format: NumberFormat,
+): Map<string, TensorData> {
+  const out = new Map(initializers);
+  for (const name of weights) {
+    const w = initializers.get(name);
+    check(
+      w !== undefined && w.dtype === 'float32',
+      'bad_argument',
+      () => `weight ${name} is not an fp32 initializer of the model; emulate weights only of Conv/Gemm/MatMul layers`,
+    );
+    const data = w.data as Float32Array;
+    let max = 0;
+    for (const v of data) if (Number.isFinite(v)) max = Math.max(max, Math.abs(v));
+    if (max === 0) continue; // all zero: every format holds it as it is
+    const ctx = format.contextFor(max);
+    out.set(name, { ...w, data: data.map((v) => format.decode(format.encode(v, ctx), ctx)) });
+  }
+  return out;
 }

@@ -29,6 +29,26 @@ test('tgr emulate writes an int8-held model that tgr inject runs as a campaign i
   assert.equal(inj.code, 0, inj.err);
   assert.match(inj.out, /faults\.jsonl: 112 injections \(0 already done\)/);
 
+  const both = join(run, 'int8', 'weights.onnx');
+  const w = await runCli(
+    'emulate',
+    run,
+    '--format',
+    'int8',
+    '--golden',
+    join(run, 'golden.json'),
+    '--out',
+    both,
+    '--emulate-weights',
+  );
+  assert.equal(w.code, 0, w.err);
+  assert.equal(w.out, `${both}: 7 layers held in int8, 7 weight tensors too\n`);
+  const fc = loadModel(both).graph.initializers.get('fc.weight')!.data as Float32Array;
+  const scale = Math.max(...fc.map(Math.abs)) / 127;
+  assert.ok(
+    fc.every((v) => Number.isInteger(Math.round(v / scale)) && Math.abs(v / scale - Math.round(v / scale)) < 1e-3),
+  );
+
   const bad = await runCli('emulate', run, '--format', 'bfp8', '--golden', join(run, 'golden.json'), '--out', out);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /^tgr: number format bfp:8:m7 cannot be emulated in the graph yet; emulated: fp32, fp16, bf16/);

@@ -5,7 +5,7 @@ import { attr, type Graph, type Model } from '../../../src/onnx/types.js';
 import { f32 } from '../../../src/onnx/tensor.js';
 import { numberFormat } from '../../../src/faults/formats/registry.js';
 import { bitsToF32 } from '../../../src/faults/formats/fp32.js';
-import { canEmulate, withFormatEmulation } from '../../../src/faults/run/emulate.js';
+import { canEmulate, withFormatEmulation, withWeightsIn } from '../../../src/faults/run/emulate.js';
 import { Rng } from '../../../src/core/rng.js';
 
 const n = 50000;
@@ -92,4 +92,24 @@ test('fp32 leaves the graph as it was; formats without an exact ONNX form are re
     () => withFormatEmulation(g, new Map([['a', { exponent: 0 }]]), numberFormat('bfp8')),
     /^TgrError: number format bfp:8:m7 cannot be emulated in the graph yet; emulated: fp32, fp16, bf16, fp8-e4m3, /,
   );
+});
+
+test('--emulate-weights holds each named weight in the format with its own max |w| as context; others are untouched', () => {
+  const w = f32([4], [0.3, -1.27, 0.001, 0.6]);
+  const other = f32([2], [0.1, 0.2]);
+  const inits = new Map([
+    ['w', w],
+    ['b', other],
+  ]);
+  const int8 = numberFormat('int8');
+  const out = withWeightsIn(inits, ['w'], int8);
+  // scale ≈ 1.27 / 127 = 0.01: 0.3 → 30, −1.27 → −127, 0.001 → 0, 0.6 → 60 steps.
+  const s = Math.fround(1.27) / 127; // max |w| is the stored fp32 1.27
+  assert.deepEqual([...(out.get('w')!.data as Float32Array)], [30 * s, -127 * s, 0, 60 * s].map(Math.fround));
+  assert.equal(out.get('b'), other);
+  assert.deepEqual(
+    [...(withWeightsIn(inits, ['w'], numberFormat('fp8-e4m3')).get('w')!.data as Float32Array)],
+    [0.3125, -1.25, 2 ** -9, 0.625], // 0.001 is 0.512 of the least subnormal 2^-9: it rounds up to it
+  );
+  assert.throws(() => withWeightsIn(inits, ['nope'], int8), /^TgrError: weight nope is not an fp32 initializer/);
 });
