@@ -10,5 +10,6 @@ export interface CliCommand {
   /** Declares arguments and options on the commander command, each with a parser from option-parsers.ts. */
   configure(cmd: Command): Command;
   /** Runs with commander's positional args and parsed options. */
-  run(args: string[], opts: Record<string, unknown>): Promise<void>;
+  /** `argv`: the user's arguments as given (commands that start copies of themselves, as inject --jobs, pass them on). */
+  run(args: string[], opts: Record<string, unknown>, argv: readonly string[]): Promise<void>;
 }

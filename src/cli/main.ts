@@ -28,7 +28,7 @@ export function buildProgram(): Command {
       .exitOverride();
     c.configure(sub).action(async (...args: unknown[]) => {
       const cmd = args[args.length - 1] as Command;
-      await c.run(cmd.args, cmd.opts());
+      await c.run(cmd.args, cmd.opts(), (program as unknown as { rawArgs: string[] }).rawArgs);
     });
   }
   return program;

@@ -1,6 +1,7 @@
 import { parseShard, type Shard } from '../../faults/plan/shard.js';
+import { check } from '../../core/errors.js';
 import type { CliCommand } from '../command.js';
-import { numberList, spec } from '../option-parsers.js';
+import { count, numberList, spec } from '../option-parsers.js';
 import { campaignOptions, campaignSettings } from './plan.js';
 
 /** `tgr inject RUN`: golden pass, plan and campaign (each reused when present, so a rerun resumes); prints the summary. */
@@ -10,8 +11,9 @@ export const inject: CliCommand = {
   configure: (cmd) =>
     campaignOptions(cmd)
       .option('--shard <k/n>', 'run slice k of n (0-based); join the slices with tgr merge', spec(parseShard))
+      .option('--jobs <n>', 'run n shards at once as child processes (threads: cores/n) and merge them', count(64))
       .option('--tau <list>', 'critical-fault thresholds τ of the summary, P(ΔLoss > τ)', numberList(0, '0.1,1,10')),
-  async run(args, opts) {
+  async run(args, opts, argv) {
     const { resolveRunTarget, openImages } = await import('../run-target.js');
     const { injectCampaign } = await import('../../faults/campaign.js');
     const { summaryTable } = await import('../summary-table.js');
@@ -20,6 +22,7 @@ export const inject: CliCommand = {
     const shard = opts.shard as Shard | undefined;
     const images = await openImages(target, opts as { dataset?: string; split?: string; dataDir?: string });
     try {
+      if (((opts.jobs as number | undefined) ?? 1) > 1) return await injectJobs(target, images, opts, argv);
       const r = await injectCampaign({
         ...campaignSettings(opts),
         model: target.model,
@@ -39,3 +42,27 @@ export const inject: CliCommand = {
     }
   },
 };
+
+/** --jobs N: golden pass and plan here (so the children only read them), N shards at once, then the merge. */
+async function injectJobs(
+  target: { model: string; runDir: string },
+  images: import('../../faults/run/images.js').ImageSet,
+  opts: Record<string, unknown>,
+  argv: readonly string[],
+): Promise<void> {
+  const { prepareGolden, preparePlan } = await import('../../faults/campaign.js');
+  const { runShardJobs, threadsPerJob } = await import('../../faults/jobs.js');
+  const { mergeShards } = await import('../../faults/store/merge.js');
+  const { summarize } = await import('../../faults/metrics/summarize.js');
+  const { summaryTable } = await import('../summary-table.js');
+  check(!opts.shard, 'bad_argument', () => '--jobs runs every shard itself; drop --shard (or --jobs) and run again');
+  const jobs = opts.jobs as number;
+  const o = { ...campaignSettings(opts), model: target.model, images, runDir: target.runDir };
+  const { classifier, golden } = await prepareGolden(o);
+  const { dir } = await preparePlan(o, classifier, golden);
+  const t0 = Date.now();
+  await runShardJobs(argv, jobs, threadsPerJob(jobs, opts.threads as number | undefined));
+  const m = mergeShards(dir, jobs);
+  console.log(`${m.file}: ${m.records} injections from ${jobs} jobs in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(summaryTable(summarize(dir, Array.isArray(opts.tau) ? { tau: opts.tau as number[] } : {})));
+}
