@@ -72,10 +72,12 @@ export async function prepareGolden(
         `${path} was made for another model (sha256 ${golden.model.sha256.slice(0, 12)}…, ${o.model} has ${classifier.sha256.slice(0, 12)}…) — delete it to redo the golden pass`,
     );
     check(
-      golden.dataset.name === o.images.name && golden.dataset.split === o.images.split,
+      golden.dataset.name === o.images.name &&
+        golden.dataset.split === o.images.split &&
+        (golden.dataset.fit ?? '') === (o.images.fit ?? ''),
       'bad_file',
       () =>
-        `${path} is for ${golden.dataset.name}/${golden.dataset.split}, not ${o.images.name}/${o.images.split} — use another run directory or delete it`,
+        `${path} is for ${golden.dataset.name}/${golden.dataset.split}${golden.dataset.fit ? ` (${golden.dataset.fit})` : ''}, not ${o.images.name}/${o.images.split}${o.images.fit ? ` (${o.images.fit})` : ''} — use another run directory or delete it`,
     );
     return { classifier, golden: withScoreProfile(golden, path, classifier.output.name) };
   }

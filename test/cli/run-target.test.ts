@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openImages, planFit, resolveRunTarget } from '../../src/cli/run-target.js';
@@ -51,9 +51,17 @@ test('CIFAR-format 32×32 into a 224×224, 1000-class export with --normalize im
     const expected = (data.pixels[3072 + c * 1024]! / 255 - imagenet.mean[c]!) / imagenet.std[c]!;
     assert.ok(Math.abs(x[c * plane]! - expected) < 1e-6, `channel ${c}: ${x[c * plane]} vs ${expected}`);
   }
-  const { golden } = await prepareGolden({ model, images, runDir: join(dir, 'run'), limit: 2, quiet: true });
+  const runDir = join(dir, 'run');
+  const { golden } = await prepareGolden({ model, images, runDir, limit: 2, quiet: true });
   assert.equal(golden.indices.length, 2);
   assert.ok(golden.preds.every((p) => p >= 0 && p < 1000));
+  assert.equal(JSON.parse(readFileSync(join(runDir, 'golden.json'), 'utf8')).dataset.fit, images.fit);
+  // The same images fitted otherwise are another golden pass: reusing this one is refused.
+  const other = await openImages(resolveRunTarget(model), { dataset: 'cifar10', dataDir: data.dir, normalize: null });
+  await assert.rejects(
+    prepareGolden({ model, images: other, runDir, limit: 2, quiet: true }),
+    /golden\.json is for cifar10\/test \(.*std 0\.229,0\.224,0\.225\), not cifar10\/test \(.*no normalisation\) — use another run directory or delete it$/,
+  );
 });
 
 test('an image folder into a 64×64 export: the decoded 224 crop resized to 64, the dataset’s own normalisation', async () => {

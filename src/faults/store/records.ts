@@ -28,7 +28,8 @@ export interface LayerProfile {
 /** The fault-free run of a model over a dataset split. Per-image arrays are aligned with `indices`. */
 export interface GoldenRun {
   model: { path: string; sha256: string; head: string; backbone?: string };
-  dataset: { name: string; split: string };
+  /** `fit`: how images were fitted to the model's input (describeFit's line), when they were. */
+  dataset: { name: string; split: string; fit?: string };
   /** Dataset indices of the evaluated images. */
   indices: number[];
   labels: number[];
