@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli as run } from '../cli/run-cli.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { tempDir, writeIdxDataset } from './fixtures.js';
 
 test('tgr data info prints shape, class names and counts per split and class', async () => {
@@ -21,13 +24,21 @@ test('tgr data: an unknown dataset and a missing folder are one line on stderr w
   assert.equal(unknown.code, 2);
   assert.equal(
     unknown.err,
-    "tgr: unknown dataset 'cifar11'; choose one of: fashion-mnist, mnist, cifar10, cifar100, stl10, imagenet, food101, folder, synthetic\n",
+    "tgr: command-argument value 'cifar11' is invalid for argument 'dataset'. Expected one of: fashion-mnist, mnist, cifar10, cifar100, stl10, imagenet, food101, folder, synthetic (see tgr data --help)\n",
   );
-  const missing = await run('data', 'info', 'stl10', '--data-dir', '/nonexistent');
+  const gone = await run('data', 'info', 'stl10', '--data-dir', '/nonexistent');
+  assert.equal(gone.code, 2);
+  assert.equal(
+    gone.err,
+    "tgr: option '--data-dir <dir>' argument '/nonexistent' is invalid. No such folder '/nonexistent'; check the path (see tgr data --help)\n",
+  );
+  const empty = mkdtempSync(join(tmpdir(), 'tgr-data-empty-'));
+  const missing = await run('data', 'info', 'stl10', '--data-dir', empty);
+  rmSync(empty, { recursive: true });
   assert.equal(missing.code, 2);
-  assert.match(
+  assert.equal(
     missing.err,
-    /^tgr: stl10: no test_y\.bin found in \/nonexistent, \/nonexistent\/stl10_binary; point --data-dir at the folder holding it\n$/,
+    `tgr: stl10: no test_y.bin found in ${empty}, ${join(empty, 'stl10_binary')}; point --data-dir at the folder holding it\n`,
   );
   const synthetic = await run('data', 'info', 'synthetic', '--seed', '4');
   assert.match(synthetic.out, /^3 +ring +64 +16$/m);
