@@ -19,6 +19,8 @@ import { loadClassifier } from '../src/faults/model/classifier.js';
 import { goldenRun, readGoldenActivations } from '../src/faults/run/golden.js';
 import { imageSetFromArrays } from '../src/faults/run/images.js';
 import { planCampaign } from '../src/faults/plan/plan.js';
+import { writePlan } from '../src/faults/plan/plan-file.js';
+import { mergeShards } from '../src/faults/store/merge.js';
 import { runCampaign } from '../src/faults/run/runner.js';
 import { readRecords } from '../src/faults/store/store.js';
 import { coneFractions, suffixFractions } from './inject-ceiling.js';
@@ -128,6 +130,7 @@ await session.release();
 
 const ours: number[] = [];
 const plainSuffix: number[] = [];
+const jobs: number[] = [];
 const theirs: number[] = [];
 const oursLast: number[] = [];
 const theirsLast: number[] = [];
@@ -157,6 +160,28 @@ for (let r = 0; r < runs; r++) {
     activations,
   });
   plainSuffix.push(total / res2.seconds);
+  // What `tgr inject --jobs 2` runs: two balanced shards at 1 thread each at once, then the merge (here in one
+  // process, concurrent ORT runs, instead of two child processes).
+  const d4 = mkdtempSync(join(dir, 'run-'));
+  const t4 = performance.now();
+  await Promise.all(
+    [0, 1].map((index) =>
+      runCampaign({
+        classifier: clf,
+        golden,
+        plan,
+        images,
+        dir: d4,
+        threads: 1,
+        quiet: true,
+        activations,
+        shard: { index, count: 2 },
+      }),
+    ),
+  );
+  writePlan(join(d4, 'plan.json'), plan);
+  mergeShards(d4, 2);
+  jobs.push(total / ((performance.now() - t4) / 1000));
   peer.stdin.write('run sites\n');
   const p = await next();
   theirs.push(p.inj_per_s);
@@ -192,6 +217,9 @@ console.log(
 );
 console.log(`ORT full forward: ${fmt(ortImgPerS)} img/s at batch ${batch}`);
 console.log(`tgr runner:              ${fmt(median(ours))} inj/s  (runs: ${ours.map(fmt).join(', ')})`);
+console.log(
+  `tgr, 2 shards × 1 thread at once + merge: ${fmt(median(jobs))} inj/s  (runs: ${jobs.map(fmt).join(', ')})`,
+);
 console.log(
   `tgr, suffix for every fault: ${fmt(median(plainSuffix))} inj/s  (runs: ${plainSuffix.map(fmt).join(', ')})`,
 );
