@@ -7,37 +7,21 @@ import { errorModel } from './error-models/registry.js';
 import { goldenRun, readGolden, readGoldenActivations } from './run/golden.js';
 import type { ImageSet } from './run/images.js';
 import { runPilot } from './plan/pilot.js';
-import { planCampaign, type CampaignPlan, type PlanOptions, type Target } from './plan/plan.js';
+import { planCampaign, type CampaignPlan, type PlanOptions, type PlanSettings } from './plan/plan.js';
 import { readPlan, writePlan } from './plan/plan-file.js';
 import type { CampaignSummary, GoldenRun } from './store/records.js';
 import { withScoreProfile } from './run/guard.js';
 import { runCampaign, type RunResult } from './run/runner.js';
 import { faultsFileName, type Shard } from './plan/shard.js';
-import type { Allocation, Stratify } from './plan/strata.js';
 import { summarize } from './metrics/summarize.js';
 
 /** Settings of one campaign over a run directory (runs/NAME: model.onnx, golden.json, campaign/…). */
-export interface CampaignOptions {
+export interface CampaignOptions extends PlanSettings {
   /** The .onnx classifier. */
   model: string;
   images: ImageSet;
   /** Run directory: golden.json and campaign/NAME/ go here. */
   runDir: string;
-  perLayer: number;
-  format?: string;
-  errorModel?: string;
-  target?: Target;
-  seed?: number;
-  rangeDetector?: boolean;
-  /** Score guard: 'none' (default), 'analytic' (text-guided heads, bound from the weights) or 'profiled'. */
-  guard?: string;
-  /** 'bit': every bit position a stratum of weight 1/width (default 'none': uniform, the paper's). */
-  stratify?: Stratify;
-  /** Stratified: 'equal' (default) or 'neyman' from a pilot of `pilot` sites per layer (campaign/NAME/pilot/). */
-  allocation?: Allocation;
-  pilot?: number;
-  layers?: string[];
-  batchSize?: number;
   /** Campaign folder name under campaign/ (default: the format). */
   name?: string;
   /** Golden pass over `limit` images spread evenly over the split (default all). */

@@ -109,6 +109,23 @@ export interface PlanOptions {
   pilotSd?: Readonly<Record<string, readonly number[]>>;
 }
 
+/** The settings a caller chooses for a plan (the rest of PlanOptions comes from the model and its golden run). */
+export type PlanSettings = Pick<
+  PlanOptions,
+  | 'perLayer'
+  | 'layers'
+  | 'format'
+  | 'errorModel'
+  | 'target'
+  | 'seed'
+  | 'rangeDetector'
+  | 'guard'
+  | 'batchSize'
+  | 'stratify'
+  | 'allocation'
+  | 'pilot'
+>;
+
 /** Sites one plan may hold: each costs ~100 bytes while planning, so 10⁷ is about a gigabyte. */
 export const maxPlanSites = 10_000_000;
 
