@@ -5,7 +5,7 @@ import type { Model } from '../../src/onnx/types.js';
 import { planCampaign, type Target } from '../../src/faults/plan/plan.js';
 import { runCampaign } from '../../src/faults/run/runner.js';
 import { PlainInjector, WeightPlain } from '../../src/faults/run/plain.js';
-import { rangeClamp, withRangeDetector } from '../../src/faults/run/range-detector.js';
+import { rangeClamp, modelWithDetector } from '../../src/faults/run/range-detector.js';
 import { readRecords } from '../../src/faults/store/store.js';
 import type { EvalPath } from '../../src/faults/run/injector.js';
 import { guardTrips } from '../../src/faults/run/guard.js';
@@ -79,16 +79,7 @@ export async function checkAgainstPlain(
   });
   const records = readRecords(join(dir, 'faults.jsonl'));
   assert.equal(records.length, plan.sites.layer.length);
-  const model: Model = rangeDetector
-    ? {
-        ...clf.model,
-        graph: withRangeDetector(
-          clf.model.graph,
-          new Map(golden.layers.map((l) => [l.tensor, l.maxAbs])),
-          clf.model.opset,
-        ),
-      }
-    : clf.model;
+  const model: Model = modelWithDetector(clf.model, golden.layers, rangeDetector);
   const K = clf.output.classes;
   const byLayer = new Map<string, Record<EvalPath, number>>();
   for (const pl of plan.layers) {

@@ -1,4 +1,4 @@
-import { attr, type Graph, type Node } from '../../onnx/types.js';
+import { attr, type Graph, type Model, type Node } from '../../onnx/types.js';
 import { f32 } from '../../onnx/tensor.js';
 import { clipBoundsAsInputs } from '../../onnx/opsets.js';
 
@@ -61,4 +61,15 @@ export function withRangeDetector(g: Graph, bounds: ReadonlyMap<string, number>,
     }
   }
   return { ...g, nodes, initializers, valueInfo };
+}
+
+/** The model a campaign runs: with the detector on every profiled layer output when `on`, else the model itself. */
+export function modelWithDetector(
+  model: Model,
+  layers: readonly { tensor: string; maxAbs: number }[],
+  on: boolean,
+): Model {
+  if (!on) return model;
+  const bounds = new Map(layers.map((l) => [l.tensor, l.maxAbs]));
+  return { ...model, graph: withRangeDetector(model.graph, bounds, model.opset) };
 }

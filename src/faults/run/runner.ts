@@ -14,7 +14,7 @@ import type { CampaignPlan } from '../plan/plan.js';
 import { checkPlanModel } from '../plan/plan-file.js';
 import { checkGuardBounds, guardTrips } from './guard.js';
 import { WeightPlain } from './plain.js';
-import { rangeClamp, withRangeDetector } from './range-detector.js';
+import { rangeClamp, modelWithDetector } from './range-detector.js';
 import type { GoldenRun, InjectionRecord } from '../store/records.js';
 import { scoreRow } from '../../stats/scores.js';
 import { faultsFileName, shardUnits, type Shard } from '../plan/shard.js';
@@ -67,16 +67,7 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
   // would turn a signalling NaN quiet, and the record would not hold what was injected.
   const traced = tracingFormat(fmt);
   const em = errorModel(plan.errorModel);
-  const model: Model = plan.rangeDetector
-    ? {
-        ...clf.model,
-        graph: withRangeDetector(
-          clf.model.graph,
-          new Map(golden.layers.map((l) => [l.tensor, l.maxAbs])),
-          clf.model.opset,
-        ),
-      }
-    : clf.model;
+  const model: Model = modelWithDetector(clf.model, golden.layers, plan.rangeDetector);
   const { first, units } = shardUnits(plan, o.shard);
   const sites = units.reduce((s, u) => s + u.end - u.start, 0);
   mkdirSync(o.dir, { recursive: true });
