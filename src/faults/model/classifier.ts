@@ -34,6 +34,8 @@ export interface Classifier {
   /** Model metadata tgr reads (head and backbone kind), when present. */
   head: string;
   backbone?: string;
+  /** The number format every layer is held in, when `tgr emulate` wrote the model (whole-network emulation). */
+  emulated?: string;
 }
 
 export interface ClassifierOptions {
@@ -98,6 +100,7 @@ export async function loadClassifier(source: string | Model, opts: ClassifierOpt
     lastLayers: lastLayersOf(model, layers, file),
     head: raw.metadata['tgr.head'] ?? 'unknown',
     ...(raw.metadata['tgr.backbone'] ? { backbone: raw.metadata['tgr.backbone'] } : {}),
+    ...(raw.metadata['tgr.emulated_format'] ? { emulated: raw.metadata['tgr.emulated_format'] } : {}),
   };
 }
 

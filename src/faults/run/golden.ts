@@ -115,8 +115,19 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   }));
   const correct = preds.filter((p, i) => p === labels[i]).length;
   const golden: GoldenRun = {
-    model: { path: clf.file, sha256: clf.sha256, head: clf.head, ...(clf.backbone ? { backbone: clf.backbone } : {}) },
-    dataset: { name: images.name, split: images.split, ...(images.fit ? { fit: images.fit } : {}) },
+    model: {
+      path: clf.file,
+      sha256: clf.sha256,
+      head: clf.head,
+      ...(clf.backbone ? { backbone: clf.backbone } : {}),
+      ...(clf.emulated ? { emulated: clf.emulated } : {}),
+    },
+    dataset: {
+      name: images.name,
+      split: images.split,
+      ...(images.fit ? { fit: images.fit } : {}),
+      ...(images.labelMap ? { labelMap: images.labelMap } : {}),
+    },
     indices,
     labels,
     preds,

@@ -1,6 +1,7 @@
 import type { LayerMetrics } from '../metrics/metrics.js';
 
 import type { GuardSummary } from '../metrics/guard-summary.js';
+import type { LabelMapRecord } from '../../data/label-map.js';
 
 /**
  * The files a campaign leaves, as types: what the runner writes and what analysis and the report read.
@@ -27,9 +28,13 @@ export interface LayerProfile {
 
 /** The fault-free run of a model over a dataset split. Per-image arrays are aligned with `indices`. */
 export interface GoldenRun {
-  model: { path: string; sha256: string; head: string; backbone?: string };
-  /** `fit`: how images were fitted to the model's input (describeFit's line), when they were. */
-  dataset: { name: string; split: string; fit?: string };
+  /** `emulated`: the format every layer is held in (`tgr emulate`'s model metadata), absent for a plain model. */
+  model: { path: string; sha256: string; head: string; backbone?: string; emulated?: string };
+  /**
+   * `fit`: how images were fitted to the model's input (describeFit's line), when they were; `labelMap`: how dataset
+   * labels were mapped onto the model's class indices (--class-list, synset order), when they were.
+   */
+  dataset: { name: string; split: string; fit?: string; labelMap?: LabelMapRecord };
   /** Dataset indices of the evaluated images. */
   indices: number[];
   labels: number[];

@@ -4,6 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel, saveModel } from '../../../src/onnx/proto-io.js';
 import { runCli } from '../run-cli.js';
+import { readGolden } from '../../../src/faults/run/golden.js';
 import { residualNet } from '../../faults/nets.js';
 import { tempDir } from '../../faults/fixtures.js';
 
@@ -28,6 +29,9 @@ test('tgr emulate writes an int8-held model that tgr inject runs as a campaign i
   const inj = await runCli('inject', join(run, 'int8'), '--per-layer', '16', '--format', 'int8', '--quiet');
   assert.equal(inj.code, 0, inj.err);
   assert.match(inj.out, /faults\.jsonl: 112 injections \(0 already done\)/);
+  // golden.json records the emulation, so the report can call the campaign's golden accuracy the format's own.
+  assert.equal(readGolden(join(run, 'int8', 'golden.json')).model.emulated, 'int8');
+  assert.equal(readGolden(join(run, 'golden.json')).model.emulated, undefined);
 
   const both = join(run, 'int8', 'weights.onnx');
   const w = await runCli(
