@@ -4,6 +4,7 @@ import { TgrError, check } from '../core/errors.js';
 import { openDataset } from '../data/registry.js';
 import type { ChannelStats, ImageShape, SplitName } from '../data/dataset.js';
 import { defaultResize, type FitSpec } from '../data/transform-fit.js';
+import { labelMap } from '../data/label-map.js';
 import { loadModel } from '../onnx/proto-io.js';
 import { imageSetFromDataset, type ImageSet } from '../faults/run/images.js';
 
@@ -87,10 +88,23 @@ export function planFit(model: string, data: ImageShape, stats: ChannelStats, op
   };
 }
 
-/** The evaluation images of a campaign: a split of a registered dataset, fitted to the model's input when needed. */
+/** Classes the model scores: the last dim of its single output, when the file fixes it. */
+function modelClasses(file: string): number | undefined {
+  const outputs = loadModel(file).graph.outputs;
+  const k = outputs.length === 1 ? outputs[0]!.shape.at(-1) : undefined;
+  return typeof k === 'number' ? k : undefined;
+}
+
+/** ImageNet synset folder names: only such datasets (or a --class-list) need the model's class count. */
+const synsetName = /^n\d{8}$/;
+
+/**
+ * The evaluation images of a campaign: a split of a registered dataset, fitted to the model's input when needed, its
+ * labels mapped onto the model's classes by `--class-list` or sorted synset order (data/label-map.ts).
+ */
 export async function openImages(
   target: RunTarget,
-  opts: { dataset?: string; split?: string; dataDir?: string } & FitOptions,
+  opts: { dataset?: string; split?: string; dataDir?: string; classList?: string } & FitOptions,
 ): Promise<ImageSet> {
   const name = opts.dataset ?? target.dataset;
   check(
@@ -101,5 +115,14 @@ export async function openImages(
   const split = opts.split ?? 'test';
   check(split === 'test' || split === 'train', 'bad_argument', () => `--split expects test or train; got '${split}'`);
   const ds = await openDataset(name, { dataDir: opts.dataDir });
-  return imageSetFromDataset(ds, split as SplitName, planFit(target.model, ds.shape, ds.stats, opts));
+  const mapped = opts.classList !== undefined || ds.classNames.every((c) => synsetName.test(c));
+  const labels = mapped
+    ? labelMap({
+        dataset: name,
+        classNames: ds.classNames,
+        modelClasses: modelClasses(target.model),
+        ...(opts.classList ? { classList: opts.classList } : {}),
+      })
+    : undefined;
+  return imageSetFromDataset(ds, split as SplitName, planFit(target.model, ds.shape, ds.stats, opts), labels);
 }

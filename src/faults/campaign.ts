@@ -6,6 +6,7 @@ import { loadClassifier, type Classifier } from './model/classifier.js';
 import { errorModel } from './error-models/registry.js';
 import { goldenRun, readGolden, readGoldenActivations } from './run/golden.js';
 import type { ImageSet } from './run/images.js';
+import { describeLabelMap, sameLabelMap } from '../data/label-map.js';
 import { runPilot } from './plan/pilot.js';
 import { planCampaign, type CampaignPlan, type PlanOptions, type PlanSettings } from './plan/plan.js';
 import { readPlan, writePlan } from './plan/plan-file.js';
@@ -62,6 +63,12 @@ export async function prepareGolden(
       'bad_file',
       () =>
         `${path} is for ${golden.dataset.name}/${golden.dataset.split}${golden.dataset.fit ? ` (${golden.dataset.fit})` : ''}, not ${o.images.name}/${o.images.split}${o.images.fit ? ` (${o.images.fit})` : ''} — use another run directory or delete it`,
+    );
+    check(
+      sameLabelMap(golden.dataset.labelMap, o.images.labelMap),
+      'bad_file',
+      () =>
+        `${path} mapped labels as ${describeLabelMap(golden.dataset.labelMap)}, not ${describeLabelMap(o.images.labelMap)} — use another run directory or delete it`,
     );
     return { classifier, golden: withScoreProfile(golden, path, classifier.output.name) };
   }

@@ -3,6 +3,7 @@ import type { Dataset, SplitName } from '../../data/dataset.js';
 import { getSplit } from '../../data/dataset.js';
 import { createLoader } from '../../data/loader.js';
 import { describeFit, imageFitter, type FitSpec } from '../../data/transform-fit.js';
+import { remapLabels, type LabelMapRecord } from '../../data/label-map.js';
 
 /**
  * The images a campaign evaluates, addressed by dataset index: labels, and NCHW float32 pixels (normalised as the
@@ -22,15 +23,18 @@ export interface ImageSet {
   pixels(indices: readonly number[]): Promise<Float32Array>;
   /** How the images were fitted to the model's input, when they were (describeFit's line). */
   fit?: string;
+  /** How dataset labels were mapped onto the model's class indices, when they were (`labels` are mapped already). */
+  labelMap?: LabelMapRecord;
   /** Frees what reading needs (a decode worker for image folders). */
   close?(): Promise<void>;
 }
 
 /**
  * An ImageSet over a split of a data-module dataset: evaluation transform and the dataset's normalisation, or, with
- * `fit`, unnormalised [0,1] pixels fitted to the model's input (resize, centre crop, channels, its normalisation).
+ * `fit`, unnormalised [0,1] pixels fitted to the model's input (resize, centre crop, channels, its normalisation);
+ * with `labelMap`, labels are the model's class indices.
  */
-export function imageSetFromDataset(ds: Dataset, split: SplitName, fit?: FitSpec): ImageSet {
+export function imageSetFromDataset(ds: Dataset, split: SplitName, fit?: FitSpec, labelMap?: LabelMapRecord): ImageSet {
   const s = getSplit(ds, split);
   const loader = createLoader(ds, split, {
     batchSize: 128,
@@ -38,7 +42,14 @@ export function imageSetFromDataset(ds: Dataset, split: SplitName, fit?: FitSpec
     augment: false,
     ...(fit ? { normalize: 'none' as const } : {}),
   });
-  const base = { name: ds.name, split, size: s.size, labels: s.labels, close: () => loader.close() };
+  const base = {
+    name: ds.name,
+    split,
+    size: s.size,
+    labels: labelMap ? remapLabels(s.labels, ds.classNames, labelMap) : s.labels,
+    ...(labelMap ? { labelMap } : {}),
+    close: () => loader.close(),
+  };
   const raw = async (indices: readonly number[]) => (await loader.batch(indices, 'faults')).x;
   if (!fit) return { ...base, shape: ds.shape, pixels: raw };
   const fitOne = imageFitter(ds.shape, fit);
