@@ -1,6 +1,13 @@
 import { Option, type Command } from 'commander';
 import { invariant } from '../core/errors.js';
-import type { DeclaresOptions, NumberKind, OptionSpec, StringKind } from '../core/option-spec.js';
+import type {
+  DeclaresOptions,
+  NumberKind,
+  OptionSpec,
+  SpecParam,
+  SpecSyntax,
+  StringKind,
+} from '../core/option-spec.js';
 import {
   file,
   folder,
@@ -93,4 +100,29 @@ export function optionsFromFlags<O>(entries: Record<string, DeclaresOptions>, fl
     }
   }
   return out as O;
+}
+
+/**
+ * A registry read through a spec string (`--error-model multi-bit-adjacent:3`, `--format int:4`); entries that
+ * declare nothing (a named format) are listed by name.
+ */
+type SpecEntries = Readonly<Record<string, object & { help?: string; param?: SpecParam }>>;
+
+/**
+ * The help of a spec option, built from its registry: each entry (with `[:K]` when it declares a parameter, and its
+ * own help when it has one), then the declared family syntaxes, then what each parameter means and its range.
+ */
+export function specHelp(entries: SpecEntries, families: Readonly<Record<string, SpecSyntax>> = {}): string {
+  const named = Object.entries(entries).map(([name, e]) => {
+    const syntax = e.param ? `${name}[:${e.param.name}]` : name;
+    return e.help ? `${syntax} (${e.help})` : syntax;
+  });
+  const params = new Map<string, SpecParam>();
+  for (const e of Object.values(entries)) if (e.param) params.set(e.param.name, e.param);
+  const parts = [
+    named.join(' | '),
+    ...Object.values(families).map((f) => `${f.syntax} (${f.help})`),
+    ...[...params.values()].map((p) => `${p.name}: ${p.help}, ${p.value.min} to ${p.value.max} (default ${p.default})`),
+  ];
+  return parts.join('; ');
 }

@@ -64,3 +64,22 @@ export interface DeclaresOptions {
   name: string;
   options: { readonly [key: string]: OptionSpec | undefined };
 }
+
+/**
+ * A whole number written into a registry spec after a colon (`multi-bit-adjacent:3`): declared beside the entry like
+ * an option's value, so the CLI's help and the entry's range check come from one place.
+ */
+export interface SpecParam {
+  /** Its placeholder in help and errors, e.g. 'K'. */
+  name: string;
+  value: Extract<NumberKind, { kind: 'integer' }>;
+  help: string;
+  /** The value when the spec names the entry alone. */
+  default: number;
+}
+
+/** A spec syntax a registry entry declares for help: `fp:eXmY[:ftz]` and what it means. */
+export interface SpecSyntax {
+  syntax: string;
+  help: string;
+}

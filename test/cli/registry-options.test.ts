@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
 import type { DeclaresOptions } from '../../src/core/option-spec.js';
-import { addRegistryOptions, optionsFromFlags, parserFor } from '../../src/cli/registry-options.js';
+import { addRegistryOptions, optionsFromFlags, parserFor, specHelp } from '../../src/cli/registry-options.js';
+import { errorModels } from '../../src/faults/error-models/registry.js';
+import { formatFamilies, numberFormats } from '../../src/faults/formats/registry.js';
 import { valueKindOf } from '../../src/cli/option-parsers.js';
 import { descriptionSources } from '../../src/text/descriptions/registry.js';
 import { encoders } from '../../src/text/encoders/registry.js';
@@ -116,4 +118,25 @@ test('parserFor: each declarable kind gets the parser of that kind, carrying the
   for (const value of kinds)
     assert.deepEqual(parserFor({ flag: 'x', arg: 'v', value, help: '' })!.valueKind, value, value.kind);
   assert.equal(parserFor({ flag: 'x', arg: 'v', value: kinds[2], help: '' })!('b'), 'b');
+});
+
+test('specHelp: entries by name with [:K] when they declare a parameter, families by syntax, each parameter once', () => {
+  const k = { name: 'K', value: { kind: 'integer', min: 1, max: 4 }, help: 'bits', default: 2 } as const;
+  assert.equal(
+    specHelp(
+      { a: { help: 'first' }, b: { param: k }, c: { help: 'third', param: k } },
+      { f: { syntax: 'f:N', help: 'fam' } },
+    ),
+    'a (first) | b[:K] | c[:K] (third); f:N (fam); K: bits, 1 to 4 (default 2)',
+  );
+});
+
+test('specHelp of the real tables: every error model and format family is in the --error-model and --format help', () => {
+  const models = specHelp(errorModels);
+  for (const [name, e] of Object.entries(errorModels))
+    assert.ok(models.includes(e.param ? `${name}[:${e.param.name}] (${e.help})` : `${name} (${e.help})`), name);
+  assert.match(models, /; K: bits per fault, 1 to 32 \(default 2\)$/);
+  const formats = specHelp(numberFormats, formatFamilies);
+  assert.ok(formats.startsWith(Object.keys(numberFormats).join(' | ') + '; '));
+  for (const f of Object.values(formatFamilies)) assert.ok(formats.includes(`${f.syntax} (${f.help})`), f.syntax);
 });

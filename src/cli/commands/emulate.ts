@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command.js';
 import { file, outFile, path, spec } from '../option-parsers.js';
-import { numberFormat } from '../../faults/formats/registry.js';
+import { formatFamilies, numberFormat, numberFormats } from '../../faults/formats/registry.js';
+import { specHelp } from '../registry-options.js';
 import { shapeOption } from './inspect.js';
 
 /**
@@ -16,7 +17,7 @@ export const emulate: CliCommand = {
       .argument('<model>', 'a .onnx file, or runs/NAME', path())
       .option(
         '--format <name>',
-        'fp16 | bf16 | fp8-e4m3 | fp8-e5m2 | int8 | int:K | q:I.F',
+        `${specHelp(numberFormats, formatFamilies)}; a format with no exact ONNX form is refused, saying why`,
         spec((v) => (numberFormat(v), v)),
         'bf16',
       )

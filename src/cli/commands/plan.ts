@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { splitNames } from '../../data/dataset.js';
 import { datasets } from '../../data/registry.js';
-import { errorModel } from '../../faults/error-models/registry.js';
+import { targets, type Target } from '../../faults/plan/plan.js';
+import { errorModel, errorModels } from '../../faults/error-models/registry.js';
 import { formatFamilies, numberFormat, numberFormats } from '../../faults/formats/registry.js';
 import { guardKinds } from '../../faults/run/guard.js';
 import { parseCrop, parseNormalize } from '../../data/transform-fit.js';
@@ -22,6 +24,7 @@ import {
   threads,
 } from '../option-parsers.js';
 import { shapeOption } from './inspect.js';
+import { specHelp } from '../registry-options.js';
 
 /** The options `tgr plan` and `tgr inject` share: what to run on, and the plan's settings. */
 export function campaignOptions(cmd: Command): Command {
@@ -29,7 +32,7 @@ export function campaignOptions(cmd: Command): Command {
     .argument('<run>', 'runs/NAME (model.onnx + meta.json), or a .onnx file', path())
     .option('--dataset <name>', "evaluation images (default: the run's training dataset)", oneOf(Object.keys(datasets)))
     .option('--data-dir <dir>', 'folder holding the dataset files', folder())
-    .option('--split <split>', 'test | train', oneOf(['test', 'train']), 'test')
+    .option('--split <split>', splitNames.join(' | '), oneOf(splitNames), 'test')
     .option('--images <n>', 'golden pass over N images spread evenly over the split (default all)', images())
     .option('--input-shape <C,H,W>', 'image shape, when the model file does not fix it', shapeOption)
     .option(
@@ -47,17 +50,17 @@ export function campaignOptions(cmd: Command): Command {
     .option('--per-layer <n>', 'injections per layer', count(maxPerLayer), 4096)
     .option(
       '--format <name>',
-      [...Object.keys(numberFormats), ...Object.keys(formatFamilies).map((f) => `${f}:…`)].join(' | '),
+      specHelp(numberFormats, formatFamilies),
       spec((v) => (numberFormat(v), v)),
       'fp32',
     )
     .option(
       '--error-model <spec>',
-      'bit-flip | multi-bit-adjacent:K | multi-bit-random:K | stuck-at-0 | stuck-at-1 | random-value',
+      specHelp(errorModels),
       spec((v) => (errorModel(v), v)),
       'bit-flip',
     )
-    .option('--target <what>', 'neurons | weights', oneOf(['neurons', 'weights']), 'neurons')
+    .option('--target <what>', targets.join(' | '), oneOf(targets), 'neurons')
     .option('--layers <names>', 'comma-separated layer names (default: every injectable layer)', nameList())
     .option('--seed <n>', 'plan seed', seed(), 0)
     .option(
@@ -94,7 +97,7 @@ export function campaignSettings(o: Record<string, unknown>) {
     perLayer: o.perLayer as number,
     format: o.format as string,
     errorModel: o.errorModel as string,
-    target: o.target as 'neurons' | 'weights',
+    target: o.target as Target,
     seed: o.seed as number,
     rangeDetector: Boolean(o.rangeDetector),
     guard: (o.guard ?? 'none') as string,

@@ -5,6 +5,9 @@ import { backbones } from '../../models/registry.js';
 import type { CliCommand } from '../command.js';
 import { descriptionSources } from '../../text/descriptions/registry.js';
 import { encoders } from '../../text/encoders/registry.js';
+import { stratifyChoices } from '../../faults/plan/strata.js';
+import { formatFamilies, numberFormat, numberFormats } from '../../faults/formats/registry.js';
+import { specHelp } from '../registry-options.js';
 import {
   count,
   file,
@@ -12,7 +15,6 @@ import {
   images,
   integer,
   maxPerLayer,
-  nameList,
   numberList,
   oneOf,
   outFolder,
@@ -44,13 +46,13 @@ export const reproduceCommand: CliCommand = {
       .option('--limit-test <n>', 'evaluate and inject on N test images spread evenly over the split', images())
       .option(
         '--source <name>',
-        "description source: wordnet, template, llm, cupl (overrides the preset's)",
+        `description source: ${Object.keys(descriptionSources).join(', ')} (overrides the preset's)`,
         oneOf(Object.keys(descriptionSources)),
       )
       .option('--descriptions <file>', 'CuPL-format JSON {"class": ["sentence", …]} descriptions (source cupl)', file())
       .option(
         '--encoder <name>',
-        "text encoder of the descriptions: glove, clip, random (overrides the preset's)",
+        `text encoder of the descriptions: ${Object.keys(encoders).join(', ')} (overrides the preset's)`,
         oneOf(Object.keys(encoders)),
       )
       .option(
@@ -66,8 +68,8 @@ export const reproduceCommand: CliCommand = {
       )
       .option(
         '--formats <list>',
-        "number formats, comma-separated, e.g. fp32,fp16 (overrides the preset's)",
-        nameList(),
+        `number formats, comma-separated, e.g. fp32,fp16 (overrides the preset's): ${specHelp(numberFormats, formatFamilies)}`,
+        spec((v) => v.split(',').map((f) => (numberFormat(f.trim()), f.trim()))),
       )
       .option(
         '--range-detector <when>',
@@ -82,7 +84,7 @@ export const reproduceCommand: CliCommand = {
       .option(
         '--stratify <how>',
         'site sampling: none (uniform) or bit (one stratum per bit position)',
-        oneOf(['none', 'bit']),
+        oneOf(stratifyChoices),
       )
       .option(
         '--tau <list>',

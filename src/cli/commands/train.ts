@@ -1,4 +1,5 @@
 import { noDecayRules, recipes } from '../../train/recipes.js';
+import { parallelModes } from '../../train/options.js';
 import { datasets } from '../../data/registry.js';
 import { heads } from '../../models/heads.js';
 import { backbones } from '../../models/registry.js';
@@ -54,7 +55,7 @@ export const train: CliCommand = {
       .option(
         '--parallel <mode>',
         'how threads share a step: ops (one session, default) | data (one single-thread replica per thread on equal shares of the batch; BN per share)',
-        oneOf(['ops', 'data']),
+        oneOf(parallelModes),
       )
       .option(
         '--spin',

@@ -1,4 +1,5 @@
 import { check, lookup } from '../../core/errors.js';
+import type { SpecSyntax } from '../../core/option-spec.js';
 import type { NumberFormat } from './format.js';
 import { bf16 } from './bf16.js';
 import { bfpFamily } from './bfp.js';
@@ -25,12 +26,18 @@ export const numberFormats = {
   bfp8: bfpFamily('8:m7'),
 } as const satisfies Record<string, NumberFormat>;
 
-/** Parametric families by spec prefix: `fp:e5m10[:ftz]`, `int:4`, `q:3.4`, `bfp:8:m7`. One line per family. */
-export const formatFamilies: Readonly<Record<string, (args: string) => NumberFormat>> = {
-  fp: fpFamily,
-  int: intFamily,
-  q: fixedPointFamily,
-  bfp: bfpFamily,
+/** A parametric family: the spec syntax it reads after its prefix (for help) and how it builds a format from it. */
+export interface FormatFamily extends SpecSyntax {
+  /** Parses what follows `prefix:` and refuses a malformed spec in one line. */
+  build(args: string): NumberFormat;
+}
+
+/** Parametric families by spec prefix: `fp:e5m10[:ftz]`, `int:4`, `q:3.4`, `bfp:8:m7`. One entry per family. */
+export const formatFamilies: Readonly<Record<string, FormatFamily>> = {
+  fp: { syntax: 'fp:eXmY[:ftz]', help: 'IEEE-style minifloat, X exponent and Y mantissa bits', build: fpFamily },
+  int: { syntax: 'int:K', help: 'symmetric K-bit integer, scale from the profiled max', build: intFamily },
+  q: { syntax: 'q:I.F', help: 'signed fixed point, I integer and F fraction bits', build: fixedPointFamily },
+  bfp: { syntax: 'bfp:K:mM', help: 'block floating point, K values share an exponent', build: bfpFamily },
 };
 
 /** The name of a registered number format. */
@@ -51,7 +58,7 @@ export function numberFormat(name: string): NumberFormat {
     () =>
       `unknown number format family '${name.slice(0, colon)}' in '${name}'; choose one of: ${Object.keys(formatFamilies).join(', ')} (or a name: ${Object.keys(numberFormats).join(', ')})`,
   );
-  const format = family(name.slice(colon + 1));
+  const format = family.build(name.slice(colon + 1));
   built.set(name, format);
   return format;
 }

@@ -10,8 +10,10 @@ import type { GoldenRun } from '../store/records.js';
 import { planGuard, type PlanGuard } from '../run/guard.js';
 import { allocate, bitStrata, minPerStratum, type Allocation, type PlanStrata, type Stratify } from './strata.js';
 
-/** What faults land in: activations (the paper's neurons) or weights. */
-export type Target = 'neurons' | 'weights';
+/** What faults can land in: activations (the paper's neurons) or weights. */
+export const targets = ['neurons', 'weights'] as const;
+/** What faults land in. */
+export type Target = (typeof targets)[number];
 
 /** One layer of a plan: where its faults land and the range that bounds them. */
 export interface PlanLayer {

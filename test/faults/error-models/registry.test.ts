@@ -43,11 +43,37 @@ test('bad specs are one-line errors that list what exists', () => {
   assert.throws(() => errorModel('bit-flip:2'), /takes no parameter/);
   assert.throws(
     () => errorModel('multi-bit-random:0'),
-    (e: unknown) => e instanceof TgrError && /k must be a whole number ≥ 1/.test(e.message),
+    (e: unknown) =>
+      e instanceof TgrError &&
+      e.message ===
+        "error model 'multi-bit-random:0': K (bits per fault) must be a whole number from 1 to 32; write e.g. multi-bit-random:2",
   );
+  assert.throws(() => errorModel('multi-bit-adjacent:33'), /K \(bits per fault\) must be a whole number from 1 to 32/);
   assert.throws(() => errorModel('multi bit'), /is not NAME or NAME:K/);
   assert.throws(
     () => errorModel('multi-bit-adjacent:9').pickBits(new Rng(1), numberFormats.int8),
     /flips more bits than int8 has \(8\)/,
   );
+});
+
+test('each entry declares its parameter or none: a declared one has its default and range, the rest are the model itself', () => {
+  const declared = Object.entries(errorModels).map(([name, e]) => [name, e.param ? e.param.name : null]);
+  assert.deepEqual(declared, [
+    ['bit-flip', null],
+    ['multi-bit-adjacent', 'K'],
+    ['multi-bit-random', 'K'],
+    ['stuck-at-0', null],
+    ['stuck-at-1', null],
+    ['random-value', null],
+  ]);
+  for (const [name, e] of Object.entries(errorModels)) {
+    if (!e.param) {
+      assert.equal(errorModel(name), e.model);
+      assert.equal(e.model.name, name);
+      continue;
+    }
+    assert.equal(errorModel(name).name, `${name}:${e.param.default}`);
+    assert.equal(errorModel(`${name}:${e.param.value.max}`).name, `${name}:${e.param.value.max}`);
+    assert.equal(errorModel(`${name}:${e.param.value.min}`).name, `${name}:${e.param.value.min}`);
+  }
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { numberFormat, numberFormats } from '../../../src/faults/formats/registry.js';
+import { formatFamilies, numberFormat, numberFormats } from '../../../src/faults/formats/registry.js';
 import { int8Scale } from '../../../src/faults/formats/int8.js';
 import { TgrError } from '../../../src/core/errors.js';
 
@@ -109,4 +109,17 @@ test('a family spec builds its format once; a bad family or argument is one line
   assert.throws(() => numberFormat('int:25'), /'int:25' is not int:K with 2 ≤ K ≤ 24/);
   assert.throws(() => numberFormat('q:20.4'), /'q:20.4' is not q:I.F with 1 \+ I \+ F between 2 and 24 bits/);
   assert.throws(() => numberFormat('bfp:8'), /'bfp:8' is not bfp:K:mM/);
+});
+
+test('each family declares the syntax it reads under its own prefix, and that syntax builds', () => {
+  assert.deepEqual(
+    Object.entries(formatFamilies).map(([prefix, f]) => [prefix, f.syntax]),
+    [
+      ['fp', 'fp:eXmY[:ftz]'],
+      ['int', 'int:K'],
+      ['q', 'q:I.F'],
+      ['bfp', 'bfp:K:mM'],
+    ],
+  );
+  assert.equal(formatFamilies.int!.build('4').name, 'int:4');
 });
