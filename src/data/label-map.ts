@@ -140,9 +140,9 @@ export function mapBySynsets(
     () =>
       `${dataset}: ${classNames.length} synset folders, but the model scores ${imagenetClasses} ImageNet classes and their indices need all ${imagenetClasses} wnids; pass --class-list FILE (the 1000 wnids in the model's order, e.g. LOC_synset_mapping.txt)`,
   );
-  const sorted = [...classNames].sort();
+  const rank = new Map([...classNames].sort().map((c, i) => [c, i]));
   const map: Record<string, number> = {};
-  classNames.forEach((c) => (map[c] = sorted.indexOf(c)));
+  for (const c of classNames) map[c] = rank.get(c)!;
   return { how: 'synset-order', classes: imagenetClasses, map };
 }
 
