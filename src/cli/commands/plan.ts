@@ -10,6 +10,7 @@ import { allocationChoices, stratifyChoices, type Allocation, type Stratify } fr
 import type { CliCommand } from '../command.js';
 import {
   count,
+  file,
   folder,
   images,
   maxPerLayer,
@@ -42,6 +43,11 @@ export function campaignOptions(cmd: Command): Command {
     )
     .option('--resize <n>', 'shorter side before the centre crop (default: the larger crop side)', count(65_536))
     .option('--crop <S|H,W>', "centre crop (default: the model's H×W)", spec(parseCrop))
+    .option(
+      '--class-list <file>',
+      "the model's classes, one name or synset per line (line i = class i): maps the dataset's class names onto them",
+      file(),
+    )
     .option(
       '--out <dir>',
       'run directory for golden.json and campaign/ (default: the run, or the model’s folder)',
