@@ -15,6 +15,7 @@ import { Rng } from '../core/rng.js';
 import { valueRanges, type ValueRanges } from './value-ranges.js';
 import { verdict, type Verdict } from './verdict.js';
 import { guardSection, type GuardRow } from './guard-section.js';
+import { formatsSection, type FormatEntry } from './formats-section.js';
 
 /** What `analyse` is asked: two run folders on the same data, and the optional extras. */
 export interface AnalyseRequest {
@@ -73,6 +74,8 @@ export interface Analysis {
   cam: CamFigure | null;
   /** Guarded campaigns: the proven ΔLoss bound and the ΔLoss measured under it (absent in older analysis.json). */
   guard?: GuardRow[];
+  /** Number formats with golden accuracy and campaigns by kind; null under two formats (absent in older analysis.json). */
+  formats?: FormatEntry[] | null;
   /** Paper §7.3 checked on fp32 itself: what flipping each bit does to values with |x| < 2 (a property of the format). */
   smallValues: { bound: number; mantissasPerExponent: number; seed: number; bits: SmallValueBitOutcome[] };
   settings: Settings;
@@ -167,6 +170,7 @@ export async function analyse(req: AnalyseRequest): Promise<Analysis> {
         : null,
     cam,
     guard: guardSection(baseline, textGuided),
+    formats: formatsSection(baseline, textGuided, comparison.formats),
     // 16 mantissas per exponent: 4,864 values per bit, 50 ms; the stats tests run the larger check.
     smallValues: {
       bound: 2,

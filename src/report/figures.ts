@@ -1,4 +1,5 @@
 import type { Analysis } from '../analysis/analyse.js';
+import type { FormatComparison } from '../analysis/compare.js';
 import { esc } from './escape.js';
 import { barChart } from './svg/bar-chart.js';
 import { modelColors } from './svg/frame.js';
@@ -108,9 +109,16 @@ export function sweepFigure(a: Analysis, sfx: string): string {
   );
 }
 
-/** Bit × layer heat maps of ΔLoss, one per model, on one colour scale (issue 8 §2). */
+/** Bit × layer heat maps of ΔLoss of the primary campaign, one per model, on one colour scale (issue 8 §2). */
 export function bitFigures(a: Analysis, sfx: string): string {
-  const f = a.comparison.formats[0];
+  return campaignBitFigures(a.comparison.formats[0], (m) => `fig-bits-${m}${sfx}`);
+}
+
+/** Bit × layer heat maps of ΔLoss of one campaign (none: an empty figure), one per model, on one colour scale. */
+export function campaignBitFigures(
+  f: FormatComparison | undefined,
+  idOf: (model: 'baseline' | 'text-guided') => string,
+): string {
   const cells = (['baseline', 'textGuided'] as const).map((m) => f?.[m].bits ?? []);
   const finite = cells
     .flat()
@@ -120,7 +128,7 @@ export function bitFigures(a: Analysis, sfx: string): string {
   const min = Math.min(max, ...finite.filter((v) => v > 0));
   return (['baseline', 'textGuided'] as const)
     .map((m, k) => {
-      const id = `fig-bits-${m === 'baseline' ? 'baseline' : 'text-guided'}${sfx}`;
+      const id = idOf(m === 'baseline' ? 'baseline' : 'text-guided');
       const list = cells[k]!;
       if (!f || list.length === 0)
         return figure(

@@ -19,6 +19,7 @@ import {
 } from './tables.js';
 import { layerRatesTable, verdictTable } from './verdict-tables.js';
 import { guardTable } from './guard-table.js';
+import { formatsFigureIds, formatsHtml, formatsTables } from './formats-table.js';
 
 /**
  * The report page: one self-contained HTML file. Charts are inline SVG, CAM images are data: URIs, styles are inline,
@@ -57,6 +58,7 @@ export function reportTables(analyses: readonly Analysis[]): { table: Table; ind
       modelsTable(a, s),
       reliabilityTable(a, s),
       guardTable(a, s),
+      ...formatsTables(a, s),
       layersTable(a, s),
       layerRatesTable(a, s),
       significanceTable(a, s),
@@ -91,6 +93,7 @@ export function reportIds(analyses: readonly Analysis[]): { figures: string[]; t
       'fig-cam',
     ].map((f) => f + suffix(i)),
   );
+  figures.push(...analyses.flatMap((a, i) => formatsFigureIds(a, suffix(i))));
   const tables = reportTables(analyses)
     .map((t) => t.table.id)
     .filter((id) => !csvOnly.test(id));
@@ -129,6 +132,8 @@ ${fold('Per-layer numbers', t('tbl-layers'))}
 ${fold('Per-layer rates with exact intervals', t('tbl-layer-rates'))}
 <h3>Score guard (certified for text-guided heads)</h3>
 ${t('tbl-guard')}
+<h3>Number formats</h3>
+${formatsHtml(a, s, (id) => (tables.has(id) ? tableHtml(tables.get(id)!) : ''))}
 <h3>Is the accuracy difference significant? (paper §7.4)</h3>
 ${t('tbl-significance')}${sweepFigure(a, s)}${fold('Sweep numbers', t('tbl-sweep'))}
 <h3>Value ranges (paper §7.3, Fig. 3)</h3>

@@ -1,4 +1,5 @@
 import type { Analysis } from '../analysis/analyse.js';
+import type { MetricRatio } from '../analysis/metric-ratios.js';
 import type { Table } from './table.js';
 import { layerUnion } from './tables.js';
 
@@ -16,11 +17,16 @@ const methodNames: Readonly<Record<string, string>> = {
   fieller: 'Fieller',
 };
 const methodName = (m: string) => methodNames[m] ?? m;
-const interval = (e: { value: number; lower: number; upper: number }) => ({
+/** An estimate as an interval cell (its method and extras dropped). */
+export const interval = (e: { value: number; lower: number; upper: number }) => ({
   value: e.value,
   lower: e.lower,
   upper: e.upper,
 });
+
+/** Where a ratio's 99% interval lies against 1, with "unbounded" / "one-sided" where it is so. */
+export const sideText = (m: Pick<MetricRatio, 'ratio' | 'side'>): string =>
+  m.ratio.bounds === 'two-sided' ? m.side : `${m.side} (${m.ratio.bounds})`;
 
 /**
  * The verdict: every metric (SDC, DUE, critical τ each, the paper's mean ΔLoss), last layer and overall, for every
@@ -35,7 +41,7 @@ export function verdictTable(a: Analysis, sfx: string): Table {
       interval(m.baseline),
       interval(m.textGuided),
       m.ratio,
-      m.ratio.bounds === 'two-sided' ? m.side : `${m.side} (${m.ratio.bounds})`,
+      sideText(m),
       `${methodName(m.ratio.method)}; each model: ${[...new Set([m.baseline.method, m.textGuided.method])].map(methodName).join(' / ')}`,
     ]),
   );

@@ -1,0 +1,96 @@
+import { numberFormat } from '../faults/formats/registry.js';
+import type { FormatComparison } from './compare.js';
+import type { CampaignSettings, RunDir } from './run-dir.js';
+
+/**
+ * The formats section (issue 16 must-show 3): which number formats the comparison holds, how each met the network,
+ * each model's golden accuracy there, and its campaigns by kind. The numbers per campaign stay in
+ * `comparison.formats` (the verdict's computation); this only groups them, so the statistics exist once.
+ */
+
+/**
+ * How a format met the network: `value-only` converts just the flipped value to the format and back (the rest of the
+ * network computes in the golden network's format); `whole network` holds every layer in it (`tgr emulate`).
+ */
+export type FormatBasis = 'value-only' | 'whole network';
+
+/** One model's golden run as the campaigns of one format saw it. */
+export interface FormatGolden {
+  accuracy: number;
+  basis: FormatBasis;
+  /** The format the golden network computed in: golden.json's `model.emulated`, else fp32. */
+  network: string;
+}
+
+/** One number format of the comparison. */
+export interface FormatEntry {
+  /** The campaigns' format as they recorded it (summary.json / plan.json `format`). */
+  format: string;
+  baseline: FormatGolden;
+  textGuided: FormatGolden;
+  /** Its campaigns both runs share, by folder name (keys of `comparison.formats`), in kind order. */
+  campaigns: { campaign: string; kind: string }[];
+}
+
+/** Campaign kinds in table order; the first that matches names a campaign (contract F's `F`, `F-rd`, `F-guard`). */
+const kinds: { kind: string; is: (c: CampaignSettings) => boolean }[] = [
+  { kind: 'plain', is: (c) => !c.rangeDetector && !c.guard },
+  { kind: 'range detector', is: (c) => c.rangeDetector && !c.guard },
+  { kind: 'score guard', is: (c) => !c.rangeDetector && c.guard !== undefined },
+  { kind: 'range detector + score guard', is: () => true },
+];
+
+/** A campaign's kind, with what else sets it apart from the preset's activation bit flips. */
+function kindOf(c: CampaignSettings): { kind: string; order: number } {
+  const order = kinds.findIndex((k) => k.is(c));
+  const extras = [
+    ...(c.target === 'weights' ? ['weights'] : []),
+    ...(c.errorModel === 'bit-flip' ? [] : [c.errorModel]),
+  ];
+  return { kind: [kinds[order]!.kind, ...extras].join(', '), order: order + (extras.length ? 0.5 : 0) };
+}
+
+/** The registry's name of a format spec (`bfp8` and `bfp:8:m7` are one format); an unknown spec is its own name. */
+function canonical(format: string): string {
+  try {
+    return numberFormat(format).name;
+  } catch {
+    return format;
+  }
+}
+
+/** One model's golden accuracy for campaigns in `format`: the format's own only when the network was emulated in it. */
+export function formatGolden(run: RunDir, format: string): FormatGolden {
+  const emulated = run.golden.model.emulated;
+  return {
+    accuracy: run.golden.accuracy,
+    basis: emulated !== undefined && canonical(emulated) === canonical(format) ? 'whole network' : 'value-only',
+    network: emulated ?? 'fp32',
+  };
+}
+
+/**
+ * The formats of a comparison in its order (the primary first), each with both golden runs and its campaigns; null
+ * when the campaigns hold fewer than two formats — the verdict table already is a one-format run's formats table.
+ */
+export function formatsSection(
+  baseline: RunDir,
+  textGuided: RunDir,
+  campaigns: readonly FormatComparison[],
+): FormatEntry[] | null {
+  const byFormat = new Map<string, { campaign: string; kind: string; order: number }[]>();
+  for (const c of campaigns) {
+    const list = byFormat.get(c.baseline.format) ?? [];
+    list.push({ campaign: c.format, ...kindOf(c.baseline) });
+    byFormat.set(c.baseline.format, list);
+  }
+  if (byFormat.size < 2) return null;
+  return [...byFormat].map(([format, list]) => ({
+    format,
+    baseline: formatGolden(baseline, format),
+    textGuided: formatGolden(textGuided, format),
+    campaigns: list
+      .sort((a, b) => a.order - b.order || (a.campaign < b.campaign ? -1 : 1))
+      .map(({ campaign, kind }) => ({ campaign, kind })),
+  }));
+}
