@@ -22,6 +22,11 @@ export interface GoldenOptions {
   limit?: number;
   batchSize?: number;
   threads?: number;
+  /**
+   * Most bytes of layer outputs one ORT run returns; a batch needing more runs in several runs of fewer images, with
+   * results identical to one run. Default `exposedBudget`.
+   */
+  exposedBytes?: number;
   /** Where to write golden.json (atomically); not written when omitted. */
   out?: string;
   quiet?: boolean;
@@ -29,8 +34,8 @@ export interface GoldenOptions {
 
 /**
  * The fault-free run: per image label, prediction, cross-entropy and Top2Diff, and per layer max/mean |activation|
- * profiled on the same images (the range detector's bounds and the int8 scales). One forward pass per batch returns
- * the scores and every layer output.
+ * profiled on the same images (the range detector's bounds and the int8 scales). Forward passes return the scores
+ * and every layer output, a batch split over as many runs as keep those outputs within `exposedBytes`.
  */
 export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   const { classifier: clf, images } = opts;
@@ -59,46 +64,58 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   const maxAbs = new Float64Array(clf.layers.length);
   const sumAbs = new Float64Array(clf.layers.length);
   const scoreMaxAbs = new Array<number>(K).fill(0);
+  const imageSize = numel(clf.input.shape);
+  const perRun = imagesPerRun(clf, small, batchSize, opts.exposedBytes ?? exposedBudget);
   const bar = progress({ label: 'golden', total: indices.length, unit: 'img', quiet: opts.quiet });
   try {
     for (let s = 0; s < indices.length; s += batchSize) {
       const batch = indices.slice(s, s + batchSize);
       const x = await images.pixels(batch);
-      const out = await session.run({
-        [clf.input.name]: { dtype: 'float32', dims: [batch.length, ...clf.input.shape], data: x },
-      });
-      const logits = out[clf.output.name]!.data as Float32Array;
-      batch.forEach((img, r) => {
-        const label = images.labels[img]!;
-        check(
-          Number.isInteger(label) && label >= 0 && label < K,
-          'bad_data',
-          () => `${images.name}: image ${img} has label ${label}, but ${clf.file} scores ${K} classes`,
-        );
-        const sc = scoreRow(logits, r, K, label);
-        for (let c = 0; c < K; c++) {
-          const a = Math.abs(logits[r * K + c]!);
-          if (a > scoreMaxAbs[c]! && a !== Infinity) scoreMaxAbs[c] = a;
-        }
-        labels.push(label);
-        preds.push(sc.top1);
-        losses.push(sc.loss);
-        top2diff.push(sc.top2diff);
-      });
-      clf.layers.forEach((l, i) => {
-        const a = out[l.tensor]!.data as Float32Array;
-        let m = maxAbs[i]!;
-        let sum = 0;
-        for (let k = 0; k < a.length; k++) {
-          const av = Math.abs(a[k]!);
-          if (av > m && av !== Infinity) m = av;
-          sum += av;
-        }
-        maxAbs[i] = m;
-        sumAbs[i] += sum;
-      });
-      small.forEach((t, k) => kept[k]!.set(out[t.name]!.data as Float32Array, s * t.size));
-      bar.tick(batch.length);
+      // The batch's per-layer sums run on across its runs, so they add in the order one run of the batch adds them.
+      const sums = new Float64Array(clf.layers.length);
+      for (let c = 0; c < batch.length; c += perRun) {
+        const rows = batch.slice(c, c + perRun);
+        const out = await session.run({
+          [clf.input.name]: {
+            dtype: 'float32',
+            dims: [rows.length, ...clf.input.shape],
+            data: x.subarray(c * imageSize, (c + rows.length) * imageSize),
+          },
+        });
+        const logits = out[clf.output.name]!.data as Float32Array;
+        rows.forEach((img, r) => {
+          const label = images.labels[img]!;
+          check(
+            Number.isInteger(label) && label >= 0 && label < K,
+            'bad_data',
+            () => `${images.name}: image ${img} has label ${label}, but ${clf.file} scores ${K} classes`,
+          );
+          const sc = scoreRow(logits, r, K, label);
+          for (let k = 0; k < K; k++) {
+            const a = Math.abs(logits[r * K + k]!);
+            if (a > scoreMaxAbs[k]! && a !== Infinity) scoreMaxAbs[k] = a;
+          }
+          labels.push(label);
+          preds.push(sc.top1);
+          losses.push(sc.loss);
+          top2diff.push(sc.top2diff);
+        });
+        clf.layers.forEach((l, i) => {
+          const a = out[l.tensor]!.data as Float32Array;
+          let m = maxAbs[i]!;
+          let sum = sums[i]!;
+          for (let k = 0; k < a.length; k++) {
+            const av = Math.abs(a[k]!);
+            if (av > m && av !== Infinity) m = av;
+            sum += av;
+          }
+          maxAbs[i] = m;
+          sums[i] = sum;
+        });
+        small.forEach((t, k) => kept[k]!.set(out[t.name]!.data as Float32Array, (s + c) * t.size));
+        bar.tick(rows.length);
+      }
+      sums.forEach((sum, i) => (sumAbs[i] += sum));
     }
   } finally {
     bar.done();
@@ -149,6 +166,24 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
     writeCompactJson(opts.out, golden);
   }
   return golden;
+}
+
+/**
+ * Bytes of exposed outputs one golden run aims to stay under. Every layer output is a graph output, and ORT hands
+ * each back in a fresh buffer: at 224×224 a batch of 128 is gigabytes per run, and the allocation and cache misses cost
+ * more than the forward itself (bench/RESULTS.md, "Golden pass"). Smaller runs keep it in cache.
+ */
+const exposedBudget = 16 * 2 ** 20;
+
+/** Images per ORT run: as many of a batch as keep the exposed layer outputs within `budget` bytes (at least one). */
+export function imagesPerRun(
+  clf: Pick<Classifier, 'layers'>,
+  small: readonly { size: number }[],
+  batchSize: number,
+  budget: number,
+): number {
+  const perImage = 4 * (clf.layers.reduce((s, l) => s + l.neurons, 0) + small.reduce((s, t) => s + t.size, 0));
+  return Math.max(1, Math.min(batchSize, Math.floor(budget / perImage)));
 }
 
 /** The file beside golden.json that holds the kept activations. */

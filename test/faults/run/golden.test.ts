@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from '../../../src/engine/session.js';
 import { loadClassifier } from '../../../src/faults/model/classifier.js';
-import { goldenPool, goldenRun, readGolden } from '../../../src/faults/run/golden.js';
+import { goldenPool, goldenRun, imagesPerRun, readGolden } from '../../../src/faults/run/golden.js';
 import { imageSetFromArrays } from '../../../src/faults/run/images.js';
 import { scoreRow } from '../../../src/stats/scores.js';
 import { residualNet, randomImages } from '../nets.js';
@@ -59,4 +59,37 @@ test('a golden pass removes the temp files a killed one left (dead pids only), a
   for (const f of [...stale, ...kept]) writeFileSync(join(dir, f), 'x');
   await goldenRun({ classifier: clf, images, out: join(dir, 'golden.json'), quiet: true });
   assert.deepEqual(readdirSync(dir).sort(), ['golden-activations.bin', 'golden.json', ...kept].sort());
+});
+
+test('a batch split over several runs (exposedBytes) gives the same golden.json and activations as one run per batch', async () => {
+  const clf = await loadClassifier(residualNet());
+  const n = 61;
+  const images = imageSetFromArrays({
+    images: randomImages(n, 8, 5),
+    labels: Array.from({ length: n }, (_, i) => i % 10),
+    shape: [3, 8, 8],
+    name: 'random',
+  });
+  const [one, split] = [tempDir('golden-one'), tempDir('golden-split')];
+  const a = await goldenRun({ classifier: clf, images, batchSize: 30, out: join(one, 'golden.json'), quiet: true });
+  const b = await goldenRun({
+    classifier: clf,
+    images,
+    batchSize: 30,
+    exposedBytes: 1,
+    out: join(split, 'golden.json'),
+    quiet: true,
+  });
+  assert.deepEqual(b, a);
+  for (const f of ['golden.json', 'golden-activations.bin'])
+    assert.ok(readFileSync(join(one, f)).equals(readFileSync(join(split, f))), f);
+});
+
+test('imagesPerRun: as many images as keep the layer outputs and kept tensors within the budget, 1 to batchSize', () => {
+  const clf = { layers: [{ neurons: 100 }, { neurons: 28 }] } as unknown as Parameters<typeof imagesPerRun>[0];
+  const small = [{ size: 22 }];
+  assert.equal(imagesPerRun(clf, small, 128, 4 * 150 * 10), 10);
+  assert.equal(imagesPerRun(clf, small, 128, 4 * 150 * 10 - 1), 9);
+  assert.equal(imagesPerRun(clf, small, 8, 4 * 150 * 10), 8);
+  assert.equal(imagesPerRun(clf, small, 128, 1), 1);
 });
