@@ -1,0 +1,93 @@
+/**
+ * Golden-pass speed (issue 18 item 2): tgr's golden pass (scores, per-layer max/mean |activation| over every layer
+ * output, the kept small tensors) on a 224×224 ResNet-18 from src/models (1000 classes, random weights), against a
+ * plain ORT forward of the same model on the same images (scores only), both at --threads, spinning off. With
+ * --before, also the golden pass as it ran before its runs were split (one ORT run per batch of 128: `exposedBytes`
+ * unbounded). Runs alternate so all sides see the same load; medians are reported. Images live in memory, so neither
+ * side decodes or fits anything.
+ *
+ *   npx tsx bench/golden.ts [--backbone resnet18] [--side 224] [--images 64] [--batch 16] [--runs 3] [--threads 2] [--before]
+ */
+import { loadavg } from 'node:os';
+import { buildModel } from '../src/models/registry.js';
+import { Session } from '../src/engine/session.js';
+import { Rng } from '../src/core/rng.js';
+import { loadClassifier } from '../src/faults/model/classifier.js';
+import { goldenRun } from '../src/faults/run/golden.js';
+import { imageSetFromArrays } from '../src/faults/run/images.js';
+
+const argv = process.argv.slice(2);
+const arg = (k: string, d: number) => {
+  const i = argv.indexOf(`--${k}`);
+  return i >= 0 ? Number(argv[i + 1]) : d;
+};
+const backbone = argv.includes('--backbone') ? argv[argv.indexOf('--backbone') + 1]! : 'resnet18';
+const side = arg('side', 224);
+const nImages = arg('images', 64);
+const batch = arg('batch', 16);
+const runs = arg('runs', 3);
+const threads = arg('threads', 2);
+const before = argv.includes('--before');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const model = buildModel({
+  backbone,
+  head: 'linear',
+  inputShape: [3, side, side],
+  numClasses: 1000,
+  mode: 'eval',
+  seed: 0,
+});
+const clf = await loadClassifier(model, { label: `${backbone}.onnx`, threads });
+const rng = new Rng('bench-golden');
+const size = 3 * side * side;
+const pixels = Float32Array.from({ length: nImages * size }, () => rng.normal());
+const images = imageSetFromArrays({
+  images: pixels,
+  labels: Int32Array.from({ length: nImages }, (_, i) => i % 1000),
+  shape: [3, side, side],
+  name: 'random',
+});
+const plain = await Session.create(clf.model, { threads, spinning: false, label: `${backbone}.onnx` });
+
+/** One plain pass over all images in batches of `batch`: img/s. */
+async function plainPass(): Promise<number> {
+  const t = performance.now();
+  for (let s = 0; s < nImages; s += batch) {
+    const n = Math.min(batch, nImages - s);
+    await plain.run({
+      [clf.input.name]: { dtype: 'float32', dims: [n, 3, side, side], data: pixels.subarray(s * size, (s + n) * size) },
+    });
+  }
+  return nImages / ((performance.now() - t) / 1000);
+}
+
+/** One golden pass (its own session, as `tgr inject` creates one): img/s including the session's creation. */
+async function goldenPass(exposedBytes?: number): Promise<number> {
+  const t = performance.now();
+  await goldenRun({ classifier: clf, images, threads, quiet: true, ...(exposedBytes ? { exposedBytes } : {}) });
+  return nImages / ((performance.now() - t) / 1000);
+}
+
+await plainPass(); // warm-up: first-run allocations
+const sides = { plain: [] as number[], golden: [] as number[], before: [] as number[] };
+const load = [loadavg()[0]!];
+for (let r = 0; r < runs; r++) {
+  sides.plain.push(await plainPass());
+  sides.golden.push(await goldenPass());
+  if (before) sides.before.push(await goldenPass(Number.MAX_SAFE_INTEGER));
+}
+load.push(loadavg()[0]!);
+await plain.release();
+
+const fmt = (xs: number[]) => `${median(xs).toFixed(1)} img/s (runs: ${xs.map((x) => x.toFixed(1)).join(', ')})`;
+console.log(
+  `${backbone} ${side}×${side}, ${clf.layers.length} layers, ${nImages} images, ${threads} threads; load average ${load.map((x) => x.toFixed(1)).join(' → ')}`,
+);
+console.log(`plain ORT forward, batch ${batch}: ${fmt(sides.plain)}`);
+console.log(`tgr golden pass (batch 128, split runs): ${fmt(sides.golden)}`);
+if (before) console.log(`golden pass, one run per batch (before): ${fmt(sides.before)}`);
+const ratios = sides.golden.map((g, i) => g / sides.plain[i]!);
+console.log(
+  `golden ÷ plain: ${(100 * (median(sides.golden) / median(sides.plain))).toFixed(0)}% of the plain forward's img/s (paired: ${ratios.map((x) => `${(100 * x).toFixed(0)}%`).join(', ')}; goal ≥ 50%)`,
+);
