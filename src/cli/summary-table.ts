@@ -54,7 +54,6 @@ export function describeClassifier(c: Classifier): string {
  * buys at the worst case p = 0.5 (Leveugle et al. 2009), and, for a target margin, the n it would take.
  */
 export function planTable(plan: CampaignPlan, margin?: number, confidence = defaultConfidence): string {
-  const bits = numberFormat(plan.format).bits;
   const head = [
     'layer',
     'elements',
@@ -63,24 +62,51 @@ export function planTable(plan: CampaignPlan, margin?: number, confidence = defa
     `±margin (${confidence * 100}%)`,
     ...(margin ? [`n for ±${pct(margin, 2)}`] : []),
   ];
-  const rows = plan.layers.map((l) => {
-    const N = layerPopulation(l.elements, bits, plan.pool);
-    const n = Math.min(plan.perLayer, N);
-    return [
-      l.name,
-      String(l.elements),
-      N.toExponential(3),
-      String(plan.perLayer),
-      pct(marginOfError(n, { population: N, confidence }), 3),
-      ...(margin ? [String(sampleSize(margin, { population: N, confidence }))] : []),
-    ];
-  });
+  const rows = planLayerRows(plan, margin, confidence).map((r) => [
+    r.layer,
+    String(r.elements),
+    r.population.toExponential(3),
+    String(plan.perLayer),
+    pct(r.margin, 3),
+    ...(r.nForMargin === null ? [] : [String(r.nForMargin)]),
+  ]);
   return [
     `plan: ${plan.layers.length} layers × ${plan.perLayer} = ${plan.sites.layer.length} injections, ${plan.target}, ${plan.format}, ${plan.errorModel}, seed ${plan.seed}, range detector ${plan.rangeDetector ? 'on' : 'off'}${guardText(plan)}${strataText(plan)}`,
     `pool: ${plan.pool} correctly classified images with Top2Diff > 0 (${plan.dataset.name}/${plan.dataset.split}); ${plan.units.length} units`,
     table([head, ...rows]),
     'margins are worst-case (p = 0.5); the CIs in summary.json are at the observed rates',
   ].join('\n');
+}
+
+/** One layer of `tgr plan`'s table as data (also its --json document's `layers`). */
+export interface PlanLayerRow {
+  layer: string;
+  elements: number;
+  /** Fault sites: elements × bits × pool images. */
+  population: number;
+  /** Injections planned (at most the population). */
+  n: number;
+  /** Worst-case (p = 0.5) margin of error the n buys, a proportion. */
+  margin: number;
+  /** The n the asked margin would take; null when none was asked. */
+  nForMargin: number | null;
+}
+
+/** Per layer: the population of fault sites, the margin the planned n buys and the n a target margin takes. */
+export function planLayerRows(plan: CampaignPlan, margin?: number, confidence = defaultConfidence): PlanLayerRow[] {
+  const bits = numberFormat(plan.format).bits;
+  return plan.layers.map((l) => {
+    const N = layerPopulation(l.elements, bits, plan.pool);
+    const n = Math.min(plan.perLayer, N);
+    return {
+      layer: l.name,
+      elements: l.elements,
+      population: N,
+      n,
+      margin: marginOfError(n, { population: N, confidence }),
+      nForMargin: margin ? sampleSize(margin, { population: N, confidence }) : null,
+    };
+  });
 }
 
 /** How a bit-stratified plan split each layer's n; nothing for a uniform plan. */

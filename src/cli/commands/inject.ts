@@ -3,6 +3,7 @@ import { check } from '../../core/errors.js';
 import type { CliCommand } from '../command.js';
 import { count, numberList, spec } from '../option-parsers.js';
 import { campaignOptions, campaignSettings } from './plan.js';
+import { injectJobsJson, injectJson, printResult, stdoutToStderr } from '../json-output.js';
 
 /** `tgr inject RUN`: golden pass, plan and campaign (each reused when present, so a rerun resumes); prints the summary. */
 export const inject: CliCommand = {
@@ -23,20 +24,26 @@ export const inject: CliCommand = {
     const images = await openImages(target, opts as { dataset?: string; split?: string; dataDir?: string });
     try {
       if (((opts.jobs as number | undefined) ?? 1) > 1) return await injectJobs(target, images, opts, argv);
-      const r = await injectCampaign({
-        ...campaignSettings(opts),
-        model: target.model,
-        images,
-        runDir: target.runDir,
-        ...(shard ? { shard } : {}),
-        ...(Array.isArray(opts.tau) ? { tau: opts.tau as number[] } : {}),
+      const work = () =>
+        injectCampaign({
+          ...campaignSettings(opts),
+          model: target.model,
+          images,
+          runDir: target.runDir,
+          ...(shard ? { shard } : {}),
+          ...(Array.isArray(opts.tau) ? { tau: opts.tau as number[] } : {}),
+        });
+      await printResult(opts.json, work, {
+        text: (r) => {
+          const p = r.run.paths;
+          return [
+            `${r.run.file}: ${r.run.sites} injections (${r.run.resumed} already done) in ${r.run.seconds.toFixed(1)} s; masked ${p.masked}, analytic ${p.analytic}, suffix ${p.suffix}, plain ${p.plain}`,
+            ...(r.summary ? [summaryTable(r.summary)] : []),
+            ...(r.summary?.guard ? [guardLine(r.summary.guard)] : []),
+          ].join('\n');
+        },
+        json: (r) => injectJson(target.runDir, r, shard),
       });
-      const p = r.run.paths;
-      console.log(
-        `${r.run.file}: ${r.run.sites} injections (${r.run.resumed} already done) in ${r.run.seconds.toFixed(1)} s; masked ${p.masked}, analytic ${p.analytic}, suffix ${p.suffix}, plain ${p.plain}`,
-      );
-      if (r.summary) console.log(summaryTable(r.summary));
-      if (r.summary?.guard) console.log(guardLine(r.summary.guard));
     } finally {
       await images.close?.();
     }
@@ -58,11 +65,24 @@ async function injectJobs(
   check(!opts.shard, 'bad_argument', () => '--jobs runs every shard itself; drop --shard (or --jobs) and run again');
   const jobs = opts.jobs as number;
   const o = { ...campaignSettings(opts), model: target.model, images, runDir: target.runDir };
-  const { classifier, golden } = await prepareGolden(o);
-  const { dir } = await preparePlan(o, classifier, golden);
-  const t0 = Date.now();
-  await runShardJobs(argv, jobs, threadsPerJob(jobs, opts.threads as number | undefined));
-  const m = mergeShards(dir, jobs);
-  console.log(`${m.file}: ${m.records} injections from ${jobs} jobs in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  console.log(summaryTable(summarize(dir, Array.isArray(opts.tau) ? { tau: opts.tau as number[] } : {})));
+  await printResult(
+    opts.json,
+    async () => {
+      const { classifier, golden } = await prepareGolden(o);
+      const { dir } = await preparePlan(o, classifier, golden);
+      const t0 = Date.now();
+      // The children print text (their --json is dropped): under --json their relayed lines go to stderr.
+      const children = argv.filter((a) => a !== '--json');
+      const run = () => runShardJobs(children, jobs, threadsPerJob(jobs, opts.threads as number | undefined));
+      await (opts.json ? stdoutToStderr(run) : run());
+      const m = mergeShards(dir, jobs);
+      const seconds = (Date.now() - t0) / 1000;
+      return { dir, m, seconds, summary: summarize(dir, Array.isArray(opts.tau) ? { tau: opts.tau as number[] } : {}) };
+    },
+    {
+      text: ({ m, seconds, summary }) =>
+        `${m.file}: ${m.records} injections from ${jobs} jobs in ${seconds.toFixed(1)} s\n${summaryTable(summary)}`,
+      json: ({ dir, m, seconds, summary }) => injectJobsJson(target.runDir, dir, m, jobs, seconds, summary),
+    },
+  );
 }

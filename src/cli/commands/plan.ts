@@ -24,8 +24,9 @@ import {
   spec,
   threads,
 } from '../option-parsers.js';
-import { shapeOption } from './inspect.js';
 import { specHelp } from '../registry-options.js';
+import { shapeOption } from './inspect.js';
+import { jsonHelp, planJson, printResult } from '../json-output.js';
 
 /** The options `tgr plan` and `tgr inject` share: what to run on, and the plan's settings. */
 export function campaignOptions(cmd: Command): Command {
@@ -94,7 +95,8 @@ export function campaignOptions(cmd: Command): Command {
     .option('--batch <n>', 'faults per suffix batch', count(65_536), 128)
     .option('--name <name>', 'campaign folder under campaign/ (default: the format)', name())
     .option('--threads <n>', 'ONNX Runtime intra-op threads (default: all cores)', threads())
-    .option('--quiet', 'no progress output');
+    .option('--quiet', 'no progress output')
+    .option('--json', jsonHelp);
 }
 
 /** Maps parsed options onto CampaignOptions fields (everything but model, images and runDir). */
@@ -133,15 +135,25 @@ export const plan: CliCommand = {
   async run(args, opts) {
     const { resolveRunTarget, openImages } = await import('../run-target.js');
     const { prepareGolden, preparePlan } = await import('../../faults/campaign.js');
-    const { planTable } = await import('../summary-table.js');
+    const { planTable, planLayerRows } = await import('../summary-table.js');
+    const { defaultConfidence } = await import('../../stats/confidence.js');
     const target = resolveRunTarget(args[0]!, opts.out as string | undefined);
     const images = await openImages(target, opts as { dataset?: string; split?: string; dataDir?: string });
+    const margin = opts.margin as number | undefined;
     try {
       const o = { ...campaignSettings(opts), model: target.model, images, runDir: target.runDir };
-      const { classifier, golden } = await prepareGolden(o);
-      const { dir, plan: p } = await preparePlan(o, classifier, golden);
-      console.log(`${dir}/plan.json`);
-      console.log(planTable(p, opts.margin as number | undefined));
+      await printResult(
+        opts.json,
+        async () => {
+          const { classifier, golden } = await prepareGolden(o);
+          return preparePlan(o, classifier, golden);
+        },
+        {
+          text: ({ dir, plan: p }) => `${dir}/plan.json\n${planTable(p, margin)}`,
+          json: ({ dir, plan: p }) =>
+            planJson(target.runDir, dir, p, planLayerRows(p, margin), defaultConfidence, margin),
+        },
+      );
     } finally {
       await images.close?.();
     }
