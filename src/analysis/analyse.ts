@@ -7,6 +7,7 @@ import { loadCamImages } from './cam/cam-images.js';
 import { analysisFormatVersion } from './analysis-version.js';
 import { compareRuns, type Comparison } from './compare.js';
 import { fitSection, type FitSection } from './fit-section.js';
+import { goldenInputs, type GoldenInputs } from './golden-inputs.js';
 import { readRun, type CampaignSettings, type RunDir } from './run-dir.js';
 import { significance, type BootstrapOptions, type Significance } from './significance.js';
 import { defaultRawFitPerMbit } from './stats/fit.js';
@@ -56,6 +57,8 @@ export interface Settings {
   bootstrap: { resamples: number; seed: number };
   cam: CamSettings | null;
   rawFitPerMbit: number;
+  /** How each model's golden run fitted its images and mapped its labels (absent in older analysis.json). */
+  goldenInputs?: Record<'baseline' | 'textGuided', GoldenInputs>;
   /** The caller's inputs (AnalyseRequest.inputs); empty for `tgr compare`. */
   inputs: { setting: string; value: string }[];
 }
@@ -178,6 +181,9 @@ export async function analyse(req: AnalyseRequest): Promise<Analysis> {
       seed: 0,
       bits: checkSmallValueFlips(new Rng(0), { mantissasPerExponent: 16 }),
     },
-    settings: settingsOf(comparison, sig, cam, raw, req.inputs ?? []),
+    settings: {
+      ...settingsOf(comparison, sig, cam, raw, req.inputs ?? []),
+      goldenInputs: goldenInputs(baseline, textGuided),
+    },
   };
 }

@@ -286,6 +286,7 @@ export function settingsTable(a: Analysis, sfx: string): Table {
     // Older analysis.json files have no inputs.
     ...(s.inputs ?? []).map((r): [string, string] => [r.setting, r.value]),
     ['Dataset / split / images', `${s.dataset} / ${s.split} / ${s.images}`],
+    ...goldenInputRows(s.goldenInputs),
     ['Backbone', s.backbone],
     ['Number formats', s.formats.join(', ') || 'none in common'],
     ...s.campaigns.map((c): [string, string] => [
@@ -369,6 +370,22 @@ export function smallValuesTable(a: Analysis, sfx: string): Table {
     ],
     rows: sv.bits.map((o) => [o.bit, o.tested, o.stayedBelow / o.tested, o.nonFinite, o.maxAbsAfter]),
   };
+}
+
+/** Settings rows of each golden run's image fit and label mapping: one row each when both models share it (issue 18). */
+function goldenInputRows(g: Analysis['settings']['goldenInputs']): [string, string][] {
+  if (!g) return []; // an older analysis.json
+  const rows: [string, string][] = [];
+  const what = [
+    ['fit', 'Image fit', "none: the dataset's images as they are"],
+    ['labels', 'Label mapping', 'none: dataset label k is model class k'],
+  ] as const;
+  for (const [key, name, none] of what) {
+    const [b, t] = [g.baseline[key] ?? none, g.textGuided[key] ?? none];
+    if (b === t) rows.push([`${name} (both models)`, b]);
+    else rows.push([`${name} baseline`, b], [`${name} text-guided`, t]);
+  }
+  return rows;
 }
 
 /** The Settings row's note on layers no fault could land in (issue 20: a campaign never drops one silently). */
