@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { invariant } from '../core/errors.js';
 import type {
   DeclaresOptions,
+  ListKind,
   NumberKind,
   OptionSpec,
   SpecParam,
@@ -12,21 +13,25 @@ import {
   file,
   folder,
   integer,
+  integerList,
   name,
   number,
+  numberList,
   oneOf,
   outFile,
   outFolder,
   path,
+  spec,
   text,
   variadic,
   type ValueParser,
 } from './option-parsers.js';
 
-type Kind = (NumberKind | StringKind)['kind'];
+type Declarable = NumberKind | StringKind | ListKind;
+type Kind = Declarable['kind'];
 
 /** The parser of each kind a registry entry may declare (one table: a new kind is one line). */
-const parsers: { [K in Kind]: (v: Extract<NumberKind | StringKind, { kind: K }>) => ValueParser<unknown> } = {
+const parsers: { [K in Kind]: (v: Extract<Declarable, { kind: K }>) => ValueParser<unknown> } = {
   integer: (v) => integer(v.min, v.max),
   number: (v) => number(v.min, v.max, v.above),
   enum: (v) => oneOf(v.choices),
@@ -37,12 +42,17 @@ const parsers: { [K in Kind]: (v: Extract<NumberKind | StringKind, { kind: K }>)
   'out-folder': () => outFolder(),
   name: () => name(),
   text: () => text(),
+  list: (v) =>
+    v.item === 'integer'
+      ? integerList(undefined, v.min, v.max ?? Number.MAX_SAFE_INTEGER, v.example)
+      : numberList(v.min, v.example),
+  spec: (v) => spec(v.parse),
 };
 
 /** The commander parser of one declared value. */
 export function parserFor(spec: OptionSpec): ValueParser<unknown> | undefined {
   if (!('value' in spec)) return undefined;
-  const one = (parsers[spec.value.kind] as (v: NumberKind | StringKind) => ValueParser<unknown>)(spec.value);
+  const one = (parsers[spec.value.kind] as (v: Declarable) => ValueParser<unknown>)(spec.value);
   return spec.repeatable ? variadic(one) : one;
 }
 

@@ -7,7 +7,7 @@
 export type ValueKind =
   | { kind: 'integer'; min: number; max: number }
   | { kind: 'number'; min: number; max: number; above?: boolean }
-  | { kind: 'list'; item: 'integer' | 'number' | 'name'; arity?: number; min?: number; max?: number }
+  | { kind: 'list'; item: 'integer' | 'number' | 'name'; arity?: number; min?: number; max?: number; example?: string }
   | { kind: 'enum'; choices: readonly string[] }
   | { kind: 'file' | 'folder' | 'path' | 'out-file' | 'out-folder' | 'name' | 'text' | 'spec' };
 
@@ -21,6 +21,14 @@ export type StringKind =
   | Extract<ValueKind, { kind: 'enum' }>
   | { kind: 'file' | 'folder' | 'path' | 'out-file' | 'out-folder' | 'name' | 'text' };
 
+/**
+ * The kinds an array-of-numbers field may declare: comma-separated numbers (integers from `min`, or numbers above
+ * it), or a value only the entry's own parser understands (`--cam-bits 0-22,30`), which throws a TgrError when bad.
+ */
+export type ListKind =
+  | { kind: 'list'; item: 'integer' | 'number'; min: number; max?: number; example: string }
+  | { kind: 'spec'; parse: (v: string) => unknown };
+
 /** A switch: true when given, absent otherwise. */
 export interface SwitchSpec {
   /** The flag without its dashes, e.g. 'offline'. */
@@ -29,14 +37,14 @@ export interface SwitchSpec {
 }
 
 /** An option with a value. Entries that share a flag (clip's and glove's `encoder-path`) declare it alike. */
-export interface ValueSpec<K extends NumberKind | StringKind> {
+export interface ValueSpec<K extends NumberKind | StringKind | ListKind> {
   /** The flag without its dashes, e.g. 'wordnet-depth'. */
   flag: string;
   /** The value's placeholder in help: 'n', 'file', 'url'. */
   arg: string;
   value: K;
   help: string;
-  default?: K extends NumberKind ? number : string;
+  default?: K extends NumberKind ? number : K extends ListKind ? never : string;
   /** The option holds the flag's value times this (`--timeout` in seconds fills `timeoutMs`). */
   scale?: K extends NumberKind ? number : never;
 }
@@ -46,12 +54,14 @@ export type OptionSpecFor<T> = [NonNullable<T>] extends [boolean]
   ? SwitchSpec
   : [NonNullable<T>] extends [number]
     ? ValueSpec<NumberKind>
-    : [NonNullable<T>] extends [readonly string[]]
-      ? ValueSpec<StringKind> & { repeatable: true }
-      : ValueSpec<StringKind>;
+    : [NonNullable<T>] extends [readonly number[]]
+      ? ValueSpec<ListKind>
+      : [NonNullable<T>] extends [readonly string[]]
+        ? ValueSpec<StringKind> & { repeatable: true }
+        : ValueSpec<StringKind>;
 
 /** One declared option of any field type. */
-export type OptionSpec = SwitchSpec | (ValueSpec<NumberKind | StringKind> & { repeatable?: boolean });
+export type OptionSpec = SwitchSpec | (ValueSpec<NumberKind | StringKind | ListKind> & { repeatable?: boolean });
 
 /**
  * A registry entry's option declarations, one per field of its options object that the CLI fills (fields only a

@@ -1,25 +1,8 @@
 import type { Analysis } from '../analysis/analyse.js';
 import { esc } from './escape.js';
-import { bitFigures, fitFigure, layerFigure, rangeFigure, sweepFigure } from './figures.js';
-import { camFigureHtml } from './cam-figure.js';
+import { missingNote, reportSections, sectionPresent, type ReportSection } from './sections.js';
 import { tableHtml, type Table } from './table.js';
-import {
-  ablationTableOf,
-  bitsTable,
-  fitTable,
-  layersTable,
-  modelsTable,
-  rangesTable,
-  reliabilityTable,
-  settingsTable,
-  significanceTable,
-  smallValuesTable,
-  summaryTable,
-  sweepTable,
-} from './tables.js';
-import { layerRatesTable, verdictTable } from './verdict-tables.js';
-import { guardTable } from './guard-table.js';
-import { formatsFigureIds, formatsHtml, formatsTables } from './formats-table.js';
+import { summaryTable } from './tables.js';
 
 /**
  * The report page: one self-contained HTML file. Charts are inline SVG, CAM images are data: URIs, styles are inline,
@@ -43,36 +26,21 @@ details summary{cursor:pointer;color:#0b57d0}
 /** Section suffix of comparison i: '' for the first, '-i' after, so a one-comparison report has plain ids. */
 export const suffix = (i: number) => (i === 0 ? '' : `-${i}`);
 
+/** The sections of one analysis the page shows in full: those whose analysis fields are all there. */
+const present = (a: Analysis): ReportSection[] => reportSections.filter((x) => sectionPresent(x, a));
+
 /** Every table of a report, in page order, with the comparison each belongs to (null: the summary). */
 export function reportTables(analyses: readonly Analysis[]): { table: Table; index: number | null }[] {
-  // The verdict tables lead (issue 12: the report's first table is the verdict), then the summary.
-  const out: { table: Table; index: number | null }[] = [
-    ...analyses.map((a, i) => ({ table: verdictTable(a, suffix(i)), index: i })),
+  const of = (i: number, leads: boolean) =>
+    present(analyses[i]!)
+      .filter((x) => Boolean(x.leads) === leads)
+      .flatMap((x) => x.tables(analyses[i]!, suffix(i)).map((table) => ({ table, index: i })));
+  // The leading sections' tables come first (issue 12: the report's first table is the verdict), then the summary.
+  return [
+    ...analyses.flatMap((_, i) => of(i, true)),
     { table: summaryTable(analyses), index: null },
+    ...analyses.flatMap((_, i) => of(i, false)),
   ];
-  analyses.forEach((a, i) => {
-    const s = suffix(i);
-    const ablation = ablationTableOf(a, s);
-    for (const t of [
-      settingsTable(a, s),
-      modelsTable(a, s),
-      reliabilityTable(a, s),
-      guardTable(a, s),
-      ...formatsTables(a, s),
-      layersTable(a, s),
-      layerRatesTable(a, s),
-      significanceTable(a, s),
-      sweepTable(a, s),
-      rangesTable(a, s),
-      smallValuesTable(a, s),
-      fitTable(a, s),
-      ...(ablation ? [ablation] : []),
-      bitsTable(a, s),
-    ]) {
-      out.push({ table: t, index: i });
-    }
-  });
-  return out;
 }
 
 /** Tables that exist only as CSV (too long to read in a page; the heat maps show them). */
@@ -80,75 +48,38 @@ const csvOnly = /^tbl-bits/;
 
 /** The ids of every figure and table the page must contain (what the browser test checks). */
 export function reportIds(analyses: readonly Analysis[]): { figures: string[]; tables: string[] } {
-  const figures = analyses.flatMap((_, i) =>
-    [
-      'fig-delta-layers',
-      'fig-mismatch-layers',
-      'fig-top2diff-sweep',
-      'fig-ranges-max',
-      'fig-ranges-mean',
-      'fig-bits-baseline',
-      'fig-bits-text-guided',
-      'fig-fit',
-      'fig-cam',
-    ].map((f) => f + suffix(i)),
-  );
-  figures.push(...analyses.flatMap((a, i) => formatsFigureIds(a, suffix(i))));
+  const figures = analyses.flatMap((a, i) => present(a).flatMap((x) => x.figures(a, suffix(i))));
   const tables = reportTables(analyses)
     .map((t) => t.table.id)
     .filter((id) => !csvOnly.test(id));
   return { figures, tables };
 }
 
-/** The §7.3 statement as checked: every bit but 30 keeps |x| < 2 (bit 31 only flips the sign). */
-function smallValuesSentence(a: Analysis): string {
-  const { bound, bits } = a.smallValues;
-  const safe = bits.filter((o) => o.stayedBelow === o.tested).map((o) => o.bit);
-  const unsafe = bits.filter((o) => o.stayedBelow < o.tested).map((o) => o.bit);
-  const which = unsafe.length === 1 ? `any bit but ${unsafe[0]}` : `bits ${safe.join(', ')}`;
-  const others = unsafe.length > 1 ? `; bits ${unsafe.join(', ')} did not` : '';
-  return (
-    `For fp32 values with |x| < ${bound}, a flip of ${which} kept |x| < ${bound} in every tested value${others}. ` +
-    'The paper (§7.3) excludes bits 30 and 31; bit 31 only changes the sign.'
-  );
-}
-
+/** One comparison: its heading, then each section in table order (a note for one its analysis.json predates). */
 function comparisonSection(a: Analysis, i: number, tables: Map<string, Table>): string {
   const s = suffix(i);
-  const t = (id: string) => {
-    const x = tables.get(id + s);
+  const table = (id: string) => {
+    const x = tables.get(id);
     return x ? tableHtml(x) : '';
   };
-  const fold = (summary: string, body: string) => `<details><summary>${esc(summary)}</summary>${body}</details>`;
   const c = a.comparison;
+  const body = reportSections.map((x) => {
+    const head = x.title === null ? '' : `<h3>${esc(x.title)}</h3>\n`;
+    return head + (sectionPresent(x, a) ? x.html(a, s, table) : missingNote(x, a));
+  });
   return `<section id="comparison${s}">
 <h2>${esc(`${c.backbone} on ${c.dataset}: ${c.baseline.run} vs ${c.textGuided.run}`)}</h2>
-<p class="verdict ${esc(a.verdict.reproduced)}">${esc(a.verdict.sentence)}</p>
-${t('tbl-settings')}
-<h3>Accuracy and reliability (paper §6)</h3>
-${t('tbl-models')}${t('tbl-reliability')}
-${layerFigure(a, s, 'deltaLoss')}${layerFigure(a, s, 'mismatchRate')}
-${fold('Per-layer numbers', t('tbl-layers'))}
-${fold('Per-layer rates with exact intervals', t('tbl-layer-rates'))}
-<h3>Score guard (certified for text-guided heads)</h3>
-${t('tbl-guard')}
-<h3>Number formats</h3>
-${formatsHtml(a, s, (id) => (tables.has(id) ? tableHtml(tables.get(id)!) : ''))}
-<h3>Is the accuracy difference significant? (paper §7.4)</h3>
-${t('tbl-significance')}${sweepFigure(a, s)}${fold('Sweep numbers', t('tbl-sweep'))}
-<h3>Value ranges (paper §7.3, Fig. 3)</h3>
-${rangeFigure(a, s, 'maxAbs')}${rangeFigure(a, s, 'meanAbs')}${fold('Range numbers', t('tbl-ranges'))}
-<h3>Which bits hurt (paper §7.3)</h3>
-${bitFigures(a, s)}
-<p>${esc(smallValuesSentence(a))}</p>
-${fold('Bit flips of small fp32 values', t('tbl-small-values'))}
-<h3>From mismatch rate to FIT</h3>
-${fitFigure(a, s)}${t('tbl-fit')}
-<h3>Projection initialisation (paper Table 3)</h3>
-${a.ablation ? t('tbl-ablation') : '<p class="empty">Not run: pass random/template initialised runs (tgr reproduce --preset full does).</p>'}
-<h3>Ablation-CAM (paper §7.2, Fig. 2)</h3>
-${camFigureHtml(a, s)}
+${body.join('\n')}
 </section>`;
+}
+
+/** The leading sections' tables of comparison i, for the header. */
+function leading(a: Analysis, i: number): string {
+  return present(a)
+    .filter((x) => x.leads)
+    .flatMap((x) => x.tables(a, suffix(i)))
+    .map(tableHtml)
+    .join('');
 }
 
 /** Renders the whole report page for one or more comparisons. */
@@ -166,7 +97,7 @@ export function renderReport(analyses: readonly Analysis[]): string {
 <body>
 <header><h1>${esc(title)}</h1>
 <p>Text-guided classifiers against bit flips: baseline (linear head) versus text-guided head, on the same images. Intervals are 99% unless stated.</p>
-${analyses.map((a, i) => `<p class="verdict ${esc(a.verdict.reproduced)}">${esc(`${a.comparison.backbone} / ${a.comparison.dataset}: ${a.verdict.sentence}`)}</p>${tableHtml(tables.get(`tbl-verdict${suffix(i)}`)!)}`).join('\n')}
+${analyses.map((a, i) => `<p class="verdict ${esc(a.verdict.reproduced)}">${esc(`${a.comparison.backbone} / ${a.comparison.dataset}: ${a.verdict.sentence}`)}</p>${leading(a, i)}`).join('\n')}
 </header>
 <section id="summary"><h2>Summary</h2>${tableHtml(tables.get('tbl-summary')!)}</section>
 ${analyses.map((a, i) => comparisonSection(a, i, tables)).join('\n')}

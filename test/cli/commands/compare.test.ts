@@ -4,7 +4,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../run-cli.js';
 import { handPair, tempDir } from '../../analysis/fixtures.js';
-import { analysisRequest, parseBits } from '../../../src/cli/analysis-options.js';
+import { analysisRequest } from '../../../src/cli/analysis-options.js';
+import { parseBits } from '../../../src/report/sections.js';
 
 test('tgr compare writes analysis.json and report/index.html into the text-guided run and prints the verdict', async (t) => {
   const root = tempDir('cli-compare');
