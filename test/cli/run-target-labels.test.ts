@@ -4,16 +4,18 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { openImages, resolveRunTarget } from '../../src/cli/run-target.js';
+import { openDataset } from '../../src/data/registry.js';
 import { prepareGolden } from '../../src/faults/campaign.js';
 import { GraphBuilder } from '../../src/onnx/builder.js';
 import { saveModel } from '../../src/onnx/proto-io.js';
 import { f32 } from '../../src/onnx/tensor.js';
 import { cifarRecords, tempDir } from '../data/fixtures.js';
+import { runCli } from './run-cli.js';
 
 const red = { r: 255, g: 0, b: 0 };
 const green = { r: 0, g: 255, b: 0 };
@@ -171,3 +173,63 @@ test('CIFAR-format class names mapped by a class list; a class missing from it i
     ),
   );
 });
+
+test('tgr plan --class-list on synset folders: golden.json maps labels; without the list, one line and exit 2', async () => {
+  const dir = tempDir('labels-cli');
+  const model = colourNet(dir);
+  const data = await synsetFolder(join(dir, 'val'), [
+    ['n01440764', red],
+    ['n01443537', green],
+    ['n01484850', blue],
+  ]);
+  const list = classList(join(dir, 'classes.txt'), { 5: 'n01440764', 400: 'n01443537', 999: 'n01484850' });
+  const args = ['plan', model, '--dataset', 'imagenet', '--data-dir', data, '--per-layer', '4', '--quiet'];
+  const refused = await runCli(...args);
+  assert.equal(refused.code, 2);
+  assert.match(
+    refused.err,
+    /^tgr: imagenet: 3 synset folders, but the model scores 1000 ImageNet classes .*LOC_synset_mapping\.txt\)\n$/,
+  );
+  const r = await runCli(...args, '--class-list', list);
+  assert.equal(r.code, 0, r.err);
+  const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8'));
+  assert.deepEqual(golden.dataset.labelMap.map, { n01440764: 5, n01443537: 400, n01484850: 999 });
+  assert.deepEqual([golden.labels, golden.preds, golden.accuracy], [[5, 400, 999], [5, 400, 999], 1]);
+});
+
+const fashion = '/usr/share/datasets/fashion-mnist';
+const fashionNames = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];
+
+test(
+  'Fashion-MNIST (needs /usr/share/datasets/fashion-mnist) class names by a class list in another order',
+  { skip: existsSync(fashion) ? false : `${fashion} is absent: install the Debian package dataset-fashion-mnist` },
+  async () => {
+    const dir = tempDir('labels-fmnist');
+    const model = colourNet(dir);
+    // Model class 10·k+1 is Fashion-MNIST class 9−k.
+    const list = classList(
+      join(dir, 'fashion.txt'),
+      Object.fromEntries(fashionNames.map((n, k) => [10 * (9 - k) + 1, n])),
+    );
+    const images = await openImages(resolveRunTarget(model), { dataset: 'fashion-mnist', classList: list });
+    const ds = await openDataset('fashion-mnist', {});
+    const raw = ds.splits.test!.labels;
+    assert.equal(images.size, raw.length);
+    assert.deepEqual(
+      Array.from(images.labels).slice(0, 50),
+      Array.from(raw.slice(0, 50), (l) => 10 * (9 - l) + 1),
+    );
+    assert.equal(images.labelMap!.map['T-shirt/top'], 91);
+  },
+);
