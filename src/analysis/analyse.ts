@@ -4,7 +4,6 @@ import type { Model } from '../onnx/types.js';
 import { ablationTable, type AblationRuns, type AblationTable } from './ablation.js';
 import { camFigure, defaultCamSettings, type CamFigure, type CamInput, type CamSettings } from './cam/cam-figure.js';
 import { loadCamImages } from './cam/cam-images.js';
-import { analysisFormatVersion } from './analysis-version.js';
 import { compareRuns, type Comparison } from './compare.js';
 import { fitSection, type FitSection } from './fit-section.js';
 import { goldenInputs, type GoldenInputs } from './golden-inputs.js';
@@ -65,8 +64,6 @@ export interface Settings {
 
 /** Everything the report shows, as written to analysis.json. */
 export interface Analysis {
-  /** Bumped when the shape changes, so a report of an old analysis.json can say what it cannot show. */
-  analysisVersion: typeof analysisFormatVersion;
   comparison: Comparison;
   verdict: Verdict;
   significance: Significance;
@@ -160,7 +157,6 @@ export async function analyse(req: AnalyseRequest): Promise<Analysis> {
     ? await camFigure(runModel(baseline), runModel(textGuided), images, { ...camSettings, measure, show: count || 3 })
     : null;
   return {
-    analysisVersion: analysisFormatVersion,
     comparison,
     verdict: verdict(comparison.formats),
     significance: sig,

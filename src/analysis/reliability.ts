@@ -71,13 +71,7 @@ function fromSummary(run: RunDir, c: CampaignFiles, tau: readonly number[]): Rea
   const where = `${run.dir}/campaign/${c.name}`;
   const s = c.summary;
   check(s, 'bad_file', () => `${where}: neither faults.jsonl nor summary.json; re-run 'tgr inject'`);
-  check(
-    s.layers.every((l) => Array.isArray(l.strata)),
-    'bad_file',
-    () =>
-      `${where}/summary.json was written by an older tgr and holds no per-stratum tallies, and faults.jsonl is gone; re-run 'tgr inject' for this campaign`,
-  );
-  const stored = s.tau ?? [];
+  const stored = s.tau;
   check(
     stored.join() === tau.join(),
     'bad_argument',
@@ -93,13 +87,12 @@ function fromSummary(run: RunDir, c: CampaignFiles, tau: readonly number[]): Rea
   };
 }
 
-/** A summary.json layer row back to metrics: from its tallies (JSON wrote an undefined mean as null). */
+/**
+ * A summary.json layer row back to metrics, recomputed from its tallies: JSON stored the intervals' ±∞ as null, the
+ * tallies lose nothing.
+ */
 function fromStats(s: LayerStats, tau: readonly number[]): LayerMetrics {
-  return metricsFromStrata(
-    s.layer,
-    s.strata.map((t) => ({ ...t, mean: t.mean ?? NaN })),
-    tau,
-  );
+  return metricsFromStrata(s.layer, s.strata, tau);
 }
 
 /** Summarises one campaign of a run: per-layer, last layer (neuron-weighted), overall (layer slots). */

@@ -2,7 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { check } from '../core/errors.js';
 import { readGolden } from '../faults/run/golden.js';
-import { readJsonFile } from '../faults/store/json-file.js';
+import { readRunFile } from '../run-folder/run-file.js';
+import type { RunMeta } from '../run-folder/meta.js';
 import { readPlan } from '../faults/plan/plan-file.js';
 import { checkCampaignRecords } from '../faults/store/verify.js';
 import type { CampaignSummary, GoldenRun } from '../faults/store/records.js';
@@ -12,22 +13,7 @@ import type { CampaignSummary, GoldenRun } from '../faults/store/records.js';
  * checked here once, so the analyses downstream can trust the shapes.
  */
 
-/** The fields of meta.json that analysis uses; the trainer may write more, and older runs may lack some. */
-export interface RunMeta {
-  dataset?: string;
-  backbone?: string;
-  head?: string;
-  /** Text encoder of a text-guided head (e.g. `clip`, `glove`, `precomputed`, `random`). */
-  encoder?: string;
-  /** Where class descriptions came from (e.g. `llm`, `cupl`, `wordnet`, `template`, `random`). */
-  descriptions?: string;
-  seed?: number;
-  accuracy?: number;
-  /** Parameter count and multiply-accumulates per image, when the trainer recorded them. */
-  params?: number;
-  macs?: number;
-  [key: string]: unknown;
-}
+export type { RunMeta } from '../run-folder/meta.js';
 
 /** How a campaign was run (summary.json's fields, or plan.json's when a sharded campaign has no summary yet). */
 export type CampaignSettings = Pick<
@@ -83,7 +69,7 @@ function readCampaign(dir: string, name: string): CampaignFiles | null {
   const faultsPath = join(dir, 'faults.jsonl');
   const hasFaults = existsSync(faultsPath);
   if (existsSync(summaryPath)) {
-    const summary = readJsonFile(summaryPath, "'tgr inject'") as CampaignSummary;
+    const summary = readRunFile('summary', summaryPath);
     return { name, settings: pick(summary, summary.guard?.kind), summary, ...(hasFaults ? { faultsPath } : {}) };
   }
   if (hasFaults && existsSync(join(dir, 'plan.json'))) {
@@ -114,7 +100,7 @@ export function readRun(dir: string): RunDir {
     () => `${goldenPath}: no lastLayers; the comparison needs the model's last layer — re-run 'tgr inject'`,
   );
   const metaPath = join(abs, 'meta.json');
-  const meta = existsSync(metaPath) ? (readJsonFile(metaPath, "'tgr train'") as RunMeta) : {};
+  const meta = existsSync(metaPath) ? readRunFile('meta', metaPath) : {};
   const campaignRoot = join(abs, 'campaign');
   const campaigns = existsSync(campaignRoot)
     ? readdirSync(campaignRoot)

@@ -1,12 +1,13 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { TgrError, check } from '../core/errors.js';
+import { check } from '../core/errors.js';
 import { openDataset } from '../data/registry.js';
 import type { ChannelStats, ImageShape, SplitName } from '../data/dataset.js';
 import { defaultResize, type FitSpec } from '../data/transform-fit.js';
 import { labelMap } from '../data/label-map.js';
 import { loadModel } from '../onnx/proto-io.js';
 import { imageSetFromDataset, type ImageSet } from '../faults/run/images.js';
+import { readRunFile, runFiles } from '../run-folder/run-file.js';
 
 /** What a campaign command points at: the model file, the run directory its files go to, the dataset it was trained on. */
 export interface RunTarget {
@@ -29,18 +30,8 @@ export function resolveRunTarget(target: string, out?: string): RunTarget {
       'bad_argument',
       () => `${target}: no model.onnx in this folder; pass runs/NAME as 'tgr train' leaves it, or a .onnx file`,
     );
-    const meta = join(target, 'meta.json');
-    let dataset: string | undefined;
-    if (existsSync(meta)) {
-      try {
-        dataset = (JSON.parse(readFileSync(meta, 'utf8')) as { dataset?: string }).dataset;
-      } catch (e) {
-        throw new TgrError(
-          'bad_file',
-          `${meta}: not valid JSON (${(e as Error).message}) — re-run 'tgr train' or pass --dataset`,
-        );
-      }
-    }
+    const meta = join(target, runFiles.meta.file);
+    const dataset = existsSync(meta) ? readRunFile('meta', meta).dataset : undefined;
     return { model, runDir: out ?? target, ...(dataset ? { dataset } : {}) };
   }
   return { model: target, runDir: out ?? dirname(target) };

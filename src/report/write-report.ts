@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Analysis } from '../analysis/analyse.js';
-import { analysisFormatVersion } from '../analysis/analysis-version.js';
-import { TgrError, check } from '../core/errors.js';
-import { writeFileAtomic, writeJsonAtomic } from '../core/atomic-write.js';
+import { check } from '../core/errors.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import type { AnalysisFile } from '../run-folder/analysis.js';
+import { readRunFile, writeRunFile } from '../run-folder/run-file.js';
 import { safeId } from './escape.js';
 import { renderReport, reportTables } from './page.js';
 import { tableCsv } from './table.js';
@@ -38,7 +38,9 @@ export function writeReport(analysis: Analysis | readonly Analysis[], outDir: st
     () => 'a report needs at least one analysis; pass a baseline and a text-guided run',
   );
   const analysisJson = join(outDir, 'analysis.json');
-  writeJsonAtomic(analysisJson, list.length === 1 ? list[0] : list);
+  // The schema knows the sections, analysis/ their insides (run-folder/analysis.ts): the one cast between the two.
+  const files = list as unknown as AnalysisFile[];
+  writeRunFile('analysis', analysisJson, files.length === 1 ? files[0]! : [...files]);
   const dir = join(outDir, 'report');
   const csv = reportTables(list).map(({ table }) => {
     const path = join(dir, 'tables', `${safeId(table.id.replace(/^tbl-/, ''))}.csv`);
@@ -62,22 +64,6 @@ export function writeReport(analysis: Analysis | readonly Analysis[], outDir: st
 
 /** Reads analysis.json back (one analysis or several) so a report can be re-rendered without re-analysing. */
 export function readAnalysis(path: string): Analysis[] {
-  check(existsSync(path), 'bad_file', () => `${path} is missing; run 'tgr compare BASE_RUN TG_RUN' first`);
-  let v: unknown;
-  try {
-    v = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new TgrError(
-      'bad_file',
-      `${path}: not valid JSON (${e instanceof Error ? e.message : String(e)}); re-run 'tgr compare'`,
-    );
-  }
-  const list = (Array.isArray(v) ? v : [v]) as Analysis[];
-  check(
-    list.every((a) => a && a.analysisVersion === analysisFormatVersion),
-    'bad_file',
-    () =>
-      `${path}: not an analysis this tgr can read (analysisVersion ${(list[0] as { analysisVersion?: unknown } | undefined)?.analysisVersion ?? 'missing'}; expected ${analysisFormatVersion}); re-run 'tgr compare'`,
-  );
-  return list;
+  const v = readRunFile('analysis', path);
+  return (Array.isArray(v) ? v : [v]) as unknown as Analysis[];
 }

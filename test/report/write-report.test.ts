@@ -36,7 +36,7 @@ test('readAnalysis names the file and what to run when it is missing or foreign'
   t.after(() => rmSync(root, { recursive: true, force: true }));
   assert.throws(
     () => readAnalysis(join(root, 'analysis.json')),
-    /analysis\.json is missing; run 'tgr compare BASE_RUN TG_RUN' first/,
+    /analysis\.json: no such file — create it with 'tgr compare'$/,
   );
 });
 

@@ -10,6 +10,7 @@ import { writeRunFiles, type TrainMeta } from '../../src/train/run-files.js';
 import { MetricSum } from '../../src/train/metrics.js';
 import { toyTraining } from './toy-graph.js';
 import { synthetic } from './synthetic.js';
+import { readRunFile } from '../../src/run-folder/run-file.js';
 
 test('model.onnx is the eval graph with the trained weights and reproduces the evaluation in a fresh session', async () => {
   const shape: [number, number, number] = [1, 4, 4];
@@ -57,5 +58,5 @@ test('model.onnx is the eval graph with the trained weights and reproduces the e
   assert.ok(r.final.accuracy > 0.4 && r.final.accuracy < 1, `accuracy ${r.final.accuracy}`);
   assert.equal(m.result().accuracy, r.final.accuracy);
   assert.equal(m.result().loss, r.final.loss);
-  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')), meta);
+  assert.deepEqual(readRunFile('meta', join(dir, 'meta.json')), meta);
 });

@@ -12,6 +12,7 @@ import { datasetSources } from '../../src/train/data-sources.js';
 import { MetricSum } from '../../src/train/metrics.js';
 import type { TrainMeta } from '../../src/train/run-files.js';
 import { writeClassEmbeddings } from '../../src/text/report.js';
+import { readRunFile } from '../../src/run-folder/run-file.js';
 
 test('train(): a text-guided ResNet-20 on synthetic data leaves a run folder whose model.onnx reproduces the evaluation', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tgr-train-'));
@@ -51,7 +52,7 @@ test('train(): a text-guided ResNet-20 on synthetic data leaves a run folder who
   assert.equal(r.runDir, out);
   for (const f of ['model.onnx', 'meta.json', 'train.jsonl', 'checkpoint.safetensors'])
     assert.ok(existsSync(join(out, f)), f);
-  const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as TrainMeta;
+  const meta = readRunFile('meta', join(out, 'meta.json')) as TrainMeta;
   assert.deepEqual(
     [
       meta.dataset,

@@ -1,7 +1,7 @@
 import { check } from '../../core/errors.js';
 import { createLoader } from '../../data/loader.js';
 import { openDataset } from '../../data/registry.js';
-import type { ChannelStats, SplitName } from '../../data/dataset.js';
+import type { SplitName } from '../../data/dataset.js';
 import type { OpenOptions } from '../../data/source.js';
 import type { RunDir } from '../run-dir.js';
 import type { CamInput } from './cam-figure.js';
@@ -32,9 +32,9 @@ export async function loadCamImages(
     () => `${baseline.dir}/golden.json: split '${split}' is not train or test; re-run the golden run`,
   );
   // Image folders and the synthetic set are drawn at a chosen side: the one the model was trained at (meta.json).
-  const side = (textGuided.meta.inputShape as number[] | undefined)?.[1];
+  const side = textGuided.meta.inputShape?.[1];
   const ds = await openDataset(b.dataset.name, { ...(side ? { imageSize: side } : {}), ...opts });
-  const stats = textGuided.meta.normalization as ChannelStats | undefined;
+  const stats = textGuided.meta.normalization;
   const loader = createLoader(ds, split as SplitName, { batchSize: 1, shuffle: false, normalize: stats ?? 'dataset' });
   try {
     const out: CamInput[] = [];

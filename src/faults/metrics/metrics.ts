@@ -10,6 +10,7 @@ import {
 } from '../../stats/stratified.js';
 import type { Estimate } from '../../stats/confidence.js';
 import type { InjectionRecord as FaultsLine } from '../store/records.js';
+import type { LayerMetrics, StratumTally } from '../../run-folder/summary.js';
 
 /*
  * Reliability metrics from per-injection records (DESIGN.md "Definitions"). Every rate shares the denominator "all
@@ -39,50 +40,8 @@ export type MetricsRecord = Pick<
 /** The earlier name of MetricsRecord, kept for existing imports; a faults.jsonl record is assignable to it. */
 export type InjectionRecord = MetricsRecord;
 
-/** One stratum's tallies: everything every metric needs, mergeable and small enough for summary.json. */
-export interface StratumTally {
-  /** The bit position for a bit-stratified plan; null for a uniformly sampled layer (one stratum). */
-  bit: number | null;
-  /** Population weight within its unit (a layer's strata sum to 1). */
-  weight: number;
-  n: number;
-  sdc: number;
-  due: number;
-  /** Counts of finite, undetected injections with ΔLoss > τ, aligned with the thresholds. */
-  critical: number[];
-  /** Finite, undetected injections: the n of ΔLoss. */
-  finite: number;
-  /** Mean and Σ(x − mean)² of ΔLoss over the finite ones (Welford); mean NaN (JSON null) when none. */
-  mean: number;
-  m2: number;
-}
-
-/** One layer's (or combined unit's) summary. The flat fields are the paper's; the intervals are the verdict's. */
-export interface LayerMetrics {
-  layer: string;
-  injections: number;
-  mismatches: number;
-  /** SDC rate, its point estimate (stratified when the plan is). */
-  mismatchRate: number;
-  /** The paper's half-width z·se (z = 2.576): z·√(p(1−p)/n) for a uniform plan. */
-  mismatchCi: number;
-  /** DUE count: non-finite or detected. */
-  nonFinite: number;
-  nonFiniteRate: number;
-  /** Injections with a finite, undetected output: the n of ΔLoss. */
-  finite: number;
-  /** The paper's mean ΔLoss and its half-width z·σ/√n. */
-  deltaLoss: number;
-  deltaLossCi: number;
-  /** Critical-fault thresholds, aligned with `critical` here and in every stratum. */
-  tau: number[];
-  sdc: IntervalEstimate;
-  due: IntervalEstimate;
-  critical: IntervalEstimate[];
-  meanDeltaLoss: IntervalEstimate;
-  strata: StratumTally[];
-}
-
+// The stored shape of metrics (summary.json) is defined once, by its schema; this module computes values of it.
+export type { LayerMetrics, StratumTally } from '../../run-folder/summary.js';
 /** The flat (scalar) fields of LayerMetrics, in CSV column order. */
 export const layerMetricsColumns = [
   'layer',

@@ -5,7 +5,7 @@ import { combineLayers, defaultTau, metricsFromStrata, overallMetrics, type Laye
 import type { CampaignPlan } from '../plan/plan.js';
 import { readPlan } from '../plan/plan-file.js';
 import type { CampaignSummary, LayerStats } from '../store/records.js';
-import { writeCompactJson } from '../store/json-file.js';
+import { writeRunFile } from '../../run-folder/run-file.js';
 import { forEachRecord } from '../store/store.js';
 import { requireFinished } from '../store/verify.js';
 import { GuardAccumulator } from './guard-summary.js';
@@ -66,7 +66,7 @@ export function summarize(dir: string, opts: { tau?: readonly number[] } = {}): 
   const guard = guardAcc.result(plan);
   if (guard) summary.guard = guard;
   if (plan.leftOut?.length) summary.leftOut = plan.leftOut;
-  writeCompactJson(join(dir, 'summary.json'), summary);
+  writeRunFile('summary', join(dir, 'summary.json'), summary);
   writeFileAtomic(join(dir, 'summary.csv'), summaryCsv(summary));
   return summary;
 }

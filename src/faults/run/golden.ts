@@ -10,7 +10,7 @@ import { progress } from '../../core/progress.js';
 import type { Classifier } from '../model/classifier.js';
 import { withOutputs } from '../model/exposed.js';
 import type { ImageSet } from './images.js';
-import { readJsonFile, writeCompactJson } from '../store/json-file.js';
+import { readRunFile, writeRunFile } from '../../run-folder/run-file.js';
 import type { GoldenRun, LayerProfile } from '../store/records.js';
 import { scoreRow } from '../../stats/scores.js';
 
@@ -163,7 +163,7 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
       Buffer.concat(kept.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))),
     );
     golden.activations = { file, tensors: small };
-    writeCompactJson(opts.out, golden);
+    writeRunFile('golden', opts.out, golden);
   }
   return golden;
 }
@@ -238,21 +238,7 @@ export function goldenPool(golden: GoldenRun): number[] {
   return golden.indices.filter((_, i) => golden.preds[i] === golden.labels[i] && golden.top2diff[i]! > 0);
 }
 
-/** Reads golden.json, checking the fields a campaign relies on. */
+/** Reads golden.json through its schema (src/run-folder/golden.ts): a damaged or foreign file is one line. */
 export function readGolden(path: string): GoldenRun {
-  const g = readJsonFile(path, "'tgr inject' (it runs the golden pass first)") as GoldenRun;
-  const n = Array.isArray(g?.indices) ? g.indices.length : -1;
-  const ok =
-    n > 0 &&
-    [g.labels, g.preds, g.losses, g.top2diff].every((a) => Array.isArray(a) && a.length === n) &&
-    Array.isArray(g.layers) &&
-    typeof g.model?.sha256 === 'string' &&
-    Number.isInteger(g.numClasses);
-  check(
-    ok,
-    'bad_file',
-    () =>
-      `${path}: not a golden run (per-image arrays, layers, model hash expected) — delete it and re-run 'tgr inject'`,
-  );
-  return g;
+  return readRunFile('golden', path);
 }

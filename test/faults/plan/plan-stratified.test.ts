@@ -98,7 +98,7 @@ test('plan.json: old plans read as uniform; bad strata fields are one-line error
   const per = p.layers[0]!.perStratum!;
   const moved = [per[0]! + 1, per[1]! - 1, ...per.slice(2)];
   const cases: [unknown, RegExp][] = [
-    [{ ...p, stratify: 'byte' }, /stratify is "byte"; expected "none" or "bit"/],
+    [{ ...p, stratify: 'byte' }, /not a valid plan\.json: stratify: Invalid option: expected one of "none"\|"bit"/],
     [{ ...u, strata: p.strata }, /strata is present but stratify is "none"/],
     [{ ...p, strata: undefined }, /stratify is "bit" but strata is missing/],
     [{ ...p, strata: { ...p.strata, weights: [0.5, 0.5] } }, /strata\.weights is not 32 positive weights summing to 1/],

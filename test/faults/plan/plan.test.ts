@@ -105,7 +105,7 @@ test('malformed plan files are one-line errors naming the file and the field', a
   writePlan(path, plan);
   assert.deepEqual(readPlan(path), plan, 'round trip');
   const cases: [unknown, RegExp][] = [
-    [{ ...plan, version: 2 }, /version is 2; this tgr reads version 1/],
+    [{ ...plan, version: 2 }, /not a valid plan\.json: version: Invalid input: expected 1/],
     [{ ...plan, format: 'fp8' }, /unknown number format 'fp8'; choose one of: fp32, fp16, bf16, int8/],
     [
       { ...plan, sites: { ...plan.sites, index: plan.sites.index.slice(1) } },
@@ -116,7 +116,7 @@ test('malformed plan files are one-line errors naming the file and the field', a
       /site 0 has bit 40, outside fp32's 0\.\.31/,
     ],
     [{ ...plan, units: [{ ...plan.units[0]!, start: 1 }] }, /units\[0\] does not continue at site 0/],
-    [{ ...plan, perLayer: 'many' }, /perLayer is "many"; expected a whole number/],
+    [{ ...plan, perLayer: 'many' }, /perLayer: Invalid input: expected number, received string/],
   ];
   for (const [value, re] of cases) {
     writeFileSync(path, JSON.stringify(value));

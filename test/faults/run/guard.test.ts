@@ -227,7 +227,7 @@ test('records carry detected only when true, right after nonFinite; plans of old
     (e: unknown) =>
       e instanceof TgrError &&
       e.message ===
-        `${join(dir, 'bad.json')}: guard is "strict"; expected one of none, analytic, profiled — re-create it with 'tgr plan'`,
+        `${join(dir, 'bad.json')}: not a valid plan.json: guard: Invalid option: expected one of "none"|"analytic"|"profiled" — re-create it with 'tgr plan'`,
   );
 });
 
