@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { saveModel } from '../../src/onnx/proto-io.js';
 import { runPath, tgrVersion } from '../../src/cli/json-output.js';
 import { runCli } from './run-cli.js';
@@ -137,6 +140,26 @@ test('--json on inspect, plan, inject, inject --shard and merge: one document on
   assert.equal(merged.files.summary, 'campaign/sharded/summary.json');
   // The merged campaign's summary is the single run's.
   assert.deepEqual(merged.summary, doc.summary);
+});
+
+test('tgr inject --jobs 2 --json (a real process): the children’s lines go to stderr, stdout is the merged campaign', async (t) => {
+  const run = runFolder('json-jobs');
+  t.after(() => rmSync(run, { recursive: true, force: true }));
+  // Spawned, not in-process: the children's relayed lines are written with process.stdout.write, which this command
+  // sends to stderr for its duration, and node's test runner reports through process.stdout.
+  const bin = fileURLToPath(new URL('../../bin/tgr.js', import.meta.url));
+  const argv = [bin, 'inject', run, '--per-layer', '20', '--jobs', '2', '--threads', '1', '--json'];
+  const r = await promisify(execFile)(process.execPath, argv, { env: { ...process.env, TGR_FROM_SOURCE: '1' } });
+  const doc = JSON.parse(r.stdout);
+  assert.deepEqual([doc.command, doc.jobs, doc.shard, doc.campaign], ['inject', 2, null, 'fp32']);
+  assert.deepEqual(doc.injections, { sites: 140, resumed: null, paths: null, seconds: doc.injections.seconds });
+  assert.equal(doc.files.faults, 'campaign/fp32/faults.jsonl');
+  const summary = readJson(run, 'campaign', 'fp32', 'summary.json');
+  delete summary.tgrFile;
+  assert.deepEqual(doc.summary, { ...summary, model: 'model.onnx' });
+  // Each child's own text summary reached stderr, prefixed with its shard.
+  assert.match(r.stderr, /^\[0\/2\] /m);
+  assert.match(r.stderr, /^\[1\/2\] /m);
 });
 
 test('--json with a bad value still exits 2 with one line on stderr and nothing on stdout', async (t) => {
