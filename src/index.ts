@@ -19,6 +19,7 @@ export type { ModelSpec } from './models/spec.js';
 export { datasets, openDataset } from './data/registry.js';
 export type { ChannelStats, Dataset, ImageShape, SplitName } from './data/dataset.js';
 export { imageFitter, normalizePresets, parseNormalize, type FitSpec } from './data/transform-fit.js';
+export { labelMap, readClassList, type LabelMapRecord } from './data/label-map.js';
 
 // Describe and embed classes.
 export { describe, descriptionSources } from './text/descriptions/registry.js';
