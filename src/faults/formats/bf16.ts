@@ -8,6 +8,7 @@ import { bitsToF32, f32ToBits } from './fp32.js';
 export const bf16 = defineFormat({
   name: 'bf16',
   bits: 16,
+  grid: { kind: 'cast', dtype: 'bfloat16' },
   encode: (x) => {
     const u = f32ToBits(x);
     if (Number.isNaN(x)) return (u >>> 16) | 0x0040; // rounding could carry a NaN into Inf; keep it a quiet NaN

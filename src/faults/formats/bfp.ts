@@ -46,6 +46,7 @@ export function bfpFamily(args: string): NumberFormat & { readonly block: number
   const format = defineFormat({
     name,
     bits: m + 1,
+    grid: { kind: 'blocks', block, mantissa: m },
     encode: (x, ctx) => {
       const v = Math.fround(x);
       const sign = v < 0 || Object.is(v, -0) ? hi + 1 : 0;

@@ -24,6 +24,7 @@ export function fixedPointFamily(args: string): NumberFormat {
   return defineFormat({
     name: `q:${args}`,
     bits,
+    grid: { kind: 'integer', lo: -hi - 1, hi, step },
     encode: (x) => {
       const v = Math.fround(x) / step;
       const q = Number.isNaN(v) ? 0 : roundHalfEven(Math.max(-hi - 1, Math.min(hi, v)));

@@ -6,7 +6,37 @@ export interface FormatContext {
   scale?: number;
   /** Block floating point: the block's shared exponent, floor(log2 max |x|) of the block. */
   exponent?: number;
+  /** Per-channel INT-k (graph emulation): one symmetric scale per channel of the layer output (axis 1). */
+  scales?: readonly number[];
 }
+
+/**
+ * The value grid of a format, as the whole-network emulation (src/faults/run/emulate.ts) builds it in the graph:
+ * `exact` fp32 itself; `cast` an ONNX type a Cast pair rounds to; `minifloat` FP(e, m) with its edge rules;
+ * `integer` q·step with q in lo..hi (step fixed, or the context's scale, per channel when `perChannel`); `blocks`
+ * BFP's K values along the channel axis sharing an exponent, M magnitude bits each.
+ */
+export type Grid =
+  | { readonly kind: 'exact' }
+  | { readonly kind: 'cast'; readonly dtype: 'float16' | 'bfloat16' }
+  | {
+      readonly kind: 'minifloat';
+      readonly e: number;
+      readonly m: number;
+      readonly denormals: boolean;
+      readonly specials: 'ieee' | 'fn';
+      readonly overflow: 'saturate' | 'special';
+      /** The largest finite value. */
+      readonly max: number;
+    }
+  | {
+      readonly kind: 'integer';
+      readonly lo: number;
+      readonly hi: number;
+      readonly step?: number;
+      readonly perChannel?: boolean;
+    }
+  | { readonly kind: 'blocks'; readonly block: number; readonly mantissa: number };
 
 /**
  * How an fp32 activation is held in hardware. A bit pattern is an unsigned integer of `bits` bits, bit 0 = LSB.
@@ -16,6 +46,8 @@ export interface FormatContext {
 export interface NumberFormat {
   readonly name: string;
   readonly bits: number;
+  /** The format's value grid, which the graph emulation builds. */
+  readonly grid: Grid;
   /** The bit pattern that represents fp32(x) in this format. */
   encode(x: number, ctx?: FormatContext): number;
   /** The fp32 value a bit pattern stands for. */
@@ -37,6 +69,7 @@ export interface NumberFormat {
 export interface FormatCodec {
   readonly name: string;
   readonly bits: number;
+  readonly grid: Grid;
   encode(x: number, ctx?: FormatContext): number;
   decode(pattern: number, ctx?: FormatContext): number;
   contextFor?(maxAbs: number): FormatContext;
@@ -65,7 +98,7 @@ export function tracingFormat(format: NumberFormat): { format: NumberFormat; tak
 }
 
 function build(codec: FormatCodec, seen?: (bits: number) => void): NumberFormat {
-  const { name, bits, encode, decode, toF32Bits, contextFor = () => ({}) } = codec;
+  const { name, bits, grid, encode, decode, toF32Bits, contextFor = () => ({}) } = codec;
   const mapPattern = (x: number, fn: (pattern: number) => number, ctx?: FormatContext): number => {
     const p = fn(encode(x, ctx));
     seen?.(toF32Bits(p, ctx));
@@ -74,6 +107,7 @@ function build(codec: FormatCodec, seen?: (bits: number) => void): NumberFormat 
   return {
     name,
     bits,
+    grid,
     encode,
     decode,
     mapPattern,

@@ -10,6 +10,7 @@ const view = new DataView(new ArrayBuffer(2));
 export const fp16 = defineFormat({
   name: 'fp16',
   bits: 16,
+  grid: { kind: 'cast', dtype: 'float16' },
   encode: (x) => {
     setFloat16(view, 0, Math.fround(x));
     return view.getUint16(0);

@@ -27,6 +27,7 @@ export function floorLog2(a: number): number {
 export const fp32 = defineFormat({
   name: 'fp32',
   bits: 32,
+  grid: { kind: 'exact' },
   encode: (x) => f32ToBits(x),
   decode: (pattern) => bitsToF32(pattern),
   toF32Bits: (pattern) => pattern >>> 0,

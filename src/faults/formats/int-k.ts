@@ -6,16 +6,21 @@ import { roundHalfEven } from './int8.js';
 /**
  * Symmetric per-tensor INT-k of a spec `int:K` (2 ≤ K ≤ 24): scale = profiled max |x| / (2^(K−1) − 1),
  * q = clamp(roundHalfEven(x / scale), −2^(K−1), 2^(K−1) − 1) in two's complement, as int8 does for K = 8. K ≤ 24 keeps
- * q exact in fp32's mantissa. NaN has no integer form and becomes 0; ±Inf saturate.
+ * q exact in fp32's mantissa. NaN has no integer form and becomes 0; ±Inf saturate. `int:K:channel` is the same grid
+ * with one scale per output channel (axis 1) of a layer, from each channel's profiled max |x|: the graph emulation
+ * holds the layer in it (ctx.scales); a single value's encode/decode takes that channel's scale as ctx.scale.
  */
 export function intFamily(args: string): NumberFormat {
-  const k = Number(args);
+  const match = /^(\d+)(:channel)?$/.exec(args);
+  const k = Number(match?.[1]);
   check(
-    /^\d+$/.test(args) && k >= 2 && k <= 24,
+    match !== null && k >= 2 && k <= 24,
     'bad_argument',
-    () => `number format 'int:${args}' is not int:K with 2 ≤ K ≤ 24; write e.g. int:4 (int8 is registered by name)`,
+    () =>
+      `number format 'int:${args}' is not int:K[:channel] with 2 ≤ K ≤ 24; write e.g. int:4 or int:8:channel (int8 is registered by name)`,
   );
-  const name = `int:${k}`;
+  const perChannel = match[2] !== undefined;
+  const name = `int:${k}${perChannel ? ':channel' : ''}`;
   const hi = 2 ** (k - 1) - 1;
   const scaleOf = (ctx: FormatContext | undefined): number => {
     const scale = ctx?.scale;
@@ -31,6 +36,7 @@ export function intFamily(args: string): NumberFormat {
   return defineFormat({
     name,
     bits: k,
+    grid: { kind: 'integer', lo: -hi - 1, hi, perChannel },
     encode: (x, ctx) => {
       const v = Math.fround(x) / scaleOf(ctx);
       const q = Number.isNaN(v) ? 0 : roundHalfEven(Math.max(-hi - 1, Math.min(hi, v)));

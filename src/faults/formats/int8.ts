@@ -48,6 +48,7 @@ function decode(pattern: number, ctx?: FormatContext): number {
 export const int8 = defineFormat({
   name: 'int8',
   bits: 8,
+  grid: { kind: 'integer', lo: -128, hi: 127 },
   encode: (x, ctx) => {
     const scale = scaleOf(ctx);
     const v = Math.fround(x) / scale;

@@ -67,6 +67,7 @@ export function minifloat(spec: MinifloatSpec): NumberFormat {
   return defineFormat({
     name,
     bits,
+    grid: { kind: 'minifloat', e, m, denormals, specials, overflow, max },
     encode,
     decode,
     toF32Bits: (pattern) => {

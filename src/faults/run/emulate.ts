@@ -1,120 +1,80 @@
 import { check } from '../../core/errors.js';
-import { attr, type Attr, type DType, type Graph, type Model, type Node, type TensorData } from '../../onnx/types.js';
+import { attr, type Graph, type Model, type Node, type TensorData } from '../../onnx/types.js';
+import type { Grid } from '../formats/format.js';
 import type { FormatContext, NumberFormat } from '../formats/registry.js';
-
-/** ONNX TensorProto data types the emulation casts through. */
-const onnxType = { float: 1, float16: 10, double: 11, bfloat16: 16, float8e4m3fn: 17, float8e5m2: 19 } as const;
-
-/** The nodes (and constants) that hold tensor `x` in a format and write its fp32 value to `y`. */
-type Quantizer = (
-  x: string,
-  y: string,
-  ctx: FormatContext,
-) => { nodes: Node[]; constants: [string, TensorData][]; dtypes: [string, DType][] };
+import { bfpGrid, minifloatGrid } from './emulate-float.js';
+import { onnxType, QuantizerBuilder, type LayerFacts, type Quantizer } from './emulate-graph.js';
 
 /** x → Cast(format) → Cast(float): ORT's Cast rounds to nearest even as the JS codecs do (bit for bit, tested). */
-function castPair(to: number, held: DType | undefined, saturate?: 1): Quantizer {
-  const attrs: Record<string, Attr> = { to: attr.int(to) };
-  if (saturate !== undefined) attrs.saturate = attr.int(saturate); // opset 19's Cast: clamp overflow to ±max
-  return (x, y) => ({
-    nodes: [
-      {
-        name: `${y}.emulate`,
-        opType: 'Cast',
-        inputs: [x],
-        outputs: [`${y}.held`],
-        attrs,
-      },
-      { name: `${y}.emulate_back`, opType: 'Cast', inputs: [`${y}.held`], outputs: [y], attrs: { to: attr.int(1) } },
-    ],
-    constants: [],
-    dtypes: held ? [[`${y}.held`, held]] : [], // FP8 is not a tgr dtype: its tensor stays undeclared
-  });
+function castPair(held: 'float16' | 'bfloat16'): Quantizer {
+  return (x, y) => {
+    const b = new QuantizerBuilder(y);
+    return b.finish(b.op('Cast', [x], { attrs: { to: attr.int(onnxType[held]) }, dtype: held }));
+  };
 }
 
 /**
  * Symmetric integer grids (int8, int:K, q:I.F) computed in float64 as the JS codecs compute them: x / scale in
- * double, clamped, Round (half to even), NaN and −0 → +0 by Where (the pattern 0 decodes to +0; ORT folds x + 0), q · scale in double, one
- * rounding to fp32. QuantizeLinear divides in fp32 and would differ from the reference at rare ties.
+ * double, clamped, Round (half to even), NaN and −0 → +0 by Where (the pattern 0 decodes to +0; ORT folds x + 0),
+ * q · scale in double, one rounding to fp32. QuantizeLinear divides in fp32 and would differ from the reference at
+ * rare ties. Per channel, the scale is a [C, 1, …] tensor that broadcasts along axis 1.
  */
-function integerGrid(lo: number, hi: number, scaleOf: (ctx: FormatContext) => number): Quantizer {
-  return (x, y, ctx) => {
-    const t = (s: string) => `${y}.emulate_${s}`;
-    const d = (v: number): TensorData => ({ dtype: 'float64', dims: [], data: Float64Array.of(v) });
-    const node = (op: string, inputs: string[], out: string, attrs = {}): Node => ({
-      name: out === y ? `${y}.emulate_back` : out, // y is the layer's old output name, which its node may carry too
-      opType: op,
-      inputs,
-      outputs: [out],
-      attrs,
-    });
-    return {
-      nodes: [
-        node('Cast', [x], t('x'), { to: attr.int(onnxType.double) }),
-        node('Div', [t('x'), t('scale')], t('v')),
-        node('Clip', [t('v'), t('lo'), t('hi')], t('clip')),
-        node('Round', [t('clip')], t('round')),
-        node('IsNaN', [t('v')], t('nan')),
-        node('Equal', [t('round'), t('zero')], t('is_zero')),
-        node('Or', [t('nan'), t('is_zero')], t('to_zero')),
-        node('Where', [t('to_zero'), t('zero'), t('round')], t('q')),
-        node('Mul', [t('q'), t('scale')], t('value')),
-        node('Cast', [t('value')], y, { to: attr.int(onnxType.float) }),
-      ],
-      constants: [
-        [t('scale'), d(scaleOf(ctx))],
-        [t('lo'), d(lo)],
-        [t('hi'), d(hi)],
-        [t('zero'), d(0)],
-      ],
-      dtypes: [
-        ...['x', 'v', 'clip', 'round', 'q', 'value'].map((k): [string, DType] => [t(k), 'float64']),
-        ...['nan', 'is_zero', 'to_zero'].map((k): [string, DType] => [t(k), 'bool']),
-      ],
-    };
+function integerGrid(grid: Extract<Grid, { kind: 'integer' }>): Quantizer {
+  return (x, y, ctx, layer) => {
+    const b = new QuantizerBuilder(y);
+    const scale = grid.perChannel ? channelScales(b, x, ctx, layer) : b.c(grid.step ?? ctx.scale!);
+    const v = b.op('Div', [b.double(x), scale]);
+    const round = b.op('Round', [b.op('Min', [b.op('Max', [v, b.c(grid.lo)]), b.c(grid.hi)])]);
+    const toZero = b.op(
+      'Or',
+      [b.op('IsNaN', [v], { dtype: 'bool' }), b.op('Equal', [round, b.c(0)], { dtype: 'bool' })],
+      { dtype: 'bool' },
+    );
+    return b.finish(b.op('Mul', [b.op('Where', [toZero, b.c(0), round]), scale]));
   };
 }
 
-const ctxScale = (ctx: FormatContext) => ctx.scale!;
+/** The per-channel scales as a float64 [C, 1, …] constant that broadcasts over the layer output's axis 1. */
+function channelScales(b: QuantizerBuilder, x: string, ctx: FormatContext, layer: LayerFacts): string {
+  const shape = layer.info?.shape ?? [];
+  const scales = ctx.scales;
+  check(
+    scales !== undefined && !layer.info?.rankUnknown && shape.length >= 2 && shape[1] === scales.length,
+    'bad_model',
+    () =>
+      `per-channel emulation of ${x.replace(/\.fp32$/, '')} needs one scale per channel of its output [${shape.join(',')}]; got ${scales?.length ?? 'no'} scales — profile the layer's channels (channelMaxAbs)`,
+  );
+  return b.tensor(Float64Array.from(scales), [scales.length, ...shape.slice(2).map(() => 1)]);
+}
 
-/**
- * How each format is emulated in the graph, by format name; a family spec (`int:4`) is matched by its prefix.
- * fp:eXmY and bfp are not here yet: ONNX has no exact op for them. The -nosat FP8 variants are not either: ORT 1.30's
- * Cast with saturate=0 does not follow the OCP/ONNX overflow rule (E4M3 480 → 448, E5M2 overflow → NaN, not Inf).
- */
-const quantizers: Record<string, (format: NumberFormat) => Quantizer | undefined> = {
-  fp32: () => undefined,
-  fp16: () => castPair(onnxType.float16, 'float16'),
-  bf16: () => castPair(onnxType.bfloat16, 'bfloat16'),
-  'fp8-e4m3': () => castPair(onnxType.float8e4m3fn, undefined, 1),
-  'fp8-e5m2': () => castPair(onnxType.float8e5m2, undefined, 1),
-  int8: () => integerGrid(-128, 127, ctxScale),
-  int: (f) => integerGrid(-(2 ** (f.bits - 1)), 2 ** (f.bits - 1) - 1, ctxScale),
-  q: (f) => {
-    const step = 2 ** -Number(f.name.split('.')[1]);
-    return integerGrid(-(2 ** (f.bits - 1)), 2 ** (f.bits - 1) - 1, () => step);
-  },
+/** How each kind of format grid is emulated in the graph (the format declares its grid: formats/format.ts). */
+const quantizers: { [K in Grid['kind']]: (grid: Extract<Grid, { kind: K }>) => Quantizer | undefined } = {
+  exact: () => undefined,
+  cast: (g) => castPair(g.dtype),
+  minifloat: (g) => minifloatGrid(g),
+  integer: (g) => integerGrid(g),
+  blocks: (g) => bfpGrid(g.block, g.mantissa),
 };
 
-/** True when `withFormatEmulation` can hold a graph's layers in this format. */
-export function canEmulate(format: NumberFormat): boolean {
-  return (quantizers[format.name] ?? quantizers[format.name.split(':')[0]!]) !== undefined;
+/** The quantizer of a format's grid (undefined for fp32). */
+function quantizerOf(format: NumberFormat): Quantizer | undefined {
+  const make = quantizers[format.grid.kind] as (g: Grid) => Quantizer | undefined;
+  return make(format.grid);
 }
 
 /**
  * The graph with each given layer output (tensor → its format context) held in `format`: the layer writes `T.fp32`
  * and the quantizer writes `T`, so names, consumers and outputs stay as they were and a value read at `T` is the
- * format's value, which every later layer then consumes. fp32 returns the graph unchanged.
+ * format's value, which every later layer then consumes. fp32 returns the graph unchanged. `opset`: the model's
+ * (ReduceMax's form depends on it).
  */
-export function withFormatEmulation(g: Graph, layers: ReadonlyMap<string, FormatContext>, format: NumberFormat): Graph {
-  const make = quantizers[format.name] ?? quantizers[format.name.split(':')[0]!];
-  check(
-    make !== undefined,
-    'bad_argument',
-    () =>
-      `number format ${format.name} cannot be emulated in the graph yet; emulated: ${Object.keys(quantizers).join(', ')} — run it without whole-network emulation`,
-  );
-  const quantize = make(format);
+export function withFormatEmulation(
+  g: Graph,
+  layers: ReadonlyMap<string, FormatContext>,
+  format: NumberFormat,
+  opset = 17,
+): Graph {
+  const quantize = quantizerOf(format);
   if (!quantize) return g;
   const initializers = new Map(g.initializers);
   const valueInfo = new Map(g.valueInfo);
@@ -125,19 +85,18 @@ export function withFormatEmulation(g: Graph, layers: ReadonlyMap<string, Format
     for (const t of held) {
       const v = valueInfo.get(t);
       if (v) valueInfo.set(`${t}.fp32`, { ...v, name: `${t}.fp32` });
-      const q = quantize(`${t}.fp32`, t, layers.get(t)!);
+      const q = quantize(`${t}.fp32`, t, layers.get(t)!, { info: v, opset });
       nodes.push(...q.nodes);
       for (const [name, value] of q.constants) initializers.set(name, value);
       // Declared types, so a shape probe that fills undeclared tensors as float does not mistype them.
-      if (v) for (const [name, dtype] of q.dtypes) valueInfo.set(name, { ...v, name, dtype });
+      if (v) {
+        for (const { name, dtype, sameShape } of q.declared) {
+          valueInfo.set(name, sameShape ? { ...v, name, dtype } : { name, dtype, shape: [], rankUnknown: true });
+        }
+      }
     }
   }
   return { ...g, nodes, initializers, valueInfo };
-}
-
-/** The opset a graph emulating `format` needs: FP8 types arrive in Cast at opset 19. */
-function opsetFor(format: NumberFormat, opset: number): number {
-  return format.name.startsWith('fp8-') ? Math.max(opset, 19) : opset;
 }
 
 /**
@@ -145,9 +104,8 @@ function opsetFor(format: NumberFormat, opset: number): number {
  * fp32 profile. Loaded as a classifier again, its layers are the Conv/Gemm/MatMul outputs `T.fp32` just before each
  * quantizer, so golden, plan, runner and report run on it unchanged: the golden accuracy is the format's, a flip hits
  * the format's encoding of the layer value, and the quantizer leaves a format value as it is (except that a saturating
- * format reads a flipped Inf pattern as ±max downstream). Raising the opset to 19 for FP8 is refused by ORT for
- * graphs whose ops changed meaning at 18 (Reduce* with axes attributes), and tgr's own shape inference (src/onnx/dtypes.ts)
- * has no float8 types yet, so an FP8-emulated model runs in ORT but does not load as a classifier.
+ * format reads a flipped Inf pattern as ±max downstream). No float8 tensor appears (FP8 is composed of double ops), so
+ * the opset stays the model's.
  */
 export function emulatedModel(
   model: Model,
@@ -156,10 +114,9 @@ export function emulatedModel(
   weights: readonly string[] = [],
 ): Model {
   const layers = new Map(profile.map((l) => [l.tensor, format.contextFor(l.maxAbs)]));
-  const graph = withFormatEmulation(model.graph, layers, format);
+  const graph = withFormatEmulation(model.graph, layers, format, model.opset);
   return {
     ...model,
-    opset: opsetFor(format, model.opset),
     graph: { ...graph, initializers: withWeightsIn(graph.initializers, weights, format) },
     metadata: { ...model.metadata, 'tgr.emulated_format': format.name },
   };

@@ -29,3 +29,14 @@ test('int:K without a scale, or profiled from zero, is one line saying what is n
   assert.throws(() => numberFormat('int:4').encode(1), /^TgrError: int:4 needs ctx.scale = profiled max \|x\| \/ 7/);
   assert.throws(() => numberFormat('int:4').contextFor(0), /int:4 needs a layer's profiled max \|activation\| > 0/);
 });
+
+test('int:K:channel is the int:K grid (per-channel scales live in the layer context); its name keeps the option', () => {
+  const f = numberFormat('int:8:channel');
+  assert.equal(f.name, 'int:8:channel');
+  assert.deepEqual(f.grid, { kind: 'integer', lo: -128, hi: 127, perChannel: true });
+  assert.deepEqual(numberFormat('int:8').grid, { kind: 'integer', lo: -128, hi: 127, perChannel: false });
+  const ctx = { scale: 0.5 };
+  for (const x of [0, 1.25, -1.75, 63.5, 100, -100, NaN])
+    assert.equal(f.encode(x, ctx), numberFormat('int:8').encode(x, ctx), `${x}`);
+  assert.throws(() => numberFormat('int:8:tensor'), /'int:8:tensor' is not int:K\[:channel\]/);
+});

@@ -106,7 +106,7 @@ test('a family spec builds its format once; a bad family or argument is one line
     () => numberFormat('fp:e9m3'),
     /^TgrError: number format 'fp:e9m3' is not fp:eXmY\[:ftz\] with 2 ≤ X ≤ 8 and 1 ≤ Y ≤ 23; write e.g. fp:e5m10/,
   );
-  assert.throws(() => numberFormat('int:25'), /'int:25' is not int:K with 2 ≤ K ≤ 24/);
+  assert.throws(() => numberFormat('int:25'), /'int:25' is not int:K\[:channel\] with 2 ≤ K ≤ 24/);
   assert.throws(() => numberFormat('q:20.4'), /'q:20.4' is not q:I.F with 1 \+ I \+ F between 2 and 24 bits/);
   assert.throws(() => numberFormat('bfp:8'), /'bfp:8' is not bfp:K:mM/);
 });

@@ -3,16 +3,16 @@ import assert from 'node:assert/strict';
 import { Session } from '../../../src/engine/session.js';
 import { attr, type Graph, type Model } from '../../../src/onnx/types.js';
 import { f32 } from '../../../src/onnx/tensor.js';
-import { numberFormat } from '../../../src/faults/formats/registry.js';
+import { numberFormat, numberFormats, type FormatContext } from '../../../src/faults/formats/registry.js';
 import { bitsToF32 } from '../../../src/faults/formats/fp32.js';
-import { canEmulate, withFormatEmulation, withWeightsIn } from '../../../src/faults/run/emulate.js';
+import { withFormatEmulation, withWeightsIn } from '../../../src/faults/run/emulate.js';
+import { oneLayer } from './emulate-graphs.js';
 import { Rng } from '../../../src/core/rng.js';
 
 const n = 50000;
-const w1 = Math.fround(1.37);
 
 /** x → a = x·w1 (a "layer") → Abs → b = ·3 (a layer): elementwise, so each fp32 op is one IEEE rounding in JS too. */
-function twoLayers(opset: number): Model {
+function twoLayers(opset: number, w1 = Math.fround(1.37)): Model {
   const c = (v: number) => f32([], [v]);
   const graph: Graph = {
     name: 'two-layers',
@@ -50,19 +50,46 @@ function randomInput(seed: number): Float32Array {
   return xs;
 }
 
-const specs = ['fp16', 'bf16', 'fp8-e4m3', 'fp8-e5m2', 'int8', 'int:4', 'int:12', 'q:3.4'];
+/**
+ * Per format: the value of every 16th pattern, the midpoint (a tie) and quarter points between neighbouring patterns,
+ * and values past the largest finite one, mixed into random input; fed with w1 = 1 so layer a sees them as they are.
+ */
+function edgeInput(spec: string, ctx: FormatContext): Float32Array {
+  const format = numberFormat(spec);
+  const xs = randomInput(17);
+  const rng = new Rng(18);
+  let max = 0;
+  for (let p = 0; p < 2 ** Math.min(format.bits, 16); p++) {
+    const v = format.decode(p, ctx);
+    if (Number.isFinite(v)) max = Math.max(max, Math.abs(v));
+  }
+  for (let i = 0; i < n; i += 2) {
+    const p = rng.nextU32() % 2 ** Math.min(format.bits, 16);
+    const lo = format.decode(p, ctx);
+    const hi = format.decode(p + 1, ctx);
+    const t = [0, 0.5, 0.25, 0.75][(i / 2) % 4]!;
+    const kind = (i / 2) % 9;
+    xs[i] = kind === 8 ? max * (1 + rng.next() / 8) : lo + (hi - lo) * t;
+  }
+  return xs;
+}
 
-for (const spec of specs) {
-  test(`${spec} emulated in the graph equals the JS codec bit for bit, and layer 2 consumes layer 1's format value`, async () => {
+const specs = ['fp16', 'bf16', 'fp8-e4m3', 'fp8-e5m2', 'int8', 'int:4', 'int:12', 'q:3.4'];
+const composed = ['fp8-e4m3-nosat', 'fp8-e5m2-nosat', 'fp:e5m10', 'fp:e4m3:ftz', 'fp:e3m2', 'fp:e8m7', 'fp:e2m1:ftz'];
+
+for (const [spec, edges] of [...specs, ...composed].flatMap((s) => [[s, false] as const, [s, true] as const])) {
+  const what = edges ? 'on ties, subnormals and overflow' : 'on random values';
+  test(`${spec} emulated in the graph equals the JS codec bit for bit ${what}, and layer 2 consumes layer 1's value`, async () => {
     const format = numberFormat(spec);
     const ctx = { a: format.contextFor(7), b: format.contextFor(20) };
-    const model = twoLayers(spec.startsWith('fp8') ? 19 : 17);
+    const w1 = edges ? 1 : Math.fround(1.37);
+    const model = twoLayers(17, w1);
     const layers = new Map([
       ['a', ctx.a],
       ['b', ctx.b],
     ]);
     const session = await Session.create({ ...model, graph: withFormatEmulation(model.graph, layers, format) });
-    const xs = randomInput(16);
+    const xs = edges ? edgeInput(spec, ctx.a) : randomInput(16);
     const out = await session.run({ x: f32([n], xs) });
     await session.release();
     const a = out.a!.data as Float32Array;
@@ -81,16 +108,62 @@ for (const spec of specs) {
   });
 }
 
-test('fp32 leaves the graph as it was; formats without an exact ONNX form are refused in one line', () => {
-  const g = twoLayers(17).graph;
+test('fp32 leaves the graph as it was; every registered format and family builds its grid in the graph', () => {
+  const g = oneLayer([2, 4], 17).graph;
   assert.equal(withFormatEmulation(g, new Map([['a', {}]]), numberFormat('fp32')), g);
+  const specs = [
+    ...Object.keys(numberFormats),
+    'fp:e5m10',
+    'fp:e4m3:ftz',
+    'int:4',
+    'int:8:channel',
+    'q:3.4',
+    'bfp:4:m3',
+  ];
+  const ops = specs.map((spec) => {
+    const format = numberFormat(spec);
+    const ctx = { ...format.contextFor(3), scales: [1, 2, 3, 4] };
+    const nodes = withFormatEmulation(g, new Map([['a', ctx]]), format).nodes;
+    return `${spec}: ${nodes.length - 1} ${nodes.at(-1)!.outputs[0]}`;
+  });
+  // Every format but fp32 adds its nodes after the layer, the last writing the layer's own tensor name.
   assert.deepEqual(
-    ['fp32', 'bf16', 'int:4', 'q:1.2', 'bfp8', 'fp:e5m10', 'fp8-e4m3-nosat'].map((s) => canEmulate(numberFormat(s))),
-    [true, true, true, true, false, false, false],
+    ops.filter((o) => !/^\S+: [1-9]\d* a$/.test(o)),
+    ['fp32: 0 a'],
   );
+});
+
+test('int:8:channel and int:4:channel emulated in the graph equal the JS codec at each channel’s scale, ties included', async () => {
+  const dims = [6, 5, 3, 4];
+  const inner = 12;
+  const scales = [0.5, 1 / 127, 3, 2 ** -10, 0.1];
+  for (const spec of ['int:8:channel', 'int:4:channel']) {
+    const format = numberFormat(spec);
+    const model = oneLayer(dims, 17);
+    const graph = withFormatEmulation(model.graph, new Map([['a', { scale: 1, scales }]]), format, 17);
+    const session = await Session.create({ ...model, graph });
+    const rng = new Rng(5);
+    const xs = new Float32Array(dims.reduce((a, b) => a * b, 1)).map((_, i) => {
+      const s = scales[Math.floor(i / inner) % 5]!;
+      const k = Math.floor(rng.next() * 300) - 150;
+      return i % 3 === 0 ? (k + 0.5) * s : i % 3 === 1 ? k * s * (1 + rng.next()) : bitsToF32(rng.nextU32());
+    });
+    const out = (await session.run({ x: f32(dims, xs) })).a!.data as Float32Array;
+    await session.release();
+    xs.forEach((x, i) => {
+      const ctx = { scale: scales[Math.floor(i / inner) % 5]! };
+      const want = format.decode(format.encode(x, ctx), ctx);
+      assert.ok(Object.is(out[i], want), `${spec} [${i}] x=${x}: graph ${out[i]}, JS ${want}`);
+    });
+  }
   assert.throws(
-    () => withFormatEmulation(g, new Map([['a', { exponent: 0 }]]), numberFormat('bfp8')),
-    /^TgrError: number format bfp:8:m7 cannot be emulated in the graph yet; emulated: fp32, fp16, bf16, fp8-e4m3, /,
+    () =>
+      withFormatEmulation(
+        oneLayer(dims, 17).graph,
+        new Map([['a', { scale: 1, scales: [1, 2] }]]),
+        numberFormat('int:8:channel'),
+      ),
+    /^TgrError: per-channel emulation of a needs one scale per channel of its output \[6,5,3,4\]; got 2 scales/,
   );
 });
 
