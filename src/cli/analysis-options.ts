@@ -1,8 +1,10 @@
-import type { Command } from 'commander';
+import type { Command, Option } from 'commander';
+import { invariant } from '../core/errors.js';
+import type { OptionSpec } from '../core/option-spec.js';
 import type { AnalyseRequest } from '../analysis/analyse.js';
 import { reportSections } from '../report/sections.js';
 import { outFolder } from './option-parsers.js';
-import { addRegistryOptions, optionsFromFlags } from './registry-options.js';
+import { addRegistryOptions, optionOf, optionsFromFlags } from './registry-options.js';
 
 /** The report sections that declare options, as the registry-options table they are read through. */
 const declaring = Object.fromEntries(
@@ -15,6 +17,16 @@ export function analysisOptions(cmd: Command): Command {
     cmd.option('--out <dir>', 'folder for analysis.json and report/ (default: see the command)', outFolder()),
     declaring,
   );
+}
+
+/**
+ * The section option of `flag` without its default, for a command whose preset supplies the value (`tgr reproduce
+ * --tau`); its help says the preset's value is overridden.
+ */
+export function sectionOption(flag: string): Option {
+  const spec = reportSections.flatMap((s) => Object.values(s.options ?? {})).find((o) => o?.flag === flag);
+  invariant(spec, `no report section declares --${flag}`);
+  return optionOf({ ...spec, default: undefined, help: `${spec.help} (overrides the preset's)` } as OptionSpec);
 }
 
 /** The request fields the sections' options set: each section's values under its `into` field, or at the top. */

@@ -80,18 +80,18 @@ function byFlag(entries: Record<string, DeclaresOptions>): Map<string, { spec: O
   return new Map([...flags].map(([f, v]) => [f, { spec: { ...v.spec, help: v.helps.join('; ') }, users: v.users }]));
 }
 
+/** The commander option of one declaration: a switch, or a value with its kind's parser and its default. */
+export function optionOf(spec: OptionSpec): Option {
+  if (!('value' in spec)) return new Option(`--${spec.flag}`, spec.help);
+  const o = new Option(`--${spec.flag} <${spec.arg}${spec.repeatable ? '...' : ''}>`, spec.help);
+  o.argParser(parserFor(spec)!);
+  if (spec.default !== undefined) o.default(spec.default);
+  return o;
+}
+
 /** Declares every entry's options on `cmd`, help prefixed by the entries that read each (`clip: …; glove: …`). */
 export function addRegistryOptions(cmd: Command, entries: Record<string, DeclaresOptions>): Command {
-  for (const { spec } of byFlag(entries).values()) {
-    if (!('value' in spec)) {
-      cmd.option(`--${spec.flag}`, spec.help);
-      continue;
-    }
-    const o = new Option(`--${spec.flag} <${spec.arg}${spec.repeatable ? '...' : ''}>`, spec.help);
-    o.argParser(parserFor(spec)!);
-    if (spec.default !== undefined) o.default(spec.default);
-    cmd.addOption(o);
-  }
+  for (const { spec } of byFlag(entries).values()) cmd.addOption(optionOf(spec));
   return cmd;
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
-import { analysisOptions, analysisRequest } from '../../src/cli/analysis-options.js';
+import { analysisOptions, analysisRequest, sectionOption } from '../../src/cli/analysis-options.js';
 import { defaultRawFitPerMbit } from '../../src/analysis/stats/fit.js';
 
 test('analysis options: --out, then each report section’s flags, help prefixed by the section', () => {
@@ -38,4 +38,22 @@ test('analysis request: parsed flags land in the fields the sections declare, de
     rawFitPerMbit: defaultRawFitPerMbit,
     cam: { count: 3, flips: 2000, bits: [0, 1, 2], seed: 0, measure: 50, bound: 65536 },
   });
+});
+
+test('a section option for a preset command: the declared kind, no default, help says the preset is overridden', () => {
+  const cmd = new Command('x').addOption(sectionOption('tau')).addOption(sectionOption('cam-images')).exitOverride();
+  assert.deepEqual(
+    cmd.options.map((o) => [o.long, o.defaultValue, o.description]),
+    [
+      [
+        '--tau',
+        undefined,
+        "critical-fault thresholds τ, P(ΔLoss > τ), comma-separated (default 0.1,1,10) (overrides the preset's)",
+      ],
+      ['--cam-images', undefined, "images for Ablation-CAM (Fig. 2); 0 skips it (overrides the preset's)"],
+    ],
+  );
+  cmd.parse(['--cam-images', '0', '--tau', '1,2'], { from: 'user' });
+  assert.deepEqual(cmd.opts(), { camImages: 0, tau: [1, 2] });
+  assert.throws(() => sectionOption('nope'), /no report section declares --nope/);
 });

@@ -8,20 +8,8 @@ import { encoders } from '../../text/encoders/registry.js';
 import { stratifyChoices } from '../../faults/plan/strata.js';
 import { formatFamilies, numberFormat, numberFormats } from '../../faults/formats/registry.js';
 import { specHelp } from '../registry-options.js';
-import {
-  count,
-  file,
-  folder,
-  images,
-  integer,
-  maxPerLayer,
-  numberList,
-  oneOf,
-  outFolder,
-  seed,
-  spec,
-  threads,
-} from '../option-parsers.js';
+import { sectionOption } from '../analysis-options.js';
+import { count, file, folder, images, maxPerLayer, oneOf, outFolder, seed, spec, threads } from '../option-parsers.js';
 
 /** `tgr reproduce`: the main job, end to end, resumable. */
 export const reproduceCommand: CliCommand = {
@@ -86,12 +74,8 @@ export const reproduceCommand: CliCommand = {
         'site sampling: none (uniform) or bit (one stratum per bit position)',
         oneOf(stratifyChoices),
       )
-      .option(
-        '--tau <list>',
-        'critical-fault thresholds τ of P(ΔLoss > τ), comma-separated (default 0.1,1,10)',
-        numberList(0, '0.1,1,10'),
-      )
-      .option('--cam-images <n>', 'images shown with Ablation-CAM (0: none)', integer(0, 10_000))
+      .addOption(sectionOption('tau'))
+      .addOption(sectionOption('cam-images'))
       .option('--seed <n>', "seed of training and campaigns (overrides the preset's)", seed())
       .option('--out <dir>', 'output folder (default runs/reproduce-PRESET)', outFolder())
       .option('--threads <n>', 'ONNX Runtime threads (default: all cores)', threads())
