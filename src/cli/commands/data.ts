@@ -36,7 +36,7 @@ export const data: CliCommand = {
   summary: 'describe a dataset (counts per split and class, shape, class names) or download it',
   configure: (cmd) =>
     cmd
-      .addArgument(new Argument('<action>', 'info | fetch').choices(Object.keys(actions)))
+      .addArgument(new Argument('<action>', Object.keys(actions).join(' | ')).choices(Object.keys(actions)))
       .addArgument(
         new Argument('<dataset>', `one of: ${Object.keys(datasets).join(', ')}`).argParser(
           oneOf(Object.keys(datasets)),
