@@ -2,20 +2,24 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { format } from 'node:util';
 import type { Analysis } from '../analysis/analyse.js';
-import type { MetricRatio } from '../analysis/metric-ratios.js';
-import type { Verdict } from '../analysis/verdict.js';
 import type { Classifier } from '../faults/model/classifier.js';
 import type { CampaignPlan } from '../faults/plan/plan.js';
-import type { PlanStrata } from '../faults/plan/strata.js';
 import type { Shard } from '../faults/plan/shard.js';
 import type { RunResult } from '../faults/run/runner.js';
 import type { CampaignSummary } from '../faults/store/records.js';
-import type { HeadComparison } from '../models/compare.js';
-import type { RatioEstimate } from '../stats/ratio.js';
+import type {
+  CampaignFiles,
+  CompareJson,
+  InjectJson,
+  InspectJson,
+  JsonDocument,
+  MergeJson,
+  PlanJson,
+} from './json-documents.js';
 import type { PlanLayerRow } from './summary-table.js';
 
 /*
- * `--json` (issue 18): a command prints exactly one JSON document on stdout, shaped by the interfaces below and
+ * `--json` (issue 18): a command prints exactly one JSON document on stdout, shaped by json-documents.ts's schemas and
  * described in docs/JSON.md. The documents reuse the files' own shapes (summary.json's CampaignSummary, analysis.json's
  * verdict rows) and only restate paths relative to the run folder, so a pipeline can move a run and still follow them.
  * Numbers that are undefined (NaN) or unbounded (±∞) are written as null, as in summary.json.
@@ -26,135 +30,6 @@ export interface JsonHeader<C extends string> {
   tgr: string;
   command: C;
 }
-
-/** `tgr inspect --json`: the classifier as fault campaigns see it. */
-export interface InspectJson extends JsonHeader<'inspect'> {
-  /** The .onnx file as resolved from the argument. */
-  model: string;
-  sha256: string;
-  head: string;
-  backbone: string | null;
-  /** Per-image shape [C, H, W]; the batch is the leading N. */
-  input: { name: string; shape: [number, number, number] };
-  output: { name: string; classes: number };
-  layers: {
-    name: string;
-    opType: string;
-    /** Per-image shape (batch dropped). */
-    shape: number[];
-    neurons: number;
-    /** Elements of the constant weight; null when the layer has none. */
-    weights: number | null;
-    /** Part of the model's last layer. */
-    lastLayer: boolean;
-    /** The node's own output shape when the exporter put the batch elsewhere ('N', 'N*c'…); null when batch-major. */
-    layout: (number | string)[] | null;
-  }[];
-  /** Conv/Gemm/MatMul nodes no fault can land in, with the reason. */
-  leftOut: { name: string; opType: string; reason: string }[];
-}
-
-/** `tgr models --json`: per backbone, parameters and MACs (per image) of both heads, or why it cannot be built. */
-export interface ModelsJson extends JsonHeader<'models'> {
-  dataset: string;
-  inputShape: [number, number, number];
-  numClasses: number;
-  embedDim: number;
-  backbones: HeadComparison[];
-}
-
-/** `tgr plan --json`: the plan written and the margin of error each layer's n buys. */
-export interface PlanJson extends JsonHeader<'plan'> {
-  /** The run folder, as given (or --out); every other path is relative to it. */
-  run: string;
-  campaign: string;
-  files: { golden: string; plan: string };
-  settings: {
-    perLayer: number;
-    injections: number;
-    target: string;
-    format: string;
-    errorModel: string;
-    seed: number;
-    rangeDetector: boolean;
-    guard: string;
-    /** The guard's proven bound on undetected ΔLoss; null without a guard. */
-    guardDeltaLossBound: number | null;
-    stratify: string;
-    strata: PlanStrata | null;
-  };
-  dataset: { name: string; split: string };
-  /** Correctly classified images with Top2Diff > 0 the sites are drawn from. */
-  pool: number;
-  units: number;
-  /** Confidence level of the margins (0.99). */
-  confidence: number;
-  /** The --margin asked for (a proportion); null when none. */
-  targetMargin: number | null;
-  layers: PlanLayerRow[];
-  leftOut: { name: string; opType: string; reason: string }[];
-}
-
-/** Where a campaign's files are, relative to the run folder. */
-export interface CampaignFiles {
-  plan: string;
-  /** The results file this command wrote (a shard's own file for --shard). */
-  faults: string;
-  /** null when no summary was written (a shard of several). */
-  summary: string | null;
-  summaryCsv: string | null;
-}
-
-/** What `tgr inject --json` and `tgr merge --json` share: the campaign, its files and summary.json's content. */
-interface CampaignJson<C extends 'inject' | 'merge'> extends JsonHeader<C> {
-  run: string;
-  campaign: string;
-  files: CampaignFiles;
-  /** summary.json's content with `model` relative to the run; null for a shard of several. */
-  summary: CampaignSummary | null;
-}
-
-/** `tgr inject --json`. */
-export interface InjectJson extends CampaignJson<'inject'> {
-  shard: Shard | null;
-  /** Child processes of --jobs; null for one process. */
-  jobs: number | null;
-  /**
-   * Injections this run covers, those already done before it (resumed) and the count per evaluation path, wall seconds;
-   * --jobs: the records merged from the children, resumed and paths null (each child counts its own).
-   */
-  injections: { sites: number; resumed: number | null; paths: Record<string, number> | null; seconds: number };
-}
-
-/** `tgr merge --json`. */
-export interface MergeJson extends CampaignJson<'merge'> {
-  shards: number;
-  records: number;
-}
-
-/** One campaign of `tgr compare --json`: the verdict rows and the per-layer ΔLoss ratios. */
-export interface CompareCampaignJson {
-  campaign: string;
-  /** Every metric × scope, baseline ÷ text-guided with its 99% interval and side against 1 (analysis.json's). */
-  metrics: MetricRatio[];
-  /** The paper's mean-ΔLoss ratio of each layer both models have. */
-  layers: { layer: string; improvement: RatioEstimate }[];
-}
-
-/** `tgr compare --json`: the verdict, its rows per campaign, and where the report went. */
-export interface CompareJson extends JsonHeader<'compare'> {
-  /** The folder analysis.json and report/ were written to; files are relative to it. */
-  out: string;
-  files: { analysisJson: string; html: string };
-  verdict: Verdict;
-  /** `run`: the run folder's name; accuracy a proportion over `images` golden images. */
-  models: Record<'baseline' | 'textGuided', { run: string; head: string; accuracy: number; images: number }>;
-  /** Campaigns both runs have, the primary (the verdict's) first. */
-  campaigns: CompareCampaignJson[];
-}
-
-/** Every document by command. */
-export type JsonDocument = InspectJson | ModelsJson | PlanJson | InjectJson | MergeJson | CompareJson;
 
 let version: string | undefined;
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { saveModel } from '../../src/onnx/proto-io.js';
 import { runPath, tgrVersion } from '../../src/cli/json-output.js';
+import { jsonDocumentSchemas, type JsonCommand } from '../../src/cli/json-documents.js';
 import { runCli } from './run-cli.js';
 import { residualNet } from '../faults/nets.js';
 import { tempDir } from '../faults/fixtures.js';
@@ -19,7 +20,9 @@ async function runJson(...argv: string[]) {
   const r = await runCli(...argv, '--json');
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^\{\n[^]*\n\}\n$/);
-  return { doc: JSON.parse(r.out), err: r.err };
+  const doc = JSON.parse(r.out);
+  jsonDocumentSchemas[argv[0] as JsonCommand].parse(doc); // every field declared, of its declared type
+  return { doc, err: r.err };
 }
 
 /** A run folder holding an untrained 1×16×16, 4-class residual net; the synthetic dataset matches its input. */
@@ -151,6 +154,7 @@ test('tgr inject --jobs 2 --json (a real process): the children’s lines go to 
   const argv = [bin, 'inject', run, '--per-layer', '20', '--jobs', '2', '--threads', '1', '--json'];
   const r = await promisify(execFile)(process.execPath, argv, { env: { ...process.env, TGR_FROM_SOURCE: '1' } });
   const doc = JSON.parse(r.stdout);
+  jsonDocumentSchemas.inject.parse(doc);
   assert.deepEqual([doc.command, doc.jobs, doc.shard, doc.campaign], ['inject', 2, null, 'fp32']);
   assert.deepEqual(doc.injections, { sites: 140, resumed: null, paths: null, seconds: doc.injections.seconds });
   assert.equal(doc.files.faults, 'campaign/fp32/faults.jsonl');

@@ -5,7 +5,8 @@ import { heads } from '../../models/heads.js';
 import { lookup } from '../../core/errors.js';
 import { backbones } from '../../models/registry.js';
 import { compareHeads, datasetLayouts, type HeadComparison } from '../../models/compare.js';
-import { jsonHeader, jsonHelp, printResult, type ModelsJson } from '../json-output.js';
+import { jsonHeader, jsonHelp, printResult } from '../json-output.js';
+import type { ModelsJson } from '../json-documents.js';
 
 const int = (n: number) => n.toLocaleString('en-US');
 type DatasetLayout = (typeof datasetLayouts)[keyof typeof datasetLayouts];
