@@ -19,12 +19,23 @@ export interface ProgressOptions {
   quiet?: boolean;
 }
 
+/** Makes the reporters of this thread when someone else draws them (a pipeline stage run in a worker thread). */
+export type ProgressRoute = (opts: ProgressOptions) => Progress;
+
+let route: ProgressRoute | null = null;
+
+/** Sends every later reporter of this thread (not quiet, not bound to a stream) to `r` instead of stderr. */
+export function routeProgress(r: ProgressRoute | null): void {
+  route = r;
+}
+
 /** Creates a progress reporter suited to where output goes. */
 export function progress(opts: ProgressOptions): Progress {
   const stream = opts.stream ?? process.stderr;
   const start = Date.now();
   let count = 0;
   if (opts.quiet) return { tick: (n = 1) => void (count += n), done: () => {} };
+  if (route && !opts.stream) return route(opts);
   const rate = () => count / Math.max(1e-3, (Date.now() - start) / 1000);
   if (!opts.plain && stream.isTTY) {
     const bar = new cliProgress.SingleBar(

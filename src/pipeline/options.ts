@@ -41,7 +41,10 @@ export interface ReproduceOptions {
   tau?: string | number[];
   /** Output folder (default runs/reproduce-PRESET). */
   out?: string;
+  /** ORT threads of each stage (default: the cores shared among the stages running at once). */
   threads?: number;
+  /** Models trained and injected at the same time (default: one per core). */
+  jobs?: number;
   cacheDir?: string;
   quiet?: boolean;
   log?: (line: string) => void;

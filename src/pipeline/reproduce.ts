@@ -7,9 +7,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../core/atomic-write.js';
 import { openDataset } from '../data/registry.js';
-import { imageSetFromDataset } from '../faults/run/images.js';
-import { injectCampaign } from '../faults/campaign.js';
-import { train } from '../train/train.js';
+import { availableParallelism } from 'node:os';
 import type { HeadKind } from '../models/heads.js';
 import type { InitKind } from '../analysis/ablation.js';
 import { CHECKPOINT_FILE } from '../train/trainer.js';
@@ -22,6 +20,9 @@ import { embedStage } from './embed.js';
 import { resolvePreset, type ReproduceOptions } from './options.js';
 import { reproduceSettingRows } from './settings-rows.js';
 import { runStage, hashOf } from './stage.js';
+import { runChains } from './lanes.js';
+import { StageDisplay } from './stage-display.js';
+import { runInWorker } from './stage-thread.js';
 
 export type { ReproduceOptions } from './options.js';
 
@@ -65,8 +66,15 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
       .filter((i) => i !== 'descriptions')
       .map((init) => ({ name: `text-guided-${init}`, head: 'text-guided' as const, init })),
   ];
+  // Each model is one chain: its training, then its campaigns (which share its golden pass, so they stay in order).
+  // Chains run side by side, one thread each by default: two single-thread stages beat one two-thread stage here.
+  const lanes = Math.max(1, Math.min(o.jobs ?? availableParallelism(), runs.length));
+  const threads = o.threads ?? Math.max(1, Math.floor(availableParallelism() / lanes));
+  log(`${runs.length} models, ${lanes} at a time, ${threads} thread${threads === 1 ? '' : 's'} each`);
+  const display = new StageDisplay();
+  const stageLog = (line: string) => (o.log ? o.log(line) : display.line('', `reproduce: ${line}`));
   const trained: Record<string, { dir: string; hash: string }> = {};
-  for (const r of runs) {
+  const chains = runs.map((r, i) => async () => {
     const dir = join(out, r.name);
     const emb = r.init ? embeddings[r.init] : undefined;
     const opts = {
@@ -79,7 +87,7 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
       seed: p.seed,
       limitTrain: p.limitTrain,
       limitTest: p.limitTest,
-      threads: o.threads,
+      threads,
       quiet: o.quiet,
       ...(r.head === 'text-guided' ? { embedDim } : {}),
       ...(emb ? { classEmbeddings: emb.file } : {}),
@@ -94,61 +102,66 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
           // A checkpoint means an earlier attempt was interrupted: continue it. Anything else left is stale.
           const resume = existsSync(join(dir, CHECKPOINT_FILE));
           if (!resume) rmSync(dir, { recursive: true, force: true });
-          return train({ ...opts, out: dir, resume });
+          await runInWorker({ kind: 'train', options: { ...opts, out: dir, resume } }, `train-${r.name}`, display);
         },
       },
-      log,
+      stageLog,
     );
     trained[r.name] = { dir, hash: st.hash };
-  }
-
-  // Fault campaigns: the same plan settings on every model; detector and guard variants per format.
-  const images = imageSetFromDataset(ds, 'test');
-  try {
-    for (const r of runs) {
-      const t = trained[r.name]!;
-      for (const c of campaignsFor(p, r.head)) {
-        // Stratification and guards are new plan fields (contract B, D): passed only when they change the plan.
-        const planExtras = {
-          ...(p.stratify !== 'none' ? { stratify: p.stratify } : {}),
-          ...(c.guard !== 'none' ? { guard: c.guard } : {}),
-        };
-        await runStage(
-          stamps,
-          {
-            name: `inject-${r.name}-${c.name}`,
-            inputs: {
-              model: t.hash,
-              format: c.format,
-              perLayer: p.perLayer,
-              seed: p.seed,
-              limit: p.limitTest,
-              rangeDetector: c.rangeDetector,
-              ...planExtras,
-            },
-            outputs: [join(t.dir, 'campaign', c.name, 'summary.json')],
-            run: () =>
-              injectCampaign({
-                model: join(t.dir, 'model.onnx'),
-                images,
-                runDir: t.dir,
-                name: c.name,
-                perLayer: p.perLayer,
-                format: c.format,
-                seed: p.seed,
-                rangeDetector: c.rangeDetector,
-                limit: p.limitTest,
-                threads: o.threads,
-                quiet: o.quiet,
-                ...planExtras,
-              }),
+    // Table 3 compares initialisations in the first format; the other formats are the main pair's question.
+    const variants = campaignsFor(p, r.head).filter((c) => i < 2 || c.format === p.formats[0]);
+    for (const c of variants) {
+      // Stratification and guards are new plan fields (contract B, D): passed only when they change the plan.
+      const planExtras = {
+        ...(p.stratify !== 'none' ? { stratify: p.stratify } : {}),
+        ...(c.guard !== 'none' ? { guard: c.guard } : {}),
+      };
+      const name = `inject-${r.name}-${c.name}`;
+      await runStage(
+        stamps,
+        {
+          name,
+          inputs: {
+            model: st.hash,
+            format: c.format,
+            perLayer: p.perLayer,
+            seed: p.seed,
+            limit: p.limitTest,
+            rangeDetector: c.rangeDetector,
+            ...planExtras,
           },
-          log,
-        );
-      }
+          outputs: [join(dir, 'campaign', c.name, 'summary.json')],
+          run: () =>
+            runInWorker(
+              {
+                kind: 'inject',
+                options: {
+                  model: join(dir, 'model.onnx'),
+                  runDir: dir,
+                  name: c.name,
+                  perLayer: p.perLayer,
+                  format: c.format,
+                  seed: p.seed,
+                  rangeDetector: c.rangeDetector,
+                  limit: p.limitTest,
+                  threads,
+                  quiet: o.quiet,
+                  ...planExtras,
+                },
+                images: { dataset: p.dataset, dataDir: o.dataDir, seed: p.seed, split: 'test' },
+              },
+              name,
+              display,
+            ),
+        },
+        stageLog,
+      );
     }
+  });
+  try {
+    await runChains(chains, lanes);
   } finally {
-    await images.close?.();
+    display.close();
   }
 
   // Analyses and the report (cheap: always redone so the report matches the files).

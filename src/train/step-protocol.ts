@@ -2,6 +2,7 @@
  * The messages between the trainer and its step worker: one call per Stepper method (or, for a data-parallel replica,
  * per ReplicaCore method), answered in order.
  */
+import type { WireError } from '../core/module-worker.js';
 import type { TensorData } from '../onnx/types.js';
 import type { StepFeeds, StepInit } from './step-core.js';
 import type { ApplyFeeds, ReplicaInit, ShardFeeds } from './replica-core.js';
@@ -18,13 +19,7 @@ export type StepCall = { id: number } & (
   | { method: 'close'; arg?: undefined }
 );
 
-export type StepReply =
-  | { id: number; ok: true; value: unknown }
-  | {
-      id: number;
-      ok: false;
-      error: { name: string; message: string; code?: string; fields?: Record<string, unknown>; stack?: string };
-    };
+export type StepReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError };
 
 /**
  * The buffers in a message that can move rather than be copied: typed arrays that own their whole buffer. A view

@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { StepCore } from './step-core.js';
 import { ReplicaCore } from './replica-core.js';
+import { toWireError } from '../core/module-worker.js';
 import { transferables, type StepCall, type StepReply } from './step-protocol.js';
 
 const port = parentPort;
@@ -43,12 +44,7 @@ port.on('message', (call: StepCall) => {
     try {
       reply = { id: call.id, ok: true, value: await handle(call) };
     } catch (e) {
-      const err = e as Error & { code?: string; fields?: Record<string, unknown> };
-      reply = {
-        id: call.id,
-        ok: false,
-        error: { name: err.name, message: err.message, code: err.code, fields: err.fields, stack: err.stack },
-      };
+      reply = { id: call.id, ok: false, error: toWireError(e) };
     }
     port.postMessage(reply, reply.ok ? transferables(reply.value) : []);
   });

@@ -3,8 +3,8 @@
  * entry is step-worker.js next to this file when running compiled, or step-worker.ts through tsx when running from
  * source (a worker does not inherit the loader hooks `tsx` registered on the main thread, so it registers them itself).
  */
-import { Worker } from 'node:worker_threads';
-import { TgrError, type TgrErrorCode } from '../core/errors.js';
+import type { Worker } from 'node:worker_threads';
+import { fromWireError, spawnModuleWorker } from '../core/module-worker.js';
 import type { TensorData } from '../onnx/types.js';
 import { StepCore, type StepFeeds, type StepInit, type StepResult, type Stepper } from './step-core.js';
 import { compact, transferables, type StepCall, type StepReply } from './step-protocol.js';
@@ -22,14 +22,7 @@ export async function createStepper(init: StepInit, mode: StepperMode = 'worker'
 
 /** A worker thread running step-worker (compiled or, from source, through tsx). */
 export function spawnStepWorker(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./step-worker.js', here));
-  const entry = new URL('./step-worker.ts', here).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(
-    `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`,
-    { eval: true },
-  );
+  return spawnModuleWorker(new URL('./step-worker.js', import.meta.url));
 }
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
@@ -46,12 +39,7 @@ export class WorkerStepper implements Stepper {
       this.pending.delete(r.id);
       if (!p) return;
       if (r.ok) p.resolve(r.value);
-      else
-        p.reject(
-          r.error.name === 'TgrError'
-            ? new TgrError(r.error.code as TgrErrorCode, r.error.message, r.error.fields)
-            : Object.assign(new Error(r.error.message), { stack: r.error.stack }),
-        );
+      else p.reject(fromWireError(r.error));
     });
     const fail = (e: Error) => {
       this.failure = e;

@@ -78,7 +78,8 @@ export const reproduceCommand: CliCommand = {
       .addOption(sectionOption('cam-images'))
       .option('--seed <n>', "seed of training and campaigns (overrides the preset's)", seed())
       .option('--out <dir>', 'output folder (default runs/reproduce-PRESET)', outFolder())
-      .option('--threads <n>', 'ONNX Runtime threads (default: all cores)', threads())
+      .option('--jobs <n>', 'models trained and injected at the same time (default: one per core)', count(64))
+      .option('--threads <n>', 'ONNX Runtime threads of each stage (default: the cores shared among --jobs)', threads())
       .option('--cache-dir <dir>', 'text caches (default $TGR_CACHE or ~/.cache/tgr)', outFolder())
       .option('--quiet', 'no progress output'),
   async run(_args, o) {
@@ -106,6 +107,7 @@ export const reproduceCommand: CliCommand = {
       tau: o.tau as number[] | undefined,
       out: o.out as string | undefined,
       threads: o.threads as number | undefined,
+      jobs: o.jobs as number | undefined,
       cacheDir: o.cacheDir as string | undefined,
       quiet: o.quiet === true,
     });
