@@ -33,7 +33,7 @@ export interface CampaignReliability extends CampaignSettings {
   overall: OverallMetrics;
   /** Per (layer, bit) metrics and in-range shares for the bit × layer heat map; null without faults.jsonl. */
   bits: BitCell[] | null;
-  /** Where the numbers came from: every record, or only summary.json's tallies when faults.jsonl is absent. */
+  /** Where the per-layer metrics came from: summary.json's tallies, or every record (no summary, or another τ). */
   source: 'faults.jsonl' | 'summary.json';
 }
 
@@ -44,26 +44,25 @@ export interface ReliabilityOptions {
 
 type Read = Pick<CampaignReliability, 'layers' | 'bits' | 'source' | 'stratify'>;
 
-/** Per-layer metrics from every record (the source of truth), tallied as the campaign's plan stratified them. */
-function fromRecords(run: RunDir, faultsPath: string, tau: readonly number[]): Read {
+/**
+ * One pass over faults.jsonl: the per (layer, bit) cells, and the per-layer tallies — counted again, as the
+ * campaign's plan stratified them — only when summary.json does not already hold them (`stored`).
+ */
+function fromRecords(run: RunDir, faultsPath: string, tau: readonly number[], stored: Read | null): Read {
   const planPath = join(dirname(faultsPath), 'plan.json');
-  const weights = existsSync(planPath) ? stratumWeights(readPlan(planPath)) : null;
-  const acc = new CampaignAccumulator({ tau, weights });
+  const weights = !stored && existsSync(planPath) ? stratumWeights(readPlan(planPath)) : null;
+  const acc = stored ? null : new CampaignAccumulator({ tau, weights });
   const bitAcc = new BitVulnerabilityAccumulator(Object.fromEntries(run.golden.layers.map((l) => [l.name, l.maxAbs])));
   const seen = new Set<string>();
-  // One pass over the records feeds both tallies.
   forEachRecord(faultsPath, (r) => {
-    acc.add(r);
+    acc?.add(r);
     bitAcc.add({ ...r, faultyValue: r.faulty });
     seen.add(r.layer);
   });
   const present = run.golden.layers.map((l) => l.name).filter((n) => seen.has(n));
-  return {
-    layers: acc.layers(present),
-    bits: bitAcc.cellsInOrder(present),
-    source: 'faults.jsonl',
-    stratify: weights ? 'bit' : 'none',
-  };
+  const bits = bitAcc.cellsInOrder(present);
+  if (stored) return { ...stored, bits };
+  return { layers: acc!.layers(present), bits, source: 'faults.jsonl', stratify: weights ? 'bit' : 'none' };
 }
 
 /** Per-layer metrics recomputed from summary.json's per-stratum tallies, through the same code as records. */
@@ -98,9 +97,11 @@ function fromStats(s: LayerStats, tau: readonly number[]): LayerMetrics {
 /** Summarises one campaign of a run: per-layer, last layer (neuron-weighted), overall (layer slots). */
 export function campaignReliability(run: RunDir, c: CampaignFiles, opts: ReliabilityOptions = {}): CampaignReliability {
   const tau = opts.tau ?? defaultTau;
+  // summary.json's tallies are the campaign's metrics, counted once; the records are recounted only for another τ.
+  const stored = c.summary && c.summary.tau.join() === tau.join() ? fromSummary(run, c, tau) : null;
   const { layers, bits, source, stratify } = c.faultsPath
-    ? fromRecords(run, c.faultsPath, tau)
-    : fromSummary(run, c, tau);
+    ? fromRecords(run, c.faultsPath, tau, stored)
+    : (stored ?? fromSummary(run, c, tau));
   check(
     layers.length > 0,
     'bad_file',

@@ -110,7 +110,16 @@ test("without faults.jsonl the comparison recounts summary.json's tallies: the s
   const root = tempDir('compare-summary');
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const { baseline, textGuided } = handPair(root);
+  // With both files the stored tallies are the metrics and the records give the bit cells; another τ recounts them.
   const fromRecords = compareRuns(readRun(baseline), readRun(textGuided)).formats[0]!;
+  assert.equal(fromRecords.baseline.source, 'summary.json');
+  assert.ok(fromRecords.baseline.bits!.length > 0);
+  const recount = compareRuns(readRun(baseline), readRun(textGuided), { tau: [2] }).formats[0]!;
+  assert.equal(recount.baseline.source, 'faults.jsonl');
+  assert.deepEqual(
+    recount.baseline.layers.map((l) => [l.layer, l.injections, l.deltaLoss]),
+    fromRecords.baseline.layers.map((l) => [l.layer, l.injections, l.deltaLoss]),
+  );
   rmSync(join(baseline, 'campaign', 'fp32', 'faults.jsonl'));
   const f = compareRuns(readRun(baseline), readRun(textGuided)).formats[0]!;
   assert.equal(f.baseline.source, 'summary.json');

@@ -48,7 +48,7 @@ test('analysis reads what the real campaign runner writes: golden.json, plan, fa
   const a = await analyse({ ...runs, bootstrap: { resamples: 100 }, cam: { count: 1, flips: 10, bits: [0, 1] } });
   const f = a.comparison.formats[0]!;
   assert.equal(f.format, 'fp32');
-  assert.equal(f.baseline.source, 'faults.jsonl');
+  assert.equal(f.baseline.source, 'summary.json'); // the campaign's stored tallies; the records give the bit cells
   assert.deepEqual(
     f.baseline.layers.map((l) => [l.layer, l.injections]),
     [

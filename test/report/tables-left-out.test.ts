@@ -17,6 +17,6 @@ test('Settings: a campaign whose model had layers no fault could land in says wh
   ];
   assert.match(
     row(/^Campaign baseline/),
-    /, from faults\.jsonl; layers left out: gram \(its shape \[N,N\] carries the batch on 2 axes\); pos \(its output has no batch axis\)$/,
+    /, from summary\.json; layers left out: gram \(its shape \[N,N\] carries the batch on 2 axes\); pos \(its output has no batch axis\)$/,
   );
 });
