@@ -1,24 +1,12 @@
-import type { GuardKind } from '../run/guard.js';
 import type { CampaignPlan } from '../plan/plan.js';
 import type { InjectionRecord } from '../store/records.js';
+import type { GuardSummary } from '../../run-folder/summary.js';
 
 /** The quantiles of undetected ΔLoss a guard summary reports. */
 export const guardQuantiles = [0.5, 0.9, 0.99, 0.999] as const;
 
-/** What summary.json says about a campaign's score guard: the proof, and what the faults measured under it. */
-export interface GuardSummary {
-  kind: Exclude<GuardKind, 'none'>;
-  /** Per-class bounds the scores were checked against. */
-  bounds: number[];
-  /** Proven: no undetected single fault on a pool image changes its loss by more (guard.ts poolDeltaLossBound). */
-  provenDeltaLoss: number;
-  injections: number;
-  /** Injections the guard caught (DUE): a score NaN or beyond its bound. */
-  detected: number;
-  /** |CE_faulty − CE_golden| over the undetected injections (masked ones count as 0, as in the paper's mean). */
-  deltaLoss: { n: number; mean: number; max: number; quantiles: { p: number; value: number }[] };
-  layers: { layer: string; injections: number; detected: number; maxDeltaLoss: number }[];
-}
+/** What summary.json says about a campaign's score guard, as its schema defines it. */
+export type { GuardSummary } from '../../run-folder/summary.js';
 
 /** Quantile p of ascending `sorted` by linear interpolation between order statistics (R's type 7, numpy's default). */
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {

@@ -2,52 +2,22 @@ import { numel } from '../../onnx/tensor.js';
 import { cut } from '../../onnx/cut.js';
 import { Rng } from '../../core/rng.js';
 import { TgrError, check } from '../../core/errors.js';
-import type { Classifier, ClassifierLayer, LeftOutLayer } from '../model/classifier.js';
+import type { Classifier, ClassifierLayer } from '../model/classifier.js';
 import { errorModel, type ErrorModel } from '../error-models/registry.js';
 import { numberFormat, type NumberFormat } from '../formats/registry.js';
 import { goldenPool } from '../run/golden.js';
 import type { GoldenRun } from '../store/records.js';
-import { planGuard, type PlanGuard } from '../run/guard.js';
+import { planGuard } from '../run/guard.js';
 import { allocate, bitStrata, minPerStratum, type Allocation, type PlanStrata, type Stratify } from './strata.js';
+import type { PlanFile, PlanLayer } from '../../run-folder/plan.js';
 
 /** What faults can land in: activations (the paper's neurons) or weights. */
 export const targets = ['neurons', 'weights'] as const;
 /** What faults land in. */
 export type Target = (typeof targets)[number];
 
-/** One layer of a plan: where its faults land and the range that bounds them. */
-export interface PlanLayer {
-  name: string;
-  /** Where faults land: the layer's output tensor (neurons) or its weight initializer (weights). */
-  tensor: string;
-  /** Elements a site's index ranges over: neurons per image, or weight elements. */
-  elements: number;
-  /** Max |value| of what faults land in (activation profile or weights): the format context (int8 scale). */
-  maxAbs: number;
-  /** The layer's profiled max |activation|: the range detector's bound. */
-  bound: number;
-  /** Stratified plans: sites per bit position (index = bit), summing to the plan's perLayer. */
-  perStratum?: number[];
-}
-
-/** A run of sites that shares one golden forward pass over `images` (sorted dataset indices). */
-export interface PlanUnit {
-  start: number;
-  end: number;
-  /** Index into `groups`: the layers whose activations the unit caches. */
-  group: number;
-  images: number[];
-}
-
-/** Sites as columns, one entry per site id: layer (index into `layers`), image (dataset index), index, bit(s). */
-export interface PlanSites {
-  layer: number[];
-  image: number[];
-  index: number[];
-  bit: number[];
-  /** Present for error models that touch other than one bit: every touched bit, per site. */
-  bits?: number[][];
-}
+// plan.json's shape is its schema's (src/run-folder/plan.ts): the plan this module builds is what the file holds.
+export type { PlanLayer, PlanSites, PlanUnit } from '../../run-folder/plan.js';
 
 /**
  * A campaign plan: the settings, then every site in execution order. A site's id is its position, so ids order the
@@ -55,33 +25,7 @@ export interface PlanSites {
  * says; they are then ordered so that sites on the same images sit together in units, whose golden activations are
  * computed once.
  */
-export interface CampaignPlan extends PlanGuard {
-  version: 1;
-  model: { path: string; sha256: string };
-  dataset: { name: string; split: string };
-  perLayer: number;
-  format: string;
-  errorModel: string;
-  target: Target;
-  seed: number;
-  rangeDetector: boolean;
-  /** 'bit': each bit position is a stratum (`strata`), sampled apart per layer (`PlanLayer.perStratum`). */
-  stratify: Stratify;
-  strata?: PlanStrata;
-  /** Node names forming the model's last layer (summaries combine them). */
-  lastLayers: string[];
-  /** Conv/Gemm/MatMul nodes of the model that are not sites, with the reason (absent when there are none). */
-  leftOut?: LeftOutLayer[];
-  /** Size of the pool images were drawn from. */
-  pool: number;
-  /** Most sites one suffix run takes. */
-  batchSize: number;
-  layers: PlanLayer[];
-  /** Layers (indices into `layers`) whose suffix sessions are alive together; units run group by group. */
-  groups: number[][];
-  units: PlanUnit[];
-  sites: PlanSites;
-}
+export type CampaignPlan = PlanFile;
 
 export interface PlanOptions {
   classifier: Classifier;

@@ -13,13 +13,8 @@ export type Allocation = 'equal' | 'neyman';
 export const stratifyChoices = ['none', 'bit'] as const satisfies readonly Stratify[];
 export const allocationChoices = ['equal', 'neyman'] as const satisfies readonly Allocation[];
 
-/** A stratified plan's strata: `weights[b]` is bit b's share of the population uniform sampling draws from. */
-export interface PlanStrata {
-  weights: number[];
-  allocation: Allocation;
-  /** Neyman only: pilot sites per layer the sd's came from. */
-  pilot?: number;
-}
+/** A stratified plan's strata, as plan.json's schema defines them (`weights[b]`: bit b's population share). */
+export type { PlanStrata } from '../../run-folder/plan.js';
 
 /** Fewest sites a stratum gets: two, so that each stratum's variance can be estimated. */
 export const minPerStratum = 2;
