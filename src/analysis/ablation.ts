@@ -2,9 +2,16 @@ import type { RatioEstimate } from '../stats/improvement.js';
 import { compareRuns } from './compare.js';
 import { readRun, type RunDir } from './run-dir.js';
 
-/** The projection initialisations of paper Table 3, in its row order. */
-export const initKinds = ['random', 'template', 'descriptions'] as const;
-export type InitKind = (typeof initKinds)[number];
+/** The projection initialisations of paper Table 3, in its row order, each with how its run's projection began. */
+export const initialisations = {
+  random: 'with a randomly initialised projection',
+  template: 'initialised from "a photo of a {class}"',
+  descriptions: 'initialised from the class descriptions (the main text-guided run)',
+} as const;
+/** A projection initialisation of Table 3. */
+export type InitKind = keyof typeof initialisations;
+/** The initialisations in Table 3's row order. */
+export const initKinds = Object.keys(initialisations) as InitKind[];
 
 /** Run folders of text-guided models that differ only in how the projection was initialised. */
 export type AblationRuns = Partial<Record<InitKind, string>>;

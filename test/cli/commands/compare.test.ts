@@ -6,6 +6,8 @@ import { runCli } from '../run-cli.js';
 import { handPair, tempDir } from '../../analysis/fixtures.js';
 import { analysisRequest } from '../../../src/cli/analysis-options.js';
 import { parseBits } from '../../../src/report/sections.js';
+import { buildProgram } from '../../../src/cli/main.js';
+import { initKinds } from '../../../src/analysis/ablation.js';
 
 test('tgr compare writes analysis.json and report/index.html into the text-guided run and prints the verdict', async (t) => {
   const root = tempDir('cli-compare');
@@ -67,4 +69,16 @@ test('--cam-measure and --cam-bound reach the CAM request; a measure below 1 is 
   assert.match(bad.err, /'--cam-measure <n>' argument '0' is invalid. Expected a whole number from 1 to 100000/);
   const cam = analysisRequest({ camImages: 3, camMeasure: 7, camBound: 2 }).cam!;
   assert.deepEqual([cam.measure, cam.bound], [7, 2]);
+});
+
+test('the Table 3 flags are the initialisations but the main run’s own, with their table’s words', () => {
+  const cmd = buildProgram().commands.find((c) => c.name() === 'compare')!;
+  const flags = cmd.options.filter((o) => initKinds.some((k) => o.long === `--${k}`));
+  assert.deepEqual(
+    flags.map((o) => [o.long, o.description]),
+    [
+      ['--random', 'text-guided run with a randomly initialised projection (Table 3)'],
+      ['--template', 'text-guided run initialised from "a photo of a {class}" (Table 3)'],
+    ],
+  );
 });
