@@ -40,6 +40,16 @@ export { loadClassifier, type Classifier } from './faults/model/classifier.js';
 export { injectCampaign, prepareGolden, preparePlan, type CampaignOptions } from './faults/campaign.js';
 export type { CampaignSummary, GoldenRun } from './faults/store/records.js';
 
+// The run folder's JSON files (meta, golden, plan, summary, analysis): read and write them as tgr does.
+export {
+  readRunFile,
+  writeRunFile,
+  runFiles,
+  runFileVersion,
+  type RunFileKind,
+  type RunFileValue,
+} from './run-folder/run-file.js';
+
 // Analyse and report.
 export { analyse, type AnalyseRequest, type Analysis } from './analysis/analyse.js';
 export { writeReport, readAnalysis, type ReportFiles } from './report/write-report.js';
