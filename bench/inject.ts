@@ -7,23 +7,17 @@
  *
  *   npx tsx bench/inject.ts [--per-layer 512] [--images 1024] [--runs 3] [--threads 2]
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildModel } from '../src/models/registry.js';
 import { Session } from '../src/engine/session.js';
-import { Rng } from '../src/core/rng.js';
-import { loadClassifier } from '../src/faults/model/classifier.js';
-import { goldenRun, readGoldenActivations } from '../src/faults/run/golden.js';
-import { imageSetFromArrays } from '../src/faults/run/images.js';
 import { planCampaign } from '../src/faults/plan/plan.js';
 import { writePlan } from '../src/faults/plan/plan-file.js';
 import { mergeShards } from '../src/faults/store/merge.js';
 import { runCampaign } from '../src/faults/run/runner.js';
 import { readRecords } from '../src/faults/store/store.js';
 import { coneFractions, suffixFractions } from './inject-ceiling.js';
+import { benchTarget, resnet20, startPeer, writePeerInputs, writeSites } from './peer.js';
 
 const arg = (k: string, d: number) => {
   const i = process.argv.indexOf(`--${k}`);
@@ -37,28 +31,8 @@ const batch = 128;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const dir = mkdtempSync(join(tmpdir(), 'tgr-bench-inject-'));
-const model = buildModel({
-  backbone: 'resnet20',
-  head: 'linear',
-  inputShape: [3, 32, 32],
-  numClasses: 10,
-  mode: 'eval',
-  seed: 0,
-});
-const clf = await loadClassifier(model, { label: 'resnet20.onnx', threads });
-const rng = new Rng('bench-inject');
-const pixels = Float32Array.from({ length: nImages * 3 * 32 * 32 }, () => rng.normal());
-// Labels are the model's own predictions, so every image with a positive Top2Diff is in the pool.
-const unlabelled = imageSetFromArrays({
-  images: pixels,
-  labels: new Int32Array(nImages),
-  shape: [3, 32, 32],
-  name: 'random',
-});
-const g0 = await goldenRun({ classifier: clf, images: unlabelled, threads, quiet: true });
-const images = imageSetFromArrays({ images: pixels, labels: g0.preds, shape: [3, 32, 32], name: 'random' });
-const golden = await goldenRun({ classifier: clf, images, threads, quiet: true, out: join(dir, 'golden.json') });
-const activations = readGoldenActivations(join(dir, 'golden.json'), golden);
+const target = await benchTarget({ ...resnet20, nImages, threads, dir });
+const { clf, pixels, images, golden, activations } = target;
 const plan = planCampaign({ classifier: clf, golden, perLayer, batchSize: batch, seed: 1 });
 const total = plan.sites.layer.length;
 // The paper's headline compares last layers: a campaign on fc alone (analytic here, full forwards for the peer).
@@ -71,53 +45,12 @@ const lastPlan = planCampaign({
   layers: clf.lastLayers,
 });
 
-// The peer's inputs: weights by torchvision name, images, labels, and the same sites grouped by layer.
-const manifest: Record<string, [number, number[]]> = {};
-const blobs: Float32Array[] = [];
-let offset = 0;
-for (const [name, t] of clf.model.graph.initializers) {
-  if (t.dtype !== 'float32' || name.startsWith('const_')) continue;
-  manifest[name] = [offset, t.dims];
-  blobs.push(t.data as Float32Array);
-  offset += t.data.length;
-}
-writeFileSync(join(dir, 'weights.json'), JSON.stringify(manifest));
-writeFileSync(
-  join(dir, 'weights.bin'),
-  Buffer.concat(blobs.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength))),
-);
-writeFileSync(join(dir, 'images.bin'), Buffer.from(pixels.buffer));
-writeFileSync(join(dir, 'labels.bin'), Buffer.from(Int32Array.from(g0.preds).buffer));
-/** Writes a plan's sites for the peer, grouped by layer: NAME.json (layer names) and NAME.bin (layer, image, index, bit). */
-function writeSites(p: typeof plan, name: string): void {
-  writeFileSync(join(dir, `${name}.json`), JSON.stringify(p.layers.map((l) => l.name)));
-  const order = Array.from({ length: p.sites.layer.length }, (_, i) => i).sort(
-    (a, b) => p.sites.layer[a]! - p.sites.layer[b]! || a - b,
-  );
-  writeFileSync(
-    join(dir, `${name}.bin`),
-    Buffer.from(
-      Int32Array.from(order.flatMap((i) => [p.sites.layer[i]!, p.sites.image[i]!, p.sites.index[i]!, p.sites.bit[i]!]))
-        .buffer,
-    ),
-  );
-}
-writeSites(plan, 'sites');
-writeSites(lastPlan, 'last');
-
-// OpenMP threads that spin-wait lose ~4× on a shared machine (ORT's sessions here do not spin either): passive.
-const peer = spawn(
-  '/usr/bin/python3',
-  [new URL('./inject_peer.py', import.meta.url).pathname, dir, '--threads', String(threads), '--batch', String(batch)],
-  {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' },
-  },
-);
-const lines = createInterface({ input: peer.stdout })[Symbol.asyncIterator]();
-const next = async () => JSON.parse((await lines.next()).value as string);
-const ready = await next();
-const agree = (ready.golden_top1 as number[]).filter((p, i) => p === g0.preds[i]).length;
+writePeerInputs(dir, target);
+writeSites(dir, plan, 'sites');
+writeSites(dir, lastPlan, 'last');
+const peer = await startPeer(dir, ['--threads', String(threads), '--batch', String(batch)]);
+const ready = peer.ready;
+const agree = ready.golden_top1.filter((p, i) => p === target.preds[i]).length;
 
 // Raw forward throughput of the whole model at batch 128, for the cost model below.
 const session = await Session.create(clf.model, { threads, spinning: false });
@@ -182,8 +115,7 @@ for (let r = 0; r < runs; r++) {
   writePlan(join(d4, 'plan.json'), plan);
   mergeShards(d4, 2);
   jobs.push(total / ((performance.now() - t4) / 1000));
-  peer.stdin.write('run sites\n');
-  const p = await next();
+  const p = await peer.run('sites');
   theirs.push(p.inj_per_s);
   peerStats = p;
   const d3 = mkdtempSync(join(dir, 'run-'));
@@ -198,10 +130,9 @@ for (let r = 0; r < runs; r++) {
     activations,
   });
   oursLast.push(lastPlan.sites.layer.length / res3.seconds);
-  peer.stdin.write('run last\n');
-  theirsLast.push((await next()).inj_per_s);
+  theirsLast.push((await peer.run('last')).inj_per_s);
 }
-peer.stdin.end();
+peer.close();
 
 const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
 console.log(

@@ -8,7 +8,8 @@ exactly as the tgr side does.
 Reads DIR/weights.json + DIR/weights.bin (the tgr model's initializers by torchvision name), DIR/images.bin
 (float32 [n,3,32,32]), DIR/labels.bin (int32), and campaigns as DIR/NAME.json (layer names) + DIR/NAME.bin (int32
 rows of layer, image, index, bit, grouped by layer). Serves timed runs: prints {"ready": version}, then one JSON
-result per "run NAME" line on stdin, so the caller interleaves its runs with these under the same machine load.
+result per "run NAME" line on stdin (totals, and per layer injections, mismatches and critical faults with ΔLoss > 1),
+so the caller interleaves its runs with these under the same machine load.
 Run with Debian's python3-torch: /usr/bin/python3 bench/inject_peer.py DIR --threads 2 --batch 128
 """
 import argparse, json, sys, time
@@ -76,10 +77,13 @@ def sites_of(d, name):
 
 def campaign(model, images, labels, layers, sites, batch, golden_loss, golden_top1):
     mism, dloss, n = 0, 0.0, 0
+    per_layer = []  # per layer: injections, mismatches, critical faults (finite, ΔLoss > 1)
     with torch.no_grad():
         for li, name in enumerate(layers):
             mine = sites[sites[:, 0] == li]
             module = model.get_submodule(name)
+            tally = {"n": len(mine), "mismatches": 0, "critical": 0}
+            per_layer.append(tally)
             for s in range(0, len(mine), batch):
                 part = mine[s:s + batch]
                 rows = torch.arange(len(part))
@@ -97,10 +101,14 @@ def campaign(model, images, labels, layers, sites, batch, golden_loss, golden_to
                 h.remove()
                 loss = F.cross_entropy(logits.double(), labels[img], reduction="none")  # float64, as tgr scores
                 finite = torch.isfinite(logits).all(1)
-                mism += int(((logits.argmax(1) != golden_top1[img]) & finite).sum())
-                dloss += float((loss - golden_loss[img]).abs()[finite].sum())
+                changed = int(((logits.argmax(1) != golden_top1[img]) & finite).sum())
+                delta = (loss - golden_loss[img]).abs()
+                mism += changed
+                tally["mismatches"] += changed
+                tally["critical"] += int(((delta > 1) & finite).sum())
+                dloss += float(delta[finite].sum())
                 n += len(part)
-    return mism, dloss, n
+    return mism, dloss, n, per_layer
 
 
 def main():
@@ -128,9 +136,10 @@ def main():
             break
         layers, sites = sites_of(a.dir, words[1])
         t = time.perf_counter()
-        mism, dloss, n = campaign(model, images, labels, layers, sites, a.batch, golden_loss, golden_top1)
+        mism, dloss, n, per_layer = campaign(model, images, labels, layers, sites, a.batch, golden_loss, golden_top1)
         s = time.perf_counter() - t
-        print(json.dumps({"seconds": s, "inj_per_s": n / s, "mismatches": mism, "delta_loss_sum": dloss, "n": n}), flush=True)
+        result = {"seconds": s, "inj_per_s": n / s, "mismatches": mism, "delta_loss_sum": dloss, "n": n, "layers": per_layer}
+        print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,141 @@
+/**
+ * What the injection benches share: a model from src/models on random images whose labels are its own predictions
+ * (so every image with a positive Top2Diff is in the pool), its golden pass, the PyTorchFI-style peer's input files
+ * (bench/inject_peer.py) and the peer process, which serves timed runs one request at a time so the caller can
+ * interleave them with its own.
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildModel } from '../src/models/registry.js';
+import { Rng } from '../src/core/rng.js';
+import { loadClassifier, type Classifier } from '../src/faults/model/classifier.js';
+import { goldenRun, readGoldenActivations } from '../src/faults/run/golden.js';
+import { imageSetFromArrays, type ImageSet } from '../src/faults/run/images.js';
+import type { CampaignPlan } from '../src/faults/plan/plan.js';
+import type { GoldenRun } from '../src/faults/store/records.js';
+import type { Model } from '../src/onnx/types.js';
+
+/** A model ready for campaigns on both sides. */
+export interface BenchTarget {
+  model: Model;
+  clf: Classifier;
+  pixels: Float32Array;
+  /** The images labelled with the model's own predictions. */
+  images: ImageSet;
+  golden: GoldenRun;
+  activations: ReturnType<typeof readGoldenActivations>;
+  /** The unlabelled golden pass's predictions (the labels). */
+  preds: number[];
+}
+
+/** CIFAR ResNet-20 at 32×32, 10 classes, on bench/inject.ts's images: the model the paper's figures are about. */
+export const resnet20 = { backbone: 'resnet20', side: 32, classes: 10, seed: 'bench-inject' };
+
+/** Builds `backbone` (random weights, seed 0), draws `nImages` images from `seed`, runs the golden pass into `dir`. */
+export async function benchTarget(o: {
+  backbone: string;
+  side: number;
+  classes: number;
+  nImages: number;
+  threads: number;
+  seed: string;
+  dir: string;
+}): Promise<BenchTarget> {
+  const shape: [number, number, number] = [3, o.side, o.side];
+  const model = buildModel({
+    backbone: o.backbone,
+    head: 'linear',
+    inputShape: shape,
+    numClasses: o.classes,
+    mode: 'eval',
+    seed: 0,
+  });
+  const clf = await loadClassifier(model, { label: `${o.backbone}.onnx`, threads: o.threads });
+  const rng = new Rng(o.seed);
+  const pixels = Float32Array.from({ length: o.nImages * 3 * o.side * o.side }, () => rng.normal());
+  const unlabelled = imageSetFromArrays({ images: pixels, labels: new Int32Array(o.nImages), shape, name: 'random' });
+  const g0 = await goldenRun({ classifier: clf, images: unlabelled, threads: o.threads, quiet: true });
+  const images = imageSetFromArrays({ images: pixels, labels: g0.preds, shape, name: 'random' });
+  const out = join(o.dir, 'golden.json');
+  const golden = await goldenRun({ classifier: clf, images, threads: o.threads, quiet: true, out });
+  return { model, clf, pixels, images, golden, activations: readGoldenActivations(out, golden), preds: g0.preds };
+}
+
+/** Writes the peer's inputs into `dir`: weights by torchvision name, images and labels. */
+export function writePeerInputs(dir: string, t: BenchTarget): void {
+  const manifest: Record<string, [number, number[]]> = {};
+  const blobs: Float32Array[] = [];
+  let offset = 0;
+  for (const [name, w] of t.clf.model.graph.initializers) {
+    if (w.dtype !== 'float32' || name.startsWith('const_')) continue;
+    manifest[name] = [offset, w.dims];
+    blobs.push(w.data as Float32Array);
+    offset += w.data.length;
+  }
+  writeFileSync(join(dir, 'weights.json'), JSON.stringify(manifest));
+  writeFileSync(
+    join(dir, 'weights.bin'),
+    Buffer.concat(blobs.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength))),
+  );
+  writeFileSync(join(dir, 'images.bin'), Buffer.from(t.pixels.buffer, t.pixels.byteOffset, t.pixels.byteLength));
+  writeFileSync(join(dir, 'labels.bin'), Buffer.from(Int32Array.from(t.preds).buffer));
+}
+
+/** Writes a plan's sites for the peer, grouped by layer: NAME.json (layer names) and NAME.bin (layer, image, index, bit). */
+export function writeSites(dir: string, p: CampaignPlan, name: string): void {
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify(p.layers.map((l) => l.name)));
+  const order = Array.from({ length: p.sites.layer.length }, (_, i) => i).sort(
+    (a, b) => p.sites.layer[a]! - p.sites.layer[b]! || a - b,
+  );
+  writeFileSync(
+    join(dir, `${name}.bin`),
+    Buffer.from(
+      Int32Array.from(order.flatMap((i) => [p.sites.layer[i]!, p.sites.image[i]!, p.sites.index[i]!, p.sites.bit[i]!]))
+        .buffer,
+    ),
+  );
+}
+
+/** One timed peer campaign; `layers` in the order of NAME.json. */
+export interface PeerResult {
+  seconds: number;
+  inj_per_s: number;
+  mismatches: number;
+  delta_loss_sum: number;
+  n: number;
+  /** Per layer: injections, mismatches (finite, top-1 changed) and critical faults (finite, ΔLoss > 1). */
+  layers: { n: number; mismatches: number; critical: number }[];
+}
+
+/** The running peer: its torch version and golden top-1, and `run(name)` for one timed campaign on NAME's sites. */
+export interface Peer {
+  ready: { ready: string; threads: number; golden_top1: number[] };
+  run(name: string): Promise<PeerResult>;
+  close(): void;
+}
+
+/** Starts bench/inject_peer.py on `dir` (its warm-up runs on the first sites of sites.bin) with extra arguments. */
+export async function startPeer(dir: string, args: readonly string[]): Promise<Peer> {
+  // OpenMP threads that spin-wait lose ~4× on a shared machine (ORT's sessions here do not spin either): passive.
+  const peer = spawn('/usr/bin/python3', [new URL('./inject_peer.py', import.meta.url).pathname, dir, ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' },
+  });
+  const lines = createInterface({ input: peer.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const line = await lines.next();
+    if (line.done) throw new Error('bench/inject_peer.py ended early (its error is above)');
+    return JSON.parse(line.value as string);
+  };
+  const ready = await next();
+  return {
+    ready,
+    run: async (name) => {
+      peer.stdin.write(`run ${name}\n`);
+      return (await next()) as PeerResult;
+    },
+    close: () => peer.stdin.end(),
+  };
+}
