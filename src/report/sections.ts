@@ -38,8 +38,9 @@ export interface ReportSection {
   needs: readonly (keyof Analysis)[];
   /** Its tables lead the page, in the header above the summary (the verdict). */
   leads?: true;
-  /** Its flags (one per field of `O`), and where their values go in the request: a field of it, or the top level. */
+  /** Its flags, one per request field they fill (typed by `section<O>`); the CLI builds them from here. */
   options?: DeclaresOptions['options'];
+  /** Where the options' values go in the AnalyseRequest: under this field, or (absent) at its top level. */
   into?: 'cam' | 'bootstrap';
   tables(a: Analysis, sfx: string): Table[];
   /** Ids of its figures (with the suffix), which the page must hold. */
@@ -48,7 +49,7 @@ export interface ReportSection {
   html(a: Analysis, sfx: string, table: (id: string) => string): string;
 }
 
-/** A section whose options are typed against the request fields they fill. */
+/** A section whose options are typed against the request fields `O` they fill (a number field takes a number kind…). */
 function section<O>(s: Omit<ReportSection, 'options'> & { options?: OptionSpecs<O> }): ReportSection {
   return s as ReportSection;
 }
