@@ -17,30 +17,44 @@ export const emulate: CliCommand = {
       .argument('<model>', 'a .onnx file, or runs/NAME', path())
       .option(
         '--format <name>',
-        `${specHelp(numberFormats, formatFamilies)}; a format with no exact ONNX form is refused, saying why`,
+        `${specHelp(numberFormats, formatFamilies)}; every one is built in the graph (int:K:channel profiles channels)`,
         spec((v) => (numberFormat(v), v)),
         'bf16',
       )
       .requiredOption('--golden <file>', "the fp32 model's golden.json (its per-layer max |x| sets int scales)", file())
       .requiredOption('--out <file>', 'the emulated .onnx to write', outFile())
-      .option('--emulate-weights', 'hold the layers’ weights in the format too (per-tensor context from max |w|)')
-      .option('--input-shape <C,H,W>', 'image shape, when the file does not fix it', shapeOption),
+      .option('--emulate-weights', 'hold the layers’ weights in the format too (context from the tensor’s max |w|)')
+      .option('--input-shape <C,H,W>', 'image shape, when the file does not fix it', shapeOption)
+      .option('--dataset <name>', "int:K:channel: the golden pass's dataset, when meta.json does not name it")
+      .option('--data-dir <dir>', 'int:K:channel: where the dataset is'),
   async run(args, opts) {
-    const { resolveRunTarget } = await import('../run-target.js');
-    const { loadClassifier } = await import('../../faults/model/classifier.js');
+    const { resolveRunTarget, openImages } = await import('../run-target.js');
     const { readGolden } = await import('../../faults/run/golden.js');
-    const { emulatedModel } = await import('../../faults/run/emulate.js');
-    const { saveModel } = await import('../../onnx/proto-io.js');
-    const clf = await loadClassifier(resolveRunTarget(args[0]!).model, {
-      inputShape: opts.inputShape as number[] | undefined,
-    });
+    const { emulatedModelFor } = await import('../../faults/run/emulate.js');
+    const target = resolveRunTarget(args[0]!);
     const golden = readGolden(opts.golden as string);
-    const weights = opts.emulateWeights ? clf.layers.flatMap((l) => (l.weight ? [l.weight] : [])) : [];
     const format = numberFormat(opts.format as string);
-    saveModel(emulatedModel(clf.model, golden.layers, format, weights), opts.out as string);
-    console.log(
-      `${opts.out}: ${clf.layers.length} layers held in ${opts.format}` +
-        (weights.length ? `, ${weights.length} weight tensors too` : ''),
-    );
+    // Only a per-channel grid profiles channels: on the golden pass's own images.
+    const perChannel = format.grid.kind === 'integer' && format.grid.perChannel === true;
+    const images = perChannel
+      ? await openImages(target, {
+          dataset: (opts.dataset as string | undefined) ?? golden.dataset.name,
+          split: golden.dataset.split,
+          dataDir: opts.dataDir as string | undefined,
+        })
+      : undefined;
+    try {
+      const r = await emulatedModelFor(target.model, format, opts.out as string, {
+        golden,
+        weights: opts.emulateWeights === true,
+        inputShape: opts.inputShape as number[] | undefined,
+        ...(images ? { images } : {}),
+      });
+      console.log(
+        `${opts.out}: ${r.layers} layers held in ${r.format}` + (r.weights ? `, ${r.weights} weight tensors too` : ''),
+      );
+    } finally {
+      await images?.close?.();
+    }
   },
 };

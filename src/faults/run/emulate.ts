@@ -1,8 +1,16 @@
 import { check } from '../../core/errors.js';
 import { attr, type Graph, type Model, type Node, type TensorData } from '../../onnx/types.js';
+import { bfpQuantize, type bfpFamily } from '../formats/bfp.js';
 import type { Grid } from '../formats/format.js';
 import type { FormatContext, NumberFormat } from '../formats/registry.js';
+import { numberFormat } from '../formats/registry.js';
+import { loadClassifier } from '../model/classifier.js';
+import type { GoldenRun } from '../store/records.js';
+import { saveModel } from '../../onnx/proto-io.js';
+import { channelMaxAbs } from './channel-profile.js';
 import { bfpGrid, minifloatGrid } from './emulate-float.js';
+import { readGolden } from './golden.js';
+import type { ImageSet } from './images.js';
 import { onnxType, QuantizerBuilder, type LayerFacts, type Quantizer } from './emulate-graph.js';
 
 /** x → Cast(format) → Cast(float): ORT's Cast rounds to nearest even as the JS codecs do (bit for bit, tested). */
@@ -112,8 +120,9 @@ export function emulatedModel(
   profile: readonly { tensor: string; maxAbs: number }[],
   format: NumberFormat,
   weights: readonly string[] = [],
+  channels?: ReadonlyMap<string, readonly number[]>,
 ): Model {
-  const layers = new Map(profile.map((l) => [l.tensor, format.contextFor(l.maxAbs)]));
+  const layers = new Map(profile.map((l) => [l.tensor, layerContext(format, l, channels?.get(l.tensor))]));
   const graph = withFormatEmulation(model.graph, layers, format, model.opset);
   return {
     ...model,
@@ -123,9 +132,30 @@ export function emulatedModel(
 }
 
 /**
+ * A layer's context: the format's own from the layer's max |x|, plus per-channel scales (`channelMaxAbs`) for a
+ * per-channel grid. A channel that was 0 on every image takes the layer's scale: any scale holds 0 exactly.
+ */
+function layerContext(
+  format: NumberFormat,
+  layer: { tensor: string; maxAbs: number },
+  channelMax: readonly number[] | undefined,
+): FormatContext {
+  const ctx = format.contextFor(layer.maxAbs);
+  if (format.grid.kind !== 'integer' || !format.grid.perChannel) return ctx;
+  check(
+    channelMax !== undefined,
+    'bad_argument',
+    () =>
+      `${format.name} needs each channel's max |x| of layer output ${layer.tensor}; profile them with channelMaxAbs (emulatedModelFor does, given images)`,
+  );
+  return { ...ctx, scales: channelMax.map((m) => (m > 0 ? format.contextFor(m).scale! : ctx.scale!)) };
+}
+
+/**
  * The initializers with each named fp32 weight tensor replaced by its values in `format` (`--emulate-weights`),
  * computed by the JS codec once: a weight is a constant, so holding it in the format needs no graph op. The context
- * comes from the tensor's own max |w| (per-tensor int scale; BFP would need blocks and is refused by the graph anyway).
+ * comes from the tensor's own max |w| (a per-tensor int scale, also for int:K:channel); BFP blocks run along the
+ * weight's axis 1 (a Conv's input channels) as `bfpQuantize` does.
  */
 export function withWeightsIn(
   initializers: ReadonlyMap<string, TensorData>,
@@ -144,8 +174,61 @@ export function withWeightsIn(
     let max = 0;
     for (const v of data) if (Number.isFinite(v)) max = Math.max(max, Math.abs(v));
     if (max === 0) continue; // all zero: every format holds it as it is
+    if (format.grid.kind === 'blocks') {
+      out.set(name, { ...w, data: bfpQuantize(format as ReturnType<typeof bfpFamily>, data, w.dims) });
+      continue;
+    }
     const ctx = format.contextFor(max);
     out.set(name, { ...w, data: data.map((v) => format.decode(format.encode(v, ctx), ctx)) });
   }
   return out;
+}
+
+/** What `emulatedModelFor` needs besides the model: the fp32 golden profile, and images for per-channel formats. */
+export interface EmulateOptions {
+  /** The fp32 model's golden.json (path or parsed): its per-layer max |x| sets int scales and BFP contexts. */
+  golden: string | GoldenRun;
+  /** Hold each layer's weight tensor in the format too (`--emulate-weights`). */
+  weights?: boolean;
+  /** The golden pass's images: per-channel formats (int:K:channel) profile each channel on `golden.indices`. */
+  images?: ImageSet;
+  /** The image shape [C,H,W] when the model file does not fix it. */
+  inputShape?: number[];
+  threads?: number;
+  quiet?: boolean;
+}
+
+/**
+ * Writes `outPath` (atomically): the classifier at `modelPath` with every injectable layer output held in `format`
+ * (a name or family spec) inside the graph, as `tgr emulate` does; a campaign on the written model is a campaign in
+ * that format. Costs one shape inference of the model, and for a per-channel format one forward pass over the golden
+ * images. Returns what was held.
+ */
+export async function emulatedModelFor(
+  modelPath: string,
+  format: string | NumberFormat,
+  outPath: string,
+  opts: EmulateOptions,
+): Promise<{ format: string; layers: number; weights: number }> {
+  const fmt = typeof format === 'string' ? numberFormat(format) : format;
+  const clf = await loadClassifier(modelPath, { inputShape: opts.inputShape });
+  const golden = typeof opts.golden === 'string' ? readGolden(opts.golden) : opts.golden;
+  const weights = opts.weights ? clf.layers.flatMap((l) => (l.weight ? [l.weight] : [])) : [];
+  let channels: Map<string, number[]> | undefined;
+  if (fmt.grid.kind === 'integer' && fmt.grid.perChannel) {
+    check(
+      opts.images !== undefined,
+      'bad_argument',
+      () => `${fmt.name} profiles each channel on the golden images; pass the images (tgr emulate: --dataset)`,
+    );
+    channels = await channelMaxAbs({
+      classifier: clf,
+      images: opts.images,
+      indices: golden.indices,
+      threads: opts.threads,
+      quiet: opts.quiet,
+    });
+  }
+  saveModel(emulatedModel(clf.model, golden.layers, fmt, weights, channels), outPath);
+  return { format: fmt.name, layers: clf.layers.length, weights: weights.length };
 }

@@ -18,7 +18,10 @@ test('tgr emulate writes an int8-held model that tgr inject runs as a campaign i
 
   const out = join(run, 'int8', 'model.onnx');
   mkdirSync(join(run, 'int8'));
-  const r = await runCli('emulate', run, '--format', 'int8', '--golden', join(run, 'golden.json'), '--out', out);
+  /** tgr emulate RUN --format F --golden RUN/golden.json --out OUT [extra…] */
+  const emulate = (format: string, to: string, ...extra: string[]) =>
+    runCli('emulate', run, '--format', format, '--golden', join(run, 'golden.json'), '--out', to, ...extra);
+  const r = await emulate('int8', out);
   assert.equal(r.code, 0, r.err);
   assert.equal(r.out, `${out}: 7 layers held in int8\n`);
   const m = loadModel(out);
@@ -34,17 +37,7 @@ test('tgr emulate writes an int8-held model that tgr inject runs as a campaign i
   assert.equal(readGolden(join(run, 'golden.json')).model.emulated, undefined);
 
   const both = join(run, 'int8', 'weights.onnx');
-  const w = await runCli(
-    'emulate',
-    run,
-    '--format',
-    'int8',
-    '--golden',
-    join(run, 'golden.json'),
-    '--out',
-    both,
-    '--emulate-weights',
-  );
+  const w = await emulate('int8', both, '--emulate-weights');
   assert.equal(w.code, 0, w.err);
   assert.equal(w.out, `${both}: 7 layers held in int8, 7 weight tensors too\n`);
   const fc = loadModel(both).graph.initializers.get('fc.weight')!.data as Float32Array;
@@ -53,7 +46,27 @@ test('tgr emulate writes an int8-held model that tgr inject runs as a campaign i
     fc.every((v) => Number.isInteger(Math.round(v / scale)) && Math.abs(v / scale - Math.round(v / scale)) < 1e-3),
   );
 
-  const bad = await runCli('emulate', run, '--format', 'bfp8', '--golden', join(run, 'golden.json'), '--out', out);
+  // Per-channel scales come from a forward pass over the golden images (meta.json names the dataset).
+  const ch = join(run, 'int8', 'channel.onnx');
+  const c = await emulate('int:8:channel', ch);
+  assert.equal(c.code, 0, c.err);
+  assert.equal(c.out, `${ch}: 7 layers held in int:8:channel\n`);
+  const scales = loadModel(ch).graph.initializers.get('conv1.emulate_t0')!;
+  assert.deepEqual(scales.dims, [4, 1, 1]);
+
+  // An FP8 campaign on an FP8-emulated model (no float8 tensor: the model loads as a classifier).
+  const fp8 = join(run, 'fp8');
+  mkdirSync(fp8);
+  writeFileSync(join(fp8, 'meta.json'), JSON.stringify({ dataset: 'synthetic' }));
+  const e = await emulate('fp8-e4m3', join(fp8, 'model.onnx'));
+  assert.equal(e.code, 0, e.err);
+  assert.equal(loadModel(join(fp8, 'model.onnx')).opset, loadModel(join(run, 'model.onnx')).opset);
+  const f = await runCli('inject', fp8, '--per-layer', '16', '--format', 'fp8-e4m3', '--quiet');
+  assert.equal(f.code, 0, f.err);
+  assert.match(f.out, /faults\.jsonl: 112 injections \(0 already done\)/);
+  assert.equal(readGolden(join(fp8, 'golden.json')).model.emulated, 'fp8-e4m3');
+
+  const bad = await emulate('bfp:8', out);
   assert.equal(bad.code, 2);
-  assert.match(bad.err, /^tgr: number format bfp:8:m7 cannot be emulated in the graph yet; emulated: fp32, fp16, bf16/);
+  assert.match(bad.err, /^tgr: .*'bfp:8'/);
 });

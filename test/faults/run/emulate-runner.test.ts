@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { numberFormat } from '../../../src/faults/formats/registry.js';
 import { emulatedModel } from '../../../src/faults/run/emulate.js';
+import { channelMaxAbs } from '../../../src/faults/run/channel-profile.js';
 import { attentionNet, residualNet } from '../nets.js';
 import { fixture } from '../fixtures.js';
 import { checkAgainstPlain, sum } from '../plain-check.js';
@@ -31,3 +32,17 @@ for (const spec of specs) {
     }
   });
 }
+
+test('int:4:channel emulated ResNet-like net (scales per channel from the golden images): runner equals the plain path', async () => {
+  const fp32 = await fixture(residualNet());
+  const { classifier, images, golden } = fp32;
+  const channels = await channelMaxAbs({ classifier, images, indices: golden.indices, quiet: true });
+  const format = numberFormat('int:4:channel');
+  const fx = await fixture(emulatedModel(classifier.model, golden.layers, format, [], channels));
+  for (const rd of [false, true]) await checkAgainstPlain(fx, 'neurons', rd, { format: 'int:4:channel' });
+  await checkAgainstPlain(fx, 'weights', false, { format: 'int:4:channel', perLayer: 8 });
+  assert.throws(
+    () => emulatedModel(classifier.model, golden.layers, format),
+    /^TgrError: int:4:channel needs each channel's max \|x\| of layer output \S+; profile them with channelMaxAbs/,
+  );
+});

@@ -185,4 +185,13 @@ test('--emulate-weights holds each named weight in the format with its own max |
     [0.3125, -1.25, 2 ** -9, 0.625], // 0.001 is 0.512 of the least subnormal 2^-9: it rounds up to it
   );
   assert.throws(() => withWeightsIn(inits, ['nope'], int8), /^TgrError: weight nope is not an fp32 initializer/);
+  // BFP: blocks along axis 1 of a [2, 3] weight, as bfpQuantize holds a tensor.
+  const bw = f32([2, 3], [3, 0.3, -0.1, 0.02, 0.5, -1]);
+  const bfp = numberFormat('bfp:2:m3');
+  assert.deepEqual(
+    [...(withWeightsIn(new Map([['w', bw]]), ['w'], bfp).get('w')!.data as Float32Array)],
+    // Blocks (3, 0.3): E = 1, step 2^(E−M+1) = ½; −0.1 alone: E = −4, step 1/64, 6.4 steps → 6; (0.02, 0.5): E = −1,
+    // step ⅛; −1 alone: E = 0, step ¼.
+    [3, 0.5, -6 / 64, 0, 0.5, -1],
+  );
 });
