@@ -38,7 +38,7 @@ export const runFiles = {
   meta: { file: 'meta.json', schema: metaSchema, makeWith: "'tgr train'", partial: true },
   golden: { file: 'golden.json', schema: goldenSchema, makeWith: "'tgr inject' (it runs the golden pass first)" },
   plan: { file: 'plan.json', schema: planSchema, makeWith: "'tgr plan'" },
-  summary: { file: 'summary.json', schema: summarySchema, makeWith: "'tgr inject' (or 'tgr merge' for shards)" },
+  summary: { file: 'summary.json', schema: summarySchema, makeWith: "'tgr inject' (or 'tgr merge' after shards)" },
   analysis: { file: 'analysis.json', schema: oneAnalysisSchema, makeWith: "'tgr compare'", list: true },
 } as const satisfies Record<string, RunFileEntry>;
 
@@ -94,7 +94,7 @@ export function compactJson(value: unknown): string {
 function readOne(kind: RunFileKind, v: unknown, at: string, fail: (what: string, next?: string) => never): unknown {
   const e = entries[kind];
   if (typeof v !== 'object' || v === null || Array.isArray(v))
-    return fail(`${at ? `${at} is ` : ''}not a ${e.file} object (found ${Array.isArray(v) ? 'a list' : typeof v})`);
+    return fail(`${at ? `${at} is ` : ''}not ${an(e.file)} object (found ${Array.isArray(v) ? 'a list' : typeof v})`);
   const { [runFileHeaderKey]: header, ...body } = v as Record<string, unknown>;
   if (header !== undefined) {
     const h = header as { kind?: unknown; version?: unknown };
@@ -122,7 +122,12 @@ function readOne(kind: RunFileKind, v: unknown, at: string, fail: (what: string,
 /** What is wrong and what to do, for a file of another kind. */
 function foreign(other: RunFileEntry, wanted: RunFileEntry): [string, string] {
   return [
-    `a ${other.file} (made by ${other.makeWith}), not a ${wanted.file}`,
-    `pass a ${wanted.file}, or create one with ${wanted.makeWith}`,
+    `${an(other.file)}, not ${an(wanted.file)}`,
+    `pass ${an(wanted.file)}, or create one with ${wanted.makeWith}`,
   ];
+}
+
+/** A file name with its article, as a sentence says it ("an analysis.json"). */
+function an(file: string): string {
+  return `${/^[aeiou]/.test(file) ? 'an' : 'a'} ${file}`;
 }

@@ -110,7 +110,7 @@ test('a file of another run-file version is refused, naming both versions and th
 test('a file of another kind is named for what it is, with or without a header', () => {
   const d = dir();
   const path = join(d, 'golden.json');
-  const want = `${path}: a plan.json (made by 'tgr plan'), not a golden.json — pass a golden.json, or create one with 'tgr inject' (it runs the golden pass first)`;
+  const want = `${path}: a plan.json, not a golden.json — pass a golden.json, or create one with 'tgr inject' (it runs the golden pass first)`;
   writeRunFile('plan', path, samples.plan);
   assert.equal(
     badFile(() => readRunFile('golden', path)),
@@ -120,6 +120,12 @@ test('a file of another kind is named for what it is, with or without a header',
   assert.equal(
     badFile(() => readRunFile('golden', path)),
     want,
+  );
+  const a = join(d, 'analysis.json');
+  writeRunFile('summary', a, samples.summary);
+  assert.equal(
+    badFile(() => readRunFile('analysis', a)),
+    `${a}: a summary.json, not an analysis.json — pass an analysis.json, or create one with 'tgr compare'`,
   );
   writeOld(path, { tgrFile: { kind: 'checkpoint', version: 1 }, ...samples.golden });
   assert.equal(
@@ -146,7 +152,7 @@ test('a schema failure names the field path and zod says what was expected', () 
   writeRunFile('summary', s, { ...samples.summary, target: 'bias' } as unknown as typeof samples.summary);
   assert.equal(
     badFile(() => readRunFile('summary', s)),
-    `${s}: not a valid summary.json: target: Invalid option: expected one of "neurons"|"weights" — re-create it with 'tgr inject' (or 'tgr merge' for shards)`,
+    `${s}: not a valid summary.json: target: Invalid option: expected one of "neurons"|"weights" — re-create it with 'tgr inject' (or 'tgr merge' after shards)`,
   );
   writeRunFile('analysis', join(d, 'analysis.json'), [samples.analysis, { ...samples.analysis, verdict: 3 }] as never);
   assert.match(

@@ -92,7 +92,7 @@ test('tgr inject: other settings than the plan on disk, an unknown layer, a dama
   assert.equal(bad.code, 2);
   assert.match(
     bad.err,
-    /^tgr: .*plan\.json: model\.sha256 is missing or not a string — re-create it with 'tgr plan'\n$/,
+    /^tgr: .*plan\.json: not a valid plan\.json: model: Invalid input: expected object, received undefined — re-create it with 'tgr plan'\n$/,
   );
 });
 
