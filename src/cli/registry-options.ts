@@ -112,6 +112,13 @@ export function optionsFromFlags<O>(entries: Record<string, DeclaresOptions>, fl
   return out as O;
 }
 
+/** Help listing a table's choices in order, each with its words when it has any: `ops (one session) | data (…)`. */
+export function choicesHelp(table: Readonly<Record<string, string>>): string {
+  return Object.entries(table)
+    .map(([k, help]) => (help ? `${k} (${help})` : k))
+    .join(' | ');
+}
+
 /**
  * A registry read through a spec string (`--error-model multi-bit-adjacent:3`, `--format int:4`); entries that
  * declare nothing (a named format) are listed by name.

@@ -10,9 +10,14 @@ import { datasetSource } from '../data/registry.js';
 import { getRecipe, noDecayRules, type Recipe } from './recipes.js';
 import type { StepperMode } from './stepper.js';
 
-/** How a step uses several threads (see TrainOptions.parallel). */
-export const parallelModes = ['ops', 'data'] as const;
-export type ParallelMode = (typeof parallelModes)[number];
+/** How a step uses several threads (see TrainOptions.parallel), each with what it does. */
+export const parallelism = {
+  ops: 'one session, default',
+  data: 'one single-thread replica per thread on equal shares of the batch; BN per share',
+} as const;
+export type ParallelMode = keyof typeof parallelism;
+/** The modes in table order. */
+export const parallelModes = Object.keys(parallelism) as ParallelMode[];
 
 export interface TrainOptions {
   /** A key of the model zoo's backbone table, e.g. 'resnet20'. */

@@ -2,7 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
 import type { DeclaresOptions } from '../../src/core/option-spec.js';
-import { addRegistryOptions, optionsFromFlags, parserFor, specHelp } from '../../src/cli/registry-options.js';
+import {
+  addRegistryOptions,
+  choicesHelp,
+  optionsFromFlags,
+  parserFor,
+  specHelp,
+} from '../../src/cli/registry-options.js';
 import { errorModels } from '../../src/faults/error-models/registry.js';
 import { formatFamilies, numberFormats } from '../../src/faults/formats/registry.js';
 import { valueKindOf } from '../../src/cli/option-parsers.js';
@@ -139,4 +145,9 @@ test('specHelp of the real tables: every error model and format family is in the
   const formats = specHelp(numberFormats, formatFamilies);
   assert.ok(formats.startsWith(Object.keys(numberFormats).join(' | ') + '; '));
   for (const f of Object.values(formatFamilies)) assert.ok(formats.includes(`${f.syntax} (${f.help})`), f.syntax);
+});
+
+test('choicesHelp: each choice in table order, its words in brackets when it has any', () => {
+  assert.equal(choicesHelp({ none: '', bit: 'one stratum per bit' }), 'none | bit (one stratum per bit)');
+  assert.equal(choicesHelp({}), '');
 });

@@ -4,9 +4,16 @@ import { datasets } from '../../data/registry.js';
 import { targets, type Target } from '../../faults/plan/plan.js';
 import { errorModel, errorModels } from '../../faults/error-models/registry.js';
 import { formatFamilies, numberFormat, numberFormats } from '../../faults/formats/registry.js';
-import { guardKinds } from '../../faults/run/guard.js';
+import { guardKinds, guards } from '../../faults/run/guard.js';
 import { parseCrop, parseNormalize } from '../../data/transform-fit.js';
-import { allocationChoices, stratifyChoices, type Allocation, type Stratify } from '../../faults/plan/strata.js';
+import {
+  allocationChoices,
+  allocations,
+  stratifications,
+  stratifyChoices,
+  type Allocation,
+  type Stratify,
+} from '../../faults/plan/strata.js';
 import type { CliCommand } from '../command.js';
 import {
   count,
@@ -24,7 +31,7 @@ import {
   spec,
   threads,
 } from '../option-parsers.js';
-import { specHelp } from '../registry-options.js';
+import { choicesHelp, specHelp } from '../registry-options.js';
 import { shapeOption } from './inspect.js';
 import { jsonHelp, planJson, printResult } from '../json-output.js';
 
@@ -76,21 +83,12 @@ export function campaignOptions(cmd: Command): Command {
     )
     .option(
       '--guard <kind>',
-      'none | analytic (text-guided heads: each logit within exp(s)·‖P_c‖, from the weights) | profiled (within the golden max |logit|); a logit beyond it or NaN is detected (a DUE)',
+      `${choicesHelp(guards)}; a logit beyond it or NaN is detected (a DUE)`,
       oneOf(guardKinds),
       'none',
     )
-    .option(
-      '--stratify <how>',
-      'none (uniform, the paper’s) | bit (each bit position a stratum of weight 1/width)',
-      oneOf(stratifyChoices),
-      'none',
-    )
-    .option(
-      '--allocation <how>',
-      'with --stratify bit: equal (default) | neyman (∝ each bit’s spread, from a pilot)',
-      oneOf(allocationChoices),
-    )
+    .option('--stratify <how>', choicesHelp(stratifications), oneOf(stratifyChoices), 'none')
+    .option('--allocation <how>', `with --stratify bit: ${choicesHelp(allocations)}`, oneOf(allocationChoices))
     .option('--pilot <n>', 'with --allocation neyman: pilot sites per layer (at least 2 per bit)', count(maxPerLayer))
     .option('--batch <n>', 'faults per suffix batch', count(65_536), 128)
     .option('--name <name>', 'campaign folder under campaign/ (default: the format)', name())

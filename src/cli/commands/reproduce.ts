@@ -5,9 +5,9 @@ import { backbones } from '../../models/registry.js';
 import type { CliCommand } from '../command.js';
 import { descriptionSources } from '../../text/descriptions/registry.js';
 import { encoders } from '../../text/encoders/registry.js';
-import { stratifyChoices } from '../../faults/plan/strata.js';
+import { stratifications, stratifyChoices } from '../../faults/plan/strata.js';
 import { formatFamilies, numberFormat, numberFormats } from '../../faults/formats/registry.js';
-import { specHelp } from '../registry-options.js';
+import { choicesHelp, specHelp } from '../registry-options.js';
 import { sectionOption } from '../analysis-options.js';
 import { count, file, folder, images, maxPerLayer, oneOf, outFolder, seed, spec, threads } from '../option-parsers.js';
 
@@ -71,7 +71,7 @@ export const reproduceCommand: CliCommand = {
       )
       .option(
         '--stratify <how>',
-        'site sampling: none (uniform) or bit (one stratum per bit position)',
+        `site sampling (overrides the preset's): ${choicesHelp(stratifications)}`,
         oneOf(stratifyChoices),
       )
       .addOption(sectionOption('tau'))

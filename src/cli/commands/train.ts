@@ -1,10 +1,10 @@
 import { noDecayRules, recipes } from '../../train/recipes.js';
-import { parallelModes } from '../../train/options.js';
+import { parallelism, parallelModes } from '../../train/options.js';
 import { datasets } from '../../data/registry.js';
 import { heads } from '../../models/heads.js';
 import { backbones } from '../../models/registry.js';
 import type { CliCommand } from '../command.js';
-import { addRegistryOptions } from '../registry-options.js';
+import { addRegistryOptions, choicesHelp } from '../registry-options.js';
 import { count, file, folder, images, name, number, oneOf, outFolder, seed, threads } from '../option-parsers.js';
 
 /** `tgr train`: trains a baseline or text-guided model into runs/NAME/ (model.onnx, meta.json, train.jsonl, …). */
@@ -52,11 +52,7 @@ export const train: CliCommand = {
       )
       .option('--seed <n>', 'seed of weights, shuffles and augmentation', seed(), 0)
       .option('--threads <n>', 'ONNX Runtime intra-op threads (default: all cores)', threads())
-      .option(
-        '--parallel <mode>',
-        'how threads share a step: ops (one session, default) | data (one single-thread replica per thread on equal shares of the batch; BN per share)',
-        oneOf(parallelModes),
-      )
+      .option('--parallel <mode>', `how threads share a step: ${choicesHelp(parallelism)}`, oneOf(parallelModes))
       .option(
         '--spin',
         "let ONNX Runtime's idle threads spin-wait between steps (off: it halved throughput on a shared machine)",

@@ -4,14 +4,19 @@ import type { ErrorModel } from '../error-models/registry.js';
 import type { NumberFormat } from '../formats/registry.js';
 
 /** How a plan draws a layer's sites: uniformly (the paper's), or per bit position of the format. */
-export type Stratify = 'none' | 'bit';
+export const stratifications = {
+  none: 'uniform, the paper’s',
+  bit: 'each bit position a stratum of weight 1/width',
+} as const;
+export type Stratify = keyof typeof stratifications;
 
 /** How a stratified plan splits a layer's n over the bits: equally, or ∝ W_h·sd_h from a pilot (Neyman). */
-export type Allocation = 'equal' | 'neyman';
+export const allocations = { equal: 'default', neyman: '∝ each bit’s spread, from a pilot' } as const;
+export type Allocation = keyof typeof allocations;
 
-/** The values `--stratify` and `--allocation` accept, in the order help texts list them. */
-export const stratifyChoices = ['none', 'bit'] as const satisfies readonly Stratify[];
-export const allocationChoices = ['equal', 'neyman'] as const satisfies readonly Allocation[];
+/** The values `--stratify` and `--allocation` accept, in table order. */
+export const stratifyChoices = Object.keys(stratifications) as Stratify[];
+export const allocationChoices = Object.keys(allocations) as Allocation[];
 
 /** A stratified plan's strata, as plan.json's schema defines them (`weights[b]`: bit b's population share). */
 export type { PlanStrata } from '../../run-folder/plan.js';

@@ -16,10 +16,17 @@ import type { GoldenRun } from '../store/records.js';
  *   without a proof can have.
  * Undetected means every score is finite and inside its bound, which bounds the cross-entropy whatever the fault was.
  */
-export type GuardKind = 'none' | 'analytic' | 'profiled';
+export const guards = {
+  none: '',
+  analytic: 'text-guided heads: each logit within exp(s)·‖P_c‖, from the weights',
+  profiled: 'within the golden max |logit|',
+} as const;
 
-/** The guard names, as the CLI and plan.json spell them. */
-export const guardKinds: readonly GuardKind[] = ['none', 'analytic', 'profiled'];
+/** A guard's name, as the CLI and plan.json spell it. */
+export type GuardKind = keyof typeof guards;
+
+/** The guard names in table order. */
+export const guardKinds = Object.keys(guards) as GuardKind[];
 
 const u = 2 ** -24; // fp32 unit roundoff
 
