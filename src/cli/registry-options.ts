@@ -119,6 +119,15 @@ export function choicesHelp(table: Readonly<Record<string, string>>): string {
     .join(' | ');
 }
 
+/** The entries that declare options, as the table addRegistryOptions reads, each named by its spec syntax. */
+export function declaredOptions(
+  entries: Readonly<Record<string, SpecSyntax & { options?: DeclaresOptions['options'] }>>,
+): Record<string, DeclaresOptions> {
+  return Object.fromEntries(
+    Object.entries(entries).flatMap(([k, e]) => (e.options ? [[k, { name: e.syntax, options: e.options }]] : [])),
+  );
+}
+
 /**
  * A registry read through a spec string (`--error-model multi-bit-adjacent:3`, `--format int:4`); entries that
  * declare nothing (a named format) are listed by name.

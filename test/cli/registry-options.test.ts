@@ -5,10 +5,12 @@ import type { DeclaresOptions } from '../../src/core/option-spec.js';
 import {
   addRegistryOptions,
   choicesHelp,
+  declaredOptions,
   optionsFromFlags,
   parserFor,
   specHelp,
 } from '../../src/cli/registry-options.js';
+import { buildProgram } from '../../src/cli/main.js';
 import { errorModels } from '../../src/faults/error-models/registry.js';
 import { formatFamilies, numberFormats } from '../../src/faults/formats/registry.js';
 import { valueKindOf } from '../../src/cli/option-parsers.js';
@@ -150,4 +152,22 @@ test('specHelp of the real tables: every error model and format family is in the
 test('choicesHelp: each choice in table order, its words in brackets when it has any', () => {
   assert.equal(choicesHelp({ none: '', bit: 'one stratum per bit' }), 'none | bit (one stratum per bit)');
   assert.equal(choicesHelp({}), '');
+});
+
+test('declaredOptions: the entries that declare options, named by their syntax; tgr emulate takes the format families’', () => {
+  assert.deepEqual(Object.keys(declaredOptions(formatFamilies)), ['int']);
+  const cmd = addRegistryOptions(new Command('x'), declaredOptions(formatFamilies));
+  assert.deepEqual(
+    cmd.options.map((o) => [o.long, o.description]),
+    [
+      ['--dataset', "int:K[:channel]: with :channel, the golden pass's dataset, when meta.json does not name it"],
+      ['--data-dir', 'int:K[:channel]: with :channel, where that dataset is'],
+    ],
+  );
+  const emulate = buildProgram().commands.find((c) => c.name() === 'emulate')!;
+  for (const flag of ['--dataset', '--data-dir'])
+    assert.ok(
+      emulate.options.some((o) => o.long === flag),
+      flag,
+    );
 });

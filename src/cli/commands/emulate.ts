@@ -1,7 +1,7 @@
 import type { CliCommand } from '../command.js';
 import { file, outFile, path, spec } from '../option-parsers.js';
 import { formatFamilies, numberFormat, numberFormats } from '../../faults/formats/registry.js';
-import { specHelp } from '../registry-options.js';
+import { addRegistryOptions, declaredOptions, specHelp } from '../registry-options.js';
 import { shapeOption } from './inspect.js';
 
 /**
@@ -13,20 +13,25 @@ export const emulate: CliCommand = {
   name: 'emulate',
   summary: 'write a classifier that holds every Conv/Gemm/MatMul output in a number format (whole-network emulation)',
   configure: (cmd) =>
-    cmd
-      .argument('<model>', 'a .onnx file, or runs/NAME', path())
-      .option(
-        '--format <name>',
-        `${specHelp(numberFormats, formatFamilies)}; every one is built in the graph (int:K:channel profiles channels)`,
-        spec((v) => (numberFormat(v), v)),
-        'bf16',
-      )
-      .requiredOption('--golden <file>', "the fp32 model's golden.json (its per-layer max |x| sets int scales)", file())
-      .requiredOption('--out <file>', 'the emulated .onnx to write', outFile())
-      .option('--emulate-weights', 'hold the layers’ weights in the format too (context from the tensor’s max |w|)')
-      .option('--input-shape <C,H,W>', 'image shape, when the file does not fix it', shapeOption)
-      .option('--dataset <name>', "int:K:channel: the golden pass's dataset, when meta.json does not name it")
-      .option('--data-dir <dir>', 'int:K:channel: where the dataset is'),
+    addRegistryOptions(
+      cmd
+        .argument('<model>', 'a .onnx file, or runs/NAME', path())
+        .option(
+          '--format <name>',
+          `${specHelp(numberFormats, formatFamilies)}; every one is built in the graph (int:K:channel profiles channels)`,
+          spec((v) => (numberFormat(v), v)),
+          'bf16',
+        )
+        .requiredOption(
+          '--golden <file>',
+          "the fp32 model's golden.json (its per-layer max |x| sets int scales)",
+          file(),
+        )
+        .requiredOption('--out <file>', 'the emulated .onnx to write', outFile())
+        .option('--emulate-weights', 'hold the layers’ weights in the format too (context from the tensor’s max |w|)')
+        .option('--input-shape <C,H,W>', 'image shape, when the file does not fix it', shapeOption),
+      declaredOptions(formatFamilies),
+    ),
   async run(args, opts) {
     const { resolveRunTarget, openImages } = await import('../run-target.js');
     const { readGolden } = await import('../../faults/run/golden.js');

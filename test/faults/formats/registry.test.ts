@@ -116,10 +116,15 @@ test('each family declares the syntax it reads under its own prefix, and that sy
     Object.entries(formatFamilies).map(([prefix, f]) => [prefix, f.syntax]),
     [
       ['fp', 'fp:eXmY[:ftz]'],
-      ['int', 'int:K'],
+      ['int', 'int:K[:channel]'],
       ['q', 'q:I.F'],
       ['bfp', 'bfp:K:mM'],
     ],
   );
   assert.equal(formatFamilies.int!.build('4').name, 'int:4');
+  // Only the per-channel grid reads options: where the images that set its channel scales are.
+  assert.deepEqual(
+    Object.entries(formatFamilies).flatMap(([p, f]) => Object.values(f.options ?? {}).map((o) => `${p}: --${o!.flag}`)),
+    ['int: --dataset', 'int: --data-dir'],
+  );
 });
