@@ -98,8 +98,9 @@ function readOne(kind: RunFileKind, v: unknown, at: string, fail: (what: string,
   const { [runFileHeaderKey]: header, ...body } = v as Record<string, unknown>;
   if (header !== undefined) {
     const h = header as { kind?: unknown; version?: unknown };
-    const other = typeof h.kind === 'string' ? entries[h.kind as RunFileKind] : undefined;
-    if (!other) return fail(`${at}${runFileHeaderKey} is ${JSON.stringify(header)}; not a tgr run file`);
+    const other = typeof h.kind === 'string' && Object.hasOwn(entries, h.kind) ? entries[h.kind as RunFileKind] : null;
+    if (!other)
+      return fail(`${at ? `${at}.` : ''}${runFileHeaderKey} is ${JSON.stringify(header)}; not a tgr run file`);
     if (h.kind !== kind) return fail(...foreign(other, e));
     if (h.version !== runFileVersion)
       return fail(

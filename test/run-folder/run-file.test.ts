@@ -107,6 +107,11 @@ test('a file of another kind is named for what it is, with or without a header',
     badFile(() => readRunFile('analysis', a)),
     `${a}: a summary.json, not an analysis.json — pass an analysis.json, or create one with 'tgr compare'`,
   );
+  writeOld(path, { tgrFile: { kind: 'constructor', version: 1 }, ...samples.golden });
+  assert.match(
+    badFile(() => readRunFile('golden', path)),
+    /golden\.json: tgrFile is \{"kind":"constructor","version":1\}; not a tgr run file — /,
+  );
   writeOld(path, { tgrFile: { kind: 'checkpoint', version: 1 }, ...samples.golden });
   assert.equal(
     badFile(() => readRunFile('golden', path)),
