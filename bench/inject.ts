@@ -7,16 +7,18 @@
  *
  *   npx tsx bench/inject.ts [--per-layer 512] [--images 1024] [--runs 3] [--threads 2]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from '../src/engine/session.js';
 import { planCampaign } from '../src/faults/plan/plan.js';
+import { campaignDir } from '../src/faults/campaign.js';
 import { writePlan } from '../src/faults/plan/plan-file.js';
 import { mergeShards } from '../src/faults/store/merge.js';
 import { runCampaign } from '../src/faults/run/runner.js';
 import { readRecords } from '../src/faults/store/store.js';
 import { coneFractions, suffixFractions } from './inject-ceiling.js';
+import { runShards } from './shards.js';
 import { benchTarget, resnet20, startPeer, writePeerInputs, writeSites } from './peer.js';
 
 const arg = (k: string, d: number) => {
@@ -93,27 +95,13 @@ for (let r = 0; r < runs; r++) {
     activations,
   });
   plainSuffix.push(total / res2.seconds);
-  // What `tgr inject --jobs 2` runs: two balanced shards at 1 thread each at once, then the merge (here in one
-  // process, concurrent ORT runs, instead of two child processes).
-  const d4 = mkdtempSync(join(dir, 'run-'));
+  // What `tgr inject --jobs 2` runs: two balanced shards at 1 thread each, as child processes at once, then the merge.
+  const name = `jobs-${r}`;
+  mkdirSync(campaignDir(dir, name), { recursive: true });
+  writePlan(join(campaignDir(dir, name), 'plan.json'), plan);
   const t4 = performance.now();
-  await Promise.all(
-    [0, 1].map((index) =>
-      runCampaign({
-        classifier: clf,
-        golden,
-        plan,
-        images,
-        dir: d4,
-        threads: 1,
-        quiet: true,
-        activations,
-        shard: { index, count: 2 },
-      }),
-    ),
-  );
-  writePlan(join(d4, 'plan.json'), plan);
-  mergeShards(d4, 2);
+  await runShards(dir, 32, 2, 1, { perLayer, seed: 1, batchSize: batch, name });
+  mergeShards(campaignDir(dir, name), 2);
   jobs.push(total / ((performance.now() - t4) / 1000));
   const p = await peer.run('sites');
   theirs.push(p.inj_per_s);
@@ -149,7 +137,7 @@ console.log(
 console.log(`ORT full forward: ${fmt(ortImgPerS)} img/s at batch ${batch}`);
 console.log(`tgr runner:              ${fmt(median(ours))} inj/s  (runs: ${ours.map(fmt).join(', ')})`);
 console.log(
-  `tgr, 2 shards × 1 thread at once + merge: ${fmt(median(jobs))} inj/s  (runs: ${jobs.map(fmt).join(', ')})`,
+  `tgr, 2 shards × 1 thread as child processes + merge: ${fmt(median(jobs))} inj/s  (runs: ${jobs.map(fmt).join(', ')})`,
 );
 console.log(
   `tgr, suffix for every fault: ${fmt(median(plainSuffix))} inj/s  (runs: ${plainSuffix.map(fmt).join(', ')})`,

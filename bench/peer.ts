@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModel } from '../src/models/registry.js';
+import { saveModel } from '../src/onnx/proto-io.js';
 import { Rng } from '../src/core/rng.js';
 import { loadClassifier, type Classifier } from '../src/faults/model/classifier.js';
 import { goldenRun, readGoldenActivations } from '../src/faults/run/golden.js';
@@ -33,7 +34,7 @@ export interface BenchTarget {
 /** CIFAR ResNet-20 at 32×32, 10 classes, on bench/inject.ts's images: the model the paper's figures are about. */
 export const resnet20 = { backbone: 'resnet20', side: 32, classes: 10, seed: 'bench-inject' };
 
-/** Builds `backbone` (random weights, seed 0), draws `nImages` images from `seed`, runs the golden pass into `dir`. */
+/** Builds `backbone` (random weights, seed 0) into DIR/model.onnx, draws `nImages` images from `seed`, runs the golden pass into `dir`. */
 export async function benchTarget(o: {
   backbone: string;
   side: number;
@@ -58,6 +59,8 @@ export async function benchTarget(o: {
   const unlabelled = imageSetFromArrays({ images: pixels, labels: new Int32Array(o.nImages), shape, name: 'random' });
   const g0 = await goldenRun({ classifier: clf, images: unlabelled, threads: o.threads, quiet: true });
   const images = imageSetFromArrays({ images: pixels, labels: g0.preds, shape, name: 'random' });
+  // Shard children (bench/shards.ts) load the model from the folder, as `tgr inject` does.
+  saveModel(model, join(o.dir, 'model.onnx'));
   const out = join(o.dir, 'golden.json');
   const golden = await goldenRun({ classifier: clf, images, threads: o.threads, quiet: true, out });
   return { model, clf, pixels, images, golden, activations: readGoldenActivations(out, golden), preds: g0.preds };

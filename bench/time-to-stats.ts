@@ -15,17 +15,16 @@
  *   npx tsx bench/time-to-stats.ts [--peer-n 4096] [--images 1024] [--pilot 128] [--start 512] [--jobs 2] [--runs 3]
  *     [--allocation neyman|equal] [--threads 2]
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { saveModel } from '../src/onnx/proto-io.js';
 import { campaignDir, preparePlan, type CampaignOptions } from '../src/faults/campaign.js';
 import { planCampaign } from '../src/faults/plan/plan.js';
 import { mergeShards } from '../src/faults/store/merge.js';
 import { summarize } from '../src/faults/metrics/summarize.js';
 import { stratifiedRate } from '../src/stats/stratified.js';
 import type { CampaignSummary } from '../src/faults/store/records.js';
+import { runShards } from './shards.js';
 import { benchTarget, resnet20, startPeer, writePeerInputs, writeSites, type PeerResult } from './peer.js';
 
 const argv = process.argv.slice(2);
@@ -48,7 +47,6 @@ const half = (e: { lower: number; upper: number }) => (e.upper - e.lower) / 2;
 const dir = mkdtempSync(join(tmpdir(), 'tgr-bench-time-to-stats-'));
 const target = await benchTarget({ ...resnet20, nImages, threads, dir });
 const { clf, golden, images } = target;
-saveModel(target.model, join(dir, 'model.onnx'));
 writePeerInputs(dir, target);
 const uniform = planCampaign({ classifier: clf, golden, perLayer: peerN, batchSize: batch, seed: 1 });
 writeSites(dir, uniform, 'sites');
@@ -85,31 +83,7 @@ async function ours(n: number): Promise<{ seconds: number; summary: CampaignSumm
   const o: CampaignOptions = { ...settings, model: join(dir, 'model.onnx'), images, runDir: dir, threads, quiet: true };
   const t0 = performance.now();
   await preparePlan(o, clf, golden);
-  const child = new URL('./shard-child.ts', import.meta.url).pathname;
-  await Promise.all(
-    Array.from({ length: jobs }, (_, k) => {
-      const args = [
-        '--import',
-        'tsx',
-        child,
-        dir,
-        '32',
-        `${k}/${jobs}`,
-        String(threads / jobs),
-        JSON.stringify(settings),
-      ];
-      const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      return new Promise<void>((ok, fail) =>
-        p.on('exit', (code) => {
-          if (code !== 0) return fail(new Error(`shard ${k}/${jobs} exited with ${code}`));
-          startups.push((JSON.parse(out.trim().split('\n').at(-1)!) as { startup: number }).startup);
-          ok();
-        }),
-      );
-    }),
-  );
+  startups.push(...(await runShards(dir, 32, jobs, threads / jobs, settings)));
   const cdir = campaignDir(dir, settings.name);
   mergeShards(cdir, jobs);
   const summary = summarize(cdir);
