@@ -4,8 +4,8 @@ import type { Grid } from '../formats/format.js';
 import { QuantizerBuilder, type LayerFacts, type Quantizer } from './emulate-graph.js';
 
 /**
- * Any minifloat (FP8 E4M3/E5M2 saturating or not, `fp:eXmY[:ftz]`) composed of exact double ops, as the JS codec
- * computes: the quantum of |x|'s binade (the subnormal one below the least normal) by `binade`, Round (half to even)
+ * Any minifloat (FP8 E4M3/E5M2 saturating or not, `fp:eXmY[:ftz]`) composed of exact ops (power-of-two scalings,
+ * Round, compares; in fp32 when e ≤ 7, else in double), as the JS codec computes: the quantum of |x|'s binade (the subnormal one below the least normal) by `binade`, Round (half to even)
  * of |x| / quantum, times the quantum; then the overflow rule (±max, ±Inf or NaN), the flush of results below the least
  * normal when there are no subnormals, and x's sign (−0 kept). ONNX's FP8 Cast is not used: its non-saturating mode in
  * ORT does not follow OCP, and float8 tensors need opset 19 and a tgr dtype.
@@ -16,9 +16,12 @@ export function minifloatGrid(f: Extract<Grid, { kind: 'minifloat' }>): Quantize
   const minExp = 1 - bias;
   const maxExp = specials === 'ieee' ? bias : bias + 1; // 'fn' keeps finite values in the top exponent
   const overflowValue = overflow === 'saturate' ? max : specials === 'ieee' ? Infinity : NaN;
+  // e ≤ 7 keeps every quantum a normal fp32 (≥ 2^−85); e = 8 reaches subnormal quanta, which ORT's fp32 kernels
+  // do not keep exactly, so it runs in double.
+  const precision = e <= 7 ? 'float32' : 'float64';
   return (x, y) => {
-    const b = new QuantizerBuilder(y);
-    const xd = b.double(x);
+    const b = new QuantizerBuilder(y, precision);
+    const xd = b.input(x);
     const a = b.op('Abs', [xd]);
     const quantum = b.binade(a, minExp, maxExp + 1, 2 ** -m);
     let r = b.op('Mul', [b.op('Round', [b.op('Div', [a, quantum])]), quantum]);
@@ -61,7 +64,7 @@ export function bfpGrid(block: number, m: number): Quantizer {
     const groups = Math.ceil(channels / block);
     const ns = { sameShape: false };
     const b = new QuantizerBuilder(y);
-    let xd = b.double(x);
+    let xd = b.input(x);
     if (groups * block !== channels) {
       const pads = new Array<number>(2 * shape.length).fill(0);
       pads[shape.length + 1] = groups * block - channels;

@@ -23,24 +23,30 @@ export type Quantizer = (x: string, y: string, ctx: FormatContext, layer: LayerF
 export const onnxType = { float: 1, float16: 10, double: 11, bfloat16: 16 } as const;
 
 /**
- * Writes one quantizer's nodes: tensor names under `${y}.emulate_`, float64 scalar constants shared by value, and
- * every tensor declared (a shape probe fills undeclared tensors as float, which the double steps are not).
+ * Writes one quantizer's nodes: tensor names under `${y}.emulate_`, scalar constants shared by value, and every
+ * tensor declared (a shape probe fills undeclared tensors as float, which the double steps are not). The steps run
+ * in float64 unless the quantizer says every step is exact in fp32 (`precision`), which saves the casts and half the
+ * memory traffic.
  */
 export class QuantizerBuilder {
-  readonly parts: QuantizerParts = { nodes: [], constants: [], declared: [] };
+  parts: QuantizerParts = { nodes: [], constants: [], declared: [] };
   private count = 0;
   private readonly scalars = new Map<string, string>();
 
-  constructor(private readonly y: string) {}
+  constructor(
+    private readonly y: string,
+    private readonly precision: 'float64' | 'float32' = 'float64',
+  ) {}
 
-  /** A float64 scalar constant (one initializer per distinct value). */
+  /** A scalar constant of the steps' precision (one initializer per distinct value). */
   c(v: number): string {
     const key = Object.is(v, -0) ? '-0' : String(v);
     let name = this.scalars.get(key);
     if (!name) {
       name = `${this.y}.emulate_c${this.scalars.size}`;
       this.scalars.set(key, name);
-      this.parts.constants.push([name, { dtype: 'float64', dims: [], data: Float64Array.of(v) }]);
+      const data = this.precision === 'float32' ? Float32Array.of(v) : Float64Array.of(v);
+      this.parts.constants.push([name, { dtype: this.precision, dims: [], data }]);
     }
     return name;
   }
@@ -68,26 +74,30 @@ export class QuantizerBuilder {
   ) {
     const out = `${this.y}.emulate_${this.count++}_${opType.toLowerCase()}`;
     this.parts.nodes.push({ name: out, opType, inputs, outputs: [out], attrs: opts.attrs ?? {} });
-    this.parts.declared.push({ name: out, dtype: opts.dtype ?? 'float64', sameShape: opts.sameShape ?? true });
+    this.parts.declared.push({ name: out, dtype: opts.dtype ?? this.precision, sameShape: opts.sameShape ?? true });
     return out;
   }
 
-  /** The last node: casts the double result to fp32 under the layer's own tensor name `y`. */
+  /**
+   * Ends the quantizer: the fp32 result under the layer's own tensor name `y` — the last node's output renamed when
+   * the steps ran in fp32, else a Cast. The node gets a name of its own (y may be the layer node's name too).
+   */
   finish(value: string): QuantizerParts {
-    // y is the layer's old output name, which its node may carry too: the node gets a name of its own.
+    const last = this.parts.nodes.at(-1);
+    if (this.precision === 'float32' && last?.outputs[0] === value) {
+      this.parts.nodes[this.parts.nodes.length - 1] = { ...last, name: `${this.y}.emulate_back`, outputs: [this.y] };
+      this.parts.declared = this.parts.declared.filter((d) => d.name !== value);
+      return this.parts;
+    }
     const cast = { to: attr.int(onnxType.float) };
-    this.parts.nodes.push({
-      name: `${this.y}.emulate_back`,
-      opType: 'Cast',
-      inputs: [value],
-      outputs: [this.y],
-      attrs: cast,
-    });
+    const node = { name: `${this.y}.emulate_back`, opType: 'Cast', inputs: [value], outputs: [this.y], attrs: cast };
+    this.parts.nodes.push(node);
     return this.parts;
   }
 
-  /** Casts fp32 `x` to double, where every step below is exact. */
-  double(x: string, sameShape = true): string {
+  /** fp32 `x` in the steps' precision: a Cast to double, or x itself. */
+  input(x: string, sameShape = true): string {
+    if (this.precision === 'float32') return x;
     return this.op('Cast', [x], { attrs: { to: attr.int(onnxType.double) }, sameShape });
   }
 
@@ -105,33 +115,21 @@ export class QuantizerBuilder {
   }
 
   /**
-   * 2^(lo + k) · unit for a ≥ 0 (double), k = floor(log2 clamp(a, 2^lo, 2^hi)) − lo, without Log: a greedy binary
-   * descent over the exponent range divides by 2^s when the rest is at least 2^s, multiplying the result by the same
-   * 2^s. Every step scales by a power of two, so it is exact. A NaN gets some binade: its value stays NaN anyway.
+   * 2^(lo + k) · unit for a ≥ 0, k = floor(log2 clamp(a, 2^lo, 2^hi)) − lo, without Log: a greedy descent over the
+   * exponent range divides the clamped value by 2^s when it is at least 2^(lo + s), multiplying the result by the
+   * same 2^s. Every step scales by a power of two and stays at or above 2^lo, so it is exact when 2^lo is normal in
+   * the steps' precision. A NaN gets some binade: its value stays NaN anyway.
    */
   binade(a: string, lo: number, hi: number, unit: number, sameShape = true): string {
     invariant(hi > lo, `binade range ${lo}..${hi} is not empty`);
-    let rest = this.op(
-      'Mul',
-      [
-        this.op('Min', [this.op('Max', [a, this.c(2 ** lo)], { sameShape }), this.c(2 ** hi)], { sameShape }),
-        this.c(2 ** -lo),
-      ],
-      {
-        sameShape,
-      },
-    );
+    const ns = { sameShape };
+    let rest = this.op('Min', [this.op('Max', [a, this.c(2 ** lo)], ns), this.c(2 ** hi)], ns);
     let p = this.c(2 ** lo * unit);
     for (let s = 2 ** Math.floor(Math.log2(hi - lo)); s >= 1; s /= 2) {
-      const f = this.op(
-        'Where',
-        [this.op('Less', [rest, this.c(2 ** s)], { dtype: 'bool', sameShape }), this.c(1), this.c(2 ** s)],
-        {
-          sameShape,
-        },
-      );
-      if (s > 1) rest = this.op('Div', [rest, f], { sameShape });
-      p = this.op('Mul', [p, f], { sameShape });
+      const below = this.op('Less', [rest, this.c(2 ** (lo + s))], { dtype: 'bool', sameShape });
+      const f = this.op('Where', [below, this.c(1), this.c(2 ** s)], ns);
+      if (s > 1) rest = this.op('Div', [rest, f], ns);
+      p = this.op('Mul', [p, f], ns);
     }
     return p;
   }

@@ -31,7 +31,7 @@ function integerGrid(grid: Extract<Grid, { kind: 'integer' }>): Quantizer {
   return (x, y, ctx, layer) => {
     const b = new QuantizerBuilder(y);
     const scale = grid.perChannel ? channelScales(b, x, ctx, layer) : b.c(grid.step ?? ctx.scale!);
-    const v = b.op('Div', [b.double(x), scale]);
+    const v = b.op('Div', [b.input(x), scale]);
     const round = b.op('Round', [b.op('Min', [b.op('Max', [v, b.c(grid.lo)]), b.c(grid.hi)])]);
     const toZero = b.op(
       'Or',
