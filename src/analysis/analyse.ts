@@ -7,7 +7,7 @@ import { loadCamImages } from './cam/cam-images.js';
 import { compareRuns, type Comparison } from './compare.js';
 import { fitSection, type FitSection } from './fit-section.js';
 import { goldenInputs, type GoldenInputs } from './golden-inputs.js';
-import { readRun, type CampaignSettings, type RunDir } from './run-dir.js';
+import { campaignGolden, readRun, type CampaignSettings, type RunDir } from './run-dir.js';
 import { significance, type BootstrapOptions, type Significance } from './significance.js';
 import { defaultRawFitPerMbit } from './stats/fit.js';
 import { checkSmallValueFlips, type SmallValueBitOutcome } from './stats/small-value-flips.js';
@@ -143,8 +143,8 @@ export async function analyse(req: AnalyseRequest): Promise<Analysis> {
   const primary = comparison.formats[0];
   const fit = primary
     ? fitSection(
-        { campaign: primary.baseline, layers: baseline.golden.layers },
-        { campaign: primary.textGuided, layers: textGuided.golden.layers },
+        { campaign: primary.baseline, layers: campaignGolden(baseline, primary.format).layers },
+        { campaign: primary.textGuided, layers: campaignGolden(textGuided, primary.format).layers },
         raw,
       )
     : null;

@@ -1,6 +1,6 @@
 import { numberFormat } from '../faults/formats/registry.js';
 import type { FormatComparison } from './compare.js';
-import type { CampaignSettings, RunDir } from './run-dir.js';
+import { campaignGolden, type CampaignSettings, type RunDir } from './run-dir.js';
 
 /**
  * The formats section (issue 16 must-show 3): which number formats the comparison holds, how each met the network,
@@ -59,8 +59,11 @@ function canonical(format: string): string {
   }
 }
 
-/** One model's golden accuracy for campaigns in `format`: the format's own only when the network was emulated in it. */
-export function formatGolden(run: RunDir, format: string): FormatGolden {
+/**
+ * One model's golden accuracy for campaigns in `format` (`run.golden`: the golden run they were measured against,
+ * campaignGolden): the format's own only when the network was emulated in it.
+ */
+export function formatGolden(run: Pick<RunDir, 'golden'>, format: string): FormatGolden {
   const emulated = run.golden.model.emulated;
   return {
     accuracy: run.golden.accuracy,
@@ -85,10 +88,13 @@ export function formatsSection(
     byFormat.set(c.baseline.format, list);
   }
   if (byFormat.size < 2) return null;
+  // A format's campaigns share one golden run (the run's, or its formats/F/ folder's): the first one's stands for all.
+  const golden = (run: RunDir, list: { campaign: string }[], format: string) =>
+    formatGolden({ golden: campaignGolden(run, list[0]!.campaign) }, format);
   return [...byFormat].map(([format, list]) => ({
     format,
-    baseline: formatGolden(baseline, format),
-    textGuided: formatGolden(textGuided, format),
+    baseline: golden(baseline, list, format),
+    textGuided: golden(textGuided, list, format),
     campaigns: list
       .sort((a, b) => a.order - b.order || (a.campaign < b.campaign ? -1 : 1))
       .map(({ campaign, kind }) => ({ campaign, kind })),

@@ -95,7 +95,13 @@ function fromStats(s: LayerStats, tau: readonly number[]): LayerMetrics {
 }
 
 /** Summarises one campaign of a run: per-layer, last layer (neuron-weighted), overall (layer slots). */
-export function campaignReliability(run: RunDir, c: CampaignFiles, opts: ReliabilityOptions = {}): CampaignReliability {
+export function campaignReliability(
+  model: RunDir,
+  c: CampaignFiles,
+  opts: ReliabilityOptions = {},
+): CampaignReliability {
+  // A whole-network format campaign is measured against its own folder's golden run (run-dir.ts formatCampaigns).
+  const run = c.ranIn ? { ...model, ...c.ranIn } : model;
   const tau = opts.tau ?? defaultTau;
   // summary.json's tallies are the campaign's metrics, counted once; the records are recounted only for another τ.
   const stored = c.summary && c.summary.tau.join() === tau.join() ? fromSummary(run, c, tau) : null;

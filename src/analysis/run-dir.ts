@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { check } from '../core/errors.js';
+import { basename, join, relative, resolve } from 'node:path';
+import { check, checkPlainName } from '../core/errors.js';
 import { readGolden } from '../faults/run/golden.js';
 import { readRunFile } from '../run-folder/run-file.js';
 import type { RunMeta } from '../run-folder/meta.js';
@@ -35,6 +35,11 @@ export interface CampaignFiles {
   summary?: CampaignSummary;
   /** Path of faults.jsonl when present (per-bit analyses need it). */
   faultsPath?: string;
+  /**
+   * The folder the campaign ran in and its golden run, when they are not the run's own: a campaign under formats/F/
+   * ran on the model emulated in F, whose golden.json (accuracy, layer names and ranges, last layers) is F's.
+   */
+  ranIn?: { dir: string; golden: GoldenRun };
 }
 
 /** A run folder as analysis sees it. */
@@ -79,7 +84,42 @@ function readCampaign(dir: string, name: string): CampaignFiles | null {
   return null;
 }
 
-/** Reads a run folder: golden.json (required), meta.json (optional), every campaign under campaign/. */
+/** Where a run folder keeps its whole-network format runs: formats/F/ (model.onnx, golden.json, campaign/…). */
+export const formatsFolder = 'formats';
+
+/** The run folder of `runDir`'s model emulated in `format` (tgr reproduce writes it; readRun reads its campaigns). */
+export function formatRunDir(runDir: string, format: string): string {
+  return join(runDir, formatsFolder, checkPlainName(format, 'number format'));
+}
+
+/** The campaigns under `dir`/campaign/; with `golden`, each ran in `dir` against it (CampaignFiles.ranIn). */
+function campaignsIn(dir: string, golden?: GoldenRun): CampaignFiles[] {
+  const root = join(dir, 'campaign');
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .sort()
+    .flatMap((name) => readCampaign(join(root, name), name) ?? [])
+    .map((c) => (golden ? { ...c, ranIn: { dir, golden } } : c));
+}
+
+/**
+ * A run's whole-network format campaigns: every formats/F/ folder holding a golden.json contributes its campaigns,
+ * measured against that golden run. They are the run's campaigns like the ones under campaign/, so a name may appear
+ * once in all.
+ */
+function formatCampaigns(abs: string): CampaignFiles[] {
+  const root = join(abs, formatsFolder);
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .sort()
+    .filter((f) => existsSync(join(root, f, 'golden.json')))
+    .flatMap((f) => campaignsIn(join(root, f), readGolden(join(root, f, 'golden.json'))));
+}
+
+/**
+ * Reads a run folder: golden.json (required), meta.json (optional), every campaign under campaign/ and under
+ * formats/F/campaign/ (the model emulated in F: formatCampaigns).
+ */
 export function readRun(dir: string): RunDir {
   const abs = resolve(dir);
   check(
@@ -101,14 +141,21 @@ export function readRun(dir: string): RunDir {
   );
   const metaPath = join(abs, 'meta.json');
   const meta = existsSync(metaPath) ? readRunFile('meta', metaPath) : {};
-  const campaignRoot = join(abs, 'campaign');
-  const campaigns = existsSync(campaignRoot)
-    ? readdirSync(campaignRoot)
-        .sort()
-        .flatMap((name) => readCampaign(join(campaignRoot, name), name) ?? [])
-    : [];
+  const campaigns = [...campaignsIn(abs), ...formatCampaigns(abs)];
+  const twice = campaigns.find((c, i) => campaigns.findIndex((d) => d.name === c.name) !== i);
+  check(!twice, 'bad_file', () => {
+    const where = campaigns
+      .filter((c) => c.name === twice!.name)
+      .map((c) => `${c.ranIn ? `${relative(abs, c.ranIn.dir)}/` : ''}campaign/`);
+    return `${abs} holds campaign '${twice!.name}' twice (under ${where.join(' and ')}); delete the one you do not mean`;
+  });
   const modelPath = join(abs, 'model.onnx');
   return { dir: abs, name: basename(abs), meta, golden, campaigns, ...(existsSync(modelPath) ? { modelPath } : {}) };
+}
+
+/** The golden run a campaign of `run` was measured against: its format folder's (CampaignFiles.ranIn), else the run's. */
+export function campaignGolden(run: RunDir, campaign: string): GoldenRun {
+  return run.campaigns.find((c) => c.name === campaign)?.ranIn?.golden ?? run.golden;
 }
 
 /** The head kind of a run: meta.json's, else golden.json's. */

@@ -1,3 +1,4 @@
+import { numberFormat } from '../faults/formats/registry.js';
 import type { GuardKind } from '../faults/run/guard.js';
 import type { ReproducePreset } from './presets.js';
 
@@ -38,4 +39,12 @@ export function campaignsFor(p: ReproducePreset, head: string): CampaignVariant[
       .filter((v) => v.when(p))
       .map((v) => ({ name: format + v.suffix, format, rangeDetector: v.rangeDetector, guard: v.guard(head) })),
   );
+}
+
+/**
+ * Whether campaigns in `format` run on the whole network emulated in it (every format whose values fp32 does not
+ * already hold): the golden accuracy and the flips' propagation are then the format's own (issue 16).
+ */
+export function wholeNetwork(format: string): boolean {
+  return numberFormat(format).grid.kind !== 'exact';
 }

@@ -68,7 +68,7 @@ export const presets: Record<string, ReproducePreset> = {
   },
   full: {
     summary:
-      "Fashion-MNIST, ResNet-20, 5 epochs on all 60k images, WordNet + GloVe, 4096 bit-stratified injections per layer (the paper's n) in fp32, fp16, bf16 and FP8 E4M3, detector off/on, guard, init ablation (fp32)",
+      "Fashion-MNIST, ResNet-20, 5 epochs on all 60k images, WordNet + GloVe, 4096 bit-stratified injections per layer (the paper's n) in fp32, then fp16, bf16 and FP8 E4M3 each on the whole network emulated in it, detector off/on, guard, init ablation (fp32)",
     dataset: 'fashion-mnist',
     backbone: 'resnet20',
     recipe: 'fashion-quick',

@@ -6,7 +6,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../core/atomic-write.js';
-import { readRunFile, runFiles } from '../run-folder/run-file.js';
 import { openDataset } from '../data/registry.js';
 import { availableParallelism } from 'node:os';
 import type { HeadKind } from '../models/heads.js';
@@ -16,7 +15,8 @@ import { defaultCacheDir } from '../text/class-embeddings.js';
 import { readNpy } from '../text/formats/npy.js';
 import { analyse } from '../analysis/analyse.js';
 import { writeReport } from '../report/write-report.js';
-import { campaignsFor } from './campaigns.js';
+import { formatRunDir } from '../analysis/run-dir.js';
+import { campaignsFor, wholeNetwork, type CampaignVariant } from './campaigns.js';
 import { embedStage } from './embed.js';
 import { resolvePreset, type ReproduceOptions } from './options.js';
 import { reproduceSettingRows } from './settings-rows.js';
@@ -75,6 +75,86 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
   const display = new StageDisplay();
   const stageLog = (line: string) => (o.log ? o.log(line) : display.line('', `reproduce: ${line}`));
   const trained: Record<string, { dir: string; hash: string }> = {};
+  const images = { dataset: p.dataset, dataDir: o.dataDir, seed: p.seed, split: 'test' } as const;
+  /** Model M emulated in `format` (M's fp32 golden ranges) into formatRunDir(M, format): a run folder of its own. */
+  const emulateStage = async (m: {
+    name: string;
+    dir: string;
+    hash: string;
+    format: string;
+    campaigns: readonly CampaignVariant[];
+  }) => {
+    const runDir = formatRunDir(m.dir, m.format);
+    const name = `emulate-${m.name}-${m.format}`;
+    const { hash } = await runStage(
+      stamps,
+      {
+        name,
+        inputs: { model: m.hash, format: m.format, limit: p.limitTest, seed: p.seed },
+        outputs: [join(runDir, 'model.onnx')],
+        run: async () => {
+          // A new emulated model has another sha256: its golden.json and campaigns are stale. So are campaigns an
+          // earlier reproduce ran value-only in M's own folder under these names (analysis would find both).
+          rmSync(runDir, { recursive: true, force: true });
+          for (const c of m.campaigns) rmSync(join(m.dir, 'campaign', c.name), { recursive: true, force: true });
+          const options = { model: join(m.dir, 'model.onnx'), runDir: m.dir, format: m.format, limit: p.limitTest };
+          const job = { ...options, out: join(runDir, 'model.onnx'), threads, quiet: o.quiet };
+          await runInWorker({ kind: 'emulate', options: job, images }, name, display);
+        },
+      },
+      stageLog,
+    );
+    return { runDir, hash };
+  };
+  /** One campaign of model `model` on the model in `target.runDir`, whose stage hash is `target.hash`. */
+  const injectStage = async (model: string, target: { runDir: string; hash: string }, c: CampaignVariant) => {
+    // Stratification and guards are new plan fields (contract B, D): passed only when they change the plan.
+    const planExtras = {
+      ...(p.stratify !== 'none' ? { stratify: p.stratify } : {}),
+      ...(c.guard !== 'none' ? { guard: c.guard } : {}),
+    };
+    const name = `inject-${model}-${c.name}`;
+    const { runDir } = target;
+    await runStage(
+      stamps,
+      {
+        name,
+        inputs: {
+          model: target.hash,
+          format: c.format,
+          perLayer: p.perLayer,
+          seed: p.seed,
+          limit: p.limitTest,
+          rangeDetector: c.rangeDetector,
+          ...planExtras,
+        },
+        outputs: [join(runDir, 'campaign', c.name, 'summary.json')],
+        run: () =>
+          runInWorker(
+            {
+              kind: 'inject',
+              options: {
+                model: join(runDir, 'model.onnx'),
+                runDir,
+                name: c.name,
+                perLayer: p.perLayer,
+                format: c.format,
+                seed: p.seed,
+                rangeDetector: c.rangeDetector,
+                limit: p.limitTest,
+                threads,
+                quiet: o.quiet,
+                ...planExtras,
+              },
+              images,
+            },
+            name,
+            display,
+          ),
+      },
+      stageLog,
+    );
+  };
   const chains = runs.map((r, i) => async () => {
     const dir = join(out, r.name);
     const emb = r.init ? embeddings[r.init] : undefined;
@@ -111,52 +191,13 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
     trained[r.name] = { dir, hash: st.hash };
     // Table 3 compares initialisations in the first format; the other formats are the main pair's question.
     const variants = campaignsFor(p, r.head).filter((c) => i < 2 || c.format === p.formats[0]);
-    for (const c of variants) {
-      // Stratification and guards are new plan fields (contract B, D): passed only when they change the plan.
-      const planExtras = {
-        ...(p.stratify !== 'none' ? { stratify: p.stratify } : {}),
-        ...(c.guard !== 'none' ? { guard: c.guard } : {}),
-      };
-      const name = `inject-${r.name}-${c.name}`;
-      await runStage(
-        stamps,
-        {
-          name,
-          inputs: {
-            model: st.hash,
-            format: c.format,
-            perLayer: p.perLayer,
-            seed: p.seed,
-            limit: p.limitTest,
-            rangeDetector: c.rangeDetector,
-            ...planExtras,
-          },
-          outputs: [join(dir, 'campaign', c.name, 'summary.json')],
-          run: () =>
-            runInWorker(
-              {
-                kind: 'inject',
-                options: {
-                  model: join(dir, 'model.onnx'),
-                  runDir: dir,
-                  name: c.name,
-                  perLayer: p.perLayer,
-                  format: c.format,
-                  seed: p.seed,
-                  rangeDetector: c.rangeDetector,
-                  limit: p.limitTest,
-                  threads,
-                  quiet: o.quiet,
-                  ...planExtras,
-                },
-                images: { dataset: p.dataset, dataDir: o.dataDir, seed: p.seed, split: 'test' },
-              },
-              name,
-              display,
-            ),
-        },
-        stageLog,
-      );
+    for (const format of new Set(variants.map((c) => c.format))) {
+      const own = variants.filter((c) => c.format === format);
+      // A format other than fp32 runs on the model emulated in it, in a run folder of its own (formatRunDir).
+      const target = wholeNetwork(format)
+        ? await emulateStage({ name: r.name, dir, hash: st.hash, format, campaigns: own })
+        : { runDir: dir, hash: st.hash };
+      for (const c of own) await injectStage(r.name, target, c);
     }
   });
   try {
@@ -184,7 +225,8 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
   });
   const files = writeReport(analysis, out);
   const minutes = (Date.now() - t0) / 60000;
-  const acc = (name: string) => readRunFile('meta', join(trained[name]!.dir, runFiles.meta.file)).accuracy ?? NaN;
+  const acc = (name: string) =>
+    JSON.parse(readFileSync(join(trained[name]!.dir, 'meta.json'), 'utf8')).accuracy as number;
   writeJsonAtomic(join(out, 'reproduce.json'), { preset: presetName, settings: p, minutes, inputs: hashOf(p) });
   return { out, report: files.html, minutes, accuracy: { baseline: acc('baseline'), textGuided: acc('text-guided') } };
 }

@@ -77,7 +77,7 @@ test('formats section: weight and other error-model campaigns are named as such 
       format: name,
       baseline: { format: 'fp32', target: 'neurons', errorModel: 'bit-flip', rangeDetector: false, ...s },
     }) as unknown as FormatComparison;
-  const runs = { golden: { accuracy: 1, model: {} } } as unknown as RunDir;
+  const runs = { golden: { accuracy: 1, model: {} }, campaigns: [] } as unknown as RunDir;
   const section = formatsSection(runs, runs, [
     c('a-weights', { target: 'weights' }),
     c('b-stuck', { errorModel: 'stuck-at-1', rangeDetector: true }),
