@@ -50,8 +50,17 @@ export interface ReproduceOptions {
   log?: (line: string) => void;
 }
 
-const rangeDetectorSettings: Record<RangeDetectorSetting, true> = { off: true, on: true, both: true };
-const guardSettings: Record<string, boolean> = { on: true, off: false };
+/** `--range-detector` settings: which of a format's campaigns run, with what each means. */
+export const rangeDetectorSettings: Record<RangeDetectorSetting, string> = {
+  off: 'campaigns F only',
+  on: 'campaigns F-rd only',
+  both: 'F and F-rd',
+};
+/** `--guard` settings: whether the F-guard campaigns run. */
+export const guardSettings: Record<'on' | 'off', string> = {
+  on: 'also F-guard: analytic guard on text-guided heads, profiled on the baseline',
+  off: 'no F-guard campaigns',
+};
 const stratifySettings: Record<ReproducePreset['stratify'], true> = { none: true, bit: true };
 
 /** `v` when it is a key of `table`; else the lookup error listing the keys. */
@@ -101,7 +110,7 @@ function parseFormats(v: string | readonly string[]): string[] {
 }
 
 function parseGuard(v: string | boolean): boolean {
-  return typeof v === 'boolean' ? v : lookup(guardSettings, v, 'guard setting (--guard)');
+  return typeof v === 'boolean' ? v : oneOf(guardSettings, v, 'guard setting (--guard)') === 'on';
 }
 
 /** The text inputs: descriptions (a source, or a CuPL file) + encoder, or a precomputed matrix; one of them. */

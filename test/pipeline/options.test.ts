@@ -149,10 +149,16 @@ test('a class-embeddings file of an unknown type names the flag', () => {
 });
 
 test('tgr reproduce with a value only the pipeline can judge exits 2 with one line and no stack', async () => {
+  const r = await runCli('reproduce', '--formats', 'fp32,bf16,fp32', '--out', join(dir, 'never'));
+  assert.equal(r.code, 2);
+  assert.equal(r.err, 'tgr: --formats names fp32 twice; list each format once\n');
+});
+
+test('tgr reproduce --formats refuses an unknown format while parsing, naming the flag and the formats', async () => {
   const r = await runCli('reproduce', '--formats', 'fp32,fp8', '--out', join(dir, 'never'));
   assert.equal(r.code, 2);
   assert.match(
     r.err,
-    /^tgr: unknown number format \(--formats\) 'fp8'; choose one of: fp32, fp16, bf16, int8, fp8-e4m3, fp8-e4m3-nosat, fp8-e5m2, fp8-e5m2-nosat, bfp8\n$/,
+    /^tgr: option '--formats <list>' argument 'fp32,fp8' is invalid\. Unknown number format 'fp8'; choose one of: fp32, fp16, bf16, int8, fp8-e4m3, fp8-e4m3-nosat, fp8-e5m2, fp8-e5m2-nosat, bfp8 \(see tgr reproduce --help\)\n$/,
   );
 });

@@ -1,5 +1,6 @@
 import { presets } from '../../pipeline/presets.js';
 import { reproduce } from '../../pipeline/reproduce.js';
+import { guardSettings, rangeDetectorSettings } from '../../pipeline/options.js';
 import { datasets } from '../../data/registry.js';
 import { backbones } from '../../models/registry.js';
 import type { CliCommand } from '../command.js';
@@ -61,14 +62,10 @@ export const reproduceCommand: CliCommand = {
       )
       .option(
         '--range-detector <when>',
-        "campaigns without (off), with (on) or both (both) GoldenEye's range detector",
-        oneOf(['off', 'on', 'both']),
+        `GoldenEye's range detector: ${choicesHelp(rangeDetectorSettings)}`,
+        oneOf(Object.keys(rangeDetectorSettings)),
       )
-      .option(
-        '--guard <on|off>',
-        'also run campaigns F-guard: analytic guard on text-guided heads, profiled on the baseline',
-        oneOf(['on', 'off']),
-      )
+      .option('--guard <on|off>', `score guard: ${choicesHelp(guardSettings)}`, oneOf(Object.keys(guardSettings)))
       .option(
         '--stratify <how>',
         `site sampling (overrides the preset's): ${choicesHelp(stratifications)}`,
