@@ -47,6 +47,11 @@ export function cloneTensor<D extends DType>(t: TensorData<D>): TensorData<D> {
   return { dtype: t.dtype, dims: [...t.dims], data: t.data.slice() as DTypeArray[D] };
 }
 
+/** Copies every tensor of a name → tensor record. */
+export function cloneTensors<T extends TensorData>(r: Readonly<Record<string, T>>): Record<string, T> {
+  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, cloneTensor(v) as T]));
+}
+
 /** Reads a tensor's values as plain numbers (int64 converted). */
 export function toNumbers(t: TensorData): number[] {
   return Array.from(t.data as ArrayLike<number | bigint>, (v) => Number(v));

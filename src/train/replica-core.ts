@@ -6,11 +6,11 @@
 import type { TrainingGraph } from '../autodiff/training-graph-types.js';
 import { Session } from '../engine/session.js';
 import { decodeModel } from '../onnx/proto-io.js';
-import { cloneTensor } from '../onnx/tensor.js';
-import type { Model, TensorData } from '../onnx/types.js';
+import { cloneTensors, scalar } from '../onnx/tensor.js';
+import type { TensorData } from '../onnx/types.js';
 import { invariant } from '../core/errors.js';
 import { EvalSession } from './eval-session.js';
-import { hasDropout, seedDropout } from './dropout-seeds.js';
+import { EpochSession } from './epoch-session.js';
 
 /** What a replica needs, as plain data that can cross a worker boundary. */
 export interface ReplicaInit {
@@ -53,15 +53,11 @@ export interface ApplyFeeds {
   step: number;
 }
 
-const scalar = (v: number): TensorData => ({ dtype: 'float32', dims: [], data: Float32Array.of(v) });
-
 /** A data-parallel replica (see the module comment); the same class inline and in a worker. */
 export class ReplicaCore {
-  private gradSession: Session | null = null;
-
   private constructor(
     private readonly init: ReplicaInit,
-    private readonly gradGraph: Model,
+    private readonly gradSession: EpochSession,
     private readonly updateSession: Session,
     private readonly evalSession: EvalSession,
     private state: Record<string, TensorData>,
@@ -69,39 +65,33 @@ export class ReplicaCore {
 
   /** Creates the replica; a graph with Dropout gets its gradient session per epoch, in beginEpoch. */
   static async create(init: ReplicaInit): Promise<ReplicaCore> {
-    const gradGraph = decodeModel(init.gradModel, 'gradient graph');
-    const update = await Session.create(init.updateModel, oneThread(init, 'update graph', false));
-    const core = new ReplicaCore(
-      init,
-      gradGraph,
-      update,
-      new EvalSession(decodeModel(init.evalModel, 'eval graph'), oneThread(init, 'eval graph', false)),
-      {
-        ...init.carried,
-      },
+    const grad = await EpochSession.create(
+      decodeModel(init.gradModel, 'gradient graph'),
+      (g) => Session.create(g, oneThread(init, 'gradient graph')),
+      init.seed,
+      `replica${init.index}`,
     );
-    if (!hasDropout(gradGraph)) core.gradSession = await Session.create(gradGraph, oneThread(init, 'gradient graph'));
-    return core;
+    const update = await Session.create(init.updateModel, oneThread(init, 'update graph', false));
+    const evalGraph = new EvalSession(decodeModel(init.evalModel, 'eval graph'), oneThread(init, 'eval graph', false));
+    return new ReplicaCore(init, grad, update, evalGraph, { ...init.carried });
   }
 
   /** Called before epoch `e`'s first step: reseeds Dropout (from run seed, epoch and replica), when there is any. */
-  async beginEpoch(e: number): Promise<void> {
-    if (!hasDropout(this.gradGraph)) return;
-    await this.gradSession?.release();
-    this.gradSession = null;
-    const seeded = seedDropout(this.gradGraph, this.init.seed, e, `replica${this.init.index}`);
-    this.gradSession = await Session.create(seeded, oneThread(this.init, 'gradient graph'));
+  beginEpoch(e: number): Promise<void> {
+    return this.gradSession.beginEpoch(e);
   }
 
   /** Forward and backward over this replica's share of the batch, with the current weights. */
   async grad(f: ShardFeeds): Promise<ShardResult> {
     await this.evalSession.drop();
-    invariant(this.gradSession, 'step before beginEpoch on a graph with Dropout');
     const { feeds, outputs, params, buffers } = this.init;
     const weights: Record<string, TensorData> = {};
     for (const n of [...params, ...buffers]) weights[n] = this.state[n]!;
     const fetch = [outputs.loss, outputs.logits, ...params.map((p) => `${p}.grad`), ...buffers.map((b) => `${b}.next`)];
-    const out = await this.gradSession.run({ ...weights, [feeds.input]: f.input, [feeds.labels]: f.labels }, fetch);
+    const out = await this.gradSession.current.run(
+      { ...weights, [feeds.input]: f.input, [feeds.labels]: f.labels },
+      fetch,
+    );
     return {
       loss: (out[outputs.loss]!.data as Float32Array)[0]!,
       logits: (out[outputs.logits]!.data as Float32Array).slice(),
@@ -136,12 +126,12 @@ export class ReplicaCore {
 
   /** Copies of the carried tensors. */
   async carried(): Promise<Record<string, TensorData>> {
-    return Object.fromEntries(Object.entries(this.state).map(([k, v]) => [k, cloneTensor(v)]));
+    return cloneTensors(this.state);
   }
 
   async close(): Promise<void> {
     await this.evalSession.drop();
-    await this.gradSession?.release();
+    await this.gradSession.release();
     await this.updateSession.release();
   }
 }

@@ -6,11 +6,11 @@
 import type { TrainingGraph } from '../autodiff/training-graph-types.js';
 import { Session } from '../engine/session.js';
 import { decodeModel } from '../onnx/proto-io.js';
-import { cloneTensor } from '../onnx/tensor.js';
+import { cloneTensors, scalar } from '../onnx/tensor.js';
 import type { Model, TensorData } from '../onnx/types.js';
 import { invariant } from '../core/errors.js';
 import { EvalSession } from './eval-session.js';
-import { hasDropout, seedDropout } from './dropout-seeds.js';
+import { EpochSession } from './epoch-session.js';
 
 /** Everything a stepper needs, as plain data that can cross a worker boundary. */
 export interface StepInit {
@@ -59,9 +59,7 @@ export class StepCore implements Stepper {
   private readonly fetch: string[];
 
   private constructor(
-    private train: Session | null,
-    /** The decoded training graph, kept only when it has Dropout (to reseed per epoch). */
-    private readonly dropoutGraph: Model | null,
+    private readonly train: EpochSession,
     private readonly evalSession: EvalSession,
     private readonly init: StepInit,
     private state: Record<string, TensorData>,
@@ -72,31 +70,24 @@ export class StepCore implements Stepper {
   /** Creates the stepper; a graph with Dropout gets its session per epoch, in beginEpoch. */
   static async create(init: StepInit): Promise<StepCore> {
     const graph = decodeModel(init.trainModel, 'training graph');
-    const dropout = hasDropout(graph);
-    const train = dropout ? null : await trainingSession(graph, init);
-    return new StepCore(train, dropout ? graph : null, evalSession(init), init, {
-      ...init.carried,
-    });
+    const train = await EpochSession.create(graph, (g) => trainingSession(g, init), init.seed);
+    return new StepCore(train, evalSession(init), init, { ...init.carried });
   }
 
-  async beginEpoch(e: number): Promise<void> {
-    if (!this.dropoutGraph) return;
-    await this.train?.release();
-    this.train = null;
-    this.train = await trainingSession(seedDropout(this.dropoutGraph, this.init.seed, e), this.init);
+  beginEpoch(e: number): Promise<void> {
+    return this.train.beginEpoch(e);
   }
 
   async step(f: StepFeeds): Promise<StepResult> {
     await this.evalSession.drop();
-    invariant(this.train, 'step before beginEpoch on a graph with Dropout');
     const { feeds } = this.init;
-    const out = await this.train.run(
+    const out = await this.train.current.run(
       {
         ...this.state,
         [feeds.input]: f.input,
         [feeds.labels]: f.labels,
-        [feeds.lr]: { dtype: 'float32', dims: [], data: Float32Array.of(f.lr) },
-        [feeds.step]: { dtype: 'float32', dims: [], data: Float32Array.of(f.step) },
+        [feeds.lr]: scalar(f.lr),
+        [feeds.step]: scalar(f.step),
       },
       this.fetch,
     );
@@ -116,12 +107,12 @@ export class StepCore implements Stepper {
   }
 
   async carried(): Promise<Record<string, TensorData>> {
-    return Object.fromEntries(Object.entries(this.state).map(([k, v]) => [k, cloneTensor(v)]));
+    return cloneTensors(this.state);
   }
 
   async close(): Promise<void> {
     await this.evalSession.drop();
-    await this.train?.release();
+    await this.train.release();
   }
 }
 
