@@ -76,7 +76,7 @@ test('reproduce --formats fp32,bf16 runs bf16 on the whole network emulated in i
   assert.match(html, /<td>bf16<\/td><td>whole network in bf16<\/td>/);
   assert.match(html, /<td>fp32<\/td><td>fp32 network, value-only<\/td>/);
   assert.deepEqual(
-    lines.filter((l) => l.startsWith('emulate-')),
+    lines.filter((l) => l.startsWith('emulate-')).sort(), // the two models' chains run side by side
     ['emulate-baseline-bf16: running', 'emulate-text-guided-bf16: running'],
   );
 
@@ -88,6 +88,19 @@ test('reproduce --formats fp32,bf16 runs bf16 on the whole network emulated in i
   );
   assert.ok(lines.includes('emulate-baseline-bf16: up to date, skipped'), lines.join('\n'));
   assert.ok(lines.includes('inject-text-guided-bf16: up to date, skipped'), lines.join('\n'));
+
+  // A per-channel format more: only its stages run, its channel scales profiled on the images the stage passes.
+  lines.length = 0;
+  await reproduce({ ...opts, formats: 'fp32,bf16,int:8:channel' });
+  assert.deepEqual(lines.filter((l) => l.endsWith(': running')).sort(), [
+    'emulate-baseline-int:8:channel: running',
+    'emulate-text-guided-int:8:channel: running',
+    'inject-baseline-int:8:channel: running',
+    'inject-text-guided-int:8:channel: running',
+  ]);
+  const perChannel = json(join(out, 'baseline', 'formats', 'int:8:channel', 'golden.json'));
+  assert.equal(perChannel.model.emulated, 'int:8:channel');
+  assert.ok(existsSync(join(out, 'baseline', 'formats', 'int:8:channel', 'campaign', 'int:8:channel', 'summary.json')));
 });
 
 test('a run folder holding one campaign name under campaign/ and under formats/F/campaign/ is refused, both named', (t) => {
