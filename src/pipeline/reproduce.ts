@@ -6,6 +6,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../core/atomic-write.js';
+import { readRunFile, runFiles } from '../run-folder/run-file.js';
 import { openDataset } from '../data/registry.js';
 import { availableParallelism } from 'node:os';
 import type { HeadKind } from '../models/heads.js';
@@ -225,8 +226,7 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
   });
   const files = writeReport(analysis, out);
   const minutes = (Date.now() - t0) / 60000;
-  const acc = (name: string) =>
-    JSON.parse(readFileSync(join(trained[name]!.dir, 'meta.json'), 'utf8')).accuracy as number;
+  const acc = (name: string) => readRunFile('meta', join(trained[name]!.dir, runFiles.meta.file)).accuracy ?? NaN;
   writeJsonAtomic(join(out, 'reproduce.json'), { preset: presetName, settings: p, minutes, inputs: hashOf(p) });
   return { out, report: files.html, minutes, accuracy: { baseline: acc('baseline'), textGuided: acc('text-guided') } };
 }
