@@ -178,7 +178,14 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
       stamps,
       {
         name: `train-${r.name}`,
-        inputs: { ...opts, quiet: undefined, threads: undefined, embeddings: emb?.hash ?? null },
+        // The matrix enters by content (its stage hash), not by its path under `out`: a moved run folder is current.
+        inputs: {
+          ...opts,
+          quiet: undefined,
+          threads: undefined,
+          classEmbeddings: undefined,
+          embeddings: emb?.hash ?? null,
+        },
         outputs: [join(dir, 'model.onnx'), join(dir, 'meta.json')],
         run: async () => {
           // A checkpoint means an earlier attempt was interrupted: continue it. Anything else left is stale.

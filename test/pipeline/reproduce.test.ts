@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -59,6 +59,16 @@ test('reproduce runs every stage on a tiny synthetic run, then skips what is cur
   assert.deepEqual(
     lines.filter((l) => l.endsWith(': running')),
     ['inject-text-guided-fp32: running'],
+  );
+
+  // A run folder moved elsewhere is still current: stages know their inputs by content, not by path.
+  const moved = `${out}-moved`;
+  cpSync(out, moved, { recursive: true });
+  lines.length = 0;
+  await reproduce({ ...opts, out: moved });
+  assert.deepEqual(
+    lines.filter((l) => l.endsWith(': running')),
+    [],
   );
 });
 
