@@ -93,6 +93,10 @@ async function ours(n: number): Promise<{ seconds: number; summary: CampaignSumm
 // The peer's widths at the paper's n, and the search for tgr's n.
 const first = await peer.run('sites');
 const want = peerWidths(first);
+// Progress as it comes (a long run stopped early still leaves the peer's widths and the steps taken).
+console.error(
+  `peer ${peerN}/layer: ${first.seconds.toFixed(1)} s; half-widths mismatch ${want.map((w) => w.mismatch.toFixed(4)).join(' ')}; critical ${want.map((w) => w.critical.toFixed(4)).join(' ')}`,
+);
 const tried: { n: number; seconds: number; worst: number }[] = [];
 const up64 = (x: number) => Math.max(64, Math.ceil(x / 64) * 64);
 /** Runs tgr at n: the largest (w/w_peer)² over layers and metrics (a width of 0 on both sides needs nothing). */
@@ -105,6 +109,7 @@ async function attempt(n: number): Promise<{ worst: number; widths: { mismatch: 
     ),
   );
   tried.push({ n, seconds: r.seconds, worst });
+  console.error(`tgr ${n}/layer: ${r.seconds.toFixed(1)} s, widest (w/w_peer)² ${worst.toFixed(2)}`);
   return { worst, widths };
 }
 // Widths shrink as 1/√n where a rate has hits, but as 1/n where it has none (Clopper–Pearson at 0), so (w/w_peer)²
