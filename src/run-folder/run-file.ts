@@ -31,6 +31,11 @@ interface RunFileEntry {
   list?: boolean;
   /** The schema accepts partial files (every field optional): never used to recognise a header-less foreign file. */
   partial?: boolean;
+  /**
+   * ±∞ and NaN are kept as `{"$number": "Infinity"}` and read back as numbers (plain JSON turns them into null): a
+   * one-sided ratio is ∞, and a re-rendered report must show what the first rendering showed.
+   */
+  nonFinite?: boolean;
 }
 
 /** Every JSON file of a run folder: kind → file name, schema, what makes it. */
@@ -39,7 +44,13 @@ export const runFiles = {
   golden: { file: 'golden.json', schema: goldenSchema, makeWith: "'tgr inject' (it runs the golden pass first)" },
   plan: { file: 'plan.json', schema: planSchema, makeWith: "'tgr plan'" },
   summary: { file: 'summary.json', schema: summarySchema, makeWith: "'tgr inject' (or 'tgr merge' after shards)" },
-  analysis: { file: 'analysis.json', schema: oneAnalysisSchema, makeWith: "'tgr compare'", list: true },
+  analysis: {
+    file: 'analysis.json',
+    schema: oneAnalysisSchema,
+    makeWith: "'tgr compare'",
+    list: true,
+    nonFinite: true,
+  },
 } as const satisfies Record<string, RunFileEntry>;
 
 /** A run file's kind: a key of `runFiles`. */
@@ -63,7 +74,7 @@ export function readRunFile<K extends RunFileKind>(kind: K, path: string): RunFi
   if (!existsSync(path)) fail('no such file', `create it with ${e.makeWith}`);
   let v: unknown;
   try {
-    v = JSON.parse(readFileSync(path, 'utf8'));
+    v = JSON.parse(readFileSync(path, 'utf8'), e.nonFinite ? reviveNonFinite : undefined);
   } catch (err) {
     return fail(`not valid JSON (${(err as Error).message})`);
   }
@@ -77,15 +88,31 @@ export function readRunFile<K extends RunFileKind>(kind: K, path: string): RunFi
 /** Writes a run file atomically with its header: indented JSON, number arrays on one line. */
 export function writeRunFile<K extends RunFileKind>(kind: K, path: string, value: RunFileValue<K>): void {
   const stamp = (v: unknown) => ({ [runFileHeaderKey]: { kind, version: runFileVersion }, ...(v as object) });
-  writeFileAtomic(path, compactJson(Array.isArray(value) ? value.map(stamp) : stamp(value)) + '\n');
+  const body = Array.isArray(value) ? value.map(stamp) : stamp(value);
+  writeFileAtomic(path, compactJson(body, entries[kind].nonFinite ? keepNonFinite : undefined) + '\n');
+}
+
+/** JSON.stringify replacer: a non-finite number as `{"$number": "Infinity" | "-Infinity" | "NaN"}`. */
+function keepNonFinite(_key: string, v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v;
+}
+
+/** JSON.parse reviver undoing keepNonFinite. */
+function reviveNonFinite(_key: string, v: unknown): unknown {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+  const o = v as Record<string, unknown>;
+  const n = o.$number;
+  return typeof n === 'string' && Object.keys(o).length === 1 && ['Infinity', '-Infinity', 'NaN'].includes(n)
+    ? Number(n)
+    : v;
 }
 
 /**
  * JSON indented for people, with number arrays kept on one line: per-image arrays would otherwise take a line per
  * number.
  */
-export function compactJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(
+export function compactJson(value: unknown, replacer?: (key: string, v: unknown) => unknown): string {
+  return JSON.stringify(value, replacer, 2).replace(
     /\[\s+([-0-9.eE+,\s]*?)\s+\]/g,
     (_, inner: string) => `[${inner.replace(/\s+/g, '')}]`,
   );
