@@ -174,18 +174,14 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
       ...(r.head === 'text-guided' ? { embedDim } : {}),
       ...(emb ? { classEmbeddings: emb.file } : {}),
     };
+    // The matrix enters by content (its embed stage's hash), not by its path under `out`: a moved run folder stays
+    // current. The key is left out, not set to undefined, so a baseline's hash is what it always was.
+    const { classEmbeddings: _path, ...byContent } = opts;
     const st = await runStage(
       stamps,
       {
         name: `train-${r.name}`,
-        // The matrix enters by content (its stage hash), not by its path under `out`: a moved run folder is current.
-        inputs: {
-          ...opts,
-          quiet: undefined,
-          threads: undefined,
-          classEmbeddings: undefined,
-          embeddings: emb?.hash ?? null,
-        },
+        inputs: { ...byContent, quiet: undefined, threads: undefined, embeddings: emb?.hash ?? null },
         outputs: [join(dir, 'model.onnx'), join(dir, 'meta.json')],
         run: async () => {
           // A checkpoint means an earlier attempt was interrupted: continue it. Anything else left is stale.
