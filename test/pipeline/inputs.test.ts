@@ -115,10 +115,15 @@ test('reproduce --class-embeddings FILE --class-rows: rows picked by name and in
     }),
   );
   assert.deepEqual(
-    ['int8', 'int8-rd', 'int8-guard'].map((c) => existsSync(join(out, 'text-guided', 'campaign', c))),
+    // int8 runs on the whole network emulated in it: the campaigns live in that model's run folder.
+    ['int8', 'int8-rd', 'int8-guard'].map((c) =>
+      existsSync(join(out, 'text-guided', 'formats', 'int8', 'campaign', c)),
+    ),
     [false, true, false],
   );
-  const plan = JSON.parse(readFileSync(join(out, 'baseline', 'campaign', 'int8-rd', 'plan.json'), 'utf8'));
+  const plan = JSON.parse(
+    readFileSync(join(out, 'baseline', 'formats', 'int8', 'campaign', 'int8-rd', 'plan.json'), 'utf8'),
+  );
   assert.deepEqual([plan.format, plan.stratify, plan.rangeDetector], ['int8', 'bit', true]);
   const analysis = JSON.parse(readFileSync(join(out, 'analysis.json'), 'utf8')) as Analysis;
   assert.deepEqual(
