@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { TgrError } from '../core/errors.js';
+import { relayLines } from '../core/relay-lines.js';
 
 /** bin/tgr.js, from src/faults or dist/faults alike: it runs the build when there is one, else the sources. */
 const cliEntry = fileURLToPath(new URL('../../bin/tgr.js', import.meta.url));
@@ -39,17 +40,12 @@ export async function runShardJobs(argv: readonly string[], count: number, threa
         env: import.meta.url.endsWith('.ts') ? { ...process.env, TGR_FROM_SOURCE: '1' } : process.env,
       });
       const tag = `[${k}/${count}] `;
-      const relay = (to: NodeJS.WriteStream) => {
-        let rest = '';
-        return (chunk: Buffer) => {
-          const lines = (rest + chunk.toString('utf8')).split('\n');
-          rest = lines.pop()!;
-          for (const l of lines) to.write(tag + l + '\n');
-        };
-      };
-      child.stdout.on('data', relay(process.stdout));
-      child.stderr.on('data', relay(process.stderr));
-      child.on('close', (code) => done({ k, code, args }));
+      const relay = (to: NodeJS.WriteStream) => (l: string) => to.write(tag + l + '\n');
+      const relayed = Promise.all([
+        relayLines(child.stdout, relay(process.stdout)),
+        relayLines(child.stderr, relay(process.stderr)),
+      ]);
+      child.on('close', (code) => void relayed.then(() => done({ k, code, args })));
     });
   });
   const failed = (await Promise.all(runs)).filter((r) => r.code !== 0);

@@ -1,27 +1,11 @@
-import type { Readable } from 'node:stream';
 import { fromWireError, spawnModuleWorker, type WireError } from '../core/module-worker.js';
+import { relayLines } from '../core/relay-lines.js';
 import type { StageDisplay, StageProgress } from './stage-display.js';
 import type { StageJob } from './stage-jobs.js';
 
 /** What a stage worker (stage-worker.ts) tells the thread that started it. */
 export type StageMessage =
   ({ type: 'progress' } & StageProgress) | { type: 'done' } | { type: 'error'; error: WireError };
-
-/** Sends each complete line of `from` to `to`; resolves when `from` has ended. */
-function relayLines(from: Readable, to: (line: string) => void): Promise<void> {
-  let rest = '';
-  from.on('data', (chunk: Buffer) => {
-    const lines = (rest + chunk.toString('utf8')).split('\n');
-    rest = lines.pop()!;
-    for (const l of lines) to(l);
-  });
-  return new Promise((ended) =>
-    from.on('close', () => {
-      if (rest) to(rest);
-      ended();
-    }),
-  );
-}
 
 /**
  * Runs a stage's job in a worker thread of its own, showing its output and progress under `tag`; resolves when the
