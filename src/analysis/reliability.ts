@@ -16,6 +16,7 @@ import { check } from '../core/errors.js';
 import { BitVulnerabilityAccumulator, type BitCell } from './stats/bit-vulnerability.js';
 import { forEachRecord } from '../faults/store/store.js';
 import type { CampaignFiles, CampaignSettings, RunDir } from './run-dir.js';
+import { runFolderFiles } from '../run-folder/file-names.js';
 
 /** One model's campaign, summarised as the comparison needs it. */
 export interface CampaignReliability extends CampaignSettings {
@@ -34,7 +35,7 @@ export interface CampaignReliability extends CampaignSettings {
   /** Per (layer, bit) metrics and in-range shares for the bit × layer heat map; null without faults.jsonl. */
   bits: BitCell[] | null;
   /** Where the per-layer metrics came from: summary.json's tallies, or every record (no summary, or another τ). */
-  source: 'faults.jsonl' | 'summary.json';
+  source: (typeof runFolderFiles)['faults' | 'summary'];
 }
 
 /** How a campaign is read: the critical-fault thresholds (default 0.1, 1, 10). */
@@ -49,7 +50,7 @@ type Read = Pick<CampaignReliability, 'layers' | 'bits' | 'source' | 'stratify'>
  * campaign's plan stratified them — only when summary.json does not already hold them (`stored`).
  */
 function fromRecords(run: RunDir, faultsPath: string, tau: readonly number[], stored: Read | null): Read {
-  const planPath = join(dirname(faultsPath), 'plan.json');
+  const planPath = join(dirname(faultsPath), runFolderFiles.plan);
   const weights = !stored && existsSync(planPath) ? stratumWeights(readPlan(planPath)) : null;
   const acc = stored ? null : new CampaignAccumulator({ tau, weights });
   const bitAcc = new BitVulnerabilityAccumulator(Object.fromEntries(run.golden.layers.map((l) => [l.name, l.maxAbs])));
@@ -62,7 +63,7 @@ function fromRecords(run: RunDir, faultsPath: string, tau: readonly number[], st
   const present = run.golden.layers.map((l) => l.name).filter((n) => seen.has(n));
   const bits = bitAcc.cellsInOrder(present);
   if (stored) return { ...stored, bits };
-  return { layers: acc!.layers(present), bits, source: 'faults.jsonl', stratify: weights ? 'bit' : 'none' };
+  return { layers: acc!.layers(present), bits, source: runFolderFiles.faults, stratify: weights ? 'bit' : 'none' };
 }
 
 /** Per-layer metrics recomputed from summary.json's per-stratum tallies, through the same code as records. */
@@ -81,7 +82,7 @@ function fromSummary(run: RunDir, c: CampaignFiles, tau: readonly number[]): Rea
   return {
     layers: run.golden.layers.filter((l) => byName.has(l.name)).map((l) => fromStats(byName.get(l.name)!, tau)),
     bits: null,
-    source: 'summary.json',
+    source: runFolderFiles.summary,
     stratify: s.stratify ?? 'none',
   };
 }

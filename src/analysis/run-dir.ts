@@ -7,6 +7,7 @@ import type { RunMeta } from '../run-folder/meta.js';
 import { readPlan } from '../faults/plan/plan-file.js';
 import { checkCampaignRecords } from '../faults/store/verify.js';
 import type { CampaignSummary, GoldenRun } from '../faults/store/records.js';
+import { runFolderFiles } from '../run-folder/file-names.js';
 
 /**
  * What analysis reads of a run folder (DESIGN.md "Files a run leaves"). Reading is the boundary: every file is
@@ -70,15 +71,15 @@ const pick = (
 /** A campaign folder, or null when it holds neither a summary nor records. */
 function readCampaign(dir: string, name: string): CampaignFiles | null {
   checkCampaignRecords(dir); // unfinished, damaged or foreign records are refused, named, before any analysis
-  const summaryPath = join(dir, 'summary.json');
-  const faultsPath = join(dir, 'faults.jsonl');
+  const summaryPath = join(dir, runFolderFiles.summary);
+  const faultsPath = join(dir, runFolderFiles.faults);
   const hasFaults = existsSync(faultsPath);
   if (existsSync(summaryPath)) {
     const summary = readRunFile('summary', summaryPath);
     return { name, settings: pick(summary, summary.guard?.kind), summary, ...(hasFaults ? { faultsPath } : {}) };
   }
-  if (hasFaults && existsSync(join(dir, 'plan.json'))) {
-    const plan = readPlan(join(dir, 'plan.json'));
+  if (hasFaults && existsSync(join(dir, runFolderFiles.plan))) {
+    const plan = readPlan(join(dir, runFolderFiles.plan));
     return { name, settings: pick(plan, plan.guard), faultsPath };
   }
   return null;
@@ -112,8 +113,8 @@ function formatCampaigns(abs: string): CampaignFiles[] {
   if (!existsSync(root)) return [];
   return readdirSync(root)
     .sort()
-    .filter((f) => existsSync(join(root, f, 'golden.json')))
-    .flatMap((f) => campaignsIn(join(root, f), readGolden(join(root, f, 'golden.json'))));
+    .filter((f) => existsSync(join(root, f, runFolderFiles.golden)))
+    .flatMap((f) => campaignsIn(join(root, f), readGolden(join(root, f, runFolderFiles.golden))));
 }
 
 /**
@@ -127,7 +128,7 @@ export function readRun(dir: string): RunDir {
     'bad_argument',
     () => `run folder '${dir}' does not exist; pass a folder written by 'tgr train' / 'tgr inject'`,
   );
-  const goldenPath = join(abs, 'golden.json');
+  const goldenPath = join(abs, runFolderFiles.golden);
   check(
     existsSync(goldenPath),
     'bad_file',
@@ -139,7 +140,7 @@ export function readRun(dir: string): RunDir {
     'bad_file',
     () => `${goldenPath}: no lastLayers; the comparison needs the model's last layer — re-run 'tgr inject'`,
   );
-  const metaPath = join(abs, 'meta.json');
+  const metaPath = join(abs, runFolderFiles.meta);
   const meta = existsSync(metaPath) ? readRunFile('meta', metaPath) : {};
   const campaigns = [...campaignsIn(abs), ...formatCampaigns(abs)];
   const twice = campaigns.find((c, i) => campaigns.findIndex((d) => d.name === c.name) !== i);
@@ -149,7 +150,7 @@ export function readRun(dir: string): RunDir {
       .map((c) => `${c.ranIn ? `${relative(abs, c.ranIn.dir)}/` : ''}campaign/`);
     return `${abs} holds campaign '${twice!.name}' twice (under ${where.join(' and ')}); delete the one you do not mean`;
   });
-  const modelPath = join(abs, 'model.onnx');
+  const modelPath = join(abs, runFolderFiles.model);
   return { dir: abs, name: basename(abs), meta, golden, campaigns, ...(existsSync(modelPath) ? { modelPath } : {}) };
 }
 

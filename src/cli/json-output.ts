@@ -17,6 +17,7 @@ import type {
   PlanJson,
 } from './json-documents.js';
 import type { PlanLayerRow } from './summary-table.js';
+import { runFolderFiles } from '../run-folder/file-names.js';
 
 /*
  * `--json` (issue 18): a command prints exactly one JSON document on stdout, shaped by json-documents.ts's schemas and
@@ -128,7 +129,7 @@ export function planJson(
     ...jsonHeader('plan'),
     run,
     campaign: runPath(`${run}/campaign`, dir),
-    files: { golden: 'golden.json', plan: runPath(run, `${dir}/plan.json`) },
+    files: { golden: runFolderFiles.golden, plan: runPath(run, `${dir}/${runFolderFiles.plan}`) },
     settings: {
       perLayer: plan.perLayer,
       injections: plan.sites.layer.length,
@@ -163,7 +164,7 @@ export function campaignJson(
     run,
     campaign: runPath(`${run}/campaign`, dir),
     files: {
-      plan: runPath(run, `${dir}/plan.json`),
+      plan: runPath(run, `${dir}/${runFolderFiles.plan}`),
       faults: runPath(run, faults),
       summary: summary ? runPath(run, `${dir}/summary.json`) : null,
       summaryCsv: summary ? runPath(run, `${dir}/summary.csv`) : null,

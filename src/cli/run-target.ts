@@ -8,6 +8,7 @@ import { labelMap } from '../data/label-map.js';
 import { loadModel } from '../onnx/proto-io.js';
 import { imageSetFromDataset, type ImageSet } from '../faults/run/images.js';
 import { readRunFile, runFiles } from '../run-folder/run-file.js';
+import { runFolderFiles } from '../run-folder/file-names.js';
 
 /** What a campaign command points at: the model file, the run directory its files go to, the dataset it was trained on. */
 export interface RunTarget {
@@ -24,7 +25,7 @@ export interface RunTarget {
 export function resolveRunTarget(target: string, out?: string): RunTarget {
   check(existsSync(target), 'bad_argument', () => `${target}: no such file or folder; pass runs/NAME or a .onnx model`);
   if (statSync(target).isDirectory()) {
-    const model = join(target, 'model.onnx');
+    const model = join(target, runFolderFiles.model);
     check(
       existsSync(model),
       'bad_argument',

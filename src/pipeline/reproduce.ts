@@ -25,6 +25,7 @@ import { runStage, hashOf } from './stage.js';
 import { runChains } from './lanes.js';
 import { StageDisplay } from './stage-display.js';
 import { runInWorker } from './stage-thread.js';
+import { runFolderFiles } from '../run-folder/file-names.js';
 
 export type { ReproduceOptions } from './options.js';
 
@@ -92,14 +93,19 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
       {
         name,
         inputs: { model: m.hash, format: m.format, limit: p.limitTest, seed: p.seed },
-        outputs: [join(runDir, 'model.onnx')],
+        outputs: [join(runDir, runFolderFiles.model)],
         run: async () => {
           // A new emulated model has another sha256: its golden.json and campaigns are stale. So are campaigns an
           // earlier reproduce ran value-only in M's own folder under these names (analysis would find both).
           rmSync(runDir, { recursive: true, force: true });
           for (const c of m.campaigns) rmSync(join(m.dir, 'campaign', c.name), { recursive: true, force: true });
-          const options = { model: join(m.dir, 'model.onnx'), runDir: m.dir, format: m.format, limit: p.limitTest };
-          const job = { ...options, out: join(runDir, 'model.onnx'), threads, quiet: o.quiet };
+          const options = {
+            model: join(m.dir, runFolderFiles.model),
+            runDir: m.dir,
+            format: m.format,
+            limit: p.limitTest,
+          };
+          const job = { ...options, out: join(runDir, runFolderFiles.model), threads, quiet: o.quiet };
           await runInWorker({ kind: 'emulate', options: job, images }, name, display);
         },
       },
@@ -129,13 +135,13 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
           rangeDetector: c.rangeDetector,
           ...planExtras,
         },
-        outputs: [join(runDir, 'campaign', c.name, 'summary.json')],
+        outputs: [join(runDir, 'campaign', c.name, runFolderFiles.summary)],
         run: () =>
           runInWorker(
             {
               kind: 'inject',
               options: {
-                model: join(runDir, 'model.onnx'),
+                model: join(runDir, runFolderFiles.model),
                 runDir,
                 name: c.name,
                 perLayer: p.perLayer,
@@ -182,7 +188,7 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
       {
         name: `train-${r.name}`,
         inputs: { ...byContent, quiet: undefined, threads: undefined, embeddings: emb?.hash ?? null },
-        outputs: [join(dir, 'model.onnx'), join(dir, 'meta.json')],
+        outputs: [join(dir, runFolderFiles.model), join(dir, runFolderFiles.meta)],
         run: async () => {
           // A checkpoint means an earlier attempt was interrupted: continue it. Anything else left is stale.
           const resume = existsSync(join(dir, CHECKPOINT_FILE));

@@ -7,6 +7,7 @@ import { readRunFile, writeRunFile } from '../run-folder/run-file.js';
 import { safeId } from './escape.js';
 import { renderReport, reportTables } from './page.js';
 import { tableCsv } from './table.js';
+import { runFolderFiles } from '../run-folder/file-names.js';
 
 /** What a report write produced. */
 export interface ReportFiles {
@@ -37,7 +38,7 @@ export function writeReport(analysis: Analysis | readonly Analysis[], outDir: st
     'bad_argument',
     () => 'a report needs at least one analysis; pass a baseline and a text-guided run',
   );
-  const analysisJson = join(outDir, 'analysis.json');
+  const analysisJson = join(outDir, runFolderFiles.analysis);
   // The schema knows the sections, analysis/ their insides (run-folder/analysis.ts): the one cast between the two.
   const files = list as unknown as AnalysisFile[];
   writeRunFile('analysis', analysisJson, files.length === 1 ? files[0]! : [...files]);

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { TgrError } from '../core/errors.js';
 import { oneAnalysisSchema } from './analysis.js';
+import { runFolderFiles } from './file-names.js';
 import { goldenSchema } from './golden.js';
 import { metaSchema } from './meta.js';
 import { planSchema } from './plan.js';
@@ -40,12 +41,20 @@ interface RunFileEntry {
 
 /** Every JSON file of a run folder: kind → file name, schema, what makes it. */
 export const runFiles = {
-  meta: { file: 'meta.json', schema: metaSchema, makeWith: "'tgr train'", partial: true },
-  golden: { file: 'golden.json', schema: goldenSchema, makeWith: "'tgr inject' (it runs the golden pass first)" },
-  plan: { file: 'plan.json', schema: planSchema, makeWith: "'tgr plan'" },
-  summary: { file: 'summary.json', schema: summarySchema, makeWith: "'tgr inject' (or 'tgr merge' after shards)" },
+  meta: { file: runFolderFiles.meta, schema: metaSchema, makeWith: "'tgr train'", partial: true },
+  golden: {
+    file: runFolderFiles.golden,
+    schema: goldenSchema,
+    makeWith: "'tgr inject' (it runs the golden pass first)",
+  },
+  plan: { file: runFolderFiles.plan, schema: planSchema, makeWith: "'tgr plan'" },
+  summary: {
+    file: runFolderFiles.summary,
+    schema: summarySchema,
+    makeWith: "'tgr inject' (or 'tgr merge' after shards)",
+  },
   analysis: {
-    file: 'analysis.json',
+    file: runFolderFiles.analysis,
     schema: oneAnalysisSchema,
     makeWith: "'tgr compare'",
     list: true,

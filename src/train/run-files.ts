@@ -4,13 +4,11 @@
  */
 import { join } from 'node:path';
 import { saveModel } from '../onnx/proto-io.js';
-import { runFiles, writeRunFile } from '../run-folder/run-file.js';
+import { writeRunFile } from '../run-folder/run-file.js';
 import type { TrainMeta } from '../run-folder/meta.js';
 import type { Model, TensorData } from '../onnx/types.js';
 import { withWeights } from './weights.js';
-
-export const MODEL_FILE = 'model.onnx';
-export const META_FILE = runFiles.meta.file;
+import { runFolderFiles } from '../run-folder/file-names.js';
 
 export type { TrainMeta } from '../run-folder/meta.js';
 
@@ -31,7 +29,7 @@ export function writeRunFiles(
       'tgr.accuracy': String(meta.accuracy),
     },
   };
-  saveModel(model, join(dir, MODEL_FILE));
-  writeRunFile('meta', join(dir, META_FILE), meta);
+  saveModel(model, join(dir, runFolderFiles.model));
+  writeRunFile('meta', join(dir, runFolderFiles.meta), meta);
   return { model };
 }

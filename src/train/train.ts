@@ -18,7 +18,8 @@ import { reportPath, type EmbeddingReport } from '../text/report.js';
 import { datasetSources } from './data-sources.js';
 import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options.js';
 import { noDecayRules } from './recipes.js';
-import { META_FILE, MODEL_FILE, writeRunFiles, type TrainMeta } from './run-files.js';
+import { writeRunFiles, type TrainMeta } from './run-files.js';
+import { runFolderFiles } from '../run-folder/file-names.js';
 import { CHECKPOINT_FILE, runTrainer, type EpochRow } from './trainer.js';
 
 export type { TrainOptions } from './options.js';
@@ -143,7 +144,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 /** A fresh run must not overwrite an earlier one's files; a resumed one needs its checkpoint (checked by the trainer). */
 function checkRunDir(dir: string, resume: boolean | undefined): void {
   if (resume) return;
-  const taken = [CHECKPOINT_FILE, MODEL_FILE, META_FILE].find((f) => existsSync(join(dir, f)));
+  const taken = [CHECKPOINT_FILE, runFolderFiles.model, runFolderFiles.meta].find((f) => existsSync(join(dir, f)));
   if (taken)
     throw new TgrError(
       'bad_argument',

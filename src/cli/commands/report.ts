@@ -6,6 +6,7 @@ import { readAnalysis, writeReport } from '../../report/write-report.js';
 import type { CliCommand } from '../command.js';
 import { analysisOptions, analysisRequest } from '../analysis-options.js';
 import { path, variadic } from '../option-parsers.js';
+import { runFolderFiles } from '../../run-folder/file-names.js';
 
 /** The folder that holds all the given folders (runs/ for runs/a and runs/b). */
 function commonParent(dirs: readonly string[]): string {
@@ -33,9 +34,9 @@ export const report: CliCommand = {
     ),
   async run(dirs, opts) {
     const only = dirs.length === 1 ? dirs[0]! : null;
-    if (only && existsSync(join(only, 'analysis.json'))) {
+    if (only && existsSync(join(only, runFolderFiles.analysis))) {
       const files = writeReport(
-        readAnalysis(join(only, 'analysis.json')),
+        readAnalysis(join(only, runFolderFiles.analysis)),
         typeof opts.out === 'string' ? opts.out : only,
       );
       console.log(`wrote ${files.html}`);

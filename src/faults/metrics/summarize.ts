@@ -9,6 +9,7 @@ import { writeRunFile } from '../../run-folder/run-file.js';
 import { forEachRecord } from '../store/store.js';
 import { requireFinished } from '../store/verify.js';
 import { GuardAccumulator } from './guard-summary.js';
+import { runFolderFiles } from '../../run-folder/file-names.js';
 
 /** The plan's bit strata weights when it is bit-stratified (contract: `stratify: 'bit'`, `strata.weights`), else null. */
 export function stratumWeights(plan: CampaignPlan): number[] | null {
@@ -29,11 +30,11 @@ export function tallyOptions(plan: CampaignPlan, tau: readonly number[] = defaul
  */
 export function summarize(dir: string, opts: { tau?: readonly number[] } = {}): CampaignSummary {
   requireFinished(dir, 'summarising'); // records of another plan, damaged or missing units never reach a summary
-  const plan = readPlan(join(dir, 'plan.json'));
+  const plan = readPlan(join(dir, runFolderFiles.plan));
   const tally = tallyOptions(plan, opts.tau);
   const acc = new CampaignAccumulator(tally);
   const guardAcc = new GuardAccumulator();
-  forEachRecord(join(dir, 'faults.jsonl'), (r) => {
+  forEachRecord(join(dir, runFolderFiles.faults), (r) => {
     acc.add(r);
     guardAcc.add(r);
   });
@@ -66,7 +67,7 @@ export function summarize(dir: string, opts: { tau?: readonly number[] } = {}): 
   const guard = guardAcc.result(plan);
   if (guard) summary.guard = guard;
   if (plan.leftOut?.length) summary.leftOut = plan.leftOut;
-  writeRunFile('summary', join(dir, 'summary.json'), summary);
+  writeRunFile('summary', join(dir, runFolderFiles.summary), summary);
   writeFileAtomic(join(dir, 'summary.csv'), summaryCsv(summary));
   return summary;
 }

@@ -16,6 +16,7 @@ import { readPlan } from '../plan/plan-file.js';
 import { fingerprintLine, planFingerprint, scanRecords, unitLine, unitsPathFor } from './record-units.js';
 import { faultsFileName, shardUnits, type Shard } from '../plan/shard.js';
 import type { CampaignPlan } from '../plan/plan.js';
+import { runFolderFiles } from '../../run-folder/file-names.js';
 
 /**
  * Joins the results of `count` shards into faults.jsonl (and its sidecar). Shards hold contiguous id ranges in shard
@@ -29,8 +30,8 @@ export function mergeShards(dir: string, count: number): { file: string; records
     'bad_argument',
     () => `--shards expects N of 'tgr inject --shard k/N', a whole number ≥ 1; got ${count} — nothing was changed`,
   );
-  const plan = readPlan(join(dir, 'plan.json'));
-  const file = join(dir, 'faults.jsonl');
+  const plan = readPlan(join(dir, runFolderFiles.plan));
+  const file = join(dir, runFolderFiles.faults);
   const shards: Shard[] = Array.from({ length: count }, (_, index) => ({ index, count }));
   const paths = shards.map((s) => join(dir, faultsFileName(s)));
   const locks = [file, ...(count > 1 ? paths : [])].map((p) => lockFile(lockPathFor(p)));

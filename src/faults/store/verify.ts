@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { TgrError } from '../../core/errors.js';
 import { readPlan } from '../plan/plan-file.js';
 import { scanRecords, unitsPathFor } from './record-units.js';
+import { runFolderFiles } from '../../run-folder/file-names.js';
 
 /** How far a campaign's faults.jsonl is, verified against plan.json and its sidecar. */
 export interface CampaignProgress {
@@ -20,8 +21,8 @@ export interface CampaignProgress {
  * units are refused, named; otherwise says how much is done, per layer.
  */
 export function campaignProgress(dir: string): CampaignProgress {
-  const plan = readPlan(join(dir, 'plan.json'));
-  const file = join(dir, 'faults.jsonl');
+  const plan = readPlan(join(dir, runFolderFiles.plan));
+  const file = join(dir, runFolderFiles.faults);
   const scan = scanRecords(file, plan);
   const planned = plan.layers.map(() => 0);
   for (const li of plan.sites.layer) planned[li]!++;
@@ -45,7 +46,7 @@ export function campaignProgress(dir: string): CampaignProgress {
 export function requireFinished(dir: string, doing: string): CampaignProgress {
   const p = campaignProgress(dir);
   if (!p.complete) {
-    const file = join(dir, 'faults.jsonl');
+    const file = join(dir, runFolderFiles.faults);
     const layers = p.layers.map((l) => `${l.layer} ${l.done}/${l.planned}`).join(', ');
     const shards = existsSync(file) ? '' : ' (sharded: run the shards, then tgr merge)';
     throw new TgrError(
@@ -62,7 +63,7 @@ export function requireFinished(dir: string, doing: string): CampaignProgress {
  * files), the records must be finished and verified. Folders without a plan (hand-made) or without records pass.
  */
 export function checkCampaignRecords(dir: string): void {
-  if (!existsSync(join(dir, 'plan.json'))) return;
+  if (!existsSync(join(dir, runFolderFiles.plan))) return;
   const shards = readdirSync(dir).some((f) => /^faults\.\d+-of-\d+\.jsonl$/.test(f));
-  if (existsSync(join(dir, 'faults.jsonl')) || shards) requireFinished(dir, 'comparing or reporting it');
+  if (existsSync(join(dir, runFolderFiles.faults)) || shards) requireFinished(dir, 'comparing or reporting it');
 }
