@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { fitSection } from '../../src/analysis/fit-section.js';
+import { campaignReliability, type CampaignReliability } from '../../src/analysis/reliability.js';
+import { readRun } from '../../src/analysis/run-dir.js';
+import { fitAssumptions } from '../../src/analysis/stats/fit.js';
+import type { LayerProfile } from '../../src/faults/store/records.js';
+import { handPair, tempDir } from './fixtures.js';
+
+type Side = { campaign: CampaignReliability; layers: readonly LayerProfile[] };
+
+/** Both models of the hand pair as fitSection takes them. */
+function sides(root: string): [Side, Side] {
+  const pair = handPair(root);
+  const side = (dir: string): Side => {
+    const run = readRun(dir);
+    return { campaign: campaignReliability(run, run.campaigns[0]!), layers: run.golden.layers };
+  };
+  return [side(pair.baseline), side(pair.textGuided)];
+}
+
+// Per layer: raw FIT/Mbit × neurons × bits / 2^20 × mismatch rate. Every figure here is a dyadic fraction, so exact.
+const perMbit = (neurons: number, bits: number, sdc: number, raw = 1000) => raw * ((neurons * bits) / 2 ** 20) * sdc;
+
+test('fp32: each layer 32 bits per neuron, FIT summed over layers, baseline ÷ text-guided', (t) => {
+  const root = tempDir('fit-section');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const [b, g] = sides(root);
+  const s = fitSection(b, g);
+  assert.equal(s.format, 'fp32');
+  assert.equal(s.rawFitPerMbit, 1000);
+  assert.equal(s.assumptions, fitAssumptions(1000));
+  // Baseline: conv1 (8 neurons, mismatch ½), fc (3, 1). Text-guided: only head.latent (4, ½) mismatches.
+  assert.deepEqual(
+    s.baseline.layers.map((l) => [l.layer, l.bitsPerInference, l.fit]),
+    [
+      ['conv1', 256, perMbit(8, 32, 0.5)],
+      ['fc', 96, perMbit(3, 32, 1)],
+    ],
+  );
+  assert.equal(s.baseline.fit, 0.213623046875);
+  assert.equal(s.baseline.totalBits, 352);
+  assert.equal(s.textGuided.fit, perMbit(4, 32, 0.5));
+  assert.equal(s.ratio.ratio, 3.5);
+});
+
+test('bits per value follow the campaign format: named, family spec, or 32 for a name tgr does not know', (t) => {
+  const root = tempDir('fit-section-bits');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const [b, g] = sides(root);
+  const as = (side: Side, format: string): Side => ({ ...side, campaign: { ...side.campaign, format } });
+  const conv1Bits = (format: string) => fitSection(as(b, format), g).baseline.layers[0]!.bitsPerInference;
+  assert.equal(conv1Bits('fp16'), 8 * 16);
+  assert.equal(conv1Bits('fp8-e4m3'), 8 * 8);
+  assert.equal(conv1Bits('int:4'), 8 * 4);
+  assert.equal(conv1Bits('fp:e5m10'), 8 * 16);
+  assert.equal(conv1Bits('my-campaign'), 8 * 32);
+  assert.equal(conv1Bits('int:banana'), 8 * 32);
+});
+
+test('the raw rate scales every FIT linearly; a layer missing from the profiles counts no bits', (t) => {
+  const root = tempDir('fit-section-raw');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const [b, g] = sides(root);
+  const s = fitSection(b, g, 100);
+  assert.equal(s.rawFitPerMbit, 100);
+  assert.equal(s.assumptions, fitAssumptions(100));
+  assert.equal(s.baseline.fit, perMbit(8, 32, 0.5, 100) + perMbit(3, 32, 1, 100));
+  const noFc = fitSection({ ...b, layers: b.layers.filter((l) => l.name !== 'fc') }, g);
+  assert.deepEqual(
+    noFc.baseline.layers.map((l) => [l.layer, l.bitsPerInference, l.fit]),
+    [
+      ['conv1', 256, perMbit(8, 32, 0.5)],
+      ['fc', 0, 0],
+    ],
+  );
+  assert.throws(() => fitSection(b, g, -1), /raw upset rate must be a FIT\/Mbit figure ≥ 0 .*; got -1/);
+});
