@@ -12,6 +12,10 @@ import { guardTrips } from '../../src/faults/run/guard.js';
 import type { CampaignPlan } from '../../src/faults/plan/plan.js';
 import type { InjectionRecord } from '../../src/faults/store/records.js';
 import { tempDir, type Fixture } from './fixtures.js';
+import { heldLayer } from '../../src/faults/run/held.js';
+import { numberFormat } from '../../src/faults/formats/registry.js';
+import { UnitForward } from '../../src/faults/run/unit-cache.js';
+import { rowOf, type UnitCache } from '../../src/faults/run/injector.js';
 
 /** |a − b| ≤ 1e-5 · max(1, max |b| of the row); non-finite values must match exactly (NaN with NaN). */
 export function assertClose(a: Float32Array, b: Float32Array, what: string): void {
@@ -90,11 +94,28 @@ export async function checkAgainstPlain(
     const layer = clf.layers.find((l) => l.name === pl.name)!;
     let plain: Float32Array;
     if (target === 'neurons') {
-      const inj = await PlainInjector.create(clf, model, layer.tensor);
-      const value = (v: number) => (rangeDetector ? rangeClamp(v, pl.bound) : v);
+      // In a network emulated in the plan's format the fault lands on the stored value (after the quantizer), and
+      // a clamped value is stored in the format again, with its golden block's context.
+      const held = heldLayer(clf.model, layer, numberFormat(opts.format ?? 'fp32'));
+      const inj = await PlainInjector.create(clf, model, held?.tensor ?? layer.tensor);
+      let stored: UnitCache | undefined;
+      if (held && rangeDetector) {
+        const f = await UnitForward.create(clf, model, [held.tensor]);
+        stored = await f.run(
+          images,
+          recs.map((r) => r.image),
+        );
+        await f.release();
+      }
+      const value = (v: number, k: number, index: number) =>
+        !rangeDetector
+          ? v
+          : held
+            ? held.hold(rangeClamp(v, pl.bound), rowOf(stored!.tensors[held.tensor]!, k), index)
+            : rangeClamp(v, pl.bound);
       plain = await inj.run(
         await images.pixels(recs.map((r) => r.image)),
-        recs.map((r) => ({ index: Int32Array.of(r.index), value: Float32Array.of(value(r.faulty)) })),
+        recs.map((r, k) => ({ index: Int32Array.of(r.index), value: Float32Array.of(value(r.faulty, k, r.index)) })),
       );
       await inj.release();
     } else {

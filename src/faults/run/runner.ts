@@ -23,6 +23,7 @@ import { FaultLog } from '../store/fault-log.js';
 import { recordLine } from '../store/store.js';
 import { KeptUnits, UnitForward, type GoldenActivations } from './unit-cache.js';
 import { weightChange, type Change } from './weights.js';
+import { heldLayer, type HeldLayer } from './held.js';
 
 export interface RunOptions {
   classifier: Classifier;
@@ -82,7 +83,10 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
     throw e;
   }
   const goldenAt = new Map(golden.indices.map((img, i) => [img, i]));
-  const layers = plan.layers.map((pl) => clf.layers.find((l) => l.name === pl.name)!);
+  const planned = plan.layers.map((pl) => clf.layers.find((l) => l.name === pl.name)!);
+  // On a network emulated in the plan's format a neuron flip hits the stored value, after the layer's quantizer.
+  const held = planned.map((l) => (plan.target === 'neurons' ? heldLayer(clf.model, l, fmt) : undefined));
+  const layers = planned.map((l, li) => (held[li] ? { ...l, tensor: held[li].tensor } : l));
   const contexts = plan.layers.map((pl) => fmt.contextFor(pl.maxAbs));
   const paths: Record<EvalPath, number> = { masked: 0, analytic: 0, suffix: 0, plain: 0 };
   const bar = progress({ label: `inject ${plan.format}`, total: sites - log.doneRecords, unit: 'inj', quiet: o.quiet });
@@ -109,11 +113,13 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
             plan.sites.bits?.[id] ?? [plan.sites.bit[id]!],
           );
           const row = rows.get(image)!;
-          const golden =
+          const values =
             plan.target === 'neurons'
-              ? rowOf(cache.tensors[layer.tensor]!, row)[site.index]!
-              : (clf.model.graph.initializers.get(layer.tensor)!.data as Float32Array)[site.index]!;
-          const faulty = em.corrupt(golden, site, traced.format, contexts[li]);
+              ? rowOf(cache.tensors[layers[li]!.tensor]!, row)
+              : (clf.model.graph.initializers.get(layer.tensor)!.data as Float32Array);
+          const golden = values[site.index]!;
+          const h = held[li];
+          const faulty = em.corrupt(golden, site, traced.format, h ? h.context(values, site.index) : contexts[li]);
           items.push({
             id,
             site,
@@ -121,7 +127,7 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
             golden,
             faulty,
             faultyBits: traced.take(),
-            change: changeFor(plan, model, layers[li]!, cache, row, site.index, faulty, layer.bound),
+            change: changeFor(plan, model, layers[li]!, cache, row, site.index, faulty, layer.bound, h),
           });
         }
         const evaluated = items.filter((it) => it.change);
@@ -189,7 +195,10 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
   return { file, sites, resumed: log.doneRecords, paths, seconds: (Date.now() - t0) / 1000 };
 }
 
-/** The change a fault makes to the layer output of one image; undefined when only a whole-model run can say. */
+/**
+ * The change a fault makes to the layer output of one image; undefined when only a whole-model run can say. At a
+ * held layer the detector's clamp (which sits before the quantizer) is stored in the format again.
+ */
 function changeFor(
   plan: CampaignPlan,
   model: Model,
@@ -199,9 +208,14 @@ function changeFor(
   index: number,
   faulty: number,
   bound: number,
+  held: HeldLayer | undefined,
 ): Change | undefined {
   const clamp = (v: number) => (plan.rangeDetector ? rangeClamp(v, bound) : v);
-  if (plan.target === 'neurons') return { index: Int32Array.of(index), value: Float32Array.of(clamp(faulty)) };
+  if (plan.target === 'neurons') {
+    const golden = rowOf(cache.tensors[layer.tensor]!, row);
+    const value = held && plan.rangeDetector ? held.hold(clamp(faulty), golden, index) : clamp(faulty);
+    return { index: Int32Array.of(index), value: Float32Array.of(value) };
+  }
   if (!Number.isFinite(faulty)) return undefined; // Inf·0 inside a kernel: leave it to the kernel
   const node = model.graph.nodes.find((n) => n.name === layer.name)!;
   const c = weightChange(

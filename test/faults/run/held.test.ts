@@ -1,0 +1,148 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { numberFormat } from '../../../src/faults/formats/registry.js';
+import { bfpExponent } from '../../../src/faults/formats/bfp.js';
+import type { FormatContext } from '../../../src/faults/formats/format.js';
+import { emulatedModel } from '../../../src/faults/run/emulate.js';
+import { channelMaxAbs } from '../../../src/faults/run/channel-profile.js';
+import { planCampaign } from '../../../src/faults/plan/plan.js';
+import { runCampaign } from '../../../src/faults/run/runner.js';
+import { PlainInjector } from '../../../src/faults/run/plain.js';
+import { UnitForward } from '../../../src/faults/run/unit-cache.js';
+import { rowOf } from '../../../src/faults/run/injector.js';
+import { readRecords } from '../../../src/faults/store/store.js';
+import { f32ToBits } from '../../../src/faults/formats/fp32.js';
+import { residualNet } from '../nets.js';
+import { fixture, tempDir, type Fixture } from '../fixtures.js';
+
+/**
+ * Runs a neuron campaign on an emulated net (every fault through its suffix) and holds each record to a JS reference
+ * built here from the format's definition: the stored golden value (the quantizer's output) encoded with `ctxOf`'s
+ * context, the bit XORed, decoded; the scores to the whole model with that value stored at the layer, bit for bit.
+ * Returns each fault's reference (so a test can check the contexts were not the per-layer one the runner used before).
+ */
+async function holdToReference(
+  fx: Fixture,
+  spec: string,
+  ctxOf: (tensor: string, row: Float32Array, index: number) => FormatContext,
+): Promise<Checked[]> {
+  const fmt = numberFormat(spec);
+  const { classifier: clf, golden, images } = fx;
+  const plan = planCampaign({ classifier: clf, golden, perLayer: 24, format: spec, seed: 11, batchSize: 16 });
+  const dir = tempDir('held');
+  const scores = new Map<number, Float32Array>();
+  await runCampaign({
+    classifier: clf,
+    golden,
+    plan,
+    images,
+    dir,
+    quiet: true,
+    shortcuts: false,
+    onScores: (id, s) => scores.set(id, s.slice()),
+  });
+  const records = readRecords(join(dir, 'faults.jsonl'));
+  assert.equal(records.length, plan.sites.layer.length);
+  const K = clf.output.classes;
+  const checked: Checked[] = [];
+  for (const pl of plan.layers) {
+    const layer = clf.layers.find((l) => l.name === pl.name)!;
+    const stored = layer.tensor.replace(/\.fp32$/, '');
+    const recs = records.filter((r) => r.layer === pl.name);
+    const forward = await UnitForward.create(clf, clf.model, [stored]);
+    const cache = await forward.run(
+      images,
+      recs.map((r) => r.image),
+    );
+    await forward.release();
+    const values = recs.map((r, k) => {
+      const row = rowOf(cache.tensors[stored]!, k);
+      // JSON records keep no sign of zero: −0 and +0 compare equal here, the scores below tell them apart.
+      assert.ok(
+        r.original === row[r.index],
+        `${pl.name} fault ${r.id}: stored golden ${row[r.index]}, got ${r.original}`,
+      );
+      const ctx = ctxOf(stored, row, r.index);
+      const faulty = Math.fround(fmt.decode((fmt.encode(row[r.index]!, ctx) ^ (1 << r.bit)) >>> 0, ctx));
+      assert.equal(f32ToBits(r.faulty || 0), f32ToBits(faulty || 0), `${pl.name} fault ${r.id} bit ${r.bit}: faulty`);
+      checked.push({ tensor: stored, row, index: r.index, ctx, layerCtx: fmt.contextFor(pl.maxAbs), faulty });
+      return faulty;
+    });
+    const plain = await PlainInjector.create(clf, clf.model, stored);
+    const out = await plain.run(
+      cache.pixels,
+      recs.map((r, k) => ({ index: Int32Array.of(r.index), value: Float32Array.of(values[k]!) })),
+    );
+    await plain.release();
+    // Bit for bit, but for the sign of a zero score: the plain path's Where stores a −0 value as +0.
+    const bits = (a: Float32Array) => Array.from(a, (v) => f32ToBits(v || 0));
+    recs.forEach((r, k) =>
+      assert.deepEqual(
+        bits(scores.get(r.id)!),
+        bits(out.slice(k * K, (k + 1) * K)),
+        `${pl.name} fault ${r.id}: scores`,
+      ),
+    );
+  }
+  return checked;
+}
+
+interface Checked {
+  tensor: string;
+  row: Float32Array;
+  index: number;
+  ctx: FormatContext;
+  layerCtx: FormatContext;
+  faulty: number;
+}
+
+/** Element indices of the block holding `index` (K channels at one spatial position) in a [C, …] row. */
+function blockOf(C: number, inner: number, K: number, index: number): number[] {
+  const c0 = Math.floor(index / inner) - (Math.floor(index / inner) % K);
+  const out: number[] = [];
+  for (let c = c0; c < Math.min(C, c0 + K); c++) out.push(c * inner + (index % inner));
+  return out;
+}
+
+test('bfp:4:m3 emulated net: a flip is encoded with its block’s exponent, kept after the flip; scores equal the JS reference bit for bit', async () => {
+  const fp32 = await fixture(residualNet(), 12);
+  const fmt = numberFormat('bfp:4:m3');
+  const fx = await fixture(emulatedModel(fp32.classifier.model, fp32.golden.layers, fmt), 12);
+  const byTensor = new Map(fx.classifier.layers.map((l) => [l.tensor.replace(/\.fp32$/, ''), l]));
+  const r = await holdToReference(fx, 'bfp:4:m3', (tensor, row, index) => {
+    const layer = byTensor.get(tensor)!;
+    const C = layer.shape[0]!;
+    const max = Math.max(...blockOf(C, layer.neurons / C, 4, index).map((j) => Math.abs(row[j]!)));
+    return { exponent: bfpExponent(max) };
+  });
+  const notLayer = r.filter((x) => x.ctx.exponent !== x.layerCtx.exponent).length;
+  assert.ok(notLayer > r.length / 2, `most blocks' exponents are not the layer's (${notLayer} of ${r.length})`);
+  // Faults that took the block's largest value below 2^E: recomputing the exponent from the faulty block would lower it.
+  const shrunk = r.filter((x) => {
+    const layer = byTensor.get(x.tensor)!;
+    const C = layer.shape[0]!;
+    const others = blockOf(C, layer.neurons / C, 4, x.index).filter((j) => j !== x.index);
+    return Math.abs(x.faulty) < 2 ** x.ctx.exponent! && others.every((j) => Math.abs(x.row[j]!) < 2 ** x.ctx.exponent!);
+  });
+  assert.ok(shrunk.length > 0, 'some flips shrink their block’s largest value, and the exponent is kept');
+});
+
+test('int:4:channel emulated net: a flip is encoded with its channel’s scale; scores equal the JS reference bit for bit', async () => {
+  const fp32 = await fixture(residualNet(), 12);
+  const { classifier, images, golden } = fp32;
+  const channels = await channelMaxAbs({ classifier, images, indices: golden.indices, quiet: true });
+  const fmt = numberFormat('int:4:channel');
+  const fx = await fixture(emulatedModel(classifier.model, golden.layers, fmt, [], channels), 12);
+  const byTensor = new Map(fx.classifier.layers.map((l) => [l.tensor.replace(/\.fp32$/, ''), l]));
+  const r = await holdToReference(fx, 'int:4:channel', (tensor, _row, index) => {
+    const layer = byTensor.get(tensor)!;
+    const C = layer.shape[0]!;
+    const max = channels.get(tensor)!;
+    const layerMax = golden.layers.find((l) => l.tensor === tensor)!.maxAbs;
+    const c = Math.floor(index / (layer.neurons / C));
+    return { scale: (max[c]! > 0 ? max[c]! : layerMax) / 7 };
+  });
+  const notLayer = r.filter((x) => x.ctx.scale !== x.layerCtx.scale).length;
+  assert.ok(notLayer > r.length / 2, `most channels' scales are not the layer's (${notLayer} of ${r.length})`);
+});
