@@ -15,6 +15,7 @@ import { withScoreProfile } from './run/guard.js';
 import { runCampaign, type RunResult } from './run/runner.js';
 import { faultsFileName, type Shard } from './plan/shard.js';
 import { summarize } from './metrics/summarize.js';
+import { injectToPrecision } from './plan/precision.js';
 import { runFolderFiles } from '../run-folder/file-names.js';
 
 /** Settings of one campaign over a run directory (runs/NAME: model.onnx, golden.json, campaign/…). */
@@ -84,18 +85,9 @@ export async function prepareGolden(
   return { classifier, golden };
 }
 
-/**
- * Writes campaign/NAME/plan.json unless an identical plan is there; a plan with other settings is an error. A Neyman
- * plan first runs (or reuses) its pilot in campaign/NAME/pilot/.
- */
-export async function preparePlan(
-  o: CampaignOptions,
-  classifier: Classifier,
-  golden: GoldenRun,
-): Promise<{ dir: string; plan: CampaignPlan }> {
-  const dir = campaignDir(o.runDir, o.name ?? o.format ?? 'fp32');
-  const path = join(dir, runFolderFiles.plan);
-  const settings: PlanOptions = {
+/** The planner's options for a campaign's settings (its pilot, if any, aside). */
+export function planSettings(o: CampaignOptions, classifier: Classifier, golden: GoldenRun): PlanOptions {
+  return {
     classifier,
     golden,
     perLayer: o.perLayer,
@@ -110,6 +102,20 @@ export async function preparePlan(
     stratify: o.stratify,
     allocation: o.allocation,
   };
+}
+
+/**
+ * Writes campaign/NAME/plan.json unless an identical plan is there; a plan with other settings is an error. A Neyman
+ * plan first runs (or reuses) its pilot in campaign/NAME/pilot/.
+ */
+export async function preparePlan(
+  o: CampaignOptions,
+  classifier: Classifier,
+  golden: GoldenRun,
+): Promise<{ dir: string; plan: CampaignPlan }> {
+  const dir = campaignDir(o.runDir, o.name ?? o.format ?? 'fp32');
+  const path = join(dir, runFolderFiles.plan);
+  const settings = planSettings(o, classifier, golden);
   const neyman = o.allocation === 'neyman';
   check(
     !neyman || o.stratify === 'bit',
@@ -186,6 +192,8 @@ export async function injectCampaign(
   // One writer per results file from the plan on: a second 'tgr inject' on this campaign refuses instead of doubling it.
   const lock = lockCampaign(campaignDir(o.runDir, o.name ?? o.format ?? 'fp32'), o.shard);
   try {
+    // A precision target plans and runs in rounds (faults/plan/rounds.ts) instead of one plan.
+    if (o.halfwidth !== undefined) return await injectToPrecision(o, classifier, golden);
     const { dir, plan } = await preparePlan(o, classifier, golden);
     const activations = readGoldenActivations(join(o.runDir, runFolderFiles.golden), golden);
     const run = await runCampaign({

@@ -29,8 +29,10 @@ export const planLayerSchema = z.object({
   maxAbs: z.number(),
   /** The layer's profiled max |activation|: the range detector's bound. */
   bound: z.number(),
-  /** Stratified plans: sites per bit position (index = bit), summing to the plan's perLayer. */
+  /** Stratified plans: sites per bit position (index = bit), summing to the layer's sites. */
   perStratum: z.array(count).optional(),
+  /** Sites of this layer when the plan sizes layers apart (`halfwidth`); else the plan's perLayer. */
+  sites: count.optional(),
 });
 
 /** A run of sites that shares one golden forward pass over `images` (sorted dataset indices). */
@@ -58,7 +60,10 @@ export const planSchema = z.object({
   version: z.literal(1),
   model: z.object({ path: z.string(), sha256: z.string() }),
   dataset: datasetSchema,
+  /** Sites per layer; a plan that sizes layers apart (`halfwidth`) holds its largest layer's here. */
   perLayer: z.number().int().min(1),
+  /** The 99% half-width every layer's rates were sampled to, in rounds (faults/plan/rounds.ts); absent: fixed n. */
+  halfwidth: z.number().positive().optional(),
   format: z.string(),
   errorModel: z.string(),
   target: z.enum(['neurons', 'weights']),

@@ -69,13 +69,28 @@ async function injectJobs(
     opts.json,
     async () => {
       const { classifier, golden } = await prepareGolden(o);
-      const { dir } = await preparePlan(o, classifier, golden);
-      const t0 = Date.now();
       // The children print text (their --json is dropped): under --json their relayed lines go to stderr.
       const children = argv.filter((a) => a !== '--json');
       const run = () => runShardJobs(children, jobs, threadsPerJob(jobs, opts.threads as number | undefined));
-      await (opts.json ? stdoutToStderr(run) : run());
-      const m = mergeShards(dir, jobs);
+      const t0 = Date.now();
+      let dir: string;
+      let m: { file: string; records: number };
+      if (o.halfwidth !== undefined) {
+        // Each round as N shards (the children run the latest round the rounds planned here), merged before the next.
+        const { roundsOptions } = await import('../../faults/plan/precision.js');
+        const { runRounds } = await import('../../faults/plan/rounds.js');
+        const r = roundsOptions(o, classifier, golden);
+        const plan = await runRounds(r, async (round) => {
+          await (opts.json ? stdoutToStderr(run) : run());
+          mergeShards(round.dir, jobs);
+        });
+        dir = r.dir;
+        m = { file: `${dir}/faults.jsonl`, records: plan.sites.layer.length };
+      } else {
+        dir = (await preparePlan(o, classifier, golden)).dir;
+        await (opts.json ? stdoutToStderr(run) : run());
+        m = mergeShards(dir, jobs);
+      }
       const seconds = (Date.now() - t0) / 1000;
       return { dir, m, seconds, summary: summarize(dir, Array.isArray(opts.tau) ? { tau: opts.tau as number[] } : {}) };
     },

@@ -15,9 +15,12 @@ import {
   type Stratify,
 } from '../../faults/plan/strata.js';
 import type { CliCommand } from '../command.js';
+import { check } from '../../core/errors.js';
+import { defaultMaxRounds, defaultPilot } from '../../faults/plan/rounds.js';
 import {
   count,
   file,
+  integer,
   folder,
   images,
   maxPerLayer,
@@ -89,7 +92,21 @@ export function campaignOptions(cmd: Command): Command {
     )
     .option('--stratify <how>', choicesHelp(stratifications), oneOf(stratifyChoices), 'none')
     .option('--allocation <how>', `with --stratify bit: ${choicesHelp(allocations)}`, oneOf(allocationChoices))
-    .option('--pilot <n>', 'with --allocation neyman: pilot sites per layer (at least 2 per bit)', count(maxPerLayer))
+    .option(
+      '--pilot <n>',
+      `with --allocation neyman or --halfwidth: pilot sites per layer (at least 2 per bit; --halfwidth default ${defaultPilot})`,
+      count(maxPerLayer),
+    )
+    .option(
+      '--halfwidth <w>',
+      "sample each layer until the 99% half-width of its mismatch and critical (ΔLoss > 1) rates is at most w, in rounds after a pilot; --per-layer then caps a layer's sites",
+      number(0, 0.5, true),
+    )
+    .option(
+      '--max-rounds <n>',
+      `with --halfwidth: top-up rounds after the pilot at most (default ${defaultMaxRounds})`,
+      integer(0, 1000),
+    )
     .option('--batch <n>', 'faults per suffix batch', count(65_536), 128)
     .option('--name <name>', 'campaign folder under campaign/ (default: the format)', name())
     .option('--threads <n>', 'ONNX Runtime intra-op threads (default: all cores)', threads())
@@ -110,6 +127,8 @@ export function campaignSettings(o: Record<string, unknown>) {
     stratify: (o.stratify ?? 'none') as Stratify,
     ...(o.allocation ? { allocation: o.allocation as Allocation } : {}),
     ...(o.pilot ? { pilot: o.pilot as number } : {}),
+    ...(o.halfwidth !== undefined ? { halfwidth: o.halfwidth as number } : {}),
+    ...(o.maxRounds !== undefined ? { maxRounds: o.maxRounds as number } : {}),
     batchSize: o.batch as number,
     ...(o.layers ? { layers: o.layers as string[] } : {}),
     ...(o.name ? { name: o.name as string } : {}),
@@ -140,6 +159,7 @@ export const plan: CliCommand = {
     const margin = opts.margin as number | undefined;
     try {
       const o = { ...campaignSettings(opts), model: target.model, images, runDir: target.runDir };
+      if (o.halfwidth !== undefined) return await planPrecision(o, Boolean(opts.json));
       await printResult(
         opts.json,
         async () => {
@@ -157,3 +177,38 @@ export const plan: CliCommand = {
     }
   },
 };
+
+/** `tgr plan --halfwidth`: the pilot round run, the first top-up planned; per layer what the pilot saw and the n planned. */
+async function planPrecision(o: import('../../faults/campaign.js').CampaignOptions, json: boolean): Promise<void> {
+  check(
+    !json,
+    'bad_argument',
+    () => '--json does not describe a --halfwidth plan yet; drop --json (tgr inject --json does)',
+  );
+  const { prepareGolden } = await import('../../faults/campaign.js');
+  const { planToPrecision } = await import('../../faults/plan/precision.js');
+  const { roundsProgress } = await import('../../faults/plan/rounds.js');
+  const { classifier, golden } = await prepareGolden(o);
+  const { options, rounds } = await planToPrecision(o, classifier, golden);
+  const pilot = rounds[0]?.round === 0 ? rounds : [];
+  const next = rounds.find((r) => r.round > 0);
+  const lines = [
+    `${options.dir}/rounds/: target ±${options.halfwidth} (99%) on mismatch and critical (ΔLoss > 1) rates`,
+  ];
+  if (pilot.length === 0) lines.push('rounds already past the pilot: tgr inject with the same options resumes them');
+  else {
+    const p = roundsProgress(
+      pilot,
+      pilot[0]!.plan.layers.map((l) => l.name),
+    );
+    lines.push('layer | pilot n | ± mismatch | ± critical | round 1 n');
+    for (const l of pilot[0]!.plan.layers) {
+      const g = p.get(l.name)!;
+      const more = next?.plan.layers.find((x) => x.name === l.name)?.sites ?? 0;
+      lines.push(
+        `${l.name} | ${l.sites} | ${g.halfwidth.mismatch.toFixed(4)} | ${g.halfwidth.critical.toFixed(4)} | ${more ? l.sites! + more : 'done'}`,
+      );
+    }
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}

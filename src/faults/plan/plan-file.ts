@@ -34,8 +34,12 @@ export function readPlan(path: string): CampaignPlan {
   layers.forEach((l, i) => {
     const per = l.perStratum;
     if (!stratified && per !== undefined) bad(`layers[${i}].perStratum is present but stratify is "none"`);
-    if (stratified && !(per && per.length === fmt.bits && per.reduce((a, c) => a + c, 0) === p.perLayer))
-      bad(`layers[${i}].perStratum is not ${fmt.bits} whole numbers summing to perLayer ${p.perLayer}`);
+    const n = l.sites ?? p.perLayer;
+    if (l.sites !== undefined && p.halfwidth === undefined) bad(`layers[${i}].sites is present but halfwidth is not`);
+    if (stratified && !(per && per.length === fmt.bits && per.reduce((a, c) => a + c, 0) === n))
+      bad(
+        `layers[${i}].perStratum is not ${fmt.bits} whole numbers summing to ${l.sites === undefined ? 'perLayer' : 'its sites'} ${n}`,
+      );
   });
   const s = p.sites;
   const n = s.layer.length;

@@ -53,6 +53,19 @@ export interface PlanOptions {
   pilot?: number;
   /** Neyman: per layer name, the pilot's sd of the outcome in each bit stratum. */
   pilotSd?: Readonly<Record<string, readonly number[]>>;
+  /** A precision target (rounds.ts): the 99% half-width every layer's rates are sampled to, recorded in the plan. */
+  halfwidth?: number;
+  /**
+   * With `halfwidth`: per layer name, the draws [from, to) of each stratum's stream this plan takes (one stratum for a
+   * uniform plan), so the rounds of a campaign continue the same streams and their union is one sample.
+   */
+  draws?: Readonly<Record<string, LayerDraws>>;
+}
+
+/** The draws a plan takes from one layer's streams: stratum h's draws from[h] ≤ i < to[h]. */
+export interface LayerDraws {
+  from: readonly number[];
+  to: readonly number[];
 }
 
 /** The settings a caller chooses for a plan (the rest of PlanOptions comes from the model and its golden run). */
@@ -70,7 +83,11 @@ export type PlanSettings = Pick<
   | 'stratify'
   | 'allocation'
   | 'pilot'
->;
+  | 'halfwidth'
+> & {
+  /** With `halfwidth`: top-up rounds after the pilot at most (rounds.ts). */
+  maxRounds?: number;
+};
 
 /** Sites one plan may hold: each costs ~100 bytes while planning, so 10⁷ is about a gigabyte. */
 export const maxPlanSites = 10_000_000;
@@ -111,7 +128,8 @@ export function planCampaign(opts: PlanOptions): CampaignPlan {
       `golden.json: no image is classified correctly with Top2Diff > 0 (accuracy ${(accuracy * 100).toFixed(1)}% on ${golden.indices.length} images); nothing to inject into — check the model, the dataset and its normalisation`,
   );
   const chosen = selectLayers(clf, opts.layers, target);
-  const sites = opts.perLayer * chosen.length;
+  const perLayer = opts.draws ? drawnPerLayer(opts.draws, chosen) : opts.perLayer;
+  const sites = perLayer * chosen.length;
   check(
     sites <= maxPlanSites,
     'bad_argument',
@@ -119,10 +137,11 @@ export function planCampaign(opts: PlanOptions): CampaignPlan {
       `--per-layer ${opts.perLayer} × ${chosen.length} layers = ${sites} sites; a plan holds at most ${maxPlanSites} in memory — lower --per-layer or pick fewer --layers`,
   );
   const layers = chosen.map((l) => planLayer(clf, golden, l, target));
-  const strata = planStrata(opts, format, em);
+  const strata = opts.draws ? drawnStrata(opts, format, em) : planStrata(opts, format, em);
   const base = `tgr-plan/${clf.sha256}/${golden.dataset.name}/${golden.dataset.split}/${format.name}/${em.name}/${target}/${seed}`;
   // Per-layer streams: choosing other layers or adding one leaves a layer's sites unchanged.
   const sampled = layers.map((l) => {
+    if (opts.draws) return drawSites(`${base}/${l.name}/halfwidth`, l, opts.draws[l.name]!, strata, pool, em, format);
     if (!strata) {
       const rng = new Rng(`${base}/${l.name}/${opts.perLayer}`);
       return Array.from({ length: opts.perLayer }, () => ({
@@ -150,7 +169,8 @@ export function planCampaign(opts: PlanOptions): CampaignPlan {
     version: 1,
     model: { path: clf.file, sha256: clf.sha256 },
     dataset: { ...golden.dataset },
-    perLayer: opts.perLayer,
+    perLayer,
+    ...(opts.halfwidth !== undefined ? { halfwidth: opts.halfwidth } : {}),
     format: format.name,
     errorModel: em.name,
     target,
@@ -176,9 +196,7 @@ export function planCampaign(opts: PlanOptions): CampaignPlan {
     const images = [...new Set(group.flatMap((li) => sampled[li]!.map((s) => s.image)))].sort((a, b) => a - b);
     // Enough images per unit that each layer gets about a batch of sites and a unit holds enough sites to make its
     // fsync cheap (analytic layers run ~30k sites/s; a fsync costs a few ms), as memory allows.
-    const want = Math.ceil(
-      (Math.max(batchSize, (opts.unitSites ?? 2048) / group.length) * images.length) / opts.perLayer,
-    );
+    const want = Math.ceil((Math.max(batchSize, (opts.unitSites ?? 2048) / group.length) * images.length) / perLayer);
     const chunk = Math.max(1, Math.min(want, Math.floor(cache / perImage)));
     for (let c = 0; c < images.length; c += chunk) {
       const unitImages = images.slice(c, c + chunk);
@@ -199,6 +217,57 @@ export function planCampaign(opts: PlanOptions): CampaignPlan {
     }
   }
   return plan;
+}
+
+/** Most sites a layer of a drawn plan takes (every chosen layer must have its draws, and some layer a site). */
+function drawnPerLayer(draws: Readonly<Record<string, LayerDraws>>, chosen: readonly ClassifierLayer[]): number {
+  const counts = chosen.map((l) => {
+    const d = draws[l.name];
+    check(d !== undefined, 'bad_argument', () => `a --halfwidth round has no draws for layer '${l.name}'`);
+    return d.to.reduce((a, t, h) => a + t - d.from[h]!, 0);
+  });
+  const most = Math.max(...counts);
+  check(most > 0, 'bad_argument', () => 'a --halfwidth round has no sites to draw');
+  return most;
+}
+
+/** A drawn plan's strata: the bit strata (Neyman once a pilot round has run, equal in the pilot round) or none. */
+function drawnStrata(opts: PlanOptions, format: NumberFormat, em: ErrorModel): PlanStrata | undefined {
+  if ((opts.stratify ?? 'none') === 'none') return undefined;
+  const weights = bitStrata(format, em);
+  return opts.allocation === 'neyman'
+    ? { weights, allocation: 'neyman', pilot: opts.pilot! }
+    : { weights, allocation: 'equal' };
+}
+
+/**
+ * One layer's sites of a drawn plan: per stratum its own stream (`base`/bit/b, or `base`/uniform), draws `from` to
+ * `to`, the earlier draws skipped, so a stratum's i-th site is the same whichever round draws it.
+ */
+function drawSites(
+  base: string,
+  l: PlanLayer,
+  d: LayerDraws,
+  strata: PlanStrata | undefined,
+  pool: readonly number[],
+  em: ErrorModel,
+  format: NumberFormat,
+): { image: number; index: number; bits: number[] }[] {
+  if (strata) l.perStratum = d.to.map((t, h) => t - d.from[h]!);
+  l.sites = d.to.reduce((a, t, h) => a + t - d.from[h]!, 0);
+  return d.to.flatMap((to, h) => {
+    const rng = new Rng(strata ? `${base}/bit/${h}` : `${base}/uniform`);
+    const out: { image: number; index: number; bits: number[] }[] = [];
+    for (let i = 0; i < to; i++) {
+      const site = {
+        image: pool[rng.int(pool.length)]!,
+        index: rng.int(l.elements),
+        bits: strata ? [h] : em.pickBits(rng, format).sort((a, b) => a - b),
+      };
+      if (i >= d.from[h]!) out.push(site);
+    }
+    return out;
+  });
 }
 
 /** The plan's strata, or undefined for a uniform plan; checks the settings that only make sense together. */

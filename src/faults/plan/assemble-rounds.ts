@@ -1,0 +1,116 @@
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { invariant } from '../../core/errors.js';
+import { lockFile, lockPathFor, removeStaleTemps } from '../../core/folder-lock.js';
+import { fingerprintLine, planFingerprint, unitLine, unitsPathFor } from '../store/record-units.js';
+import { forEachLine } from '../store/store.js';
+import type { CampaignPlan } from './plan.js';
+import { writePlan } from './plan-file.js';
+import type { Round } from './rounds.js';
+
+/*
+ * The finished rounds of a --halfwidth campaign as one campaign: plan.json is the rounds' plans one after another
+ * (site ids, units and groups shifted; each layer's perStratum and sites the rounds' totals), faults.jsonl the rounds'
+ * records with their ids shifted the same way, and its sidecar what the runner would write for that plan. A record's
+ * bytes depend on its site only, so the result is what one run of the joined plan writes; summary, merge, verify and
+ * the report read it as any campaign. plan.json is written last: its presence says the campaign is assembled.
+ */
+
+/** The rounds' plans joined into one (round 0, the pilot, holds every layer of the campaign). */
+export function joinRoundPlans(plans: readonly CampaignPlan[]): CampaignPlan {
+  const first = plans[0]!;
+  const layers = first.layers.map((l) => ({
+    ...l,
+    ...(l.perStratum ? { perStratum: l.perStratum.map(() => 0) } : {}),
+    sites: 0,
+  }));
+  const at = new Map(layers.map((l, i) => [l.name, i]));
+  const joined: CampaignPlan = {
+    ...structuredClone(plans.at(-1)!),
+    layers,
+    groups: [],
+    units: [],
+    sites: { layer: [], image: [], index: [], bit: [], ...(plans.some((p) => p.sites.bits) ? { bits: [] } : {}) },
+  };
+  for (const p of plans) {
+    const shift = joined.sites.layer.length;
+    const groupShift = joined.groups.length;
+    const li = p.layers.map((l) => at.get(l.name)!);
+    p.layers.forEach((l, i) => {
+      const into = layers[li[i]!]!;
+      into.sites! += l.sites!;
+      l.perStratum?.forEach((c, h) => (into.perStratum![h]! += c));
+    });
+    joined.groups.push(...p.groups.map((g) => g.map((i) => li[i]!)));
+    joined.units.push(
+      ...p.units.map((u) => ({ ...u, start: u.start + shift, end: u.end + shift, group: u.group + groupShift })),
+    );
+    const s = p.sites;
+    joined.sites.layer.push(...s.layer.map((i) => li[i]!));
+    joined.sites.image.push(...s.image);
+    joined.sites.index.push(...s.index);
+    joined.sites.bit.push(...s.bit);
+    joined.sites.bits?.push(...(s.bits ?? s.bit.map((b) => [b])));
+  }
+  joined.perLayer = Math.max(...layers.map((l) => l.sites!));
+  return joined;
+}
+
+/** Joins the finished rounds into `dir`'s plan.json, faults.jsonl and its sidecar; returns the joined plan. */
+export function assembleRounds(dir: string, rounds: readonly Round[]): CampaignPlan {
+  const plan = joinRoundPlans(rounds.map((r) => r.plan));
+  const file = join(dir, 'faults.jsonl');
+  const tmp = `${file}.tmp-${process.pid}`;
+  const lock = lockFile(lockPathFor(file));
+  try {
+    removeStaleTemps(dir);
+    const fd = openSync(tmp, 'w');
+    let sidecar = fingerprintLine(planFingerprint(plan));
+    try {
+      let unit = 0;
+      let lines = '';
+      let id = 0;
+      const flush = () => {
+        const u = plan.units[unit]!;
+        writeSync(fd, lines);
+        sidecar += unitLine(unit, u.start, u.end, lines);
+        lines = '';
+        unit++;
+      };
+      for (const r of rounds) {
+        const shift = id;
+        forEachLine(join(r.dir, 'faults.jsonl'), (line) => {
+          // recordLine writes the id first: shifting it changes nothing else in the line.
+          const m = /^\{"id":(\d+),/.exec(line);
+          invariant(
+            m !== null && Number(m[1]) + shift === id,
+            `${r.dir}/faults.jsonl: record ${id - shift} is out of order`,
+          );
+          lines += `{"id":${id},${line.slice(m[0].length)}\n`;
+          id++;
+          if (id === plan.units[unit]!.end) flush();
+        });
+      }
+      invariant(id === plan.sites.layer.length && unit === plan.units.length, 'the rounds hold every site of the plan');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    const units = unitsPathFor(tmp);
+    const ufd = openSync(units, 'w');
+    try {
+      writeSync(ufd, sidecar);
+      fsyncSync(ufd);
+    } finally {
+      closeSync(ufd);
+    }
+    renameSync(units, unitsPathFor(file));
+    renameSync(tmp, file);
+    writePlan(join(dir, 'plan.json'), plan);
+    return plan;
+  } finally {
+    rmSync(tmp, { force: true });
+    rmSync(unitsPathFor(tmp), { force: true });
+    lock.release();
+  }
+}

@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import type { Classifier } from '../model/classifier.js';
+import { planSettings, type CampaignOptions } from '../campaign.js';
+import type { CampaignSummary, GoldenRun } from '../store/records.js';
+import { readGoldenActivations } from '../run/golden.js';
+import { runCampaign, type RunResult } from '../run/runner.js';
+import { summarize } from '../metrics/summarize.js';
+import { checkPlainName } from '../../core/errors.js';
+import { runFolderFiles } from '../../run-folder/file-names.js';
+import type { Shard } from './shard.js';
+import {
+  checkRoundsOptions,
+  defaultMaxRounds,
+  defaultPilot,
+  latestRound,
+  nextRound,
+  runRounds,
+  type Round,
+  type RoundsOptions,
+} from './rounds.js';
+
+/*
+ * `tgr plan|inject --halfwidth W` on top of rounds.ts: the rounds' settings from the campaign's options, each round
+ * run by the runner in its own folder, the joined campaign summarised. `tgr inject --jobs N` runs each round as N
+ * shards instead (cli/commands/inject.ts), its children landing in `injectToPrecision` with a shard: they run their
+ * slice of the latest round, which the parent planned.
+ */
+
+/** The rounds' settings of a campaign, checked (one-line errors naming the flag). */
+export function roundsOptions(o: CampaignOptions, classifier: Classifier, golden: GoldenRun): RoundsOptions {
+  const r: RoundsOptions = {
+    settings: planSettings(o, classifier, golden),
+    halfwidth: o.halfwidth!,
+    pilot: o.pilot ?? defaultPilot,
+    maxRounds: o.maxRounds ?? defaultMaxRounds,
+    dir: join(o.runDir, 'campaign', checkPlainName(o.name ?? o.format ?? 'fp32', 'campaign name (--name)')),
+  };
+  checkRoundsOptions(r);
+  return r;
+}
+
+/** Runs one round (or a shard of it) in its folder with the campaign's images and threads. */
+export function runRound(
+  o: CampaignOptions,
+  classifier: Classifier,
+  golden: GoldenRun,
+  round: Round,
+  shard?: Shard,
+): Promise<RunResult> {
+  return runCampaign({
+    classifier,
+    golden,
+    plan: round.plan,
+    images: o.images,
+    dir: round.dir,
+    shard,
+    threads: o.threads,
+    quiet: o.quiet,
+    activations: readGoldenActivations(join(o.runDir, runFolderFiles.golden), golden),
+  });
+}
+
+/**
+ * The whole precision-targeted campaign in this process (every round, resumed where it stopped, then joined and
+ * summarised), or with `o.shard` the shard's slice of the latest round only.
+ */
+export async function injectToPrecision(
+  o: CampaignOptions,
+  classifier: Classifier,
+  golden: GoldenRun,
+): Promise<{ dir: string; run: RunResult; summary?: CampaignSummary; rounds: number }> {
+  const r = roundsOptions(o, classifier, golden);
+  if (o.shard && o.shard.count > 1) {
+    const round = latestRound(r);
+    return { dir: round.dir, run: await runRound(o, classifier, golden, round, o.shard), rounds: round.round + 1 };
+  }
+  const run: RunResult = {
+    file: join(r.dir, 'faults.jsonl'),
+    sites: 0,
+    resumed: 0,
+    paths: { masked: 0, analytic: 0, suffix: 0, plain: 0 },
+    seconds: 0,
+  };
+  let rounds = 0;
+  const plan = await runRounds(r, async (round) => {
+    const one = await runRound(o, classifier, golden, round);
+    run.sites += one.sites;
+    run.resumed += one.resumed;
+    run.seconds += one.seconds;
+    for (const k of Object.keys(run.paths) as (keyof RunResult['paths'])[]) run.paths[k] += one.paths[k];
+    rounds = round.round + 1;
+  });
+  if (rounds === 0) run.resumed = run.sites = plan.sites.layer.length;
+  return { dir: r.dir, run, summary: summarize(r.dir, o.tau ? { tau: o.tau } : {}), rounds };
+}
+
+/**
+ * `tgr plan --halfwidth`: runs (or resumes) the pilot round and plans the first top-up; returns the rounds planned
+ * (the pilot, and the top-up unless every layer already reached the target).
+ */
+export async function planToPrecision(
+  o: CampaignOptions,
+  classifier: Classifier,
+  golden: GoldenRun,
+): Promise<{ options: RoundsOptions; rounds: Round[] }> {
+  const r = roundsOptions(o, classifier, golden);
+  const rounds: Round[] = [];
+  let round = nextRound(r);
+  if (round?.round === 0) {
+    await runRound(o, classifier, golden, round);
+    rounds.push(round);
+    round = nextRound(r);
+  }
+  if (round) rounds.push(round);
+  return { options: r, rounds };
+}

@@ -1,0 +1,260 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { check, TgrError } from '../../core/errors.js';
+import { errorModel } from '../error-models/registry.js';
+import { numberFormat } from '../formats/registry.js';
+import { LayerAccumulator } from '../metrics/layer-accumulator.js';
+import { forEachRecord } from '../store/store.js';
+import { scanRecords } from '../store/record-units.js';
+import { halfWidth, topUpCounts } from '../../stats/halfwidth-size.js';
+import type { StratumCount } from '../../stats/stratified.js';
+import { planCampaign, type CampaignPlan, type LayerDraws, type PlanOptions } from './plan.js';
+import { readPlan, writePlan } from './plan-file.js';
+import { allocate, bitStrata, minPerStratum } from './strata.js';
+import { pilotTau } from './pilot.js';
+import { assembleRounds } from './assemble-rounds.js';
+
+/*
+ * A campaign planned for a precision instead of an n (`--halfwidth W`): every layer is sampled until the 99% half-width
+ * of both its mismatch (SDC) rate and its critical-fault rate P(ΔLoss > 1) is at most W. Round 0 is the pilot: `pilot`
+ * sites per layer, equal over the strata. After each round the layers still wider than W get a top-up sized from all
+ * their records so far (stats/halfwidth-size.ts), and the next round draws only those new sites. Every stratum of
+ * every layer has one stream, and round r takes its next draws, so the rounds together are one sample: the pilot's
+ * records count in the estimates. Each round is an ordinary campaign in campaign/NAME/rounds/R/ (resumable,
+ * shardable, mergeable); when no layer needs more, the rounds are joined into campaign/NAME/plan.json and faults.jsonl
+ * (assemble-rounds.ts), which every later step reads as any campaign. What stopping on the measured width does to
+ * coverage: docs/ARCHITECTURE.md, "Planning for a precision".
+ */
+
+/** A precision-targeted campaign: the plan settings (`perLayer` is each layer's cap), the target and the rounds. */
+export interface RoundsOptions {
+  settings: PlanOptions;
+  halfwidth: number;
+  /** Round 0's sites per layer, spread equally over the strata. */
+  pilot: number;
+  /** Top-up rounds after the pilot at most. */
+  maxRounds: number;
+  /** The campaign folder (campaign/NAME). */
+  dir: string;
+}
+
+/** One round: its number, folder and plan. */
+export interface Round {
+  round: number;
+  dir: string;
+  plan: CampaignPlan;
+}
+
+/** Rounds after the pilot unless told otherwise. */
+export const defaultMaxRounds = 5;
+/** Round 0's sites per layer unless told otherwise (4 per fp32 bit). */
+export const defaultPilot = 128;
+/** A top-up grows a layer's sample at least this much, so a near miss does not cost a round for a handful of sites. */
+const minGrowth = 1.25;
+
+/** Round r's folder inside the campaign folder. */
+export function roundDir(dir: string, round: number): string {
+  return join(dir, 'rounds', String(round));
+}
+
+/** Checks the target's settings: one-line errors naming the flag. */
+export function checkRoundsOptions(o: Pick<RoundsOptions, 'halfwidth' | 'pilot' | 'maxRounds' | 'settings'>): void {
+  check(
+    o.halfwidth > 0 && o.halfwidth < 0.5,
+    'bad_argument',
+    () => `--halfwidth expects a proportion in (0, 0.5), e.g. 0.005 for ±0.5%; got ${o.halfwidth}`,
+  );
+  check(
+    Number.isInteger(o.maxRounds) && o.maxRounds >= 0,
+    'bad_argument',
+    () => `--max-rounds expects a whole number ≥ 0 (top-up rounds after the pilot); got ${o.maxRounds}`,
+  );
+  check(
+    o.settings.allocation === undefined || o.settings.allocation === 'neyman',
+    'bad_argument',
+    () =>
+      `--halfwidth allocates each round by Neyman from the records so far; drop --allocation ${o.settings.allocation}`,
+  );
+  const strata = strataWeights(o.settings).length;
+  const least = (strata > 1 ? minPerStratum : 1) * strata;
+  check(
+    Number.isInteger(o.pilot) && o.pilot >= least,
+    'bad_argument',
+    () =>
+      `--pilot ${o.pilot} is too small for --halfwidth: ${strata > 1 ? `${strata} bit strata need ${minPerStratum} sites each` : 'a layer needs one site'} (${least}) — raise --pilot`,
+  );
+  check(
+    o.settings.perLayer >= o.pilot,
+    'bad_argument',
+    () =>
+      `--per-layer ${o.settings.perLayer} is below --pilot ${o.pilot}; with --halfwidth --per-layer caps each layer's sites — raise it`,
+  );
+}
+
+/** The strata weights of the settings: the bit strata, or one stratum of weight 1 for a uniform plan. */
+function strataWeights(s: PlanOptions): number[] {
+  if ((s.stratify ?? 'none') === 'none') return [1];
+  return bitStrata(numberFormat(s.format ?? 'fp32'), errorModel(s.errorModel));
+}
+
+/** Round r's plan: the settings with the given draws for the layers that have any. */
+function roundPlan(o: RoundsOptions, round: number, draws: Record<string, LayerDraws>): CampaignPlan {
+  const names = Object.keys(draws).filter((n) => draws[n]!.to.some((t, h) => t > draws[n]!.from[h]!));
+  const stratified = (o.settings.stratify ?? 'none') === 'bit';
+  return planCampaign({
+    ...o.settings,
+    layers: names,
+    halfwidth: o.halfwidth,
+    draws,
+    allocation: stratified ? (round === 0 ? 'equal' : 'neyman') : undefined,
+    pilot: stratified && round > 0 ? o.pilot : undefined,
+    pilotSd: undefined,
+  });
+}
+
+/** The pilot round: `pilot` sites per layer, equal over the strata (the remainder to the lowest), from draw 0. */
+function pilotRound(o: RoundsOptions): CampaignPlan {
+  const weights = strataWeights(o.settings);
+  const layers = planCampaign({ ...o.settings, perLayer: 1, stratify: 'none', allocation: undefined }).layers;
+  const counts = weights.length > 1 ? allocate(o.pilot, weights) : [o.pilot];
+  const draws = Object.fromEntries(layers.map((l) => [l.name, { from: counts.map(() => 0), to: counts }]));
+  return roundPlan(o, 0, draws);
+}
+
+/** The rounds planned so far (0..R), read from disk; round 0 checked against the settings. */
+function plannedRounds(o: RoundsOptions): Round[] {
+  const rounds: Round[] = [];
+  for (let r = 0; existsSync(join(roundDir(o.dir, r), 'plan.json')); r++)
+    rounds.push({ round: r, dir: roundDir(o.dir, r), plan: readPlan(join(roundDir(o.dir, r), 'plan.json')) });
+  if (rounds.length > 0) {
+    const fresh = pilotRound(o);
+    const old = rounds[0]!.plan;
+    check(
+      JSON.stringify(old.sites) === JSON.stringify(fresh.sites) &&
+        old.halfwidth === o.halfwidth &&
+        (
+          ['format', 'errorModel', 'target', 'seed', 'rangeDetector', 'guard', 'stratify', 'batchSize', 'pool'] as const
+        ).every((k) => old[k] === fresh[k]),
+      'bad_plan',
+      () =>
+        `${join(o.dir, 'rounds')} was planned with other settings — pass --name for a second campaign, or delete ${o.dir} to re-plan`,
+    );
+  }
+  return rounds;
+}
+
+/** Whether a round's records are all there (its faults.jsonl verified against its plan). */
+function complete(r: Round): boolean {
+  const file = join(r.dir, 'faults.jsonl');
+  return existsSync(file) && scanRecords(file, r.plan).records === r.plan.sites.layer.length;
+}
+
+/** Per layer name: per stratum the mismatch and critical counts over every record of the rounds, and its half-widths. */
+export interface LayerProgress {
+  mismatch: StratumCount[];
+  critical: StratumCount[];
+  halfwidth: { mismatch: number; critical: number };
+}
+
+/** Tallies every record of the rounds per layer and stratum, with the intervals the summary will report. */
+export function roundsProgress(rounds: readonly Round[], layers: readonly string[]): Map<string, LayerProgress> {
+  const weights = rounds[0]!.plan.strata?.weights ?? null;
+  const acc = new Map(layers.map((l) => [l, new LayerAccumulator(l, { tau: [pilotTau], weights })]));
+  for (const r of rounds) forEachRecord(join(r.dir, 'faults.jsonl'), (rec) => acc.get(rec.layer)!.add(rec));
+  return new Map(
+    [...acc].map(([name, a]) => {
+      const t = a.tallies();
+      const mismatch = t.map((s) => ({ weight: s.weight, n: s.n, hits: s.sdc }));
+      const critical = t.map((s) => ({ weight: s.weight, n: s.n, hits: s.critical[0]! }));
+      return [
+        name,
+        { mismatch, critical, halfwidth: { mismatch: halfWidth(mismatch), critical: halfWidth(critical) } },
+      ];
+    }),
+  );
+}
+
+/**
+ * The round to run next: the last planned one while its records are incomplete, else a new top-up round for the
+ * layers still wider than the target (undefined when none is, or the rounds or caps are spent). Deterministic in the
+ * records, so a resumed or sharded campaign plans the same rounds.
+ */
+export function nextRound(o: RoundsOptions): Round | undefined {
+  const rounds = plannedRounds(o);
+  if (rounds.length === 0) return writeRound(o, 0, pilotRound(o));
+  const last = rounds.at(-1)!;
+  if (!complete(last)) return last;
+  if (last.round >= o.maxRounds) return undefined;
+  const layers = rounds[0]!.plan.layers.map((l) => l.name);
+  const progress = roundsProgress(rounds, layers);
+  const draws: Record<string, LayerDraws> = {};
+  for (const name of layers) {
+    const p = progress.get(name)!;
+    const have = p.mismatch.map((s) => s.n);
+    const total = have.reduce((a, n) => a + n, 0);
+    if (Math.max(p.halfwidth.mismatch, p.halfwidth.critical) <= o.halfwidth || total >= o.settings.perLayer) continue;
+    const min = have.length > 1 ? minPerStratum : 1;
+    const to = topUpCounts([p.mismatch, p.critical], o.halfwidth, {
+      min,
+      cap: o.settings.perLayer,
+      growth: minGrowth,
+    });
+    if (to.some((t, h) => t > have[h]!)) draws[name] = { from: have, to };
+  }
+  if (Object.keys(draws).length === 0) return undefined;
+  return writeRound(o, last.round + 1, roundPlan(o, last.round + 1, draws));
+}
+
+/** The last planned round (what a shard child runs: its parent planned it), or an error naming what to run first. */
+export function latestRound(o: RoundsOptions): Round {
+  const rounds = plannedRounds(o);
+  if (rounds.length === 0)
+    throw new TgrError(
+      'bad_plan',
+      `${o.dir} has no planned round — run 'tgr plan' with the same --halfwidth first, or use --jobs instead of --shard`,
+    );
+  return rounds.at(-1)!;
+}
+
+/** Every planned round, each complete (what assembling needs). */
+export function finishedRounds(o: RoundsOptions): Round[] {
+  const rounds = plannedRounds(o);
+  const open = rounds.find((r) => !complete(r));
+  if (open)
+    throw new TgrError('bad_file', `${open.dir} is not finished — run the same 'tgr inject --halfwidth' again`, {
+      dir: open.dir,
+    });
+  return rounds;
+}
+
+function writeRound(o: RoundsOptions, round: number, plan: CampaignPlan): Round {
+  const dir = roundDir(o.dir, round);
+  writePlan(join(dir, 'plan.json'), plan);
+  return { round, dir, plan };
+}
+
+/**
+ * Runs the rounds (`run` runs one to completion, resuming it) until no layer needs more, then joins them into the
+ * campaign folder; a campaign already joined is read back (its target checked).
+ */
+export async function runRounds(o: RoundsOptions, run: (r: Round) => Promise<void>): Promise<CampaignPlan> {
+  const path = join(o.dir, 'plan.json');
+  if (existsSync(path)) {
+    const plan = readPlan(path);
+    check(
+      plan.halfwidth === o.halfwidth,
+      'bad_plan',
+      () =>
+        `${path} was planned ${plan.halfwidth === undefined ? 'with a fixed n' : `for --halfwidth ${plan.halfwidth}`}, not --halfwidth ${o.halfwidth} — pass --name for a second campaign, or delete ${o.dir} to re-plan`,
+    );
+    return plan;
+  }
+  let previous = -1;
+  for (let r = nextRound(o); r; r = nextRound(o)) {
+    // A round still open after its run means the run could not finish it; planning on would loop.
+    check(r.round !== previous, 'bad_file', () => `${r!.dir}: the round did not finish — run the same command again`);
+    previous = r.round;
+    await run(r);
+  }
+  return assembleRounds(o.dir, finishedRounds(o));
+}

@@ -1,0 +1,86 @@
+import { check } from '../core/errors.js';
+import { defaultLevel, neymanAllocation, stratifiedRate, type StratumCount } from './stratified.js';
+
+/*
+ * Sizing a stratified sample for a precision: given what a layer's sample has shown so far (per rate, hits and n per
+ * stratum), the per-stratum totals whose interval half-width is projected at most W on every rate. The projection
+ * runs the reported interval itself (stratifiedRate: Clopper–Pearson / Korn–Graubard), with each stratum's observed
+ * rate held, so it knows that a rate with no hits narrows as 1/n and one with hits as 1/√n. Allocation is Neyman per
+ * rate (sd from the smoothed rate (x + ½)/(n + 1), so an all-0 stratum is not starved to nothing), and each stratum
+ * takes the largest share any rate asks for and never less than it already has.
+ */
+
+/** How a top-up may grow: every stratum at least `min`, the total at most `cap`, a round at least ×`growth`. */
+export interface TopUpLimits {
+  min: number;
+  cap: number;
+  growth: number;
+  level?: number;
+}
+
+/** The smoothed sd of a stratum's rate, √(p̃(1−p̃)) with p̃ = (hits + ½)/(n + 1): Neyman's weight for the stratum. */
+export function smoothedSd(hits: number, n: number): number {
+  const p = (hits + 0.5) / (n + 1);
+  return Math.sqrt(p * (1 - p));
+}
+
+/** Half-width (upper − lower)/2 of the reported interval of a stratified rate. */
+export function halfWidth(strata: readonly StratumCount[], level: number = defaultLevel): number {
+  const e = stratifiedRate(strata, level);
+  return (e.upper - e.lower) / 2;
+}
+
+/**
+ * Per-stratum totals (each ≥ what it has) whose projected half-width is ≤ `halfwidth` on every rate of `rates` (each
+ * a list of strata with the same weights and n), the smallest such total found by bisection; `limits.cap` when even
+ * that does not reach it. The projection keeps each stratum's observed rate, hits scaled with n.
+ */
+export function topUpCounts(
+  rates: readonly (readonly StratumCount[])[],
+  halfwidth: number,
+  limits: TopUpLimits,
+): number[] {
+  check(
+    halfwidth > 0 && halfwidth < 0.5,
+    'bad_argument',
+    () => `--halfwidth must be a proportion in (0, 0.5), e.g. 0.005; got ${halfwidth}`,
+  );
+  const have = rates[0]!.map((s) => s.n);
+  const weights = rates[0]!.map((s) => s.weight);
+  const level = limits.level ?? defaultLevel;
+  const now = have.reduce((a, n) => a + n, 0);
+  const floor = Math.max(limits.min * have.length, Math.ceil(now * limits.growth));
+  const countsAt = (total: number): number[] => {
+    const shares = rates.map((strata) =>
+      neymanAllocation(
+        total,
+        strata.map((s) => ({ weight: s.weight, sd: smoothedSd(s.hits, s.n) })),
+        limits.min,
+      ),
+    );
+    return have.map((n, h) => Math.max(n, ...shares.map((a) => a[h]!)));
+  };
+  const reaches = (counts: readonly number[]): boolean =>
+    rates.every(
+      (strata) =>
+        halfWidth(
+          strata.map((s, h) => ({
+            weight: weights[h]!,
+            n: counts[h]!,
+            hits: s.n > 0 ? (s.hits * counts[h]!) / s.n : 0,
+          })),
+          level,
+        ) <= halfwidth,
+    );
+  if (floor >= limits.cap) return countsAt(Math.max(limits.cap, limits.min * have.length));
+  if (reaches(countsAt(floor))) return countsAt(floor);
+  if (!reaches(countsAt(limits.cap))) return countsAt(limits.cap);
+  let lo = floor;
+  let hi = limits.cap;
+  while (hi - lo > Math.max(1, Math.floor(lo / 64))) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (reaches(countsAt(mid))) hi = mid;
+    else lo = mid;
+  }
+  return countsAt(hi);
+}

@@ -1,0 +1,158 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { injectCampaign, type CampaignOptions } from '../../../src/faults/campaign.js';
+import { readPlan, writePlan } from '../../../src/faults/plan/plan-file.js';
+import { runCampaign } from '../../../src/faults/run/runner.js';
+import { mergeShards } from '../../../src/faults/store/merge.js';
+import { roundsOptions, runRound } from '../../../src/faults/plan/precision.js';
+import { latestRound, runRounds } from '../../../src/faults/plan/rounds.js';
+import { planCampaign, type CampaignPlan } from '../../../src/faults/plan/plan.js';
+import { saveModel } from '../../../src/onnx/proto-io.js';
+import { residualNet } from '../nets.js';
+import { fixture, tempDir } from '../fixtures.js';
+
+const fx = fixture(residualNet());
+const half = (e: { lower: number; upper: number }) => (e.upper - e.lower) / 2;
+const bytes = (dir: string) => [
+  readFileSync(join(dir, 'faults.jsonl'), 'utf8'),
+  readFileSync(join(dir, 'faults.jsonl.units'), 'utf8'),
+];
+
+/** A run folder holding the fixture's model, and the options of a --halfwidth campaign on two layers. */
+async function setup(label: string, more: Partial<CampaignOptions> = {}): Promise<CampaignOptions> {
+  const f = await fx;
+  const runDir = tempDir(label);
+  saveModel(residualNet(), join(runDir, 'model.onnx'));
+  return {
+    model: join(runDir, 'model.onnx'),
+    images: f.images,
+    runDir,
+    perLayer: 4096,
+    stratify: 'bit',
+    pilot: 64,
+    halfwidth: 0.04,
+    layers: ['fc', 'layer2.0.conv2'],
+    quiet: true,
+    ...more,
+  };
+}
+
+/** Per layer and bit, the (image, index) of the plan's sites in plan order. */
+function perStratum(p: CampaignPlan): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  p.sites.layer.forEach((li, i) => {
+    const key = `${p.layers[li]!.name}/${p.sites.bit[i]}`;
+    out.set(key, [...(out.get(key) ?? []), `${p.sites.image[i]}:${p.sites.index[i]}`]);
+  });
+  return out;
+}
+
+const first = (async () => {
+  const o = await setup('halfwidth');
+  return { o, result: await injectCampaign(o) };
+})();
+
+test('--halfwidth: a pilot round, then top-ups of the layers still wider, joined into one campaign that reaches the target', async () => {
+  const { o, result } = await first;
+  const dir = result.dir;
+  const rounds = readdirSync(join(dir, 'rounds')).sort();
+  assert.ok(rounds.length >= 2, `a top-up round ran (${rounds.join()})`);
+  const plan = readPlan(join(dir, 'plan.json'));
+  assert.equal(plan.halfwidth, 0.04);
+  assert.deepEqual(plan.strata, { weights: new Array(32).fill(1 / 32), allocation: 'neyman', pilot: 64 });
+  const summary = result.summary!;
+  const tau1 = summary.tau.indexOf(1);
+  plan.layers.forEach((l, i) => {
+    const s = summary.layers[i]!;
+    assert.equal(s.injections, l.sites);
+    assert.equal(
+      l.perStratum!.reduce((a, c) => a + c, 0),
+      l.sites,
+    );
+    assert.ok(l.sites! > 64 && l.sites! < 4096, `${l.name}: ${l.sites} sites, more than the pilot`);
+    assert.ok(Math.max(half(s.sdc), half(s.critical[tau1]!)) <= 0.04, `${l.name} reached ±0.04`);
+  });
+  assert.equal(plan.perLayer, Math.max(...plan.layers.map((l) => l.sites!)));
+  // The pilot's sites are the joined plan's first ones: its records count in the estimates.
+  const pilot = readPlan(join(dir, 'rounds', '0', 'plan.json'));
+  assert.deepEqual(plan.sites.image.slice(0, pilot.sites.image.length), pilot.sites.image);
+  assert.equal(result.run.sites, plan.sites.layer.length);
+  // One stream per (layer, bit): the rounds together drew each stratum's first n sites, as one plan of those n would.
+  const { classifier, golden } = await import('../../../src/faults/campaign.js').then((m) => m.prepareGolden(o));
+  const draws = Object.fromEntries(
+    plan.layers.map((l) => [l.name, { from: l.perStratum!.map(() => 0), to: l.perStratum! }]),
+  );
+  const once = planCampaign({ ...o, classifier, golden, halfwidth: 0.04, draws, allocation: 'neyman', pilot: 64 });
+  assert.deepEqual(perStratum(plan), perStratum(once));
+  // The joined records are byte for byte what one run of the joined plan writes.
+  const again = tempDir('halfwidth-joined');
+  writePlan(join(again, 'plan.json'), plan);
+  await runCampaign({ classifier, golden, plan, images: o.images, dir: again, quiet: true });
+  assert.deepEqual(bytes(dir), bytes(again));
+  // A rerun finds the campaign joined: nothing runs, nothing changes.
+  const before = bytes(dir);
+  const rerun = await injectCampaign(o);
+  assert.equal(rerun.run.resumed, plan.sites.layer.length);
+  assert.deepEqual(bytes(dir), before);
+  assert.deepEqual(rerun.summary, summary);
+});
+
+test('--halfwidth rounds run as shards and merged per round give the same bytes as one process', async () => {
+  const { result } = await first;
+  const o = await setup('halfwidth-shards');
+  const { prepareGolden } = await import('../../../src/faults/campaign.js');
+  const { classifier, golden } = await prepareGolden(o);
+  const r = roundsOptions(o, classifier, golden);
+  await runRounds(r, async (round) => {
+    for (let k = 0; k < 2; k++) {
+      const latest = latestRound(r);
+      assert.equal(latest.round, round.round, 'a shard child runs the round its parent planned');
+      await runRound(o, classifier, golden, latest, { index: k, count: 2 });
+    }
+    mergeShards(round.dir, 2);
+  });
+  assert.deepEqual(bytes(r.dir), bytes(result.dir));
+  const sameModel = (p: CampaignPlan) => ({ ...p, model: { ...p.model, path: 'model.onnx' } });
+  assert.deepEqual(sameModel(readPlan(join(r.dir, 'plan.json'))), sameModel(readPlan(join(result.dir, 'plan.json'))));
+});
+
+test('--halfwidth on a uniform plan: one stream per layer, rounds as with strata', async () => {
+  const o = await setup('halfwidth-uniform', { stratify: 'none', pilot: 48, halfwidth: 0.05 });
+  const r = await injectCampaign(o);
+  const plan = readPlan(join(r.dir, 'plan.json'));
+  assert.equal(plan.stratify, 'none');
+  assert.ok(plan.layers.every((l) => l.perStratum === undefined && l.sites! >= 48));
+  r.summary!.layers.forEach((s) => assert.ok(Math.max(half(s.sdc), half(s.critical[1]!)) <= 0.05));
+});
+
+test('--halfwidth refuses bad values and a campaign of another target in one line', async () => {
+  const { o } = await first;
+  const err = (re: RegExp) => (e: unknown) => e instanceof Error && !e.message.includes('\n') && re.test(e.message);
+  const fresh = await setup('halfwidth-bad');
+  await assert.rejects(
+    injectCampaign({ ...fresh, halfwidth: 0.5 }),
+    err(/^--halfwidth expects a proportion in \(0, 0\.5\), e\.g\. 0\.005 for ±0\.5%; got 0\.5$/),
+  );
+  await assert.rejects(
+    injectCampaign({ ...fresh, pilot: 32 }),
+    err(/^--pilot 32 is too small for --halfwidth: 32 bit strata need 2 sites each \(64\) — raise --pilot$/),
+  );
+  await assert.rejects(
+    injectCampaign({ ...fresh, allocation: 'equal' }),
+    err(/^--halfwidth allocates each round by Neyman from the records so far; drop --allocation equal$/),
+  );
+  await assert.rejects(
+    injectCampaign({ ...fresh, perLayer: 32, pilot: 64 }),
+    err(/^--per-layer 32 is below --pilot 64; with --halfwidth --per-layer caps each layer's sites — raise it$/),
+  );
+  await assert.rejects(
+    injectCampaign({ ...o, halfwidth: 0.03 }),
+    err(/plan\.json was planned for --halfwidth 0\.04, not --halfwidth 0\.03 — pass --name for a second campaign/),
+  );
+  await assert.rejects(
+    injectCampaign({ ...fresh, shard: { index: 0, count: 2 } }),
+    err(/has no planned round — run 'tgr plan' with the same --halfwidth first, or use --jobs instead of --shard$/),
+  );
+});

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { halfWidth, smoothedSd, topUpCounts } from '../../src/stats/halfwidth-size.js';
+import { TgrError } from '../../src/core/errors.js';
+
+const one = (n: number, hits: number) => [{ weight: 1, n, hits }];
+const halves = (n: number, a: number, b: number) => [
+  { weight: 0.5, n, hits: a },
+  { weight: 0.5, n, hits: b },
+];
+const limits = { min: 1, cap: 100_000, growth: 1.25 };
+
+test('halfWidth is the reported interval’s (Clopper–Pearson for one stratum): 0 of n narrows as 1/n', () => {
+  // Upper bound 1 − 0.005^(1/n) at 99%, lower 0.
+  assert.ok(Math.abs(halfWidth(one(100, 0)) - (1 - 0.005 ** (1 / 100)) / 2) < 1e-15);
+  assert.ok(halfWidth(one(262, 0)) > 0.01 && halfWidth(one(263, 0)) <= 0.01);
+  assert.equal(smoothedSd(0, 3), Math.sqrt((0.5 / 4) * (3.5 / 4)));
+});
+
+test('topUpCounts: the total the projected interval needs, to within 1/64 by bisection; never below what a stratum has', () => {
+  // 0 hits in 100: the rate is projected to stay 0, so n = 263 is the least that reaches ±0.01.
+  assert.deepEqual(topUpCounts([one(100, 0)], 0.01, limits), [264]);
+  // 10 in 100: Clopper–Pearson at p̂ = 0.1 needs more than Wald's 2.576²·0.09/0.02² = 1,493.
+  assert.deepEqual(topUpCounts([one(100, 10)], 0.02, limits), [1562]);
+  const [n] = topUpCounts([one(100, 10)], 0.02, limits);
+  assert.ok(halfWidth(one(n!, n! / 10)) <= 0.02 && halfWidth(one(1530, 153)) > 0.02);
+  // Two rates on two strata: each stratum takes the larger of the rates' Neyman shares; the spread stratum more.
+  assert.deepEqual(topUpCounts([halves(50, 0, 10), halves(50, 0, 0)], 0.05, { ...limits, min: 2 }), [75, 120]);
+  // The cap wins over the target; a near miss still grows by the minimum growth.
+  assert.deepEqual(topUpCounts([one(100, 10)], 0.001, { ...limits, cap: 5000 }), [5000]);
+  assert.deepEqual(topUpCounts([one(100, 0)], 0.2, limits), [125]);
+  assert.deepEqual(topUpCounts([halves(80, 0, 0)], 0.5 - 1e-9, { ...limits, min: 2 }), [100, 100]);
+});
+
+test('topUpCounts refuses a half-width outside (0, 0.5) in one line', () => {
+  for (const w of [0, 0.5, -1, NaN])
+    assert.throws(
+      () => topUpCounts([one(10, 1)], w, limits),
+      (e) =>
+        e instanceof TgrError && e.message === `--halfwidth must be a proportion in (0, 0.5), e.g. 0.005; got ${w}`,
+    );
+});
