@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GraphBuilder } from '../../src/onnx/builder.js';
+import type { Model, TensorData } from '../../src/onnx/types.js';
+import { f32, i64 } from '../../src/onnx/tensor.js';
+import { Session } from '../../src/engine/session.js';
+import { buildTrainingGraph } from '../../src/autodiff/training-graph.js';
+import { splitTrainingGraph } from '../../src/autodiff/training-split.js';
+import type { TrainingGraphOptions } from '../../src/autodiff/training-graph-types.js';
+
+/** A linear classifier, 3 features → 2 classes (weight and bias), trained with SGD + momentum and weight decay. */
+function linear(): Model {
+  const b = new GraphBuilder('lin');
+  const x = b.input('input', 'float32', ['N', 3]);
+  const w = b.initializer('fc.weight', f32([2, 3], [0.1, -0.2, 0.3, 0.4, 0.0, -0.1]));
+  b.output(b.gemm(x, w, b.initializer('fc.bias', f32([2], [0.05, -0.05])), { transB: 1 }), 'logits');
+  return b.finishModel();
+}
+const opts: TrainingGraphOptions = {
+  labelSmoothing: 0.1,
+  optimizer: { kind: 'sgd', momentum: 0.9, nesterov: false, weightDecay: 0.01 },
+};
+const names = (m: Model, side: 'inputs' | 'outputs') => m.graph[side].map((v) => v.name);
+
+test('the gradient graph reads batch and parameters and writes loss, logits, gradients; the update reads no batch', () => {
+  const tg = buildTrainingGraph(linear(), opts, { gradOutputs: true });
+  const { grad, update } = splitTrainingGraph(tg);
+  assert.deepEqual(grad.graph.name, 'lin.grad');
+  assert.deepEqual(update.graph.name, 'lin.update');
+  assert.deepEqual(names(grad, 'inputs').sort(), ['fc.bias', 'fc.weight', 'input', 'labels']);
+  assert.deepEqual(names(grad, 'outputs'), ['loss', 'logits', 'fc.weight.grad', 'fc.bias.grad']);
+  assert.deepEqual(names(update, 'inputs').sort(), [
+    'fc.bias',
+    'fc.bias.grad',
+    'fc.bias.momentum_buffer',
+    'fc.weight',
+    'fc.weight.grad',
+    'fc.weight.momentum_buffer',
+    'lr',
+  ]);
+  assert.deepEqual(names(update, 'outputs'), [
+    'fc.weight.next',
+    'fc.bias.next',
+    'fc.weight.momentum_buffer.next',
+    'fc.bias.momentum_buffer.next',
+  ]);
+});
+
+test('a step split in two gives what the whole training graph gives', async () => {
+  const tg = buildTrainingGraph(linear(), opts, { gradOutputs: true });
+  const { grad, update } = splitTrainingGraph(tg);
+  const feeds: Record<string, TensorData> = {
+    input: f32([2, 3], [1, 2, 3, -1, 0.5, 2]),
+    labels: i64([2], [1, 0]),
+    lr: f32([], [0.1]),
+    step: f32([], [1]),
+    'fc.weight': f32([2, 3], [0.1, -0.2, 0.3, 0.4, 0.0, -0.1]),
+    'fc.bias': f32([2], [0.05, -0.05]),
+    'fc.weight.momentum_buffer': f32([2, 3], [0.01, 0.02, 0.03, 0.04, 0.05, 0.06]),
+    'fc.bias.momentum_buffer': f32([2], [0.1, -0.1]),
+  };
+  const run = async (m: Model, f: Record<string, TensorData>) => {
+    const s = await Session.create(m);
+    const only = Object.fromEntries(names(m, 'inputs').map((n) => [n, f[n]!]));
+    const out = await s.run(only);
+    await s.release();
+    return out;
+  };
+  const whole = await run(tg.model, feeds);
+  const g = await run(grad, feeds);
+  const u = await run(update, { ...feeds, ...g });
+  for (const k of ['loss', 'logits', 'fc.weight.grad', 'fc.bias.grad']) assert.deepEqual(g[k], whole[k], k);
+  for (const k of names(update, 'outputs')) assert.deepEqual(u[k], whole[k], k);
+});
+
+test('a training graph built without gradient outputs cannot be split', () => {
+  const tg = buildTrainingGraph(linear(), opts);
+  assert.throws(
+    () => splitTrainingGraph(tg),
+    /training graph has no output fc\.weight\.grad \(build it with gradOutputs to split it\)/,
+  );
+});
