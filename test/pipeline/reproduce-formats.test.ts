@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reproduce, type ReproduceOptions } from '../../src/pipeline/reproduce.js';
+import { reproduce } from '../../src/pipeline/reproduce.js';
+import { stagesRun, tinyRun } from './tiny-run.js';
 import { formatRunDir, readRun } from '../../src/analysis/run-dir.js';
 import { handPair, tempDir } from '../analysis/fixtures.js';
 
@@ -14,22 +15,7 @@ test('reproduce --formats fp32,bf16 runs bf16 on the whole network emulated in i
   const out = mkdtempSync(join(tmpdir(), 'tgr-repro-formats-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
   const lines: string[] = [];
-  const opts: ReproduceOptions = {
-    preset: 'quick',
-    dataset: 'synthetic',
-    epochs: 1,
-    perLayer: 4,
-    limitTest: 32,
-    camImages: 0,
-    formats: 'fp32,bf16',
-    rangeDetector: 'off',
-    guard: 'off',
-    out,
-    cacheDir: join(out, 'cache'),
-    threads: 1,
-    quiet: true,
-    log: (l) => lines.push(l),
-  };
+  const opts = tinyRun(out, lines, { formats: 'fp32,bf16', rangeDetector: 'off', guard: 'off' });
   await reproduce(opts);
   const analysis = json(join(out, 'analysis.json'));
   const formats = new Map<string, { baseline: unknown; textGuided: unknown }>(
@@ -82,17 +68,14 @@ test('reproduce --formats fp32,bf16 runs bf16 on the whole network emulated in i
 
   lines.length = 0;
   await reproduce(opts);
-  assert.deepEqual(
-    lines.filter((l) => l.endsWith(': running')),
-    [],
-  );
+  assert.deepEqual(stagesRun(lines), []);
   assert.ok(lines.includes('emulate-baseline-bf16: up to date, skipped'), lines.join('\n'));
   assert.ok(lines.includes('inject-text-guided-bf16: up to date, skipped'), lines.join('\n'));
 
   // A per-channel format more: only its stages run, its channel scales profiled on the images the stage passes.
   lines.length = 0;
   await reproduce({ ...opts, formats: 'fp32,bf16,int:8:channel' });
-  assert.deepEqual(lines.filter((l) => l.endsWith(': running')).sort(), [
+  assert.deepEqual(stagesRun(lines).sort(), [
     'emulate-baseline-int:8:channel: running',
     'emulate-text-guided-int:8:channel: running',
     'inject-baseline-int:8:channel: running',

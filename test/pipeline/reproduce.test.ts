@@ -5,24 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { reproduce, type ReproduceOptions } from '../../src/pipeline/reproduce.js';
+import { reproduce } from '../../src/pipeline/reproduce.js';
+import { stagesRun, tinyRun, tinyRunFlags } from './tiny-run.js';
 
 test('reproduce runs every stage on a tiny synthetic run, then skips what is current and redoes only what is gone', async () => {
   const out = mkdtempSync(join(tmpdir(), 'tgr-repro-'));
   const lines: string[] = [];
-  const opts: ReproduceOptions = {
-    preset: 'quick',
-    dataset: 'synthetic',
-    epochs: 1,
-    perLayer: 4,
-    limitTest: 32,
-    camImages: 1,
-    out,
-    cacheDir: join(out, 'cache'),
-    threads: 1,
-    quiet: true,
-    log: (l) => lines.push(l),
-  };
+  const opts = tinyRun(out, lines, { camImages: 1 });
   const first = await reproduce(opts);
   assert.ok(existsSync(first.report));
   for (const f of [
@@ -44,32 +33,23 @@ test('reproduce runs every stage on a tiny synthetic run, then skips what is cur
   }
   const html = readFileSync(first.report, 'utf8');
   assert.match(html, /<table/);
-  assert.ok(lines.filter((l) => l.endsWith(': running')).length >= 5, lines.join('\n'));
+  assert.ok(stagesRun(lines).length >= 5, lines.join('\n'));
 
   lines.length = 0;
   await reproduce(opts);
-  assert.deepEqual(
-    lines.filter((l) => l.endsWith(': running')),
-    [],
-  );
+  assert.deepEqual(stagesRun(lines), []);
 
   rmSync(join(out, 'text-guided', 'campaign', 'fp32', 'summary.json'));
   lines.length = 0;
   await reproduce(opts);
-  assert.deepEqual(
-    lines.filter((l) => l.endsWith(': running')),
-    ['inject-text-guided-fp32: running'],
-  );
+  assert.deepEqual(stagesRun(lines), ['inject-text-guided-fp32: running']);
 
   // A run folder moved elsewhere is still current: stages know their inputs by content, not by path.
   const moved = `${out}-moved`;
   cpSync(out, moved, { recursive: true });
   lines.length = 0;
   await reproduce({ ...opts, out: moved });
-  assert.deepEqual(
-    lines.filter((l) => l.endsWith(': running')),
-    [],
-  );
+  assert.deepEqual(stagesRun(lines), []);
 });
 
 test('an unknown preset lists the presets', async () => {
@@ -78,25 +58,7 @@ test('an unknown preset lists the presets', async () => {
 
 test('reproduce killed (SIGKILL) mid-pipeline reruns without redoing the stages it finished', async () => {
   const out = mkdtempSync(join(tmpdir(), 'tgr-repro-kill-'));
-  const flags = [
-    '--dataset',
-    'synthetic',
-    '--epochs',
-    '1',
-    '--per-layer',
-    '4',
-    '--limit-test',
-    '32',
-    '--cam-images',
-    '0',
-    '--threads',
-    '1',
-    '--quiet',
-    '--out',
-    out,
-    '--cache-dir',
-    join(out, 'cache'),
-  ];
+  const flags = tinyRunFlags(out);
   const child = spawn(process.execPath, ['bin/tgr.js', 'reproduce', ...flags], {
     env: { ...process.env, TGR_FROM_SOURCE: '1' },
     stdio: 'ignore',
@@ -107,19 +69,8 @@ test('reproduce killed (SIGKILL) mid-pipeline reruns without redoing the stages 
   child.kill('SIGKILL');
   assert.equal(await exited, 'SIGKILL', 'the pipeline was still running when killed');
   const lines: string[] = [];
-  await reproduce({
-    preset: 'quick',
-    dataset: 'synthetic',
-    epochs: 1,
-    perLayer: 4,
-    limitTest: 32,
-    camImages: 0,
-    threads: 1,
-    quiet: true,
-    out,
-    cacheDir: join(out, 'cache'),
-    log: (l) => lines.push(l),
-  });
+  await reproduce(tinyRun(out, lines));
+
   assert.ok(lines.includes('embed-descriptions: up to date, skipped'), lines.join('\n'));
   assert.ok(lines.includes('train-baseline: up to date, skipped'), lines.join('\n'));
   assert.ok(existsSync(join(out, 'report', 'index.html')));
