@@ -110,9 +110,9 @@ export function withFormatEmulation(
 /**
  * A classifier's model with every injectable layer output held in `format`, the contexts (int scales) from a golden
  * fp32 profile. Loaded as a classifier again, its layers are the Conv/Gemm/MatMul outputs `T.fp32` just before each
- * quantizer, so golden, plan, runner and report run on it unchanged: the golden accuracy is the format's, a flip hits
- * the format's encoding of the layer value, and the quantizer leaves a format value as it is (except that a saturating
- * format reads a flipped Inf pattern as ±max downstream). No float8 tensor appears (FP8 is composed of double ops), so
+ * quantizer, so golden, plan, runner and report run on it unchanged: the golden accuracy is the format's, and a campaign
+ * in the format flips the stored value after the quantizer (held.ts) with the context it was stored with. With
+ * weights held, the metadata lists their int scales (`tgr.emulated_weights`), which a stored tensor does not give back. No float8 tensor appears (FP8 is composed of double ops), so
  * the opset stays the model's.
  */
 export function emulatedModel(
@@ -124,11 +124,30 @@ export function emulatedModel(
 ): Model {
   const layers = new Map(profile.map((l) => [l.tensor, layerContext(format, l, channels?.get(l.tensor))]));
   const graph = withFormatEmulation(model.graph, layers, format, model.opset);
+  const axes = new Map(weights.map((w) => [w, outputChannelAxis(model.graph, w)]));
+  const held = withWeightsIn(graph.initializers, weights, format, axes);
   return {
     ...model,
-    graph: { ...graph, initializers: withWeightsIn(graph.initializers, weights, format) },
-    metadata: { ...model.metadata, 'tgr.emulated_format': format.name },
+    graph: { ...graph, initializers: held },
+    metadata: {
+      ...model.metadata,
+      'tgr.emulated_format': format.name,
+      // The scales the weights were stored with (a stored tensor's max |w| does not give them back exactly).
+      ...(weights.length ? { 'tgr.emulated_weights': JSON.stringify(Object.fromEntries(held.scales)) } : {}),
+    },
   };
+}
+
+/**
+ * The axis of a weight that indexes its layer's output channels: a Conv's axis 0, a Gemm's 0 with transB else 1, a
+ * MatMul's last.
+ */
+export function outputChannelAxis(g: Graph, weight: string): number {
+  const node = g.nodes.find((n) => n.inputs[1] === weight);
+  const rank = g.initializers.get(weight)?.dims.length ?? 1;
+  if (node?.opType === 'Conv') return 0;
+  if (node?.opType === 'Gemm') return node.attrs.transB?.type === 'int' && node.attrs.transB.value === 1 ? 0 : 1;
+  return rank - 1;
 }
 
 /**
@@ -154,15 +173,17 @@ function layerContext(
 /**
  * The initializers with each named fp32 weight tensor replaced by its values in `format` (`--emulate-weights`),
  * computed by the JS codec once: a weight is a constant, so holding it in the format needs no graph op. The context
- * comes from the tensor's own max |w| (a per-tensor int scale, also for int:K:channel); BFP blocks run along the
- * weight's axis 1 (a Conv's input channels) as `bfpQuantize` does.
+ * comes from the tensor's own max |w| (an int scale per tensor, or per output channel for int:K:channel along
+ * `axes`' axis, default 0, a channel of zeros taking the tensor's); BFP blocks run along the weight's axis 1 (a Conv's
+ * input channels) as `bfpQuantize` does. `scales`: each held weight's int scales (one, one per channel, or none).
  */
 export function withWeightsIn(
   initializers: ReadonlyMap<string, TensorData>,
   weights: readonly string[],
   format: NumberFormat,
-): Map<string, TensorData> {
-  const out = new Map(initializers);
+  axes: ReadonlyMap<string, number> = new Map(),
+): Map<string, TensorData> & { scales: Map<string, number[]> } {
+  const out = Object.assign(new Map(initializers), { scales: new Map<string, number[]>() });
   for (const name of weights) {
     const w = initializers.get(name);
     check(
@@ -175,13 +196,39 @@ export function withWeightsIn(
     for (const v of data) if (Number.isFinite(v)) max = Math.max(max, Math.abs(v));
     if (max === 0) continue; // all zero: every format holds it as it is
     if (format.grid.kind === 'blocks') {
+      out.scales.set(name, []);
       out.set(name, { ...w, data: bfpQuantize(format as ReturnType<typeof bfpFamily>, data, w.dims) });
       continue;
     }
     const ctx = format.contextFor(max);
-    out.set(name, { ...w, data: data.map((v) => format.decode(format.encode(v, ctx), ctx)) });
+    if (format.grid.kind !== 'integer' || !format.grid.perChannel) {
+      out.scales.set(name, ctx.scale !== undefined ? [ctx.scale] : []);
+      out.set(name, { ...w, data: data.map((v) => format.decode(format.encode(v, ctx), ctx)) });
+      continue;
+    }
+    const axis = axes.get(name) ?? 0;
+    const { channels, inner } = channelLayout(w.dims, axis);
+    const maxima = new Array<number>(channels).fill(0);
+    data.forEach((v, i) => {
+      const c = Math.floor(i / inner) % channels;
+      if (Number.isFinite(v)) maxima[c] = Math.max(maxima[c]!, Math.abs(v));
+    });
+    const scales = maxima.map((m) => (m > 0 ? format.contextFor(m).scale! : ctx.scale!));
+    out.scales.set(name, scales);
+    out.set(name, {
+      ...w,
+      data: data.map((v, i) => {
+        const c = { scale: scales[Math.floor(i / inner) % channels]! };
+        return format.decode(format.encode(v, c), c);
+      }),
+    });
   }
   return out;
+}
+
+/** How a row-major tensor of `dims` runs along `axis`: its length there and the elements each step of it spans. */
+export function channelLayout(dims: readonly number[], axis: number): { channels: number; inner: number } {
+  return { channels: dims[axis] ?? 1, inner: dims.slice(axis + 1).reduce((a, b) => a * b, 1) };
 }
 
 /** What `emulatedModelFor` needs besides the model: the fp32 golden profile, and images for per-channel formats. */

@@ -2,6 +2,7 @@ import { check } from '../../core/errors.js';
 import type { Model } from '../../onnx/types.js';
 import type { ClassifierLayer } from '../model/layers.js';
 import { bfpExponent } from '../formats/bfp.js';
+import { channelLayout, outputChannelAxis } from './emulate.js';
 import type { FormatContext, Grid, NumberFormat } from '../formats/format.js';
 
 /**
@@ -98,4 +99,47 @@ function quantizerScales(model: Model, held: string): number[] {
     () => `${held}: no integer quantizer scale found in the emulated graph; re-emulate the model (tgr emulate)`,
   );
   return Array.from(scale.data as Float64Array);
+}
+
+/**
+ * The context each element of `layer`'s weight was stored with, when `model` holds its weights in `format`
+ * (`--emulate-weights`): int scales from the model's metadata (per output channel for int:K:channel), a BFP block's
+ * exponent from the stored block along axis 1 (as `bfpQuantize` lays blocks). Undefined for weights left in fp32.
+ */
+export function weightContext(
+  model: Model,
+  layer: ClassifierLayer,
+  format: NumberFormat,
+): ((index: number) => FormatContext) | undefined {
+  const listed = model.metadata['tgr.emulated_weights'];
+  if (model.metadata['tgr.emulated_format'] !== format.name || !listed || !layer.weight) return undefined;
+  const scales = (JSON.parse(listed) as Record<string, number[]>)[layer.weight];
+  const w = model.graph.initializers.get(layer.weight);
+  if (!scales || !w) return undefined;
+  const grid = format.grid;
+  if (grid.kind === 'integer') {
+    const { channels, inner } = channelLayout(
+      w.dims,
+      grid.perChannel ? outputChannelAxis(model.graph, layer.weight) : 0,
+    );
+    check(
+      scales.length === (grid.perChannel ? channels : 1),
+      'bad_model',
+      () =>
+        `${layer.weight}: the model lists ${scales.length} weight scales for ${format.name}; re-emulate it (tgr emulate)`,
+    );
+    return (index) => ({ scale: scales[grid.perChannel ? Math.floor(index / inner) % channels : 0]! });
+  }
+  if (grid.kind !== 'blocks') return () => ({});
+  const data = w.data as Float32Array;
+  const { channels, inner } = channelLayout(w.dims, 1);
+  return (index) => {
+    const base = index - (index % (channels * inner));
+    const c = Math.floor(index / inner) % channels;
+    const c0 = c - (c % grid.block);
+    let max = 0;
+    for (let k = c0; k < Math.min(channels, c0 + grid.block); k++)
+      max = Math.max(max, Math.abs(data[base + k * inner + (index % inner)]!));
+    return { exponent: bfpExponent(max) };
+  };
 }

@@ -23,7 +23,7 @@ import { FaultLog } from '../store/fault-log.js';
 import { recordLine } from '../store/store.js';
 import { KeptUnits, UnitForward, type GoldenActivations } from './unit-cache.js';
 import { weightChange, type Change } from './weights.js';
-import { heldLayer, type HeldLayer } from './held.js';
+import { heldLayer, weightContext, type HeldLayer } from './held.js';
 
 export interface RunOptions {
   classifier: Classifier;
@@ -87,6 +87,8 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
   // On a network emulated in the plan's format a neuron flip hits the stored value, after the layer's quantizer.
   const held = planned.map((l) => (plan.target === 'neurons' ? heldLayer(clf.model, l, fmt) : undefined));
   const layers = planned.map((l, li) => (held[li] ? { ...l, tensor: held[li].tensor } : l));
+  // A weight flip hits the weight as stored: its channel's scale or its block's exponent, when weights are held.
+  const weightCtx = planned.map((l) => (plan.target === 'weights' ? weightContext(clf.model, l, fmt) : undefined));
   const contexts = plan.layers.map((pl) => fmt.contextFor(pl.maxAbs));
   const paths: Record<EvalPath, number> = { masked: 0, analytic: 0, suffix: 0, plain: 0 };
   const bar = progress({ label: `inject ${plan.format}`, total: sites - log.doneRecords, unit: 'inj', quiet: o.quiet });
@@ -119,7 +121,8 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
               : (clf.model.graph.initializers.get(layer.tensor)!.data as Float32Array);
           const golden = values[site.index]!;
           const h = held[li];
-          const faulty = em.corrupt(golden, site, traced.format, h ? h.context(values, site.index) : contexts[li]);
+          const ctx = h ? h.context(values, site.index) : (weightCtx[li]?.(site.index) ?? contexts[li]);
+          const faulty = em.corrupt(golden, site, traced.format, ctx);
           items.push({
             id,
             site,

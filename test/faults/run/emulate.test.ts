@@ -5,7 +5,7 @@ import { attr, type Graph, type Model } from '../../../src/onnx/types.js';
 import { f32 } from '../../../src/onnx/tensor.js';
 import { numberFormat, numberFormats, type FormatContext } from '../../../src/faults/formats/registry.js';
 import { bitsToF32 } from '../../../src/faults/formats/fp32.js';
-import { withFormatEmulation, withWeightsIn } from '../../../src/faults/run/emulate.js';
+import { outputChannelAxis, withFormatEmulation, withWeightsIn } from '../../../src/faults/run/emulate.js';
 import { oneLayer } from './emulate-graphs.js';
 import { Rng } from '../../../src/core/rng.js';
 
@@ -194,4 +194,37 @@ test('--emulate-weights holds each named weight in the format with its own max |
     // step ⅛; −1 alone: E = 0, step ¼.
     [3, 0.5, -6 / 64, 0, 0.5, -1],
   );
+});
+
+test('int:K:channel weights: one scale per output channel (the axis given), listed in scales; the axis of Conv, Gemm, MatMul', () => {
+  const w = f32([2, 3], [0.7, -0.1, 0.35, 2, 1, -0.5]);
+  const out = withWeightsIn(new Map([['w', w]]), ['w'], numberFormat('int:4:channel'), new Map([['w', 0]]));
+  const [s0, s1] = [Math.fround(0.7) / 7, 2 / 7];
+  assert.deepEqual(out.scales.get('w'), [s0, s1]);
+  // Row 0: 7, −1, 3.5 → 4 (half to even) steps of 0.1; row 1: 7, 3.5 → 4, −1.75 → −2 steps of 2/7.
+  assert.deepEqual(
+    [...(out.get('w')!.data as Float32Array)],
+    [7 * s0, -s0, 4 * s0, 7 * s1, 4 * s1, -2 * s1].map(Math.fround),
+  );
+  const along1 = withWeightsIn(new Map([['w', w]]), ['w'], numberFormat('int:4:channel'), new Map([['w', 1]]));
+  assert.deepEqual(
+    along1.scales.get('w'),
+    [2, 1, 0.5].map((m) => m / 7),
+  );
+  const node = (opType: string, inputs: string[], attrs = {}) => ({
+    name: opType,
+    opType,
+    inputs,
+    outputs: ['y'],
+    attrs,
+  });
+  const g = (n: ReturnType<typeof node>, dims: number[]) =>
+    ({
+      nodes: [n],
+      initializers: new Map([['w', f32(dims, new Array(dims.reduce((a, b) => a * b)).fill(1))]]),
+    }) as never;
+  assert.equal(outputChannelAxis(g(node('Conv', ['x', 'w']), [4, 3, 1, 1]), 'w'), 0);
+  assert.equal(outputChannelAxis(g(node('Gemm', ['x', 'w'], { transB: attr.int(1) }), [4, 3]), 'w'), 0);
+  assert.equal(outputChannelAxis(g(node('Gemm', ['x', 'w']), [3, 4]), 'w'), 1);
+  assert.equal(outputChannelAxis(g(node('MatMul', ['x', 'w']), [2, 3, 4]), 'w'), 2);
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { numberFormat } from '../../../src/faults/formats/registry.js';
 import { bfpExponent } from '../../../src/faults/formats/bfp.js';
 import type { FormatContext } from '../../../src/faults/formats/format.js';
-import { emulatedModel } from '../../../src/faults/run/emulate.js';
+import { emulatedModel, outputChannelAxis } from '../../../src/faults/run/emulate.js';
 import { channelMaxAbs } from '../../../src/faults/run/channel-profile.js';
 import { planCampaign } from '../../../src/faults/plan/plan.js';
 import { runCampaign } from '../../../src/faults/run/runner.js';
@@ -15,6 +15,7 @@ import { readRecords } from '../../../src/faults/store/store.js';
 import { f32ToBits } from '../../../src/faults/formats/fp32.js';
 import { residualNet } from '../nets.js';
 import { fixture, tempDir, type Fixture } from '../fixtures.js';
+import { checkAgainstPlain } from '../plain-check.js';
 
 /**
  * Runs a neuron campaign on an emulated net (every fault through its suffix) and holds each record to a JS reference
@@ -145,4 +146,52 @@ test('int:4:channel emulated net: a flip is encoded with its channel’s scale; 
   });
   const notLayer = r.filter((x) => x.ctx.scale !== x.layerCtx.scale).length;
   assert.ok(notLayer > r.length / 2, `most channels' scales are not the layer's (${notLayer} of ${r.length})`);
+});
+
+test('int:4:channel and bfp:2:m3 with weights held: a weight flip is encoded with its output channel’s scale or its block’s exponent', async () => {
+  const fp32 = await fixture(residualNet(), 8);
+  const { classifier, images, golden } = fp32;
+  const channels = await channelMaxAbs({ classifier, images, indices: golden.indices, quiet: true });
+  const weights = classifier.layers.flatMap((l) => (l.weight ? [l.weight] : []));
+  const g = classifier.model.graph;
+  for (const spec of ['int:4:channel', 'bfp:2:m3']) {
+    const fmt = numberFormat(spec);
+    const fx = await fixture(emulatedModel(classifier.model, golden.layers, fmt, weights, channels), 8);
+    let checked = 0;
+    await checkAgainstPlain(fx, 'weights', false, {
+      format: spec,
+      perLayer: 8,
+      inspect: (plan, records) =>
+        records.forEach((r) => {
+          const name = plan.layers.find((l) => l.name === r.layer)!.tensor;
+          const w = g.initializers.get(name)!;
+          const fp = w.data as Float32Array;
+          const stored = fx.classifier.model.graph.initializers.get(name)!.data as Float32Array;
+          let ctx: FormatContext;
+          if (spec === 'bfp:2:m3') {
+            // Blocks of 2 along axis 1 at one (axis 0, spatial) position.
+            const inner = w.dims.slice(2).reduce((a, b) => a * b, 1);
+            const C = w.dims[1]!;
+            const base = r.index - (r.index % (C * inner));
+            const c = Math.floor(r.index / inner) % C;
+            const block = [c - (c % 2), c - (c % 2) + 1]
+              .filter((k) => k < C)
+              .map((k) => base + k * inner + (r.index % inner));
+            ctx = { exponent: bfpExponent(Math.max(...block.map((j) => Math.abs(stored[j]!)))) };
+          } else {
+            const axis = outputChannelAxis(g, name);
+            const inner = w.dims.slice(axis + 1).reduce((a, b) => a * b, 1);
+            const oc = Math.floor(r.index / inner) % w.dims[axis]!;
+            let max = 0;
+            fp.forEach((v, i) => Math.floor(i / inner) % w.dims[axis]! === oc && (max = Math.max(max, Math.abs(v))));
+            ctx = { scale: max / 7 };
+          }
+          assert.ok(stored[r.index] === r.original, `${name}[${r.index}] is the stored weight`);
+          const want = Math.fround(fmt.decode((fmt.encode(stored[r.index]!, ctx) ^ (1 << r.bit)) >>> 0, ctx));
+          assert.equal(f32ToBits(r.faulty || 0), f32ToBits(want || 0), `${spec} ${name}[${r.index}] bit ${r.bit}`);
+          checked++;
+        }),
+    });
+    assert.ok(checked > 0);
+  }
 });
