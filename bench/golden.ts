@@ -2,9 +2,9 @@
  * Golden-pass speed (issue 18 item 2): tgr's golden pass (scores, per-layer max/mean |activation| over every layer
  * output, the kept small tensors) on a 224×224 ResNet-18 from src/models (1000 classes, random weights), against a
  * plain ORT forward of the same model on the same images (scores only), both at --threads, spinning off. With
- * --before, also the golden pass as it ran before its runs were split (one ORT run per batch of 128: `exposedBytes`
- * unbounded). Runs alternate so all sides see the same load; medians are reported. Images live in memory, so neither
- * side decodes or fits anything.
+ * --before, also the golden pass as it ran before its reductions moved into the graph (profile 'js': every layer
+ * output exposed and reduced in JS, runs split under 16 MiB). Runs alternate so all sides see the same load; medians
+ * are reported. Images live in memory, so neither side decodes or fits anything.
  *
  *   npx tsx bench/golden.ts [--backbone resnet18] [--side 224] [--images 64] [--batch 16] [--runs 3] [--threads 2] [--before]
  */
@@ -13,7 +13,7 @@ import { buildModel } from '../src/models/registry.js';
 import { Session } from '../src/engine/session.js';
 import { Rng } from '../src/core/rng.js';
 import { loadClassifier } from '../src/faults/model/classifier.js';
-import { goldenRun } from '../src/faults/run/golden.js';
+import { goldenRun, type GoldenProfile } from '../src/faults/run/golden.js';
 import { imageSetFromArrays } from '../src/faults/run/images.js';
 
 const argv = process.argv.slice(2);
@@ -63,9 +63,9 @@ async function plainPass(): Promise<number> {
 }
 
 /** One golden pass (its own session, as `tgr inject` creates one): img/s including the session's creation. */
-async function goldenPass(exposedBytes?: number): Promise<number> {
+async function goldenPass(profile: GoldenProfile): Promise<number> {
   const t = performance.now();
-  await goldenRun({ classifier: clf, images, threads, quiet: true, ...(exposedBytes ? { exposedBytes } : {}) });
+  await goldenRun({ classifier: clf, images, threads, quiet: true, profile });
   return nImages / ((performance.now() - t) / 1000);
 }
 
@@ -74,8 +74,8 @@ const sides = { plain: [] as number[], golden: [] as number[], before: [] as num
 const load = [loadavg()[0]!];
 for (let r = 0; r < runs; r++) {
   sides.plain.push(await plainPass());
-  sides.golden.push(await goldenPass());
-  if (before) sides.before.push(await goldenPass(Number.MAX_SAFE_INTEGER));
+  sides.golden.push(await goldenPass('graph'));
+  if (before) sides.before.push(await goldenPass('js'));
 }
 load.push(loadavg()[0]!);
 await plain.release();
@@ -85,8 +85,8 @@ console.log(
   `${backbone} ${side}×${side}, ${clf.layers.length} layers, ${nImages} images, ${threads} threads; load average ${load.map((x) => x.toFixed(1)).join(' → ')}`,
 );
 console.log(`plain ORT forward, batch ${batch}: ${fmt(sides.plain)}`);
-console.log(`tgr golden pass (batch 128, split runs): ${fmt(sides.golden)}`);
-if (before) console.log(`golden pass, one run per batch (before): ${fmt(sides.before)}`);
+console.log(`tgr golden pass (batch 128, reductions in the graph): ${fmt(sides.golden)}`);
+if (before) console.log(`golden pass, layer outputs reduced in JS (before): ${fmt(sides.before)}`);
 const ratios = sides.golden.map((g, i) => g / sides.plain[i]!);
 console.log(
   `golden ÷ plain: ${(100 * (median(sides.golden) / median(sides.plain))).toFixed(0)}% of the plain forward's img/s (paired: ${ratios.map((x) => `${(100 * x).toFixed(0)}%`).join(', ')}; goal ≥ 50%)`,

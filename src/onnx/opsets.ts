@@ -22,6 +22,8 @@ export const reduceAxesIn = {
   ReduceMean: { 1: 'attribute', 18: 'input' },
   ReduceSumSquare: { 1: 'attribute', 18: 'input' },
   ReduceMax: { 1: 'attribute', 18: 'input' },
+  ReduceMin: { 1: 'attribute', 18: 'input' },
+  ReduceL1: { 1: 'attribute', 18: 'input' },
 } as const satisfies Record<string, Record<number, 'attribute' | 'input'>>;
 
 /** Whether reduction `op` takes its axes as an input at this opset. */

@@ -9,6 +9,8 @@ import { removeStaleTemps } from '../../core/folder-lock.js';
 import { progress } from '../../core/progress.js';
 import type { Classifier } from '../model/classifier.js';
 import { withOutputs } from '../model/exposed.js';
+import { withReductions } from './golden-reductions.js';
+import { LayerProfiler } from './golden-profile.js';
 import type { ImageSet } from './images.js';
 import { readRunFile, writeRunFile } from '../../run-folder/run-file.js';
 import type { GoldenRun, LayerProfile } from '../store/records.js';
@@ -23,19 +25,30 @@ export interface GoldenOptions {
   batchSize?: number;
   threads?: number;
   /**
-   * Most bytes of layer outputs one ORT run returns; a batch needing more runs in several runs of fewer images, with
-   * results identical to one run. Default `exposedBudget`.
+   * Most bytes of layer outputs one ORT run makes; a batch needing more runs in several runs of fewer images, with
+   * results identical to one run. Default `runBudget`.
    */
-  exposedBytes?: number;
+  runBytes?: number;
+  /**
+   * Where the per-layer max/mean |activation| are computed: 'graph' (default) reduces each layer output inside the
+   * ORT graph, so only a few numbers per image leave it; 'js' exposes every layer output and reduces it in JS (the
+   * slower reference the graph's reductions are tested against).
+   */
+  profile?: GoldenProfile;
   /** Where to write golden.json (atomically); not written when omitted. */
   out?: string;
   quiet?: boolean;
 }
 
+/** Where a golden pass reduces layer outputs to their max/mean |activation| (`GoldenOptions.profile`). */
+export type GoldenProfile = 'graph' | 'js';
+
 /**
  * The fault-free run: per image label, prediction, cross-entropy and Top2Diff, and per layer max/mean |activation|
- * profiled on the same images (the range detector's bounds and the int8 scales). Forward passes return the scores
- * and every layer output, a batch split over as many runs as keep those outputs within `exposedBytes`.
+ * profiled on the same images (the range detector's bounds and the int8 scales). Forward passes return the scores,
+ * the small tensors kept in golden-activations.bin, and per layer either its output's per-image reductions computed
+ * in the graph or (a layer output kept anyway, or profile 'js') the output itself; a batch is split over as many runs
+ * as keep its layer outputs within `runBytes`.
  */
 export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   const { classifier: clf, images } = opts;
@@ -53,26 +66,47 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   const K = clf.output.classes;
   const small = smallTensors(clf);
   const kept = small.map((t) => new Float32Array(indices.length * t.size));
+  const profile = opts.profile ?? 'graph';
+  // A layer output kept anyway costs nothing more to reduce in JS, and keeps its float64 sum in the order it had.
+  const smallNames = new Set(small.map((t) => t.name));
+  const inGraph = clf.layers.flatMap((l, i) => (profile === 'graph' && !smallNames.has(l.tensor) ? [i] : []));
+  const inJs = clf.layers.flatMap((_, i) => (inGraph.includes(i) ? [] : [i]));
+  const { model, reductions } = withReductions(
+    clf.model,
+    inGraph.map((i) => clf.layers[i]!),
+  );
   const session = await Session.create(
-    withOutputs(clf.model, [...clf.layers.map((l) => l.tensor), ...small.map((t) => t.name)]),
+    withOutputs(model, [...inJs.map((i) => clf.layers[i]!.tensor), ...small.map((t) => t.name)]),
     { threads: opts.threads, label: clf.file, spinning: false },
   );
+  // Images whose reductions met ±Inf or NaN are profiled from their values, in a session made only if one does.
+  let exposed: Promise<Session> | undefined;
+  const valuesOf = async (x: Float32Array, layers: number[]) => {
+    exposed ??= Session.create(
+      withOutputs(
+        clf.model,
+        inGraph.map((i) => clf.layers[i]!.tensor),
+      ),
+      { threads: opts.threads, label: clf.file, spinning: false },
+    );
+    const out = await (
+      await exposed
+    ).run({ [clf.input.name]: { dtype: 'float32', dims: [1, ...clf.input.shape], data: x } });
+    return layers.map((i) => out[clf.layers[i]!.tensor]!.data as Float32Array);
+  };
   const labels: number[] = [];
   const preds: number[] = [];
   const losses: number[] = [];
   const top2diff: number[] = [];
-  const maxAbs = new Float64Array(clf.layers.length);
-  const sumAbs = new Float64Array(clf.layers.length);
+  const profiler = new LayerProfiler(clf.layers.length);
   const scoreMaxAbs = new Array<number>(K).fill(0);
   const imageSize = numel(clf.input.shape);
-  const perRun = imagesPerRun(clf, small, batchSize, opts.exposedBytes ?? exposedBudget);
+  const perRun = imagesPerRun(clf, small, batchSize, opts.runBytes ?? runBudget);
   const bar = progress({ label: 'golden', total: indices.length, unit: 'img', quiet: opts.quiet });
   try {
     for (let s = 0; s < indices.length; s += batchSize) {
       const batch = indices.slice(s, s + batchSize);
       const x = await images.pixels(batch);
-      // The batch's per-layer sums run on across its runs, so they add in the order one run of the batch adds them.
-      const sums = new Float64Array(clf.layers.length);
       for (let c = 0; c < batch.length; c += perRun) {
         const rows = batch.slice(c, c + perRun);
         const out = await session.run({
@@ -100,26 +134,31 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
           losses.push(sc.loss);
           top2diff.push(sc.top2diff);
         });
-        clf.layers.forEach((l, i) => {
-          const a = out[l.tensor]!.data as Float32Array;
-          let m = maxAbs[i]!;
-          let sum = sums[i]!;
-          for (let k = 0; k < a.length; k++) {
-            const av = Math.abs(a[k]!);
-            if (av > m && av !== Infinity) m = av;
-            sum += av;
-          }
-          maxAbs[i] = m;
-          sums[i] = sum;
+        for (const i of inJs) profiler.addValues(i, out[clf.layers[i]!.tensor]!.data as Float32Array);
+        const redo = new Map<number, number[]>();
+        reductions.forEach((r, j) => {
+          const red = (t: string) => out[t]!.data;
+          const rows = profiler.addReduced(
+            inGraph[j]!,
+            red(r.max) as Float32Array,
+            red(r.min) as Float32Array,
+            red(r.sumAbs) as Float64Array,
+          );
+          for (const k of rows) redo.set(k, [...(redo.get(k) ?? []), inGraph[j]!]);
         });
+        for (const [k, layers] of redo) {
+          const values = await valuesOf(x.subarray((c + k) * imageSize, (c + k + 1) * imageSize), layers);
+          layers.forEach((i, n) => profiler.addValues(i, values[n]!));
+        }
         small.forEach((t, k) => kept[k]!.set(out[t.name]!.data as Float32Array, (s + c) * t.size));
         bar.tick(rows.length);
       }
-      sums.forEach((sum, i) => (sumAbs[i] += sum));
+      profiler.endBatch();
     }
   } finally {
     bar.done();
     await session.release();
+    if (exposed) await (await exposed).release();
   }
   const layers: LayerProfile[] = clf.layers.map((l, i) => ({
     name: l.name,
@@ -127,8 +166,8 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
     opType: l.opType,
     shape: l.shape,
     neurons: l.neurons,
-    maxAbs: maxAbs[i]!,
-    meanAbs: sumAbs[i]! / (l.neurons * indices.length),
+    maxAbs: profiler.maxAbs[i]!,
+    meanAbs: profiler.sumAbs[i]! / (l.neurons * indices.length),
   }));
   const correct = preds.filter((p, i) => p === labels[i]).length;
   const golden: GoldenRun = {
@@ -169,13 +208,14 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
 }
 
 /**
- * Bytes of exposed outputs one golden run aims to stay under. Every layer output is a graph output, and ORT hands
- * each back in a fresh buffer: at 224×224 a batch of 128 is gigabytes per run, and the allocation and cache misses cost
- * more than the forward itself (bench/RESULTS.md, "Golden pass"). Smaller runs keep it in cache.
+ * Bytes of layer outputs one golden run aims to stay under. Exposed as graph outputs, ORT hands each back in a fresh
+ * buffer: at 224×224 a batch of 128 is gigabytes per run, and the allocation and cache misses cost more than the
+ * forward itself (bench/RESULTS.md, "Golden pass"). Reduced in the graph, each is still written once and read by
+ * three reductions, which stay in cache only in small runs, so the same budget serves both profiles.
  */
-const exposedBudget = 16 * 2 ** 20;
+const runBudget = 16 * 2 ** 20;
 
-/** Images per ORT run: as many of a batch as keep the exposed layer outputs within `budget` bytes (at least one). */
+/** Images per ORT run: as many of a batch as keep the layer outputs and kept tensors within `budget` bytes (≥ 1). */
 export function imagesPerRun(
   clf: Pick<Classifier, 'layers'>,
   small: readonly { size: number }[],

@@ -61,7 +61,7 @@ test('a golden pass removes the temp files a killed one left (dead pids only), a
   assert.deepEqual(readdirSync(dir).sort(), ['golden-activations.bin', 'golden.json', ...kept].sort());
 });
 
-test('a batch split over several runs (exposedBytes) gives the same golden.json and activations as one run per batch', async () => {
+test('a batch split over several runs (runBytes) gives the same golden.json and activations as one run per batch', async () => {
   const clf = await loadClassifier(residualNet());
   const n = 61;
   const images = imageSetFromArrays({
@@ -76,7 +76,7 @@ test('a batch split over several runs (exposedBytes) gives the same golden.json 
     classifier: clf,
     images,
     batchSize: 30,
-    exposedBytes: 1,
+    runBytes: 1,
     out: join(split, 'golden.json'),
     quiet: true,
   });
@@ -92,4 +92,90 @@ test('imagesPerRun: as many images as keep the layer outputs and kept tensors wi
   assert.equal(imagesPerRun(clf, small, 128, 4 * 150 * 10 - 1), 9);
   assert.equal(imagesPerRun(clf, small, 8, 4 * 150 * 10), 8);
   assert.equal(imagesPerRun(clf, small, 128, 1), 1);
+});
+
+/** Seeded images for a residual net whose layer outputs (8×40×40 and 16×20×20 values) are too big to keep. */
+function bigLayers(n: number, pixels = randomImages(n, 40, 9)) {
+  return imageSetFromArrays({
+    images: pixels,
+    labels: Array.from({ length: n }, (_, i) => i % 10),
+    shape: [3, 40, 40],
+    name: 'random',
+  });
+}
+
+/** The golden run of `images` with each profile, written to folders of their own. */
+async function bothProfiles(clf: Awaited<ReturnType<typeof loadClassifier>>, images: ReturnType<typeof bigLayers>) {
+  const dirs = { graph: tempDir('golden-graph'), js: tempDir('golden-js') };
+  const run = (profile: 'graph' | 'js') =>
+    goldenRun({
+      classifier: clf,
+      images,
+      batchSize: 10,
+      profile,
+      out: join(dirs[profile], 'golden.json'),
+      quiet: true,
+    });
+  return { graph: await run('graph'), js: await run('js'), dirs };
+}
+
+test("profile 'graph' gives profile 'js''s golden run and activations, but in-graph layers' meanAbs to float64 rounding", async () => {
+  const clf = await loadClassifier(residualNet({ size: 40, width: 8 }));
+  const { graph, js, dirs } = await bothProfiles(clf, bigLayers(23));
+  // Only the layers above the kept tensors' size are reduced in the graph; the fc's output is kept and reduced in JS.
+  assert.deepEqual(
+    js.layers.map((l) => l.neurons > 4096),
+    [true, true, true, true, true, true, false],
+  );
+  assert.deepEqual(
+    graph.layers.map((l) => l.maxAbs),
+    js.layers.map((l) => l.maxAbs),
+  );
+  js.layers.forEach((l, i) => {
+    const d = Math.abs(graph.layers[i]!.meanAbs - l.meanAbs);
+    assert.ok(
+      l.neurons > 4096 ? d <= 1e-14 * l.meanAbs : d === 0,
+      `${l.name}: ${graph.layers[i]!.meanAbs} vs ${l.meanAbs}`,
+    );
+  });
+  const strip = (g: typeof js) => ({ ...g, layers: g.layers.map((l) => ({ ...l, meanAbs: 0 })) });
+  assert.deepEqual(strip(graph), strip(js));
+  const bin = 'golden-activations.bin';
+  assert.ok(readFileSync(join(dirs.graph, bin)).equals(readFileSync(join(dirs.js, bin))));
+});
+
+test("profile 'graph': a batch split over several runs gives the same golden.json as whole batches (per-image reductions)", async () => {
+  const clf = await loadClassifier(residualNet({ size: 40, width: 8 }));
+  const images = bigLayers(23);
+  const [one, split] = [tempDir('golden-g-one'), tempDir('golden-g-split')];
+  const run = (dir: string, runBytes?: number) =>
+    goldenRun({ classifier: clf, images, batchSize: 10, runBytes, out: join(dir, 'golden.json'), quiet: true });
+  assert.deepEqual(await run(split, 1), await run(one, Number.MAX_SAFE_INTEGER));
+  for (const f of ['golden.json', 'golden-activations.bin'])
+    assert.ok(readFileSync(join(one, f)).equals(readFileSync(join(split, f))), f);
+});
+
+test("profile 'graph': images whose layer outputs hold ±Inf or NaN are profiled from their values, as profile 'js' does", async () => {
+  const clf = await loadClassifier(residualNet({ size: 40, width: 8 }));
+  const n = 12;
+  const pixels = randomImages(n, 40, 9);
+  // Image 4 overflows the first conv to ±Inf and NaN (Inf − Inf); image 9 has one huge pixel only.
+  pixels.fill(3e38, 4 * 4800, 5 * 4800);
+  pixels[9 * 4800 + 2000] = 3e38;
+  const { graph, js } = await bothProfiles(clf, bigLayers(n, pixels));
+  assert.deepEqual(
+    graph.layers.map((l) => l.maxAbs),
+    js.layers.map((l) => l.maxAbs),
+  );
+  const conv1 = graph.layers[0]!;
+  assert.ok(Number.isFinite(conv1.maxAbs) && conv1.maxAbs > 1, `${conv1.maxAbs}`);
+  assert.ok(graph.layers.every((l) => !Number.isFinite(l.meanAbs)));
+  js.layers.forEach((l, i) => {
+    const g = graph.layers[i]!.meanAbs;
+    assert.ok(
+      Number.isFinite(l.meanAbs) ? Math.abs(g - l.meanAbs) <= 1e-14 * l.meanAbs : Object.is(g, l.meanAbs),
+      l.name,
+    );
+  });
+  assert.deepEqual(graph.preds, js.preds);
 });
