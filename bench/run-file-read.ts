@@ -1,7 +1,9 @@
 /**
  * Reading golden.json through its schema: a 10,000-image file with 25 layers (a ResNet-20's, plus the head), the
  * time of JSON.parse alone against readRunFile (parse + zod validation). Median of `--runs` reads after one warm-up.
- *   node --import tsx bench/run-file-read.ts [--images 10000] [--runs 21]
+ * With `--analysis PATH`, an analysis.json (e.g. a `tgr reproduce` run's) is timed the same way: its schema checks
+ * every section to its leaves, and its reader revives ±∞ and NaN.
+ *   node --import tsx bench/run-file-read.ts [--images 10000] [--runs 21] [--analysis runs/quick/analysis.json]
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,9 @@ import { Rng } from '../src/core/rng.js';
 import type { GoldenRun } from '../src/run-folder/golden.js';
 import { readRunFile, writeRunFile } from '../src/run-folder/run-file.js';
 
-const { values } = parseArgs({ options: { images: { type: 'string' }, runs: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { images: { type: 'string' }, runs: { type: 'string' }, analysis: { type: 'string' } },
+});
 const n = Number(values.images ?? 10000);
 const runs = Number(values.runs ?? 21);
 const rng = new Rng(0);
@@ -54,4 +58,12 @@ const read = time(() => readRunFile('golden', path));
 console.log(
   `golden.json of ${n} images (${(statSync(path).size / 1e6).toFixed(2)} MB): JSON.parse ${parse.toFixed(1)} ms, readRunFile ${read.toFixed(1)} ms (median of ${runs})`,
 );
+if (values.analysis) {
+  const a = values.analysis;
+  const parseA = time(() => JSON.parse(readFileSync(a, 'utf8')));
+  const readA = time(() => readRunFile('analysis', a));
+  console.log(
+    `${a} (${(statSync(a).size / 1e6).toFixed(2)} MB): JSON.parse ${parseA.toFixed(1)} ms, readRunFile ${readA.toFixed(1)} ms (median of ${runs})`,
+  );
+}
 rmSync(dir, { recursive: true, force: true });

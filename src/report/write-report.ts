@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Analysis } from '../analysis/analyse.js';
 import { check } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import type { AnalysisFile } from '../run-folder/analysis.js';
+import { fromAnalysisFile, toAnalysisFile } from '../analysis/analysis-file.js';
 import { readRunFile, writeRunFile } from '../run-folder/run-file.js';
 import { safeId } from './escape.js';
 import { renderReport, reportTables } from './page.js';
@@ -39,10 +39,9 @@ export function writeReport(analysis: Analysis | readonly Analysis[], outDir: st
     () => 'a report needs at least one analysis; pass a baseline and a text-guided run',
   );
   const analysisJson = join(outDir, runFolderFiles.analysis);
-  // The schema knows the sections, analysis/ their insides (run-folder/analysis.ts): the one cast between the two.
-  const files = list as unknown as AnalysisFile[];
-  writeRunFile('analysis', analysisJson, files.length === 1 ? files[0]! : [...files]);
-  const dir = join(outDir, 'report');
+  const files = list.map(toAnalysisFile);
+  writeRunFile('analysis', analysisJson, files.length === 1 ? files[0]! : files);
+  const dir = join(outDir, runFolderFiles.reportFolder);
   const csv = reportTables(list).map(({ table }) => {
     const path = join(dir, 'tables', `${safeId(table.id.replace(/^tbl-/, ''))}.csv`);
     writeFileAtomic(path, tableCsv(table));
@@ -58,7 +57,7 @@ export function writeReport(analysis: Analysis | readonly Analysis[], outDir: st
       }
     }
   });
-  const html = join(dir, 'index.html');
+  const html = join(dir, runFolderFiles.reportPage);
   writeFileAtomic(html, renderReport(list));
   return { analysisJson, html, csv, png };
 }
@@ -66,5 +65,5 @@ export function writeReport(analysis: Analysis | readonly Analysis[], outDir: st
 /** Reads analysis.json back (one analysis or several) so a report can be re-rendered without re-analysing. */
 export function readAnalysis(path: string): Analysis[] {
   const v = readRunFile('analysis', path);
-  return (Array.isArray(v) ? v : [v]) as unknown as Analysis[];
+  return (Array.isArray(v) ? v : [v]).map(fromAnalysisFile);
 }

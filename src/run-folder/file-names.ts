@@ -18,7 +18,9 @@ export const runFolderFiles = {
   faults: 'faults.jsonl',
   /** A campaign's metrics. */
   summary: 'summary.json',
-  /** What a report shows, beside it. */
+  /** What a report shows, beside the report's folder. */
   analysis: 'analysis.json',
-  report: 'report.html',
+  /** The report's folder (its page, tables/*.csv, cam/*.png) and its page. */
+  reportFolder: 'report',
+  reportPage: 'index.html',
 } as const;

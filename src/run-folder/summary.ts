@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { measured } from './numbers.js';
 
 /**
  * summary.json: one campaign's metrics (faults/metrics/summarize.ts computes and writes them, analysis and the report
@@ -6,66 +7,88 @@ import { z } from 'zod';
  */
 
 /**
- * A measured number. JSON writes NaN and ±∞ as null, so a stored null is read back as NaN (undefined); exact
- * intervals are recomputed from the stored tallies (`strata`) when they matter.
+ * The metrics shape (an estimate with its interval, a stratum's tallies, a layer's metrics) over a number schema:
+ * summary.json's `measured` (JSON's null read back as NaN) or analysis.json's `anyNumber` (±∞ and NaN kept). One
+ * definition, so both files hold the same fields.
  */
-const measured = z
-  .number()
-  .nullable()
-  .transform((v) => v ?? NaN);
+export function metricsSchemas(num: z.ZodType<number>) {
+  /** An estimate with its interval (stats/stratified.ts IntervalEstimate). */
+  const intervalEstimate = z.object({ value: num, lower: num, upper: num, se: num, method: z.string() });
+  /** One stratum's tallies: everything every metric needs, mergeable and small enough for summary.json. */
+  const stratumTally = z.object({
+    /** The bit position for a bit-stratified plan; null for a uniformly sampled layer (one stratum). */
+    bit: z.number().int().nullable(),
+    /** Population weight within its unit (a layer's strata sum to 1). */
+    weight: z.number(),
+    n: z.number().int(),
+    sdc: z.number().int(),
+    due: z.number().int(),
+    /** Counts of finite, undetected injections with ΔLoss > τ, aligned with the thresholds. */
+    critical: z.array(z.number().int()),
+    /** Finite, undetected injections: the n of ΔLoss. */
+    finite: z.number().int(),
+    /** Mean and Σ(x − mean)² of ΔLoss over the finite ones (Welford); mean NaN (JSON null) when none. */
+    mean: num,
+    m2: num,
+  });
+  /** One layer's (or combined unit's) metrics. The flat fields are the paper's; the intervals are the verdict's. */
+  const layerMetrics = z.object({
+    layer: z.string(),
+    injections: z.number().int(),
+    mismatches: z.number().int(),
+    /** SDC rate, its point estimate (stratified when the plan is). */
+    mismatchRate: num,
+    /** The paper's half-width z·se (z = 2.576): z·√(p(1−p)/n) for a uniform plan. */
+    mismatchCi: num,
+    /** DUE count: non-finite or detected. */
+    nonFinite: z.number().int(),
+    nonFiniteRate: num,
+    /** Injections with a finite, undetected output: the n of ΔLoss. */
+    finite: z.number().int(),
+    /** The paper's mean ΔLoss and its half-width z·σ/√n. */
+    deltaLoss: num,
+    deltaLossCi: num,
+    /** Critical-fault thresholds, aligned with `critical` here and in every stratum. */
+    tau: z.array(z.number()),
+    sdc: intervalEstimate,
+    due: intervalEstimate,
+    critical: z.array(intervalEstimate),
+    meanDeltaLoss: intervalEstimate,
+    strata: z.array(stratumTally),
+  });
+  /** What summary.json says about a campaign's score guard: the proof, and what the faults measured under it. */
+  const guardSummary = z.object({
+    kind: z.enum(['analytic', 'profiled']),
+    /** Per-class bounds the scores were checked against. */
+    bounds: z.array(z.number()),
+    /** Proven: no undetected single fault on a pool image changes its loss by more (guard.ts poolDeltaLossBound). */
+    provenDeltaLoss: num,
+    injections: z.number().int(),
+    /** Injections the guard caught (DUE): a score NaN or beyond its bound. */
+    detected: z.number().int(),
+    /** |CE_faulty − CE_golden| over the undetected injections (masked ones count as 0, as in the paper's mean). */
+    deltaLoss: z.object({
+      n: z.number().int(),
+      mean: num,
+      max: num,
+      quantiles: z.array(z.object({ p: z.number(), value: num })),
+    }),
+    layers: z.array(
+      z.object({ layer: z.string(), injections: z.number().int(), detected: z.number().int(), maxDeltaLoss: num }),
+    ),
+  });
+  return { intervalEstimate, stratumTally, layerMetrics, guardSummary };
+}
 
-/** An estimate with its interval (stats/stratified.ts IntervalEstimate). */
-export const intervalEstimateSchema = z.object({
-  value: measured,
-  lower: measured,
-  upper: measured,
-  se: measured,
-  method: z.string(),
-});
-
-/** One stratum's tallies: everything every metric needs, mergeable and small enough for summary.json. */
-export const stratumTallySchema = z.object({
-  /** The bit position for a bit-stratified plan; null for a uniformly sampled layer (one stratum). */
-  bit: z.number().int().nullable(),
-  /** Population weight within its unit (a layer's strata sum to 1). */
-  weight: z.number(),
-  n: z.number().int(),
-  sdc: z.number().int(),
-  due: z.number().int(),
-  /** Counts of finite, undetected injections with ΔLoss > τ, aligned with the thresholds. */
-  critical: z.array(z.number().int()),
-  /** Finite, undetected injections: the n of ΔLoss. */
-  finite: z.number().int(),
-  /** Mean and Σ(x − mean)² of ΔLoss over the finite ones (Welford); mean NaN (JSON null) when none. */
-  mean: measured,
-  m2: measured,
-});
-
-/** One layer's (or combined unit's) metrics. The flat fields are the paper's; the intervals are the verdict's. */
-export const layerMetricsSchema = z.object({
-  layer: z.string(),
-  injections: z.number().int(),
-  mismatches: z.number().int(),
-  /** SDC rate, its point estimate (stratified when the plan is). */
-  mismatchRate: measured,
-  /** The paper's half-width z·se (z = 2.576): z·√(p(1−p)/n) for a uniform plan. */
-  mismatchCi: measured,
-  /** DUE count: non-finite or detected. */
-  nonFinite: z.number().int(),
-  nonFiniteRate: measured,
-  /** Injections with a finite, undetected output: the n of ΔLoss. */
-  finite: z.number().int(),
-  /** The paper's mean ΔLoss and its half-width z·σ/√n. */
-  deltaLoss: measured,
-  deltaLossCi: measured,
-  /** Critical-fault thresholds, aligned with `critical` here and in every stratum. */
-  tau: z.array(z.number()),
-  sdc: intervalEstimateSchema,
-  due: intervalEstimateSchema,
-  critical: z.array(intervalEstimateSchema),
-  meanDeltaLoss: intervalEstimateSchema,
-  strata: z.array(stratumTallySchema),
-});
+const stored = metricsSchemas(measured);
+/** An estimate with its interval as summary.json stores it. */
+export const intervalEstimateSchema = stored.intervalEstimate;
+/** One stratum's tallies as summary.json stores them. */
+export const stratumTallySchema = stored.stratumTally;
+/** One layer's metrics as summary.json stores them. */
+export const layerMetricsSchema = stored.layerMetrics;
+/** A score guard's summary as summary.json stores it. */
+export const guardSummarySchema = stored.guardSummary;
 
 /** Per-layer statistics as summary.json stores them: the metrics plus the layer's size. */
 export const layerStatsSchema = layerMetricsSchema.extend({
@@ -73,28 +96,6 @@ export const layerStatsSchema = layerMetricsSchema.extend({
   neurons: z.number().int(),
   /** Injections (= `injections`; the name summary.json has always had). */
   n: z.number().int(),
-});
-
-/** What summary.json says about a campaign's score guard: the proof, and what the faults measured under it. */
-export const guardSummarySchema = z.object({
-  kind: z.enum(['analytic', 'profiled']),
-  /** Per-class bounds the scores were checked against. */
-  bounds: z.array(z.number()),
-  /** Proven: no undetected single fault on a pool image changes its loss by more (guard.ts poolDeltaLossBound). */
-  provenDeltaLoss: measured,
-  injections: z.number().int(),
-  /** Injections the guard caught (DUE): a score NaN or beyond its bound. */
-  detected: z.number().int(),
-  /** |CE_faulty − CE_golden| over the undetected injections (masked ones count as 0, as in the paper's mean). */
-  deltaLoss: z.object({
-    n: z.number().int(),
-    mean: measured,
-    max: measured,
-    quantiles: z.array(z.object({ p: z.number(), value: measured })),
-  }),
-  layers: z.array(
-    z.object({ layer: z.string(), injections: z.number().int(), detected: z.number().int(), maxDeltaLoss: measured }),
-  ),
 });
 
 /** A Conv/Gemm/MatMul node no fault could land in, with the reason (plan.json's and summary.json's `leftOut`). */

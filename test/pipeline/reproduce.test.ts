@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { reproduce } from '../../src/pipeline/reproduce.js';
+import { readRunFile, writeRunFile } from '../../src/run-folder/run-file.js';
 import { stagesRun, tinyRun, tinyRunFlags } from './tiny-run.js';
 
 test('reproduce runs every stage on a tiny synthetic run, then skips what is current and redoes only what is gone', async () => {
@@ -27,10 +28,14 @@ test('reproduce runs every stage on a tiny synthetic run, then skips what is cur
   }
   // Training's test accuracy and the golden run see the same 32 images (both spread them evenly over the split).
   for (const run of ['baseline', 'text-guided']) {
-    const meta = JSON.parse(readFileSync(join(out, run, 'meta.json'), 'utf8')) as { accuracy: number };
-    const golden = JSON.parse(readFileSync(join(out, run, 'golden.json'), 'utf8')) as { accuracy: number };
-    assert.equal(golden.accuracy, meta.accuracy, run);
+    const meta = readRunFile('meta', join(out, run, 'meta.json'));
+    assert.equal(readRunFile('golden', join(out, run, 'golden.json')).accuracy, meta.accuracy, run);
   }
+  // analysis.json reads back whole: every field the analysis wrote passes its schema, and none is dropped.
+  const analysisJson = join(out, 'analysis.json');
+  const again = join(mkdtempSync(join(tmpdir(), 'tgr-repro-again-')), 'analysis.json');
+  writeRunFile('analysis', again, readRunFile('analysis', analysisJson));
+  assert.deepEqual(JSON.parse(readFileSync(again, 'utf8')), JSON.parse(readFileSync(analysisJson, 'utf8')));
   const html = readFileSync(first.report, 'utf8');
   assert.match(html, /<table/);
   assert.ok(stagesRun(lines).length >= 5, lines.join('\n'));

@@ -51,7 +51,7 @@ test('every kind round-trips through its writer and reader, header first, number
 
 test('analysis.json holds one analysis or a list, each entry with its own header', () => {
   const path = join(dir(), 'analysis.json');
-  const two = [samples.analysis, { ...samples.analysis, fit: { primary: 'fp32' } }];
+  const two = [samples.analysis, { ...samples.analysis, fit: null }];
   writeRunFile('analysis', path, two);
   assert.deepEqual(readRunFile('analysis', path), two);
   const text = JSON.parse(readFileSync(path, 'utf8')) as { tgrFile: unknown }[];
@@ -71,11 +71,18 @@ test('analysis.json holds one analysis or a list, each entry with its own header
 
 test('files written before the header are read when their shape is valid', () => {
   const d = dir();
-  for (const kind of kinds) {
+  for (const kind of kinds.filter((k) => k !== 'analysis')) {
     const path = join(d, runFiles[kind].file);
     writeOld(path, values[kind]);
     assert.deepEqual(readRunFile(kind, path), values[kind], kind);
   }
+  // analysis.json: plain JSON wrote ±∞ as null, which no number field accepts: the file names the first one.
+  const path = join(d, 'analysis.json');
+  writeOld(path, samples.analysis);
+  assert.equal(
+    badFile(() => readRunFile('analysis', path)),
+    `${path}: not a valid analysis.json: comparison.formats[0].baseline.bits[0].deltaLossCi: Invalid input: expected number, received null — re-create it with 'tgr compare'`,
+  );
 });
 
 test('a file of another run-file version is refused, naming both versions and the command that re-creates it', () => {
@@ -142,7 +149,7 @@ test('a schema failure names the field path and zod says what was expected', () 
   writeRunFile('analysis', join(d, 'analysis.json'), [samples.analysis, { ...samples.analysis, verdict: 3 }] as never);
   assert.match(
     badFile(() => readRunFile('analysis', join(d, 'analysis.json'))),
-    /: not a valid analysis\.json: \[1\]\.verdict: Invalid input: expected record, received number — /,
+    /: not a valid analysis\.json: \[1\]\.verdict: Invalid input: expected object, received number — /,
   );
 });
 

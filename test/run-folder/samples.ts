@@ -2,9 +2,11 @@ import type { GoldenRun } from '../../src/run-folder/golden.js';
 import type { TrainMeta } from '../../src/run-folder/meta.js';
 import type { PlanFile } from '../../src/run-folder/plan.js';
 import type { CampaignSummary, LayerStats } from '../../src/run-folder/summary.js';
+import { fileURLToPath } from 'node:url';
 import type { AnalysisFile } from '../../src/run-folder/analysis.js';
+import { readRunFile } from '../../src/run-folder/run-file.js';
 
-/** Small valid values of each run file, written by hand so the schemas are tested apart from the stages. */
+/** Small valid values of each run file, written by hand so the schemas are tested apart from the stages (analysis.json's excepted). */
 
 export const golden: GoldenRun = {
   model: { path: 'runs/a/model.onnx', sha256: 'ab'.repeat(32), head: 'linear', backbone: 'resnet20' },
@@ -111,14 +113,11 @@ export const summary: CampaignSummary = {
   overall: { ...layerStats('overall', 18), slots: 2 },
 };
 
-export const analysis: AnalysisFile = {
-  comparison: { dataset: 'cifar10', formats: [] },
-  verdict: { rows: [] },
-  significance: { bootstrap: { resamples: 10, seed: 0 } },
-  valueRanges: { layers: [] },
-  fit: null,
-  ablation: null,
-  cam: null,
-  smallValues: { bound: 2, bits: [] },
-  settings: { dataset: 'cifar10', inputs: [] },
-};
+/**
+ * A real analysis.json (a tiny `tgr reproduce` run, every list cut to its first entry and the PNGs to a stub): each
+ * section to its leaves, ±∞ and NaN among them.
+ */
+export const analysis = readRunFile(
+  'analysis',
+  fileURLToPath(new URL('./analysis-sample.json', import.meta.url)),
+) as AnalysisFile;
