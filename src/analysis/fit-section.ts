@@ -1,7 +1,7 @@
 import { improvementRatio, type RatioEstimate } from '../stats/improvement.js';
 import { numberFormat, numberFormats } from '../faults/formats/registry.js';
 import { mismatchOf } from '../faults/metrics/metrics.js';
-import type { LayerProfile } from '../faults/store/records.js';
+import type { LayerProfile } from '../run-folder/golden.js';
 import { activationBits, defaultRawFitPerMbit, fitAssumptions, sdcFit, type FitEstimate } from './stats/fit.js';
 import type { CampaignReliability } from './reliability.js';
 

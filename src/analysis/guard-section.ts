@@ -1,4 +1,4 @@
-import type { GuardSummary } from '../faults/metrics/guard-summary.js';
+import type { GuardSummary } from '../run-folder/summary.js';
 import type { RunDir } from './run-dir.js';
 
 /** One guarded campaign of one model: what its summary.json says about the score guard. */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { LayerStats } from '../faults/store/records.js';
+import type { LayerStats } from '../run-folder/summary.js';
 import { CampaignAccumulator } from '../faults/metrics/layer-accumulator.js';
 import {
   combineLayers,

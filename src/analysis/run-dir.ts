@@ -6,7 +6,8 @@ import { readRunFile } from '../run-folder/run-file.js';
 import type { RunMeta } from '../run-folder/meta.js';
 import { readPlan } from '../faults/plan/plan-file.js';
 import { checkCampaignRecords } from '../faults/store/verify.js';
-import type { CampaignSummary, GoldenRun } from '../faults/store/records.js';
+import type { GoldenRun } from '../run-folder/golden.js';
+import type { CampaignSummary } from '../run-folder/summary.js';
 import { runFolderFiles } from '../run-folder/file-names.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Rng } from '../core/rng.js';
-import type { GoldenRun } from '../faults/store/records.js';
+import type { GoldenRun } from '../run-folder/golden.js';
 import { mcnemar, type McNemarResult } from './stats/mcnemar.js';
 import { pairedBootstrapAccuracyDiff, type BootstrapInterval } from './stats/paired-bootstrap.js';
 import { correctness, pairedTable, type PairedTable } from './stats/paired-table.js';

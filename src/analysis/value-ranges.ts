@@ -1,4 +1,4 @@
-import type { LayerProfile } from '../faults/store/records.js';
+import type { LayerProfile } from '../run-folder/golden.js';
 
 /** One model's profiled range at one layer. */
 export interface Range {

@@ -14,7 +14,7 @@ export interface Verdict {
 
 /** A ratio or bound with 2 decimals, in exponent form past 10⁴ (exponent-bit flips make ΔLoss ratios astronomic); `inf` when unbounded. */
 export function ratioText(x: number | null, inf: string): string {
-  // analysis.json stores ±∞ as null (JSON has no ∞), so a bound may arrive as null.
+  // Plain JSON (a `--json` document) has null where a bound was ±∞: unbounded too. analysis.json keeps ±∞.
   if (x === null || !Number.isFinite(x)) return inf;
   return Math.abs(x) >= 1e4 ? x.toExponential(2) : x.toFixed(2);
 }

@@ -159,8 +159,9 @@ export class GradGraph extends GraphBuilder {
   }
 
   /**
-   * t where cond holds, else 0, as t·Cast(cond): ORT's Where with a broadcast zero ran 2.8× slower than the Mul at
-   * 64×16×32×32. The two differ only where t is not finite (NaN·0), and such a gradient is ruined either way.
+   * t where cond holds, else 0, as t·Cast(cond): ORT's Where with a broadcast zero is slower than the Mul (figures:
+   * docs/ARCHITECTURE.md, "Gradient forms, measured"). The two differ only where t is not finite (NaN·0), and such a
+   * gradient is ruined either way.
    */
   maskWhere(cond: string, t: string): string {
     return this.mul(t, this.cast(cond, this.dtype(t)));

@@ -50,8 +50,8 @@ const floatArrays = { float32: Float32Array, float64: Float64Array } as const;
  * Training-mode BatchNormalization written out: batch mean, centred x (`xc`), biased variance, then an inference-mode
  * BatchNormalization fed with those statistics (the same y), and the running statistics as ORT updates them
  * (r·momentum + batch·(1 − momentum), biased variance). The backward rule then reuses xc and the variance instead of
- * recomputing them (`GradGraph.batchStats`): a BN's forward and backward together went from 5.4–6.0 to 3.9–4.2 ms
- * at 64×16×32×32 (bench/RESULTS.md, "Training step"). Output tensor names are kept.
+ * recomputing them (`GradGraph.batchStats`), which makes a BN's forward and backward faster (figures:
+ * docs/ARCHITECTURE.md, "Gradient forms, measured"). Output tensor names are kept.
  */
 function decomposeTrainingBatchNorms(g: Graph, opset: number): { graph: Graph; stats: Map<string, BatchStats> } {
   const initializers = new Map(g.initializers);

@@ -15,7 +15,10 @@ export interface EngineOptions {
   threads?: number;
   /** ORT graph optimisation level; 'all' by default. */
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
-  /** Memory-pattern planning; off cut peak memory of training graphs by ~40% at no speed cost. */
+  /**
+   * Memory-pattern planning; off saves training graphs memory at no speed cost (docs/ARCHITECTURE.md, "Gradient forms,
+   * measured").
+   */
   memPattern?: boolean;
   /** Where to read the model from when given as a path (for external data); informs errors. */
   label?: string;

@@ -37,9 +37,6 @@ export type MetricsRecord = Pick<
 > &
   Partial<Pick<FaultsLine, 'detected' | 'bit'>>;
 
-/** The earlier name of MetricsRecord, kept for existing imports; a faults.jsonl record is assignable to it. */
-export type InjectionRecord = MetricsRecord;
-
 // The stored shape of metrics (summary.json) is defined once, by its schema; this module computes values of it.
 export type { LayerMetrics, StratumTally } from '../../run-folder/summary.js';
 /** The flat (scalar) fields of LayerMetrics, in CSV column order. */
