@@ -21,7 +21,9 @@ import { formatsSection, type FormatEntry } from './formats-section.js';
 export interface AnalyseRequest {
   baseline: string;
   textGuided: string;
-  /** Text-guided runs differing only in the projection initialisation (Table 3); `descriptions` defaults to textGuided. */
+  /**
+   * Text-guided runs differing only in the projection initialisation (Table 3); `descriptions` defaults to textGuided.
+   */
   ablations?: AblationRuns;
   /**
    * Ablation-CAM (Fig. 2): explicit images (model inputs), or `count` images picked from the golden runs and loaded
@@ -33,7 +35,10 @@ export interface AnalyseRequest {
   /** Critical-fault thresholds τ of the verdict's P(ΔLoss > τ) (default 0.1, 1, 10). */
   tau?: number[];
   bootstrap?: BootstrapOptions;
-  /** What the caller was asked (e.g. `tgr reproduce`'s flags), shown first in the Settings table; paths already shortened. */
+  /**
+   * What the caller was asked (e.g. `tgr reproduce`'s flags), shown first in the Settings table; paths already
+   * shortened.
+   */
   inputs?: { setting: string; value: string }[];
 }
 
@@ -74,9 +79,13 @@ export interface Analysis {
   cam: CamFigure | null;
   /** Guarded campaigns: the proven ΔLoss bound and the ΔLoss measured under it (absent in older analysis.json). */
   guard?: GuardRow[];
-  /** Number formats with golden accuracy and campaigns by kind; null under two formats (absent in older analysis.json). */
+  /**
+   * Number formats with golden accuracy and campaigns by kind; null under two formats (absent in older analysis.json).
+   */
   formats?: FormatEntry[] | null;
-  /** Paper §7.3 checked on fp32 itself: what flipping each bit does to values with |x| < 2 (a property of the format). */
+  /**
+   * Paper §7.3 checked on fp32 itself: what flipping each bit does to values with |x| < 2 (a property of the format).
+   */
   smallValues: { bound: number; mantissasPerExponent: number; seed: number; bits: SmallValueBitOutcome[] };
   settings: Settings;
 }

@@ -28,7 +28,9 @@ export type CampaignSettings = Pick<
   leftOut?: NonNullable<CampaignSummary['leftOut']>;
 };
 
-/** One campaign of a run: a folder under campaign/ (named after its format unless `tgr inject --name` said otherwise). */
+/**
+ * One campaign of a run: a folder under campaign/ (named after its format unless `tgr inject --name` said otherwise).
+ */
 export interface CampaignFiles {
   /** Folder name; campaigns of two runs are compared when their folder names match. */
   name: string;
@@ -155,7 +157,9 @@ export function readRun(dir: string): RunDir {
   return { dir: abs, name: basename(abs), meta, golden, campaigns, ...(existsSync(modelPath) ? { modelPath } : {}) };
 }
 
-/** The golden run a campaign of `run` was measured against: its format folder's (CampaignFiles.ranIn), else the run's. */
+/**
+ * The golden run a campaign of `run` was measured against: its format folder's (CampaignFiles.ranIn), else the run's.
+ */
 export function campaignGolden(run: RunDir, campaign: string): GoldenRun {
   return run.campaigns.find((c) => c.name === campaign)?.ranIn?.golden ?? run.golden;
 }

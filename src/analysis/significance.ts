@@ -9,7 +9,9 @@ import { top2DiffCrossing, top2DiffSweep, type Top2DiffPoint } from './stats/top
 export interface Significance {
   table: PairedTable;
   mcnemar: McNemarResult;
-  /** Paired bootstrap CI of accuracy(text-guided) − accuracy(baseline): negative means the text-guided model is behind. */
+  /**
+   * Paired bootstrap CI of accuracy(text-guided) − accuracy(baseline): negative means the text-guided model is behind.
+   */
   bootstrap: BootstrapInterval & { seed: number };
   /** Accuracy after excluding correct images with Top2Diff below δ, δ = 0..40 (Fig. 4): first = baseline. */
   sweep: Top2DiffPoint[];

@@ -12,7 +12,10 @@ export interface Verdict {
   sentence: string;
 }
 
-/** A ratio or bound with 2 decimals, in exponent form past 10⁴ (exponent-bit flips make ΔLoss ratios astronomic); `inf` when unbounded. */
+/**
+ * A ratio or bound with 2 decimals, in exponent form past 10⁴ (exponent-bit flips make ΔLoss ratios astronomic); `inf`
+ * when unbounded.
+ */
 export function ratioText(x: number | null, inf: string): string {
   // Plain JSON (a `--json` document) has null where a bound was ±∞: unbounded too. analysis.json keeps ±∞.
   if (x === null || !Number.isFinite(x)) return inf;

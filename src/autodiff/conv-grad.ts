@@ -132,7 +132,9 @@ function offsetsLast(c: ConvCase, w: string, ci: number): string {
     : c.b.reshape(c.b.transpose(c.b.reshape(w, [c.co, K, ci]), [0, 2, 1]), [c.co, ci, ...c.win.k]);
 }
 
-/** Per kernel offset: dy · (shifted x)ᵀ per sample and group (a batched MatMul); offsets concatenated, summed over N. */
+/**
+ * Per kernel offset: dy · (shifted x)ᵀ per sample and group (a batched MatMul); offsets concatenated, summed over N.
+ */
 function convGradWShifts(c: ConvCase): string {
   const { b, x, dy, win, g, ci, co } = c;
   const outN = prod(win.out);
@@ -169,7 +171,9 @@ function convGradWFlatShifts(c: ConvCase): string {
   return offsetsLast(c, b.reshape(w, [co, -1]), ci / g);
 }
 
-/** Per kernel offset, one GEMM over the whole batch: dy as [Co, N·out] times shifted x as [N·out, Ci] (channels last). */
+/**
+ * Per kernel offset, one GEMM over the whole batch: dy as [Co, N·out] times shifted x as [N·out, Ci] (channels last).
+ */
 function convGradWShiftsNhwc(c: ConvCase): string {
   const { b, x, dy, win, ci, co } = c;
   const sp = win.k.length;

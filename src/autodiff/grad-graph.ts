@@ -15,7 +15,9 @@ export interface BatchStats {
   variance: string;
 }
 
-/** How gradients are emitted: the paths, and optionally one Conv weight-gradient form forced everywhere (benchmarks). */
+/**
+ * How gradients are emitted: the paths, and optionally one Conv weight-gradient form forced everywhere (benchmarks).
+ */
 export interface GradOptions {
   paths?: GradPaths;
   convGradW?: ConvGradWForm;

@@ -3,9 +3,10 @@ import { TgrError } from '../core/errors.js';
 import type { GradGraph } from './grad-graph.js';
 
 /**
- * Softmax cross-entropy with label smoothing ε, averaged over the batch (PyTorch's CrossEntropyLoss(label_smoothing=ε)):
- * targets q = (1−ε)·onehot + ε/C, loss = −mean_n Σ_c q·log softmax(logits). Its gradient is written out, not derived
- * (softmax − q)/N, which is one fused expression instead of the LogSoftmax→Mul→ReduceSum chain rule.
+ * Softmax cross-entropy with label smoothing ε, averaged over the batch (PyTorch's
+ * CrossEntropyLoss(label_smoothing=ε)): targets q = (1−ε)·onehot + ε/C, loss = −mean_n Σ_c q·log softmax(logits). Its
+ * gradient is written out, not derived (softmax − q)/N, which is one fused expression instead of the
+ * LogSoftmax→Mul→ReduceSum chain rule.
  */
 export function softmaxCrossEntropy(
   b: GradGraph,

@@ -135,7 +135,9 @@ function decomposeTrainingBatchNorms(g: Graph, opset: number): { graph: Graph; s
   return { graph: { ...g, nodes, initializers }, stats };
 }
 
-/** A GradGraph holding the prepared forward graph (training-mode BatchNormalization written out), ready for backward(). */
+/**
+ * A GradGraph holding the prepared forward graph (training-mode BatchNormalization written out), ready for backward().
+ */
 export function gradGraphFor(model: Model, opts: GradOptions = {}): { b: GradGraph; forward: Graph } {
   const prepared = prepareForward(model);
   const { graph, stats } = decomposeTrainingBatchNorms(prepared, model.opset);

@@ -31,7 +31,10 @@ export interface CarriedTensor {
 export interface TrainingGraph {
   /** The ONNX training graph. */
   model: Model;
-  /** Feed names: image batch NCHW float32, labels int64 [N], learning rate float32 [], step float32 [] (1-based, for AdamW). */
+  /**
+   * Feed names: image batch NCHW float32, labels int64 [N], learning rate float32 [], step float32 [] (1-based, for
+   * AdamW).
+   */
   feeds: { input: string; labels: string; lr: string; step: string };
   /** Output names: mean loss float32 [] and logits [N, C] (for running accuracy). */
   outputs: { loss: string; logits: string };

@@ -10,9 +10,14 @@ import type { TrainingGraph } from './training-graph-types.js';
 
 /** The two halves of a training step (see the module comment) and the names that cross between them. */
 export interface SplitTrainingStep {
-  /** Inputs: image batch, labels, parameters, buffers. Outputs: loss, logits, `P.grad` per parameter, `B.next` per buffer. */
+  /**
+   * Inputs: image batch, labels, parameters, buffers. Outputs: loss, logits, `P.grad` per parameter, `B.next` per
+   * buffer.
+   */
   grad: Model;
-  /** Inputs: parameters, optimizer state, `P.grad` per parameter, lr, step. Outputs: `P.next` and each state's `.next`. */
+  /**
+   * Inputs: parameters, optimizer state, `P.grad` per parameter, lr, step. Outputs: `P.next` and each state's `.next`.
+   */
   update: Model;
 }
 

@@ -10,6 +10,8 @@ export interface CliCommand {
   /** Declares arguments and options on the commander command, each with a parser from option-parsers.ts. */
   configure(cmd: Command): Command;
   /** Runs with commander's positional args and parsed options. */
-  /** `argv`: the user's arguments as given (commands that start copies of themselves, as inject --jobs, pass them on). */
+  /**
+   * `argv`: the user's arguments as given (commands that start copies of themselves, as inject --jobs, pass them on).
+   */
   run(args: string[], opts: Record<string, unknown>, argv: readonly string[]): Promise<void>;
 }

@@ -14,7 +14,9 @@ import { inject } from './commands/inject.js';
 import { merge } from './commands/merge.js';
 import { emulate } from './commands/emulate.js';
 
-/** Every CLI command, in the order `tgr --help` lists them. Adding a command: one file in commands/ and one line here. */
+/**
+ * Every CLI command, in the order `tgr --help` lists them. Adding a command: one file in commands/ and one line here.
+ */
 export const commands: CliCommand[] = [
   version,
   data,

@@ -179,7 +179,10 @@ export function outFolder(): ValueParser<string> {
   });
 }
 
-/** The parser of a repeatable value (`<runs...>`, `--template <text...>`): commander hands each value with the list so far. */
+/**
+ * The parser of a repeatable value (`<runs...>`, `--template <text...>`): commander hands each value with the list so
+ * far.
+ */
 export function variadic<T>(one: ValueParser<T>): ValueParser<T[]> {
   const parse = (v: string, previous?: unknown): T[] => [...(Array.isArray(previous) ? (previous as T[]) : []), one(v)];
   return Object.assign(parse, { valueKind: one.valueKind });

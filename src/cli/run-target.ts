@@ -10,7 +10,9 @@ import { imageSetFromDataset, type ImageSet } from '../faults/run/images.js';
 import { readRunFile, runFiles } from '../run-folder/run-file.js';
 import { runFolderFiles } from '../run-folder/file-names.js';
 
-/** What a campaign command points at: the model file, the run directory its files go to, the dataset it was trained on. */
+/**
+ * What a campaign command points at: the model file, the run directory its files go to, the dataset it was trained on.
+ */
 export interface RunTarget {
   model: string;
   runDir: string;
@@ -55,7 +57,8 @@ function modelImageShape(file: string): (number | undefined)[] {
 
 /**
  * The fit a campaign needs, or undefined when the dataset's images already are what the model takes and no fitting
- * option was given (no --normalize keeps the dataset's own). The model's fixed dims win; `--input-shape`, then `--crop`, then the dataset fill the rest.
+ * option was given (no --normalize keeps the dataset's own). The model's fixed dims win; `--input-shape`, then
+ * `--crop`, then the dataset fill the rest.
  */
 export function planFit(model: string, data: ImageShape, stats: ChannelStats, opts: FitOptions): FitSpec | undefined {
   const fixed = modelImageShape(model);

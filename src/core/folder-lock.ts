@@ -17,7 +17,9 @@ export interface FolderLock {
   release(): void;
 }
 
-/** Locks this process holds, by path, with a count: a writer that calls another writer (inject → summarize) re-enters. */
+/**
+ * Locks this process holds, by path, with a count: a writer that calls another writer (inject → summarize) re-enters.
+ */
 const held = new Map<string, { count: number; owner: LockOwner }>();
 
 /**
@@ -57,7 +59,10 @@ export function lockFile(path: string): FolderLock {
   return handle(path);
 }
 
-/** Removes `NAME.tmp-PID` files in `dir` left by dead processes of this host (temp files of atomic writes cut by a kill). */
+/**
+ * Removes `NAME.tmp-PID` files in `dir` left by dead processes of this host (temp files of atomic writes cut by a
+ * kill).
+ */
 export function removeStaleTemps(dir: string, names?: readonly string[]): string[] {
   let entries: string[];
   try {

@@ -47,7 +47,10 @@ export function scanImageFolder(
   return { classNames: names, files, labels: Int32Array.from(labels) };
 }
 
-/** Opens a folder dataset; the image side is `imageSize` (default 224) and evaluation resizes the shorter side to side/0.875. */
+/**
+ * Opens a folder dataset; the image side is `imageSize` (default 224) and evaluation resizes the shorter side to
+ * side/0.875.
+ */
 export function openImageFolder(name: string, opts: OpenOptions): Dataset {
   const root = opts.dataDir;
   if (root === undefined)

@@ -1,4 +1,6 @@
-/** Every dataset tgr can open, by name. Adding a dataset: one file (or one entry built from a format) and one line here. */
+/**
+ * Every dataset tgr can open, by name. Adding a dataset: one file (or one entry built from a format) and one line here.
+ */
 import { lookup } from '../core/errors.js';
 import { cifar10, cifar100 } from './cifar.js';
 import type { Dataset } from './dataset.js';

@@ -1,6 +1,7 @@
 /**
  * A generated dataset for tests and examples: each class is a named geometric pattern (stripes, ring, cross…) with
- * random contrast, brightness and noise per image, so a tiny model learns it in a few steps. Deterministic from the seed.
+ * random contrast, brightness and noise per image, so a tiny model learns it in a few steps. Deterministic from the
+ * seed.
  */
 import { Rng } from '../core/rng.js';
 import { TgrError } from '../core/errors.js';

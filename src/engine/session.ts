@@ -24,8 +24,8 @@ export interface EngineOptions {
   label?: string;
   /**
    * Idle intra-op threads spin-wait for the next run (ORT's default). Off suits several sessions run in turn (each has
-   * its own pool, and a spinning pool takes the cores from the next) or a shared machine (figures: docs/ARCHITECTURE.md,
-   * "Why suffix sessions do not spin").
+   * its own pool, and a spinning pool takes the cores from the next) or a shared machine (figures:
+   * docs/ARCHITECTURE.md, "Why suffix sessions do not spin").
    */
   spinning?: boolean;
   /**

@@ -189,7 +189,7 @@ export async function injectCampaign(
 ): Promise<{ dir: string; run: RunResult; summary?: CampaignSummary }> {
   errorModel(o.errorModel); // a bad spec fails before the golden pass, not after
   const { classifier, golden } = await prepareGolden(o);
-  // One writer per results file from the plan on: a second 'tgr inject' on this campaign refuses instead of doubling it.
+  // One writer per results file from the plan on: a second 'tgr inject' here refuses instead of doubling it.
   const lock = lockCampaign(campaignDir(o.runDir, o.name ?? o.format ?? 'fp32'), o.shard);
   try {
     // A precision target plans and runs in rounds (faults/plan/rounds.ts) instead of one plan.

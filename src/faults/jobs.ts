@@ -27,8 +27,9 @@ export function shardArgs(argv: readonly string[], index: number, count: number,
 }
 
 /**
- * Runs shards 0..count-1 of the campaign as `count` child tgr processes at once (`argv`: the parent's arguments); each child's output lines are prefixed with its shard. Resolves when all
- * finished; a failed child is named with the command that reruns it (the others' results stay and resume).
+ * Runs shards 0..count-1 of the campaign as `count` child tgr processes at once (`argv`: the parent's arguments); each
+ * child's output lines are prefixed with its shard. Resolves when all finished; a failed child is named with the
+ * command that reruns it (the others' results stay and resume).
  */
 export async function runShardJobs(argv: readonly string[], count: number, threads: number): Promise<void> {
   const runs = Array.from({ length: count }, (_, k) => {

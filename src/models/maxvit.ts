@@ -28,7 +28,9 @@ const bnEps = 1e-3;
 const bnMomentum = 0.99;
 /** nn.LayerNorm's default ε, used by the attention, MLP and classifier norms. */
 const lnEps = 1e-5;
-/** MBConv expansion, squeeze-excitation ratio (of the block's output channels, as torchvision computes it), MLP ratio. */
+/**
+ * MBConv expansion, squeeze-excitation ratio (of the block's output channels, as torchvision computes it), MLP ratio.
+ */
 const expansion = 4;
 const squeeze = 0.25;
 const mlpRatio = 4;

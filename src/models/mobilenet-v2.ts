@@ -42,7 +42,10 @@ function invertedResidual(net: Net, x: string, p: string, out: number, stride: n
 /** MobileNetV2's Linear init: normal(0, 0.01), bias 0. */
 const linearInit: Init = { kind: 'normal', std: 0.01 };
 
-/** MobileNetV2 (torchvision, width 1.0): `features.0…18`, global average pool, `classifier.0` dropout; final `classifier.1`. */
+/**
+ * MobileNetV2 (torchvision, width 1.0): `features.0…18`, global average pool, `classifier.0` dropout; final
+ * `classifier.1`.
+ */
 export const mobilenetV2: BackboneBuilder = (net, input) => {
   let x = convBnRelu6(net, input, 'features.0', 32, 3, 2, 1);
   let idx = 1;

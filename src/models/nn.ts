@@ -23,7 +23,10 @@ export interface Conv2dOpts {
  * or mode and trained weights drop into the eval graph by name.
  */
 export class Net {
-  /** Tensors a train-mode graph exposes as outputs: BN running stats as `${initializer}.next` (autodiff's carry contract). */
+  /**
+   * Tensors a train-mode graph exposes as outputs: BN running stats as `${initializer}.next` (autodiff's carry
+   * contract).
+   */
   readonly carried: { tensor: string; name: string }[] = [];
 
   constructor(
@@ -59,7 +62,9 @@ export class Net {
     return c;
   }
 
-  /** nn.Conv2d with symmetric padding; parameters `${name}.weight` [out, in/groups, k, k] and optional `${name}.bias`. */
+  /**
+   * nn.Conv2d with symmetric padding; parameters `${name}.weight` [out, in/groups, k, k] and optional `${name}.bias`.
+   */
   conv2d(x: string, name: string, o: Conv2dOpts): string {
     const inC = this.channels(x);
     const groups = o.groups ?? 1;
@@ -74,7 +79,10 @@ export class Net {
     );
   }
 
-  /** BatchNorm2d (PyTorch momentum m = ONNX 1 − m; defaults 1e-5, 0.1); in train mode its new running stats become outputs. */
+  /**
+   * BatchNorm2d (PyTorch momentum m = ONNX 1 − m; defaults 1e-5, 0.1); in train mode its new running stats become
+   * outputs.
+   */
   batchNorm2d(x: string, name: string, eps = 1e-5, torchMomentum = 0.1): string {
     const c = this.channels(x);
     const scale = this.param(`${name}.weight`, [c], onesInit);

@@ -36,7 +36,9 @@ export function residual(net: Net, p: string, y: string, shortcut: string): stri
   return net.relu(net.b.add(y, shortcut, { name: `${p}.add` }), `${p}.relu`);
 }
 
-/** torchvision BasicBlock (two 3×3 convs) or Bottleneck (1×1, 3×3 with the stride — "v1.5", 1×1 ×4), with `downsample`. */
+/**
+ * torchvision BasicBlock (two 3×3 convs) or Bottleneck (1×1, 3×3 with the stride — "v1.5", 1×1 ×4), with `downsample`.
+ */
 function block(net: Net, x: string, p: string, kind: Block, planes: number, stride: number): string {
   const out = kind === 'basic' ? planes : planes * 4;
   let y: string;

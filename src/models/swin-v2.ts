@@ -13,7 +13,9 @@ import {
 } from './windows.js';
 import { f32, i64 } from '../onnx/tensor.js';
 
-/** Width, stage depths, heads per stage and window side of a Swin Transformer V2 (torchvision's constructor arguments). */
+/**
+ * Width, stage depths, heads per stage and window side of a Swin Transformer V2 (torchvision's constructor arguments).
+ */
 export interface SwinV2Size {
   embedDim: number;
   depths: readonly number[];

@@ -27,7 +27,9 @@ export function roll(b: GraphBuilder, x: string, shift: number, axis: number, na
   return b.concat([tail, head], axis, { name });
 }
 
-/** Zero-pads [N, H, W, C] at the bottom and right up to multiples of the window (torchvision's F.pad before windows). */
+/**
+ * Zero-pads [N, H, W, C] at the bottom and right up to multiples of the window (torchvision's F.pad before windows).
+ */
 export function padToWindows(b: GraphBuilder, x: string, ws: Window, name: string): string {
   const [H, W] = staticDims(b, x);
   const pb = (ws[0] - (H! % ws[0])) % ws[0];

@@ -470,7 +470,9 @@ export class GraphBuilder {
       this.mul(x, this.div(this.clip(this.add(x, this.float(3)), 0, 6), this.float(6))),
     );
   }
-  /** x / ‖x‖₂ along `axis`; ε² under the root keeps zero rows finite (F.normalize uses max(‖x‖, ε); equal for ‖x‖ ≫ ε). */
+  /**
+   * x / ‖x‖₂ along `axis`; ε² under the root keeps zero rows finite (F.normalize uses max(‖x‖, ε); equal for ‖x‖ ≫ ε).
+   */
   l2Normalize(x: string, axis = -1, o: NodeOpts & { eps?: number } = {}): string {
     const eps = o.eps ?? 1e-12;
     return this.scope(o.name ?? this.uniqueName('l2norm'), () => {

@@ -70,7 +70,7 @@ export function cut(graph: Graph, tensor: string): CutGraphs {
       else if (graphInputs.has(t)) suffixGraphInputs.push(t);
     }
   }
-  // An output produced upstream of the cut (rare: a side output) comes through the cut too, so the suffix has every output.
+  // An output made upstream of the cut (rare: a side output) comes through the cut too: the suffix has every output.
   for (const o of graph.outputs)
     if (prefixProduced.has(o.name) && !seen.has(o.name)) {
       seen.add(o.name);

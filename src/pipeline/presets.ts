@@ -43,7 +43,9 @@ export interface ReproducePreset {
   seed: number;
 }
 
-/** The presets by name. `quick` fits in a few minutes on 2 cores; `full` is the paper's protocol at this data's scale. */
+/**
+ * The presets by name. `quick` fits in a few minutes on 2 cores; `full` is the paper's protocol at this data's scale.
+ */
 export const presets: Record<string, ReproducePreset> = {
   quick: {
     summary:

@@ -372,7 +372,9 @@ export function smallValuesTable(a: Analysis, sfx: string): Table {
   };
 }
 
-/** Settings rows of each golden run's image fit and label mapping: one row each when both models share it (issue 18). */
+/**
+ * Settings rows of each golden run's image fit and label mapping: one row each when both models share it (issue 18).
+ */
 function goldenInputRows(g: Analysis['settings']['goldenInputs']): [string, string][] {
   if (!g) return []; // an older analysis.json
   const rows: [string, string][] = [];

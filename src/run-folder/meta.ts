@@ -38,7 +38,9 @@ export const trainMetaSchema = z.object({
   macs: z.number(),
   /** Wall minutes of the whole run: a resumed run adds the earlier segments' time up to the checkpoint it continued. */
   minutes: z.number(),
-  /** Data-parallel replicas the steps ran on (BN statistics per share; src/train/data-parallel.ts); absent: one session. */
+  /**
+   * Data-parallel replicas the steps ran on (BN statistics per share; src/train/data-parallel.ts); absent: one session.
+   */
   replicas: z.number().optional(),
 });
 

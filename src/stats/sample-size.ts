@@ -39,7 +39,9 @@ export function sampleSize(margin: number, q: SampleSizeQuery): number {
   return Math.ceil(Number.isFinite(N) ? (N * n0) / (n0 + N - 1) : n0);
 }
 
-/** The margin of error (a proportion) that n injections really buy for a population: Leveugle's formula solved for e. */
+/**
+ * The margin of error (a proportion) that n injections really buy for a population: Leveugle's formula solved for e.
+ */
 export function marginOfError(n: number, q: SampleSizeQuery): number {
   const { N, t, pq } = parts(q);
   check(

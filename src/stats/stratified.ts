@@ -53,11 +53,11 @@ function normalised<T extends { weight: number; n: number }>(strata: readonly T[
 
 /**
  * One stratum of weight 1: exact Clopper–Pearson. Several: Korn–Graubard (1998) effective-n Clopper–Pearson — the
- * stratified p̂ = Σ W_h·p̂_h, then Clopper–Pearson on n_eff = p̃(1−p̃)/ṽ hits p̂·n_eff. The variance ṽ = Σ W_h²·p̃_h(1−p̃_h)/n_h
- * (and p̃ = Σ W_h·p̃_h) uses p̃_h = (hits_h + ½)/(n_h + 1), so a stratum that read all 0 or all 1 still carries
- * variance: it cannot claim infinite precision, and with equal strata that all read 0 n_eff is the real n, as for one
- * stratum. n_eff is not capped at n: the gain of a stratified plan (strata that differ) is exactly n_eff > n.
- * The ground-truth test (test/faults/plan/stratified-ground-truth.test.ts) holds its coverage.
+ * stratified p̂ = Σ W_h·p̂_h, then Clopper–Pearson on n_eff = p̃(1−p̃)/ṽ hits p̂·n_eff. The variance ṽ = Σ
+ * W_h²·p̃_h(1−p̃_h)/n_h (and p̃ = Σ W_h·p̃_h) uses p̃_h = (hits_h + ½)/(n_h + 1), so a stratum that read all 0 or all 1
+ * still carries variance: it cannot claim infinite precision, and with equal strata that all read 0 n_eff is the real
+ * n, as for one stratum. n_eff is not capped at n: the gain of a stratified plan (strata that differ) is exactly n_eff
+ * > n. The ground-truth test (test/faults/plan/stratified-ground-truth.test.ts) holds its coverage.
  */
 export function stratifiedRate(strata: readonly StratumCount[], level: number = defaultLevel): IntervalEstimate {
   for (const s of strata) invariant(s.hits >= 0 && s.hits <= s.n, `stratum hits ${s.hits} must lie in 0..${s.n}`);

@@ -20,7 +20,9 @@ export interface Checkpoint {
   seed: number;
   /** Hash of everything that must match to continue (graph, data, recipe); see trainer. */
   fingerprint: string;
-  /** Wall seconds the run had spent when this was written, over all its segments (0 in files from before this field). */
+  /**
+   * Wall seconds the run had spent when this was written, over all its segments (0 in files from before this field).
+   */
   seconds?: number;
   tensors: Map<string, TensorData>;
 }

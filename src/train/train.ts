@@ -141,7 +141,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   };
 }
 
-/** A fresh run must not overwrite an earlier one's files; a resumed one needs its checkpoint (checked by the trainer). */
+/**
+ * A fresh run must not overwrite an earlier one's files; a resumed one needs its checkpoint (checked by the trainer).
+ */
 function checkRunDir(dir: string, resume: boolean | undefined): void {
   if (resume) return;
   const taken = [CHECKPOINT_FILE, runFolderFiles.model, runFolderFiles.meta].find((f) => existsSync(join(dir, f)));

@@ -60,7 +60,9 @@ export interface TrainerConfig {
   signal?: AbortSignal;
   /** Called after each epoch's line is written. */
   onEpoch?: (row: EpochRow) => void;
-  /** When this segment of the run started (ms since 1970; default: now): checkpoints add its time to the earlier ones'. */
+  /**
+   * When this segment of the run started (ms since 1970; default: now): checkpoints add its time to the earlier ones'.
+   */
   startedAt?: number;
 }
 

@@ -8,7 +8,10 @@ import type { TrainingGraph } from '../autodiff/training-graph-types.js';
 import type { Model, TensorData } from '../onnx/types.js';
 import { zeros } from '../onnx/tensor.js';
 
-/** A copy of `model` whose initializers named in `weights` take those values (others, e.g. optimizer state, are ignored). */
+/**
+ * A copy of `model` whose initializers named in `weights` take those values (others, e.g. optimizer state, are
+ * ignored).
+ */
 export function withWeights(model: Model, weights: Record<string, TensorData> | Map<string, TensorData>): Model {
   const w = weights instanceof Map ? weights : new Map(Object.entries(weights));
   const inits = new Map(model.graph.initializers);

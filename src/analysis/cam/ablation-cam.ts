@@ -10,8 +10,8 @@ import { lastConv } from './cam-layer.js';
  * Ablation-CAM (Desai & Ramaswamy, WACV 2020): a gradient-free class activation map. The model is cut at a feature
  * map A (K channels of h×w; `camLayer` picks a block output); the class score y_c is recomputed with each channel k
  * zeroed (y_c^k), and channel k weighs w_k = (y_c − y_c^k) / y_c, the share of the score it carries.
- * CAM = ReLU(Σ_k w_k A_k), bilinearly upsampled to the image. Gradient-free matters here: after bit flips, gradients through saturated or
- * huge activations say little, while an ablation still measures what each channel contributes.
+ * CAM = ReLU(Σ_k w_k A_k), bilinearly upsampled to the image. Gradient-free matters here: after bit flips, gradients
+ * through saturated or huge activations say little, while an ablation still measures what each channel contributes.
  */
 
 /** A computed map for one image, one class, one model. */

@@ -9,7 +9,9 @@ import { compareJson, jsonHelp, printResult } from '../json-output.js';
 /** The Table 3 runs taken by flag (`--random RUN`): every initialisation but the main text-guided run's own. */
 const ablationFlags = initKinds.filter((k) => k !== 'descriptions');
 
-/** `tgr compare BASE_RUN TG_RUN`: every analysis of the paper on two runs, written as analysis.json + report/index.html. */
+/**
+ * `tgr compare BASE_RUN TG_RUN`: every analysis of the paper on two runs, written as analysis.json + report/index.html.
+ */
 export const compare: CliCommand = {
   name: 'compare',
   summary: 'compare a baseline and a text-guided run: analysis.json and report/index.html (default in TG_RUN)',

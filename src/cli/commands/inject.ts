@@ -5,7 +5,9 @@ import { count, numberList, spec } from '../option-parsers.js';
 import { campaignOptions, campaignSettings } from './plan.js';
 import { injectJobsJson, injectJson, printResult, stdoutToStderr } from '../json-output.js';
 
-/** `tgr inject RUN`: golden pass, plan and campaign (each reused when present, so a rerun resumes); prints the summary. */
+/**
+ * `tgr inject RUN`: golden pass, plan and campaign (each reused when present, so a rerun resumes); prints the summary.
+ */
 export const inject: CliCommand = {
   name: 'inject',
   summary: 'run a resumable bit-flip campaign: faults.jsonl, then summary.json/.csv (ΔLoss, mismatch, 99% CIs)',

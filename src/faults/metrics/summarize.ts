@@ -11,7 +11,9 @@ import { requireFinished } from '../store/verify.js';
 import { GuardAccumulator } from './guard-summary.js';
 import { runFolderFiles } from '../../run-folder/file-names.js';
 
-/** The plan's bit strata weights when it is bit-stratified (contract: `stratify: 'bit'`, `strata.weights`), else null. */
+/**
+ * The plan's bit strata weights when it is bit-stratified (contract: `stratify: 'bit'`, `strata.weights`), else null.
+ */
 export function stratumWeights(plan: CampaignPlan): number[] | null {
   // Read structurally: plans of older tgr have neither field and are uniform.
   const p = plan as { stratify?: string; strata?: { weights?: number[] } };

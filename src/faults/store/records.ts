@@ -18,11 +18,14 @@ export interface InjectionRecord {
   bit: number;
   bits?: number[];
   original: number;
-  /** In faults.jsonl a non-finite value is written as null, with its fp32 pattern in `faultyBits`; store.ts restores it. */
+  /**
+   * In faults.jsonl a non-finite value is written as null, with its fp32 pattern in `faultyBits`; store.ts restores it.
+   */
   faulty: number;
   /**
-   * Non-finite `faulty` only: its binary32 pattern as injected (the format's pattern XOR the mask, widened on integers),
-   * since a JS number quiets a signalling NaN. Absent in records of older tgr (then `faulty`'s own pattern is written).
+   * Non-finite `faulty` only: its binary32 pattern as injected (the format's pattern XOR the mask, widened on
+   * integers), since a JS number quiets a signalling NaN. Absent in records of older tgr (then `faulty`'s own pattern
+   * is written).
    */
   faultyBits?: number;
   goldenTop1: number;

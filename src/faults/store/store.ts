@@ -6,7 +6,8 @@ import type { InjectionRecord } from './records.js';
 /**
  * faults.jsonl: one InjectionRecord per line, keys in a fixed order, so the same results are the same bytes. JSON has
  * no NaN or ±Infinity: a non-finite faulty value is written as `null` with its fp32 pattern in `faultyBits` (the
- * injected pattern, computed on integers, when the record carries it), and `readRecords` restores both. (Losses are null when the output is non-finite, as the record type says.)
+ * injected pattern, computed on integers, when the record carries it), and `readRecords` restores both. (Losses are
+ * null when the output is non-finite, as the record type says.)
  */
 export function recordLine(r: InjectionRecord): string {
   const o: Record<string, unknown> = { id: r.id, layer: r.layer, image: r.image, index: r.index, bit: r.bit };
