@@ -221,7 +221,9 @@ export function parsePickle(bytes: Uint8Array): PickleValue {
         break; // BINPERSID
       case 0x52: {
         const args = pop() as PickleValue[];
-        stack.push({ kind: 'call', fn: pop(), args });
+        const fn = pop();
+        // A dict class (torch.save's state_dict is an OrderedDict) becomes a Map, so SETITEM(S) can fill it.
+        stack.push(isDictClass(fn) && args.length === 0 ? new Map() : { kind: 'call', fn, args });
         break;
       } // REDUCE
       case 0x81: {
@@ -230,17 +232,24 @@ export function parsePickle(bytes: Uint8Array): PickleValue {
         break;
       } // NEWOBJ
       case 0x62: {
-        // BUILD: keep the state beside the object; a dict being built just takes the items
+        // BUILD: keep the state beside a call; a dict's state is its instance attributes (an OrderedDict's
+        // `_metadata`), not items, so a Map leaves it out.
         const state = pop();
         const obj = top();
-        if (obj instanceof Map && state instanceof Map) for (const [k, v] of state) obj.set(k, v);
-        else if (obj && typeof obj === 'object' && 'kind' in obj && obj.kind === 'call') obj.state = state;
+        if (obj && typeof obj === 'object' && 'kind' in obj && obj.kind === 'call') obj.state = state;
         break;
       }
       default:
         throw new Error(`pickle opcode 0x${op.toString(16)} at byte ${p - 1} is not supported`);
     }
   }
+}
+
+/** Python classes that pickle as a call of no arguments followed by SETITEM(S): read as a plain Map. */
+const dictClasses = new Set(['collections.OrderedDict', 'builtins.dict']);
+
+function isDictClass(v: PickleValue): boolean {
+  return v !== null && typeof v === 'object' && 'kind' in v && v.kind === 'global' && dictClasses.has(v.name);
 }
 
 function memoGet(memo: Map<number, PickleValue>, i: number): PickleValue {

@@ -71,17 +71,35 @@ test('a class instance is a call node, never run: NEWOBJ with its arguments and 
   });
 });
 
-test(
-  'an OrderedDict (what torch.save writes for a state_dict) reads as a map',
-  { todo: 'pickle.ts:206/212 SETITEM(S) assume a Map, but REDUCE (222) left a call node for OrderedDict(): TypeError' },
-  () => {
-    // pickle.dumps(collections.OrderedDict([('k', 1)]), protocol=2)
-    const v = parsePickle(
-      hex('800263636f6c6c656374696f6e730a4f726465726564446963740a71002952710158010000006b71024b01732e'),
-    );
-    assert.deepEqual(v, new Map([['k', 1]]));
-  },
-);
+test('an OrderedDict (what torch.save writes for a state_dict) reads as a map', () => {
+  // pickle.dumps(collections.OrderedDict([('k', 1)]), protocol=2)
+  const v = parsePickle(
+    hex('800263636f6c6c656374696f6e730a4f726465726564446963740a71002952710158010000006b71024b01732e'),
+  );
+  assert.deepEqual(v, new Map([['k', 1]]));
+});
+
+test("an OrderedDict with instance attributes (a state_dict's _metadata) keeps only its items", () => {
+  // od = OrderedDict([('w', 1.5), ('b', 2)]); od._metadata = OrderedDict([('', {'version': 1})])
+  // pickle.dumps(od, protocol=2); and pickle.dumps(OrderedDict(), protocol=4)
+  const v = parsePickle(
+    hex(
+      '800263636f6c6c656374696f6e730a4f726465726564446963740a710029527101285801000000777102473ff80000000000005801000000627103' +
+        '4b02757d710458090000005f6d657461646174617105680029527106580000000071077d7108580700000076657273696f6e71094b01737373622e',
+    ),
+  );
+  assert.deepEqual(
+    v,
+    new Map<string, number>([
+      ['w', 1.5],
+      ['b', 2],
+    ]),
+  );
+  assert.deepEqual(
+    parsePickle(hex('80049522000000000000008c0b636f6c6c656374696f6e73948c0b4f726465726564446963749493942952942e')),
+    new Map(),
+  );
+});
 
 test('damaged or unsupported input is an Error naming what is wrong, never a hang', () => {
   const cases: [string, string][] = [
