@@ -94,12 +94,14 @@ export async function checkAgainstPlain(
     const layer = clf.layers.find((l) => l.name === pl.name)!;
     let plain: Float32Array;
     if (target === 'neurons') {
-      // In a network emulated in the plan's format the fault lands on the stored value (after the quantizer), and
-      // a clamped value is stored in the format again, with its golden block's context.
-      const held = heldLayer(clf.model, layer, numberFormat(opts.format ?? 'fp32'));
+      // In a network emulated in the plan's format the fault lands on the stored value (after the quantizer): a
+      // flip of shared bits (a BFP block's exponent) changes the whole block, and a clamped value is stored in the
+      // format again, with its golden block's context.
+      const fmt = numberFormat(opts.format ?? 'fp32');
+      const held = heldLayer(clf.model, layer, fmt);
       const inj = await PlainInjector.create(clf, model, held?.tensor ?? layer.tensor);
       let stored: UnitCache | undefined;
-      if (held && rangeDetector) {
+      if (held) {
         const f = await UnitForward.create(clf, model, [held.tensor]);
         stored = await f.run(
           images,
@@ -107,16 +109,25 @@ export async function checkAgainstPlain(
         );
         await f.release();
       }
-      const value = (v: number, k: number, index: number) =>
-        !rangeDetector
-          ? v
-          : held
-            ? held.hold(rangeClamp(v, pl.bound), rowOf(stored!.tensors[held.tensor]!, k), index)
-            : rangeClamp(v, pl.bound);
-      plain = await inj.run(
-        await images.pixels(recs.map((r) => r.image)),
-        recs.map((r, k) => ({ index: Int32Array.of(r.index), value: Float32Array.of(value(r.faulty, k, r.index)) })),
-      );
+      const change = (r: InjectionRecord, k: number) => {
+        if (!held)
+          return {
+            index: Int32Array.of(r.index),
+            value: Float32Array.of(rangeDetector ? rangeClamp(r.faulty, pl.bound) : r.faulty),
+          };
+        const row = rowOf(stored!.tensors[held.tensor]!, k);
+        const shared = (r.bits ?? [r.bit]).filter((b) => ((fmt.shared ?? 0) >>> b) & 1);
+        const group = shared.length ? held.group(r.index).filter((j) => j !== r.index) : [];
+        const ctx = held.context(row, r.index);
+        const values = [r.faulty, ...group.map((j) => fmt.flip(row[j]!, shared, ctx))];
+        return {
+          index: Int32Array.from([r.index, ...group]),
+          value: Float32Array.from(values, (v, i) =>
+            rangeDetector ? held.hold(rangeClamp(v, pl.bound), row, i ? group[i - 1]! : r.index) : v,
+          ),
+        };
+      };
+      plain = await inj.run(await images.pixels(recs.map((r) => r.image)), recs.map(change));
       await inj.release();
     } else {
       const wp = await WeightPlain.create(clf, model, layer.weight!);

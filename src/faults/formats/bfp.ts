@@ -17,8 +17,16 @@ export function bfpExponent(maxAbs: number): number {
  * Block floating point `bfp:K:mM` (MSFP-like, GoldenEye's BFP): K values along the channel axis share one exponent E
  * (their largest |x|'s, see `bfpExponent`); each value is sign + M magnitude bits (no hidden one), value =
  * ±q · 2^(E − M + 1). The largest value of a block lands in q ∈ [2^(M−1), 2^M); q rounds to nearest even and saturates
- * at 2^M − 1. A per-value pattern is the M + 1 bits (bit M = sign); a flip of the shared exponent, which would hit all
- * K values, is not a per-value fault and is not modelled. NaN becomes 0; ±Inf saturates.
+ * at 2^M − 1. NaN becomes 0; ±Inf saturates.
+ *
+ * A pattern is a value's word as the hardware reads it: bits 0..M−1 the magnitude, bit M the sign, and bits
+ * M+1..M+8 its block's exponent, E + 127 (`shared`: stored once per block, so a flip there changes all K values —
+ * the runner applies it to the whole block). Decoding reads E from the pattern (an exponent flipped to 255 reads as
+ * 2^128, past fp32 for large magnitudes: ±Inf). Sites weigh every (value, bit) pair alike, so a uniform site hits the
+ * shared exponent with probability 8/(M + 9), K times its share of the stored bits (8 of K(M + 1) + 8): a plan
+ * stratified by bit estimates each exponent bit as its own stratum, so a storage-weighted figure is a reweighting of
+ * strata. GoldenEye draws only the sign and mantissa bits of a value and leaves the exponent to a separate "meta"
+ * injection (docs/ARCHITECTURE.md, Formats).
  */
 export function bfpFamily(args: string): NumberFormat & { readonly block: number; readonly mantissa: number } {
   const match = /^(\d+):m(\d+)$/.exec(args);
@@ -31,7 +39,7 @@ export function bfpFamily(args: string): NumberFormat & { readonly block: number
   );
   const name = `bfp:${args}`;
   const hi = 2 ** m - 1;
-  const stepOf = (ctx: FormatContext | undefined): number => {
+  const exponentOf = (ctx: FormatContext | undefined): number => {
     const e = ctx?.exponent;
     check(
       e !== undefined && Number.isInteger(e) && e >= minExponent && e <= 127,
@@ -39,24 +47,30 @@ export function bfpFamily(args: string): NumberFormat & { readonly block: number
       () =>
         `${name} needs ctx.exponent, the block's shared exponent (an integer −127..127); got ${e} — use bfpExponent`,
     );
-    return 2 ** (e - m + 1);
+    return e;
   };
-  const decode = (pattern: number, ctx?: FormatContext) =>
-    Math.fround((pattern & (hi + 1) ? -1 : 1) * (pattern & hi) * stepOf(ctx));
+  const field = 2 ** (m + 1); // the exponent field's lowest bit
+  // Arithmetic, not shifts: with M = 23 the word is 32 bits, past JS's signed shifts.
+  const decode = (pattern: number) => {
+    const e = (Math.floor(pattern / field) % 256) - 127;
+    return Math.fround((pattern & (hi + 1) ? -1 : 1) * (pattern & hi) * 2 ** (e - m + 1));
+  };
   const format = defineFormat({
     name,
-    bits: m + 1,
+    bits: m + 9,
+    shared: (255 * field) >>> 0,
     grid: { kind: 'blocks', block, mantissa: m },
     encode: (x, ctx) => {
+      const e = exponentOf(ctx);
       const v = Math.fround(x);
       const sign = v < 0 || Object.is(v, -0) ? hi + 1 : 0;
-      const q = Number.isNaN(v) ? 0 : Math.min(hi, roundHalfEven(Math.min(Math.abs(v) / stepOf(ctx), hi + 1)));
-      return sign | q;
+      const q = Number.isNaN(v) ? 0 : Math.min(hi, roundHalfEven(Math.min(Math.abs(v) / 2 ** (e - m + 1), hi + 1)));
+      return (e + 127) * field + (sign | q);
     },
     decode,
     // A profile gives one max per layer, so a per-layer context treats the layer as one block.
     contextFor: (maxAbs) => ({ exponent: bfpExponent(maxAbs) }),
-    toF32Bits: (pattern, ctx) => f32ToBits(decode(pattern, ctx)),
+    toF32Bits: (pattern) => f32ToBits(decode(pattern)),
   });
   return Object.assign(format, { block, mantissa: m });
 }

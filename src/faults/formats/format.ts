@@ -46,6 +46,11 @@ export type Grid =
 export interface NumberFormat {
   readonly name: string;
   readonly bits: number;
+  /**
+   * Bits of a pattern stored once for a group of values (BFP's block exponent): a fault there changes every value of
+   * the group, which the runner applies where it knows the group (a network emulated in the format).
+   */
+  readonly shared?: number;
   /** The format's value grid, which the graph emulation builds. */
   readonly grid: Grid;
   /** The bit pattern that represents fp32(x) in this format. */
@@ -69,6 +74,7 @@ export interface NumberFormat {
 export interface FormatCodec {
   readonly name: string;
   readonly bits: number;
+  readonly shared?: number;
   readonly grid: Grid;
   encode(x: number, ctx?: FormatContext): number;
   decode(pattern: number, ctx?: FormatContext): number;
@@ -98,7 +104,7 @@ export function tracingFormat(format: NumberFormat): { format: NumberFormat; tak
 }
 
 function build(codec: FormatCodec, seen?: (bits: number) => void): NumberFormat {
-  const { name, bits, grid, encode, decode, toF32Bits, contextFor = () => ({}) } = codec;
+  const { name, bits, shared, grid, encode, decode, toF32Bits, contextFor = () => ({}) } = codec;
   const mapPattern = (x: number, fn: (pattern: number) => number, ctx?: FormatContext): number => {
     const p = fn(encode(x, ctx));
     seen?.(toF32Bits(p, ctx));
@@ -107,6 +113,7 @@ function build(codec: FormatCodec, seen?: (bits: number) => void): NumberFormat 
   return {
     name,
     bits,
+    ...(shared ? { shared } : {}),
     grid,
     encode,
     decode,

@@ -18,6 +18,28 @@ export interface HeldLayer {
   context(row: Float32Array, index: number): FormatContext;
   /** The value the format stores for fp32 `v` at element `index` (its context), as the quantizer would store it. */
   hold(v: number, row: Float32Array, index: number): number;
+  /** The elements that share `index`'s `format.shared` bits (its BFP block), itself included; else just `index`. */
+  group(index: number): number[];
+}
+
+/**
+ * The flat indices of the block of K holding `index` in a row-major tensor laid out as [outer, channels, inner]: the
+ * same outer and inner position, channels ⌊c/K⌋K … (the last block may be shorter).
+ */
+export function blockOf(channels: number, inner: number, block: number, index: number): number[] {
+  const base = index - (index % (channels * inner));
+  const c = Math.floor(index / inner) % channels;
+  const out: number[] = [];
+  for (let k = c - (c % block); k < Math.min(channels, c - (c % block) + block); k++)
+    out.push(base + k * inner + (index % inner));
+  return out;
+}
+
+/** A block's shared exponent from its stored values: their largest lies in [2^E, 2^(E+1)) (see bfpFamily). */
+function blockExponent(values: Float32Array, block: readonly number[]): FormatContext {
+  let max = 0;
+  for (const j of block) max = Math.max(max, Math.abs(values[j]!));
+  return { exponent: bfpExponent(max) };
 }
 
 /** Per grid kind, how a stored value's context is found: in the graph's constants or in the golden block. */
@@ -47,16 +69,7 @@ const contextReaders: {
   },
   blocks: (grid, _model, _held, layer) => {
     const channels = layer.shape[0] ?? 1;
-    const inner = layer.neurons / channels;
-    // The stored values of a block give its exponent back: its largest lies in [2^E, 2^(E+1)) (see bfpFamily).
-    return (row, index) => {
-      const c = Math.floor(index / inner) % channels;
-      const s = index % inner;
-      const c0 = c - (c % grid.block);
-      let max = 0;
-      for (let k = c0; k < Math.min(channels, c0 + grid.block); k++) max = Math.max(max, Math.abs(row[k * inner + s]!));
-      return { exponent: bfpExponent(max) };
-    };
+    return (row, index) => blockExponent(row, blockOf(channels, layer.neurons / channels, grid.block, index));
   },
 };
 
@@ -76,9 +89,12 @@ export function heldLayer(model: Model, layer: ClassifierLayer, format: NumberFo
     l: ClassifierLayer,
   ) => HeldLayer['context'];
   const context = read(format.grid, model, tensor, layer);
+  const channels = layer.shape[0] ?? 1;
+  const block = format.grid.kind === 'blocks' ? format.grid.block : 1;
   return {
     tensor,
     context,
+    group: (index) => (block > 1 ? blockOf(channels, layer.neurons / channels, block, index) : [index]),
     hold: (v, row, index) => {
       const ctx = context(row, index);
       return format.decode(format.encode(v, ctx), ctx);
@@ -105,6 +121,7 @@ function quantizerScales(model: Model, held: string): number[] {
  * The context each element of `layer`'s weight was stored with, when `model` holds its weights in `format`
  * (`--emulate-weights`): int scales from the model's metadata (per output channel for int:K:channel), a BFP block's
  * exponent from the stored block along axis 1 (as `bfpQuantize` lays blocks). Undefined for weights left in fp32.
+ * A flip of a weight's shared exponent bits changes that weight alone: the weight path moves one weight per fault.
  */
 export function weightContext(
   model: Model,
@@ -133,13 +150,5 @@ export function weightContext(
   if (grid.kind !== 'blocks') return () => ({});
   const data = w.data as Float32Array;
   const { channels, inner } = channelLayout(w.dims, 1);
-  return (index) => {
-    const base = index - (index % (channels * inner));
-    const c = Math.floor(index / inner) % channels;
-    const c0 = c - (c % grid.block);
-    let max = 0;
-    for (let k = c0; k < Math.min(channels, c0 + grid.block); k++)
-      max = Math.max(max, Math.abs(data[base + k * inner + (index % inner)]!));
-    return { exponent: bfpExponent(max) };
-  };
+  return (index) => blockExponent(data, blockOf(channels, inner, grid.block, index));
 }

@@ -18,7 +18,7 @@ import { rangeClamp, modelWithDetector } from './range-detector.js';
 import type { GoldenRun, InjectionRecord } from '../store/records.js';
 import { scoreRow } from '../../stats/scores.js';
 import { faultsFileName, shardUnits, type Shard } from '../plan/shard.js';
-import { faultSite } from '../plan/site.js';
+import { faultSite, siteBits } from '../plan/site.js';
 import { FaultLog } from '../store/fault-log.js';
 import { recordLine } from '../store/store.js';
 import { KeptUnits, UnitForward, type GoldenActivations } from './unit-cache.js';
@@ -123,14 +123,30 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
           const h = held[li];
           const ctx = h ? h.context(values, site.index) : (weightCtx[li]?.(site.index) ?? contexts[li]);
           const faulty = em.corrupt(golden, site, traced.format, ctx);
+          const faultyBits = traced.take();
+          // A fault in bits the format stores once per group (BFP's block exponent) changes every value of the group.
+          const sharedBits = siteBits(site).filter((b) => ((fmt.shared ?? 0) >>> b) & 1);
+          const group = h && sharedBits.length ? h.group(site.index).filter((j) => j !== site.index) : [];
+          const shared = { ...site, bit: sharedBits[0]!, bits: sharedBits };
+          const moved = group.map((j) => em.corrupt(values[j]!, { ...shared, index: j }, fmt, ctx));
           items.push({
             id,
             site,
             row,
             golden,
             faulty,
-            faultyBits: traced.take(),
-            change: changeFor(plan, model, layers[li]!, cache, row, site.index, faulty, layer.bound, h),
+            faultyBits,
+            change: changeFor(
+              plan,
+              model,
+              layers[li]!,
+              cache,
+              row,
+              [site.index, ...group],
+              [faulty, ...moved],
+              layer.bound,
+              h,
+            ),
           });
         }
         const evaluated = items.filter((it) => it.change);
@@ -208,17 +224,18 @@ function changeFor(
   layer: ClassifierLayer,
   cache: UnitCache,
   row: number,
-  index: number,
-  faulty: number,
+  indices: readonly number[],
+  faultyValues: readonly number[],
   bound: number,
   held: HeldLayer | undefined,
 ): Change | undefined {
   const clamp = (v: number) => (plan.rangeDetector ? rangeClamp(v, bound) : v);
   if (plan.target === 'neurons') {
     const golden = rowOf(cache.tensors[layer.tensor]!, row);
-    const value = held && plan.rangeDetector ? held.hold(clamp(faulty), golden, index) : clamp(faulty);
-    return { index: Int32Array.of(index), value: Float32Array.of(value) };
+    const value = (v: number, i: number) => (held && plan.rangeDetector ? held.hold(clamp(v), golden, i) : clamp(v));
+    return { index: Int32Array.from(indices), value: Float32Array.from(faultyValues, (v, k) => value(v, indices[k]!)) };
   }
+  const [index, faulty] = [indices[0]!, faultyValues[0]!];
   if (!Number.isFinite(faulty)) return undefined; // Inf·0 inside a kernel: leave it to the kernel
   const node = model.graph.nodes.find((n) => n.name === layer.name)!;
   const c = weightChange(

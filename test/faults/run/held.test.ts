@@ -20,17 +20,21 @@ import { checkAgainstPlain } from '../plain-check.js';
 /**
  * Runs a neuron campaign on an emulated net (every fault through its suffix) and holds each record to a JS reference
  * built here from the format's definition: the stored golden value (the quantizer's output) encoded with `ctxOf`'s
- * context, the bit XORed, decoded; the scores to the whole model with that value stored at the layer, bit for bit.
- * Returns each fault's reference (so a test can check the contexts were not the per-layer one the runner used before).
+ * context, the bit XORed, decoded — for a bit the format shares (BFP's exponent) every value of `groupOf`'s block
+ * so; the scores to the whole model with those values stored at the layer, bit for bit. `bits`: the sites' bits in
+ * turn instead of the plan's. Returns each fault's reference (so a test can check the contexts were not the
+ * per-layer one the runner used before).
  */
 async function holdToReference(
   fx: Fixture,
   spec: string,
   ctxOf: (tensor: string, row: Float32Array, index: number) => FormatContext,
+  opts: { groupOf?: (tensor: string, index: number) => number[]; bits?: number[] } = {},
 ): Promise<Checked[]> {
   const fmt = numberFormat(spec);
   const { classifier: clf, golden, images } = fx;
   const plan = planCampaign({ classifier: clf, golden, perLayer: 24, format: spec, seed: 11, batchSize: 16 });
+  if (opts.bits) plan.sites.bit.forEach((_, i) => (plan.sites.bit[i] = opts.bits![i % opts.bits!.length]!));
   const dir = tempDir('held');
   const scores = new Map<number, Float32Array>();
   await runCampaign({
@@ -57,7 +61,7 @@ async function holdToReference(
       recs.map((r) => r.image),
     );
     await forward.release();
-    const values = recs.map((r, k) => {
+    const changes = recs.map((r, k) => {
       const row = rowOf(cache.tensors[stored]!, k);
       // JSON records keep no sign of zero: −0 and +0 compare equal here, the scores below tell them apart.
       assert.ok(
@@ -65,16 +69,24 @@ async function holdToReference(
         `${pl.name} fault ${r.id}: stored golden ${row[r.index]}, got ${r.original}`,
       );
       const ctx = ctxOf(stored, row, r.index);
-      const faulty = Math.fround(fmt.decode((fmt.encode(row[r.index]!, ctx) ^ (1 << r.bit)) >>> 0, ctx));
+      const flip = (j: number) => Math.fround(fmt.decode((fmt.encode(row[j]!, ctx) ^ (1 << r.bit)) >>> 0, ctx));
+      const faulty = flip(r.index);
       assert.equal(f32ToBits(r.faulty || 0), f32ToBits(faulty || 0), `${pl.name} fault ${r.id} bit ${r.bit}: faulty`);
-      checked.push({ tensor: stored, row, index: r.index, ctx, layerCtx: fmt.contextFor(pl.maxAbs), faulty });
-      return faulty;
+      checked.push({
+        tensor: stored,
+        row,
+        index: r.index,
+        bit: r.bit,
+        ctx,
+        layerCtx: fmt.contextFor(pl.maxAbs),
+        faulty,
+      });
+      const others =
+        ((fmt.shared ?? 0) >>> r.bit) & 1 ? opts.groupOf!(stored, r.index).filter((j) => j !== r.index) : [];
+      return { index: Int32Array.from([r.index, ...others]), value: Float32Array.from([r.index, ...others], flip) };
     });
     const plain = await PlainInjector.create(clf, clf.model, stored);
-    const out = await plain.run(
-      cache.pixels,
-      recs.map((r, k) => ({ index: Int32Array.of(r.index), value: Float32Array.of(values[k]!) })),
-    );
+    const out = await plain.run(cache.pixels, changes);
     await plain.release();
     // Bit for bit, but for the sign of a zero score: the plain path's Where stores a −0 value as +0.
     const bits = (a: Float32Array) => Array.from(a, (v) => f32ToBits(v || 0));
@@ -93,6 +105,7 @@ interface Checked {
   tensor: string;
   row: Float32Array;
   index: number;
+  bit: number;
   ctx: FormatContext;
   layerCtx: FormatContext;
   faulty: number;
@@ -106,17 +119,28 @@ function blockOf(C: number, inner: number, K: number, index: number): number[] {
   return out;
 }
 
-test('bfp:4:m3 emulated net: a flip is encoded with its block’s exponent, kept after the flip; scores equal the JS reference bit for bit', async () => {
+/** A bfp:4:m3 campaign on an emulated net with the sites' bits in turn, held to the reference with blocks of 4. */
+async function bfpCampaign(bits: number[]) {
   const fp32 = await fixture(residualNet(), 12);
-  const fmt = numberFormat('bfp:4:m3');
-  const fx = await fixture(emulatedModel(fp32.classifier.model, fp32.golden.layers, fmt), 12);
+  const fx = await fixture(emulatedModel(fp32.classifier.model, fp32.golden.layers, numberFormat('bfp:4:m3')), 12);
   const byTensor = new Map(fx.classifier.layers.map((l) => [l.tensor.replace(/\.fp32$/, ''), l]));
-  const r = await holdToReference(fx, 'bfp:4:m3', (tensor, row, index) => {
+  const groupOf = (tensor: string, index: number) => {
     const layer = byTensor.get(tensor)!;
-    const C = layer.shape[0]!;
-    const max = Math.max(...blockOf(C, layer.neurons / C, 4, index).map((j) => Math.abs(row[j]!)));
-    return { exponent: bfpExponent(max) };
-  });
+    return blockOf(layer.shape[0]!, layer.neurons / layer.shape[0]!, 4, index);
+  };
+  const r = await holdToReference(
+    fx,
+    'bfp:4:m3',
+    (tensor, row, index) => ({
+      exponent: bfpExponent(Math.max(...groupOf(tensor, index).map((j) => Math.abs(row[j]!)))),
+    }),
+    { groupOf, bits },
+  );
+  return { r, byTensor };
+}
+
+test('bfp:4:m3 emulated net: a flip is encoded with its block’s exponent, kept after the flip; scores equal the JS reference bit for bit', async () => {
+  const { r, byTensor } = await bfpCampaign([0, 1, 2, 3]);
   const notLayer = r.filter((x) => x.ctx.exponent !== x.layerCtx.exponent).length;
   assert.ok(notLayer > r.length / 2, `most blocks' exponents are not the layer's (${notLayer} of ${r.length})`);
   // Faults that took the block's largest value below 2^E: recomputing the exponent from the faulty block would lower it.
@@ -193,5 +217,17 @@ test('int:4:channel and bfp:2:m3 with weights held: a weight flip is encoded wit
         }),
     });
     assert.ok(checked > 0);
+  }
+});
+
+test('bfp:4:m3 emulated net: a flip of the shared exponent (bits 4..11) changes the whole block; scores equal the JS reference bit for bit', async () => {
+  const { r } = await bfpCampaign([4, 5, 6, 7, 8, 9, 10, 11]);
+  assert.ok(r.length > 0 && r.every((x) => x.bit >= 4));
+  // Raising E by 2^k multiplies a value by 2^(2^k): the record holds the site's own value so changed.
+  const up = r.filter((x) => ((x.ctx.exponent! + 127) >> (x.bit - 4)) % 2 === 0 && x.row[x.index] !== 0);
+  assert.ok(up.length > 0);
+  for (const x of up) {
+    const held = numberFormat('bfp:4:m3').decode(numberFormat('bfp:4:m3').encode(x.row[x.index]!, x.ctx), x.ctx);
+    assert.equal(x.faulty, Math.fround(held * 2 ** (2 ** (x.bit - 4))), `bit ${x.bit} of E = ${x.ctx.exponent}`);
   }
 });
