@@ -38,9 +38,12 @@ export { train, type TrainOptions, type TrainResult } from './train/train.js';
 export { imageSetFromArrays, imageSetFromDataset, type ImageSet } from './faults/run/images.js';
 export { loadClassifier, type Classifier } from './faults/model/classifier.js';
 export { injectCampaign, prepareGolden, preparePlan, type CampaignOptions } from './faults/campaign.js';
-export type { CampaignSummary, GoldenRun } from './faults/store/records.js';
+export type { GoldenRun } from './run-folder/golden.js';
+export type { CampaignSummary } from './run-folder/summary.js';
 
-// The run folder's JSON files (meta, golden, plan, summary, analysis): read and write them as tgr does.
+// The run folder's files: their names, and the JSON ones (meta, golden, plan, summary, analysis) read and written
+// as tgr does.
+export { runFolderFiles } from './run-folder/file-names.js';
 export {
   readRunFile,
   writeRunFile,
