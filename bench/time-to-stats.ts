@@ -1,24 +1,28 @@
 /**
- * Time to the paper's statistics (issue 14 must-show 4): how long tgr's fastest plan — bit-stratified with Neyman
- * allocation from a pilot, all shortcuts, one shard per core — takes to reach, on every layer, the 99% interval
- * half-widths of the mismatch rate and the critical-fault rate P(ΔLoss > 1) that the PyTorchFI-style peer
- * (bench/inject_peer.py) reaches with the paper's 4,096 uniform injections per layer, against the peer's time for those.
- * Model: CIFAR ResNet-20 from src/models (random weights) on random images labelled by its own predictions, as
- * bench/inject.ts. Both sides' widths come from the same function (src/stats/stratified.ts: Clopper–Pearson for the
- * peer's one stratum, Korn–Graubard for tgr's 32 bit strata), as (upper − lower)/2.
+ * Time to the paper's statistics (issue 14 must-show 4): how long tgr's fastest plan — bit-stratified, planned for a
+ * precision (`--halfwidth`: a pilot round, then rounds topping up only the layers still wider than the target), all
+ * shortcuts, one shard per core — takes to reach, on every layer, the 99% interval half-widths of the mismatch rate and
+ * the critical-fault rate P(ΔLoss > 1) that the PyTorchFI-style peer (bench/inject_peer.py) reaches with the paper's
+ * 4,096 uniform injections per layer, against the peer's time for those. Each layer's targets are the peer's widths on
+ * that layer (RoundsOptions.targets), so every layer stops at its own n. Model: CIFAR ResNet-20 from src/models
+ * (random weights) on random images labelled by its own predictions, as bench/inject.ts. Both sides' widths come from
+ * the same function (src/stats/stratified.ts: Clopper–Pearson for the peer's one stratum, Korn–Graubard for tgr's 32
+ * bit strata), as (upper − lower)/2.
  *
- * Search: tgr runs at --start sites per layer and moves n by the widest (w/w_peer) over layers and metrics (widths go
- * as 1/√n with hits, 1/n without) until every width is at most the peer's, then tries one step down. Then --runs timed rounds alternate the peer's 4,096/layer with tgr at the n found (a fresh campaign each time:
- * pilot, plan, the shards as child processes, merge, summary); medians. Golden passes are computed once up front on
- * both sides and not timed.
+ * --runs timed rounds alternate the peer's 4,096/layer with a fresh tgr campaign (every round: plan, `jobs` shards as
+ * child processes, merge; then join and summary); medians. Golden passes are computed once up front on both sides and
+ * not timed. Whether tgr reached every width is printed ((w/w_peer)² ≤ 1); --cap (sites per layer) and --max-rounds
+ * bound it.
  *
- *   npx tsx bench/time-to-stats.ts [--peer-n 4096] [--images 1024] [--pilot 128] [--start 512] [--jobs 2] [--runs 3]
- *     [--allocation neyman|equal] [--threads 2]
+ *   npx tsx bench/time-to-stats.ts [--peer-n 4096] [--images 1024] [--pilot 128] [--cap 65536] [--max-rounds 6]
+ *     [--jobs 2] [--runs 3] [--threads 2]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { campaignDir, preparePlan, type CampaignOptions } from '../src/faults/campaign.js';
+import { type CampaignOptions } from '../src/faults/campaign.js';
+import { roundsOptions } from '../src/faults/plan/precision.js';
+import { runRounds } from '../src/faults/plan/rounds.js';
 import { planCampaign } from '../src/faults/plan/plan.js';
 import { mergeShards } from '../src/faults/store/merge.js';
 import { summarize } from '../src/faults/metrics/summarize.js';
@@ -35,11 +39,11 @@ const arg = (k: string, d: number) => {
 const peerN = arg('peer-n', 4096);
 const nImages = arg('images', 1024);
 const pilot = arg('pilot', 128);
-const start = arg('start', 512);
+const cap = arg('cap', 65_536);
+const maxRounds = arg('max-rounds', 6);
 const jobs = arg('jobs', 2);
 const runs = arg('runs', 3);
 const threads = arg('threads', 2);
-const allocation = argv.includes('--allocation') ? argv[argv.indexOf('--allocation') + 1]! : 'neyman';
 const batch = 128;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const half = (e: { lower: number; upper: number }) => (e.upper - e.lower) / 2;
@@ -70,98 +74,83 @@ function ourWidths(s: CampaignSummary): { mismatch: number; critical: number }[]
 
 let campaigns = 0;
 const startups: number[] = [];
-/** One timed tgr campaign at n per layer: pilot and plan here, `jobs` shards as child processes, merge, summary. */
-async function ours(n: number): Promise<{ seconds: number; summary: CampaignSummary }> {
+/**
+ * One timed tgr campaign planned for the peer's widths: the rounds of `--halfwidth` (pilot, then top-ups of the layers
+ * still wider than the peer on either rate), each round as `jobs` shards in child processes merged before the next,
+ * the rounds joined, summary.
+ */
+async function ours(): Promise<{ seconds: number; summary: CampaignSummary; rounds: number; sites: number[] }> {
   const settings = {
-    perLayer: n,
+    perLayer: cap,
     stratify: 'bit' as const,
-    ...(allocation === 'neyman' ? { allocation: 'neyman' as const, pilot } : {}),
+    pilot,
+    halfwidth: Math.min(...want.flatMap((w) => [w.mismatch, w.critical])),
+    maxRounds,
     seed: 1,
     batchSize: batch,
-    name: `n${n}-${campaigns++}`,
+    name: `hw-${campaigns++}`,
   };
   const o: CampaignOptions = { ...settings, model: join(dir, 'model.onnx'), images, runDir: dir, threads, quiet: true };
   const t0 = performance.now();
-  await preparePlan(o, clf, golden);
-  startups.push(...(await runShards(dir, 32, jobs, threads / jobs, settings)));
-  const cdir = campaignDir(dir, settings.name);
-  mergeShards(cdir, jobs);
-  const summary = summarize(cdir);
-  return { seconds: (performance.now() - t0) / 1000, summary };
+  const r = {
+    ...roundsOptions(o, clf, golden),
+    targets: Object.fromEntries(uniform.layers.map((l, i) => [l.name, want[i]!])),
+  };
+  let rounds = 0;
+  const plan = await runRounds(r, async (round) => {
+    startups.push(...(await runShards(dir, 32, jobs, threads / jobs, settings)));
+    mergeShards(round.dir, jobs);
+    rounds = round.round + 1;
+  });
+  const summary = summarize(r.dir);
+  return { seconds: (performance.now() - t0) / 1000, summary, rounds, sites: plan.layers.map((l) => l.sites!) };
 }
 
-// The peer's widths at the paper's n, and the search for tgr's n.
+// The peer's widths at the paper's n: tgr's per-layer, per-rate targets.
 const first = await peer.run('sites');
 const want = peerWidths(first);
-// Progress as it comes (a long run stopped early still leaves the peer's widths and the steps taken).
+// Progress as it comes (a long run stopped early still leaves the peer's widths).
 console.error(
   `peer ${peerN}/layer: ${first.seconds.toFixed(1)} s; half-widths mismatch ${want.map((w) => w.mismatch.toFixed(4)).join(' ')}; critical ${want.map((w) => w.critical.toFixed(4)).join(' ')}`,
 );
-const tried: { n: number; seconds: number; worst: number }[] = [];
-const up64 = (x: number) => Math.max(64, Math.ceil(x / 64) * 64);
-/** Runs tgr at n: the largest (w/w_peer)² over layers and metrics (a width of 0 on both sides needs nothing). */
-async function attempt(n: number): Promise<{ worst: number; widths: { mismatch: number; critical: number }[] }> {
-  const r = await ours(n);
-  const widths = ourWidths(r.summary);
-  const worst = Math.max(
-    ...widths.flatMap((g, i) =>
-      (['mismatch', 'critical'] as const).map((m) => (g[m] === 0 ? 0 : (g[m] / want[i]![m]) ** 2)),
-    ),
-  );
-  tried.push({ n, seconds: r.seconds, worst });
-  console.error(`tgr ${n}/layer: ${r.seconds.toFixed(1)} s, widest (w/w_peer)² ${worst.toFixed(2)}`);
-  return { worst, widths };
-}
-// Widths shrink as 1/√n where a rate has hits, but as 1/n where it has none (Clopper–Pearson at 0), so (w/w_peer)²
-// overshoots n there: up by the ratio^1.5 until every width is reached, then one step down by its square root.
-let n = start;
-let found: { n: number; widths: { mismatch: number; critical: number }[] } | undefined;
-for (let step = 0; step < 6 && !found; step++) {
-  const r = await attempt(n);
-  if (r.worst <= 1) found = { n, widths: r.widths };
-  else n = up64(n * r.worst ** 0.75 * 1.05);
-}
-if (found && tried.length > 1) {
-  const down = up64(found.n * Math.sqrt(tried.at(-1)!.worst));
-  if (down < found.n) {
-    const r = await attempt(down);
-    if (r.worst <= 1) found = { n: down, widths: r.widths };
-  }
-}
+/** The largest (w/w_peer)² over layers and rates: at most 1 when tgr reached the peer's widths everywhere. */
+const worstOf = (widths: { mismatch: number; critical: number }[]) =>
+  Math.max(...widths.flatMap((g, i) => (['mismatch', 'critical'] as const).map((m) => (g[m] / want[i]![m]) ** 2)));
 
 const peerSeconds: number[] = [first.seconds];
-const ourSeconds: number[] = [];
-if (found) {
-  for (let r = 0; r < runs; r++) {
-    ourSeconds.push((await ours(found.n)).seconds);
-    if (r > 0) peerSeconds.push((await peer.run('sites')).seconds);
-  }
+const ourRuns: Awaited<ReturnType<typeof ours>>[] = [];
+for (let r = 0; r < runs; r++) {
+  ourRuns.push(await ours());
+  const last = ourRuns.at(-1)!;
+  console.error(
+    `tgr run ${r + 1}: ${last.seconds.toFixed(1)} s, ${last.rounds} rounds, widest (w/w_peer)² ${worstOf(ourWidths(last.summary)).toFixed(2)}`,
+  );
+  if (r > 0) peerSeconds.push((await peer.run('sites')).seconds);
 }
 peer.close();
 load.push(loadavg()[0]!);
 rmSync(dir, { recursive: true, force: true });
 
 const f4 = (x: number) => x.toFixed(4);
+const found = ourRuns[0]!;
+const widths = ourWidths(found.summary);
+const ourSeconds = ourRuns.map((r) => r.seconds);
 console.log(
-  `ResNet-20 (src/models), ${clf.layers.length} layers, pool ${uniform.pool} of ${nImages} images; peer ${peerN} uniform/layer (torch ${peer.ready.ready}, ${peer.ready.threads} threads, golden top-1 agrees on ${agree}/${nImages}); tgr --stratify bit${allocation === 'neyman' ? ` --allocation neyman --pilot ${pilot}` : ''}, ${jobs} shards × ${threads / jobs} thread; load average ${load.map((x) => x.toFixed(1)).join(' → ')}`,
+  `ResNet-20 (src/models), ${clf.layers.length} layers, pool ${uniform.pool} of ${nImages} images; peer ${peerN} uniform/layer (torch ${peer.ready.ready}, ${peer.ready.threads} threads, golden top-1 agrees on ${agree}/${nImages}); tgr --stratify bit --halfwidth (per layer and rate: the peer's) --pilot ${pilot} --max-rounds ${maxRounds} --per-layer ${cap}, ${jobs} shards × ${threads / jobs} thread per round; load average ${load.map((x) => x.toFixed(1)).join(' → ')}`,
 );
 console.log(
-  `search: ${tried.map((t) => `n ${t.n}: ${t.seconds.toFixed(1)} s, widest (w/w_peer)² ${t.worst.toFixed(2)}`).join('; ')}`,
+  `tgr: ${found.rounds} rounds, ${found.sites.reduce((a, n) => a + n, 0)} sites (peer ${peerN * uniform.layers.length}); widest (w/w_peer)² ${worstOf(widths).toFixed(3)}${worstOf(widths) > 1 ? ' — NOT every width reached (cap or rounds spent)' : ''}`,
 );
-if (!found) {
-  console.log('tgr did not reach the peer’s widths within 6 steps');
-  process.exit(1);
-}
-console.log('| layer | mismatch: peer | tgr | critical (ΔLoss > 1): peer | tgr |');
-console.log('| --- | --- | --- | --- | --- |');
+console.log('| layer | tgr n | mismatch: peer | tgr | critical (ΔLoss > 1): peer | tgr |');
+console.log('| --- | --- | --- | --- | --- | --- |');
 uniform.layers.forEach((l, i) =>
   console.log(
-    `| ${l.name} | ${f4(want[i]!.mismatch)} | ${f4(found!.widths[i]!.mismatch)} | ${f4(want[i]!.critical)} | ${f4(found!.widths[i]!.critical)} |`,
+    `| ${l.name} | ${found.sites[i]} | ${f4(want[i]!.mismatch)} | ${f4(widths[i]!.mismatch)} | ${f4(want[i]!.critical)} | ${f4(widths[i]!.critical)} |`,
   ),
 );
 const secs = (xs: number[]) => `${median(xs).toFixed(1)} s (runs: ${xs.map((x) => x.toFixed(1)).join(', ')})`;
 console.log(`peer, ${peerN}/layer: ${secs(peerSeconds)}`);
 console.log(
-  `tgr, ${found.n}/layer stratified: ${secs(ourSeconds)}; each shard's start-up (node, tsx, images) ${median(startups).toFixed(1)} s (median of ${startups.length})`,
+  `tgr, to the peer's widths: ${secs(ourSeconds)}; each shard's start-up (node, tsx, images) ${median(startups).toFixed(1)} s (median of ${startups.length})`,
 );
 console.log(`time to the peer's widths: ${(median(peerSeconds) / median(ourSeconds)).toFixed(1)}× faster (goal ≥ 20×)`);

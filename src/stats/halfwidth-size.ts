@@ -30,21 +30,25 @@ export function halfWidth(strata: readonly StratumCount[], level: number = defau
   return (e.upper - e.lower) / 2;
 }
 
+/** The target of rate k: one half-width for every rate, or one per rate. */
+const targetOf = (halfwidth: number | readonly number[], k: number): number =>
+  typeof halfwidth === 'number' ? halfwidth : halfwidth[k]!;
+
 /**
- * Per-stratum totals (each ≥ what it has) whose projected half-width is ≤ `halfwidth` on every rate of `rates` (each
- * a list of strata with the same weights and n), the smallest such total found by bisection; `limits.cap` when even
- * that does not reach it. The projection keeps each stratum's observed rate, hits scaled with n.
+ * Per-stratum totals (each ≥ what it has) whose projected half-width is ≤ `halfwidth` (one for all, or one per rate)
+ * on every rate of `rates` (each a list of strata with the same weights and n), the smallest such total to within
+ * 1/64 by bisection; `limits.cap` when even that does not reach it. The projection keeps each stratum's observed rate,
+ * hits scaled with n.
  */
 export function topUpCounts(
   rates: readonly (readonly StratumCount[])[],
-  halfwidth: number,
+  halfwidth: number | readonly number[],
   limits: TopUpLimits,
 ): number[] {
-  check(
-    halfwidth > 0 && halfwidth < 0.5,
-    'bad_argument',
-    () => `--halfwidth must be a proportion in (0, 0.5), e.g. 0.005; got ${halfwidth}`,
-  );
+  rates.forEach((_, k) => {
+    const w = targetOf(halfwidth, k);
+    check(w > 0 && w < 0.5, 'bad_argument', () => `--halfwidth must be a proportion in (0, 0.5), e.g. 0.005; got ${w}`);
+  });
   const have = rates[0]!.map((s) => s.n);
   const weights = rates[0]!.map((s) => s.weight);
   const level = limits.level ?? defaultLevel;
@@ -62,7 +66,7 @@ export function topUpCounts(
   };
   const reaches = (counts: readonly number[]): boolean =>
     rates.every(
-      (strata) =>
+      (strata, k) =>
         halfWidth(
           strata.map((s, h) => ({
             weight: weights[h]!,
@@ -70,7 +74,7 @@ export function topUpCounts(
             hits: s.n > 0 ? (s.hits * counts[h]!) / s.n : 0,
           })),
           level,
-        ) <= halfwidth,
+        ) <= targetOf(halfwidth, k),
     );
   if (floor >= limits.cap) return countsAt(Math.max(limits.cap, limits.min * have.length));
   if (reaches(countsAt(floor))) return countsAt(floor);
@@ -83,4 +87,21 @@ export function topUpCounts(
     else lo = mid;
   }
   return countsAt(hi);
+}
+
+/**
+ * The sequential rule for one sample (a layer): undefined when every rate's half-width is at most its target or the
+ * total has reached the cap, else the per-stratum totals of the next round (topUpCounts).
+ */
+export function nextCounts(
+  rates: readonly (readonly StratumCount[])[],
+  halfwidth: number | readonly number[],
+  limits: TopUpLimits,
+): number[] | undefined {
+  const level = limits.level ?? defaultLevel;
+  const have = rates[0]!.map((s) => s.n);
+  if (have.reduce((a, n) => a + n, 0) >= limits.cap) return undefined;
+  if (rates.every((strata, k) => halfWidth(strata, level) <= targetOf(halfwidth, k))) return undefined;
+  const to = topUpCounts(rates, halfwidth, limits);
+  return to.some((t, h) => t > have[h]!) ? to : undefined;
 }

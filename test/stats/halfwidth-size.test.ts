@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { halfWidth, smoothedSd, topUpCounts } from '../../src/stats/halfwidth-size.js';
+import { halfWidth, nextCounts, smoothedSd, topUpCounts } from '../../src/stats/halfwidth-size.js';
 import { TgrError } from '../../src/core/errors.js';
 
 const one = (n: number, hits: number) => [{ weight: 1, n, hits }];
@@ -30,6 +30,14 @@ test('topUpCounts: the total the projected interval needs, to within 1/64 by bis
   assert.deepEqual(topUpCounts([one(100, 10)], 0.001, { ...limits, cap: 5000 }), [5000]);
   assert.deepEqual(topUpCounts([one(100, 0)], 0.2, limits), [125]);
   assert.deepEqual(topUpCounts([halves(80, 0, 0)], 0.5 - 1e-9, { ...limits, min: 2 }), [100, 100]);
+});
+
+test('nextCounts: nothing once every rate reached its own target or the cap, else the top-up', () => {
+  assert.equal(nextCounts([one(100, 0)], 0.03, limits), undefined);
+  assert.equal(nextCounts([one(100, 10)], 0.02, { ...limits, cap: 100 }), undefined);
+  // Per-rate targets: the first rate is within ±0.03 already, the second needs ±0.02 at p̂ = 0.1.
+  assert.deepEqual(nextCounts([one(100, 0), one(100, 10)], [0.03, 0.02], limits), [1562]);
+  assert.deepEqual(nextCounts([one(100, 0), one(100, 10)], [0.01, 0.09], limits), [264]);
 });
 
 test('topUpCounts refuses a half-width outside (0, 0.5) in one line', () => {

@@ -6,7 +6,7 @@ import { numberFormat } from '../formats/registry.js';
 import { LayerAccumulator } from '../metrics/layer-accumulator.js';
 import { forEachRecord } from '../store/store.js';
 import { scanRecords } from '../store/record-units.js';
-import { halfWidth, topUpCounts } from '../../stats/halfwidth-size.js';
+import { halfWidth, nextCounts } from '../../stats/halfwidth-size.js';
 import type { StratumCount } from '../../stats/stratified.js';
 import { planCampaign, type CampaignPlan, type LayerDraws, type PlanOptions } from './plan.js';
 import { readPlan, writePlan } from './plan-file.js';
@@ -36,6 +36,8 @@ export interface RoundsOptions {
   maxRounds: number;
   /** The campaign folder (campaign/NAME). */
   dir: string;
+  /** Per layer name, its own targets for the two rates instead of `halfwidth` (bench/time-to-stats.ts: the peer's). */
+  targets?: Readonly<Record<string, { mismatch: number; critical: number }>>;
 }
 
 /** One round: its number, folder and plan. */
@@ -50,7 +52,7 @@ export const defaultMaxRounds = 5;
 /** Round 0's sites per layer unless told otherwise (4 per fp32 bit). */
 export const defaultPilot = 128;
 /** A top-up grows a layer's sample at least this much, so a near miss does not cost a round for a handful of sites. */
-const minGrowth = 1.25;
+export const minGrowth = 1.25;
 
 /** Round r's folder inside the campaign folder. */
 export function roundDir(dir: string, round: number): string {
@@ -191,15 +193,13 @@ export function nextRound(o: RoundsOptions): Round | undefined {
   for (const name of layers) {
     const p = progress.get(name)!;
     const have = p.mismatch.map((s) => s.n);
-    const total = have.reduce((a, n) => a + n, 0);
-    if (Math.max(p.halfwidth.mismatch, p.halfwidth.critical) <= o.halfwidth || total >= o.settings.perLayer) continue;
-    const min = have.length > 1 ? minPerStratum : 1;
-    const to = topUpCounts([p.mismatch, p.critical], o.halfwidth, {
-      min,
+    const t = o.targets?.[name];
+    const to = nextCounts([p.mismatch, p.critical], t ? [t.mismatch, t.critical] : o.halfwidth, {
+      min: have.length > 1 ? minPerStratum : 1,
       cap: o.settings.perLayer,
       growth: minGrowth,
     });
-    if (to.some((t, h) => t > have[h]!)) draws[name] = { from: have, to };
+    if (to) draws[name] = { from: have, to };
   }
   if (Object.keys(draws).length === 0) return undefined;
   return writeRound(o, last.round + 1, roundPlan(o, last.round + 1, draws));
