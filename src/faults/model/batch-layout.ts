@@ -62,7 +62,9 @@ export function nativeIndex(shape: Shape, l: BatchLayout, batch: number, n: numb
  * rest of the model sees. The view's flat index is image·per + element, the layout every campaign stage assumes.
  */
 export function addBatchMajorView(g: Graph, tensor: string, l: BatchLayout, rewire: boolean): Graph {
-  const v = g.valueInfo.get(tensor)!;
+  const v = (g.valueInfo.get(tensor) ??
+    g.inputs.find((i) => i.name === tensor) ??
+    g.outputs.find((o) => o.name === tensor))!;
   const shape = v.shape as (number | string)[];
   const per = perImageShape(shape, l);
   const expanded: (number | 'N')[] = [

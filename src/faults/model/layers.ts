@@ -62,7 +62,8 @@ export function findLayers(
   const reaches = upstreamOf(g, output);
   const layers: ClassifierLayer[] = [];
   const leftOut: LeftOutLayer[] = [];
-  const infoOf = (t: string) => g.valueInfo.get(t) ?? g.outputs.find((o) => o.name === t);
+  const infoOf = (t: string) =>
+    g.valueInfo.get(t) ?? g.outputs.find((o) => o.name === t) ?? g.inputs.find((i) => i.name === t);
   const views: { tensor: string; layout: BatchLayout; rewire: boolean }[] = [];
   for (const n of g.nodes) {
     if (!(injectableOps as readonly string[]).includes(n.opType) || !reaches.has(n)) continue;

@@ -86,6 +86,15 @@ test('a layer whose batch is not the leading axis gets a batch-major view, and f
   assert.deepEqual(graph.valueInfo.get('in.per_image')?.shape, ['N', 4, 2]);
 });
 
+test('a layer reading a graph input whose batch is not the leading axis reads that input through its view', () => {
+  const b = new GraphBuilder('v');
+  const x = b.input('x', 'float32', [4, 'N', 2]);
+  b.output(b.matMul(x, b.initializer('w', zeros('float32', [2, 3])), { name: 'proj' }), 'out');
+  const { layers, graph } = findLayers(b.finish(), 'out');
+  assert.equal(layers[0]!.input, 'x.per_image');
+  assert.deepEqual(graph.valueInfo.get('x.per_image')?.shape, ['N', 4, 2]);
+});
+
 test('a Gemm with transA keeps no weight: its second operand is not what a weight fault means', () => {
   const b = new GraphBuilder('t');
   const x = b.input('x', 'float32', [2, 'N']);
