@@ -66,7 +66,7 @@ export function planTable(plan: CampaignPlan, margin?: number, confidence = defa
     r.layer,
     String(r.elements),
     r.population.toExponential(3),
-    String(plan.perLayer),
+    String(r.n),
     pct(r.margin, 3),
     ...(r.nForMargin === null ? [] : [String(r.nForMargin)]),
   ]);
@@ -84,7 +84,7 @@ export interface PlanLayerRow {
   elements: number;
   /** Fault sites: elements × bits × pool images. */
   population: number;
-  /** Injections planned (at most the population). */
+  /** Injections planned per layer (independent draws, so it may exceed the population). */
   n: number;
   /** Worst-case (p = 0.5) margin of error the n buys, a proportion. */
   margin: number;
@@ -97,14 +97,15 @@ export function planLayerRows(plan: CampaignPlan, margin?: number, confidence = 
   const bits = numberFormat(plan.format).bits;
   return plan.layers.map((l) => {
     const N = layerPopulation(l.elements, bits, plan.pool);
-    const n = Math.min(plan.perLayer, N);
+    const n = plan.perLayer;
+    // Sites are drawn independently (with replacement), so no finite-population correction applies.
     return {
       layer: l.name,
       elements: l.elements,
       population: N,
       n,
-      margin: marginOfError(n, { population: N, confidence }),
-      nForMargin: margin ? sampleSize(margin, { population: N, confidence }) : null,
+      margin: marginOfError(n, { population: Infinity, confidence }),
+      nForMargin: margin ? sampleSize(margin, { population: Infinity, confidence }) : null,
     };
   });
 }

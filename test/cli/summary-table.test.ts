@@ -84,24 +84,25 @@ const plan = {
   units: [{}, {}, {}],
 } as unknown as CampaignPlan;
 
-test('planLayerRows: population = elements × bits × pool images, n capped by it, the worst-case margin n buys', () => {
+test('planLayerRows: population = elements × bits × pool images, n per layer, the worst-case margin of independent draws', () => {
   const rows = planLayerRows(plan, 0.05);
-  // conv1: 1000 × 8 × 2 = 16,000 sites; fc: 1 × 8 × 2 = 16, all of them taken (no sampling error).
+  // conv1: 1000 × 8 × 2 = 16,000 sites; fc: 1 × 8 × 2 = 16, fewer than the 100 draws (with replacement).
   assert.deepEqual(
     rows.map((r) => [r.layer, r.elements, r.population, r.n]),
     [
       ['conv1', 1000, 16000, 100],
-      ['fc', 1, 16, 16],
+      ['fc', 1, 16, 100],
     ],
   );
+  // Draws are independent, so no finite-population correction: z·√(¼/n) for both layers.
   const z = 2.5758293035489004;
-  const want = z * Math.sqrt((0.25 * (16000 - 100)) / (16000 - 1) / 100);
-  assert.ok(Math.abs(rows[0]!.margin - want) < 1e-12, `${rows[0]!.margin} vs ${want}`);
-  assert.equal(rows[1]!.margin, 0);
-  // n for ±5%: n₀ = z²/4/0.05² ≈ 663.5, corrected for N = 16,000: ⌈N·n₀/(n₀ + N − 1)⌉.
-  const n0 = (z * z * 0.25) / 0.0025;
-  assert.equal(rows[0]!.nForMargin, Math.ceil((16000 * n0) / (n0 + 15999)));
-  assert.equal(rows[1]!.nForMargin, 16);
+  const want = z * Math.sqrt(0.25 / 100);
+  for (const r of rows) assert.ok(Math.abs(r.margin - want) < 1e-12, `${r.margin} vs ${want}`);
+  // n for ±5%: ⌈z²/4/0.05²⌉ = ⌈663.5⌉.
+  assert.deepEqual(
+    rows.map((r) => r.nForMargin),
+    [664, 664],
+  );
   assert.equal(planLayerRows(plan)[0]!.nForMargin, null);
 });
 
@@ -110,9 +111,9 @@ test('planTable: the settings line, the pool line, the table and the worst-case 
   assert.equal(lines[0], 'plan: 2 layers × 100 = 116 injections, neurons, int8, bit-flip, seed 3, range detector on');
   assert.equal(lines[1], 'pool: 2 correctly classified images with Top2Diff > 0 (cifar10/test); 3 units');
   assert.equal(lines[2], '  layer  elements  population N    n  ±margin (99%)  n for ±5.00%');
-  // 2.5758·√(¼·(16,000 − 100)/(15,999·100)) = 12.839%; ⌈16,000·663.49/(663.49 + 15,999)⌉ = 638.
-  assert.equal(lines[3], '  conv1      1000      1.600e+4  100        12.839%           638');
-  assert.equal(lines[4], '  fc            1      1.600e+1  100         0.000%            16');
+  // 2.5758·√(¼/100) = 12.879% for both layers (independent draws); ⌈663.49⌉ = 664.
+  assert.equal(lines[3], '  conv1      1000      1.600e+4  100        12.879%           664');
+  assert.equal(lines[4], '  fc            1      1.600e+1  100        12.879%           664');
   assert.equal(lines[5], 'margins are worst-case (p = 0.5); the CIs in summary.json are at the observed rates');
   const guarded = {
     ...plan,
