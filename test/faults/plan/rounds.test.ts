@@ -6,7 +6,7 @@ import { injectCampaign, type CampaignOptions } from '../../../src/faults/campai
 import { readPlan, writePlan } from '../../../src/faults/plan/plan-file.js';
 import { runCampaign } from '../../../src/faults/run/runner.js';
 import { mergeShards } from '../../../src/faults/store/merge.js';
-import { roundsOptions, runRound } from '../../../src/faults/plan/precision.js';
+import { planToPrecision, roundsOptions, runRound } from '../../../src/faults/plan/precision.js';
 import { latestRound, runRounds } from '../../../src/faults/plan/rounds.js';
 import { planCampaign, type CampaignPlan } from '../../../src/faults/plan/plan.js';
 import { saveModel } from '../../../src/onnx/proto-io.js';
@@ -116,6 +116,27 @@ test('--halfwidth rounds run as shards and merged per round give the same bytes 
   assert.deepEqual(bytes(r.dir), bytes(result.dir));
   const sameModel = (p: CampaignPlan) => ({ ...p, model: { ...p.model, path: 'model.onnx' } });
   assert.deepEqual(sameModel(readPlan(join(r.dir, 'plan.json'))), sameModel(readPlan(join(result.dir, 'plan.json'))));
+});
+
+test('tgr plan --halfwidth runs the pilot and plans round 1; tgr inject then resumes there to the same bytes', async () => {
+  const { result } = await first;
+  const o = await setup('halfwidth-plan');
+  const { prepareGolden } = await import('../../../src/faults/campaign.js');
+  const { classifier, golden } = await prepareGolden(o);
+  const planned = await planToPrecision(o, classifier, golden);
+  assert.deepEqual(
+    planned.rounds.map((r) => r.round),
+    [0, 1],
+  );
+  assert.equal(readFileSync(join(planned.rounds[0]!.dir, 'faults.jsonl'), 'utf8').split('\n').length - 1, 2 * 64);
+  assert.deepEqual(readdirSync(planned.rounds[1]!.dir), ['plan.json']);
+  // Planning again changes nothing: round 1 is planned and not run.
+  assert.deepEqual(
+    (await planToPrecision(o, classifier, golden)).rounds.map((r) => r.round),
+    [1],
+  );
+  const r = await injectCampaign(o);
+  assert.deepEqual(bytes(r.dir), bytes(result.dir));
 });
 
 test('--halfwidth on a uniform plan: one stream per layer, rounds as with strata', async () => {
