@@ -50,44 +50,59 @@ const images = imageSetFromArrays({
 });
 const plain = await Session.create(clf.model, { threads, spinning: false, label: `${backbone}.onnx` });
 
-/** One plain pass over all images in batches of `batch`: img/s. */
-async function plainPass(): Promise<number> {
+/**
+ * `pass`'s img/s, and the CPU ms it took per image (all threads of this process; beside the wall clock because on a
+ * shared machine it moves far less with other processes' load, so it gives the direction there).
+ */
+async function timed(pass: () => Promise<unknown>): Promise<{ rate: number; cpu: number }> {
   const t = performance.now();
+  const c = process.cpuUsage();
+  await pass();
+  const used = process.cpuUsage(c);
+  return { rate: nImages / ((performance.now() - t) / 1000), cpu: (used.user + used.system) / 1000 / nImages };
+}
+
+/** One plain pass over all images in batches of `batch`. */
+async function plainPass(): Promise<void> {
   for (let s = 0; s < nImages; s += batch) {
     const n = Math.min(batch, nImages - s);
     await plain.run({
       [clf.input.name]: { dtype: 'float32', dims: [n, 3, side, side], data: pixels.subarray(s * size, (s + n) * size) },
     });
   }
-  return nImages / ((performance.now() - t) / 1000);
 }
 
-/** One golden pass (its own session, as `tgr inject` creates one): img/s including the session's creation. */
-async function goldenPass(profile: GoldenProfile): Promise<number> {
-  const t = performance.now();
+/** One golden pass (its own session, as `tgr inject` creates one), including the session's creation. */
+async function goldenPass(profile: GoldenProfile): Promise<void> {
   await goldenRun({ classifier: clf, images, threads, quiet: true, profile });
-  return nImages / ((performance.now() - t) / 1000);
 }
 
 await plainPass(); // warm-up: first-run allocations
 const sides = { plain: [] as number[], golden: [] as number[], before: [] as number[] };
+const cpu = { plain: [] as number[], golden: [] as number[], before: [] as number[] };
+const record = (side: keyof typeof sides, r: { rate: number; cpu: number }) => {
+  sides[side].push(r.rate);
+  cpu[side].push(r.cpu);
+};
 const load = [loadavg()[0]!];
 for (let r = 0; r < runs; r++) {
-  sides.plain.push(await plainPass());
-  sides.golden.push(await goldenPass('graph'));
-  if (before) sides.before.push(await goldenPass('js'));
+  record('plain', await timed(plainPass));
+  record('golden', await timed(() => goldenPass('graph')));
+  if (before) record('before', await timed(() => goldenPass('js')));
 }
 load.push(loadavg()[0]!);
 await plain.release();
 
 const fmt = (xs: number[]) => `${median(xs).toFixed(1)} img/s (runs: ${xs.map((x) => x.toFixed(1)).join(', ')})`;
+const cpuOf = (xs: number[]) => `CPU ${median(xs).toFixed(1)} ms/img (runs: ${xs.map((x) => x.toFixed(1)).join(', ')})`;
 console.log(
   `${backbone} ${side}×${side}, ${clf.layers.length} layers, ${nImages} images, ${threads} threads; load average ${load.map((x) => x.toFixed(1)).join(' → ')}`,
 );
-console.log(`plain ORT forward, batch ${batch}: ${fmt(sides.plain)}`);
-console.log(`tgr golden pass (batch 128, reductions in the graph): ${fmt(sides.golden)}`);
-if (before) console.log(`golden pass, layer outputs reduced in JS (before): ${fmt(sides.before)}`);
+console.log(`plain ORT forward, batch ${batch}: ${fmt(sides.plain)}; ${cpuOf(cpu.plain)}`);
+console.log(`tgr golden pass (batch 128, reductions in the graph): ${fmt(sides.golden)}; ${cpuOf(cpu.golden)}`);
+if (before)
+  console.log(`golden pass, layer outputs reduced in JS (before): ${fmt(sides.before)}; ${cpuOf(cpu.before)}`);
 const ratios = sides.golden.map((g, i) => g / sides.plain[i]!);
 console.log(
-  `golden ÷ plain: ${(100 * (median(sides.golden) / median(sides.plain))).toFixed(0)}% of the plain forward's img/s (paired: ${ratios.map((x) => `${(100 * x).toFixed(0)}%`).join(', ')}; goal ≥ 50%)`,
+  `golden ÷ plain: ${(100 * (median(sides.golden) / median(sides.plain))).toFixed(0)}% of the plain forward's img/s (paired: ${ratios.map((x) => `${(100 * x).toFixed(0)}%`).join(', ')}; goal ≥ 50%); plain's CPU per image ÷ golden's: ${(100 * (median(cpu.plain) / median(cpu.golden))).toFixed(0)}%`,
 );

@@ -29,24 +29,30 @@ export class LayerProfiler {
   }
 
   /**
-   * Adds layer `i`'s per-image max, min and Σ |x| (one entry per image, in image order). Returns the positions of
-   * images whose reductions are not all finite: their ±Inf or NaN must be skipped for the max, which only their
-   * values allow, so the caller passes those images' values to `addValues` instead.
+   * Adds layer `i`'s max, min and Σ |x| per image and channel (`channels` entries per image, images in order).
+   * Returns the positions of images whose reductions are not all finite: their ±Inf or NaN must be skipped for the
+   * max, which only their values allow, so the caller passes those images' values to `addValues` instead.
    */
-  addReduced(i: number, max: Float32Array, min: Float32Array, sumAbs: Float64Array): number[] {
+  addReduced(i: number, channels: number, max: Float32Array, min: Float32Array, sumAbs: Float64Array): number[] {
     const redo: number[] = [];
     let m = this.maxAbs[i]!;
     let sum = this.batch[i]!;
-    for (let k = 0; k < sumAbs.length; k++) {
-      const hi = max[k]!;
-      const lo = -min[k]!;
-      const s = sumAbs[k]!;
-      if (!Number.isFinite(hi) || !Number.isFinite(lo) || !Number.isFinite(s)) {
+    for (let k = 0; k * channels < sumAbs.length; k++) {
+      let image = 0;
+      let s = 0;
+      for (let c = k * channels; c < (k + 1) * channels; c++) {
+        const hi = max[c]!;
+        const lo = -min[c]!;
+        const a = hi >= lo ? hi : lo;
+        if (a > image) image = a;
+        s += sumAbs[c]!;
+      }
+      // Any ±Inf or NaN value makes its channel's Σ |x| non-finite, whatever the max and min made of it.
+      if (!Number.isFinite(image) || !Number.isFinite(s)) {
         redo.push(k);
         continue;
       }
-      const a = hi >= lo ? hi : lo;
-      if (a > m) m = a;
+      if (image > m) m = image;
       sum += s;
     }
     this.maxAbs[i] = m;

@@ -4,22 +4,25 @@ import { axesAsInput } from '../../onnx/opsets.js';
 import { attr } from '../../onnx/types.js';
 import { invariant } from '../../core/errors.js';
 
-/** Graph outputs holding one layer output's per-image reductions, each [N]. */
+/** Graph outputs holding one layer output's per-image, per-channel reductions, each [N, channels]. */
 export interface LayerReduction {
   /** The layer output reduced. */
   tensor: string;
+  /** Values per image in each output: the layer's channels (its first per-image axis), 1 for a vector. */
+  channels: number;
   /** max x (float32; exact in any order). */
   max: string;
   /** min x (float32; with `max`, max |x| = max(max, −min) exactly). */
   min: string;
-  /** Σ |x| in float64, over the image's values (the per-image part of the layer's mean |activation|). */
+  /** Σ |x| in float64 (the channel's part of the layer's mean |activation|). */
   sumAbs: string;
 }
 
 /**
- * The model with, for each of `layers`, its output's per-image max, min and float64 sum of |x| computed inside the
- * graph as extra [N] outputs. A golden pass then takes a few numbers per image and layer out of ONNX Runtime instead
- * of every layer value (docs/ARCHITECTURE.md, "Golden run").
+ * The model with, for each of `layers`, its output's max, min and float64 sum of |x| per image and channel computed
+ * inside the graph as extra [N, channels] outputs. A golden pass then takes a few numbers per image and layer out of
+ * ONNX Runtime instead of every layer value (docs/ARCHITECTURE.md, "Golden run"). Per channel rather than per image,
+ * so each reduction has as many rows as a batch has channels for ORT's threads to share, even in a run of one image.
  */
 export function withReductions(
   model: Model,
@@ -37,8 +40,9 @@ export function withReductions(
   const initializers = new Map<string, TensorData>();
   const reductions = layers.map((l, i): LayerReduction => {
     const p = `tgr.golden.${i}`;
-    // Every axis but the batch: one value per image.
-    const axes = l.shape.map((_, k) => k + 1);
+    // Every axis after the channel's (axis 1); a vector per image is reduced whole.
+    const axes = l.shape.length > 1 ? l.shape.slice(1).map((_, k) => k + 2) : [1];
+    const channels = l.shape.length > 1 ? l.shape[0]! : 1;
     let axesName: string | undefined;
     const reduce = (op: 'ReduceMax' | 'ReduceMin' | 'ReduceL1', x: string, out: string): Node => {
       const asInput = axesAsInput(op, model.opset);
@@ -54,7 +58,14 @@ export function withReductions(
         attrs: { keepdims: attr.int(0), ...(asInput ? {} : { axes: attr.ints(axes) }) },
       };
     };
-    const r = { tensor: l.tensor, max: fresh(`${p}.max`), min: fresh(`${p}.min`), sumAbs: fresh(`${p}.sum_abs`) };
+    const r = {
+      tensor: l.tensor,
+      channels,
+      max: fresh(`${p}.max`),
+      min: fresh(`${p}.min`),
+      sumAbs: fresh(`${p}.sum_abs`),
+    };
+    const shape = l.shape.length > 1 ? ['N', channels] : ['N'];
     const wide = fresh(`${p}.f64`);
     nodes.push(
       reduce('ReduceMax', l.tensor, r.max),
@@ -63,9 +74,9 @@ export function withReductions(
       reduce('ReduceL1', wide, r.sumAbs),
     );
     outputs.push(
-      { name: r.max, dtype: 'float32', shape: ['N'] },
-      { name: r.min, dtype: 'float32', shape: ['N'] },
-      { name: r.sumAbs, dtype: 'float64', shape: ['N'] },
+      { name: r.max, dtype: 'float32', shape },
+      { name: r.min, dtype: 'float32', shape },
+      { name: r.sumAbs, dtype: 'float64', shape },
     );
     return r;
   });

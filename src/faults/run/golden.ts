@@ -140,6 +140,7 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
           const red = (t: string) => out[t]!.data;
           const rows = profiler.addReduced(
             inGraph[j]!,
+            r.channels,
             red(r.max) as Float32Array,
             red(r.min) as Float32Array,
             red(r.sumAbs) as Float64Array,

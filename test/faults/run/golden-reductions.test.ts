@@ -23,15 +23,20 @@ async function reduce(model: Model, n: number) {
   return { clf, m, reductions, out };
 }
 
-test('withReductions: per image max and min exactly, Σ|x| in float64 to rounding, as [N] outputs', async () => {
+test('withReductions: per image and channel max and min exactly, Σ|x| in float64 to rounding, as [N, C] outputs', async () => {
   const n = 5;
   const { clf, reductions, out } = await reduce(residualNet({ size: 12 }), n);
   assert.deepEqual(
     reductions.map((r) => r.tensor),
     clf.layers.map((l) => l.tensor),
   );
+  assert.deepEqual(
+    reductions.map((r) => r.channels),
+    clf.layers.map((l) => (l.shape.length > 1 ? l.shape[0] : 1)),
+  );
   assert.deepEqual(reductions[0], {
     tensor: clf.layers[0]!.tensor,
+    channels: 4,
     max: 'tgr.golden.0.max',
     min: 'tgr.golden.0.min',
     sumAbs: 'tgr.golden.0.sum_abs',
@@ -39,9 +44,11 @@ test('withReductions: per image max and min exactly, Σ|x| in float64 to roundin
   clf.layers.forEach((l, i) => {
     const r = reductions[i]!;
     const x = out[l.tensor]!.data as Float32Array;
-    assert.deepEqual([out[r.max]!.dims, out[r.max]!.dtype, out[r.sumAbs]!.dtype], [[n], 'float32', 'float64'], l.name);
-    for (let k = 0; k < n; k++) {
-      const row = x.subarray(k * l.neurons, (k + 1) * l.neurons);
+    const dims = r.channels > 1 ? [n, r.channels] : [n];
+    assert.deepEqual([out[r.max]!.dims, out[r.max]!.dtype, out[r.sumAbs]!.dtype], [dims, 'float32', 'float64'], l.name);
+    const per = l.neurons / r.channels;
+    for (let k = 0; k < n * r.channels; k++) {
+      const row = x.subarray(k * per, (k + 1) * per);
       assert.equal(out[r.max]!.data[k], Math.max(...row), l.name);
       assert.equal(out[r.min]!.data[k], Math.min(...row), l.name);
       const sum = row.reduce((s, v) => s + Math.abs(v), 0);
@@ -56,13 +63,15 @@ test('withReductions: from opset 18 the axes are an int64 input, with the same r
   const [a, b] = await Promise.all([reduce(m17, 3), reduce(m18, 3)]);
   const node = (x: typeof a, op: string) => x.m.graph.nodes.find((n) => n.opType === op && n.name.startsWith('tgr.'))!;
   for (const op of ['ReduceMax', 'ReduceMin', 'ReduceL1']) {
-    assert.deepEqual(node(a, op).attrs.axes, { type: 'ints', value: [1, 2, 3] }, op);
+    assert.deepEqual(node(a, op).attrs.axes, { type: 'ints', value: [2, 3] }, op);
     const x = op === 'ReduceL1' ? 'tgr.golden.0.f64' : 'conv1';
     assert.deepEqual(node(a, op).inputs, [x], op);
     assert.deepEqual(node(b, op).inputs, [x, 'tgr.golden.0.axes'], op);
     assert.equal(node(b, op).attrs.axes, undefined, op);
   }
-  assert.deepEqual([...(b.m.graph.initializers.get('tgr.golden.0.axes')!.data as BigInt64Array)], [1n, 2n, 3n]);
+  assert.deepEqual([...(b.m.graph.initializers.get('tgr.golden.0.axes')!.data as BigInt64Array)], [2n, 3n]);
+  const fc = b.reductions.length - 1;
+  assert.deepEqual([...(b.m.graph.initializers.get(`tgr.golden.${fc}.axes`)!.data as BigInt64Array)], [1n]);
   for (const r of a.reductions)
     for (const t of [r.max, r.min, r.sumAbs]) assert.deepEqual(b.out[t]!.data, a.out[t]!.data, t);
 });
