@@ -1,6 +1,7 @@
 import type { Net } from './nn.js';
 import type { BackboneBuilder } from './spec.js';
-import { type Init, torchDefault, xavierUniform, zerosInit, onesInit } from './init.js';
+import { type Init, torchDefault, xavierUniform, zerosInit } from './init.js';
+import { geluMlp, layerNormLast, tokenLinear } from './token-layers.js';
 import { i64 } from '../onnx/tensor.js';
 import { TgrError } from '../core/errors.js';
 
@@ -22,48 +23,21 @@ export const vitSizes = {
 /** MLPBlock bias init in torchvision: normal(0, 1e-6). */
 const mlpBias: Init = { kind: 'normal', std: 1e-6 };
 
-/**
- * nn.Linear applied to tokens [N, T, in]: MatMul with the PyTorch-layout weight [out, in] transposed, then the bias.
- * Gemm takes only 2-D inputs, and flattening N·T would lose the symbolic batch in shape inference. The MatMul node
- * carries the module's name, so it is the injectable layer a PyTorch user knows.
- */
-function tokenLinear(
-  net: Net,
-  x: string,
-  node: string,
-  out: number,
-  w: { name: string; init: Init },
-  bias: { name: string; init: Init },
-): string {
-  const inDim = net.b.shape(x).at(-1) as number;
-  const weight = net.param(w.name, [out, inDim], w.init);
-  const y = net.b.matMul(x, net.b.transpose(weight, [1, 0], { name: `${node}.weight_t` }), { name: node });
-  return net.b.add(y, net.param(bias.name, [out], bias.init), { name: `${node}.add_bias` });
-}
-
 /** nn.LayerNorm over the last axis, eps 1e-6 as torchvision's ViT uses. */
-function layerNorm(net: Net, x: string, name: string): string {
-  const d = net.b.shape(x).at(-1) as number;
-  return net.b.layerNormalization(
-    x,
-    net.param(`${name}.weight`, [d], onesInit),
-    net.param(`${name}.bias`, [d], zerosInit),
-    { name, epsilon: 1e-6 },
-  );
-}
+const layerNorm = (net: Net, x: string, name: string) => layerNormLast(net, x, name, 1e-6);
 
 /** nn.MultiheadAttention (batch first, packed in_proj as torchvision's ViT has it); q·kᵀ and attn·v are MatMuls too. */
 function selfAttention(net: Net, x: string, a: string, size: VitSize): string {
   const b = net.b;
   const [, T, D] = b.shape(x) as [string, number, number];
   const dh = D / size.heads;
-  const qkv = tokenLinear(
-    net,
-    x,
-    `${a}.in_proj`,
-    3 * D,
-    { name: `${a}.in_proj_weight`, init: xavierUniform([3 * D, D]) },
-    { name: `${a}.in_proj_bias`, init: zerosInit },
+  // nn.MultiheadAttention keeps its packed projection as `in_proj_weight`/`in_proj_bias`, not a Linear's names.
+  const inProj = `${a}.in_proj`;
+  const w = net.param(`${a}.in_proj_weight`, [3 * D, D], xavierUniform([3 * D, D]));
+  const qkv = b.add(
+    b.matMul(x, b.transpose(w, [1, 0], { name: `${inProj}.weight_t` }), { name: inProj }),
+    net.param(`${a}.in_proj_bias`, [3 * D], zerosInit),
+    { name: `${inProj}.add_bias` },
   );
   const split = b.transpose(b.reshape(qkv, [0, T, 3, size.heads, dh]), [2, 0, 3, 1, 4], { name: `${a}.split_heads` });
   const [q, k, v] = [0, 1, 2].map((i) => b.gather(split, b.constant(i64([], [i])), 0, { name: `${a}.${'qkv'[i]}` }));
@@ -73,39 +47,17 @@ function selfAttention(net: Net, x: string, a: string, size: VitSize): string {
   });
   const context = b.matMul(attn, v!, { name: `${a}.context` });
   const merged = b.reshape(b.transpose(context, [0, 2, 1, 3]), [0, T, D], { name: `${a}.merge_heads` });
-  return tokenLinear(
-    net,
-    merged,
-    `${a}.out_proj`,
-    D,
-    { name: `${a}.out_proj.weight`, init: torchDefault(D) },
-    { name: `${a}.out_proj.bias`, init: zerosInit },
-  );
+  return tokenLinear(net, merged, `${a}.out_proj`, D, { weight: torchDefault(D), bias: zerosInit });
 }
 
 /** torchvision EncoderBlock: pre-norm attention and MLP (Linear, GELU, Linear), each added back (dropout 0). */
 function encoderBlock(net: Net, x: string, p: string, size: VitSize): string {
   const b = net.b;
   x = b.add(x, selfAttention(net, layerNorm(net, x, `${p}.ln_1`), `${p}.self_attention`, size), { name: `${p}.add` });
-  const fc1 = `${p}.mlp.0`;
-  const fc2 = `${p}.mlp.3`;
-  let y = tokenLinear(
-    net,
-    layerNorm(net, x, `${p}.ln_2`),
-    fc1,
-    size.mlpDim,
-    { name: `${fc1}.weight`, init: xavierUniform([size.mlpDim, size.dim]) },
-    { name: `${fc1}.bias`, init: mlpBias },
-  );
-  y = b.gelu(y, { name: `${p}.mlp.1` });
-  y = tokenLinear(
-    net,
-    y,
-    fc2,
-    size.dim,
-    { name: `${fc2}.weight`, init: xavierUniform([size.dim, size.mlpDim]) },
-    { name: `${fc2}.bias`, init: mlpBias },
-  );
+  const y = geluMlp(net, layerNorm(net, x, `${p}.ln_2`), `${p}.mlp`, size.mlpDim, (dims) => ({
+    weight: xavierUniform(dims),
+    bias: mlpBias,
+  }));
   return b.add(x, y, { name: `${p}.add_1` });
 }
 
