@@ -213,5 +213,5 @@ async function planPrecision(o: import('../../faults/campaign.js').CampaignOptio
       );
     }
   }
-  process.stdout.write(lines.join('\n') + '\n');
+  console.log(lines.join('\n'));
 }

@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { saveModel } from '../../../src/onnx/proto-io.js';
+import { runCli } from '../run-cli.js';
+import { residualNet } from '../../faults/nets.js';
+import { tempDir } from '../../faults/fixtures.js';
+
+const target = ['--halfwidth', '0.1', '--stratify', 'bit', '--pilot', '64', '--per-layer', '2000', '--threads', '1'];
+
+test('tgr plan|inject --halfwidth: the pilot and round 1 planned, then the rounds run and joined; --jobs 2 gives the same bytes', async (t) => {
+  const run = tempDir('cli-halfwidth');
+  t.after(() => rmSync(run, { recursive: true, force: true }));
+  saveModel(residualNet({ channels: 1, size: 16, classes: 4, width: 4 }), join(run, 'model.onnx'));
+  writeFileSync(join(run, 'meta.json'), JSON.stringify({ dataset: 'synthetic' }));
+  const plan = await runCli('plan', run, ...target, '--quiet');
+  assert.equal(plan.code, 0, plan.err);
+  const lines = plan.out.trim().split('\n');
+  assert.equal(
+    lines[0],
+    `${join(run, 'campaign', 'fp32')}/rounds/: target ±0.1 (99%) on mismatch and critical (ΔLoss > 1) rates`,
+  );
+  assert.equal(lines[1], 'layer | pilot n | ± mismatch | ± critical | round 1 n');
+  assert.equal(lines.length, 2 + 7, 'one row per layer');
+  assert.match(lines[2]!, /^\S+ \| 64 \| 0\.\d{4} \| 0\.\d{4} \| (\d+|done)$/);
+  const one = await runCli('inject', run, ...target, '--quiet');
+  assert.equal(one.code, 0, one.err);
+  assert.match(one.out, /campaign\/fp32\/faults\.jsonl: \d+ injections \(\d+ already done\)/);
+  const jobs = await runCli('inject', run, ...target, '--name', 'jobs', '--jobs', '2');
+  assert.equal(jobs.code, 0, jobs.err);
+  assert.deepEqual(
+    readdirSync(join(run, 'campaign', 'jobs', 'rounds')),
+    readdirSync(join(run, 'campaign', 'fp32', 'rounds')),
+  );
+  for (const f of ['faults.jsonl', 'faults.jsonl.units', 'summary.csv'])
+    assert.ok(readFileSync(join(run, 'campaign', 'jobs', f)).equals(readFileSync(join(run, 'campaign', 'fp32', f))), f);
+  const bad = await runCli('inject', run, ...target, '--name', 'bad', '--allocation', 'equal');
+  assert.equal(bad.code, 2);
+  assert.equal(
+    bad.err,
+    'tgr: --halfwidth allocates each round by Neyman from the records so far; drop --allocation equal\n',
+  );
+});
