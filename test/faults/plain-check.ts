@@ -70,19 +70,7 @@ export async function checkAgainstPlain(
       next.set(li, k + 1);
     });
   }
-  const dir = tempDir('exact');
-  const scores = new Map<number, { s: Float32Array; path: EvalPath }>();
-  await runCampaign({
-    classifier: clf,
-    golden,
-    plan,
-    images,
-    dir,
-    quiet: true,
-    onScores: (id, s, path) => scores.set(id, { s: s.slice(), path }),
-  });
-  const records = readRecords(join(dir, 'faults.jsonl'));
-  assert.equal(records.length, plan.sites.layer.length);
+  const { records, scores } = await runScored(fx, plan);
   const model: Model = modelWithDetector(clf.model, golden.layers, rangeDetector);
   const K = clf.output.classes;
   const byLayer = new Map<string, Record<EvalPath, number>>();
@@ -145,6 +133,28 @@ export async function checkAgainstPlain(
   }
   opts.inspect?.(plan, records);
   return byLayer;
+}
+
+/** Runs `plan` on the fixture in a fresh folder (shortcuts off: every fault through its suffix); its records and scores. */
+export async function runScored(
+  fx: Fixture,
+  plan: CampaignPlan,
+  shortcuts = true,
+): Promise<{ records: InjectionRecord[]; scores: Map<number, { s: Float32Array; path: EvalPath }> }> {
+  const dir = tempDir('exact');
+  const scores = new Map<number, { s: Float32Array; path: EvalPath }>();
+  await runCampaign({
+    ...fx,
+    classifier: fx.classifier,
+    plan,
+    dir,
+    quiet: true,
+    shortcuts,
+    onScores: (id, s, path) => scores.set(id, { s: s.slice(), path }),
+  });
+  const records = readRecords(join(dir, 'faults.jsonl'));
+  assert.equal(records.length, plan.sites.layer.length);
+  return { records, scores };
 }
 
 export const sum = (m: Map<string, Record<EvalPath, number>>, p: EvalPath, layers?: string[]) =>

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { campaignsFor, wholeNetwork } from '../../src/pipeline/campaigns.js';
 import { presets } from '../../src/pipeline/presets.js';
 
-test("the full preset's campaigns: each format plain and with the detector, the guards where fp32 holds the logits", () => {
+test("the full preset's campaigns: each format plain, with the detector and with the guard (emulated formats too)", () => {
   const names = (head: string) => campaignsFor(presets.full!, head).map((c) => c.name);
-  const expected = ['fp32', 'fp32-rd', 'fp32-guard', 'fp16', 'fp16-rd', 'bf16', 'bf16-rd', 'fp8-e4m3', 'fp8-e4m3-rd'];
+  const expected = ['fp32', 'fp16', 'bf16', 'fp8-e4m3'].flatMap((f) => [f, `${f}-rd`, `${f}-guard`]);
   assert.deepEqual(names('text-guided'), expected);
   assert.deepEqual(names('linear'), expected);
   const guard = (head: string) => campaignsFor(presets.full!, head).find((c) => c.name === 'fp32-guard')!;
@@ -16,6 +16,10 @@ test("the full preset's campaigns: each format plain and with the detector, the 
     guard: 'analytic',
   });
   assert.deepEqual(guard('linear'), { name: 'fp32-guard', format: 'fp32', rangeDetector: false, guard: 'profiled' });
+  assert.deepEqual(
+    campaignsFor(presets.full!, 'text-guided').find((c) => c.name === 'fp8-e4m3-guard'),
+    { name: 'fp8-e4m3-guard', format: 'fp8-e4m3', rangeDetector: false, guard: 'analytic' },
+  );
 });
 
 test('--range-detector on and --guard off leave only the detector campaigns', () => {

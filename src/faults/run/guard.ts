@@ -1,9 +1,8 @@
-import { cut } from '../../onnx/cut.js';
 import { TgrError, check, lookup } from '../../core/errors.js';
-import { analyticForm, type Analytic } from './analytic.js';
 import type { Classifier } from '../model/classifier.js';
 import { bitsToF32, f32ToBits } from '../formats/fp32.js';
 import { goldenPool, readGoldenActivations } from './golden.js';
+import { emulatedHead, headIn, type TextGuidedHead } from './guard-format.js';
 import type { GoldenRun } from '../store/records.js';
 
 /**
@@ -56,20 +55,18 @@ export function f32Up(x: number): number {
 }
 
 /** The text-guided head the analytic guard needs: the latent layer whose suffix is chain(α·(f/‖f‖)·W + β·b). */
-export function textGuidedHead(
-  clf: Classifier,
-): { layer: string; form: Extract<Analytic, { kind: 'normalized' }> } | undefined {
-  for (const l of [...clf.layers].reverse()) {
-    if (l.shape.length !== 1) continue;
-    const form = analyticForm(cut(clf.model.graph, l.tensor).suffix, l.tensor, l.shape, clf.output.classes);
-    if (form?.kind === 'normalized') return { layer: l.name, form };
-  }
-  return undefined;
+export function textGuidedHead(clf: Classifier): TextGuidedHead | undefined {
+  return headIn(clf.model.graph, clf.layers, clf.output.classes);
 }
 
-/** Per-class bounds B_c = exp(s)·‖P_c‖ (through the head's constants), rounded up by `analyticMargin`, from weights alone. */
+/**
+ * Per-class bounds B_c = exp(s)·‖P_c‖ (through the head's constants), rounded up by `analyticMargin`, from weights
+ * alone. On a network emulated in a format the projection's output is rounded to it before the scale: the bound is
+ * widened there by the format's rounding (`emulatedHead`).
+ */
 export function analyticBounds(clf: Classifier): number[] {
-  const head = textGuidedHead(clf);
+  const emulated = emulatedHead(clf);
+  const head = emulated?.head ?? textGuidedHead(clf);
   check(
     head,
     'bad_argument',
@@ -77,10 +74,16 @@ export function analyticBounds(clf: Classifier): number[] {
       `--guard analytic: ${clf.file} (head '${clf.head}') has no text-guided head (scores = exp(s)·(f/‖f‖)·Pᵀ after a layer), so its logits have no bound from the weights — use --guard profiled`,
   );
   const a = head.form;
-  return Array.from({ length: a.K }, (_, c) => {
+  const projected = Array.from({ length: a.K }, (_, c) => {
     let ss = 0;
     for (let e = 0; e < a.E; e++) ss += a.weight(c, e) ** 2;
-    let b = Math.abs(a.alpha) * Math.sqrt(ss) + Math.abs(a.beta * a.bias(c));
+    return Math.abs(a.alpha) * Math.sqrt(ss) + Math.abs(a.beta * a.bias(c));
+  });
+  // Emulated: the fp32 rounding up to the projection's output, then the format's, then the chain's own.
+  const held = emulated ? emulated.widen(projected.map((b) => b * (1 + analyticMargin(a.E, 0)))) : projected;
+  const margin = emulated ? analyticMargin(0, a.chain.length) : analyticMargin(a.E, a.chain.length);
+  return held.map((projection, c) => {
+    let b = projection;
     for (const o of a.chain) {
       const k = Math.abs(o.value[o.at(c)]!);
       // |x·k| ≤ B·|k|, |x ± k| ≤ B + |k|, |x/k| ≤ B/|k|; k/x has no bound (x may reach 0).
@@ -92,7 +95,7 @@ export function analyticBounds(clf: Classifier): number[] {
       () =>
         `--guard analytic: the scores of ${clf.file} after '${head.layer}' are not bounded for class ${c} (a division by the latent or by zero) — use --guard profiled`,
     );
-    return f32Up(b * (1 + analyticMargin(a.E, a.chain.length)));
+    return f32Up(b * (1 + margin));
   });
 }
 

@@ -1,21 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { numberFormat } from '../../../src/faults/formats/registry.js';
 import { bfpExponent } from '../../../src/faults/formats/bfp.js';
 import type { FormatContext } from '../../../src/faults/formats/format.js';
 import { emulatedModel, outputChannelAxis } from '../../../src/faults/run/emulate.js';
 import { channelMaxAbs } from '../../../src/faults/run/channel-profile.js';
 import { planCampaign } from '../../../src/faults/plan/plan.js';
-import { runCampaign } from '../../../src/faults/run/runner.js';
 import { PlainInjector } from '../../../src/faults/run/plain.js';
 import { UnitForward } from '../../../src/faults/run/unit-cache.js';
 import { rowOf } from '../../../src/faults/run/injector.js';
-import { readRecords } from '../../../src/faults/store/store.js';
 import { f32ToBits } from '../../../src/faults/formats/fp32.js';
 import { residualNet } from '../nets.js';
-import { fixture, tempDir, type Fixture } from '../fixtures.js';
-import { checkAgainstPlain } from '../plain-check.js';
+import { fixture, type Fixture } from '../fixtures.js';
+import { checkAgainstPlain, runScored } from '../plain-check.js';
 
 /**
  * Runs a neuron campaign on an emulated net (every fault through its suffix) and holds each record to a JS reference
@@ -35,20 +32,9 @@ async function holdToReference(
   const { classifier: clf, golden, images } = fx;
   const plan = planCampaign({ classifier: clf, golden, perLayer: 24, format: spec, seed: 11, batchSize: 16 });
   if (opts.bits) plan.sites.bit.forEach((_, i) => (plan.sites.bit[i] = opts.bits![i % opts.bits!.length]!));
-  const dir = tempDir('held');
-  const scores = new Map<number, Float32Array>();
-  await runCampaign({
-    classifier: clf,
-    golden,
-    plan,
-    images,
-    dir,
-    quiet: true,
-    shortcuts: false,
-    onScores: (id, s) => scores.set(id, s.slice()),
-  });
-  const records = readRecords(join(dir, 'faults.jsonl'));
-  assert.equal(records.length, plan.sites.layer.length);
+  const run = await runScored(fx, plan, false);
+  const scores = new Map([...run.scores].map(([id, x]) => [id, x.s]));
+  const records = run.records;
   const K = clf.output.classes;
   const checked: Checked[] = [];
   for (const pl of plan.layers) {
