@@ -78,11 +78,14 @@ async function injectJobs(
       let dir: string;
       let m: { file: string; records: number };
       if (o.halfwidth !== undefined) {
-        // Each round as N shards (the children run the latest round the rounds planned here), merged before the next.
-        const { roundsOptions } = await import('../../faults/plan/precision.js');
+        // Each round as N shards (the children run the latest round the rounds planned here), merged before the next;
+        // a small round runs here.
+        const { inProcessSites, roundsOptions, runRound } = await import('../../faults/plan/precision.js');
         const { runRounds } = await import('../../faults/plan/rounds.js');
         const r = roundsOptions(o, classifier, golden);
         const plan = await runRounds(r, async (round) => {
+          if (round.plan.sites.layer.length <= inProcessSites)
+            return void (await runRound(o, classifier, golden, round));
           await (opts.json ? stdoutToStderr(run) : run());
           mergeShards(round.dir, jobs);
         });

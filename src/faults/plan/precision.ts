@@ -39,6 +39,12 @@ export function roundsOptions(o: CampaignOptions, classifier: Classifier, golden
   return r;
 }
 
+/**
+ * Rounds of at most this many sites run in the planning process under `--jobs` instead of as shards: starting N child
+ * processes costs more than such a round takes (bench/RESULTS.md, "Time to the paper's statistics").
+ */
+export const inProcessSites = 4096;
+
 /** Runs one round (or a shard of it) in its folder with the campaign's images and threads. */
 export function runRound(
   o: CampaignOptions,
