@@ -37,7 +37,7 @@ const targetOf = (halfwidth: number | readonly number[], k: number): number =>
 /**
  * Per-stratum totals (each ≥ what it has) whose projected half-width is ≤ `halfwidth` (one for all, or one per rate)
  * on every rate of `rates` (each a list of strata with the same weights and n), the smallest such total to within
- * 1/64 by bisection; `limits.cap` when even that does not reach it. The projection keeps each stratum's observed rate,
+ * 1/64 by bisection; the most within `limits.cap` (in all) when even that does not reach it. The projection keeps each stratum's observed rate,
  * hits scaled with n.
  */
 export function topUpCounts(
@@ -76,11 +76,24 @@ export function topUpCounts(
           level,
         ) <= targetOf(halfwidth, k),
     );
-  if (floor >= limits.cap) return countsAt(Math.max(limits.cap, limits.min * have.length));
+  // Strata keep what they have, so the counts can sum past the total they were shared from: the largest total whose
+  // counts stay within the cap is the real top.
+  const sum = (c: readonly number[]) => c.reduce((a, n) => a + n, 0);
+  let top = Math.max(limits.cap, limits.min * have.length);
+  if (sum(countsAt(top)) > limits.cap) {
+    let [fits, over] = [limits.min * have.length, top];
+    while (over - fits > 1) {
+      const mid = Math.floor((fits + over) / 2);
+      if (sum(countsAt(mid)) <= limits.cap) fits = mid;
+      else over = mid;
+    }
+    top = fits;
+  }
+  if (floor >= top) return countsAt(top);
   if (reaches(countsAt(floor))) return countsAt(floor);
-  if (!reaches(countsAt(limits.cap))) return countsAt(limits.cap);
+  if (!reaches(countsAt(top))) return countsAt(top);
   let lo = floor;
-  let hi = limits.cap;
+  let hi = top;
   while (hi - lo > Math.max(1, Math.floor(lo / 64))) {
     const mid = Math.floor((lo + hi) / 2);
     if (reaches(countsAt(mid))) hi = mid;

@@ -32,6 +32,16 @@ test('topUpCounts: the total the projected interval needs, to within 1/64 by bis
   assert.deepEqual(topUpCounts([halves(80, 0, 0)], 0.5 - 1e-9, { ...limits, min: 2 }), [100, 100]);
 });
 
+test('topUpCounts never sums past the cap, though strata keep what they have', () => {
+  const uneven = [
+    { weight: 0.5, n: 70, hits: 0 },
+    { weight: 0.5, n: 10, hits: 5 },
+  ];
+  const capped = topUpCounts([uneven], 0.001, { ...limits, min: 2, cap: 100 });
+  assert.ok(capped[0]! >= 70 && capped[1]! > 10, `${capped}`);
+  assert.ok(capped[0]! + capped[1]! <= 100, `${capped}`);
+});
+
 test('nextCounts: nothing once every rate reached its own target or the cap, else the top-up', () => {
   assert.equal(nextCounts([one(100, 0)], 0.03, limits), undefined);
   assert.equal(nextCounts([one(100, 10)], 0.02, { ...limits, cap: 100 }), undefined);

@@ -80,7 +80,8 @@ async function injectJobs(
       if (o.halfwidth !== undefined) {
         // Each round as N shards (the children run the latest round the rounds planned here), merged before the next;
         // a small round runs here.
-        const { inProcessSites, roundsOptions, runRound } = await import('../../faults/plan/precision.js');
+        const { inProcessSites, roundsOptions, runRound, warnUnreached } =
+          await import('../../faults/plan/precision.js');
         const { runRounds } = await import('../../faults/plan/rounds.js');
         const r = roundsOptions(o, classifier, golden);
         const plan = await runRounds(r, async (round) => {
@@ -91,6 +92,7 @@ async function injectJobs(
         });
         dir = r.dir;
         m = { file: `${dir}/faults.jsonl`, records: plan.sites.layer.length };
+        warnUnreached(r);
       } else {
         dir = (await preparePlan(o, classifier, golden)).dir;
         await (opts.json ? stdoutToStderr(run) : run());

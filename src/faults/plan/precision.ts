@@ -15,6 +15,7 @@ import {
   latestRound,
   nextRound,
   runRounds,
+  unreached,
   type Round,
   type RoundsOptions,
 } from './rounds.js';
@@ -97,7 +98,17 @@ export async function injectToPrecision(
     rounds = round.round + 1;
   });
   if (rounds === 0) run.resumed = run.sites = plan.sites.layer.length;
+  warnUnreached(r);
   return { dir: r.dir, run, summary: summarize(r.dir, o.tau ? { tau: o.tau } : {}), rounds };
+}
+
+/** Says on stderr which layers the cap or the rounds stopped short of the target, so a wide one is not a surprise. */
+export function warnUnreached(r: RoundsOptions): void {
+  const short = unreached(r);
+  if (short.length === 0) return;
+  process.stderr.write(
+    `${r.dir}: ${short.length} layer(s) still wider than ±${r.halfwidth} (--per-layer ${r.settings.perLayer} or --max-rounds ${r.maxRounds} reached): ${short.map((s) => `${s.layer} ±${s.halfwidth.toFixed(4)}`).join(', ')} — raise those to go on\n`,
+  );
 }
 
 /**

@@ -227,6 +227,20 @@ export function finishedRounds(o: RoundsOptions): Round[] {
   return rounds;
 }
 
+/** The layers of finished rounds still wider than their target (cap or rounds spent), with their widest half-width. */
+export function unreached(o: RoundsOptions): { layer: string; halfwidth: number }[] {
+  const rounds = finishedRounds(o);
+  const progress = roundsProgress(
+    rounds,
+    rounds[0]!.plan.layers.map((l) => l.name),
+  );
+  return [...progress].flatMap(([layer, p]) => {
+    const t = o.targets?.[layer] ?? { mismatch: o.halfwidth, critical: o.halfwidth };
+    const over = p.halfwidth.mismatch > t.mismatch || p.halfwidth.critical > t.critical;
+    return over ? [{ layer, halfwidth: Math.max(p.halfwidth.mismatch, p.halfwidth.critical) }] : [];
+  });
+}
+
 function writeRound(o: RoundsOptions, round: number, plan: CampaignPlan): Round {
   const dir = roundDir(o.dir, round);
   writePlan(join(dir, 'plan.json'), plan);

@@ -139,6 +139,28 @@ test('tgr plan --halfwidth runs the pilot and plans round 1; tgr inject then res
   assert.deepEqual(bytes(r.dir), bytes(result.dir));
 });
 
+test('--halfwidth stops at the --per-layer cap and says on stderr which layers are still wider', async () => {
+  const o = await setup('halfwidth-cap', { perLayer: 96, halfwidth: 0.01 });
+  let err = '';
+  const write = process.stderr.write;
+  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  let r;
+  try {
+    r = await injectCampaign(o);
+  } finally {
+    process.stderr.write = write;
+  }
+  const plan = readPlan(join(r.dir, 'plan.json'));
+  assert.ok(
+    plan.layers.every((l) => l.sites! > 64 && l.sites! <= 96),
+    plan.layers.map((l) => l.sites).join(),
+  );
+  assert.match(
+    err,
+    /campaign\/fp32: 2 layer\(s\) still wider than ±0\.01 \(--per-layer 96 or --max-rounds 5 reached\): fc ±0\.\d{4}, layer2\.0\.conv2 ±0\.\d{4} — raise those to go on\n$/,
+  );
+});
+
 test('--halfwidth on a uniform plan: one stream per layer, rounds as with strata', async () => {
   const o = await setup('halfwidth-uniform', { stratify: 'none', pilot: 48, halfwidth: 0.05 });
   const r = await injectCampaign(o);
