@@ -4,9 +4,10 @@
  * plain ORT forward of the same model on the same images (scores only), both at --threads, spinning off. With
  * --before, also the golden pass as it ran before its reductions moved into the graph (profile 'js': every layer
  * output exposed and reduced in JS, runs split under 16 MiB). Runs alternate so all sides see the same load; medians
- * are reported. Images live in memory, so neither side decodes or fits anything.
+ * are reported. Images live in memory, so neither side decodes or fits anything. --run-mib sets the golden pass's
+ * `runBytes` (MiB of layer outputs per ORT run; default goldenRun's), to try other run sizes; --before keeps its own.
  *
- *   npx tsx bench/golden.ts [--backbone resnet18] [--side 224] [--images 64] [--batch 16] [--runs 3] [--threads 2] [--before]
+ *   npx tsx bench/golden.ts [--backbone resnet18] [--side 224] [--images 64] [--batch 16] [--runs 3] [--threads 2] [--before] [--run-mib 16]
  */
 import { loadavg } from 'node:os';
 import { buildModel } from '../src/models/registry.js';
@@ -28,6 +29,7 @@ const batch = arg('batch', 16);
 const runs = arg('runs', 3);
 const threads = arg('threads', 2);
 const before = argv.includes('--before');
+const runMib = arg('run-mib', 0);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const model = buildModel({
@@ -74,7 +76,14 @@ async function plainPass(): Promise<void> {
 
 /** One golden pass (its own session, as `tgr inject` creates one), including the session's creation. */
 async function goldenPass(profile: GoldenProfile): Promise<void> {
-  await goldenRun({ classifier: clf, images, threads, quiet: true, profile });
+  await goldenRun({
+    classifier: clf,
+    images,
+    threads,
+    quiet: true,
+    profile,
+    ...(runMib && profile === 'graph' ? { runBytes: runMib * 2 ** 20 } : {}),
+  });
 }
 
 await plainPass(); // warm-up: first-run allocations
