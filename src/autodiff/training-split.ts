@@ -70,3 +70,61 @@ export function splitTrainingGraph(tg: TrainingGraph): SplitTrainingStep {
     update: { ...tg.model, graph: { ...update, name: `${g.name}.update` } },
   };
 }
+
+/** The names the update-then-gradient graph adds to the two halves' (see `fuseUpdateIntoGrad`). */
+export const fusedNames = {
+  /** The previous step's averaged gradient of parameter `p`, fed in (the gradient output keeps `p.grad`). */
+  gradIn: (p: string) => `${p}.grad.in`,
+  /** The parameter value the forward reads: `p.next` when the update applies, `p` as fed when it does not. */
+  used: (p: string) => `${p}.used`,
+  /** Scalar bool input: whether to apply the fed update before the forward. */
+  apply: 'apply_update',
+} as const;
+
+/**
+ * One graph for "apply step t's averaged gradients, then run step t+1's gradient graph": the update graph's nodes
+ * (reading `fusedNames.gradIn(P)`) followed by the gradient graph's, whose forward reads each parameter through a
+ * Where on `fusedNames.apply`, so a replica's first step (nothing to apply yet) runs the same session with the update
+ * switched off. Inputs: both halves' minus the parameters' gradients, plus `gradIn(P)` and the gate. Outputs: the
+ * gradient graph's, then the update graph's (`P.next`, each state's `.next`). The update's nodes are the very nodes
+ * of the update graph, so the weights are bit for bit what running the two graphs in turn gives; fusing saves a
+ * session run (its feeds, outputs and dispatch) per step on every replica's critical path.
+ */
+export function fuseUpdateIntoGrad(split: SplitTrainingStep, params: string[]): Model {
+  const u = split.update.graph;
+  const g = split.grad.graph;
+  const gradIn = new Map(params.map((p) => [`${p}.grad`, fusedNames.gradIn(p)]));
+  const used = new Map(params.map((p) => [p, fusedNames.used(p)]));
+  const rename = (names: string[], m: Map<string, string>) => names.map((x) => m.get(x) ?? x);
+  const updateNodes = u.nodes.map((n) => ({ ...n, inputs: rename(n.inputs, gradIn) }));
+  const gates = params.map((p) => ({
+    name: `${p}.gate`,
+    opType: 'Where',
+    inputs: [fusedNames.apply, `${p}.next`, p],
+    outputs: [fusedNames.used(p)],
+    attrs: {},
+  }));
+  const gradNodes = g.nodes.map((n) => ({ ...n, inputs: rename(n.inputs, used) }));
+  const inputs: ValueInfo[] = [
+    ...u.inputs.map((v) => (gradIn.has(v.name) ? { ...v, name: gradIn.get(v.name)! } : v)),
+    { name: fusedNames.apply, dtype: 'bool', shape: [] },
+  ];
+  const have = new Set(inputs.map((v) => v.name));
+  for (const v of g.inputs) if (!have.has(v.name) && !used.has(v.name)) inputs.push(v);
+  // A parameter the update does not read (none today) would still be needed by its gate.
+  for (const p of params) {
+    if (have.has(p)) continue;
+    const v = g.inputs.find((i) => i.name === p);
+    invariant(v, `gradient graph has no input ${p}`);
+    inputs.push(v);
+  }
+  const graph: Graph = {
+    name: `${g.name.replace(/\.grad$/, '')}.update-grad`,
+    nodes: [...updateNodes, ...gates, ...gradNodes],
+    inputs,
+    outputs: [...g.outputs, ...u.outputs],
+    initializers: new Map([...u.initializers, ...g.initializers]),
+    valueInfo: new Map([...u.valueInfo, ...g.valueInfo]),
+  };
+  return { ...split.grad, graph };
+}

@@ -1,7 +1,8 @@
 /**
  * Data-parallel training steps: R single-thread replicas (replica-core.ts), each in a worker thread of its own, run
  * the gradient graph on equal shares of the batch; this thread averages their gradients (the full batch's gradient,
- * since the loss is a mean over equal shares) and every replica applies the same average with the update graph.
+ * since the loss is a mean over equal shares) and every replica applies the same average with the update graph's
+ * nodes, at the start of its next gradient run.
  * BatchNormalization normalises each share by its own statistics ("ghost batch norm" with R ghost batches), and the
  * running statistics take the average of the replicas' updates: the running mean is the full batch's, the running
  * variance the mean of the shares' variances (docs/ARCHITECTURE.md, "Training").
@@ -10,7 +11,7 @@ import { TgrError, invariant } from '../core/errors.js';
 import type { Model, TensorData } from '../onnx/types.js';
 import { encodeModel } from '../onnx/proto-io.js';
 import type { TrainingGraph } from '../autodiff/training-graph-types.js';
-import { splitTrainingGraph } from '../autodiff/training-split.js';
+import { fuseUpdateIntoGrad, splitTrainingGraph } from '../autodiff/training-split.js';
 import type { StepFeeds, StepResult, Stepper } from './step-core.js';
 import { ReplicaCore, type ApplyFeeds, type ReplicaInit, type ShardFeeds, type ShardResult } from './replica-core.js';
 import { spawnStepWorker, WorkerStepper, type StepperMode } from './stepper.js';
@@ -85,7 +86,7 @@ function concat(parts: Float32Array[]): Float32Array {
 
 /** The Stepper over R replicas (see the module comment). */
 class DataParallelStepper implements Stepper {
-  /** The last step's update, still running in the replicas while this thread prepares the next batch. */
+  /** The last step's hand-over of the averaged gradients to the replicas (they apply them in the next step's run). */
   private pending: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly replicas: Replica[]) {}
@@ -96,16 +97,19 @@ class DataParallelStepper implements Stepper {
   }
 
   async step(f: StepFeeds): Promise<StepResult> {
-    await this.pending;
     const n = f.input.dims[0]!;
     const R = this.replicas.length;
     invariant(n % R === 0, `data-parallel step: batch ${n} does not split into ${R} equal shares`);
     const per = n / R;
-    const shards = await Promise.all(
-      this.replicas.map((r, i) =>
-        r.grad({ input: rows(f.input, i * per, (i + 1) * per), labels: rows(f.labels, i * per, (i + 1) * per) }),
+    // A replica takes its calls in order, so the shares go out without waiting for the hand-over's answer.
+    const [, shards] = await Promise.all([
+      this.pending,
+      Promise.all(
+        this.replicas.map((r, i) =>
+          r.grad({ input: rows(f.input, i * per, (i + 1) * per), labels: rows(f.labels, i * per, (i + 1) * per) }),
+        ),
       ),
-    );
+    ]);
     const apply: ApplyFeeds = {
       grads: average(shards.map((s) => s.grads)),
       buffers: average(shards.map((s) => s.buffers)),
@@ -153,13 +157,14 @@ export function replicaInit(
   o: { seed: number; spinning?: boolean },
 ): Omit<ReplicaInit, 'index'> {
   const split = splitTrainingGraph(graph);
+  const params = graph.params.map((p) => p.name);
   return {
-    gradModel: encodeModel(split.grad),
+    fusedModel: encodeModel(fuseUpdateIntoGrad(split, params)),
     updateModel: encodeModel(split.update),
     evalModel: encodeModel(evalModel),
     feeds: graph.feeds,
     outputs: graph.outputs,
-    params: graph.params.map((p) => p.name),
+    params,
     buffers: graph.buffers.map((b) => b.name),
     carried,
     seed: o.seed,

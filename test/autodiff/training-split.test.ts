@@ -5,7 +5,7 @@ import type { Model, TensorData } from '../../src/onnx/types.js';
 import { f32, i64 } from '../../src/onnx/tensor.js';
 import { Session } from '../../src/engine/session.js';
 import { buildTrainingGraph } from '../../src/autodiff/training-graph.js';
-import { splitTrainingGraph } from '../../src/autodiff/training-split.js';
+import { fuseUpdateIntoGrad, splitTrainingGraph } from '../../src/autodiff/training-split.js';
 import type { TrainingGraphOptions } from '../../src/autodiff/training-graph-types.js';
 
 /** A linear classifier, 3 features → 2 classes (weight and bias), trained with SGD + momentum and weight decay. */
@@ -79,4 +79,54 @@ test('a training graph built without gradient outputs cannot be split', () => {
     () => splitTrainingGraph(tg),
     /training graph has no output fc\.weight\.grad \(build it with gradOutputs to split it\)/,
   );
+});
+
+test('the update-then-gradient graph: its names, the gate on (update, then gradients at the new weights) and off (gradients at the fed weights)', async () => {
+  const tg = buildTrainingGraph(linear(), opts, { gradOutputs: true });
+  const split = splitTrainingGraph(tg);
+  const fused = fuseUpdateIntoGrad(split, ['fc.weight', 'fc.bias']);
+  assert.equal(fused.graph.name, 'lin.update-grad');
+  assert.deepEqual(names(fused, 'inputs').sort(), [
+    'apply_update',
+    'fc.bias',
+    'fc.bias.grad.in',
+    'fc.bias.momentum_buffer',
+    'fc.weight',
+    'fc.weight.grad.in',
+    'fc.weight.momentum_buffer',
+    'input',
+    'labels',
+    'lr',
+  ]);
+  assert.deepEqual(names(fused, 'outputs'), [...names(split.grad, 'outputs'), ...names(split.update, 'outputs')]);
+  const run = async (m: Model, f: Record<string, TensorData>) => {
+    const s = await Session.create(m);
+    const out = await s.run(Object.fromEntries(names(m, 'inputs').map((n) => [n, f[n]!])));
+    await s.release();
+    return out;
+  };
+  const feeds: Record<string, TensorData> = {
+    input: f32([2, 3], [1, 2, 3, -1, 0.5, 2]),
+    labels: i64([2], [1, 0]),
+    lr: f32([], [0.1]),
+    'fc.weight': f32([2, 3], [0.1, -0.2, 0.3, 0.4, 0.0, -0.1]),
+    'fc.bias': f32([2], [0.05, -0.05]),
+    'fc.weight.momentum_buffer': f32([2, 3], [0.01, 0.02, 0.03, 0.04, 0.05, 0.06]),
+    'fc.bias.momentum_buffer': f32([2], [0.1, -0.1]),
+    'fc.weight.grad.in': f32([2, 3], [0.5, -0.5, 1, 2, -1, 0.25]),
+    'fc.bias.grad.in': f32([2], [0.3, -0.7]),
+  };
+  const on = await run(fused, { ...feeds, apply_update: { dtype: 'bool', dims: [], data: Uint8Array.of(1) } });
+  const u = await run(split.update, {
+    ...feeds,
+    'fc.weight.grad': feeds['fc.weight.grad.in']!,
+    'fc.bias.grad': feeds['fc.bias.grad.in']!,
+  });
+  const g = await run(split.grad, { ...feeds, 'fc.weight': u['fc.weight.next']!, 'fc.bias': u['fc.bias.next']! });
+  for (const k of names(split.update, 'outputs')) assert.deepEqual(on[k], u[k], k);
+  for (const k of names(split.grad, 'outputs')) assert.deepEqual(on[k], g[k], k);
+  const off = await run(fused, { ...feeds, apply_update: { dtype: 'bool', dims: [], data: Uint8Array.of(0) } });
+  const plain = await run(split.grad, feeds);
+  for (const k of names(split.grad, 'outputs')) assert.deepEqual(off[k], plain[k], k);
+  assert.notDeepEqual(on.loss, off.loss);
 });

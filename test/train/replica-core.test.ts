@@ -1,11 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Session } from '../../src/engine/session.js';
-import { scalar } from '../../src/onnx/tensor.js';
+import { f32, scalar } from '../../src/onnx/tensor.js';
+import type { TensorData } from '../../src/onnx/types.js';
+import { buildTrainingGraph } from '../../src/autodiff/training-graph.js';
+import { splitTrainingGraph } from '../../src/autodiff/training-split.js';
+import { Rng } from '../../src/core/rng.js';
 import { replicaInit } from '../../src/train/data-parallel.js';
 import { ReplicaCore } from '../../src/train/replica-core.js';
 import { initialCarried } from '../../src/train/weights.js';
 import { linearBatch, linearStep } from './linear-step.js';
+import { tinyResNet } from '../autodiff/tiny-nets.js';
 
 const { forward, graph } = linearStep();
 const start = initialCarried(graph, forward);
@@ -51,3 +56,71 @@ test('evalBatch follows the applied weights; carried() hands out copies', async 
   assert.deepEqual(Array.from(await r.evalBatch(x)), after);
   await r.close();
 });
+
+test('apply is fused into the next grad run: k steps give bit for bit the weights of the gradient and update graphs run in turn (tiny ResNet, BN, Nesterov)', async () => {
+  const net = tinyResNet();
+  const tg = buildTrainingGraph(
+    net,
+    { labelSmoothing: 0.1, optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 1e-3 } },
+    { gradOutputs: true, threads: 1 },
+  );
+  const { grad, update } = splitTrainingGraph(tg);
+  const params = tg.params.map((p) => p.name);
+  const buffers = tg.buffers.map((b) => b.name);
+  const shareOf = (i: number): { input: TensorData; labels: TensorData } => {
+    const rng = new Rng(i);
+    return {
+      input: f32(
+        [4, 3, 6, 6],
+        Array.from({ length: 4 * 108 }, () => rng.normal()),
+      ),
+      labels: { dtype: 'int64', dims: [4], data: BigInt64Array.from({ length: 4 }, () => BigInt(rng.int(3))) },
+    };
+  };
+  // The reference: the two halves as separate sessions with the replica's session options, one after the other.
+  const gs = await Session.create(grad, { threads: 1, memPattern: false, blockedConvs: true });
+  const us = await Session.create(update, { threads: 1 });
+  let state = initialCarried(tg, net);
+  const wantLoss: number[] = [];
+  for (let i = 1; i <= 3; i++) {
+    const g = await gs.run({ ...pick(state, [...params, ...buffers]), ...shareOf(i) });
+    wantLoss.push((g.loss!.data as Float32Array)[0]!);
+    const u: Record<string, TensorData> = { lr: scalar(0.1), step: scalar(i) };
+    for (const n of us.inputNames) if (!u[n]) u[n] = g[n] ?? state[n]!;
+    const next = await us.run(u);
+    state = Object.fromEntries(
+      Object.keys(state).map((k) => [k, buffers.includes(k) ? g[`${k}.next`]! : next[`${k}.next`]!]),
+    );
+  }
+  await gs.release();
+  await us.release();
+
+  const r = await ReplicaCore.create({ ...replicaInit(tg, net, initialCarried(tg, net), { seed: 0 }), index: 0 });
+  const losses: number[] = [];
+  for (let i = 1; i <= 3; i++) {
+    const g = await r.grad(shareOf(i));
+    losses.push(g.loss);
+    await r.apply({ grads: g.grads, buffers: g.buffers, lr: 0.1, step: i });
+  }
+  assert.deepEqual(losses, wantLoss);
+  assert.notEqual(wantLoss[0], wantLoss[2]);
+  const got = await r.carried();
+  assert.deepEqual(Object.keys(got).sort(), Object.keys(state).sort());
+  for (const k of Object.keys(state)) assert.deepEqual(got[k]!.data, state[k]!.data, k);
+  await r.close();
+});
+
+test('apply twice without a grad between is refused (an update would be lost)', async () => {
+  const r = await ReplicaCore.create({ ...replicaInit(graph, forward, start, { seed: 0 }), index: 0 });
+  const g = await r.grad(linearBatch(1));
+  await r.apply({ grads: g.grads, buffers: {}, lr: 0.5, step: 1 });
+  await assert.rejects(
+    r.apply({ grads: g.grads, buffers: {}, lr: 0.5, step: 2 }),
+    /apply twice without a step between/,
+  );
+  await r.close();
+});
+
+function pick(t: Record<string, TensorData>, names: string[]): Record<string, TensorData> {
+  return Object.fromEntries(names.map((n) => [n, t[n]!]));
+}
