@@ -138,14 +138,14 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
         const redo = new Map<number, number[]>();
         reductions.forEach((r, j) => {
           const red = (t: string) => out[t]!.data;
-          const rows = profiler.addReduced(
+          const bad = profiler.addReduced(
             inGraph[j]!,
             r.channels,
             red(r.max) as Float32Array,
             red(r.min) as Float32Array,
             red(r.sumAbs) as Float64Array,
           );
-          for (const k of rows) redo.set(k, [...(redo.get(k) ?? []), inGraph[j]!]);
+          for (const k of bad) redo.set(k, [...(redo.get(k) ?? []), inGraph[j]!]);
         });
         for (const [k, layers] of redo) {
           const values = await valuesOf(x.subarray((c + k) * imageSize, (c + k + 1) * imageSize), layers);
