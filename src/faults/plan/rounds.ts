@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, TgrError } from '../../core/errors.js';
 import { errorModel } from '../error-models/registry.js';
@@ -6,6 +6,7 @@ import { numberFormat } from '../formats/registry.js';
 import { LayerAccumulator } from '../metrics/layer-accumulator.js';
 import { forEachRecord } from '../store/store.js';
 import { scanRecords } from '../store/record-units.js';
+import { mergeShards } from '../store/merge.js';
 import { halfWidth, nextCounts } from '../../stats/halfwidth-size.js';
 import type { StratumCount } from '../../stats/stratified.js';
 import { planCampaign, type CampaignPlan, type LayerDraws, type PlanOptions } from './plan.js';
@@ -151,6 +152,19 @@ function complete(r: Round): boolean {
   return existsSync(file) && scanRecords(file, r.plan).records === r.plan.sites.layer.length;
 }
 
+/**
+ * A round run as `--shard k/N` processes (by hand, Slurm) and not merged yet: merged here, so planning goes on from it.
+ * A shard still missing or unfinished is mergeShards' one-line error naming it.
+ */
+function mergeRoundShards(r: Round): void {
+  if (existsSync(join(r.dir, 'faults.jsonl')) || !existsSync(r.dir)) return;
+  const counts = readdirSync(r.dir).flatMap((f) => {
+    const m = /^faults\.\d+-of-(\d+)\.jsonl$/.exec(f);
+    return m ? [Number(m[1])] : [];
+  });
+  if (counts.length > 0) mergeShards(r.dir, Math.max(...counts));
+}
+
 /** Per layer name: per stratum the mismatch and critical counts over every record of the rounds, and its half-widths. */
 export interface LayerProgress {
   mismatch: StratumCount[];
@@ -185,6 +199,7 @@ export function nextRound(o: RoundsOptions): Round | undefined {
   const rounds = plannedRounds(o);
   if (rounds.length === 0) return writeRound(o, 0, pilotRound(o));
   const last = rounds.at(-1)!;
+  mergeRoundShards(last);
   if (!complete(last)) return last;
   if (last.round >= o.maxRounds) return undefined;
   const layers = rounds[0]!.plan.layers.map((l) => l.name);

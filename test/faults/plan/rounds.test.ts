@@ -161,6 +161,30 @@ test('--halfwidth stops at the --per-layer cap and says on stderr which layers a
   );
 });
 
+test('--halfwidth by hand: tgr plan, then --shard k/N processes run the planned round, and the next plan or inject merges them', async () => {
+  const { result } = await first;
+  const o = await setup('halfwidth-by-hand');
+  const { prepareGolden } = await import('../../../src/faults/campaign.js');
+  const { classifier, golden } = await prepareGolden(o);
+  const planned = await planToPrecision(o, classifier, golden);
+  const round1 = planned.rounds.at(-1)!;
+  assert.equal(round1.round, 1);
+  for (let k = 0; k < 2; k++) {
+    const shard = await injectCampaign({ ...o, shard: { index: k, count: 2 } });
+    assert.equal(shard.dir, round1.dir);
+    assert.equal(shard.summary, undefined);
+  }
+  assert.deepEqual(
+    readdirSync(round1.dir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort(),
+    ['faults.0-of-2.jsonl', 'faults.1-of-2.jsonl'],
+  );
+  const r = await injectCampaign(o);
+  assert.deepEqual(bytes(r.dir), bytes(result.dir));
+  assert.deepEqual(bytes(round1.dir), bytes(join(result.dir, 'rounds', '1')), 'round 1 merged from its shards');
+});
+
 test('--halfwidth on a uniform plan: one stream per layer, rounds as with strata', async () => {
   const o = await setup('halfwidth-uniform', { stratify: 'none', pilot: 48, halfwidth: 0.05 });
   const r = await injectCampaign(o);
