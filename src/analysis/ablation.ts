@@ -1,13 +1,19 @@
-import type { RatioEstimate } from '../stats/improvement.js';
 import { compareRuns } from './compare.js';
 import { readRun, type RunDir } from './run-dir.js';
+import type { z } from 'zod';
+import type { AblationRow, AblationTable, initKindSchema } from '../run-folder/analysis.js';
 
-/** The projection initialisations of paper Table 3, in its row order, each with how its run's projection began. */
+export type { AblationRow, AblationTable } from '../run-folder/analysis.js';
+
+/**
+ * The projection initialisations of paper Table 3, in its row order, each with how its run's projection began; the
+ * keys are analysis.json's (its schema's `initKindSchema`), every one and no other.
+ */
 export const initialisations = {
   random: 'with a randomly initialised projection',
   template: 'initialised from "a photo of a {class}"',
   descriptions: 'initialised from the class descriptions (the main text-guided run)',
-} as const;
+} as const satisfies Record<z.infer<typeof initKindSchema>, string>;
 /** A projection initialisation of Table 3. */
 export type InitKind = keyof typeof initialisations;
 /** The initialisations in Table 3's row order. */
@@ -15,24 +21,6 @@ export const initKinds = Object.keys(initialisations) as InitKind[];
 
 /** Run folders of text-guided models that differ only in how the projection was initialised. */
 export type AblationRuns = Partial<Record<InitKind, string>>;
-
-/** One row of Table 3: an initialisation and its improvement over the shared baseline. */
-export interface AblationRow {
-  init: InitKind;
-  /** What the row's text came from, e.g. `template ("a photo of a …")` or `descriptions (wordnet)`. */
-  label: string;
-  run: string;
-  accuracy: number;
-  format: string | null;
-  lastLayer: RatioEstimate | null;
-  overall: RatioEstimate | null;
-}
-
-/** Table 3 as data. */
-export interface AblationTable {
-  baseline: string;
-  rows: AblationRow[];
-}
 
 function label(init: InitKind, run: RunDir): string {
   if (init === 'template') return 'template ("a photo of a …")';

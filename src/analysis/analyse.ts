@@ -1,21 +1,24 @@
 import { check } from '../core/errors.js';
 import { loadModel } from '../onnx/proto-io.js';
 import type { Model } from '../onnx/types.js';
-import { ablationTable, type AblationRuns, type AblationTable } from './ablation.js';
+import { ablationTable, type AblationRuns } from './ablation.js';
 import { camFigure, defaultCamSettings, type CamFigure, type CamInput, type CamSettings } from './cam/cam-figure.js';
 import { loadCamImages } from './cam/cam-images.js';
 import { compareRuns, type Comparison } from './compare.js';
-import { fitSection, type FitSection } from './fit-section.js';
-import { goldenInputs, type GoldenInputs } from './golden-inputs.js';
-import { campaignGolden, readRun, type CampaignSettings, type RunDir } from './run-dir.js';
+import { fitSection } from './fit-section.js';
+import { goldenInputs } from './golden-inputs.js';
+import { campaignGolden, readRun, type RunDir } from './run-dir.js';
 import { significance, type BootstrapOptions, type Significance } from './significance.js';
 import { defaultRawFitPerMbit } from './stats/fit.js';
-import { checkSmallValueFlips, type SmallValueBitOutcome } from './stats/small-value-flips.js';
+import { checkSmallValueFlips } from './stats/small-value-flips.js';
 import { Rng } from '../core/rng.js';
-import { valueRanges, type ValueRanges } from './value-ranges.js';
-import { verdict, type Verdict } from './verdict.js';
-import { guardSection, type GuardRow } from './guard-section.js';
-import { formatsSection, type FormatEntry } from './formats-section.js';
+import { valueRanges } from './value-ranges.js';
+import { verdict } from './verdict.js';
+import { guardSection } from './guard-section.js';
+import { formatsSection } from './formats-section.js';
+import type { AnalysisFile, Settings } from '../run-folder/analysis.js';
+
+export type { Settings } from '../run-folder/analysis.js';
 
 /** What `analyse` is asked: two run folders on the same data, and the optional extras. */
 export interface AnalyseRequest {
@@ -42,53 +45,8 @@ export interface AnalyseRequest {
   inputs?: { setting: string; value: string }[];
 }
 
-/** How the numbers were made, so a reader can judge them (the report prints all of it). */
-export interface Settings {
-  dataset: string;
-  split: string;
-  images: number;
-  backbone: string;
-  formats: string[];
-  campaigns: ({
-    model: 'baseline' | 'textGuided';
-    campaign: string;
-    source: string;
-    stratify: 'none' | 'bit';
-  } & CampaignSettings)[];
-  trainingSeeds: { baseline: number | null; textGuided: number | null };
-  encoder: string | null;
-  descriptions: string | null;
-  bootstrap: { resamples: number; seed: number };
-  cam: CamSettings | null;
-  rawFitPerMbit: number;
-  /** How each model's golden run fitted its images and mapped its labels (absent in older analysis.json). */
-  goldenInputs?: Record<'baseline' | 'textGuided', GoldenInputs>;
-  /** The caller's inputs (AnalyseRequest.inputs); empty for `tgr compare`. */
-  inputs: { setting: string; value: string }[];
-}
-
-/** Everything the report shows, as written to analysis.json. */
-export interface Analysis {
-  comparison: Comparison;
-  verdict: Verdict;
-  significance: Significance;
-  valueRanges: ValueRanges;
-  /** FIT in the primary format; null without a common campaign. */
-  fit: FitSection | null;
-  ablation: AblationTable | null;
-  cam: CamFigure | null;
-  /** Guarded campaigns: the proven ΔLoss bound and the ΔLoss measured under it (absent in older analysis.json). */
-  guard?: GuardRow[];
-  /**
-   * Number formats with golden accuracy and campaigns by kind; null under two formats (absent in older analysis.json).
-   */
-  formats?: FormatEntry[] | null;
-  /**
-   * Paper §7.3 checked on fp32 itself: what flipping each bit does to values with |x| < 2 (a property of the format).
-   */
-  smallValues: { bound: number; mantissasPerExponent: number; seed: number; bits: SmallValueBitOutcome[] };
-  settings: Settings;
-}
+/** Everything the report shows, as written to analysis.json (its schema's shape, without the old-file marker). */
+export type Analysis = Omit<AnalysisFile, 'analysisVersion'>;
 
 function runModel(run: RunDir): Model {
   check(

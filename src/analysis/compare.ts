@@ -1,73 +1,15 @@
 import { check } from '../core/errors.js';
-import { improvementRatio, type RatioEstimate } from '../stats/improvement.js';
+import { improvementRatio } from '../stats/improvement.js';
 import { countsOf, deltaLossOf, rateOf } from '../faults/metrics/metrics.js';
 import { rateRatio } from '../stats/ratio.js';
 import { countModel } from '../models/count.js';
 import { loadModel } from '../onnx/proto-io.js';
-import { metricRatios, type MetricRatio } from './metric-ratios.js';
+import { metricRatios } from './metric-ratios.js';
 import { campaignReliability, type CampaignReliability, type ReliabilityOptions } from './reliability.js';
 import { backboneOf, datasetOf, headOf, type RunDir } from './run-dir.js';
+import type { ComparedModel, FormatComparison, Comparison } from '../run-folder/analysis.js';
 
-/** One model of a comparison: where it came from and what it scores fault-free. */
-export interface ComparedModel {
-  run: string;
-  dir: string;
-  head: string;
-  accuracy: number;
-  images: number;
-  /** Null when neither meta.json nor model.onnx gives them. */
-  params: number | null;
-  macs: number | null;
-  /** Mean Top2Diff over correctly classified images, in points (0–100). */
-  meanTop2diff: number;
-  encoder: string | null;
-  descriptions: string | null;
-  seed: number | null;
-}
-
-/** Both models' campaigns of one name (by default one number format), and the ratios baseline ÷ text-guided. */
-export interface FormatComparison {
-  /** The campaign folder name both runs share (the number format unless `tgr inject --name` chose another). */
-  format: string;
-  baseline: CampaignReliability;
-  textGuided: CampaignReliability;
-  /** The paper's mean-ΔLoss ratios (Fieller): > 1 means the text-guided model loses less under faults. */
-  improvement: { lastLayer: RatioEstimate; overall: RatioEstimate };
-  /** SDC (mismatch) rate ratios, the same way round (Katz log; stratified log-delta when the plans are). */
-  mismatchRatio: { lastLayer: RatioEstimate; overall: RatioEstimate };
-  /** The verdict: every metric, last layer then overall (metric-ratios.ts). */
-  metrics: MetricRatio[];
-  /** ΔLoss ratio of each layer both models have (the shared backbone). */
-  layers: { layer: string; improvement: RatioEstimate }[];
-}
-
-/** A Table-1/Table-2 row: one backbone × dataset. */
-export interface ComparisonRow {
-  dataset: string;
-  backbone: string;
-  accBaseline: number;
-  accTextGuided: number;
-  paramsChange: number | null;
-  macsChange: number | null;
-  /** In the primary format; null when the runs have no campaign in a common format. */
-  lastLayer: RatioEstimate | null;
-  overall: RatioEstimate | null;
-  /** Text-guided − baseline mean Top2Diff of correct images, in points (Table 1: 73.67 − 70.32 = +3.35%). */
-  top2diffChange: number;
-  format: string | null;
-}
-
-/** Baseline vs text-guided on the same images. */
-export interface Comparison {
-  dataset: string;
-  split: string;
-  backbone: string;
-  baseline: ComparedModel;
-  textGuided: ComparedModel;
-  /** Campaigns in formats both runs have, the primary first. */
-  formats: FormatComparison[];
-  row: ComparisonRow;
-}
+export type { ComparedModel, FormatComparison, ComparisonRow, Comparison } from '../run-folder/analysis.js';
 
 /** Mean Top2Diff over correctly classified images (Table 1's Top2Diff column); NaN when none is correct. */
 export function meanCorrectTop2diff(g: {

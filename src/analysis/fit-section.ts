@@ -1,21 +1,12 @@
-import { improvementRatio, type RatioEstimate } from '../stats/improvement.js';
+import { improvementRatio } from '../stats/improvement.js';
 import { numberFormat, numberFormats } from '../faults/formats/registry.js';
 import { mismatchOf } from '../faults/metrics/metrics.js';
 import type { LayerProfile } from '../run-folder/golden.js';
 import { activationBits, defaultRawFitPerMbit, fitAssumptions, sdcFit, type FitEstimate } from './stats/fit.js';
 import type { CampaignReliability } from './reliability.js';
+import type { FitSection } from '../run-folder/analysis.js';
 
-/** Both models' SDC FIT in one format, their ratio, and the paragraph of assumptions the report prints. */
-export interface FitSection {
-  /** Campaign name (as in the comparison). */
-  format: string;
-  rawFitPerMbit: number;
-  assumptions: string;
-  baseline: FitEstimate;
-  textGuided: FitEstimate;
-  /** Baseline FIT ÷ text-guided FIT (> 1: the text-guided model fails less often). */
-  ratio: RatioEstimate;
-}
+export type { FitSection } from '../run-folder/analysis.js';
 
 /** Bits per value of a format; an unregistered format folder is taken as 32-bit. */
 function formatBits(format: string): number {

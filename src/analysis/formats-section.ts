@@ -1,36 +1,15 @@
 import { numberFormat } from '../faults/formats/registry.js';
 import type { FormatComparison } from './compare.js';
 import { campaignGolden, type CampaignSettings, type RunDir } from './run-dir.js';
+import type { FormatGolden, FormatEntry } from '../run-folder/analysis.js';
+
+export type { FormatBasis, FormatGolden, FormatEntry } from '../run-folder/analysis.js';
 
 /**
  * The formats section (issue 16 must-show 3): which number formats the comparison holds, how each met the network,
  * each model's golden accuracy there, and its campaigns by kind. The numbers per campaign stay in
  * `comparison.formats` (the verdict's computation); this only groups them, so the statistics exist once.
  */
-
-/**
- * How a format met the network: `value-only` converts just the flipped value to the format and back (the rest of the
- * network computes in the golden network's format); `whole network` holds every layer in it (`tgr emulate`).
- */
-export type FormatBasis = 'value-only' | 'whole network';
-
-/** One model's golden run as the campaigns of one format saw it. */
-export interface FormatGolden {
-  accuracy: number;
-  basis: FormatBasis;
-  /** The format the golden network computed in: golden.json's `model.emulated`, else fp32. */
-  network: string;
-}
-
-/** One number format of the comparison. */
-export interface FormatEntry {
-  /** The campaigns' format as they recorded it (summary.json / plan.json `format`). */
-  format: string;
-  baseline: FormatGolden;
-  textGuided: FormatGolden;
-  /** Its campaigns both runs share, by folder name (keys of `comparison.formats`), in kind order. */
-  campaigns: { campaign: string; kind: string }[];
-}
 
 /** Campaign kinds in table order; the first that matches names a campaign (contract F's `F`, `F-rd`, `F-guard`). */
 const kinds: { kind: string; is: (c: CampaignSettings) => boolean }[] = [

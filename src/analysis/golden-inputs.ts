@@ -1,11 +1,8 @@
 import { describeLabelMap } from '../data/label-map.js';
 import type { RunDir } from './run-dir.js';
+import type { GoldenInputs } from '../run-folder/analysis.js';
 
-/** How one model's golden run got its images: describeFit's line and the label mapping, null where none was made. */
-export interface GoldenInputs {
-  fit: string | null;
-  labels: string | null;
-}
+export type { GoldenInputs } from '../run-folder/analysis.js';
 
 /** Both models' golden-run image fit and label mapping, for the report's Settings table (issue 18). */
 export function goldenInputs(baseline: RunDir, textGuided: RunDir): Record<'baseline' | 'textGuided', GoldenInputs> {

@@ -1,12 +1,7 @@
-import type { GuardSummary } from '../run-folder/summary.js';
 import type { RunDir } from './run-dir.js';
+import type { GuardRow } from '../run-folder/analysis.js';
 
-/** One guarded campaign of one model: what its summary.json says about the score guard. */
-export interface GuardRow {
-  campaign: string;
-  model: 'baseline' | 'textGuided';
-  guard: GuardSummary;
-}
+export type { GuardRow } from '../run-folder/analysis.js';
 
 /**
  * The guarded campaigns of both runs (summary.json `guard`), by campaign folder and then baseline before text-guided,

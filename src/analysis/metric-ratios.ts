@@ -1,26 +1,11 @@
 import { deltaLossOf, countsOf, rateOf, type LayerMetrics, type RateOf } from '../faults/metrics/metrics.js';
 import { improvementRatio } from '../stats/improvement.js';
-import { rateRatio, ratioSide, type RatioEstimate, type RatioSide } from '../stats/ratio.js';
+import { rateRatio, ratioSide, type RatioEstimate } from '../stats/ratio.js';
 import type { IntervalEstimate } from '../stats/stratified.js';
 import type { CampaignReliability } from './reliability.js';
+import type { VerdictMetric, MetricRatio } from '../run-folder/analysis.js';
 
-/** The verdict's metrics: every one is reported, none picked after the fact. */
-export type VerdictMetric = 'sdc' | 'due' | 'critical' | 'deltaLoss';
-
-/** One metric of one scope: both models' estimates, baseline ÷ text-guided, and where its interval lies against 1. */
-export interface MetricRatio {
-  metric: VerdictMetric;
-  /** The threshold of a critical-fault rate. */
-  tau?: number;
-  /** How the report names it, e.g. `critical (ΔLoss > 1)`. */
-  label: string;
-  scope: 'lastLayer' | 'overall';
-  baseline: IntervalEstimate;
-  textGuided: IntervalEstimate;
-  /** > 1: the text-guided model has fewer such faults (or a smaller mean ΔLoss). */
-  ratio: RatioEstimate;
-  side: RatioSide;
-}
+export type { VerdictMetric, MetricRatio } from '../run-folder/analysis.js';
 
 interface MetricDef {
   metric: VerdictMetric;

@@ -8,35 +8,17 @@ import {
   metricsFromStrata,
   overallMetrics,
   type LayerMetrics,
-  type OverallMetrics,
 } from '../faults/metrics/metrics.js';
 import { readPlan } from '../faults/plan/plan-file.js';
 import { stratumWeights } from '../faults/metrics/summarize.js';
 import { check } from '../core/errors.js';
-import { BitVulnerabilityAccumulator, type BitCell } from './stats/bit-vulnerability.js';
+import { BitVulnerabilityAccumulator } from './stats/bit-vulnerability.js';
 import { forEachRecord } from '../faults/store/store.js';
-import type { CampaignFiles, CampaignSettings, RunDir } from './run-dir.js';
+import type { CampaignFiles, RunDir } from './run-dir.js';
 import { runFolderFiles } from '../run-folder/file-names.js';
+import type { CampaignReliability } from '../run-folder/analysis.js';
 
-/** One model's campaign, summarised as the comparison needs it. */
-export interface CampaignReliability extends CampaignSettings {
-  /** The campaign's folder under campaign/ (its format unless named otherwise). */
-  campaign: string;
-  /** 'bit' when the plan was bit-stratified: every estimate and interval is then the stratified one. */
-  stratify: 'none' | 'bit';
-  /** Critical-fault thresholds τ of the `critical` metrics. */
-  tau: number[];
-  /** Per-layer metrics in graph order (layers without records are left out). */
-  layers: LayerMetrics[];
-  /** The model's last layer; for text-guided heads latent + projection, neuron-weighted (metrics.ts). */
-  lastLayer: LayerMetrics;
-  /** Mean over layer slots, the last layer counted once (like for like; metrics.ts overallMetrics). */
-  overall: OverallMetrics;
-  /** Per (layer, bit) metrics and in-range shares for the bit × layer heat map; null without faults.jsonl. */
-  bits: BitCell[] | null;
-  /** Where the per-layer metrics came from: summary.json's tallies, or every record (no summary, or another τ). */
-  source: (typeof runFolderFiles)['faults' | 'summary'];
-}
+export type { CampaignReliability } from '../run-folder/analysis.js';
 
 /** How a campaign is read: the critical-fault thresholds (default 0.1, 1, 10). */
 export interface ReliabilityOptions {

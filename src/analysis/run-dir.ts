@@ -9,6 +9,9 @@ import { checkCampaignRecords } from '../faults/store/verify.js';
 import type { GoldenRun } from '../run-folder/golden.js';
 import type { CampaignSummary } from '../run-folder/summary.js';
 import { runFolderFiles } from '../run-folder/file-names.js';
+import type { CampaignSettings } from '../run-folder/analysis.js';
+
+export type { CampaignSettings } from '../run-folder/analysis.js';
 
 /**
  * What analysis reads of a run folder (DESIGN.md "Files a run leaves"). Reading is the boundary: every file is
@@ -16,17 +19,6 @@ import { runFolderFiles } from '../run-folder/file-names.js';
  */
 
 export type { RunMeta } from '../run-folder/meta.js';
-
-/** How a campaign was run (summary.json's fields, or plan.json's when a sharded campaign has no summary yet). */
-export type CampaignSettings = Pick<
-  CampaignSummary,
-  'format' | 'errorModel' | 'target' | 'rangeDetector' | 'seed' | 'perLayer'
-> & {
-  /** The score guard's kind, present only for guarded campaigns. */
-  guard?: string;
-  /** Conv/Gemm/MatMul nodes no fault could land in, with the reason (present only when there are some). */
-  leftOut?: NonNullable<CampaignSummary['leftOut']>;
-};
 
 /**
  * One campaign of a run: a folder under campaign/ (named after its format unless `tgr inject --name` said otherwise).

@@ -1,23 +1,12 @@
 import { Rng } from '../core/rng.js';
 import type { GoldenRun } from '../run-folder/golden.js';
-import { mcnemar, type McNemarResult } from './stats/mcnemar.js';
-import { pairedBootstrapAccuracyDiff, type BootstrapInterval } from './stats/paired-bootstrap.js';
-import { correctness, pairedTable, type PairedTable } from './stats/paired-table.js';
-import { top2DiffCrossing, top2DiffSweep, type Top2DiffPoint } from './stats/top2diff-crossing.js';
+import { mcnemar } from './stats/mcnemar.js';
+import { pairedBootstrapAccuracyDiff } from './stats/paired-bootstrap.js';
+import { correctness, pairedTable } from './stats/paired-table.js';
+import { top2DiffCrossing, top2DiffSweep } from './stats/top2diff-crossing.js';
+import type { Significance } from '../run-folder/analysis.js';
 
-/** Is the accuracy difference real? (issue 8 §1, paper §7.4). Baseline is "first", text-guided "second". */
-export interface Significance {
-  table: PairedTable;
-  mcnemar: McNemarResult;
-  /**
-   * Paired bootstrap CI of accuracy(text-guided) − accuracy(baseline): negative means the text-guided model is behind.
-   */
-  bootstrap: BootstrapInterval & { seed: number };
-  /** Accuracy after excluding correct images with Top2Diff below δ, δ = 0..40 (Fig. 4): first = baseline. */
-  sweep: Top2DiffPoint[];
-  /** The δ where the text-guided curve meets the baseline's (paper: δ ≈ 15 on ImageNet ResNet-50); null if never. */
-  crossing: number | null;
-}
+export type { Significance } from '../run-folder/analysis.js';
 
 /** Bootstrap settings: the resample count and the seed of its Rng. */
 export interface BootstrapOptions {

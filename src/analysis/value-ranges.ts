@@ -1,26 +1,7 @@
 import type { LayerProfile } from '../run-folder/golden.js';
+import type { Range, RangeRow, ValueRanges } from '../run-folder/analysis.js';
 
-/** One model's profiled range at one layer. */
-export interface Range {
-  maxAbs: number;
-  meanAbs: number;
-}
-
-/** One row of the value-range figure (paper Fig. 3): a layer, with each model's range where the model has it. */
-export interface RangeRow {
-  layer: string;
-  baseline: Range | null;
-  textGuided: Range | null;
-  /** True for the models' last layers (baseline final Linear; text-guided latent + projection). */
-  last: boolean;
-}
-
-/** The value-range table: per-layer rows plus each model's last-layer figures. */
-export interface ValueRanges {
-  rows: RangeRow[];
-  /** Last layer, text-guided side neuron-weighted over latent + projection as ΔLoss is (DESIGN.md). */
-  lastLayer: { baseline: Range | null; textGuided: Range | null };
-}
+export type { Range, RangeRow, ValueRanges } from '../run-folder/analysis.js';
 
 /** A model's layer profiles plus the names of its last layers, as golden.json holds them. */
 export interface ProfiledModel {

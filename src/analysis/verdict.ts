@@ -1,16 +1,8 @@
 import type { RatioEstimate } from '../stats/ratio.js';
 import type { MetricRatio } from './metric-ratios.js';
+import type { Verdict } from '../run-folder/analysis.js';
 
-/**
- * What the run says about the paper's question, by a rule fixed before any data: over EVERY verdict metric (SDC, DUE,
- * critical τ each, the paper's mean ΔLoss) and both scopes (last layer, overall) of the primary campaign, 'yes' when
- * at least one 99% ratio interval lies above 1 and none below; 'partly' when some lie above and some below; 'no' when
- * none lies above (including "no difference": every interval straddles 1); 'unknown' without a common campaign.
- */
-export interface Verdict {
-  reproduced: 'yes' | 'partly' | 'no' | 'unknown';
-  sentence: string;
-}
+export type { Verdict } from '../run-folder/analysis.js';
 
 /**
  * A ratio or bound with 2 decimals, in exponent form past 10⁴ (exponent-bit flips make ΔLoss ratios astronomic); `inf`

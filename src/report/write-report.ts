@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { Analysis } from '../analysis/analyse.js';
 import { check } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import { fromAnalysisFile, toAnalysisFile } from '../analysis/analysis-file.js';
 import { readRunFile, writeRunFile } from '../run-folder/run-file.js';
 import { safeId } from './escape.js';
 import { renderReport, reportTables } from './page.js';
@@ -39,8 +38,7 @@ export function writeReport(analysis: Analysis | readonly Analysis[], outDir: st
     () => 'a report needs at least one analysis; pass a baseline and a text-guided run',
   );
   const analysisJson = join(outDir, runFolderFiles.analysis);
-  const files = list.map(toAnalysisFile);
-  writeRunFile('analysis', analysisJson, files.length === 1 ? files[0]! : files);
+  writeRunFile('analysis', analysisJson, list.length === 1 ? list[0]! : [...list]);
   const dir = join(outDir, runFolderFiles.reportFolder);
   const csv = reportTables(list).map(({ table }) => {
     const path = join(dir, 'tables', `${safeId(table.id.replace(/^tbl-/, ''))}.csv`);
@@ -65,5 +63,5 @@ export function writeReport(analysis: Analysis | readonly Analysis[], outDir: st
 /** Reads analysis.json back (one analysis or several) so a report can be re-rendered without re-analysing. */
 export function readAnalysis(path: string): Analysis[] {
   const v = readRunFile('analysis', path);
-  return (Array.isArray(v) ? v : [v]).map(fromAnalysisFile);
+  return Array.isArray(v) ? v : [v];
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { IntervalEstimate } from '../stats/stratified.js';
 import { measured } from './numbers.js';
 
 /**
@@ -13,7 +14,13 @@ import { measured } from './numbers.js';
  */
 export function metricsSchemas(num: z.ZodType<number>) {
   /** An estimate with its interval (stats/stratified.ts IntervalEstimate). */
-  const intervalEstimate = z.object({ value: num, lower: num, upper: num, se: num, method: z.string() });
+  const intervalEstimate = z.object({
+    value: num,
+    lower: num,
+    upper: num,
+    se: num,
+    method: z.string(),
+  }) satisfies z.ZodType<IntervalEstimate>;
   /** One stratum's tallies: everything every metric needs, mergeable and small enough for summary.json. */
   const stratumTally = z.object({
     /** The bit position for a bit-stratified plan; null for a uniformly sampled layer (one stratum). */

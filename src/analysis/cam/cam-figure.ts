@@ -5,95 +5,26 @@ import { check } from '../../core/errors.js';
 import { defaultConfidence } from '../../stats/confidence.js';
 import { openCam, resizeBilinear, type CamResult } from './ablation-cam.js';
 import { camLayer, type CamLayer } from './cam-layer.js';
-import { pearson, similarityStats, type SimilarityStats } from './cam-similarity.js';
+import { pearson, similarityStats } from './cam-similarity.js';
 import { imageRgb, overlayPng } from './cam-png.js';
 import { flipRule, screenFlips } from './flip-screen.js';
 import { allBits, applyWeightFlips, planWeightFlips } from './weight-flips.js';
+import type { CamSettings, CamPanel, CamImage, FlipCounts, CamFigure } from '../../run-folder/analysis.js';
+
+export type {
+  CamSettings,
+  CamPanel,
+  CamImage,
+  CamSimilarity,
+  FlipCounts,
+  CamFigure,
+} from '../../run-folder/analysis.js';
 
 /** An image to explain: its dataset index, label, and the tensor the models take ([1, C, H, W], normalised). */
 export interface CamInput {
   index: number;
   label: number;
   tensor: TensorData;
-}
-
-/** How the paper's Fig. 2 is made: how many weight flips, in which bits, from which seed, over how many images. */
-export interface CamSettings {
-  /** Weight bit flips drawn across each network (paper: 2000); `flipRule` decides which are kept. */
-  flips: number;
-  seed: number;
-  /** fp32 bit positions flips are drawn from (default all 32). */
-  bits: number[];
-  /** Images the before/after similarity is measured over (the first of them are drawn). */
-  measure: number;
-  /** A flipped weight is kept when finite and within `bound` × its tensor's largest clean |w| (`flipRule`). */
-  bound: number;
-}
-
-/** One heat map of the figure. */
-export interface CamPanel {
-  model: 'baseline' | 'textGuided';
-  faulty: boolean;
-  predicted: number;
-  score: number;
-  nonFinite: boolean;
-  /** Channels with the largest weights, strongest first (at most 5). */
-  topChannels: { channel: number; weight: number }[];
-  /** The overlay as a base64 PNG. */
-  png: string;
-}
-
-/** One image of the figure: the image itself and four panels (two models × before/after). */
-export interface CamImage {
-  index: number;
-  label: number;
-  imagePng: string;
-  panels: CamPanel[];
-  /** Pearson correlation of each model's map before and after the flips (1 = same map); null if a map is flat. */
-  similarity: { baseline: number | null; textGuided: number | null };
-}
-
-/** The number beside the pictures: map similarity before vs after, over the measured images, with intervals. */
-export interface CamSimilarity {
-  /** What is compared, in words. */
-  measure: string;
-  /** How the intervals are made, in words. */
-  interval: string;
-  confidence: number;
-  resamples: number;
-  /** Dataset indices of the measured images, and each model's similarity on each (null: a map is flat). */
-  images: number[];
-  baseline: (number | null)[];
-  textGuided: (number | null)[];
-  /** Means and intervals over the images where both are defined; null when there is none. */
-  stats: SimilarityStats | null;
-}
-
-/** Flips drawn and kept under one bound (`flipRule`): the same kept draws hit both models. */
-export interface FlipCounts {
-  bound: number;
-  drawn: number;
-  kept: number;
-  droppedByRange: number;
-  droppedByOutput: number;
-  rule: string;
-}
-
-/** Fig. 2 as data. */
-export interface CamFigure extends CamSettings {
-  /** The tensor ablated in each model. */
-  layers: { baseline: string; textGuided: string };
-  /** How it was picked (`camLayer`): a block output or the last Conv. */
-  layerRule: { baseline: CamLayer['rule']; textGuided: CamLayer['rule'] };
-  flipScreen: FlipCounts;
-  /** The images drawn (the first measured ones). */
-  images: CamImage[];
-  similarity: CamSimilarity;
-  /**
-   * The similarity again with flips held within each tensor's own range (bound 1), so a reader sees how much the
-   * number owes to the bound; null when `bound` is already 1.
-   */
-  withinRange: { flipScreen: FlipCounts; stats: SimilarityStats | null } | null;
 }
 
 /**

@@ -1,11 +1,13 @@
 import type { Model, Node } from '../../onnx/types.js';
 import { check } from '../../core/errors.js';
+import type { z } from 'zod';
+import type { camLayerRuleSchema } from '../../run-folder/analysis.js';
 
 /** The tensor Ablation-CAM ablates, and the rule that picked it (the report says which). */
 export interface CamLayer {
   tensor: string;
   /** 'block': the last residual Add (+ its ReLU) before global pooling; 'conv': the last Conv (no residual add). */
-  rule: 'block' | 'conv';
+  rule: z.infer<typeof camLayerRuleSchema>;
 }
 
 /** Global pooling ends the spatial part of a CNN: a map must be taken above it. */

@@ -1,21 +1,8 @@
 import type { Rng } from '../../core/rng.js';
 import { check } from '../../core/errors.js';
+import type { MeanInterval, SimilarityStats } from '../../run-folder/analysis.js';
 
-/** A mean over images with a percentile-bootstrap interval. */
-export interface MeanInterval {
-  mean: number;
-  lower: number;
-  upper: number;
-  /** Images it is taken over. */
-  n: number;
-}
-
-/** Each model's mean before/after similarity and the paired difference text-guided − baseline, same images. */
-export interface SimilarityStats {
-  baseline: MeanInterval;
-  textGuided: MeanInterval;
-  difference: MeanInterval;
-}
+export type { MeanInterval, SimilarityStats } from '../../run-folder/analysis.js';
 
 /**
  * Pearson correlation of two maps of the same size; null when either map is constant (an empty map has no shape to

@@ -1,5 +1,8 @@
 import { check } from '../../core/errors.js';
 import { weightedSum, type Estimate } from '../../stats/confidence.js';
+import type { FitEstimate } from '../../run-folder/analysis.js';
+
+export type { FitLayer, FitEstimate } from '../../run-folder/analysis.js';
 
 /** Bits in the "Mbit" of a FIT/Mbit figure: 2^20, as memory soft-error rates are quoted. */
 export const bitsPerMbit = 2 ** 20;
@@ -19,23 +22,6 @@ export interface FitLayerInput {
   layer: string;
   bitsPerInference: number;
   sdc: Estimate;
-}
-
-/** One layer's SDC FIT with the CI carried over from the SDC probability. */
-export interface FitLayer {
-  layer: string;
-  bitsPerInference: number;
-  fit: number;
-  fitCi: number;
-}
-
-/** A model's SDC FIT per layer and in total. */
-export interface FitEstimate {
-  rawFitPerMbit: number;
-  layers: FitLayer[];
-  totalBits: number;
-  fit: number;
-  fitCi: number;
 }
 
 /** Activation bits a layer produces per inference: output elements per image × bits per value. */

@@ -1,17 +1,8 @@
 import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
 import type { PairedTable } from './paired-table.js';
+import type { McNemarResult } from '../../run-folder/analysis.js';
 
-/** McNemar's test on the discordant pairs of a paired table. */
-export interface McNemarResult {
-  /** b: first right, second wrong. */
-  onlyFirst: number;
-  /** c: second right, first wrong. */
-  onlySecond: number;
-  /** Exact two-sided p: 2·P(X ≤ min(b, c)), X ~ Binomial(b + c, ½), capped at 1. */
-  pValue: number;
-  /** Mid-p: the exact p less P(X = min(b, c)); less conservative, close to nominal size (Fagerland et al. 2013). */
-  midPValue: number;
-}
+export type { McNemarResult } from '../../run-folder/analysis.js';
 
 /**
  * McNemar's exact test: under "both models are equally accurate" each discordant image is equally likely to favour

@@ -1,16 +1,9 @@
 import { check } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import { defaultConfidence } from '../../stats/confidence.js';
+import type { BootstrapInterval } from '../../run-folder/analysis.js';
 
-/** A paired bootstrap interval for accuracy(first) − accuracy(second). */
-export interface BootstrapInterval {
-  /** The observed difference (a proportion; 0.003 = 0.3 points). */
-  difference: number;
-  lower: number;
-  upper: number;
-  confidence: number;
-  resamples: number;
-}
+export type { BootstrapInterval } from '../../run-folder/analysis.js';
 
 /**
  * Percentile bootstrap over images: each resample draws n images with replacement and keeps their pairing, so the

@@ -1,14 +1,7 @@
 import { check } from '../../core/errors.js';
+import type { PairedTable } from '../../run-folder/analysis.js';
 
-/** Two classifiers on the same images: how often each is right while the other is wrong. */
-export interface PairedTable {
-  bothCorrect: number;
-  /** b: the first model (baseline) right, the second (text-guided) wrong. */
-  onlyFirst: number;
-  /** c: the second model right, the first wrong. */
-  onlySecond: number;
-  bothWrong: number;
-}
+export type { PairedTable } from '../../run-folder/analysis.js';
 
 /** The 2×2 table of paired correctness; both arrays index the same images. */
 export function pairedTable(first: ArrayLike<boolean>, second: ArrayLike<boolean>): PairedTable {

@@ -1,17 +1,8 @@
 import type { Rng } from '../../core/rng.js';
 import { numberFormats } from '../../faults/formats/registry.js';
+import type { SmallValueBitOutcome } from '../../run-folder/analysis.js';
 
-/** What flipping one fp32 bit did to values with |x| below the bound. */
-export interface SmallValueBitOutcome {
-  bit: number;
-  tested: number;
-  /** Results with |y| < bound (finite). */
-  stayedBelow: number;
-  /** Results that became Inf or NaN. */
-  nonFinite: number;
-  /** Largest finite |y| seen. */
-  maxAbsAfter: number;
-}
+export type { SmallValueBitOutcome } from '../../run-folder/analysis.js';
 
 /**
  * Checks paper §7.3's claim: "for |x| < 2, a flip of any bit but 31 and 30 keeps |x| < 2". Values: every biased

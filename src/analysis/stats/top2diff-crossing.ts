@@ -1,16 +1,12 @@
 import { check } from '../../core/errors.js';
+import type { Top2DiffPoint } from '../../run-folder/analysis.js';
+
+export type { Top2DiffPoint } from '../../run-folder/analysis.js';
 
 /** One model's golden run on the test set: per image, Top2Diff = (p₁ − p₂)·100 and whether top-1 was right. */
 export interface Top2DiffRun {
   top2diff: ArrayLike<number>;
   correct: ArrayLike<boolean>;
-}
-
-/** One point of the paper's Fig. 4 sweep. */
-export interface Top2DiffPoint {
-  delta: number;
-  first: number;
-  second: number;
 }
 
 /**
