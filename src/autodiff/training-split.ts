@@ -124,7 +124,15 @@ export function fuseUpdateIntoGrad(split: SplitTrainingStep, params: string[]): 
     inputs,
     outputs: [...g.outputs, ...u.outputs],
     initializers: new Map([...u.initializers, ...g.initializers]),
-    valueInfo: new Map([...u.valueInfo, ...g.valueInfo]),
+    // Each gated parameter keeps its input's type and shape, so shape-driven rewrites (blocked Convs) still apply.
+    valueInfo: new Map([
+      ...u.valueInfo,
+      ...g.valueInfo,
+      ...params.map((p) => {
+        const v = inputs.find((i) => i.name === p)!;
+        return [fusedNames.used(p), { ...v, name: fusedNames.used(p) }] as const;
+      }),
+    ]),
   };
   return { ...split.grad, graph };
 }

@@ -7,6 +7,8 @@ import { Session } from '../../src/engine/session.js';
 import { buildTrainingGraph } from '../../src/autodiff/training-graph.js';
 import { fuseUpdateIntoGrad, splitTrainingGraph } from '../../src/autodiff/training-split.js';
 import type { TrainingGraphOptions } from '../../src/autodiff/training-graph-types.js';
+import { lowerConvsToBlocked, nchwcDomain } from '../../src/engine/blocked-convs.js';
+import { tinyResNet } from './tiny-nets.js';
 
 /** A linear classifier, 3 features → 2 classes (weight and bias), trained with SGD + momentum and weight decay. */
 function linear(): Model {
@@ -129,4 +131,18 @@ test('the update-then-gradient graph: its names, the gate on (update, then gradi
   const plain = await run(split.grad, feeds);
   for (const k of names(split.grad, 'outputs')) assert.deepEqual(off[k], plain[k], k);
   assert.notDeepEqual(on.loss, off.loss);
+});
+
+test('the update-then-gradient graph keeps every Conv the gradient graph has eligible for the blocked kernels', () => {
+  const tg = buildTrainingGraph(tinyResNet(), opts, { gradOutputs: true });
+  const split = splitTrainingGraph(tg);
+  const fused = fuseUpdateIntoGrad(
+    split,
+    tg.params.map((p) => p.name),
+  );
+  // Block 4 makes every Conv of the tiny net eligible; a gated weight without a known shape would not be.
+  const blocked = (m: Model) =>
+    lowerConvsToBlocked(m, 4).graph.nodes.filter((n) => n.opType === 'Conv' && n.domain === nchwcDomain).length;
+  assert.ok(blocked(split.grad) > 0);
+  assert.equal(blocked(fused), blocked(split.grad));
 });
