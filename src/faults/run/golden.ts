@@ -13,6 +13,7 @@ import { withReductions } from './golden-reductions.js';
 import { LayerProfiler } from './golden-profile.js';
 import type { ImageSet } from './images.js';
 import { readRunFile, writeRunFile } from '../../run-folder/run-file.js';
+import { runFolderFiles } from '../../run-folder/file-names.js';
 import type { GoldenRun, LayerProfile } from '../store/records.js';
 import { scoreRow } from '../../stats/scores.js';
 
@@ -228,7 +229,7 @@ export function imagesPerRun(
 }
 
 /** The file beside golden.json that holds the kept activations. */
-const activationsFile = 'golden-activations.bin';
+const activationsFile = runFolderFiles.goldenActivations;
 
 /** Per-image tensors of at most this many values are kept from the golden pass (scores, last layers, their inputs). */
 const smallLimit = 4096;
