@@ -7,10 +7,12 @@
  *
  *   npx tsx bench/train-step.ts [--batch 64] [--threads 2] [--steps 10] [--runs 7] [--paths fast|plain] [--no-torch]
  *                               [--no-spin] [--dw shifts|shiftsNhwc|oneHot|batchConv] [--plain-convs] [--replicas R]
+ *                               [--no-session]
  *
  * --replicas R (R > 1): the trainer's data-parallel path too, taken in turn with the one-session step and PyTorch —
  * R single-thread replicas in worker threads, each on batch/R images, gradients averaged, one update
- * (src/train/data-parallel.ts).
+ * (src/train/data-parallel.ts). --no-session leaves the one-session step out (with --replicas: the replicas alone, or
+ * against PyTorch).
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -39,6 +41,7 @@ const { values: opt } = parseArgs({
     dw: { type: 'string' },
     'plain-convs': { type: 'boolean', default: false },
     replicas: { type: 'string', default: '1' },
+    'no-session': { type: 'boolean', default: false },
   },
 });
 const [batch, threads, steps, runs] = [opt.batch, opt.threads, opt.steps, opt.runs].map(Number) as [
@@ -156,14 +159,15 @@ async function main() {
       cpu: (batch * steps) / ((cpu.user + cpu.system) / 1e6),
     };
   };
-  for (let i = 0; i < 3; i++) await opsStep();
+  const oneSession = !(opt['no-session'] && dp);
+  for (let i = 0; oneSession && i < 3; i++) await opsStep();
   for (let i = 0; dp && i < 3; i++) await dpStep();
   const peer = opt['no-torch'] ? null : await torchPeer();
   const ours: { wall: number; cpu: number }[] = [];
   const replicated: { wall: number; cpu: number }[] = [];
   const theirs: { wall: number; cpu: number }[] = [];
   for (let r = 0; r < runs; r++) {
-    ours.push(await timed(opsStep));
+    if (oneSession) ours.push(await timed(opsStep));
     if (dp) replicated.push(await timed(dpStep));
     if (peer) theirs.push(await peer.run());
   }
@@ -187,9 +191,9 @@ async function main() {
   console.log(
     `graph: ${tg.model.graph.nodes.length} nodes, built in ${buildMs.toFixed(0)} ms; load average before: ${loadBefore}`,
   );
-  report('img/s', 'wall');
+  if (oneSession) report('img/s', 'wall');
   if (dp) report('img/s', 'wall', replicated, `${replicas} single-thread replicas`);
-  if (threads === 1) report('img per CPU-s', 'cpu');
+  if (threads === 1 && oneSession) report('img per CPU-s', 'cpu');
 }
 
 await main();
