@@ -1,4 +1,5 @@
 import { check } from '../../core/errors.js';
+import { axesAsInput } from '../../onnx/opsets.js';
 import { attr } from '../../onnx/types.js';
 import type { Grid } from '../formats/format.js';
 import { QuantizerBuilder, type LayerFacts, type Quantizer } from './emulate-graph.js';
@@ -31,10 +32,10 @@ export function minifloatGrid(f: Extract<Grid, { kind: 'minifloat' }>): Quantize
   };
 }
 
-/** ReduceMax over one axis, keeping it: axes are an attribute before opset 18 and an input from 18 on. */
+/** ReduceMax over one axis, keeping it (axes an attribute or an input, by opset: onnx/opsets.ts). */
 function reduceMax(b: QuantizerBuilder, x: string, axis: number, opset: number): string {
   const keep = { keepdims: attr.int(1) };
-  return opset >= 18
+  return axesAsInput('ReduceMax', opset)
     ? b.op('ReduceMax', [x, b.ints([axis])], { attrs: keep, sameShape: false })
     : b.op('ReduceMax', [x], { attrs: { ...keep, axes: attr.ints([axis]) }, sameShape: false });
 }
