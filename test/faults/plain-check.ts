@@ -12,7 +12,7 @@ import { guardTrips } from '../../src/faults/run/guard.js';
 import type { CampaignPlan } from '../../src/faults/plan/plan.js';
 import type { InjectionRecord } from '../../src/faults/store/records.js';
 import { tempDir, type Fixture } from './fixtures.js';
-import { heldLayer } from '../../src/faults/run/held.js';
+import { heldLayer, heldWeight } from '../../src/faults/run/held.js';
 import { numberFormat } from '../../src/faults/formats/registry.js';
 import { UnitForward } from '../../src/faults/run/unit-cache.js';
 import { rowOf, type UnitCache } from '../../src/faults/run/injector.js';
@@ -118,10 +118,22 @@ export async function checkAgainstPlain(
       plain = await inj.run(await images.pixels(recs.map((r) => r.image)), recs.map(change));
       await inj.release();
     } else {
+      // A flip of a held weight's shared bits (a BFP block's exponent) changes every weight of its block.
+      const fmt = numberFormat(opts.format ?? 'fp32');
+      const held = heldWeight(clf.model, layer, fmt);
+      const stored = clf.model.graph.initializers.get(layer.weight!)!.data as Float32Array;
       const wp = await WeightPlain.create(clf, model, layer.weight!);
       plain = new Float32Array(recs.length * K);
-      for (const [k, r] of recs.entries())
-        plain.set(await wp.run(await images.pixels([r.image]), 1, r.index, r.faulty), k * K);
+      for (const [k, r] of recs.entries()) {
+        const shared = (r.bits ?? [r.bit]).filter((b) => ((fmt.shared ?? 0) >>> b) & 1);
+        const group = held && shared.length ? held.group(r.index).filter((j) => j !== r.index) : [];
+        const ctx = held?.context(r.index);
+        const change = {
+          index: Int32Array.from([r.index, ...group]),
+          value: Float32Array.from([r.faulty, ...group.map((j) => fmt.flip(stored[j]!, shared, ctx))]),
+        };
+        plain.set(await wp.run(await images.pixels([r.image]), 1, change), k * K);
+      }
       await wp.release();
     }
     recs.forEach((r, k) => {

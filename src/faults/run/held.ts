@@ -117,23 +117,28 @@ function quantizerScales(model: Model, held: string): number[] {
   return Array.from(scale.data as Float64Array);
 }
 
+/** A weight tensor held in a campaign's format: each element's stored context, and the elements sharing its bits. */
+export interface HeldWeight {
+  /** The context element `index` of the weight was stored with. */
+  context(index: number): FormatContext;
+  /** The elements that share `index`'s `format.shared` bits (its BFP block), itself included; else just `index`. */
+  group(index: number): number[];
+}
+
 /**
- * The context each element of `layer`'s weight was stored with, when `model` holds its weights in `format`
- * (`--emulate-weights`): int scales from the model's metadata (per output channel for int:K:channel), a BFP block's
- * exponent from the stored block along axis 1 (as `bfpQuantize` lays blocks). Undefined for weights left in fp32.
- * A flip of a weight's shared exponent bits changes that weight alone: the weight path moves one weight per fault.
+ * How `layer`'s weight is stored when `model` holds its weights in `format` (`--emulate-weights`): int scales from
+ * the model's metadata (per output channel for int:K:channel), a BFP block's exponent from the stored block along
+ * axis 1 (as `bfpQuantize` lays blocks), so a flip of a block's shared exponent changes all K weights of that block.
+ * Undefined for weights left in fp32.
  */
-export function weightContext(
-  model: Model,
-  layer: ClassifierLayer,
-  format: NumberFormat,
-): ((index: number) => FormatContext) | undefined {
+export function heldWeight(model: Model, layer: ClassifierLayer, format: NumberFormat): HeldWeight | undefined {
   const listed = model.metadata['tgr.emulated_weights'];
   if (model.metadata['tgr.emulated_format'] !== format.name || !listed || !layer.weight) return undefined;
   const scales = (JSON.parse(listed) as Record<string, number[]>)[layer.weight];
   const w = model.graph.initializers.get(layer.weight);
   if (!scales || !w) return undefined;
   const grid = format.grid;
+  const alone = (index: number) => [index];
   if (grid.kind === 'integer') {
     const { channels, inner } = channelLayout(
       w.dims,
@@ -145,10 +150,14 @@ export function weightContext(
       () =>
         `${layer.weight}: the model lists ${scales.length} weight scales for ${format.name}; re-emulate it (tgr emulate)`,
     );
-    return (index) => ({ scale: scales[grid.perChannel ? Math.floor(index / inner) % channels : 0]! });
+    return {
+      context: (index) => ({ scale: scales[grid.perChannel ? Math.floor(index / inner) % channels : 0]! }),
+      group: alone,
+    };
   }
-  if (grid.kind !== 'blocks') return () => ({});
+  if (grid.kind !== 'blocks') return { context: () => ({}), group: alone };
   const data = w.data as Float32Array;
   const { channels, inner } = channelLayout(w.dims, 1);
-  return (index) => blockExponent(data, blockOf(channels, inner, grid.block, index));
+  const group = (index: number) => blockOf(channels, inner, grid.block, index);
+  return { context: (index) => blockExponent(data, group(index)), group };
 }

@@ -78,7 +78,10 @@ export class PlainInjector {
   }
 }
 
-/** The plain path for weight faults: the whole model with one weight fed as an input, one fault per run. */
+/**
+ * The plain path for weight faults: the whole model with the weight fed as an input, one fault per run — the
+ * weight elements it changes (one, or a BFP block whose shared exponent flipped) set to their faulty values.
+ */
 export class WeightPlain {
   private constructor(
     private readonly session: Session,
@@ -102,10 +105,10 @@ export class WeightPlain {
     return new WeightPlain(session, clf, w, weight);
   }
 
-  /** Scores [rows, K] of `pixels` with weight element `index` set to `value`. */
-  async run(pixels: Float32Array, rows: number, index: number, value: number): Promise<Float32Array> {
+  /** Scores [rows, K] of `pixels` with weight elements `change.index` set to `change.value`. */
+  async run(pixels: Float32Array, rows: number, change: Change): Promise<Float32Array> {
     const data = (this.weight.data as Float32Array).slice();
-    data[index] = value;
+    change.index.forEach((i, k) => (data[i] = change.value[k]!));
     const out = await this.session.run({
       [this.clf.input.name]: { dtype: 'float32', dims: [rows, ...this.clf.input.shape], data: pixels },
       [this.name]: { dtype: 'float32', dims: this.weight.dims, data },

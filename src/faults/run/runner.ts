@@ -23,7 +23,7 @@ import { FaultLog } from '../store/fault-log.js';
 import { recordLine } from '../store/store.js';
 import { KeptUnits, UnitForward, type GoldenActivations } from './unit-cache.js';
 import { weightChange, type Change } from './weights.js';
-import { heldLayer, weightContext, type HeldLayer } from './held.js';
+import { heldLayer, heldWeight, type HeldLayer } from './held.js';
 
 export interface RunOptions {
   classifier: Classifier;
@@ -88,7 +88,7 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
   const held = planned.map((l) => (plan.target === 'neurons' ? heldLayer(clf.model, l, fmt) : undefined));
   const layers = planned.map((l, li) => (held[li] ? { ...l, tensor: held[li].tensor } : l));
   // A weight flip hits the weight as stored: its channel's scale or its block's exponent, when weights are held.
-  const weightCtx = planned.map((l) => (plan.target === 'weights' ? weightContext(clf.model, l, fmt) : undefined));
+  const heldW = planned.map((l) => (plan.target === 'weights' ? heldWeight(clf.model, l, fmt) : undefined));
   const contexts = plan.layers.map((pl) => fmt.contextFor(pl.maxAbs));
   const paths: Record<EvalPath, number> = { masked: 0, analytic: 0, suffix: 0, plain: 0 };
   const bar = progress({ label: `inject ${plan.format}`, total: sites - log.doneRecords, unit: 'inj', quiet: o.quiet });
@@ -121,14 +121,20 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
               : (clf.model.graph.initializers.get(layer.tensor)!.data as Float32Array);
           const golden = values[site.index]!;
           const h = held[li];
-          const ctx = h ? h.context(values, site.index) : (weightCtx[li]?.(site.index) ?? contexts[li]);
+          const hw = heldW[li];
+          const ctx = h ? h.context(values, site.index) : (hw?.context(site.index) ?? contexts[li]);
           const faulty = em.corrupt(golden, site, traced.format, ctx);
           const faultyBits = traced.take();
           // A fault in bits the format stores once per group (BFP's block exponent) changes every value of the group.
           const sharedBits = siteBits(site).filter((b) => ((fmt.shared ?? 0) >>> b) & 1);
-          const group = h && sharedBits.length ? h.group(site.index).filter((j) => j !== site.index) : [];
+          const holder = h ?? hw;
+          const group = holder && sharedBits.length ? holder.group(site.index).filter((j) => j !== site.index) : [];
           const shared = { ...site, bit: sharedBits[0]!, bits: sharedBits };
           const moved = group.map((j) => em.corrupt(values[j]!, { ...shared, index: j }, fmt, ctx));
+          const changed = {
+            index: Int32Array.from([site.index, ...group]),
+            value: Float32Array.from([faulty, ...moved]),
+          };
           items.push({
             id,
             site,
@@ -136,17 +142,8 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
             golden,
             faulty,
             faultyBits,
-            change: changeFor(
-              plan,
-              model,
-              layers[li]!,
-              cache,
-              row,
-              [site.index, ...group],
-              [faulty, ...moved],
-              layer.bound,
-              h,
-            ),
+            changed,
+            change: changeFor(plan, model, layers[li]!, cache, row, changed, layer.bound, h),
           });
         }
         const evaluated = items.filter((it) => it.change);
@@ -164,8 +161,7 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
             s: await plain.run(
               rowOf({ dtype: 'float32', dims: [unit.images.length, ...clf.input.shape], data: cache.pixels }, it.row),
               1,
-              it.site.index,
-              it.faulty,
+              it.changed,
             ),
             path: 'plain',
           });
@@ -224,8 +220,7 @@ function changeFor(
   layer: ClassifierLayer,
   cache: UnitCache,
   row: number,
-  indices: readonly number[],
-  faultyValues: readonly number[],
+  changed: Change,
   bound: number,
   held: HeldLayer | undefined,
 ): Change | undefined {
@@ -233,16 +228,14 @@ function changeFor(
   if (plan.target === 'neurons') {
     const golden = rowOf(cache.tensors[layer.tensor]!, row);
     const value = (v: number, i: number) => (held && plan.rangeDetector ? held.hold(clamp(v), golden, i) : clamp(v));
-    return { index: Int32Array.from(indices), value: Float32Array.from(faultyValues, (v, k) => value(v, indices[k]!)) };
+    return { index: changed.index, value: changed.value.map((v, k) => value(v, changed.index[k]!)) };
   }
-  const [index, faulty] = [indices[0]!, faultyValues[0]!];
-  if (!Number.isFinite(faulty)) return undefined; // Inf·0 inside a kernel: leave it to the kernel
+  if (!changed.value.every(Number.isFinite)) return undefined; // Inf·0 inside a kernel: leave it to the kernel
   const node = model.graph.nodes.find((n) => n.name === layer.name)!;
   const c = weightChange(
     model.graph,
     node,
-    index,
-    faulty,
+    changed,
     rowOf(cache.tensors[layer.input]!, row),
     rowOf(cache.tensors[layer.tensor]!, row),
     layer.shape,

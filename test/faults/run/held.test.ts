@@ -6,13 +6,13 @@ import type { FormatContext } from '../../../src/faults/formats/format.js';
 import { emulatedModel, outputChannelAxis } from '../../../src/faults/run/emulate.js';
 import { channelMaxAbs } from '../../../src/faults/run/channel-profile.js';
 import { planCampaign } from '../../../src/faults/plan/plan.js';
-import { PlainInjector } from '../../../src/faults/run/plain.js';
+import { PlainInjector, WeightPlain } from '../../../src/faults/run/plain.js';
 import { UnitForward } from '../../../src/faults/run/unit-cache.js';
 import { rowOf } from '../../../src/faults/run/injector.js';
 import { f32ToBits } from '../../../src/faults/formats/fp32.js';
 import { residualNet } from '../nets.js';
 import { fixture, type Fixture } from '../fixtures.js';
-import { checkAgainstPlain, runScored } from '../plain-check.js';
+import { assertClose, checkAgainstPlain, runScored } from '../plain-check.js';
 
 /**
  * Runs a neuron campaign on an emulated net (every fault through its suffix) and holds each record to a JS reference
@@ -216,4 +216,61 @@ test('bfp:4:m3 emulated net: a flip of the shared exponent (bits 4..11) changes 
     const held = numberFormat('bfp:4:m3').decode(numberFormat('bfp:4:m3').encode(x.row[x.index]!, x.ctx), x.ctx);
     assert.equal(x.faulty, Math.fround(held * 2 ** (2 ** (x.bit - 4))), `bit ${x.bit} of E = ${x.ctx.exponent}`);
   }
+});
+
+test('bfp:2:m3 with weights held: a weight’s shared-exponent flip changes its whole block; scores equal the plain path with the JS reference block', async () => {
+  const fp32 = await fixture(residualNet(), 8);
+  const { classifier, golden } = fp32;
+  const weights = classifier.layers.flatMap((l) => (l.weight ? [l.weight] : []));
+  const spec = 'bfp:2:m3';
+  const fmt = numberFormat(spec);
+  const fx = await fixture(emulatedModel(classifier.model, golden.layers, fmt, weights), 8);
+  const clf = fx.classifier;
+  const plan = planCampaign({
+    classifier: clf,
+    golden: fx.golden,
+    perLayer: 8,
+    target: 'weights',
+    format: spec,
+    seed: 5,
+  });
+  plan.sites.bit.forEach((_, i) => (plan.sites.bit[i] = 4 + (i % 8)));
+  const { records, scores } = await runScored(fx, plan);
+  let blocks = 0;
+  let apart = 0;
+  for (const pl of plan.layers) {
+    const name = clf.layers.find((l) => l.name === pl.name)!.weight!;
+    const w = clf.model.graph.initializers.get(name)!;
+    const stored = w.data as Float32Array;
+    const wp = await WeightPlain.create(clf, clf.model, name);
+    for (const r of records.filter((x) => x.layer === pl.name)) {
+      // The block of 2 along axis 1 at the weight's (axis 0, spatial) position, each re-decoded with the flipped E.
+      const inner = w.dims.slice(2).reduce((a, b) => a * b, 1);
+      const C = w.dims[1]!;
+      const block = blockOf(C, inner, 2, r.index % (C * inner)).map((j) => j + r.index - (r.index % (C * inner)));
+      const ctx = { exponent: bfpExponent(Math.max(...block.map((j) => Math.abs(stored[j]!)))) };
+      const flip = (j: number) => Math.fround(fmt.decode((fmt.encode(stored[j]!, ctx) ^ (1 << r.bit)) >>> 0, ctx));
+      assert.ok(r.bit >= 4 && stored[r.index] === r.original, `${name}[${r.index}]: the stored weight, bit ${r.bit}`);
+      assert.equal(f32ToBits(r.faulty || 0), f32ToBits(flip(r.index) || 0), `${name}[${r.index}] bit ${r.bit}: faulty`);
+      const pixels = await fx.images.pixels([r.image]);
+      const whole = await wp.run(pixels, 1, { index: Int32Array.from(block), value: Float32Array.from(block, flip) });
+      const got = scores.get(r.id)!;
+      const what = `${name}[${r.index}] bit ${r.bit} (${got.path})`;
+      // The plain path is the same whole-model run: bit for bit. The suffix adds Σ δ·x to the golden output, which
+      // rounds apart from the convolution's own sum: within the exactness tests' tolerance.
+      if (got.path === 'plain') assert.deepEqual(got.s, whole, what);
+      else assertClose(got.s, whole, what);
+      if (block.length < 2 || block.every((j) => j === r.index || flip(j) === stored[j])) continue;
+      blocks++;
+      const one = await wp.run(pixels, 1, { index: Int32Array.of(r.index), value: Float32Array.of(r.faulty) });
+      if (one.some((v, k) => Math.abs(v - whole[k]!) > 1e-3 * Math.max(1, Math.abs(whole[k]!)))) apart++;
+    }
+    await wp.release();
+  }
+  assert.equal(records.length, plan.sites.layer.length);
+  assert.ok(
+    blocks > records.length / 2,
+    `most faults moved a second weight of their block (${blocks} of ${records.length})`,
+  );
+  assert.ok(apart > 0, 'some faults score apart from a flip of their one weight');
 });
