@@ -8,12 +8,15 @@ import type { FitSection } from '../run-folder/analysis.js';
 
 export type { FitSection } from '../run-folder/analysis.js';
 
-/** Bits per value of a format; an unregistered format folder is taken as 32-bit. */
+/**
+ * Bits stored per value of a format (`storedBits`: a BFP value counts its block's exponent once per K values); an
+ * unregistered format folder is taken as 32-bit.
+ */
 function formatBits(format: string): number {
-  const named = (numberFormats as Record<string, { bits: number } | undefined>)[format];
-  if (named || !format.includes(':')) return named?.bits ?? 32;
+  const named = (numberFormats as Record<string, { storedBits: number } | undefined>)[format];
+  if (named || !format.includes(':')) return named?.storedBits ?? 32;
   try {
-    return numberFormat(format).bits; // a family spec: int:4, q:3.4, fp:e5m10, bfp:8:m7
+    return numberFormat(format).storedBits; // a family spec: int:4, q:3.4, fp:e5m10, bfp:8:m7
   } catch {
     return 32;
   }

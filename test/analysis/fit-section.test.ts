@@ -45,7 +45,7 @@ test('fp32: each layer 32 bits per neuron, FIT summed over layers, baseline ÷ t
   assert.equal(s.ratio.ratio, 3.5);
 });
 
-test('bits per value follow the campaign format: named, family spec, or 32 for a name tgr does not know', (t) => {
+test('bits per value are the format’s stored bits: named, family spec, or 32 for a name tgr does not know', (t) => {
   const root = tempDir('fit-section-bits');
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const [b, g] = sides(root);
@@ -55,6 +55,11 @@ test('bits per value follow the campaign format: named, family spec, or 32 for a
   assert.equal(conv1Bits('fp8-e4m3'), 8 * 8);
   assert.equal(conv1Bits('int:4'), 8 * 4);
   assert.equal(conv1Bits('fp:e5m10'), 8 * 16);
+  assert.equal(conv1Bits('fp32'), 8 * 32);
+  // BFP stores a block's exponent once per K values: bfp:8:m7 is 7 + 1 + 8/8 = 9 bits a value, not its 16-bit pattern.
+  assert.equal(conv1Bits('bfp8'), 8 * 9);
+  assert.equal(conv1Bits('bfp:8:m7'), 8 * 9);
+  assert.equal(conv1Bits('bfp:4:m3'), 8 * 6);
   assert.equal(conv1Bits('my-campaign'), 8 * 32);
   assert.equal(conv1Bits('int:banana'), 8 * 32);
 });

@@ -24,7 +24,7 @@ export interface FitLayerInput {
   sdc: Estimate;
 }
 
-/** Activation bits a layer produces per inference: output elements per image × bits per value. */
+/** Activation bits a layer produces per inference: output elements per image × bits stored per value. */
 export function activationBits(elementsPerImage: number, bitsPerValue: number): number {
   return elementsPerImage * bitsPerValue;
 }

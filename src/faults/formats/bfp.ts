@@ -25,7 +25,7 @@ export function bfpExponent(maxAbs: number): number {
  * 2^128, past fp32 for large magnitudes: ±Inf). Sites weigh every (value, bit) pair alike, so a uniform site hits the
  * shared exponent with probability 8/(M + 9), K times its share of the stored bits (8 of K(M + 1) + 8): a plan
  * stratified by bit estimates each exponent bit as its own stratum, so a storage-weighted figure is a reweighting of
- * strata. GoldenEye draws only the sign and mantissa bits of a value and leaves the exponent to a separate "meta"
+ * strata. FIT counts a value's storage as M + 1 + 8/K bits (`storedBits`). GoldenEye draws only the sign and mantissa bits of a value and leaves the exponent to a separate "meta"
  * injection (docs/ARCHITECTURE.md, Formats).
  */
 export function bfpFamily(args: string): NumberFormat & { readonly block: number; readonly mantissa: number } {
@@ -59,6 +59,7 @@ export function bfpFamily(args: string): NumberFormat & { readonly block: number
     name,
     bits: m + 9,
     shared: (255 * field) >>> 0,
+    storedBits: m + 1 + 8 / block, // the exponent is stored once per block
     grid: { kind: 'blocks', block, mantissa: m },
     encode: (x, ctx) => {
       const e = exponentOf(ctx);

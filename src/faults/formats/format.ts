@@ -51,6 +51,11 @@ export interface NumberFormat {
    * the group, which the runner applies where it knows the group (a network emulated in the format).
    */
   readonly shared?: number;
+  /**
+   * Bits stored per value: `bits`, less what shared bits save by being stored once per group (BFP: M + 1 + 8/K, its
+   * block's exponent counted once per K values). What FIT counts as a value's exposed storage.
+   */
+  readonly storedBits: number;
   /** The format's value grid, which the graph emulation builds. */
   readonly grid: Grid;
   /** The bit pattern that represents fp32(x) in this format. */
@@ -75,6 +80,8 @@ export interface FormatCodec {
   readonly name: string;
   readonly bits: number;
   readonly shared?: number;
+  /** Bits stored per value (see NumberFormat.storedBits); `bits` when omitted. */
+  readonly storedBits?: number;
   readonly grid: Grid;
   encode(x: number, ctx?: FormatContext): number;
   decode(pattern: number, ctx?: FormatContext): number;
@@ -104,7 +111,7 @@ export function tracingFormat(format: NumberFormat): { format: NumberFormat; tak
 }
 
 function build(codec: FormatCodec, seen?: (bits: number) => void): NumberFormat {
-  const { name, bits, shared, grid, encode, decode, toF32Bits, contextFor = () => ({}) } = codec;
+  const { name, bits, shared, storedBits = bits, grid, encode, decode, toF32Bits, contextFor = () => ({}) } = codec;
   const mapPattern = (x: number, fn: (pattern: number) => number, ctx?: FormatContext): number => {
     const p = fn(encode(x, ctx));
     seen?.(toF32Bits(p, ctx));
@@ -114,6 +121,7 @@ function build(codec: FormatCodec, seen?: (bits: number) => void): NumberFormat 
     name,
     bits,
     ...(shared ? { shared } : {}),
+    storedBits,
     grid,
     encode,
     decode,
