@@ -11,7 +11,7 @@ import { handPair, tempDir } from '../analysis/fixtures.js';
 
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 
-test('reproduce --formats fp32,bf16 runs bf16 on the whole network emulated in it, in formats/bf16/, then skips every stage', async (t) => {
+test('reproduce --formats fp32,bf16 runs bf16 on the whole network emulated in it, in formats/bf16/, then skips every stage; fp8-e4m3, int8 and bfp8 added run and reach the report', async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'tgr-repro-formats-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
   const lines: string[] = [];
@@ -84,6 +84,39 @@ test('reproduce --formats fp32,bf16 runs bf16 on the whole network emulated in i
   const perChannel = json(join(out, 'baseline', 'formats', 'int:8:channel', 'golden.json'));
   assert.equal(perChannel.model.emulated, 'int:8:channel');
   assert.ok(existsSync(join(out, 'baseline', 'formats', 'int:8:channel', 'campaign', 'int:8:channel', 'summary.json')));
+
+  // Issue 16's list: FP8, int8 and BFP run as networks emulated in them; the report's formats table shows each.
+  lines.length = 0;
+  await reproduce({ ...opts, formats: 'fp32,bf16,fp8-e4m3,int8,bfp8' });
+  assert.deepEqual(
+    stagesRun(lines).sort(),
+    ['fp8-e4m3', 'int8', 'bfp8']
+      .flatMap((f) =>
+        ['baseline', 'text-guided'].flatMap((m) => [`emulate-${m}-${f}: running`, `inject-${m}-${f}: running`]),
+      )
+      .sort(),
+  );
+  const all = json(join(out, 'analysis.json'));
+  // The formats table names a format as the registry does (bfp8 is bfp:8:m7), its campaigns by folder.
+  for (const [name, campaign] of [
+    ['fp8-e4m3', 'fp8-e4m3'],
+    ['int8', 'int8'],
+    ['bfp:8:m7', 'bfp8'],
+  ]) {
+    const golden = json(join(out, 'text-guided', 'formats', campaign, 'golden.json'));
+    const entry = all.formats.find((e: { format: string }) => e.format === name);
+    assert.deepEqual(entry?.textGuided, { accuracy: golden.accuracy, basis: 'whole network', network: name }, name);
+    assert.deepEqual(entry.campaigns, [{ campaign, kind: 'plain' }], name);
+  }
+  // Campaigns already on disk (int:8:channel) stay in the comparison.
+  assert.deepEqual(
+    all.comparison.formats.map((f: { format: string }) => f.format),
+    ['fp32', 'bf16', 'bfp8', 'fp8-e4m3', 'int:8:channel', 'int8'],
+  );
+  const report = readFileSync(join(out, 'report', 'index.html'), 'utf8');
+  assert.match(report, /<td>bfp:8:m7<\/td><td>whole network in bfp:8:m7<\/td>/);
+  assert.match(report, /<td>fp8-e4m3<\/td><td>whole network in fp8-e4m3<\/td>/);
+  assert.match(report, /<td>int8<\/td><td>whole network in int8<\/td>/);
 });
 
 test('a run folder holding one campaign name under campaign/ and under formats/F/campaign/ is refused, both named', (t) => {
