@@ -8,7 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { injectCampaign, type CampaignOptions } from '../src/faults/campaign.js';
+import { injectCampaign } from '../src/faults/campaign.js';
+import type { CampaignOptions } from '../src/faults/campaign-options.js';
 import { imageSetFromArrays } from '../src/faults/run/images.js';
 
 const [dir, side, shard, threads, settings] = process.argv.slice(2) as [string, string, string, string, string];

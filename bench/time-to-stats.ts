@@ -20,7 +20,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CampaignOptions } from '../src/faults/campaign.js';
+import type { CampaignOptions } from '../src/faults/campaign-options.js';
 import { inProcessSites, roundsOptions, runRound } from '../src/faults/plan/precision.js';
 import { runRounds } from '../src/faults/plan/rounds.js';
 import { planCampaign } from '../src/faults/plan/plan.js';

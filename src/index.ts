@@ -37,7 +37,8 @@ export { train, type TrainOptions, type TrainResult } from './train/train.js';
 // Plan and run a fault campaign.
 export { imageSetFromArrays, imageSetFromDataset, type ImageSet } from './faults/run/images.js';
 export { loadClassifier, type Classifier } from './faults/model/classifier.js';
-export { injectCampaign, prepareGolden, preparePlan, type CampaignOptions } from './faults/campaign.js';
+export { injectCampaign, prepareGolden, preparePlan } from './faults/campaign.js';
+export type { CampaignOptions } from './faults/campaign-options.js';
 export type { GoldenRun } from './run-folder/golden.js';
 export type { CampaignSummary } from './run-folder/summary.js';
 

@@ -16,26 +16,8 @@ import { runCampaign, type RunResult } from './run/runner.js';
 import { faultsFileName, type Shard } from './plan/shard.js';
 import { summarize } from './metrics/summarize.js';
 import { injectToPrecision } from './plan/precision.js';
+import { planSettings, type CampaignOptions } from './campaign-options.js';
 import { runFolderFiles } from '../run-folder/file-names.js';
-
-/** Settings of one campaign over a run directory (runs/NAME: model.onnx, golden.json, campaign/…). */
-export interface CampaignOptions extends PlanSettings {
-  /** The .onnx classifier. */
-  model: string;
-  images: ImageSet;
-  /** Run directory: golden.json and campaign/NAME/ go here. */
-  runDir: string;
-  /** Campaign folder name under campaign/ (default: the format). */
-  name?: string;
-  /** Golden pass over `limit` images spread evenly over the split (default all). */
-  limit?: number;
-  inputShape?: number[];
-  shard?: Shard;
-  /** Critical-fault thresholds τ of the summary (metrics.ts; default 0.1, 1, 10). */
-  tau?: number[];
-  threads?: number;
-  quiet?: boolean;
-}
 
 /** Where a campaign's plan, results and summary live. */
 export function campaignDir(runDir: string, name: string): string {
@@ -83,25 +65,6 @@ export async function prepareGolden(
     out: path,
   });
   return { classifier, golden };
-}
-
-/** The planner's options for a campaign's settings (its pilot, if any, aside). */
-export function planSettings(o: CampaignOptions, classifier: Classifier, golden: GoldenRun): PlanOptions {
-  return {
-    classifier,
-    golden,
-    perLayer: o.perLayer,
-    layers: o.layers,
-    format: o.format,
-    errorModel: o.errorModel,
-    target: o.target,
-    seed: o.seed,
-    rangeDetector: o.rangeDetector,
-    guard: o.guard,
-    batchSize: o.batchSize,
-    stratify: o.stratify,
-    allocation: o.allocation,
-  };
 }
 
 /**

@@ -4,7 +4,8 @@
  */
 import { openDataset } from '../data/registry.js';
 import type { SplitName } from '../data/dataset.js';
-import { injectCampaign, prepareGolden, type CampaignOptions } from '../faults/campaign.js';
+import { injectCampaign, prepareGolden } from '../faults/campaign.js';
+import type { CampaignOptions } from '../faults/campaign-options.js';
 import { emulatedModelFor } from '../faults/run/emulate.js';
 import { imageSetFromDataset, type ImageSet } from '../faults/run/images.js';
 import { train } from '../train/train.js';

@@ -182,7 +182,10 @@ export const plan: CliCommand = {
  * `tgr plan --halfwidth`: the pilot round run, the first top-up planned; per layer what the pilot saw and the n
  * planned.
  */
-async function planPrecision(o: import('../../faults/campaign.js').CampaignOptions, json: boolean): Promise<void> {
+async function planPrecision(
+  o: import('../../faults/campaign-options.js').CampaignOptions,
+  json: boolean,
+): Promise<void> {
   check(
     !json,
     'bad_argument',

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { runFolderFiles } from '../../run-folder/file-names.js';
 import { invariant } from '../../core/errors.js';
 import { lockFile, lockPathFor, removeStaleTemps } from '../../core/folder-lock.js';
 import { fingerprintLine, planFingerprint, unitLine, unitsPathFor } from '../store/record-units.js';
@@ -59,7 +60,7 @@ export function joinRoundPlans(plans: readonly CampaignPlan[]): CampaignPlan {
 /** Joins the finished rounds into `dir`'s plan.json, faults.jsonl and its sidecar; returns the joined plan. */
 export function assembleRounds(dir: string, rounds: readonly Round[]): CampaignPlan {
   const plan = joinRoundPlans(rounds.map((r) => r.plan));
-  const file = join(dir, 'faults.jsonl');
+  const file = join(dir, runFolderFiles.faults);
   const tmp = `${file}.tmp-${process.pid}`;
   const lock = lockFile(lockPathFor(file));
   try {
@@ -79,7 +80,7 @@ export function assembleRounds(dir: string, rounds: readonly Round[]): CampaignP
       };
       for (const r of rounds) {
         const shift = id;
-        forEachLine(join(r.dir, 'faults.jsonl'), (line) => {
+        forEachLine(join(r.dir, runFolderFiles.faults), (line) => {
           // recordLine writes the id first: shifting it changes nothing else in the line.
           const m = /^\{"id":(\d+),/.exec(line);
           invariant(
@@ -106,7 +107,7 @@ export function assembleRounds(dir: string, rounds: readonly Round[]): CampaignP
     }
     renameSync(units, unitsPathFor(file));
     renameSync(tmp, file);
-    writePlan(join(dir, 'plan.json'), plan);
+    writePlan(join(dir, runFolderFiles.plan), plan);
     return plan;
   } finally {
     rmSync(tmp, { force: true });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { runFolderFiles } from '../../run-folder/file-names.js';
 import { check } from '../../core/errors.js';
 import type { GoldenActivations } from '../run/unit-cache.js';
 import type { ImageSet } from '../run/images.js';
@@ -87,7 +88,7 @@ export function strataSd(plan: CampaignPlan): { add(r: InjectionRecord): void; s
 export async function runPilot(o: PilotOptions): Promise<Record<string, number[]>> {
   const fresh = pilotPlan(o.plan, o.pilot);
   const dir = join(o.dir, 'pilot');
-  const path = join(dir, 'plan.json');
+  const path = join(dir, runFolderFiles.plan);
   if (existsSync(path)) {
     const old = readPlan(path);
     check(
@@ -109,6 +110,6 @@ export async function runPilot(o: PilotOptions): Promise<Record<string, number[]
     activations: o.activations,
   });
   const sd = strataSd(fresh);
-  forEachRecord(join(dir, 'faults.jsonl'), (r) => sd.add(r));
+  forEachRecord(join(dir, runFolderFiles.faults), (r) => sd.add(r));
   return sd.sd();
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Classifier } from '../model/classifier.js';
-import { planSettings, type CampaignOptions } from '../campaign.js';
+import { planSettings, type CampaignOptions } from '../campaign-options.js';
 import type { CampaignSummary, GoldenRun } from '../store/records.js';
 import { readGoldenActivations } from '../run/golden.js';
 import { runCampaign, type RunResult } from '../run/runner.js';
@@ -82,7 +82,7 @@ export async function injectToPrecision(
     return { dir: round.dir, run: await runRound(o, classifier, golden, round, o.shard), rounds: round.round + 1 };
   }
   const run: RunResult = {
-    file: join(r.dir, 'faults.jsonl'),
+    file: join(r.dir, runFolderFiles.faults),
     sites: 0,
     resumed: 0,
     paths: { masked: 0, analytic: 0, suffix: 0, plain: 0 },

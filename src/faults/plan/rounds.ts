@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { runFolderFiles } from '../../run-folder/file-names.js';
 import { check, TgrError } from '../../core/errors.js';
 import { errorModel } from '../error-models/registry.js';
 import { numberFormat } from '../formats/registry.js';
@@ -127,8 +128,8 @@ function pilotRound(o: RoundsOptions): CampaignPlan {
 /** The rounds planned so far (0..R), read from disk; round 0 checked against the settings. */
 function plannedRounds(o: RoundsOptions): Round[] {
   const rounds: Round[] = [];
-  for (let r = 0; existsSync(join(roundDir(o.dir, r), 'plan.json')); r++)
-    rounds.push({ round: r, dir: roundDir(o.dir, r), plan: readPlan(join(roundDir(o.dir, r), 'plan.json')) });
+  for (let r = 0; existsSync(join(roundDir(o.dir, r), runFolderFiles.plan)); r++)
+    rounds.push({ round: r, dir: roundDir(o.dir, r), plan: readPlan(join(roundDir(o.dir, r), runFolderFiles.plan)) });
   if (rounds.length > 0) {
     const fresh = pilotRound(o);
     const old = rounds[0]!.plan;
@@ -148,7 +149,7 @@ function plannedRounds(o: RoundsOptions): Round[] {
 
 /** Whether a round's records are all there (its faults.jsonl verified against its plan). */
 function complete(r: Round): boolean {
-  const file = join(r.dir, 'faults.jsonl');
+  const file = join(r.dir, runFolderFiles.faults);
   return existsSync(file) && scanRecords(file, r.plan).records === r.plan.sites.layer.length;
 }
 
@@ -157,7 +158,7 @@ function complete(r: Round): boolean {
  * A shard still missing or unfinished is mergeShards' one-line error naming it.
  */
 function mergeRoundShards(r: Round): void {
-  if (existsSync(join(r.dir, 'faults.jsonl')) || !existsSync(r.dir)) return;
+  if (existsSync(join(r.dir, runFolderFiles.faults)) || !existsSync(r.dir)) return;
   const counts = readdirSync(r.dir).flatMap((f) => {
     const m = /^faults\.\d+-of-(\d+)\.jsonl$/.exec(f);
     return m ? [Number(m[1])] : [];
@@ -176,7 +177,7 @@ export interface LayerProgress {
 export function roundsProgress(rounds: readonly Round[], layers: readonly string[]): Map<string, LayerProgress> {
   const weights = rounds[0]!.plan.strata?.weights ?? null;
   const acc = new Map(layers.map((l) => [l, new LayerAccumulator(l, { tau: [pilotTau], weights })]));
-  for (const r of rounds) forEachRecord(join(r.dir, 'faults.jsonl'), (rec) => acc.get(rec.layer)!.add(rec));
+  for (const r of rounds) forEachRecord(join(r.dir, runFolderFiles.faults), (rec) => acc.get(rec.layer)!.add(rec));
   return new Map(
     [...acc].map(([name, a]) => {
       const t = a.tallies();
@@ -258,7 +259,7 @@ export function unreached(o: RoundsOptions): { layer: string; halfwidth: number 
 
 function writeRound(o: RoundsOptions, round: number, plan: CampaignPlan): Round {
   const dir = roundDir(o.dir, round);
-  writePlan(join(dir, 'plan.json'), plan);
+  writePlan(join(dir, runFolderFiles.plan), plan);
   return { round, dir, plan };
 }
 
@@ -267,7 +268,7 @@ function writeRound(o: RoundsOptions, round: number, plan: CampaignPlan): Round 
  * campaign folder; a campaign already joined is read back (its target checked).
  */
 export async function runRounds(o: RoundsOptions, run: (r: Round) => Promise<void>): Promise<CampaignPlan> {
-  const path = join(o.dir, 'plan.json');
+  const path = join(o.dir, runFolderFiles.plan);
   if (existsSync(path)) {
     const plan = readPlan(path);
     check(

@@ -1,3 +1,4 @@
+import { runFolderFiles } from '../../run-folder/file-names.js';
 import { check } from '../../core/errors.js';
 import type { CampaignPlan, PlanUnit } from './plan.js';
 
@@ -73,5 +74,5 @@ function* batchStarts(plan: CampaignPlan): Generator<number> {
 
 /** The results file of a shard (or of the whole campaign). */
 export function faultsFileName(shard?: Shard): string {
-  return shard && shard.count > 1 ? `faults.${shard.index}-of-${shard.count}.jsonl` : 'faults.jsonl';
+  return shard && shard.count > 1 ? `faults.${shard.index}-of-${shard.count}.jsonl` : runFolderFiles.faults;
 }
