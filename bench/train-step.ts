@@ -195,7 +195,7 @@ async function main() {
   if (dp) report('img/s', 'wall', replicated, `${replicas} single-thread replicas`);
   if (threads === 1 && oneSession) report('img per CPU-s', 'cpu');
   // CPU time of the whole process (main thread and replicas): steadier than wall time on a shared machine.
-  if (dp && !oneSession) report('img per CPU-s', 'cpu', replicated, `${replicas} single-thread replicas`);
+  if (dp) report('img per CPU-s', 'cpu', replicated, `${replicas} single-thread replicas`);
 }
 
 await main();
