@@ -7,7 +7,6 @@ import { fingerprintLine, planFingerprint, unitLine, unitsPathFor } from '../sto
 import { forEachLine } from '../store/store.js';
 import type { CampaignPlan } from './plan.js';
 import { writePlan } from './plan-file.js';
-import type { Round } from './rounds.js';
 
 /*
  * The finished rounds of a --halfwidth campaign as one campaign: plan.json is the rounds' plans one after another
@@ -55,6 +54,13 @@ export function joinRoundPlans(plans: readonly CampaignPlan[]): CampaignPlan {
   }
   joined.perLayer = Math.max(...layers.map((l) => l.sites!));
   return joined;
+}
+
+/** One round: its number, folder and plan. */
+export interface Round {
+  round: number;
+  dir: string;
+  plan: CampaignPlan;
 }
 
 /** Joins the finished rounds into `dir`'s plan.json, faults.jsonl and its sidecar; returns the joined plan. */

@@ -16,9 +16,9 @@ import {
   nextRound,
   runRounds,
   unreached,
-  type Round,
   type RoundsOptions,
 } from './rounds.js';
+import type { Round } from './assemble-rounds.js';
 
 /*
  * `tgr plan|inject --halfwidth W` on top of rounds.ts: the rounds' settings from the campaign's options, each round

@@ -14,7 +14,7 @@ import { planCampaign, type CampaignPlan, type LayerDraws, type PlanOptions } fr
 import { readPlan, writePlan } from './plan-file.js';
 import { allocate, bitStrata, minPerStratum } from './strata.js';
 import { pilotTau } from './pilot.js';
-import { assembleRounds } from './assemble-rounds.js';
+import { assembleRounds, type Round } from './assemble-rounds.js';
 
 /*
  * A campaign planned for a precision instead of an n (`--halfwidth W`): every layer is sampled until the 99% half-width
@@ -40,13 +40,6 @@ export interface RoundsOptions {
   dir: string;
   /** Per layer name, its own targets for the two rates instead of `halfwidth` (bench/time-to-stats.ts: the peer's). */
   targets?: Readonly<Record<string, { mismatch: number; critical: number }>>;
-}
-
-/** One round: its number, folder and plan. */
-export interface Round {
-  round: number;
-  dir: string;
-  plan: CampaignPlan;
 }
 
 /** Rounds after the pilot unless told otherwise. */
