@@ -13,6 +13,8 @@ import type { Classifier } from '../model/classifier.js';
 import { withOutputs } from '../model/exposed.js';
 import { withReductions } from './golden-reductions.js';
 import { LayerProfiler } from './golden-profile.js';
+import { GoldenLanes } from './golden-lanes.js';
+import { encodeModel } from '../../onnx/proto-io.js';
 import type { ImageSet } from './images.js';
 import { readRunFile, writeRunFile } from '../../run-folder/run-file.js';
 import { runFolderFiles } from '../../run-folder/file-names.js';
@@ -37,6 +39,8 @@ export interface GoldenOptions {
    * `threads` cores. Default `defaultLanes(threads)`. Results are taken in image order whatever finishes first.
    */
   lanes?: number;
+  /** Start only once every lane is ready (tests and benches); by default this thread runs images until they are. */
+  waitForLanes?: boolean;
   /**
    * Where the per-layer max/mean |activation| are computed: 'graph' (default) reduces each layer output inside the
    * ORT graph, so only a few numbers per image leave it; 'js' exposes every layer output and reduces it in JS (the
@@ -85,10 +89,27 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   );
   const threads = opts.threads ?? availableParallelism();
   const lanes = Math.max(1, Math.min(opts.lanes ?? defaultLanes(threads), threads));
-  const session = await Session.create(
-    withOutputs(model, [...inJs.map((i) => clf.layers[i]!.tensor), ...small.map((t) => t.name)]),
-    { threads: Math.max(1, Math.floor(threads / lanes)), label: clf.file, spinning: false },
-  );
+  const golden = withOutputs(model, [...inJs.map((i) => clf.layers[i]!.tensor), ...small.map((t) => t.name)]);
+  const perLane = Math.max(1, Math.floor(threads / lanes));
+  const session = await Session.create(golden, { threads: perLane, label: clf.file, spinning: false });
+  // Lanes past the first run in worker threads (golden-lanes.ts). Starting one takes a while (its own ORT and
+  // session), so this thread runs every image until they are ready: every lane's session is alike, so which one ran
+  // an image changes none of its bytes.
+  let helpers: GoldenLanes | undefined;
+  let failed: { error: unknown } | undefined;
+  const starting =
+    lanes > 1
+      ? GoldenLanes.create(encodeModel(golden), lanes - 1, perLane, clf.file).then(
+          (h) => void (helpers = h),
+          (error: unknown) => void (failed = { error }),
+        )
+      : undefined;
+  if (opts.waitForLanes) await starting;
+  const run = (feeds: Record<string, TensorData>) => {
+    if (failed) throw failed.error;
+    const k = helpers?.idle() ?? -1;
+    return k >= 0 ? helpers!.run(k, feeds) : session.run(feeds);
+  };
   // Images whose reductions met ±Inf or NaN are profiled from their values, in a session made only if one does.
   let exposed: Promise<Session> | undefined;
   const valuesOf = async (x: Float32Array, layers: number[]) => {
@@ -164,8 +185,8 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
     bar.tick(rows.length);
     if (last) profiler.endBatch();
   };
-  // Runs are started up to `lanes` ahead and taken strictly in order, so every sum adds in the order of one run at a
-  // time; the next batch's pixels are fetched while the previous batch's last runs are still going.
+  // Runs are started up to `lanes` ahead (one per idle lane) and taken strictly in order, so every sum adds in the order of
+  // one run at a time; the next batch's pixels are fetched while the previous batch's last runs are still going.
   const inFlight: Chunk[] = [];
   try {
     for (let s = 0; s < indices.length; s += batchSize) {
@@ -173,7 +194,7 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
       const x = await images.pixels(batch);
       for (let c = 0; c < batch.length; c += perRun) {
         const rows = batch.slice(c, c + perRun);
-        const out = session.run({
+        const out = run({
           [clf.input.name]: {
             dtype: 'float32',
             dims: [rows.length, ...clf.input.shape],
@@ -192,6 +213,8 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
     await Promise.allSettled(inFlight.map((r) => r.out));
     bar.done();
     await session.release();
+    await starting;
+    await helpers?.release();
     if (exposed) await (await exposed).release();
   }
   const layers: LayerProfile[] = clf.layers.map((l, i) => ({
@@ -204,7 +227,7 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
     meanAbs: profiler.sumAbs[i]! / (l.neurons * indices.length),
   }));
   const correct = preds.filter((p, i) => p === labels[i]).length;
-  const golden: GoldenRun = {
+  const result: GoldenRun = {
     model: {
       path: clf.file,
       sha256: clf.sha256,
@@ -235,10 +258,10 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
       join(dirname(opts.out), file),
       Buffer.concat(kept.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))),
     );
-    golden.activations = { file, tensors: small };
-    writeRunFile('golden', opts.out, golden);
+    result.activations = { file, tensors: small };
+    writeRunFile('golden', opts.out, result);
   }
-  return golden;
+  return result;
 }
 
 /**
@@ -250,16 +273,15 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
 const runBudget = 16 * 2 ** 20;
 
 /**
- * ORT runs a golden pass keeps in flight at `threads`: one per thread, each run on one intra-op thread. A run of one
- * image at 224×224 leaves a 2-thread session's second thread idle through its reductions and small ops; two 1-thread
- * runs at once keep both cores busy (bench/RESULTS.md, "Golden pass"). onnxruntime-node runs each `run` on libuv's
- * pool, whose default size (4) caps the lanes that really run at once.
+ * ORT runs a golden pass keeps in flight at `threads`: one per thread, each in a worker thread on one intra-op thread.
+ * A run of one image at 224×224 leaves a 2-thread session's second thread idle through its reductions and small ops;
+ * two 1-thread runs at once keep both cores busy (bench/RESULTS.md, "Golden pass").
  */
 export function defaultLanes(threads: number): number {
   return Math.max(1, Math.min(threads, maxLanes));
 }
 
-/** libuv's default thread-pool size: more runs at once would queue behind each other (and behind file reads). */
+/** Each lane holds a session (and a copy of the model) of its own: past a few, memory grows for little. */
 const maxLanes = 4;
 
 /** Images per ORT run: as many of a batch as keep the layer outputs and kept tensors within `budget` bytes (≥ 1). */
