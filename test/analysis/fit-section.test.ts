@@ -5,6 +5,7 @@ import { fitSection } from '../../src/analysis/fit-section.js';
 import { campaignReliability, type CampaignReliability } from '../../src/analysis/reliability.js';
 import { readRun } from '../../src/analysis/run-dir.js';
 import { fitAssumptions } from '../../src/analysis/stats/fit.js';
+import type { BitCell } from '../../src/analysis/stats/bit-vulnerability.js';
 import type { LayerProfile } from '../../src/faults/store/records.js';
 import { handPair, tempDir } from './fixtures.js';
 
@@ -62,6 +63,34 @@ test('bits per value are the format’s stored bits: named, family spec, or 32 f
   assert.equal(conv1Bits('bfp:4:m3'), 8 * 6);
   assert.equal(conv1Bits('my-campaign'), 8 * 32);
   assert.equal(conv1Bits('int:banana'), 8 * 32);
+});
+
+test('BFP: a layer’s rate is reweighted per stored bit from the heat map (an exponent bit counts 1/K), else the per-site rate', (t) => {
+  const root = tempDir('fit-section-bfp');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const [b, g] = sides(root);
+  // bfp:2:m3: bits 0..3 the value's (stored once each), 4..11 the block exponent (once per 2 values): 8 bits a value.
+  const cell = (bit: number, rate: number) =>
+    ({ layer: 'conv1', bit, mismatchRate: rate, mismatchCi: 0.25 }) as unknown as BitCell;
+  const cells = Array.from({ length: 12 }, (_, bit) => cell(bit, bit < 4 ? 0.5 : 1));
+  const bfp = (bits: BitCell[] | null, errorModel = 'bit-flip'): Side => ({
+    ...b,
+    campaign: { ...b.campaign, format: 'bfp:2:m3', bits, errorModel },
+  });
+  const conv1 = (side: Side) => fitSection(side, g).baseline.layers[0]!;
+  // (4 × ½ + 8 × ½ × 1) / 8 = ¾, where the sites' own rate (conv1's ½) weighs each exponent bit twice its storage.
+  assert.deepEqual(conv1(bfp(cells)), {
+    layer: 'conv1',
+    bitsPerInference: 64,
+    fit: perMbit(8, 8, 0.75),
+    fitCi: perMbit(8, 8, 0.25 * Math.sqrt(4 / 64 + 8 / 256)),
+  });
+  assert.equal(fitSection(bfp(cells), g).baseline.layers[1]!.fit, perMbit(3, 8, 1)); // fc: no cells, its own rate
+  assert.equal(conv1(bfp(cells.slice(1))).fit, perMbit(8, 8, 0.5)); // bit 0 never drawn: the per-site rate
+  assert.equal(conv1(bfp(null)).fit, perMbit(8, 8, 0.5));
+  assert.equal(conv1(bfp(cells, 'stuck-at-1')).fit, perMbit(8, 8, 0.5));
+  const q = (side: Side) => ({ ...side, campaign: { ...side.campaign, format: 'q:3.4', bits: cells } });
+  assert.equal(conv1(q(b)).fit, perMbit(8, 8, 0.5)); // no shared bits: the per-site rate is the per-stored-bit one
 });
 
 test('the raw rate scales every FIT linearly; a layer missing from the profiles counts no bits', (t) => {

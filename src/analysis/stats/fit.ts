@@ -24,6 +24,27 @@ export interface FitLayerInput {
   sdc: Estimate;
 }
 
+/**
+ * P(SDC | an upset in one stored bit) from per-bit rates, for a format storing `shared` bits once per `block` values
+ * (BFP's exponent): each pattern bit weighs its share of a value's stored bits, a shared bit 1/block of one, so the
+ * exponent counts as much as the storage it occupies. Undefined when a bit has no estimate (the caller keeps the
+ * per-site rate).
+ */
+export function storageWeightedSdc(
+  perBit: ReadonlyMap<number, Estimate>,
+  format: { bits: number; storedBits: number; shared?: number },
+  block: number,
+): Estimate | undefined {
+  const terms = [];
+  for (let b = 0; b < format.bits; b++) {
+    const estimate = perBit.get(b);
+    if (!estimate) return undefined;
+    const share = ((format.shared ?? 0) >>> b) & 1 ? 1 / block : 1;
+    terms.push({ weight: share / format.storedBits, estimate });
+  }
+  return weightedSum(terms);
+}
+
 /** Activation bits a layer produces per inference: output elements per image × bits stored per value. */
 export function activationBits(elementsPerImage: number, bitsPerValue: number): number {
   return elementsPerImage * bitsPerValue;

@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { activationBits, bitsPerMbit, fitAssumptions, sdcFit } from '../../../src/analysis/stats/fit.js';
+import {
+  activationBits,
+  bitsPerMbit,
+  fitAssumptions,
+  sdcFit,
+  storageWeightedSdc,
+} from '../../../src/analysis/stats/fit.js';
+import { numberFormat } from '../../../src/faults/formats/registry.js';
 
 const close = (a: number, b: number, tol = 1e-12) =>
   assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
@@ -39,4 +46,16 @@ test('the assumptions paragraph names the rate and its basis; a bad rate is a on
   assert.match(fitAssumptions(500), /500 FIT\/Mbit \(1 Mbit = 2\^20 bits\)/);
   assert.match(fitAssumptions(), /100–1000 FIT\/Mbit range/);
   assert.throws(() => sdcFit(layers, -1), /raw upset rate must be a FIT\/Mbit figure ≥ 0 .*got -1/);
+});
+
+test('storageWeightedSdc: the stored-bit shares sum to one (a constant rate stays itself); a missing bit gives undefined', () => {
+  // bfp:8:m6: 15 pattern bits (0..5 magnitude, 6 sign, 7..14 exponent), 7 + 8/8 = 8 stored per value.
+  const bfp = numberFormat('bfp:8:m6');
+  const all = new Map(Array.from({ length: 15 }, (_, b) => [b, { value: 0.25, ci: 0 }]));
+  assert.deepEqual(storageWeightedSdc(all, bfp, 8), { value: 0.25, ci: 0 });
+  // Only exponent bit 7 fails: one of 8 exponent bits sharing 1 of a value's 8 stored bits.
+  const one = new Map(Array.from({ length: 15 }, (_, b) => [b, { value: b === 7 ? 1 : 0, ci: b === 7 ? 0.5 : 0 }]));
+  assert.deepEqual(storageWeightedSdc(one, bfp, 8), { value: 1 / 64, ci: 0.5 / 64 });
+  all.delete(3);
+  assert.equal(storageWeightedSdc(all, bfp, 8), undefined);
 });
