@@ -91,19 +91,26 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   const lanes = Math.max(1, Math.min(opts.lanes ?? defaultLanes(threads), threads));
   const golden = withOutputs(model, [...inJs.map((i) => clf.layers[i]!.tensor), ...small.map((t) => t.name)]);
   const perLane = Math.max(1, Math.floor(threads / lanes));
-  const session = await Session.create(golden, { threads: perLane, label: clf.file, spinning: false });
+  const bytes = encodeModel(golden);
   // Lanes past the first run in worker threads (golden-lanes.ts). Starting one takes a while (its own ORT and
-  // session), so this thread runs every image until they are ready: every lane's session is alike, so which one ran
-  // an image changes none of its bytes.
+  // session), so they start first, and this thread runs every image until they are ready: every lane's session is
+  // alike, so which one ran an image changes none of its bytes.
   let helpers: GoldenLanes | undefined;
   let failed: { error: unknown } | undefined;
   const starting =
     lanes > 1
-      ? GoldenLanes.create(encodeModel(golden), lanes - 1, perLane, clf.file).then(
+      ? GoldenLanes.create(bytes, lanes - 1, perLane, clf.file).then(
           (h) => void (helpers = h),
           (error: unknown) => void (failed = { error }),
         )
       : undefined;
+  const session = await Session.create(bytes, { threads: perLane, label: clf.file, spinning: false }).catch(
+    async (e: unknown) => {
+      await starting;
+      await helpers?.release();
+      throw e;
+    },
+  );
   if (opts.waitForLanes) await starting;
   const run = (feeds: Record<string, TensorData>) => {
     if (failed) throw failed.error;
