@@ -49,7 +49,7 @@ test('imageSetFromDataset normalises with the dataset statistics and keeps its l
   const set = imageSetFromDataset(grey(), 'test');
   try {
     assert.deepEqual([set.name, set.split, set.size, set.shape], ['tiny', 'test', 3, [1, 2, 2]]);
-    assert.deepEqual([...set.labels], [2, 0, 1]);
+    assert.deepEqual(Array.from(set.labels), [2, 0, 1]);
     assert.equal(set.fit, undefined);
     assert.equal(set.labelMap, undefined);
     // (v/255 − 0.5) / 0.25: 0 → −2, 255 → 2.
@@ -72,7 +72,7 @@ test('imageSetFromDataset with a fit gives unnormalised [0,1] pixels in the mode
     );
     assert.deepEqual(set.labelMap, labelMap);
     // c → 0, a → 3, b is not in the map → −1.
-    assert.deepEqual([...set.labels], [0, 3, -1]);
+    assert.deepEqual(Array.from(set.labels), [0, 3, -1]);
     // Grey becomes RGB by repeating the channel.
     assert.deepEqual([...(await set.pixels([0]))], [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
     assert.equal((await set.pixels([2, 1])).length, 24);
