@@ -82,7 +82,8 @@ function formFrom(
   const r = syms.get(out);
   if (!r || r.s !== 'lin') return undefined;
   if (r.base === 'f') return asScores ? { kind: 'logit', chain: r.chain } : undefined;
-  const norm = [...syms.values()].find((v): v is Extract<Sym, { s: 'norm' }> => v.s === 'norm');
+  // The last norm is the one the Div reads: a clamp (Max, Clip) after Sqrt or ReduceL2 is a norm of its own.
+  const norm = [...syms.values()].reverse().find((v): v is Extract<Sym, { s: 'norm' }> => v.s === 'norm');
   return r.lin && norm
     ? { kind: 'normalized', chain: r.chain, eps: norm.eps, clampMin: norm.clampMin, ...r.lin }
     : undefined;
