@@ -6,17 +6,15 @@
  * output exposed and reduced in JS, runs split under 16 MiB). Runs alternate so all sides see the same load; medians
  * are reported. Images live in memory, so neither side decodes or fits anything. --run-mib sets the golden pass's
  * `runBytes` (MiB of layer outputs per ORT run; default goldenRun's), to try other run sizes; --before keeps its own.
- * --lanes sets the golden pass's runs in flight (default goldenRun's, one per thread); --lanes 1 is the pass as it
- * was before they overlapped (one --threads-thread run at a time), timed as a third side with --seq beside the default.
  *
- *   npx tsx bench/golden.ts [--backbone resnet18] [--side 224] [--images 64] [--batch 16] [--runs 3] [--threads 2] [--before] [--run-mib 16] [--lanes N] [--seq]
+ *   npx tsx bench/golden.ts [--backbone resnet18] [--side 224] [--images 64] [--batch 16] [--runs 3] [--threads 2] [--before] [--run-mib 16]
  */
 import { loadavg } from 'node:os';
 import { buildModel } from '../src/models/registry.js';
 import { Session } from '../src/engine/session.js';
 import { Rng } from '../src/core/rng.js';
 import { loadClassifier } from '../src/faults/model/classifier.js';
-import { defaultLanes, goldenRun, type GoldenProfile } from '../src/faults/run/golden.js';
+import { goldenRun, type GoldenProfile } from '../src/faults/run/golden.js';
 import { imageSetFromArrays } from '../src/faults/run/images.js';
 
 const argv = process.argv.slice(2);
@@ -32,8 +30,6 @@ const runs = arg('runs', 3);
 const threads = arg('threads', 2);
 const before = argv.includes('--before');
 const runMib = arg('run-mib', 0);
-const lanes = arg('lanes', 0);
-const seq = argv.includes('--seq');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const model = buildModel({
@@ -79,12 +75,11 @@ async function plainPass(): Promise<void> {
 }
 
 /** One golden pass (its own session, as `tgr inject` creates one), including the session's creation. */
-async function goldenPass(profile: GoldenProfile, runLanes = lanes || undefined): Promise<void> {
+async function goldenPass(profile: GoldenProfile): Promise<void> {
   await goldenRun({
     classifier: clf,
     images,
     threads,
-    lanes: runLanes,
     quiet: true,
     profile,
     ...(runMib && profile === 'graph' ? { runBytes: runMib * 2 ** 20 } : {}),
@@ -92,8 +87,8 @@ async function goldenPass(profile: GoldenProfile, runLanes = lanes || undefined)
 }
 
 await plainPass(); // warm-up: first-run allocations
-const sides = { plain: [] as number[], golden: [] as number[], seq: [] as number[], before: [] as number[] };
-const cpu = { plain: [] as number[], golden: [] as number[], seq: [] as number[], before: [] as number[] };
+const sides = { plain: [] as number[], golden: [] as number[], before: [] as number[] };
+const cpu = { plain: [] as number[], golden: [] as number[], before: [] as number[] };
 const record = (side: keyof typeof sides, r: { rate: number; cpu: number }) => {
   sides[side].push(r.rate);
   cpu[side].push(r.cpu);
@@ -102,8 +97,7 @@ const load = [loadavg()[0]!];
 for (let r = 0; r < runs; r++) {
   record('plain', await timed(plainPass));
   record('golden', await timed(() => goldenPass('graph')));
-  if (seq) record('seq', await timed(() => goldenPass('graph', 1)));
-  if (before) record('before', await timed(() => goldenPass('js', 1)));
+  if (before) record('before', await timed(() => goldenPass('js')));
 }
 load.push(loadavg()[0]!);
 await plain.release();
@@ -114,11 +108,7 @@ console.log(
   `${backbone} ${side}×${side}, ${clf.layers.length} layers, ${nImages} images, ${threads} threads; load average ${load.map((x) => x.toFixed(1)).join(' → ')}`,
 );
 console.log(`plain ORT forward, batch ${batch}: ${fmt(sides.plain)}; ${cpuOf(cpu.plain)}`);
-console.log(
-  `tgr golden pass (batch 128, reductions in the graph, ${lanes || defaultLanes(threads)} runs in flight): ${fmt(sides.golden)}; ${cpuOf(cpu.golden)}`,
-);
-if (seq)
-  console.log(`golden pass, one ${threads}-thread run at a time (before lanes): ${fmt(sides.seq)}; ${cpuOf(cpu.seq)}`);
+console.log(`tgr golden pass (batch 128, reductions in the graph): ${fmt(sides.golden)}; ${cpuOf(cpu.golden)}`);
 if (before)
   console.log(`golden pass, layer outputs reduced in JS (before): ${fmt(sides.before)}; ${cpuOf(cpu.before)}`);
 const ratios = sides.golden.map((g, i) => g / sides.plain[i]!);

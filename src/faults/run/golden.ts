@@ -1,8 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { availableParallelism } from 'node:os';
 import { numel } from '../../onnx/tensor.js';
-import type { TensorData } from '../../onnx/types.js';
 import { spreadIndices } from '../../data/spread.js';
 import { Session } from '../../engine/session.js';
 import { writeFileAtomic } from '../../core/atomic-write.js';
@@ -13,8 +11,6 @@ import type { Classifier } from '../model/classifier.js';
 import { withOutputs } from '../model/exposed.js';
 import { withReductions } from './golden-reductions.js';
 import { LayerProfiler } from './golden-profile.js';
-import { GoldenLanes } from './golden-lanes.js';
-import { encodeModel } from '../../onnx/proto-io.js';
 import type { ImageSet } from './images.js';
 import { readRunFile, writeRunFile } from '../../run-folder/run-file.js';
 import { runFolderFiles } from '../../run-folder/file-names.js';
@@ -34,13 +30,6 @@ export interface GoldenOptions {
    * results identical to one run. Default `runBudget`.
    */
   runBytes?: number;
-  /**
-   * ORT runs in flight at once, each on `threads / lanes` intra-op threads (at least one), so the pass uses at most
-   * `threads` cores. Default `defaultLanes(threads)`. Results are taken in image order whatever finishes first.
-   */
-  lanes?: number;
-  /** Start only once every lane is ready (tests and benches); by default this thread runs images until they are. */
-  waitForLanes?: boolean;
   /**
    * Where the per-layer max/mean |activation| are computed: 'graph' (default) reduces each layer output inside the
    * ORT graph, so only a few numbers per image leave it; 'js' exposes every layer output and reduces it in JS (the
@@ -87,36 +76,10 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
     clf.model,
     inGraph.map((i) => clf.layers[i]!),
   );
-  const threads = opts.threads ?? availableParallelism();
-  const lanes = Math.max(1, Math.min(opts.lanes ?? defaultLanes(threads), threads));
-  const golden = withOutputs(model, [...inJs.map((i) => clf.layers[i]!.tensor), ...small.map((t) => t.name)]);
-  const perLane = Math.max(1, Math.floor(threads / lanes));
-  const bytes = encodeModel(golden);
-  // Lanes past the first run in worker threads (golden-lanes.ts). Starting one takes a while (its own ORT and
-  // session), so they start first, and this thread runs every image until they are ready: every lane's session is
-  // alike, so which one ran an image changes none of its bytes.
-  let helpers: GoldenLanes | undefined;
-  let failed: { error: unknown } | undefined;
-  const starting =
-    lanes > 1
-      ? GoldenLanes.create(bytes, lanes - 1, perLane, clf.file).then(
-          (h) => void (helpers = h),
-          (error: unknown) => void (failed = { error }),
-        )
-      : undefined;
-  const session = await Session.create(bytes, { threads: perLane, label: clf.file, spinning: false }).catch(
-    async (e: unknown) => {
-      await starting;
-      await helpers?.release();
-      throw e;
-    },
+  const session = await Session.create(
+    withOutputs(model, [...inJs.map((i) => clf.layers[i]!.tensor), ...small.map((t) => t.name)]),
+    { threads: opts.threads, label: clf.file, spinning: false },
   );
-  if (opts.waitForLanes) await starting;
-  const run = (feeds: Record<string, TensorData>) => {
-    if (failed) throw failed.error;
-    const k = helpers?.idle() ?? -1;
-    return k >= 0 ? helpers!.run(k, feeds) : session.run(feeds);
-  };
   // Images whose reductions met ±Inf or NaN are profiled from their values, in a session made only if one does.
   let exposed: Promise<Session> | undefined;
   const valuesOf = async (x: Float32Array, layers: number[]) => {
@@ -141,87 +104,62 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   const imageSize = numel(clf.input.shape);
   const perRun = imagesPerRun(clf, small, batchSize, opts.runBytes ?? runBudget);
   const bar = progress({ label: 'golden', total: indices.length, unit: 'img', quiet: opts.quiet });
-  /** One ORT run over `rows` (images `c`… of the batch starting at `s`, whose pixels are `x`). */
-  interface Chunk {
-    s: number;
-    c: number;
-    rows: number[];
-    x: Float32Array;
-    /** The batch's last run: its sums join the totals once it is taken. */
-    last: boolean;
-    out: Promise<Record<string, TensorData>>;
-  }
-  const take = async ({ s, c, rows, x, last, out: pending }: Chunk) => {
-    const out = await pending;
-    const logits = out[clf.output.name]!.data as Float32Array;
-    rows.forEach((img, r) => {
-      const label = images.labels[img]!;
-      check(
-        Number.isInteger(label) && label >= 0 && label < K,
-        'bad_data',
-        () => `${images.name}: image ${img} has label ${label}, but ${clf.file} scores ${K} classes`,
-      );
-      const sc = scoreRow(logits, r, K, label);
-      for (let k = 0; k < K; k++) {
-        const a = Math.abs(logits[r * K + k]!);
-        if (a > scoreMaxAbs[k]! && a !== Infinity) scoreMaxAbs[k] = a;
-      }
-      labels.push(label);
-      preds.push(sc.top1);
-      losses.push(sc.loss);
-      top2diff.push(sc.top2diff);
-    });
-    for (const i of inJs) profiler.addValues(i, out[clf.layers[i]!.tensor]!.data as Float32Array);
-    const redo = new Map<number, number[]>();
-    reductions.forEach((r, j) => {
-      const red = (t: string) => out[t]!.data;
-      const bad = profiler.addReduced(
-        inGraph[j]!,
-        r.channels,
-        red(r.max) as Float32Array,
-        red(r.min) as Float32Array,
-        red(r.sumAbs) as Float64Array,
-      );
-      for (const k of bad) redo.set(k, [...(redo.get(k) ?? []), inGraph[j]!]);
-    });
-    for (const [k, layers] of redo) {
-      const values = await valuesOf(x.subarray((c + k) * imageSize, (c + k + 1) * imageSize), layers);
-      layers.forEach((i, n) => profiler.addValues(i, values[n]!));
-    }
-    small.forEach((t, k) => kept[k]!.set(out[t.name]!.data as Float32Array, (s + c) * t.size));
-    bar.tick(rows.length);
-    if (last) profiler.endBatch();
-  };
-  // Runs are started up to `lanes` ahead (one per idle lane) and taken strictly in order, so every sum adds in the order of
-  // one run at a time; the next batch's pixels are fetched while the previous batch's last runs are still going.
-  const inFlight: Chunk[] = [];
   try {
     for (let s = 0; s < indices.length; s += batchSize) {
       const batch = indices.slice(s, s + batchSize);
       const x = await images.pixels(batch);
       for (let c = 0; c < batch.length; c += perRun) {
         const rows = batch.slice(c, c + perRun);
-        const out = run({
+        const out = await session.run({
           [clf.input.name]: {
             dtype: 'float32',
             dims: [rows.length, ...clf.input.shape],
             data: x.subarray(c * imageSize, (c + rows.length) * imageSize),
           },
         });
-        // A failure is thrown when its run is taken; until then it must not count as unhandled.
-        out.catch(() => {});
-        inFlight.push({ s, c, rows, x, last: c + perRun >= batch.length, out });
-        if (inFlight.length >= lanes) await take(inFlight.shift()!);
+        const logits = out[clf.output.name]!.data as Float32Array;
+        rows.forEach((img, r) => {
+          const label = images.labels[img]!;
+          check(
+            Number.isInteger(label) && label >= 0 && label < K,
+            'bad_data',
+            () => `${images.name}: image ${img} has label ${label}, but ${clf.file} scores ${K} classes`,
+          );
+          const sc = scoreRow(logits, r, K, label);
+          for (let k = 0; k < K; k++) {
+            const a = Math.abs(logits[r * K + k]!);
+            if (a > scoreMaxAbs[k]! && a !== Infinity) scoreMaxAbs[k] = a;
+          }
+          labels.push(label);
+          preds.push(sc.top1);
+          losses.push(sc.loss);
+          top2diff.push(sc.top2diff);
+        });
+        for (const i of inJs) profiler.addValues(i, out[clf.layers[i]!.tensor]!.data as Float32Array);
+        const redo = new Map<number, number[]>();
+        reductions.forEach((r, j) => {
+          const red = (t: string) => out[t]!.data;
+          const bad = profiler.addReduced(
+            inGraph[j]!,
+            r.channels,
+            red(r.max) as Float32Array,
+            red(r.min) as Float32Array,
+            red(r.sumAbs) as Float64Array,
+          );
+          for (const k of bad) redo.set(k, [...(redo.get(k) ?? []), inGraph[j]!]);
+        });
+        for (const [k, layers] of redo) {
+          const values = await valuesOf(x.subarray((c + k) * imageSize, (c + k + 1) * imageSize), layers);
+          layers.forEach((i, n) => profiler.addValues(i, values[n]!));
+        }
+        small.forEach((t, k) => kept[k]!.set(out[t.name]!.data as Float32Array, (s + c) * t.size));
+        bar.tick(rows.length);
       }
+      profiler.endBatch();
     }
-    while (inFlight.length > 0) await take(inFlight.shift()!);
   } finally {
-    // A pass that failed part-way releases its session only once no run of it is still going.
-    await Promise.allSettled(inFlight.map((r) => r.out));
     bar.done();
     await session.release();
-    await starting;
-    await helpers?.release();
     if (exposed) await (await exposed).release();
   }
   const layers: LayerProfile[] = clf.layers.map((l, i) => ({
@@ -234,7 +172,7 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
     meanAbs: profiler.sumAbs[i]! / (l.neurons * indices.length),
   }));
   const correct = preds.filter((p, i) => p === labels[i]).length;
-  const result: GoldenRun = {
+  const golden: GoldenRun = {
     model: {
       path: clf.file,
       sha256: clf.sha256,
@@ -265,10 +203,10 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
       join(dirname(opts.out), file),
       Buffer.concat(kept.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))),
     );
-    result.activations = { file, tensors: small };
-    writeRunFile('golden', opts.out, result);
+    golden.activations = { file, tensors: small };
+    writeRunFile('golden', opts.out, golden);
   }
-  return result;
+  return golden;
 }
 
 /**
@@ -278,18 +216,6 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
  * three reductions, which stay in cache only in small runs, so the same budget serves both profiles.
  */
 const runBudget = 16 * 2 ** 20;
-
-/**
- * ORT runs a golden pass keeps in flight at `threads`: one per thread, each in a worker thread on one intra-op thread.
- * A run of one image at 224×224 leaves a 2-thread session's second thread idle through its reductions and small ops;
- * two 1-thread runs at once keep both cores busy (bench/RESULTS.md, "Golden pass").
- */
-export function defaultLanes(threads: number): number {
-  return Math.max(1, Math.min(threads, maxLanes));
-}
-
-/** Each lane holds a session (and a copy of the model) of its own: past a few, memory grows for little. */
-const maxLanes = 4;
 
 /** Images per ORT run: as many of a batch as keep the layer outputs and kept tensors within `budget` bytes (≥ 1). */
 export function imagesPerRun(

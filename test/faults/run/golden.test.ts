@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from '../../../src/engine/session.js';
 import { loadClassifier } from '../../../src/faults/model/classifier.js';
-import { defaultLanes, goldenPool, goldenRun, imagesPerRun, readGolden } from '../../../src/faults/run/golden.js';
+import { goldenPool, goldenRun, imagesPerRun, readGolden } from '../../../src/faults/run/golden.js';
 import { imageSetFromArrays } from '../../../src/faults/run/images.js';
 import { scoreRow } from '../../../src/stats/scores.js';
 import { residualNet, randomImages } from '../nets.js';
@@ -178,51 +178,4 @@ test("profile 'graph': images whose layer outputs hold ±Inf or NaN are profiled
     );
   });
   assert.deepEqual(graph.preds, js.preds);
-});
-
-test("runs in flight at once in worker-thread lanes give the sequential pass's golden.json and activations byte for byte", async () => {
-  const clf = await loadClassifier(residualNet({ size: 40, width: 8 }));
-  const images = bigLayers(23);
-  const run = async (profile: 'graph' | 'js', threads: number, lanes: number, runBytes?: number) => {
-    const dir = tempDir(`golden-lanes-${profile}-${lanes}`);
-    const g = await goldenRun({
-      classifier: clf,
-      images,
-      batchSize: 10,
-      threads,
-      lanes,
-      waitForLanes: true,
-      runBytes,
-      profile,
-      quiet: true,
-      out: join(dir, 'golden.json'),
-    });
-    return { g, files: ['golden.json', 'golden-activations.bin'].map((f) => readFileSync(join(dir, f))) };
-  };
-  // One image per run (runBytes 1): runs of a batch overlap, and so do a batch's last runs and the next batch's first.
-  const cases = {
-    graph: [
-      [2, 2, 1],
-      [3, 3, 1],
-      [2, 2, undefined],
-    ],
-    js: [[2, 2, 1]],
-  } as const;
-  for (const profile of ['graph', 'js'] as const) {
-    const sequential = await run(profile, 2, 1, 1);
-    for (const [threads, lanes, runBytes] of cases[profile]) {
-      const concurrent = await run(profile, threads, lanes, runBytes);
-      assert.deepEqual(concurrent.g, sequential.g, `${profile} ${lanes} lanes`);
-      sequential.files.forEach((b, i) =>
-        assert.ok(b.equals(concurrent.files[i]!), `${profile} ${lanes} lanes: file ${i}`),
-      );
-    }
-  }
-});
-
-test('defaultLanes: one run in flight per thread, at most 4', () => {
-  assert.deepEqual(
-    [1, 2, 3, 4, 8].map((t) => defaultLanes(t)),
-    [1, 2, 3, 4, 4],
-  );
 });
