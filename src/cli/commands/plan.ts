@@ -99,7 +99,7 @@ export function campaignOptions(cmd: Command): Command {
     )
     .option(
       '--halfwidth <w>',
-      "sample each layer until the 99% half-width of its mismatch and critical (ΔLoss > 1) rates is at most w, in rounds after a pilot; --per-layer then caps a layer's sites",
+      "sample each layer until the 99% half-width of its mismatch and critical (ΔLoss > 1) rates is at most w, in rounds after a pilot (the stopping rule's intervals cover slightly under 99%: docs/ARCHITECTURE.md); --per-layer then caps a layer's sites",
       number(0, 0.5, true),
     )
     .option(
