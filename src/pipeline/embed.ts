@@ -12,9 +12,9 @@ import { classEmbeddings, loadClassEmbeddings, type ClassEmbeddings } from '../t
 import { readClassNamesFile } from '../text/class-names.js';
 import { describe, type SourceOptions } from '../text/descriptions/registry.js';
 import { alignRows } from '../text/encoders/precomputed.js';
-import { readMatrixFile } from '../text/formats/matrix-file.js';
+import { readMatrixFile, reportPath } from '../text/formats/matrix-file.js';
 import { normalizeRows, pickRows, type Matrix } from '../text/matrix.js';
-import { reportPath, writeClassEmbeddings } from '../text/report.js';
+import { writeClassEmbeddings } from '../text/report.js';
 import type { InitKind } from '../analysis/ablation.js';
 import type { ReproducePreset } from './presets.js';
 import { fileDigest, runStage } from './stage.js';

@@ -2,6 +2,7 @@ import { writeJsonAtomic } from '../core/atomic-write.js';
 import type { ClassEmbeddings } from './class-embeddings.js';
 import { writeNpy } from './formats/npy.js';
 import { cosineMatrix } from './matrix.js';
+import { reportPath } from './formats/matrix-file.js';
 
 /** What `tgr embed` writes beside the matrix: provenance, descriptions per class, class-to-class cosines. */
 export interface EmbeddingReport {
@@ -53,11 +54,6 @@ export function writeClassEmbeddings(outNpy: string, e: ClassEmbeddings): Embedd
   writeNpy(outNpy, { data: e.matrix, rows: e.classes, cols: e.dim });
   writeJsonAtomic(reportPath(outNpy), report);
   return report;
-}
-
-/** The report's path beside a matrix file: `x.npy` → `x.report.json`. */
-export function reportPath(matrixPath: string): string {
-  return matrixPath.replace(/\.[^./]+$/, '') + '.report.json';
 }
 
 /** The report as text for a terminal: counts and nearest class per class, the cosine matrix when it is small. */

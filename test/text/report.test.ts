@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClassEmbeddings } from '../../src/text/class-embeddings.js';
 import { readNpy } from '../../src/text/formats/npy.js';
-import { embeddingReport, formatReport, reportPath, writeClassEmbeddings } from '../../src/text/report.js';
+import { embeddingReport, formatReport, writeClassEmbeddings } from '../../src/text/report.js';
+import { reportPath } from '../../src/text/formats/matrix-file.js';
 
 const s = Math.SQRT1_2;
 /** Three unit rows: cat·dog = 0.7071, cat·car = 0, dog·car = 0.7071 (cat and car are each nearest to dog). */

@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import { TgrError, check } from '../../core/errors.js';
 import { readClassNamesFile } from '../class-names.js';
 import { looseName } from '../descriptions/check.js';
-import { readMatrixFile } from '../formats/matrix-file.js';
+import { readMatrixFile, reportPath } from '../formats/matrix-file.js';
 import { pickRows, type Matrix } from '../matrix.js';
-import { reportPath } from '../report.js';
 import type { EncoderFactory } from './types.js';
 
 export interface PrecomputedOptions {

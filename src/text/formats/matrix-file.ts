@@ -6,6 +6,11 @@ import { readNpy } from './npy.js';
 import { readPth } from './pth.js';
 import { readSafetensors } from './safetensors.js';
 
+/** The report's path beside a matrix file: `x.npy` → `x.report.json`. */
+export function reportPath(matrixPath: string): string {
+  return matrixPath.replace(/\.[^./]+$/, '') + '.report.json';
+}
+
 /** A matrix read from a file, with the class names the file itself carries (JSON objects keyed by class do). */
 export interface MatrixFile {
   matrix: Matrix;
