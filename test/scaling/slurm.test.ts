@@ -7,6 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { saveModel } from '../../src/onnx/proto-io.js';
 import { residualNet } from '../faults/nets.js';
+import { readPlan } from '../../src/faults/plan/plan-file.js';
+import { shardUnits } from '../../src/faults/plan/shard.js';
 
 /*
  * docs/scaling.md's Slurm recipe, run for real on a one-node cluster (scripts/slurm-local.sh): the job-array script
@@ -112,7 +114,10 @@ test('the docs/scaling.md job array on a real one-node Slurm cluster: a task kil
   );
 
   // Kill a task while it is writing its shard (after its first unit, before its last); try the next task if a kill
-  // lands after the task already finished.
+  // lands after the task already finished, or after it wrote its last record (it was still exiting).
+  const plan = readPlan(join(runDir, 'campaign', 'fp32', 'plan.json'));
+  const sitesOf = (k: number) =>
+    shardUnits(plan, { index: k, count: shards }).units.reduce((n, u) => n + u.end - u.start, 0);
   let killed: { task: string; before: number } | null = null;
   for (let k = 0; k < shards && !killed; k++) {
     const task = `${array}_${k}`;
@@ -128,10 +133,11 @@ test('the docs/scaling.md job array on a real one-node Slurm cluster: a task kil
       return s !== 'RUNNING' && s !== 'COMPLETING' && s;
     });
     if (end === 'COMPLETED') continue;
-    killed = { task, before: lines(file) };
+    const before = lines(file);
     // The doc's recovery: requeue the task (Slurm holds a requeued job back; release it now).
     run('scontrol', ['requeue', task]);
     run('scontrol', ['update', `JobId=${task}`, 'StartTime=now']);
+    if (before < sitesOf(k)) killed = { task, before };
   }
   mark(`killed and requeued ${killed?.task}`);
   assert.ok(killed, 'no array task could be killed while running');
@@ -156,6 +162,7 @@ test('the docs/scaling.md job array on a real one-node Slurm cluster: a task kil
   assert.equal(state, 'COMPLETED', `merge job ${merge} ended ${state}: ${out(merge)}`);
   assert.equal(job(killed.task).Restarts, '1', `task ${killed.task} was not rerun`);
   const shardFile = join(runDir, 'campaign', 'fp32', `faults.${killed.task.split('_')[1]}-of-${shards}.jsonl`);
+  assert.equal(lines(shardFile), sitesOf(Number(killed.task.split('_')[1])), 'a shard writes one record per site');
   assert.ok(
     killed.before < lines(shardFile),
     `the kill of ${killed.task} landed after it finished (${killed.before} records)`,
