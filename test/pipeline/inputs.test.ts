@@ -6,24 +6,13 @@ import { join } from 'node:path';
 import { reproduce, type ReproduceOptions } from '../../src/pipeline/reproduce.js';
 import { readNpy, writeNpy } from '../../src/text/formats/npy.js';
 import type { Analysis } from '../../src/analysis/analyse.js';
+import { tinyRun } from './tiny-run.js';
 
 const classes = ['horizontal stripes', 'vertical stripes', 'checkerboard', 'ring'];
 
-/** A tiny run on the synthetic data: one epoch, 4 injections per layer, no CAM. */
-const tiny = (root: string, extra: Partial<ReproduceOptions>): ReproduceOptions => ({
-  preset: 'quick',
-  dataset: 'synthetic',
-  epochs: 1,
-  perLayer: 4,
-  limitTest: 32,
-  camImages: 0,
-  out: join(root, 'run'),
-  cacheDir: join(root, 'cache'),
-  threads: 1,
-  quiet: true,
-  log: () => {},
-  ...extra,
-});
+/** The tiny run (tiny-run.ts) in root/run, its cache beside it in root/cache. */
+const tiny = (root: string, extra: Partial<ReproduceOptions>): ReproduceOptions =>
+  tinyRun(join(root, 'run'), [], { cacheDir: join(root, 'cache'), log: () => {}, ...extra });
 
 const settingsOf = (out: string) =>
   Object.fromEntries(
