@@ -14,20 +14,34 @@ export interface LayerReduction {
   max: string;
   /** min x (float32; with `max`, max |x| = max(max, −min) exactly). */
   min: string;
-  /** Σ |x| in float64 (the channel's part of the layer's mean |activation|). */
+  /** Σ |x| in float64 (the channel's part of the layer's mean |activation|), or in float32 if asked. */
   sumAbs: string;
 }
 
+/** How `withReductions` sums |x|: 'float32' only for a caller that just checks the sum is finite (no Cast). */
+export interface ReductionOptions {
+  /**
+   * 'float64' (default) casts each layer output to double first, for the mean |activation|. 'float32' sums the
+   * values as they are, without the Cast's doubled copy: a ±Inf or NaN still makes the sum non-finite (the one sign of
+   * a NaN that ReduceMax/ReduceMin may skip), and a sum overflowing from finite values only sends an image to its
+   * values needlessly.
+   */
+  sumAbs?: 'float64' | 'float32';
+}
+
 /**
- * The model with, for each of `layers`, its output's max, min and float64 sum of |x| per image and channel computed
- * inside the graph as extra [N, channels] outputs. A golden pass then takes a few numbers per image and layer out of
- * ONNX Runtime instead of every layer value (docs/ARCHITECTURE.md, "Golden run"). Per channel rather than per image,
- * so each reduction has as many rows as a batch has channels for ORT's threads to share, even in a run of one image.
+ * The model with, for each of `layers`, its output's max, min and sum of |x| (float64 unless `opts.sumAbs`) per
+ * image and channel computed inside the graph as extra [N, channels] outputs. A golden pass then takes a few numbers
+ * per image and layer out of ONNX Runtime instead of every layer value (docs/ARCHITECTURE.md, "Golden run"). Per
+ * channel rather than per image, so each reduction has as many rows as a batch has channels for ORT's threads to
+ * share, even in a run of one image.
  */
 export function withReductions(
   model: Model,
   layers: readonly { tensor: string; shape: readonly number[] }[],
+  opts: ReductionOptions = {},
 ): { model: Model; reductions: LayerReduction[] } {
+  const wide = (opts.sumAbs ?? 'float64') === 'float64';
   const g = model.graph;
   const taken = new Set([...g.initializers.keys(), ...g.valueInfo.keys(), ...g.nodes.flatMap((n) => n.outputs)]);
   const fresh = (name: string) => {
@@ -66,17 +80,18 @@ export function withReductions(
       sumAbs: fresh(`${p}.sum_abs`),
     };
     const shape = l.shape.length > 1 ? ['N', channels] : ['N'];
-    const wide = fresh(`${p}.f64`);
-    nodes.push(
-      reduce('ReduceMax', l.tensor, r.max),
-      reduce('ReduceMin', l.tensor, r.min),
-      { name: wide, opType: 'Cast', inputs: [l.tensor], outputs: [wide], attrs: { to: attr.int(dtypeCodes.float64) } },
-      reduce('ReduceL1', wide, r.sumAbs),
-    );
+    nodes.push(reduce('ReduceMax', l.tensor, r.max), reduce('ReduceMin', l.tensor, r.min));
+    if (wide) {
+      const f64 = fresh(`${p}.f64`);
+      nodes.push(
+        { name: f64, opType: 'Cast', inputs: [l.tensor], outputs: [f64], attrs: { to: attr.int(dtypeCodes.float64) } },
+        reduce('ReduceL1', f64, r.sumAbs),
+      );
+    } else nodes.push(reduce('ReduceL1', l.tensor, r.sumAbs));
     outputs.push(
       { name: r.max, dtype: 'float32', shape },
       { name: r.min, dtype: 'float32', shape },
-      { name: r.sumAbs, dtype: 'float64', shape },
+      { name: r.sumAbs, dtype: wide ? 'float64' : 'float32', shape },
     );
     return r;
   });

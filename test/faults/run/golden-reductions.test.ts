@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { Session } from '../../../src/engine/session.js';
 import { loadClassifier } from '../../../src/faults/model/classifier.js';
 import { withOutputs } from '../../../src/faults/model/exposed.js';
-import { withReductions } from '../../../src/faults/run/golden-reductions.js';
+import { withReductions, type ReductionOptions } from '../../../src/faults/run/golden-reductions.js';
 import type { Model } from '../../../src/onnx/types.js';
 import { residualNet, randomImages } from '../nets.js';
 
-/** Runs `model` with its layers' reductions and outputs exposed on `n` seeded images. */
-async function reduce(model: Model, n: number) {
+/** Runs `model` with its layers' reductions and outputs exposed on `n` seeded images (`pixels` if given). */
+async function reduce(model: Model, n: number, opts?: ReductionOptions, pixels?: Float32Array) {
   const clf = await loadClassifier(model);
-  const { model: m, reductions } = withReductions(clf.model, clf.layers);
+  const { model: m, reductions } = withReductions(clf.model, clf.layers, opts);
   const s = await Session.create(
     withOutputs(
       m,
@@ -18,7 +18,9 @@ async function reduce(model: Model, n: number) {
     ),
   );
   const side = clf.input.shape[1];
-  const out = await s.run({ input: { dtype: 'float32', dims: [n, 3, side, side], data: randomImages(n, side, 7) } });
+  const out = await s.run({
+    input: { dtype: 'float32', dims: [n, 3, side, side], data: pixels ?? randomImages(n, side, 7) },
+  });
   await s.release();
   return { clf, m, reductions, out };
 }
@@ -74,6 +76,40 @@ test('withReductions: from opset 18 the axes are an int64 input, with the same r
   assert.deepEqual([...(b.m.graph.initializers.get(`tgr.golden.${fc}.axes`)!.data as BigInt64Array)], [1n]);
   for (const r of a.reductions)
     for (const t of [r.max, r.min, r.sumAbs]) assert.deepEqual(b.out[t]!.data, a.out[t]!.data, t);
+});
+
+test("withReductions, sumAbs 'float32': no Cast, a float32 Σ|x| that is non-finite exactly where a value is", async () => {
+  const n = 3;
+  const net = residualNet({ size: 12 });
+  const pixels = randomImages(n, 12, 7);
+  // Image 1 overflows the first conv to ±Inf and NaN (Inf − Inf) and what follows it.
+  pixels.fill(3e38, 432, 864);
+  const [wide, narrow] = await Promise.all([reduce(net, n, {}, pixels), reduce(net, n, { sumAbs: 'float32' }, pixels)]);
+  assert.deepEqual(
+    narrow.m.graph.nodes.filter((x) => x.name.startsWith('tgr.')).map((x) => x.opType),
+    narrow.clf.layers.flatMap(() => ['ReduceMax', 'ReduceMin', 'ReduceL1']),
+  );
+  assert.deepEqual(narrow.reductions, wide.reductions);
+  narrow.clf.layers.forEach((l, i) => {
+    const r = narrow.reductions[i]!;
+    for (const t of [r.max, r.min]) assert.deepEqual(narrow.out[t], wide.out[t], t);
+    const sum = narrow.out[r.sumAbs]!;
+    assert.equal(sum.dtype, 'float32', l.name);
+    const x = narrow.out[l.tensor]!.data as Float32Array;
+    const per = l.neurons / r.channels;
+    for (let k = 0; k < n * r.channels; k++) {
+      const finite = x.subarray(k * per, (k + 1) * per).every(Number.isFinite);
+      assert.equal(Number.isFinite(sum.data[k]), finite, `${l.name} row ${k}`);
+      // A float32 sum, to float32 rounding of its terms (each ≤ 2⁻²⁴ relative, fewer than 2⁸ terms).
+      const exact = wide.out[r.sumAbs]!.data[k] as number;
+      if (finite) assert.ok(Math.abs((sum.data[k] as number) - exact) <= 2 ** -16 * exact, `${l.name} row ${k}`);
+    }
+  });
+  const conv1 = narrow.out[narrow.reductions[0]!.sumAbs]!.data as Float32Array;
+  assert.deepEqual(
+    Array.from(conv1, (v) => Number.isFinite(v)),
+    [true, true, true, true, false, false, false, false, true, true, true, true],
+  );
 });
 
 test('withReductions refuses a model that already has a tensor of the names it adds', async () => {
