@@ -215,7 +215,7 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
  * forward itself (bench/RESULTS.md, "Golden pass"). Reduced in the graph, each is still written once and read by
  * three reductions, which stay in cache only in small runs, so the same budget serves both profiles.
  */
-const runBudget = 16 * 2 ** 20;
+export const runBudget = 16 * 2 ** 20;
 
 /** Images per ORT run: as many of a batch as keep the layer outputs and kept tensors within `budget` bytes (≥ 1). */
 export function imagesPerRun(
