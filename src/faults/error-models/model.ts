@@ -1,5 +1,5 @@
 import type { Rng } from '../../core/rng.js';
-import type { FormatContext, NumberFormat } from '../formats/format.js';
+import { bitMask, xorBits, type FormatContext, type NumberFormat, type PatternValue } from '../formats/format.js';
 import { siteBits, type FaultSite } from '../plan/site.js';
 
 /**
@@ -16,13 +16,18 @@ export interface ErrorModel {
   readonly singleBit?: boolean;
   /** The bit positions (0 = LSB) a fault of this model touches in a value held in `format`. */
   pickBits(rng: Rng, format: NumberFormat): number[];
-  /** The faulty fp32 value: `value` held in `format`, the site's bits corrupted, converted back to fp32. */
-  corrupt(value: number, site: FaultSite, format: NumberFormat, ctx?: FormatContext): number;
+  /**
+   * The fault as made: `value` held in `format`, the site's bits corrupted, converted back to fp32, with the pattern
+   * it made (which the record keeps for a non-finite value).
+   */
+  corrupt(value: number, site: FaultSite, format: NumberFormat, ctx?: FormatContext): PatternValue;
 }
 
 /** Builds a registered model from an optional numeric parameter (`multi-bit-adjacent:3` → 3). */
 export type ErrorModelFactory = (param: number | undefined) => ErrorModel;
 
 /** The corruption shared by every flipping model: invert exactly the bits the site records. */
-export const flipSiteBits: ErrorModel['corrupt'] = (value, site, format, ctx) =>
-  format.flip(value, siteBits(site), ctx);
+export const flipSiteBits: ErrorModel['corrupt'] = (value, site, format, ctx) => {
+  const mask = bitMask(format.name, format.bits, siteBits(site));
+  return format.mapPattern(value, (p) => xorBits(p, mask), ctx);
+};

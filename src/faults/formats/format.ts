@@ -39,6 +39,15 @@ export type Grid =
   | { readonly kind: 'blocks'; readonly block: number; readonly mantissa: number };
 
 /**
+ * The fp32 value a pattern stands for, with its binary32 pattern computed on integers (`toF32Bits`): a JS number would
+ * quiet a signalling NaN, so a record holds `bits` to keep exactly what was injected, NaN payload and all.
+ */
+export interface PatternValue {
+  readonly value: number;
+  readonly bits: number;
+}
+
+/**
  * How an fp32 activation is held in hardware. A bit pattern is an unsigned integer of `bits` bits, bit 0 = LSB.
  * Values going in are fp32 activations (they are `Math.fround`ed first: hardware converts fp32, not fp64);
  * values coming out are fp32 values.
@@ -64,8 +73,8 @@ export interface NumberFormat {
   decode(pattern: number, ctx?: FormatContext): number;
   /** Represents x, XORs the given bit(s), converts back to fp32. */
   flip(x: number, bit: number | readonly number[], ctx?: FormatContext): number;
-  /** Represents x, replaces the pattern with `fn(pattern)`, converts back to fp32 (stuck-at and random-value models). */
-  mapPattern(x: number, fn: (pattern: number) => number, ctx?: FormatContext): number;
+  /** Represents x, replaces the pattern with `fn(pattern)`, converts back to fp32: the value and its binary32 pattern. */
+  mapPattern(x: number, fn: (pattern: number) => number, ctx?: FormatContext): PatternValue;
   /** The context for one layer from its golden profile (max |activation|); `{}` for formats that need none. */
   contextFor(maxAbs: number): FormatContext;
   /**
@@ -92,31 +101,7 @@ export interface FormatCodec {
 
 /** Builds a NumberFormat from a codec, so that flipping means the same thing in every format. */
 export function defineFormat(codec: FormatCodec): NumberFormat {
-  return build(codec);
-}
-
-/**
- * The same format, remembering the binary32 pattern (on integers, toF32Bits) of the last value its flip/mapPattern
- * made (until `take()`): error models corrupt through a format, so the runner records exactly what a model injected, NaN payload and
- * all, without each model computing patterns itself.
- */
-export function tracingFormat(format: NumberFormat): { format: NumberFormat; take(): number | undefined } {
-  let last: number | undefined;
-  const take = () => {
-    const bits = last;
-    last = undefined; // a model that made no pattern is not credited with the previous one
-    return bits;
-  };
-  return { format: build(format, (bits) => (last = bits)), take };
-}
-
-function build(codec: FormatCodec, seen?: (bits: number) => void): NumberFormat {
   const { name, bits, shared, storedBits = bits, grid, encode, decode, toF32Bits, contextFor = () => ({}) } = codec;
-  const mapPattern = (x: number, fn: (pattern: number) => number, ctx?: FormatContext): number => {
-    const p = fn(encode(x, ctx));
-    seen?.(toF32Bits(p, ctx));
-    return Math.fround(decode(p, ctx));
-  };
   return {
     name,
     bits,
@@ -125,10 +110,13 @@ function build(codec: FormatCodec, seen?: (bits: number) => void): NumberFormat 
     grid,
     encode,
     decode,
-    mapPattern,
     contextFor,
     toF32Bits,
-    flip: (x, bit, ctx) => mapPattern(x, (p) => xorBits(p, bitMask(name, bits, bit)), ctx),
+    mapPattern: (x, fn, ctx) => {
+      const p = fn(encode(x, ctx));
+      return { value: Math.fround(decode(p, ctx)), bits: toF32Bits(p, ctx) };
+    },
+    flip: (x, bit, ctx) => Math.fround(decode(xorBits(encode(x, ctx), bitMask(name, bits, bit)), ctx)),
   };
 }
 

@@ -7,7 +7,6 @@ import { lockFile, lockPathFor, removeStaleTemps } from '../../core/folder-lock.
 import type { Classifier, ClassifierLayer } from '../model/classifier.js';
 import { errorModel } from '../error-models/registry.js';
 import { numberFormat } from '../formats/registry.js';
-import { tracingFormat } from '../formats/format.js';
 import { LayerInjector, rowOf, type EvalPath, type Fault, type UnitCache } from './injector.js';
 import type { ImageSet } from './images.js';
 import type { CampaignPlan } from '../plan/plan.js';
@@ -64,9 +63,6 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
   checkPlanModel(plan, clf, join(o.dir, 'plan.json'));
   checkGuardBounds(plan.guardBounds, clf.output.classes, join(o.dir, 'plan.json'));
   const fmt = numberFormat(plan.format);
-  // Error models corrupt through this view of the format, which keeps the flipped pattern as integers: a JS number
-  // would turn a signalling NaN quiet, and the record would not hold what was injected.
-  const traced = tracingFormat(fmt);
   const em = errorModel(plan.errorModel);
   const model: Model = modelWithDetector(clf.model, golden.layers, plan.rangeDetector);
   const { first, units } = shardUnits(plan, o.shard);
@@ -123,14 +119,14 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
           const h = held[li];
           const hw = heldW[li];
           const ctx = h ? h.context(values, site.index) : (hw?.context(site.index) ?? contexts[li]);
-          const faulty = em.corrupt(golden, site, traced.format, ctx);
-          const faultyBits = traced.take();
+          // The pattern as made, not as a JS number holds it: that would quiet a signalling NaN (see PatternValue).
+          const { value: faulty, bits: faultyBits } = em.corrupt(golden, site, fmt, ctx);
           // A fault in bits the format stores once per group (BFP's block exponent) changes every value of the group.
           const sharedBits = siteBits(site).filter((b) => ((fmt.shared ?? 0) >>> b) & 1);
           const holder = h ?? hw;
           const group = holder && sharedBits.length ? holder.group(site.index).filter((j) => j !== site.index) : [];
           const shared = { ...site, bit: sharedBits[0]!, bits: sharedBits };
-          const moved = group.map((j) => em.corrupt(values[j]!, { ...shared, index: j }, fmt, ctx));
+          const moved = group.map((j) => em.corrupt(values[j]!, { ...shared, index: j }, fmt, ctx).value);
           const changed = {
             index: Int32Array.from([site.index, ...group]),
             value: Float32Array.from([faulty, ...moved]),
@@ -185,7 +181,7 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
             ...(it.site.bits ? { bits: [...it.site.bits] } : {}),
             original: it.golden,
             faulty: it.faulty,
-            ...(Number.isFinite(it.faulty) || it.faultyBits === undefined ? {} : { faultyBits: it.faultyBits }),
+            ...(Number.isFinite(it.faulty) ? {} : { faultyBits: it.faultyBits }),
             goldenTop1: golden.preds[gi]!,
             faultyTop1: masked ? golden.preds[gi]! : res.top1,
             goldenLoss: golden.losses[gi]!,

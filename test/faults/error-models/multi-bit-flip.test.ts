@@ -30,8 +30,16 @@ test('random placement picks k distinct sorted bits; k = width picks them all', 
   assert.deepEqual(multiBitFlip(8, 'random').pickBits(rng, numberFormats.int8), [0, 1, 2, 3, 4, 5, 6, 7]);
 });
 
-test('a multi-bit fault flips all its bits at once', () => {
+test('a multi-bit fault flips all its bits at once and returns the binary32 pattern it made', () => {
   const model = multiBitFlip(2, 'adjacent');
-  assert.equal(model.corrupt(1.5, faultSite('fc', 0, 0, [22, 23]), numberFormats.fp32), 0.5);
-  assert.equal(model.corrupt(1, faultSite('fc', 0, 0, [0, 1]), numberFormats.int8, { scale: 1 }), 2);
+  // 1.5 = 0x3fc00000; bits 22 and 23 → 0x3f000000.
+  assert.deepEqual(model.corrupt(1.5, faultSite('fc', 0, 0, [22, 23]), numberFormats.fp32), {
+    value: 0.5,
+    bits: 0x3f000000,
+  });
+  // int8 q = 1, bits 0 and 1 → q = 2, whose fp32 value 2 is 0x40000000.
+  assert.deepEqual(model.corrupt(1, faultSite('fc', 0, 0, [0, 1]), numberFormats.int8, { scale: 1 }), {
+    value: 2,
+    bits: 0x40000000,
+  });
 });

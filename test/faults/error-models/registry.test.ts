@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultErrorModel, errorModel, errorModels } from '../../../src/faults/error-models/registry.js';
 import { numberFormats } from '../../../src/faults/formats/registry.js';
+import { f32ToBits } from '../../../src/faults/formats/fp32.js';
 import { faultSite } from '../../../src/faults/plan/site.js';
 import { Rng } from '../../../src/core/rng.js';
 import { TgrError } from '../../../src/core/errors.js';
@@ -14,7 +15,7 @@ test('every registered model rebuilds from its own name', () => {
   assert.equal(errorModel('multi-bit-random:5').name, 'multi-bit-random:5');
 });
 
-test('picking is seeded: the same seed picks the same bits, and corrupting a recorded site needs no Rng', () => {
+test("picking is seeded, corrupting a recorded site needs no Rng, and a finite fault's pattern is its value's", () => {
   for (const name of Object.keys(errorModels)) {
     const model = errorModel(name);
     for (const format of Object.values(numberFormats)) {
@@ -29,7 +30,9 @@ test('picking is seeded: the same seed picks the same bits, and corrupting a rec
         );
         const site = faultSite('l', 0, 0, bits);
         const ctx = format.contextFor(30);
-        assert.ok(Object.is(model.corrupt(0.3, site, format, ctx), model.corrupt(0.3, site, format, ctx)));
+        const made = model.corrupt(0.3, site, format, ctx);
+        assert.deepEqual(model.corrupt(0.3, site, format, ctx), made);
+        if (!Number.isNaN(made.value)) assert.equal(made.bits, f32ToBits(made.value), `${name} ${format.name}`);
       }
     }
   }

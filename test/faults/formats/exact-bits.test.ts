@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tracingFormat } from '../../../src/faults/formats/format.js';
 import { bf16 } from '../../../src/faults/formats/bf16.js';
 import { fp16 } from '../../../src/faults/formats/fp16.js';
 import { f32ToBits, fp32 } from '../../../src/faults/formats/fp32.js';
@@ -12,14 +11,12 @@ import type { InjectionRecord } from '../../../src/faults/store/records.js';
 
 const hex = (x: number | undefined) => `0x${(x ?? NaN).toString(16)}`;
 
-test('the issue case: 0x3f91302d with bit 30 flipped is traced as the signalling NaN 0x7f91302d, not 0x7fd1302d', () => {
+test('the issue case: 0x3f91302d with bit 30 flipped is made as the signalling NaN 0x7f91302d, not 0x7fd1302d', () => {
   const x = fp32.decode(0x3f91302d);
-  const t = tracingFormat(fp32);
-  const faulty = errorModel('bit-flip').corrupt(x, faultSite('l', 0, 0, [30]), t.format);
-  assert.ok(Number.isNaN(faulty));
-  assert.equal(hex(t.take()), '0x7f91302d');
-  assert.equal(hex(f32ToBits(faulty)), '0x7fd1302d', 'through a JS number the NaN turns quiet: why the trace exists');
-  assert.equal(t.take(), undefined, 'taken once');
+  const faulty = errorModel('bit-flip').corrupt(x, faultSite('l', 0, 0, [30]), fp32);
+  assert.ok(Number.isNaN(faulty.value));
+  assert.equal(hex(faulty.bits), '0x7f91302d');
+  assert.equal(hex(f32ToBits(faulty.value)), '0x7fd1302d', 'through a JS number the NaN turns quiet: why bits exist');
 });
 
 test('fp16 and bf16 widen every pattern on integers: equal to the decoded value for all non-NaNs, payload kept for NaNs', () => {
@@ -38,7 +35,7 @@ test('fp16 and bf16 widen every pattern on integers: equal to the decoded value 
   assert.equal(hex(bf16.toF32Bits(0x7f91)), '0x7f910000');
 });
 
-test('signalling NaNs from flips in fp16 and bf16 are traced exactly', () => {
+test('signalling NaNs from flips in fp16 and bf16 are made exactly', () => {
   // fp16 1.0009766 = 0x3c01: bit 14 → 0x7c01, a signalling NaN; bf16 0x3f91 (1.1328125): bit 14 → 0x7f91.
   const cases = [
     { fmt: fp16, pattern: 0x3c01, bit: 14, want: '0x7f802000' },
@@ -46,25 +43,20 @@ test('signalling NaNs from flips in fp16 and bf16 are traced exactly', () => {
     { fmt: fp32, pattern: 0x3f91302d, bit: 30, want: '0x7f91302d' },
   ];
   for (const { fmt, pattern, bit, want } of cases) {
-    const t = tracingFormat(fmt);
-    assert.ok(Number.isNaN(t.format.flip(fmt.decode(pattern), bit)));
-    assert.equal(hex(t.take()), want, fmt.name);
+    const made = errorModel('bit-flip').corrupt(fmt.decode(pattern), faultSite('l', 0, 0, [bit]), fmt);
+    assert.ok(Number.isNaN(made.value));
+    assert.equal(hex(made.bits), want, fmt.name);
   }
 });
 
-test('every error model is traced as the integer pattern it made (stuck-at, multi-bit, random-value, int8)', () => {
+test('every error model returns the integer pattern it made (stuck-at, multi-bit, random-value, int8)', () => {
   const x = fp32.decode(0x3f91302d);
-  const t = tracingFormat(fp32);
-  errorModel('stuck-at-1').corrupt(x, faultSite('l', 0, 0, [30]), t.format);
-  assert.equal(hex(t.take()), '0x7f91302d');
-  errorModel('multi-bit-adjacent:2').corrupt(x, faultSite('l', 0, 0, [29, 30]), t.format);
-  assert.equal(hex(t.take()), hex((0x3f91302d ^ 0x60000000) >>> 0));
-  errorModel('random-value').corrupt(x, faultSite('l', 0, 0, [0, 30]), t.format);
-  assert.equal(hex(t.take()), '0x7f91302c');
-  const ctx = int8.contextFor(127);
-  const i8 = tracingFormat(int8);
-  assert.equal(i8.format.flip(3, 7, ctx), -125);
-  assert.equal(i8.take(), f32ToBits(-125));
+  const made = (spec: string, bits: number[]) => errorModel(spec).corrupt(x, faultSite('l', 0, 0, bits), fp32);
+  assert.equal(hex(made('stuck-at-1', [30]).bits), '0x7f91302d');
+  assert.equal(hex(made('multi-bit-adjacent:2', [29, 30]).bits), hex((0x3f91302d ^ 0x60000000) >>> 0));
+  assert.equal(hex(made('random-value', [0, 30]).bits), '0x7f91302c');
+  const i8 = errorModel('bit-flip').corrupt(3, faultSite('l', 0, 0, [7]), int8, int8.contextFor(127));
+  assert.deepEqual(i8, { value: -125, bits: f32ToBits(-125) });
 });
 
 test('a record keeps the injected pattern of a non-finite value through write and read', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TgrError } from '../../../src/core/errors.js';
-import { bitMask, defineFormat, tracingFormat, xorBits, type FormatCodec } from '../../../src/faults/formats/format.js';
+import { bitMask, defineFormat, xorBits, type FormatCodec } from '../../../src/faults/formats/format.js';
 
 /** A toy 4-bit unsigned integer format scaled by the context (q·scale), enough to see what defineFormat adds. */
 const u4: FormatCodec = {
@@ -47,10 +47,6 @@ test('defineFormat flips through encode/decode and defaults what a codec omits',
   assert.equal(f.flip(5, [0, 3]), 12);
   assert.equal(f.flip(20, 0), 14); // saturates to 15 first
   assert.equal(f.flip(6, 1, { scale: 2 }), 2); // q = 3, flipped to 1, times 2
-  assert.equal(
-    f.mapPattern(9, () => 0),
-    0,
-  );
   assert.equal(f.flip(0.1, 0, { scale: 0.1 }), Math.fround(0));
   assert.equal(f.flip(0.1, 1, { scale: 0.1 }), Math.fround(0.30000000000000004));
   assert.deepEqual(f.contextFor(30), { scale: 2 });
@@ -61,18 +57,19 @@ test('defineFormat flips through encode/decode and defaults what a codec omits',
   assert.equal(shared.storedBits, 3);
 });
 
-test('tracingFormat remembers the binary32 pattern of the last value it made, once', () => {
-  const { format, take } = tracingFormat(defineFormat(u4));
-  assert.equal(take(), undefined);
-  assert.equal(format.flip(5, 1), 7);
-  assert.equal(take(), 1007);
-  assert.equal(take(), undefined);
-  format.mapPattern(3, (p) => p + 1);
-  format.flip(0, 3);
-  assert.equal(take(), 1008);
-  // encode/decode alone make no injected value.
-  format.decode(format.encode(2));
-  assert.equal(take(), undefined);
-  assert.equal(format.name, 'u4');
-  assert.equal(format.storedBits, 4);
+test("mapPattern returns the value a pattern makes and the codec's binary32 pattern of it", () => {
+  const f = defineFormat(u4);
+  assert.deepEqual(
+    f.mapPattern(9, () => 0),
+    { value: 0, bits: 1000 },
+  );
+  assert.deepEqual(
+    f.mapPattern(3, (p) => p + 1),
+    { value: 4, bits: 1004 },
+  );
+  // The context reaches encode, decode and toF32Bits: q = 3, mapped to 5, times 0.1 rounded to fp32.
+  assert.deepEqual(
+    f.mapPattern(0.3, (p) => p + 2, { scale: 0.1 }),
+    { value: Math.fround(0.5), bits: 1005 },
+  );
 });
