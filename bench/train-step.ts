@@ -25,7 +25,7 @@ import { Session } from '../src/engine/session.js';
 import { Rng } from '../src/core/rng.js';
 import { buildTrainingGraph } from '../src/autodiff/training-graph.js';
 import type { GradPaths } from '../src/autodiff/grad-graph.js';
-import type { ConvGradWForm } from '../src/autodiff/conv-grad.js';
+import type { ConvGradWForm } from '../src/autodiff/conv-grad-forms.js';
 import { buildModel } from '../src/models/registry.js';
 import { createDataParallelStepper, replicaInit } from '../src/train/data-parallel.js';
 

@@ -1,4 +1,5 @@
 import type { Node } from '../onnx/types.js';
+import type { ConvGradWForm } from './conv-grad-forms.js';
 import type { GradGraph } from './grad-graph.js';
 import { intAttr } from './grad-rule.js';
 import { invariant } from '../core/errors.js';
@@ -221,16 +222,13 @@ function convGradWBatchConv(c: ConvCase): string {
 }
 
 /** Weight-gradient forms by name. */
-export const convGradWForms = {
+export const convGradWForms: Readonly<Record<ConvGradWForm, (c: ConvCase) => string>> = {
   shifts: convGradWShifts,
   flatShifts: convGradWFlatShifts,
   shiftsNhwc: convGradWShiftsNhwc,
   oneHot: convGradWIm2col,
   batchConv: convGradWBatchConv,
 };
-
-/** A weight-gradient form's name. */
-export type ConvGradWForm = keyof typeof convGradWForms;
 
 /**
  * The weight-gradient form for a case, as measured at ResNet-20's shapes (bench/grad-forms.ts; ARCHITECTURE.md,

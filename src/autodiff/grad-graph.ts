@@ -2,7 +2,7 @@ import { GraphBuilder } from '../onnx/builder.js';
 import type { DType, Shape, TensorData } from '../onnx/types.js';
 import { attr } from '../onnx/types.js';
 import { invariant } from '../core/errors.js';
-import type { ConvGradWForm } from './conv-grad.js';
+import type { ConvGradWForm } from './conv-grad-forms.js';
 
 /** Which gradient forms to emit: measured fastest per case ('fast'), or the textbook ones ('plain', for tests). */
 export type GradPaths = 'fast' | 'plain';
