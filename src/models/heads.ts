@@ -1,9 +1,21 @@
 import { f32, scalar } from '../onnx/tensor.js';
 import { TgrError } from '../core/errors.js';
 import type { Net } from './nn.js';
-import type { FinalLinear, ModelSpec, ResolvedSpec } from './spec.js';
+import type { ResolvedSpec } from './resolved-spec.js';
 import type { DeclaresOptions, OptionSpecs } from '../core/option-spec.js';
-import { torchDefault } from './init.js';
+import { torchDefault, type Init } from './init.js';
+
+/**
+ * The backbone's last Linear as torchvision names and initialises it, handed to the head: the linear head builds it,
+ * the text-guided one replaces it.
+ */
+export interface FinalLinear {
+  /** Module name, e.g. 'fc', 'classifier.6', 'classifier.1', 'heads.head'. */
+  name: string;
+  weightInit: Init;
+  /** null: nn.Linear(bias=False), as MaxViT's `classifier.5`. */
+  biasInit: Init | null;
+}
 
 /** What a head produces: the logits tensor [N, C] and the node names forming the model's last layer. */
 export interface HeadOutput {
@@ -71,7 +83,7 @@ function projectionInit(net: Net, spec: ResolvedSpec) {
 /** A registered head: how it is built and the spec fields it reads beyond the shared ones, declared for the CLI. */
 export interface Head extends DeclaresOptions {
   summary: string;
-  options: OptionSpecs<Pick<ModelSpec, 'embedDim'>>;
+  options: OptionSpecs<Pick<ResolvedSpec, 'embedDim'>>;
   build: HeadBuilder;
 }
 

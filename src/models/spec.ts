@@ -1,8 +1,8 @@
 import type { TensorData } from '../onnx/types.js';
 import { TgrError } from '../core/errors.js';
-import type { HeadKind } from './heads.js';
-import type { Init } from './init.js';
+import type { FinalLinear, HeadKind } from './heads.js';
 import type { Net } from './nn.js';
+import type { ResolvedSpec } from './resolved-spec.js';
 
 /** What to build: a registered backbone with a head, for an input shape and a number of classes. */
 export interface ModelSpec {
@@ -24,31 +24,6 @@ export interface ModelSpec {
   mode?: 'train' | 'eval';
   /** ViT patch side (default 16 for inputs of at least 128 px, else 4); H and W must be multiples of it. */
   patchSize?: number;
-}
-
-/** A spec with defaults filled in and every field checked. */
-export interface ResolvedSpec {
-  backbone: string;
-  head: string;
-  inputShape: [number, number, number];
-  numClasses: number;
-  embedDim: number;
-  classEmbeddings?: Float32Array;
-  seed: number;
-  mode: 'train' | 'eval';
-  patchSize?: number;
-}
-
-/**
- * The backbone's last Linear as torchvision names and initialises it; the linear head builds it, the text-guided one
- * replaces it.
- */
-export interface FinalLinear {
-  /** Module name, e.g. 'fc', 'classifier.6', 'classifier.1', 'heads.head'. */
-  name: string;
-  weightInit: Init;
-  /** null: nn.Linear(bias=False), as MaxViT's `classifier.5`. */
-  biasInit: Init | null;
 }
 
 /** What a backbone hands to the head: features [N, F] and the final Linear it would have applied. */
