@@ -9,7 +9,9 @@
  *
  *   npx tsx bench/golden.ts [--backbone resnet18] [--side 224] [--images 64] [--batch 16] [--runs 3] [--threads 2] [--before] [--run-mib 16]
  */
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildModel } from '../src/models/registry.js';
 import { Session } from '../src/engine/session.js';
 import { Rng } from '../src/core/rng.js';
@@ -50,6 +52,9 @@ const images = imageSetFromArrays({
   shape: [3, side, side],
   name: 'random',
 });
+// The pass writes golden.json and golden-activations.bin as `tgr inject` does, into a folder removed at the end.
+const outDir = mkdtempSync(join(tmpdir(), 'tgr-bench-golden-'));
+process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
 const plain = await Session.create(clf.model, { threads, spinning: false, label: `${backbone}.onnx` });
 
 /**
@@ -74,7 +79,7 @@ async function plainPass(): Promise<void> {
   }
 }
 
-/** One golden pass (its own session, as `tgr inject` creates one), including the session's creation. */
+/** One golden pass (its own session, as `tgr inject` creates one), including the session's creation and its files. */
 async function goldenPass(profile: GoldenProfile): Promise<void> {
   await goldenRun({
     classifier: clf,
@@ -82,6 +87,7 @@ async function goldenPass(profile: GoldenProfile): Promise<void> {
     threads,
     quiet: true,
     profile,
+    out: join(outDir, 'golden.json'),
     ...(runMib && profile === 'graph' ? { runBytes: runMib * 2 ** 20 } : {}),
   });
 }

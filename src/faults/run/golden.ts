@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { numel } from '../../onnx/tensor.js';
 import { spreadIndices } from '../../data/spread.js';
 import { Session } from '../../engine/session.js';
-import { writeFileAtomic } from '../../core/atomic-write.js';
+import { openAtomicFile } from '../../core/atomic-write.js';
 import { check } from '../../core/errors.js';
 import { removeStaleTemps } from '../../core/folder-lock.js';
 import { progress } from '../../core/progress.js';
@@ -11,6 +11,7 @@ import type { Classifier } from '../model/classifier.js';
 import { withOutputs } from '../model/exposed.js';
 import { withReductions } from './golden-reductions.js';
 import { LayerProfiler } from './golden-profile.js';
+import { LayerValues } from './layer-values.js';
 import type { ImageSet } from './images.js';
 import { readRunFile, writeRunFile } from '../../run-folder/run-file.js';
 import { runFolderFiles } from '../../run-folder/file-names.js';
@@ -27,7 +28,7 @@ export interface GoldenOptions {
   threads?: number;
   /**
    * Most bytes of layer outputs one ORT run makes; a batch needing more runs in several runs of fewer images, with
-   * results identical to one run. Default `runBudget`.
+   * results identical to one run. Default `runBudget` (`exposedRunBudget` for profile 'js').
    */
   runBytes?: number;
   /**
@@ -66,7 +67,9 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   check(indices.length > 0, 'bad_data', () => `${images.name} (${images.split}): no images to evaluate`);
   const K = clf.output.classes;
   const small = smallTensors(clf);
-  const kept = small.map((t) => new Float32Array(indices.length * t.size));
+  // The kept tensors go to their file run by run (tensor-major, rows in image order), only when there is a file:
+  // held whole they are gigabytes at 10,000 images, and filling fresh pages cost more than the forward passes.
+  const keptAt = small.map((_, k) => small.slice(0, k).reduce((o, t) => o + 4 * t.size * indices.length, 0));
   const profile = opts.profile ?? 'graph';
   // A layer output kept anyway costs nothing more to reduce in JS, and keeps its float64 sum in the order it had.
   const smallNames = new Set(small.map((t) => t.name));
@@ -81,20 +84,11 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
     { threads: opts.threads, label: clf.file, spinning: false },
   );
   // Images whose reductions met ±Inf or NaN are profiled from their values, in a session made only if one does.
-  let exposed: Promise<Session> | undefined;
-  const valuesOf = async (x: Float32Array, layers: number[]) => {
-    exposed ??= Session.create(
-      withOutputs(
-        clf.model,
-        inGraph.map((i) => clf.layers[i]!.tensor),
-      ),
-      { threads: opts.threads, label: clf.file, spinning: false },
-    );
-    const out = await (
-      await exposed
-    ).run({ [clf.input.name]: { dtype: 'float32', dims: [1, ...clf.input.shape], data: x } });
-    return layers.map((i) => out[clf.layers[i]!.tensor]!.data as Float32Array);
-  };
+  const values = new LayerValues(
+    clf,
+    inGraph.map((i) => clf.layers[i]!.tensor),
+    { threads: opts.threads, label: clf.file, spinning: false },
+  );
   const labels: number[] = [];
   const preds: number[] = [];
   const losses: number[] = [];
@@ -102,20 +96,24 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   const profiler = new LayerProfiler(clf.layers.length);
   const scoreMaxAbs = new Array<number>(K).fill(0);
   const imageSize = numel(clf.input.shape);
-  const perRun = imagesPerRun(clf, small, batchSize, opts.runBytes ?? runBudget);
+  const perRun = imagesPerRun(
+    clf,
+    small,
+    batchSize,
+    opts.runBytes ?? (profile === 'graph' ? runBudget : exposedRunBudget),
+  );
   const bar = progress({ label: 'golden', total: indices.length, unit: 'img', quiet: opts.quiet });
+  const kept = opts.out ? openAtomicFile(join(dirname(opts.out), activationsFile)) : undefined;
   try {
     for (let s = 0; s < indices.length; s += batchSize) {
       const batch = indices.slice(s, s + batchSize);
-      const x = await images.pixels(batch);
       for (let c = 0; c < batch.length; c += perRun) {
         const rows = batch.slice(c, c + perRun);
+        // A run's pixels, not the batch's: a fresh buffer of a whole batch at 224×224 costs page faults on every
+        // page, while one of a run's size is reused from the allocator's free memory.
+        const x = await images.pixels(rows);
         const out = await session.run({
-          [clf.input.name]: {
-            dtype: 'float32',
-            dims: [rows.length, ...clf.input.shape],
-            data: x.subarray(c * imageSize, (c + rows.length) * imageSize),
-          },
+          [clf.input.name]: { dtype: 'float32', dims: [rows.length, ...clf.input.shape], data: x },
         });
         const logits = out[clf.output.name]!.data as Float32Array;
         rows.forEach((img, r) => {
@@ -149,18 +147,28 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
           for (const k of bad) redo.set(k, [...(redo.get(k) ?? []), inGraph[j]!]);
         });
         for (const [k, layers] of redo) {
-          const values = await valuesOf(x.subarray((c + k) * imageSize, (c + k + 1) * imageSize), layers);
-          layers.forEach((i, n) => profiler.addValues(i, values[n]!));
+          const v = await values.of(
+            x.subarray(k * imageSize, (k + 1) * imageSize),
+            layers.map((i) => clf.layers[i]!.tensor),
+          );
+          layers.forEach((i, n) => profiler.addValues(i, v[n]!));
         }
-        small.forEach((t, k) => kept[k]!.set(out[t.name]!.data as Float32Array, (s + c) * t.size));
+        if (kept)
+          small.forEach((t, k) => {
+            const a = out[t.name]!.data as Float32Array;
+            kept.writeAt(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), keptAt[k]! + 4 * (s + c) * t.size);
+          });
         bar.tick(rows.length);
       }
       profiler.endBatch();
     }
+  } catch (e) {
+    kept?.abort();
+    throw e;
   } finally {
     bar.done();
     await session.release();
-    if (exposed) await (await exposed).release();
+    await values.release();
   }
   const layers: LayerProfile[] = clf.layers.map((l, i) => ({
     name: l.name,
@@ -198,24 +206,26 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
     scoreMaxAbs,
   };
   if (opts.out) {
-    const file = activationsFile;
-    writeFileAtomic(
-      join(dirname(opts.out), file),
-      Buffer.concat(kept.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))),
-    );
-    golden.activations = { file, tensors: small };
+    kept!.commit();
+    golden.activations = { file: activationsFile, tensors: small };
     writeRunFile('golden', opts.out, golden);
   }
   return golden;
 }
 
 /**
- * Bytes of layer outputs one golden run aims to stay under. Exposed as graph outputs, ORT hands each back in a fresh
- * buffer: at 224×224 a batch of 128 is gigabytes per run, and the allocation and cache misses cost more than the
- * forward itself (bench/RESULTS.md, "Golden pass"). Reduced in the graph, each is still written once and read by
- * three reductions, which stay in cache only in small runs, so the same budget serves both profiles.
+ * Bytes of layer outputs one golden run aims to stay under, with the layers reduced in the graph: each output is
+ * written once and read by three reductions, which stay in cache in runs of a few 224×224 images; past that, and
+ * below it (one image per run leaves ORT's threads idle at every small op), the pass is slower (bench/RESULTS.md,
+ * "Golden pass").
  */
-export const runBudget = 16 * 2 ** 20;
+export const runBudget = 48 * 2 ** 20;
+
+/**
+ * The same with every layer output exposed (profile 'js'): ORT hands each back in a fresh buffer, and at 224×224 the
+ * allocation and cache misses of more than one image per run cost more than the forward itself.
+ */
+export const exposedRunBudget = 16 * 2 ** 20;
 
 /** Images per ORT run: as many of a batch as keep the layer outputs and kept tensors within `budget` bytes (≥ 1). */
 export function imagesPerRun(
@@ -266,7 +276,11 @@ export function readGoldenActivations(
     () =>
       `${path}: expected ${want} bytes of golden activations, found ${bytes?.length ?? 'no file'} — delete golden.json and re-run`,
   );
-  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  // A Buffer this large owns its memory from offset 0; a small one may sit unaligned in Node's pool and is copied.
+  const all =
+    bytes.byteOffset % 4 === 0
+      ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4)
+      : new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   let o = 0;
   for (const t of a.tensors) {
     out.set(t.name, { size: t.size, data: all.subarray(o, o + t.size * rows) });

@@ -61,6 +61,23 @@ test('a golden pass removes the temp files a killed one left (dead pids only), a
   assert.deepEqual(readdirSync(dir).sort(), ['golden-activations.bin', 'golden.json', ...kept].sort());
 });
 
+test('a golden pass that fails part-way (a label the model cannot score) leaves no file and no temp file behind', async () => {
+  const clf = await loadClassifier(residualNet());
+  const n = 12;
+  const images = imageSetFromArrays({
+    images: randomImages(n, 8, 3),
+    labels: Array.from({ length: n }, (_, i) => (i === 9 ? 10 : i % 10)),
+    shape: [3, 8, 8],
+    name: 'bad-label',
+  });
+  const dir = tempDir('golden-fail');
+  await assert.rejects(
+    goldenRun({ classifier: clf, images, batchSize: 4, runBytes: 1, out: join(dir, 'golden.json'), quiet: true }),
+    /^TgrError: bad-label: image 9 has label 10, but \S+ scores 10 classes$/,
+  );
+  assert.deepEqual(readdirSync(dir), []);
+});
+
 test('a batch split over several runs (runBytes) gives the same golden.json and activations as one run per batch', async () => {
   const clf = await loadClassifier(residualNet());
   const n = 61;
