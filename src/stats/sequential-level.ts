@@ -1,0 +1,439 @@
+import { clopperPearson } from './clopper-pearson.js';
+
+/*
+ * The level a sequential (`--halfwidth`) procedure must stop and report at for its final interval to cover 99%
+ * (Frey 2010). The stopping point depends on the data, so intervals at the nominal 99% cover a little less; here every
+ * path of the rule on one stratum — pilot draws, then the totals nextCounts plans, until the half-width at level γ is
+ * reached, the cap or the rounds are spent — is enumerated with its binomial probability (no sampling), and γ is the
+ * smallest level (to 1e-4) whose procedure covers ≥ 99% at every p of a grid plus a refinement around the worst p.
+ * Why a grid and which: docs/ARCHITECTURE.md, "Planning for a precision".
+ */
+
+/** A one-stratum sequential procedure: the pilot, the target half-width, top-up rounds, the cap, a round's growth. */
+export interface SequentialSetting {
+  pilot: number;
+  halfwidth: number;
+  maxRounds: number;
+  cap: number;
+  growth: number;
+}
+
+/** The procedure's exact coverage at one p: `mass` is the probability enumerated (paths below 1e-13 pruned). */
+export interface Coverage {
+  cover: number;
+  mass: number;
+  meanN: number;
+}
+
+/** Paths less likely than this are dropped; the mass check bounds what they could move. */
+const prune = 1e-13;
+
+/** Work left to a calibration, in terms summed; a Clopper–Pearson interval counts as `intervalCost`. */
+export interface Budget {
+  left: number;
+}
+
+/** What one Clopper–Pearson interval (two beta quantiles) costs against a term of the enumeration. */
+const intervalCost = 1000;
+
+/** Thrown when an enumeration runs out of its budget. */
+export class OverBudget extends Error {}
+
+/** Takes `work` from the budget, or throws OverBudget when none is left. */
+function spend(budget: Budget, work: number): void {
+  budget.left -= work;
+  if (budget.left < 0) throw new OverBudget('the enumeration ran out of its budget');
+}
+
+/**
+ * The rule at one level, remembered per state (n draws, x hits): its next total, or 0 to stop. That does not depend
+ * on p, so one rule serves every p of a grid.
+ */
+export class SequentialRule {
+  private readonly next = new Map<number, Int32Array>();
+  private readonly pool = new Map<number, Float64Array[]>();
+  private readonly thresholds = new Map<number, { lo: number; hi: number }>();
+  readonly logFactorial: Float64Array;
+
+  constructor(
+    readonly setting: SequentialSetting,
+    readonly level: number,
+    readonly budget: Budget = { left: Infinity },
+  ) {
+    const top = Math.max(setting.cap, setting.pilot);
+    this.logFactorial = new Float64Array(top + 1);
+    for (let i = 1; i <= top; i++) this.logFactorial[i] = this.logFactorial[i - 1]! + Math.log(i);
+  }
+
+  /**
+   * The total of the next round from (n, x), or 0 to stop: nextCounts's decision for one stratum and one rate, step for
+   * step (its bisection's probes and bounds), with its half-width test answered through `reaches` — the test asserts
+   * the two agree.
+   */
+  topUp(n: number, x: number): number {
+    const row = this.decisions(n);
+    if (row[x]! < 0) row[x] = this.decide(n, x);
+    return row[x]!;
+  }
+
+  /** The decisions remembered at total n, per x (−1: not decided yet). */
+  decisions(n: number): Int32Array {
+    let row = this.next.get(n);
+    if (!row) this.next.set(n, (row = new Int32Array(n + 1).fill(-1)));
+    return row;
+  }
+
+  /** A zeroed array of n + 1 probabilities, reused across rounds and p (the enumeration's arrays are many). */
+  take(n: number): Float64Array {
+    return this.pool.get(n)?.pop() ?? new Float64Array(n + 1);
+  }
+
+  /** Gives back an array whose non-zero entries all lie in [lo, hi]. */
+  give(n: number, probs: Float64Array, lo: number, hi: number): void {
+    if (lo <= hi) probs.fill(0, lo, hi + 1);
+    let free = this.pool.get(n);
+    if (!free) this.pool.set(n, (free = []));
+    free.push(probs);
+  }
+
+  private decide(n: number, x: number): number {
+    const { cap, growth } = this.setting;
+    if (n >= cap || this.reaches(n, x)) return 0;
+    // One stratum: topUpCounts's countsAt(t) is t and the projected hits x·t/n.
+    const at = (t: number) => this.reaches(t, (x * t) / n);
+    const floor = Math.max(1, Math.ceil(n * growth));
+    let to: number;
+    if (floor >= cap || at(floor)) to = Math.min(floor, cap);
+    else if (!at(cap)) to = cap;
+    else {
+      let lo = floor;
+      let hi = cap;
+      while (hi - lo > Math.max(1, Math.floor(lo / 64))) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (at(mid)) hi = mid;
+        else lo = mid;
+      }
+      to = hi;
+    }
+    return to > n ? to : 0;
+  }
+
+  /**
+   * The band [lo, hi] (at most 1e-3 wide) around the hits y* at which t draws' half-width crosses the target, given
+   * that 0 hits reach it (excess ≤ 0) and t/2 do not: regula falsi with the Illinois step, which needs a handful of
+   * intervals where bisection needs twenty.
+   */
+  private threshold(t: number, excess: (y: number) => number, at0: number, atHalf: number): { lo: number; hi: number } {
+    let [a, fa, b, fb] = [0, at0, t / 2, atHalf];
+    let side = 0;
+    while (b - a > 1e-3) {
+      let c = b - (fb * (b - a)) / (fb - fa);
+      // Near the root a step can stall against one end: then step just past it, which closes the band.
+      if (!(c > a + 2e-4 && c < b - 2e-4)) c = c - a < b - c ? a + 4e-4 : b - 4e-4;
+      if (!(c > a && c < b)) c = (a + b) / 2;
+      const fc = excess(c);
+      if (fc <= 0) {
+        [a, fa] = [c, fc];
+        if (side === -1) fb /= 2;
+        side = -1;
+      } else {
+        [b, fb] = [c, fc];
+        if (side === 1) fa /= 2;
+        side = 1;
+      }
+    }
+    return { lo: a, hi: b };
+  }
+
+  /**
+   * Whether y hits of t reach the target half-width at the rule's level. Clopper–Pearson's width grows as y nears t/2,
+   * so per t one threshold y* answers every y outside a narrow band around it; inside the band (and to find y*) the
+   * interval itself is computed.
+   */
+  reaches(t: number, y: number): boolean {
+    const excess = (v: number) => {
+      spend(this.budget, intervalCost);
+      const e = clopperPearson(v, t, this.level);
+      return (e.upper - e.lower) / 2 - this.setting.halfwidth;
+    };
+    let band = this.thresholds.get(t);
+    if (!band) {
+      const atHalf = excess(t / 2);
+      const at0 = atHalf <= 0 ? 0 : excess(0);
+      if (atHalf <= 0) band = { lo: t / 2, hi: t / 2 };
+      else if (at0 > 0) band = { lo: -1, hi: 0 };
+      else band = this.threshold(t, excess, at0, atHalf);
+      this.thresholds.set(t, band);
+    }
+    const v = Math.min(y, t - y);
+    if (v <= band.lo) return true;
+    if (v >= band.hi) return false;
+    return excess(y) <= 0;
+  }
+}
+
+/** C(m, k)·p^k·(1−p)^(m−k) for the k where it is at least `prune`: [first k, values, index of the mode]. */
+function pmf(rule: SequentialRule, m: number, p: number): Pmf {
+  const lf = rule.logFactorial;
+  const lp = Math.log(p);
+  const lq = Math.log1p(-p);
+  const mode = Math.min(m, Math.floor((m + 1) * p));
+  const at = (k: number) => Math.exp(lf[m]! - lf[k]! - lf[m - k]! + k * lp + (m - k) * lq);
+  let lo = mode;
+  while (lo > 0 && at(lo - 1) >= prune) lo--;
+  let hi = mode;
+  while (hi < m && at(hi + 1) >= prune) hi++;
+  const values = new Float64Array(hi - lo + 1);
+  for (let k = lo; k <= hi; k++) values[k - lo] = at(k);
+  return { from: lo, values, mode: mode - lo };
+}
+
+interface Pmf {
+  from: number;
+  values: Float64Array;
+  mode: number;
+  /** Running sums of `values`, made when a stop at this total needs its tails. */
+  cumulative?: Float64Array;
+}
+
+/**
+ * Whether the Clopper–Pearson interval of x hits in n at the rule's level holds p, through its duality with the
+ * binomial tails (its lower end is the p where P(X ≥ x) = α/2, its upper the p where P(X ≤ x) = α/2): p ≥ lower iff
+ * P_p(X ≥ x) ≥ α/2 and p ≤ upper iff P_p(X ≤ x) ≥ α/2. The tails come from the pruned pmf, so they can only fall
+ * short (a cover counted as a miss), never the other way.
+ */
+function covers(d: Pmf, x: number, halfAlpha: number): boolean {
+  let c = d.cumulative;
+  if (!c) {
+    c = d.cumulative = new Float64Array(d.values.length);
+    let sum = 0;
+    for (let i = 0; i < c.length; i++) c[i] = sum += d.values[i]!;
+  }
+  const last = c.length - 1;
+  const atMost = x < d.from ? 0 : c[Math.min(x - d.from, last)]!;
+  const below = x - 1 < d.from ? 0 : c[Math.min(x - 1 - d.from, last)]!;
+  return atMost >= halfAlpha && c[last]! - below >= halfAlpha;
+}
+
+/** One round's states at one total n: probability per hit count x, and the range of x that holds any. */
+interface States {
+  probs: Float64Array;
+  lo: number;
+  hi: number;
+}
+
+/** Adds pr × the pmf shifted by x into `into`, only the terms of at least `prune` (the pmf falls away from its mode). */
+function spread(into: States, pr: number, x: number, d: Pmf): number {
+  const least = prune / pr;
+  const v = d.values;
+  let i = d.mode;
+  for (; i >= 0 && v[i]! >= least; i--) into.probs[x + d.from + i]! += pr * v[i]!;
+  const first = i + 1;
+  for (i = d.mode + 1; i < v.length && v[i]! >= least; i++) into.probs[x + d.from + i]! += pr * v[i]!;
+  if (first < i) {
+    into.lo = Math.min(into.lo, x + d.from + first);
+    into.hi = Math.max(into.hi, x + d.from + i - 1);
+  }
+  return i - first;
+}
+
+/**
+ * Exact coverage at p of the interval reported where the rule stops, and the mean final n, over every path with its
+ * binomial probability (paths below 1e-13 pruned and counted as misses, so `cover` is a lower bound; `mass` says how
+ * much was kept). The terms summed are spent from the rule's budget.
+ */
+export function sequentialCoverage(p: number, rule: SequentialRule): Coverage {
+  const s = rule.setting;
+  const pmfs = new Map<number, Pmf>();
+  const pmfOf = (m: number) => {
+    let d = pmfs.get(m);
+    if (!d) pmfs.set(m, (d = pmf(rule, m, p)));
+    return d;
+  };
+  const pilot = pmfOf(s.pilot);
+  const first: States = { probs: rule.take(s.pilot), lo: pilot.from, hi: pilot.from + pilot.values.length - 1 };
+  first.probs.set(pilot.values, pilot.from);
+  let states = new Map<number, States>([[s.pilot, first]]);
+  const halfAlpha = (1 - rule.level) / 2;
+  let cover = 0;
+  let mass = 0;
+  let meanN = 0;
+  for (let round = 0; states.size > 0; round++) {
+    const next = new Map<number, States>();
+    for (const [n, { probs, lo, hi }] of states) {
+      const row = rule.decisions(n);
+      for (let x = lo; x <= hi; x++) {
+        const pr = probs[x]!;
+        if (pr === 0) continue;
+        const to = round >= s.maxRounds ? 0 : row[x]! >= 0 ? row[x]! : rule.topUp(n, x);
+        if (to === 0) {
+          mass += pr;
+          meanN += pr * n;
+          if (covers(pmfOf(n), x, halfAlpha)) cover += pr;
+          continue;
+        }
+        let into = next.get(to);
+        if (!into) next.set(to, (into = { probs: rule.take(to), lo: to + 1, hi: -1 }));
+        spend(rule.budget, spread(into, pr, x, pmfOf(to - n)));
+      }
+      rule.give(n, probs, lo, hi);
+    }
+    states = next;
+  }
+  return { cover, mass, meanN };
+}
+
+/** The target coverage: the paper's 99%. */
+export const targetCoverage = 0.99;
+
+/**
+ * The grid of p the calibration checks: p = sin²θ for θ evenly spaced in (0, π/4], i.e. (0, ½] — the rule and
+ * Clopper–Pearson are symmetric in p ↔ 1 − p — denser near 0, where a small target's intervals live.
+ */
+export function coverageGrid(points: number): number[] {
+  return Array.from({ length: points }, (_, i) => Math.sin((Math.PI / 4) * ((i + 1) / points)) ** 2);
+}
+
+/**
+ * Where the search looks first: `points` rates spread evenly over [W/2, 4W] (within (0, ½]). The enumerated worst case
+ * sits where the target is about half the rate (docs/ARCHITECTURE.md), so this finds the level cheaply; the level
+ * found is then checked on the whole grid.
+ */
+export function focusGrid(halfwidth: number, points: number): number[] {
+  const lo = halfwidth / 2;
+  const hi = Math.min(0.5, 4 * halfwidth);
+  return Array.from({ length: points }, (_, i) => lo + ((hi - lo) * i) / (points - 1));
+}
+
+/** The lowest coverage over the rates `grid` (sorted), refined between the worst one's neighbours. */
+export function worstCoverage(
+  rule: SequentialRule,
+  grid: readonly number[],
+  refine = 32,
+): { p: number; cover: number } {
+  let worst = { p: NaN, cover: Infinity, i: -1 };
+  grid.forEach((p, i) => {
+    const c = sequentialCoverage(p, rule).cover;
+    if (c < worst.cover) worst = { p, cover: c, i };
+  });
+  const lo = worst.i > 0 ? grid[worst.i - 1]! : grid[0]! / 2;
+  const hi = worst.i < grid.length - 1 ? grid[worst.i + 1]! : Math.min(0.5, 2 * grid[worst.i]! - lo);
+  for (let j = 1; j < refine; j++) {
+    const p = lo + ((hi - lo) * j) / refine;
+    const c = sequentialCoverage(p, rule).cover;
+    if (c < worst.cover) worst = { p, cover: c, i: worst.i };
+  }
+  return { p: worst.p, cover: worst.cover };
+}
+
+/** How a level was chosen: by enumeration (with the worst p found), or the fallback when enumerating costs too much. */
+export interface CalibratedLevel {
+  level: number;
+  method: 'enumerated' | 'bonferroni';
+  /** Enumerated only: the worst coverage at `level` and where. */
+  worst?: { p: number; cover: number };
+  /** The work the calibration did, in the budget's units. */
+  work: number;
+}
+
+/**
+ * The work one calibration may do before it gives up for the fallback, in terms summed (a Clopper–Pearson interval
+ * counts as `intervalCost` terms): about a second on this machine (docs/ARCHITECTURE.md). Counted, not timed, so the
+ * level a plan gets does not depend on the machine's load.
+ */
+export const defaultBudget = 600_000_000;
+
+/**
+ * The most distinct totals the rule can stop at: the pilot, and with top-ups every total from the pilot's first
+ * top-up (×growth) up to the cap.
+ */
+export function possibleTotals(s: SequentialSetting): number {
+  return 1 + (s.maxRounds > 0 ? Math.max(0, s.cap - Math.ceil(s.pilot * s.growth) + 1) : 0);
+}
+
+/**
+ * The fallback level, provably ≥ 99% for one stratum: every draw comes from one stream, and the reported interval is
+ * the Clopper–Pearson interval of that stream's first t draws for one of the T totals t the rule can stop at, so it
+ * misses only if one of those T fixed-n intervals misses; at 1 − 0.01/T that union has probability ≤ 1%. (A union
+ * over the rounds alone would not do: a round's total depends on the draws before it.)
+ */
+export function bonferroniLevel(s: SequentialSetting): number {
+  return 1 - (1 - targetCoverage) / possibleTotals(s);
+}
+
+/** The worst coverage at a level over `grid`, or undefined when the budget ran out. */
+function tryLevel(
+  s: SequentialSetting,
+  level: number,
+  grid: readonly number[],
+  refine: number,
+  budget: Budget,
+): { p: number; cover: number } | undefined {
+  try {
+    return worstCoverage(new SequentialRule(s, level, budget), grid, refine);
+  } catch (e) {
+    if (e instanceof OverBudget) return undefined;
+    throw e;
+  }
+}
+
+/** Rates the final check runs on: the whole grid. */
+const fullPoints = 64;
+/** Rates the search runs on: the focus. */
+const focusPoints = 16;
+
+/**
+ * The smallest level γ ≥ 99% (to 1e-4) at which the one-stratum procedure covers ≥ 99% at every p of the grid and its
+ * refinement. The search (doubling from 99.1%, then bisection) runs on the focus rates; the level it finds is checked
+ * on the whole grid and raised in steps until it passes there too. When the enumeration would take more than
+ * `budget`, the Bonferroni fallback.
+ */
+export function calibratedLevel(s: SequentialSetting, budget = defaultBudget): CalibratedLevel {
+  const left: Budget = { left: budget };
+  const fallback = (): CalibratedLevel => ({
+    level: bonferroniLevel(s),
+    method: 'bonferroni',
+    work: budget - left.left,
+  });
+  const levelOf = (k: number) => Math.round((targetCoverage + k * 1e-4) * 1e4) / 1e4;
+  const full = coverageGrid(fullPoints);
+  const focus = focusGrid(s.halfwidth, focusPoints);
+  const passes = (k: number, grid: readonly number[]) => {
+    const w = tryLevel(s, levelOf(k), grid, grid === full ? 32 : 8, left);
+    return w && { ok: w.cover >= targetCoverage, worst: w };
+  };
+  let k = 0;
+  for (;;) {
+    const check = passes(k, full);
+    if (!check) return fallback();
+    if (check.ok) return { level: levelOf(k), method: 'enumerated', worst: check.worst, work: budget - left.left };
+    // Search on the focus rates above k: the smallest level passing there.
+    let lo = k;
+    let hi = k + 10;
+    let at = passes(hi, focus);
+    while (at && !at.ok) {
+      lo = hi;
+      hi = 2 * hi;
+      if (levelOf(hi) >= bonferroniLevel(s)) return fallback();
+      at = passes(hi, focus);
+    }
+    if (!at) return fallback();
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      const m = passes(mid, focus);
+      if (!m) return fallback();
+      if (m.ok) hi = mid;
+      else lo = mid;
+    }
+    k = hi;
+  }
+}
+
+/**
+ * How a campaign's interval level is printed: "99%" for a fixed n; for a sequential campaign stopped and reported at
+ * γ, "99% (sequential, γ = 99.27% per look)" — the interval covers 99% as a procedure, computed at γ.
+ */
+export function intervalLabel(level: number | undefined): string {
+  if (level === undefined || level === targetCoverage) return '99%';
+  return `99% (sequential, γ = ${(level * 100).toFixed(2)}% per look)`;
+}
