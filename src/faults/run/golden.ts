@@ -4,7 +4,7 @@ import { numel } from '../../onnx/tensor.js';
 import { spreadIndices } from '../../data/spread.js';
 import { Session } from '../../engine/session.js';
 import { openAtomicFile } from '../../core/atomic-write.js';
-import { check } from '../../core/errors.js';
+import { check, invariant } from '../../core/errors.js';
 import { removeStaleTemps } from '../../core/folder-lock.js';
 import { progress } from '../../core/progress.js';
 import type { Classifier } from '../model/classifier.js';
@@ -12,6 +12,7 @@ import { withOutputs } from '../model/exposed.js';
 import { withReductions } from './golden-reductions.js';
 import { LayerProfiler } from './golden-profile.js';
 import { LayerValues } from './layer-values.js';
+import { keptTensors, perImageValues } from './kept-tensors.js';
 import type { ImageSet } from './images.js';
 import { readRunFile, writeRunFile } from '../../run-folder/run-file.js';
 import { runFolderFiles } from '../../run-folder/file-names.js';
@@ -37,6 +38,11 @@ export interface GoldenOptions {
    * slower reference the graph's reductions are tested against).
    */
   profile?: GoldenProfile;
+  /**
+   * Tensors to keep in golden-activations.bin (each with a batch axis and fixed per-image size); default
+   * `keptTensors`, what the runner can serve units from.
+   */
+  keep?: readonly string[];
   /** Where to write golden.json (atomically); not written when omitted. */
   out?: string;
   quiet?: boolean;
@@ -48,9 +54,9 @@ export type GoldenProfile = 'graph' | 'js';
 /**
  * The fault-free run: per image label, prediction, cross-entropy and Top2Diff, and per layer max/mean |activation|
  * profiled on the same images (the range detector's bounds and the int8 scales). Forward passes return the scores,
- * the small tensors kept in golden-activations.bin, and per layer either its output's per-image reductions computed
- * in the graph or (a layer output kept anyway, or profile 'js') the output itself; a batch is split over as many runs
- * as keep its layer outputs within `runBytes`.
+ * the tensors kept in golden-activations.bin (`keptTensors`), and per layer either its output's per-image
+ * reductions computed in the graph or (a layer output kept anyway, or profile 'js') the output itself; a batch is
+ * split over as many runs as keep its layer outputs within `runBytes`.
  */
 export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   const { classifier: clf, images } = opts;
@@ -66,21 +72,25 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   const indices = opts.indices ? [...opts.indices] : [...spreadIndices(images.size, opts.limit ?? images.size)];
   check(indices.length > 0, 'bad_data', () => `${images.name} (${images.split}): no images to evaluate`);
   const K = clf.output.classes;
-  const small = smallTensors(clf);
+  const keep = opts.keep ? opts.keep.map((name) => ({ name, size: perImageValues(clf, name) })) : keptTensors(clf);
+  invariant(
+    keep.every((t) => Number.isFinite(t.size)),
+    'kept tensors have a batch axis and a fixed per-image size',
+  );
   // The kept tensors go to their file run by run (tensor-major, rows in image order), only when there is a file:
   // held whole they are gigabytes at 10,000 images, and filling fresh pages cost more than the forward passes.
-  const keptAt = small.map((_, k) => small.slice(0, k).reduce((o, t) => o + 4 * t.size * indices.length, 0));
+  const keptAt = keep.map((_, k) => keep.slice(0, k).reduce((o, t) => o + 4 * t.size * indices.length, 0));
   const profile = opts.profile ?? 'graph';
   // A layer output kept anyway costs nothing more to reduce in JS, and keeps its float64 sum in the order it had.
-  const smallNames = new Set(small.map((t) => t.name));
-  const inGraph = clf.layers.flatMap((l, i) => (profile === 'graph' && !smallNames.has(l.tensor) ? [i] : []));
+  const keptNames = new Set(keep.map((t) => t.name));
+  const inGraph = clf.layers.flatMap((l, i) => (profile === 'graph' && !keptNames.has(l.tensor) ? [i] : []));
   const inJs = clf.layers.flatMap((_, i) => (inGraph.includes(i) ? [] : [i]));
   const { model, reductions } = withReductions(
     clf.model,
     inGraph.map((i) => clf.layers[i]!),
   );
   const session = await Session.create(
-    withOutputs(model, [...inJs.map((i) => clf.layers[i]!.tensor), ...small.map((t) => t.name)]),
+    withOutputs(model, [...inJs.map((i) => clf.layers[i]!.tensor), ...keep.map((t) => t.name)]),
     { threads: opts.threads, label: clf.file, spinning: false },
   );
   // Images whose reductions met ±Inf or NaN are profiled from their values, in a session made only if one does.
@@ -98,7 +108,7 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   const imageSize = numel(clf.input.shape);
   const perRun = imagesPerRun(
     clf,
-    small,
+    keep,
     batchSize,
     opts.runBytes ?? (profile === 'graph' ? runBudget : exposedRunBudget),
   );
@@ -154,7 +164,7 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
           layers.forEach((i, n) => profiler.addValues(i, v[n]!));
         }
         if (kept)
-          small.forEach((t, k) => {
+          keep.forEach((t, k) => {
             const a = out[t.name]!.data as Float32Array;
             kept.writeAt(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), keptAt[k]! + 4 * (s + c) * t.size);
           });
@@ -207,7 +217,7 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   };
   if (opts.out) {
     kept!.commit();
-    golden.activations = { file: activationsFile, tensors: small };
+    golden.activations = { file: activationsFile, tensors: keep };
     writeRunFile('golden', opts.out, golden);
   }
   return golden;
@@ -241,24 +251,7 @@ export function imagesPerRun(
 /** The file beside golden.json that holds the kept activations. */
 const activationsFile = runFolderFiles.goldenActivations;
 
-/** Per-image tensors of at most this many values are kept from the golden pass (scores, last layers, their inputs). */
-const smallLimit = 4096;
-
-/** The scores, and the outputs and inputs of layers, whose per-image size is at most `smallLimit`. */
-function smallTensors(clf: Classifier): { name: string; size: number }[] {
-  const g = clf.model.graph;
-  const sizeOf = (t: string) => {
-    const v = g.valueInfo.get(t) ?? g.outputs.find((o) => o.name === t);
-    const dims = v?.shape.slice(1);
-    return v?.shape[0] === 'N' && dims!.every((d) => typeof d === 'number') ? numel(dims as number[]) : Infinity;
-  };
-  const names = [clf.output.name, ...clf.layers.flatMap((l) => [l.tensor, l.input])].filter(
-    (t) => t !== clf.input.name,
-  );
-  return [...new Set(names)].map((name) => ({ name, size: sizeOf(name) })).filter((t) => t.size <= smallLimit);
-}
-
-/** The small activations a golden run kept (tensor name → rows aligned with `golden.indices`), if it kept any. */
+/** The activations a golden run kept (tensor name → rows aligned with `golden.indices`), if it kept any. */
 export function readGoldenActivations(
   goldenPath: string,
   golden: GoldenRun,

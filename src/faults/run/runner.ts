@@ -20,7 +20,7 @@ import { faultsFileName, shardUnits, type Shard } from '../plan/shard.js';
 import { faultSite, siteBits } from '../plan/site.js';
 import { FaultLog } from '../store/fault-log.js';
 import { recordLine } from '../store/store.js';
-import { KeptUnits, UnitForward, type GoldenActivations } from './unit-cache.js';
+import { KeptUnits, UnitForward, unitTensors, type GoldenActivations } from './unit-cache.js';
 import { weightChange, type Change } from './weights.js';
 import { heldLayer, heldWeight, type HeldLayer } from './held.js';
 
@@ -260,12 +260,9 @@ class Sessions {
     const injectors = new Map(
       this.plan.groups[g]!.map((li) => [li, new LayerInjector(this.clf, this.model, this.layers[li]!, this.o)]),
     );
-    const tensors = [...injectors.values()].flatMap((inj) => [
-      ...inj.cachedTensors,
-      ...(this.plan.target === 'weights' ? [inj.layer.input] : []),
-    ]);
+    const tensors = [...injectors.values()].flatMap((inj) => unitTensors(inj, this.plan.target));
     const forward = KeptUnits.covers(this.o.activations, this.clf, tensors)
-      ? new KeptUnits(this.clf, this.o.activations!, this.o.golden.indices)
+      ? new KeptUnits(this.clf, this.o.activations!, this.o.golden.indices, tensors)
       : await UnitForward.create(this.clf, this.model, tensors, this.o.threads);
     this.group = g;
     this.current = { forward, injectors };

@@ -3,7 +3,8 @@ import { Session } from '../../engine/session.js';
 import type { Classifier } from '../model/classifier.js';
 import { withOutputs } from '../model/exposed.js';
 import type { ImageSet } from './images.js';
-import type { UnitCache } from './injector.js';
+import type { LayerInjector, UnitCache } from './injector.js';
+import type { Target } from '../plan/plan.js';
 
 /**
  * One forward pass per unit of images returns the golden scores and every tensor the unit's layers need (their
@@ -45,22 +46,33 @@ export class UnitForward {
   }
 }
 
+/** Tensors a unit caches for one layer: its output, what its suffix carries, and its input for weight faults. */
+export function unitTensors(injector: Pick<LayerInjector, 'cachedTensors' | 'layer'>, target: Target): string[] {
+  return [...injector.cachedTensors, ...(target === 'weights' ? [injector.layer.input] : [])];
+}
+
 /** Small activations kept by the golden pass: tensor name → rows (`size` values each) aligned with golden.indices. */
 export type GoldenActivations = ReadonlyMap<string, { size: number; data: Float32Array }>;
 
 /**
- * Units served from the golden pass's kept activations instead of a forward pass: a campaign on the last layers (the
- * scores, the latent, the projection and their inputs are all small) then runs no network at all.
+ * Units served from the golden pass's kept activations instead of a forward pass: the golden pass keeps what units
+ * of the analytic and last layers need (keptTensors), so a campaign on the last layers runs no network at all.
  */
 export class KeptUnits {
   private readonly rowOf: Map<number, number>;
+  private readonly names: string[];
 
+  /** Units of `kept`'s rows; with `tensors`, only those and the scores are gathered (an old file may keep many more). */
   constructor(
     private readonly clf: Classifier,
     private readonly kept: GoldenActivations,
     goldenIndices: readonly number[],
+    tensors?: readonly string[],
   ) {
     this.rowOf = new Map(goldenIndices.map((img, r) => [img, r]));
+    const all = [...kept.keys()];
+    const want = tensors && new Set([clf.output.name, ...tensors]);
+    this.names = want ? all.filter((t) => want.has(t)) : all;
   }
 
   /** True when every tensor in `tensors` (and the scores) was kept. */
@@ -72,7 +84,8 @@ export class KeptUnits {
   async run(images: ImageSet, indices: readonly number[]): Promise<UnitCache> {
     const pixels = await images.pixels(indices);
     const tensors: UnitCache['tensors'] = {};
-    for (const [name, { size, data }] of this.kept) {
+    for (const name of this.names) {
+      const { size, data } = this.kept.get(name)!;
       const v = this.clf.model.graph.valueInfo.get(name) ?? this.clf.model.graph.outputs.find((o) => o.name === name)!;
       const rows = new Float32Array(indices.length * size);
       indices.forEach((img, r) => {

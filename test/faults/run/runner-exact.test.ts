@@ -5,7 +5,7 @@ import { runCampaign } from '../../../src/faults/run/runner.js';
 import { PlainInjector } from '../../../src/faults/run/plain.js';
 import { readRecords } from '../../../src/faults/store/store.js';
 import { join } from 'node:path';
-import { UnitForward } from '../../../src/faults/run/unit-cache.js';
+import { countForwards } from './forward-count.js';
 import { goldenRun, readGoldenActivations } from '../../../src/faults/run/golden.js';
 import { attentionNet, residualNet } from '../nets.js';
 import { fixture, tempDir } from '../fixtures.js';
@@ -65,12 +65,9 @@ test('last layers served from the activations the golden pass kept: no forward p
       layers: fx.classifier.lastLayers,
       seed: 2,
     });
-    const created = UnitForward.create;
-    let forwards = 0;
-    UnitForward.create = ((...a: Parameters<typeof created>) => ((forwards += 1), created(...a))) as typeof created;
     const scores = new Map<number, Float32Array>();
-    try {
-      await runCampaign({
+    const forwards = await countForwards(() =>
+      runCampaign({
         ...fx,
         golden,
         plan,
@@ -78,10 +75,8 @@ test('last layers served from the activations the golden pass kept: no forward p
         quiet: true,
         activations,
         onScores: (id, s, path) => path === 'analytic' && scores.set(id, s.slice()),
-      });
-    } finally {
-      UnitForward.create = created;
-    }
+      }),
+    );
     assert.equal(forwards, 0, 'no forward pass (only a suffix for the few latent faults that overflow fp32)');
     assert.ok(scores.size >= 0.9 * plan.sites.layer.length, `analytic faults: ${scores.size}`);
     const K = fx.classifier.output.classes;

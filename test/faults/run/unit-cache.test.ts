@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { imageSetFromArrays } from '../../../src/faults/run/images.js';
 import { tinyClassifier, tinyImages, tinyScores } from './tiny-net.js';
-import { KeptUnits, UnitForward, type GoldenActivations } from '../../../src/faults/run/unit-cache.js';
+import { KeptUnits, UnitForward, unitTensors, type GoldenActivations } from '../../../src/faults/run/unit-cache.js';
+import type { ClassifierLayer } from '../../../src/faults/model/classifier.js';
 
 test('UnitForward returns the golden scores, the asked tensors and the pixels under the input name', async () => {
   const { clf, h } = await tinyClassifier();
@@ -58,4 +59,29 @@ test('KeptUnits.covers needs the scores and every asked tensor but the input', a
   assert.equal(KeptUnits.covers(new Map([[clf.output.name, row]]), clf, [h]), false);
   assert.equal(KeptUnits.covers(new Map([[clf.output.name, row]]), clf, []), true);
   assert.equal(KeptUnits.covers(undefined, clf, []), false);
+});
+
+test('KeptUnits given the tensors a group needs gathers only those and the scores from a file keeping more', async () => {
+  const { clf, h } = await tinyClassifier();
+  const kept: GoldenActivations = new Map([
+    [clf.output.name, { size: 3, data: Float32Array.from([0, 1, 2, 10, 11, 12]) }],
+    [h, { size: 4, data: Float32Array.from({ length: 8 }, (_, k) => 100 + k) }],
+  ]);
+  const pixels = imageSetFromArrays({
+    images: Float32Array.from({ length: 2 * 4 }, (_, k) => k),
+    labels: [0, 0],
+    shape: [1, 2, 2],
+  });
+  const u = await new KeptUnits(clf, kept, [0, 1], []).run(pixels, [1]);
+  assert.deepEqual(Object.keys(u.tensors).sort(), [clf.input.name, clf.output.name].sort());
+  assert.deepEqual([...u.logits], [10, 11, 12]);
+  const v = await new KeptUnits(clf, kept, [0, 1], [h]).run(pixels, [1]);
+  assert.deepEqual(Object.keys(v.tensors).sort(), [clf.input.name, clf.output.name, h].sort());
+  assert.deepEqual([...v.tensors[h]!.data], [104, 105, 106, 107]);
+});
+
+test("unitTensors: the injector's output and carried tensors, and the layer input for weight faults only", () => {
+  const injector = { cachedTensors: ['y', 'skip'], layer: { input: 'x' } as ClassifierLayer };
+  assert.deepEqual(unitTensors(injector, 'neurons'), ['y', 'skip']);
+  assert.deepEqual(unitTensors(injector, 'weights'), ['y', 'skip', 'x']);
 });
