@@ -1,14 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { LayerStats } from '../run-folder/summary.js';
 import { CampaignAccumulator } from '../faults/metrics/layer-accumulator.js';
-import {
-  combineLayers,
-  defaultTau,
-  metricsFromStrata,
-  overallMetrics,
-  type LayerMetrics,
-} from '../faults/metrics/metrics.js';
+import { combineLayers, defaultTau, metricsFromStrata, overallMetrics } from '../faults/metrics/metrics.js';
+import { defaultLevel } from '../stats/stratified.js';
 import { readPlan } from '../faults/plan/plan-file.js';
 import { stratumWeights } from '../faults/metrics/summarize.js';
 import { check } from '../core/errors.js';
@@ -25,7 +19,7 @@ export interface ReliabilityOptions {
   tau?: readonly number[];
 }
 
-type Read = Pick<CampaignReliability, 'layers' | 'bits' | 'source' | 'stratify'>;
+type Read = Pick<CampaignReliability, 'layers' | 'bits' | 'source' | 'stratify' | 'level'>;
 
 /**
  * One pass over faults.jsonl: the per (layer, bit) cells, and the per-layer tallies — counted again, as the
@@ -33,8 +27,10 @@ type Read = Pick<CampaignReliability, 'layers' | 'bits' | 'source' | 'stratify'>
  */
 function fromRecords(run: RunDir, faultsPath: string, tau: readonly number[], stored: Read | null): Read {
   const planPath = join(dirname(faultsPath), runFolderFiles.plan);
-  const weights = !stored && existsSync(planPath) ? stratumWeights(readPlan(planPath)) : null;
-  const acc = stored ? null : new CampaignAccumulator({ tau, weights });
+  const plan = !stored && existsSync(planPath) ? readPlan(planPath) : null;
+  const weights = plan ? stratumWeights(plan) : null;
+  const level = plan?.level;
+  const acc = stored ? null : new CampaignAccumulator({ tau, weights, level: level ?? defaultLevel });
   const bitAcc = new BitVulnerabilityAccumulator(Object.fromEntries(run.golden.layers.map((l) => [l.name, l.maxAbs])));
   const seen = new Set<string>();
   forEachRecord(faultsPath, (r) => {
@@ -45,7 +41,13 @@ function fromRecords(run: RunDir, faultsPath: string, tau: readonly number[], st
   const present = run.golden.layers.map((l) => l.name).filter((n) => seen.has(n));
   const bits = bitAcc.cellsInOrder(present);
   if (stored) return { ...stored, bits };
-  return { layers: acc!.layers(present), bits, source: runFolderFiles.faults, stratify: weights ? 'bit' : 'none' };
+  return {
+    layers: acc!.layers(present),
+    bits,
+    source: runFolderFiles.faults,
+    stratify: weights ? 'bit' : 'none',
+    ...(level !== undefined ? { level } : {}),
+  };
 }
 
 /** Per-layer metrics recomputed from summary.json's per-stratum tallies, through the same code as records. */
@@ -61,20 +63,16 @@ function fromSummary(run: RunDir, c: CampaignFiles, tau: readonly number[]): Rea
       `--tau ${tau.join(',')}: ${where}/summary.json was tallied with τ = ${stored.join(',')} and faults.jsonl is gone, so it cannot be recounted; pass --tau ${stored.join(',')}`,
   );
   const byName = new Map(s.layers.map((l) => [l.layer, l]));
+  const level = s.level ?? defaultLevel;
   return {
-    layers: run.golden.layers.filter((l) => byName.has(l.name)).map((l) => fromStats(byName.get(l.name)!, tau)),
+    layers: run.golden.layers
+      .filter((l) => byName.has(l.name))
+      .map((l) => metricsFromStrata(l.name, byName.get(l.name)!.strata, tau, level)),
     bits: null,
     source: runFolderFiles.summary,
     stratify: s.stratify ?? 'none',
+    ...(s.level !== undefined ? { level: s.level } : {}),
   };
-}
-
-/**
- * A summary.json layer row back to metrics, recomputed from its tallies: JSON stored the intervals' ±∞ as null, the
- * tallies lose nothing.
- */
-function fromStats(s: LayerStats, tau: readonly number[]): LayerMetrics {
-  return metricsFromStrata(s.layer, s.strata, tau);
 }
 
 /** Summarises one campaign of a run: per-layer, last layer (neuron-weighted), overall (layer slots). */
@@ -88,7 +86,9 @@ export function campaignReliability(
   const tau = opts.tau ?? defaultTau;
   // summary.json's tallies are the campaign's metrics, counted once; the records are recounted only for another τ.
   const stored = c.summary && c.summary.tau.join() === tau.join() ? fromSummary(run, c, tau) : null;
-  const { layers, bits, source, stratify } = c.faultsPath
+  // A summary.json layer row is recomputed from its tallies (JSON stored the intervals' ±∞ as null; the tallies lose
+  // nothing), at the campaign's level.
+  const { layers, bits, source, stratify, level } = c.faultsPath
     ? fromRecords(run, c.faultsPath, tau, stored)
     : (stored ?? fromSummary(run, c, tau));
   check(
@@ -105,18 +105,21 @@ export function campaignReliability(
     () =>
       `${run.dir}/campaign/${c.name}: no injections in last layer(s) ${missing.join(', ')}; the comparison needs them — re-run the campaign over all layers`,
   );
+  const at = level ?? defaultLevel;
   const lastLayer = combineLayers(
     run.golden.lastLayers.join('+'),
     run.golden.lastLayers.map((n) => ({ metrics: byName.get(n)!, neurons: neurons.get(n) ?? 1 })),
+    at,
   );
   return {
     campaign: c.name,
     ...c.settings,
     stratify,
     tau: [...tau],
+    ...(level !== undefined ? { level } : {}),
     layers,
     lastLayer,
-    overall: overallMetrics(layers, lastLayer, run.golden.lastLayers),
+    overall: overallMetrics(layers, lastLayer, run.golden.lastLayers, at),
     bits,
     source,
   };

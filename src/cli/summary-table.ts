@@ -4,6 +4,7 @@ import type { Classifier } from '../faults/model/classifier.js';
 import type { CampaignPlan } from '../faults/plan/plan.js';
 import type { CampaignSummary, LayerStats } from '../faults/store/records.js';
 import { layerPopulation, marginOfError, sampleSize } from '../stats/sample-size.js';
+import { intervalLabel } from '../stats/sequential-level.js';
 
 /** What `tgr` prints: the views of a classifier, a plan and a summary, as aligned text. */
 
@@ -143,6 +144,9 @@ export function summaryTable(s: CampaignSummary): string {
   ];
   return [
     `${s.model}: ${s.target}, ${s.format}, ${s.errorModel}, range detector ${s.rangeDetector ? 'on' : 'off'}, ${s.perLayer} per layer`,
+    ...(s.level !== undefined
+      ? [`intervals: ${intervalLabel(s.level)}, so the --halfwidth procedure's intervals cover 99%`]
+      : []),
     table([
       ['layer', 'n', 'mismatch (99% CI)', 'ΔLoss (99% CI)', 'DUE', ...tau.map((t) => `ΔLoss>${t} (exact 99%)`)],
       ...s.layers.map((l) => row(l)),

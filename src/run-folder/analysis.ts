@@ -79,6 +79,8 @@ const campaignReliability = campaignSettings.extend({
   stratify: z.enum(['none', 'bit']),
   /** Critical-fault thresholds τ of the `critical` metrics. */
   tau: z.array(num),
+  /** A --halfwidth campaign's nominal level γ, at which its intervals are computed (summary.json's); absent: 0.99. */
+  level: z.number().min(0.99).lt(1).optional(),
   /** Per-layer metrics in graph order (layers without records are left out). */
   layers: z.array(layerMetrics),
   /** The model's last layer; for text-guided heads latent + projection, neuron-weighted (metrics.ts). */

@@ -56,14 +56,22 @@ export const planSitesSchema = z.object({
 
 /** plan.json's shape (key order as the planner writes it, so a read plan serialises like a fresh one). */
 export const planSchema = z.object({
-  /** The plan's own shape version from before the run-file header; every plan has 1. */
-  version: z.literal(1),
+  /**
+   * The plan's own shape version from before the run-file header: plans of older tgr carry 1 and still read; tgr no
+   * longer writes it (the header's version is the file's) and nothing reads it.
+   */
+  version: z.literal(1).optional(),
   model: z.object({ path: z.string(), sha256: z.string() }),
   dataset: datasetSchema,
   /** Sites per layer; a plan that sizes layers apart (`halfwidth`) holds its largest layer's here. */
   perLayer: z.number().int().min(1),
   /** The 99% half-width every layer's rates were sampled to, in rounds (faults/plan/rounds.ts); absent: fixed n. */
   halfwidth: z.number().positive().optional(),
+  /**
+   * With `halfwidth`: the nominal level γ ≥ 0.99 the rounds stopped on and every interval of the campaign is computed
+   * at, so that the whole sequential procedure covers 99% (stats/sequential-level.ts); absent: 0.99.
+   */
+  level: z.number().min(0.99).lt(1).optional(),
   format: z.string(),
   errorModel: z.string(),
   target: z.enum(['neurons', 'weights']),

@@ -126,6 +126,11 @@ export const summarySchema = z.object({
   stratify: z.enum(['none', 'bit']).optional(),
   /** Critical-fault thresholds τ the tallies used. */
   tau: z.array(z.number()),
+  /**
+   * A --halfwidth campaign's nominal level γ (plan.json's `level`): every interval here is computed at γ, which makes
+   * the sequential procedure's interval a 99% one; absent: 0.99.
+   */
+  level: z.number().min(0.99).lt(1).optional(),
   layers: z.array(layerStatsSchema),
   /** The last layer (for text-guided: latent + projection, neuron-weighted). */
   lastLayer: layerStatsSchema,

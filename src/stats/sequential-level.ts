@@ -294,17 +294,6 @@ export function coverageGrid(points: number): number[] {
   return Array.from({ length: points }, (_, i) => Math.sin((Math.PI / 4) * ((i + 1) / points)) ** 2);
 }
 
-/**
- * Where the search looks first: `points` rates spread evenly over [W/2, 4W] (within (0, ½]). The enumerated worst case
- * sits where the target is about half the rate (docs/ARCHITECTURE.md), so this finds the level cheaply; the level
- * found is then checked on the whole grid.
- */
-export function focusGrid(halfwidth: number, points: number): number[] {
-  const lo = halfwidth / 2;
-  const hi = Math.min(0.5, 4 * halfwidth);
-  return Array.from({ length: points }, (_, i) => lo + ((hi - lo) * i) / (points - 1));
-}
-
 /** The lowest coverage over the rates `grid` (sorted), refined between the worst one's neighbours. */
 export function worstCoverage(
   rule: SequentialRule,
@@ -377,16 +366,16 @@ function tryLevel(
   }
 }
 
-/** Rates the final check runs on: the whole grid. */
-const fullPoints = 64;
-/** Rates the search runs on: the focus. */
-const focusPoints = 16;
+/** Rates the calibration checks: a grid this fine, refined between the worst point's neighbours this finely. */
+const gridPoints = 64;
+const refinePoints = 32;
 
 /**
  * The smallest level γ ≥ 99% (to 1e-4) at which the one-stratum procedure covers ≥ 99% at every p of the grid and its
- * refinement. The search (doubling from 99.1%, then bisection) runs on the focus rates; the level it finds is checked
- * on the whole grid and raised in steps until it passes there too. When the enumeration would take more than
- * `budget`, the Bonferroni fallback.
+ * refinement: 99% itself when it already does, else steps up from 99% (0.1%, doubling) to a level that does, then
+ * bisection. Coverage is not monotone in γ, so the level found is one that was checked, not an interpolation. When the
+ * budget (about `defaultBudget`'s seconds) runs out during the bisection, the lowest level that passed so far; before a
+ * level has passed, the Bonferroni fallback.
  */
 export function calibratedLevel(s: SequentialSetting, budget = defaultBudget): CalibratedLevel {
   const left: Budget = { left: budget };
@@ -396,37 +385,39 @@ export function calibratedLevel(s: SequentialSetting, budget = defaultBudget): C
     work: budget - left.left,
   });
   const levelOf = (k: number) => Math.round((targetCoverage + k * 1e-4) * 1e4) / 1e4;
-  const full = coverageGrid(fullPoints);
-  const focus = focusGrid(s.halfwidth, focusPoints);
-  const passes = (k: number, grid: readonly number[]) => {
-    const w = tryLevel(s, levelOf(k), grid, grid === full ? 32 : 8, left);
+  const grid = coverageGrid(gridPoints);
+  const check = (k: number) => {
+    const w = tryLevel(s, levelOf(k), grid, refinePoints, left);
     return w && { ok: w.cover >= targetCoverage, worst: w };
   };
-  let k = 0;
-  for (;;) {
-    const check = passes(k, full);
-    if (!check) return fallback();
-    if (check.ok) return { level: levelOf(k), method: 'enumerated', worst: check.worst, work: budget - left.left };
-    // Search on the focus rates above k: the smallest level passing there.
-    let lo = k;
-    let hi = k + 10;
-    let at = passes(hi, focus);
-    while (at && !at.ok) {
-      lo = hi;
-      hi = 2 * hi;
-      if (levelOf(hi) >= bonferroniLevel(s)) return fallback();
-      at = passes(hi, focus);
-    }
-    if (!at) return fallback();
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2);
-      const m = passes(mid, focus);
-      if (!m) return fallback();
-      if (m.ok) hi = mid;
-      else lo = mid;
-    }
-    k = hi;
+  const done = (k: number, c: { worst: { p: number; cover: number } }): CalibratedLevel => ({
+    level: levelOf(k),
+    method: 'enumerated',
+    worst: c.worst,
+    work: budget - left.left,
+  });
+  const first = check(0);
+  if (!first) return fallback();
+  if (first.ok) return done(0, first);
+  let lo = 0;
+  let step = 10;
+  let at = check(step);
+  while (at && !at.ok) {
+    lo += step;
+    step *= 2;
+    if (levelOf(lo + step) >= bonferroniLevel(s)) return fallback();
+    at = check(lo + step);
   }
+  if (!at) return fallback();
+  let hi = lo + step;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    const m = check(mid);
+    if (!m) return done(hi, at);
+    if (m.ok) [hi, at] = [mid, m];
+    else lo = mid;
+  }
+  return done(hi, at);
 }
 
 /**

@@ -10,7 +10,6 @@ import { recordLine } from '../../src/faults/store/store.js';
 export function smallPlan(over: Partial<CampaignPlan> = {}): CampaignPlan {
   const n = 12;
   return {
-    version: 1,
     model: { path: 'model.onnx', sha256: 'ab'.repeat(32) },
     dataset: { name: 'random', split: 'test' },
     perLayer: 6,

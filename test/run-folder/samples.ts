@@ -51,7 +51,6 @@ export const meta: TrainMeta = {
 };
 
 export const plan: PlanFile = {
-  version: 1,
   model: { path: 'runs/a/model.onnx', sha256: 'ab'.repeat(32) },
   dataset: { name: 'cifar10', split: 'test' },
   perLayer: 2,

@@ -4,7 +4,6 @@ import {
   bonferroniLevel,
   calibratedLevel,
   coverageGrid,
-  focusGrid,
   intervalLabel,
   possibleTotals,
   SequentialRule,
@@ -43,16 +42,11 @@ test('a fixed n (no top-ups) covers as Clopper–Pearson does: at least the leve
   assert.deepEqual(calibratedLevel({ pilot: 50, halfwidth: 0.01, maxRounds: 0, cap: 50, growth: 1.25 }).level, 0.99);
 });
 
-test('the grids: sin² spacing over (0, ½] and the focus around the target', () => {
+test('the grid: sin² spacing over (0, ½], denser near 0', () => {
   assert.deepEqual(
     coverageGrid(4).map((p) => p.toFixed(6)),
     ['0.038060', '0.146447', '0.308658', '0.500000'],
   );
-  assert.deepEqual(
-    focusGrid(0.1, 3).map((p) => p.toFixed(6)),
-    ['0.050000', '0.225000', '0.400000'],
-  );
-  assert.deepEqual(focusGrid(0.2, 2), [0.1, 0.5]);
 });
 
 test('the Bonferroni fallback: a union over every total the rule can stop at', () => {

@@ -17,6 +17,7 @@ import {
 import type { CliCommand } from '../command.js';
 import { check } from '../../core/errors.js';
 import { defaultMaxRounds, defaultPilot } from '../../faults/plan/rounds.js';
+import { intervalLabel } from '../../stats/sequential-level.js';
 import {
   count,
   file,
@@ -99,7 +100,7 @@ export function campaignOptions(cmd: Command): Command {
     )
     .option(
       '--halfwidth <w>',
-      "sample each layer until the 99% half-width of its mismatch and critical (ΔLoss > 1) rates is at most w, in rounds after a pilot (the stopping rule's intervals cover slightly under 99%: docs/ARCHITECTURE.md); --per-layer then caps a layer's sites",
+      "sample each layer until the half-width of its mismatch and critical (ΔLoss > 1) rates is at most w, in rounds after a pilot; the rounds stop on and report intervals at a level γ ≥ 99% chosen so the whole procedure covers 99% (docs/ARCHITECTURE.md); --per-layer then caps a layer's sites",
       number(0, 0.5, true),
     )
     .option(
@@ -199,7 +200,7 @@ async function planPrecision(
   const pilot = rounds[0]?.round === 0 ? rounds : [];
   const next = rounds.find((r) => r.round > 0);
   const lines = [
-    `${options.dir}/rounds/: target ±${options.halfwidth} (99%) on mismatch and critical (ΔLoss > 1) rates`,
+    `${options.dir}/rounds/: target ±${options.halfwidth} (${intervalLabel(rounds[0]?.plan.level)}) on mismatch and critical (ΔLoss > 1) rates`,
   ];
   if (pilot.length === 0) lines.push('rounds already past the pilot: tgr inject with the same options resumes them');
   else {

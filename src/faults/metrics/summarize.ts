@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../../core/atomic-write.js';
 import { CampaignAccumulator, type TallyOptions } from './layer-accumulator.js';
 import { combineLayers, defaultTau, metricsFromStrata, overallMetrics, type LayerMetrics } from './metrics.js';
 import type { CampaignPlan } from '../plan/plan.js';
-import { readPlan } from '../plan/plan-file.js';
+import { campaignLevel, readPlan } from '../plan/plan-file.js';
 import type { CampaignSummary, LayerStats } from '../store/records.js';
 import { writeRunFile } from '../../run-folder/run-file.js';
 import { forEachRecord } from '../store/store.js';
@@ -20,9 +20,10 @@ export function stratumWeights(plan: CampaignPlan): number[] | null {
   return p.stratify === 'bit' && p.strata?.weights ? p.strata.weights : null;
 }
 
-/** How a campaign's records are tallied: its plan's strata and the given thresholds. */
+/** How a campaign's records are tallied: its plan's strata and level, and the given thresholds. */
 export function tallyOptions(plan: CampaignPlan, tau: readonly number[] = defaultTau): TallyOptions {
-  return { tau, weights: stratumWeights(plan) };
+  // A fixed-n plan leaves the level to the tallies' default (0.99), so its options are as they always were.
+  return { tau, weights: stratumWeights(plan), ...(plan.level !== undefined ? { level: plan.level } : {}) };
 }
 
 /**
@@ -43,9 +44,10 @@ export function summarize(dir: string, opts: { tau?: readonly number[] } = {}): 
   const neurons = new Map(plan.layers.map((l) => [l.name, l.elements]));
   const metrics = acc.layers(plan.layers.map((l) => l.name));
   const layers = metrics.map((m) => stats(m, neurons.get(m.layer)!));
-  const last = lastLayer(plan, metrics);
-  const lastRow = last ? stats(last.metrics, last.neurons) : stats(metricsFromStrata('last', [], tally.tau!), 0);
-  const overall = overallMetrics(metrics, last?.metrics ?? null, plan.lastLayers);
+  const level = tally.level ?? campaignLevel(plan);
+  const last = lastLayer(plan, metrics, level);
+  const lastRow = last ? stats(last.metrics, last.neurons) : stats(metricsFromStrata('last', [], tally.tau!, level), 0);
+  const overall = overallMetrics(metrics, last?.metrics ?? null, plan.lastLayers, level);
   const summary: CampaignSummary = {
     model: plan.model.path,
     format: plan.format,
@@ -56,6 +58,7 @@ export function summarize(dir: string, opts: { tau?: readonly number[] } = {}): 
     perLayer: plan.perLayer,
     stratify: stratumWeights(plan) ? 'bit' : 'none',
     tau: [...tally.tau!],
+    ...(plan.level !== undefined ? { level: plan.level } : {}),
     layers,
     lastLayer: lastRow,
     overall: {
@@ -79,7 +82,11 @@ function stats(m: LayerMetrics, neurons: number): LayerStats {
 }
 
 /** The model's last layer; several (text-guided latent + projection) are combined neuron-weighted (paper §5.2). */
-function lastLayer(plan: CampaignPlan, metrics: LayerMetrics[]): { metrics: LayerMetrics; neurons: number } | null {
+function lastLayer(
+  plan: CampaignPlan,
+  metrics: LayerMetrics[],
+  level: number,
+): { metrics: LayerMetrics; neurons: number } | null {
   const parts = plan.lastLayers.flatMap((name) => {
     const m = metrics.find((x) => x.layer === name);
     const l = plan.layers.find((x) => x.name === name);
@@ -87,7 +94,7 @@ function lastLayer(plan: CampaignPlan, metrics: LayerMetrics[]): { metrics: Laye
   });
   if (parts.length === 0) return null;
   return {
-    metrics: combineLayers(plan.lastLayers.join('+'), parts),
+    metrics: combineLayers(plan.lastLayers.join('+'), parts, level),
     neurons: parts.reduce((s, p) => s + p.neurons, 0),
   };
 }

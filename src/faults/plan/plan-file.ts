@@ -5,10 +5,20 @@ import { readRunFile, writeRunFile } from '../../run-folder/run-file.js';
 import type { PlanStrata } from '../../run-folder/plan.js';
 import type { CampaignPlan } from './plan.js';
 import type { Classifier } from '../model/classifier.js';
+import { defaultLevel } from '../../stats/stratified.js';
 
-/** Writes plan.json (atomically, number columns on one line each). */
+/** Writes plan.json (atomically, number columns on one line each), without the old shape version. */
 export function writePlan(path: string, plan: CampaignPlan): void {
-  writeRunFile('plan', path, plan);
+  const { version: _old, ...current } = plan;
+  writeRunFile('plan', path, current);
+}
+
+/**
+ * The level a campaign's intervals are computed at: the plan's `level` for a --halfwidth campaign (the calibrated γ),
+ * else the paper's 99%.
+ */
+export function campaignLevel(plan: Pick<CampaignPlan, 'level'>): number {
+  return plan.level ?? defaultLevel;
 }
 
 /**
@@ -17,7 +27,7 @@ export function writePlan(path: string, plan: CampaignPlan): void {
  * layer and its format, strata sums. A damaged file is a one-line error, never a crash mid-campaign.
  */
 export function readPlan(path: string): CampaignPlan {
-  const p = readRunFile('plan', path);
+  const { version: _old, ...p } = readRunFile('plan', path);
   const bad = (what: string): never => {
     throw new TgrError('bad_plan', `${path}: ${what} — re-create it with 'tgr plan'`, { path });
   };
@@ -27,6 +37,7 @@ export function readPlan(path: string): CampaignPlan {
     if (!p.guardBounds) bad('guardBounds is not a list of positive numbers (one per class)');
     if (p.guardDeltaLossBound === undefined) bad('guardDeltaLossBound is not a non-negative number');
   }
+  if (p.level !== undefined && p.halfwidth === undefined) bad('level is present but halfwidth is not');
   const stratified = p.stratify === 'bit';
   if (stratified) checkStrata(p.strata, fmt.bits, em.singleBit === true, bad);
   else if (p.strata !== undefined) bad('strata is present but stratify is "none"');

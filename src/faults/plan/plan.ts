@@ -55,6 +55,8 @@ export interface PlanOptions {
   pilotSd?: Readonly<Record<string, readonly number[]>>;
   /** A precision target (rounds.ts): the 99% half-width every layer's rates are sampled to, recorded in the plan. */
   halfwidth?: number;
+  /** With `halfwidth`: the level the rounds stop on and the campaign's intervals use (rounds.ts), recorded in the plan. */
+  level?: number;
   /**
    * With `halfwidth`: per layer name, the draws [from, to) of each stratum's stream this plan takes (one stratum for a
    * uniform plan), so the rounds of a campaign continue the same streams and their union is one sample.
@@ -84,6 +86,7 @@ export type PlanSettings = Pick<
   | 'allocation'
   | 'pilot'
   | 'halfwidth'
+  | 'level'
 > & {
   /** With `halfwidth`: top-up rounds after the pilot at most (rounds.ts). */
   maxRounds?: number;
@@ -166,11 +169,11 @@ export function planCampaign(opts: PlanOptions): CampaignPlan {
     });
   });
   const plan: CampaignPlan = {
-    version: 1,
     model: { path: clf.file, sha256: clf.sha256 },
     dataset: { ...golden.dataset },
     perLayer,
     ...(opts.halfwidth !== undefined ? { halfwidth: opts.halfwidth } : {}),
+    ...(opts.level !== undefined ? { level: opts.level } : {}),
     format: format.name,
     errorModel: em.name,
     target,

@@ -35,6 +35,8 @@ export function roundsOptions(o: CampaignOptions, classifier: Classifier, golden
     pilot: o.pilot ?? defaultPilot,
     maxRounds: o.maxRounds ?? defaultMaxRounds,
     dir: join(o.runDir, 'campaign', checkPlainName(o.name ?? o.format ?? 'fp32', 'campaign name (--name)')),
+    // Without one, round 0's planning calibrates the level (rounds.ts sequentialLevel).
+    ...(o.level !== undefined ? { level: o.level } : {}),
   };
   checkRoundsOptions(r);
   return r;

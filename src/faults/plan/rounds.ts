@@ -10,8 +10,9 @@ import { scanRecords } from '../store/record-units.js';
 import { mergeShards } from '../store/merge.js';
 import { halfWidth, nextCounts } from '../../stats/halfwidth-size.js';
 import type { StratumCount } from '../../stats/stratified.js';
+import { calibratedLevel } from '../../stats/sequential-level.js';
 import { planCampaign, type CampaignPlan, type LayerDraws, type PlanOptions } from './plan.js';
-import { readPlan, writePlan } from './plan-file.js';
+import { campaignLevel, readPlan, writePlan } from './plan-file.js';
 import { allocate, bitStrata, minPerStratum } from './strata.js';
 import { pilotTau } from './pilot.js';
 import { assembleRounds, type Round } from './assemble-rounds.js';
@@ -24,8 +25,9 @@ import { assembleRounds, type Round } from './assemble-rounds.js';
  * every layer has one stream, and round r takes its next draws, so the rounds together are one sample: the pilot's
  * records count in the estimates. Each round is an ordinary campaign in campaign/NAME/rounds/R/ (resumable,
  * shardable, mergeable); when no layer needs more, the rounds are joined into campaign/NAME/plan.json and faults.jsonl
- * (assemble-rounds.ts), which every later step reads as any campaign. What stopping on the measured width does to
- * coverage: docs/ARCHITECTURE.md, "Planning for a precision".
+ * (assemble-rounds.ts), which every later step reads as any campaign. Stopping on the measured width would make a 99%
+ * interval cover less than 99%, so the rounds stop on, and the campaign reports, intervals at a level γ ≥ 99% chosen
+ * when round 0 is planned and recorded in its plan (sequentialLevel): docs/ARCHITECTURE.md, "Planning for a precision".
  */
 
 /** A precision-targeted campaign: the plan settings (`perLayer` is each layer's cap), the target and the rounds. */
@@ -40,6 +42,11 @@ export interface RoundsOptions {
   dir: string;
   /** Per layer name, its own targets for the two rates instead of `halfwidth` (bench/time-to-stats.ts: the peer's). */
   targets?: Readonly<Record<string, { mismatch: number; critical: number }>>;
+  /**
+   * The level to stop on and report at instead of the calibrated one (sequentialLevel); recorded in round 0's plan
+   * either way, and every later step reads it from there.
+   */
+  level?: number;
 }
 
 /** Rounds after the pilot unless told otherwise. */
@@ -55,11 +62,18 @@ export function roundDir(dir: string, round: number): string {
 }
 
 /** Checks the target's settings: one-line errors naming the flag. */
-export function checkRoundsOptions(o: Pick<RoundsOptions, 'halfwidth' | 'pilot' | 'maxRounds' | 'settings'>): void {
+export function checkRoundsOptions(
+  o: Pick<RoundsOptions, 'halfwidth' | 'pilot' | 'maxRounds' | 'settings' | 'level'>,
+): void {
   check(
     o.halfwidth > 0 && o.halfwidth < 0.5,
     'bad_argument',
     () => `--halfwidth expects a proportion in (0, 0.5), e.g. 0.005 for ±0.5%; got ${o.halfwidth}`,
+  );
+  check(
+    o.level === undefined || (o.level >= 0.99 && o.level < 1),
+    'bad_argument',
+    () => `the level a --halfwidth campaign stops on must lie in [0.99, 1); got ${o.level}`,
   );
   check(
     Number.isInteger(o.maxRounds) && o.maxRounds >= 0,
@@ -94,14 +108,31 @@ function strataWeights(s: PlanOptions): number[] {
   return bitStrata(numberFormat(s.format ?? 'fp32'), errorModel(s.errorModel));
 }
 
-/** Round r's plan: the settings with the given draws for the layers that have any. */
-function roundPlan(o: RoundsOptions, round: number, draws: Record<string, LayerDraws>): CampaignPlan {
+/**
+ * The level a campaign stops on and reports at: the smallest γ ≥ 99% at which the one-stratum procedure of these
+ * settings (the pilot, the target — the smallest one with per-layer targets —, the rounds, the cap, minGrowth) covers
+ * 99% by exact enumeration, or the Bonferroni fallback when that is too large to enumerate (stats/sequential-level.ts).
+ */
+export function sequentialLevel(o: Pick<RoundsOptions, 'settings' | 'halfwidth' | 'pilot' | 'maxRounds' | 'targets'>) {
+  const widths = Object.values(o.targets ?? {}).flatMap((t) => [t.mismatch, t.critical]);
+  return calibratedLevel({
+    pilot: o.pilot,
+    halfwidth: Math.min(o.halfwidth, ...widths),
+    maxRounds: o.maxRounds,
+    cap: o.settings.perLayer,
+    growth: minGrowth,
+  });
+}
+
+/** Round r's plan: the settings with the given draws for the layers that have any, and the campaign's level. */
+function roundPlan(o: RoundsOptions, round: number, draws: Record<string, LayerDraws>, level: number): CampaignPlan {
   const names = Object.keys(draws).filter((n) => draws[n]!.to.some((t, h) => t > draws[n]!.from[h]!));
   const stratified = (o.settings.stratify ?? 'none') === 'bit';
   return planCampaign({
     ...o.settings,
     layers: names,
     halfwidth: o.halfwidth,
+    level,
     draws,
     allocation: stratified ? (round === 0 ? 'equal' : 'neyman') : undefined,
     pilot: stratified && round > 0 ? o.pilot : undefined,
@@ -110,12 +141,12 @@ function roundPlan(o: RoundsOptions, round: number, draws: Record<string, LayerD
 }
 
 /** The pilot round: `pilot` sites per layer, equal over the strata (the remainder to the lowest), from draw 0. */
-function pilotRound(o: RoundsOptions): CampaignPlan {
+function pilotRound(o: RoundsOptions, level: number): CampaignPlan {
   const weights = strataWeights(o.settings);
   const layers = planCampaign({ ...o.settings, perLayer: 1, stratify: 'none', allocation: undefined }).layers;
   const counts = weights.length > 1 ? allocate(o.pilot, weights) : [o.pilot];
   const draws = Object.fromEntries(layers.map((l) => [l.name, { from: counts.map(() => 0), to: counts }]));
-  return roundPlan(o, 0, draws);
+  return roundPlan(o, 0, draws, level);
 }
 
 /** The rounds planned so far (0..R), read from disk; round 0 checked against the settings. */
@@ -124,11 +155,12 @@ function plannedRounds(o: RoundsOptions): Round[] {
   for (let r = 0; existsSync(join(roundDir(o.dir, r), runFolderFiles.plan)); r++)
     rounds.push({ round: r, dir: roundDir(o.dir, r), plan: readPlan(join(roundDir(o.dir, r), runFolderFiles.plan)) });
   if (rounds.length > 0) {
-    const fresh = pilotRound(o);
     const old = rounds[0]!.plan;
+    const fresh = pilotRound(o, campaignLevel(old));
     check(
       JSON.stringify(old.sites) === JSON.stringify(fresh.sites) &&
         old.halfwidth === o.halfwidth &&
+        (o.level === undefined || campaignLevel(old) === o.level) &&
         (
           ['format', 'errorModel', 'target', 'seed', 'rangeDetector', 'guard', 'stratify', 'batchSize', 'pool'] as const
         ).every((k) => old[k] === fresh[k]),
@@ -166,10 +198,14 @@ export interface LayerProgress {
   halfwidth: { mismatch: number; critical: number };
 }
 
-/** Tallies every record of the rounds per layer and stratum, with the intervals the summary will report. */
+/**
+ * Tallies every record of the rounds per layer and stratum, with the intervals the summary will report: at the
+ * campaign's level, which round 0's plan records.
+ */
 export function roundsProgress(rounds: readonly Round[], layers: readonly string[]): Map<string, LayerProgress> {
   const weights = rounds[0]!.plan.strata?.weights ?? null;
-  const acc = new Map(layers.map((l) => [l, new LayerAccumulator(l, { tau: [pilotTau], weights })]));
+  const level = campaignLevel(rounds[0]!.plan);
+  const acc = new Map(layers.map((l) => [l, new LayerAccumulator(l, { tau: [pilotTau], weights, level })]));
   for (const r of rounds) forEachRecord(join(r.dir, runFolderFiles.faults), (rec) => acc.get(rec.layer)!.add(rec));
   return new Map(
     [...acc].map(([name, a]) => {
@@ -178,7 +214,11 @@ export function roundsProgress(rounds: readonly Round[], layers: readonly string
       const critical = t.map((s) => ({ weight: s.weight, n: s.n, hits: s.critical[0]! }));
       return [
         name,
-        { mismatch, critical, halfwidth: { mismatch: halfWidth(mismatch), critical: halfWidth(critical) } },
+        {
+          mismatch,
+          critical,
+          halfwidth: { mismatch: halfWidth(mismatch, level), critical: halfWidth(critical, level) },
+        },
       ];
     }),
   );
@@ -191,8 +231,9 @@ export function roundsProgress(rounds: readonly Round[], layers: readonly string
  */
 export function nextRound(o: RoundsOptions): Round | undefined {
   const rounds = plannedRounds(o);
-  if (rounds.length === 0) return writeRound(o, 0, pilotRound(o));
+  if (rounds.length === 0) return writeRound(o, 0, pilotRound(o, o.level ?? sequentialLevel(o).level));
   const last = rounds.at(-1)!;
+  const level = campaignLevel(rounds[0]!.plan);
   mergeRoundShards(last);
   if (!complete(last)) return last;
   if (last.round >= o.maxRounds) return undefined;
@@ -207,11 +248,12 @@ export function nextRound(o: RoundsOptions): Round | undefined {
       min: have.length > 1 ? minPerStratum : 1,
       cap: o.settings.perLayer,
       growth: minGrowth,
+      level,
     });
     if (to) draws[name] = { from: have, to };
   }
   if (Object.keys(draws).length === 0) return undefined;
-  return writeRound(o, last.round + 1, roundPlan(o, last.round + 1, draws));
+  return writeRound(o, last.round + 1, roundPlan(o, last.round + 1, draws, level));
 }
 
 /** The last planned round (what a shard child runs: its parent planned it), or an error naming what to run first. */

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TgrError } from '../../../src/core/errors.js';
-import { checkPlanModel, readPlan, writePlan } from '../../../src/faults/plan/plan-file.js';
+import { campaignLevel, checkPlanModel, readPlan, writePlan } from '../../../src/faults/plan/plan-file.js';
 import type { CampaignPlan } from '../../../src/faults/plan/plan.js';
 import type { Classifier } from '../../../src/faults/model/classifier.js';
 import { plan as sample } from '../../run-folder/samples.js';
@@ -28,6 +28,34 @@ function readError(value: unknown): string {
 test('writePlan then readPlan round-trips the hand-made plan', () => {
   writePlan(path, plan);
   assert.deepEqual(readPlan(path), plan);
+});
+
+test('a plan.json of older tgr with its own version: 1 still reads; tgr writes plans without it', () => {
+  // As plans were written before the field was dropped: the run-file header, then version 1 first.
+  writeFileSync(path, JSON.stringify({ tgrFile: { kind: 'plan', version: 1 }, version: 1, ...plan }));
+  const old = readPlan(path);
+  assert.deepEqual(old, plan);
+  assert.equal('version' in old, false);
+  writePlan(path, { ...plan, version: 1 });
+  assert.equal(readFileSync(path, 'utf8').includes('"version": 1,\n  "model"'), false);
+  assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')).tgrFile, { kind: 'plan', version: 1 });
+  assert.equal('version' in JSON.parse(readFileSync(path, 'utf8')), false);
+  writeFileSync(path, JSON.stringify({ ...plan, version: 2 }));
+  assert.throws(() => readPlan(path), /not a valid plan\.json: version: Invalid input: expected 1/);
+});
+
+test('a --halfwidth plan records its level; campaignLevel reads it, 0.99 for a fixed n or an older plan', () => {
+  const sequential = { ...plan, halfwidth: 0.05, level: 0.9925 };
+  writePlan(path, sequential);
+  assert.deepEqual(readPlan(path), sequential);
+  assert.equal(campaignLevel(readPlan(path)), 0.9925);
+  assert.equal(campaignLevel(plan), 0.99);
+  assert.equal(
+    readError({ ...plan, level: 0.995 }),
+    `${path}: level is present but halfwidth is not — re-create it with 'tgr plan'`,
+  );
+  writeFileSync(path, JSON.stringify({ ...sequential, level: 0.95 }));
+  assert.throws(() => readPlan(path), /not a valid plan\.json: level: Too small: expected number to be >=0\.99/);
 });
 
 test('readPlan names what crosses fields or needs the registries, one line each', () => {

@@ -8,7 +8,10 @@ import { readPlan, writePlan } from '../../../src/faults/plan/plan-file.js';
 import { runCampaign } from '../../../src/faults/run/runner.js';
 import { mergeShards } from '../../../src/faults/store/merge.js';
 import { planToPrecision, roundsOptions, runRound } from '../../../src/faults/plan/precision.js';
-import { latestRound, runRounds } from '../../../src/faults/plan/rounds.js';
+import { latestRound, runRounds, sequentialLevel } from '../../../src/faults/plan/rounds.js';
+import { stratifiedRate } from '../../../src/stats/stratified.js';
+import { countsOf, rateOf } from '../../../src/faults/metrics/metrics.js';
+import { summaryTable } from '../../../src/cli/summary-table.js';
 import { planCampaign, type CampaignPlan } from '../../../src/faults/plan/plan.js';
 import { saveModel } from '../../../src/onnx/proto-io.js';
 import { residualNet } from '../nets.js';
@@ -36,6 +39,8 @@ async function setup(label: string, more: Partial<CampaignOptions> = {}): Promis
     halfwidth: 0.04,
     layers: ['fc', 'layer2.0.conv2'],
     quiet: true,
+    // The level these settings calibrate to (the first campaign checks it), so the other tests skip the calibration.
+    level: 0.9922,
     ...more,
   };
 }
@@ -51,7 +56,7 @@ function perStratum(p: CampaignPlan): Map<string, string[]> {
 }
 
 const first = (async () => {
-  const o = await setup('halfwidth');
+  const o = await setup('halfwidth', { level: undefined });
   return { o, result: await injectCampaign(o) };
 })();
 
@@ -98,6 +103,29 @@ test('--halfwidth: a pilot round, then top-ups of the layers still wider, joined
   assert.equal(rerun.run.resumed, plan.sites.layer.length);
   assert.deepEqual(bytes(dir), before);
   assert.deepEqual(rerun.summary, summary);
+});
+
+test('--halfwidth calibrates its level once, records it in every round and the joined plan, and reports at it', async () => {
+  const { o, result } = await first;
+  const { classifier, golden } = await import('../../../src/faults/campaign.js').then((m) => m.prepareGolden(o));
+  const calibrated = sequentialLevel(roundsOptions(o, classifier, golden));
+  assert.deepEqual([calibrated.level, calibrated.method], [0.9922, 'enumerated']);
+  const plan = readPlan(join(result.dir, 'plan.json'));
+  assert.equal(plan.level, 0.9922);
+  for (const r of readdirSync(join(result.dir, 'rounds')))
+    assert.equal(readPlan(join(result.dir, 'rounds', r, 'plan.json')).level, 0.9922, `round ${r}`);
+  // The summary's intervals are the stratified ones at γ, not at 99%, and it says so.
+  const summary = result.summary!;
+  assert.equal(summary.level, 0.9922);
+  for (const l of summary.layers) {
+    const at = (level: number) => stratifiedRate(countsOf(l.strata, rateOf.sdc), level);
+    assert.deepEqual(l.sdc, at(0.9922));
+    assert.ok(l.sdc.upper - l.sdc.lower > at(0.99).upper - at(0.99).lower);
+  }
+  assert.match(
+    summaryTable(summary),
+    /\nintervals: 99% \(sequential, γ = 99\.22% per look\), so the --halfwidth procedure's intervals cover 99%\n/,
+  );
 });
 
 test('--halfwidth rounds run as shards and merged per round give the same bytes as one process', async () => {
