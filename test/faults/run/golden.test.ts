@@ -5,7 +5,14 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from '../../../src/engine/session.js';
 import { loadClassifier } from '../../../src/faults/model/classifier.js';
-import { goldenPool, goldenRun, imagesPerRun, readGolden } from '../../../src/faults/run/golden.js';
+import {
+  goldenPool,
+  goldenRun,
+  imagesPerRun,
+  readGolden,
+  readGoldenActivations,
+} from '../../../src/faults/run/golden.js';
+import { withOutputs } from '../../../src/faults/model/exposed.js';
 import { imageSetFromArrays } from '../../../src/faults/run/images.js';
 import { scoreRow } from '../../../src/stats/scores.js';
 import { residualNet, randomImages } from '../nets.js';
@@ -195,4 +202,41 @@ test("profile 'graph': images whose layer outputs hold ±Inf or NaN are profiled
     );
   });
   assert.deepEqual(graph.preds, js.preds);
+});
+
+test('golden-activations.bin holds keptTensors by default, or the tensors `keep` names, rows in image order', async () => {
+  const clf = await loadClassifier(residualNet());
+  const n = 5;
+  const x = randomImages(n, 8, 12);
+  const images = imageSetFromArrays({ images: x, labels: new Array<number>(n).fill(0), shape: [3, 8, 8] });
+  const s = await Session.create(withOutputs(clf.model, ['flatten', 'layer2.0.conv1']));
+  const r = await s.run({ input: { dtype: 'float32', dims: [n, 3, 8, 8], data: x } });
+  await s.release();
+  for (const [keep, want] of [
+    [undefined, ['logits:10', 'fc:10', 'flatten:8']],
+    [
+      ['layer2.0.conv1', 'logits'],
+      ['layer2.0.conv1:128', 'logits:10'],
+    ],
+  ] as const) {
+    const out = join(tempDir('golden-keep'), 'golden.json');
+    const g = await goldenRun({ classifier: clf, images, out, quiet: true, keep });
+    assert.deepEqual(
+      g.activations!.tensors.map((t) => `${t.name}:${t.size}`),
+      want,
+    );
+    const kept = readGoldenActivations(out, g);
+    assert.deepEqual(
+      [...kept.keys()],
+      g.activations!.tensors.map((t) => t.name),
+    );
+    // Rows as a session exposing the same tensors gives them, to rounding: another graph may fuse another way.
+    const t = keep ? 'layer2.0.conv1' : 'flatten';
+    for (const name of ['logits', t]) {
+      const want = r[name]!.data as Float32Array;
+      const got = kept.get(name)!.data;
+      assert.equal(got.length, want.length);
+      got.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) <= 1e-5 * (1 + Math.abs(want[i]!)), `${name}[${i}]`));
+    }
+  }
 });
