@@ -3,6 +3,7 @@ import { esc } from './escape.js';
 import { missingNote, reportSections, sectionPresent, type ReportSection } from './sections.js';
 import { tableHtml, type Table } from './table.js';
 import { summaryTable } from './tables.js';
+import { intervalLabel } from '../stats/sequential-level.js';
 
 /**
  * The report page: one self-contained HTML file. Charts are inline SVG, CAM images are data: URIs, styles are inline,
@@ -82,6 +83,24 @@ function leading(a: Analysis, i: number): string {
     .join('');
 }
 
+/**
+ * The campaigns planned to a precision (--halfwidth), whose intervals are computed at their calibrated level γ so that
+ * the procedure's interval covers 99%; empty when there are none, so other reports are unchanged.
+ */
+function sequentialNote(analyses: readonly Analysis[]): string {
+  const named = analyses.flatMap((a) =>
+    a.comparison.formats.flatMap((f) =>
+      (['baseline', 'textGuided'] as const).flatMap((m) =>
+        f[m].level === undefined
+          ? []
+          : [`${f.format} (${m === 'baseline' ? 'baseline' : 'text-guided'}): ${intervalLabel(f[m].level)}`],
+      ),
+    ),
+  );
+  if (named.length === 0) return '';
+  return ` Campaigns planned to a precision (--halfwidth) stop on and report intervals computed at a level γ above 99%, which makes the interval of the whole procedure a 99% one (ratios between campaigns stay at 99%): ${named.join('; ')}.`;
+}
+
 /** Renders the whole report page for one or more comparisons. */
 export function renderReport(analyses: readonly Analysis[]): string {
   const tables = new Map(reportTables(analyses).map(({ table }) => [table.id, table]));
@@ -96,7 +115,7 @@ export function renderReport(analyses: readonly Analysis[]): string {
 <title>${esc(title)}</title><style>${css}</style></head>
 <body>
 <header><h1>${esc(title)}</h1>
-<p>Text-guided classifiers against bit flips: baseline (linear head) versus text-guided head, on the same images. Intervals are 99% unless stated.</p>
+<p>Text-guided classifiers against bit flips: baseline (linear head) versus text-guided head, on the same images. Intervals are 99% unless stated.${esc(sequentialNote(analyses))}</p>
 ${analyses.map((a, i) => `<p class="verdict ${esc(a.verdict.reproduced)}">${esc(`${a.comparison.backbone} / ${a.comparison.dataset}: ${a.verdict.sentence}`)}</p>${leading(a, i)}`).join('\n')}
 </header>
 <section id="summary"><h2>Summary</h2>${tableHtml(tables.get('tbl-summary')!)}</section>
