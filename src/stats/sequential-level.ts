@@ -294,25 +294,39 @@ export function coverageGrid(points: number): number[] {
   return Array.from({ length: points }, (_, i) => Math.sin((Math.PI / 4) * ((i + 1) / points)) ** 2);
 }
 
-/** The lowest coverage over the rates `grid` (sorted), refined between the worst one's neighbours. */
+/**
+ * The lowest coverage over the rates `grid` (sorted), refined between the worst one's neighbours; `lowest` holds the
+ * rates of the `keep` lowest coverages seen, where the next level's dips are likely to be.
+ */
 export function worstCoverage(
   rule: SequentialRule,
   grid: readonly number[],
   refine = 32,
-): { p: number; cover: number } {
+  keep = 0,
+): { p: number; cover: number; lowest: number[] } {
+  const seen: { p: number; cover: number }[] = [];
+  const at = (p: number) => {
+    const cover = sequentialCoverage(p, rule).cover;
+    seen.push({ p, cover });
+    return cover;
+  };
   let worst = { p: NaN, cover: Infinity, i: -1 };
   grid.forEach((p, i) => {
-    const c = sequentialCoverage(p, rule).cover;
+    const c = at(p);
     if (c < worst.cover) worst = { p, cover: c, i };
   });
   const lo = worst.i > 0 ? grid[worst.i - 1]! : grid[0]! / 2;
   const hi = worst.i < grid.length - 1 ? grid[worst.i + 1]! : Math.min(0.5, 2 * grid[worst.i]! - lo);
   for (let j = 1; j < refine; j++) {
     const p = lo + ((hi - lo) * j) / refine;
-    const c = sequentialCoverage(p, rule).cover;
+    const c = at(p);
     if (c < worst.cover) worst = { p, cover: c, i: worst.i };
   }
-  return { p: worst.p, cover: worst.cover };
+  const lowest = seen
+    .sort((a, b) => a.cover - b.cover)
+    .slice(0, keep)
+    .map((x) => x.p);
+  return { p: worst.p, cover: worst.cover, lowest };
 }
 
 /** How a level was chosen: by enumeration (with the worst p found), or the fallback when enumerating costs too much. */
@@ -350,16 +364,17 @@ export function bonferroniLevel(s: SequentialSetting): number {
   return 1 - (1 - targetCoverage) / possibleTotals(s);
 }
 
-/** The worst coverage at a level over `grid`, or undefined when the budget ran out. */
+/** The worst coverage at a level over `grid` (and its `keep` lowest rates), or undefined when the budget ran out. */
 function tryLevel(
   s: SequentialSetting,
   level: number,
   grid: readonly number[],
   refine: number,
+  keep: number,
   budget: Budget,
-): { p: number; cover: number } | undefined {
+): ReturnType<typeof worstCoverage> | undefined {
   try {
-    return worstCoverage(new SequentialRule(s, level, budget), grid, refine);
+    return worstCoverage(new SequentialRule(s, level, budget), grid, refine, keep);
   } catch (e) {
     if (e instanceof OverBudget) return undefined;
     throw e;
@@ -369,55 +384,73 @@ function tryLevel(
 /** Rates the calibration checks: a grid this fine, refined between the worst point's neighbours this finely. */
 const gridPoints = 64;
 const refinePoints = 32;
+/** Rates each whole-grid check hands to the search: its lowest coverages. */
+const keepPoints = 16;
 
 /**
  * The smallest level γ ≥ 99% (to 1e-4) at which the one-stratum procedure covers ≥ 99% at every p of the grid and its
- * refinement: 99% itself when it already does, else steps up from 99% (0.1%, doubling) to a level that does, then
- * bisection. Coverage is not monotone in γ, so the level found is one that was checked, not an interpolation. When the
- * budget (about `defaultBudget`'s seconds) runs out during the bisection, the lowest level that passed so far; before a
- * level has passed, the Bonferroni fallback.
+ * refinement: 99% itself when it already does. Else the search steps up from 99% (0.1%, doubling) to a level that
+ * passes, then bisects; to save whole-grid enumerations it checks only the rates where the whole-grid checks so far
+ * found their lowest coverages, then checks the level it finds on the whole grid, and goes on above it (with that
+ * check's lowest rates added) if it fails there. Coverage is not monotone in γ, so the level returned is one that
+ * passed on the whole grid, not an interpolation. When the budget runs out, the lowest level that passed on the whole
+ * grid so far, or before one has, the Bonferroni fallback.
  */
 export function calibratedLevel(s: SequentialSetting, budget = defaultBudget): CalibratedLevel {
   const left: Budget = { left: budget };
-  const fallback = (): CalibratedLevel => ({
-    level: bonferroniLevel(s),
-    method: 'bonferroni',
-    work: budget - left.left,
-  });
   const levelOf = (k: number) => Math.round((targetCoverage + k * 1e-4) * 1e4) / 1e4;
   const grid = coverageGrid(gridPoints);
-  const check = (k: number) => {
-    const w = tryLevel(s, levelOf(k), grid, refinePoints, left);
-    return w && { ok: w.cover >= targetCoverage, worst: w };
+  const candidates = new Set<number>();
+  let passed: CalibratedLevel | undefined;
+  const result = (): CalibratedLevel =>
+    passed
+      ? { ...passed, work: budget - left.left }
+      : { level: bonferroniLevel(s), method: 'bonferroni', work: budget - left.left };
+  /** The whole grid at k: records a pass, and adds its lowest rates to the candidates. */
+  const full = (k: number) => {
+    const w = tryLevel(s, levelOf(k), grid, refinePoints, keepPoints, left);
+    if (!w) return undefined;
+    w.lowest.forEach((p) => candidates.add(p));
+    const ok = w.cover >= targetCoverage;
+    if (ok && (!passed || levelOf(k) < passed.level))
+      passed = { level: levelOf(k), method: 'enumerated', worst: { p: w.p, cover: w.cover }, work: 0 };
+    return ok;
   };
-  const done = (k: number, c: { worst: { p: number; cover: number } }): CalibratedLevel => ({
-    level: levelOf(k),
-    method: 'enumerated',
-    worst: c.worst,
-    work: budget - left.left,
-  });
-  const first = check(0);
-  if (!first) return fallback();
-  if (first.ok) return done(0, first);
-  let lo = 0;
-  let step = 10;
-  let at = check(step);
-  while (at && !at.ok) {
-    lo += step;
-    step *= 2;
-    if (levelOf(lo + step) >= bonferroniLevel(s)) return fallback();
-    at = check(lo + step);
+  const quick = (k: number) => {
+    const w = tryLevel(
+      s,
+      levelOf(k),
+      [...candidates].sort((a, b) => a - b),
+      0,
+      0,
+      left,
+    );
+    return w && w.cover >= targetCoverage;
+  };
+  const first = full(0);
+  if (first === undefined || first) return result();
+  for (let lo = 0; ;) {
+    let step = 10;
+    let ok = quick(lo + step);
+    while (ok === false) {
+      lo += step;
+      step *= 2;
+      if (levelOf(lo + step) >= bonferroniLevel(s)) return result();
+      ok = quick(lo + step);
+    }
+    if (ok === undefined) return result();
+    let hi = lo + step;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      const m = quick(mid);
+      if (m === undefined) return result();
+      if (m) hi = mid;
+      else lo = mid;
+    }
+    const verified = full(hi);
+    if (verified !== false) return result();
+    lo = hi;
   }
-  if (!at) return fallback();
-  let hi = lo + step;
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    const m = check(mid);
-    if (!m) return done(hi, at);
-    if (m.ok) [hi, at] = [mid, m];
-    else lo = mid;
-  }
-  return done(hi, at);
 }
 
 /**
