@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Model } from '../../../src/onnx/types.js';
+import { Session } from '../../../src/engine/session.js';
 import { loadClassifier, type Classifier } from '../../../src/faults/model/classifier.js';
 import { numberFormat } from '../../../src/faults/formats/registry.js';
 import { emulatedModel } from '../../../src/faults/run/emulate.js';
@@ -13,6 +14,7 @@ import { runCampaign } from '../../../src/faults/run/runner.js';
 import { attentionNet, residualNet } from '../nets.js';
 import { fixture, tempDir, type Fixture } from '../fixtures.js';
 import { countForwards } from './forward-count.js';
+import { assertClose } from '../plain-check.js';
 
 test('keptTensors on the linear head: the scores, the final Linear and its input, nothing of the backbone', async () => {
   const clf = await loadClassifier(residualNet());
@@ -125,3 +127,52 @@ for (const [label, net] of [
     }
   });
 }
+
+test('emulated nets: last-layer campaigns are served from the kept held tensors, scores as from a unit forward pass', async () => {
+  for (const spec of ['bf16', 'int8']) {
+    const fp32 = await fixture(residualNet(), 12);
+    const fx = await fixture(emulatedModel(fp32.classifier.model, fp32.golden.layers, numberFormat(spec)), 12);
+    const dir = tempDir('kept-emulated');
+    const out = join(dir, 'golden.json');
+    const golden = await goldenRun({ classifier: fx.classifier, images: fx.images, quiet: true, out });
+    const plan = planCampaign({ classifier: fx.classifier, golden, perLayer: 16, layers: ['fc'], format: spec });
+    const scores = [new Map<number, Float32Array>(), new Map<number, Float32Array>()];
+    const forwards = [];
+    for (const [k, activations] of [readGoldenActivations(out, golden), undefined].entries())
+      forwards.push(
+        await countForwards(() =>
+          runCampaign({
+            ...fx,
+            golden,
+            plan,
+            dir: join(dir, String(k)),
+            quiet: true,
+            activations,
+            onScores: (id, s, path) => (assert.equal(path, 'analytic'), scores[k]!.set(id, s.slice())),
+          }),
+        ),
+      );
+    assert.deepEqual(forwards, [0, 1], spec);
+    assert.equal(scores[0]!.size, 16);
+    for (const [id, s] of scores[0]!) assertClose(s, scores[1]!.get(id)!, `${spec} fault ${id}`);
+  }
+});
+
+test('a campaign on the linear head from a golden file creates no ORT session at all (no prefix, no suffix)', async () => {
+  const fx = await fixture(residualNet(), 12);
+  const dir = tempDir('kept-no-session');
+  const out = join(dir, 'golden.json');
+  const golden = await goldenRun({ classifier: fx.classifier, images: fx.images, quiet: true, out });
+  const activations = readGoldenActivations(out, golden);
+  const plan = planCampaign({ classifier: fx.classifier, golden, perLayer: 40, layers: fx.classifier.lastLayers });
+  const create = Session.create;
+  let sessions = 0;
+  Session.create = ((...a: Parameters<typeof create>) => ((sessions += 1), create(...a))) as typeof create;
+  try {
+    const r = await runCampaign({ ...fx, golden, plan, dir, quiet: true, activations });
+    assert.deepEqual(r.paths, { masked: 0, analytic: 40, suffix: 0, plain: 0 });
+  } finally {
+    Session.create = create;
+  }
+  assert.equal(sessions, 0);
+});
