@@ -36,6 +36,12 @@ export interface Budget {
 /** What one Clopper–Pearson interval (two beta quantiles) costs against a term of the enumeration. */
 const intervalCost = 1000;
 
+/**
+ * Array elements one rule may make: the arrays per total are most of an enumeration's memory (a cap of 10⁶ makes them
+ * 8 MB each), so past this (about 200 MB) it stops as if out of budget.
+ */
+const maxElements = 25_000_000;
+
 /** Thrown when an enumeration runs out of its budget. */
 export class OverBudget extends Error {}
 
@@ -52,6 +58,7 @@ function spend(budget: Budget, work: number): void {
 export class SequentialRule {
   private readonly next = new Map<number, Int32Array>();
   private readonly pool = new Map<number, Float64Array[]>();
+  private elements = 0;
   private readonly thresholds = new Map<number, { lo: number; hi: number }>();
   readonly logFactorial: Float64Array;
 
@@ -79,13 +86,25 @@ export class SequentialRule {
   /** The decisions remembered at total n, per x (−1: not decided yet). */
   decisions(n: number): Int32Array {
     let row = this.next.get(n);
-    if (!row) this.next.set(n, (row = new Int32Array(n + 1).fill(-1)));
+    if (!row) {
+      this.allocate(n + 1);
+      this.next.set(n, (row = new Int32Array(n + 1).fill(-1)));
+    }
     return row;
   }
 
   /** A zeroed array of n + 1 probabilities, reused across rounds and p (the enumeration's arrays are many). */
   take(n: number): Float64Array {
-    return this.pool.get(n)?.pop() ?? new Float64Array(n + 1);
+    const free = this.pool.get(n)?.pop();
+    if (free) return free;
+    this.allocate(n + 1);
+    return new Float64Array(n + 1);
+  }
+
+  /** Counts array elements made, and stops the enumeration (OverBudget) past `maxElements`. */
+  private allocate(elements: number): void {
+    this.elements += elements;
+    if (this.elements > maxElements) throw new OverBudget('the enumeration ran out of memory');
   }
 
   /** Gives back an array whose non-zero entries all lie in [lo, hi]. */
