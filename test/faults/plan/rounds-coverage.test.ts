@@ -43,12 +43,11 @@ test('the sequential rule’s exact coverage where the target is a uniform sampl
   assert.deepEqual(c, { cover: '0.99667', meanN: 324 });
 });
 
-test('n = 1,024-style target, pilot 128, 5 top-ups, cap 4,096: 98.7% at p = 0.03 at 99%, ≥ 99% at the calibrated γ = 99.27%', () => {
-  // W is the 99% half-width 1,024 uniform draws reach at p = 0.03 (31 hits). 99.27% is the smallest level an unbudgeted
-  // search found covering the grid; within its default budget (~25 s of one core here) calibratedLevel stops at 99.5%,
-  // a level it checked. Either way too long for a test: the level is taken as found.
+test('n = 1,024-style target, pilot 128, 5 top-ups, cap 4,096: 98.7% at p = 0.03 at 99%, ≥ 99% at the calibrated γ = 99.31%', () => {
+  // W is the 99% half-width 1,024 uniform draws reach at p = 0.03 (31 hits). calibratedLevel gives 99.31% here, but
+  // its search costs ~10 s of one core, too long for a test: the level is taken as it gave it.
   const e = stratifiedRate([{ weight: 1, n: 1024, hits: 31 }]);
   const s = { pilot: 128, halfwidth: (e.upper - e.lower) / 2, maxRounds: 5, cap: 4096 };
   assert.deepEqual(coverage(0.03, s, 0.99), { cover: '0.98735', meanN: 1238 });
-  assert.deepEqual(coverage(0.03, s, 0.9927), { cover: '0.99054', meanN: 1334 });
+  assert.deepEqual(coverage(0.03, s, 0.9931), { cover: '0.99068', meanN: 1355 });
 });
