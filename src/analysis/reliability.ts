@@ -31,7 +31,10 @@ function fromRecords(run: RunDir, faultsPath: string, tau: readonly number[], st
   const weights = plan ? stratumWeights(plan) : null;
   const level = plan?.level;
   const acc = stored ? null : new CampaignAccumulator({ tau, weights, level: level ?? defaultLevel });
-  const bitAcc = new BitVulnerabilityAccumulator(Object.fromEntries(run.golden.layers.map((l) => [l.name, l.maxAbs])));
+  const bitAcc = new BitVulnerabilityAccumulator(
+    Object.fromEntries(run.golden.layers.map((l) => [l.name, l.maxAbs])),
+    level ?? stored?.level,
+  );
   const seen = new Set<string>();
   forEachRecord(faultsPath, (r) => {
     acc?.add(r);
