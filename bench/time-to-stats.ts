@@ -14,7 +14,7 @@
  * not timed. Whether tgr reached every width is printed ((w/w_peer)² ≤ 1); --cap (sites per layer) and --max-rounds
  * bound it.
  *
- *   npx tsx bench/time-to-stats.ts [--peer-n 4096] [--images 1024] [--pilot 128] [--cap 65536] [--max-rounds 6]
+ *   npx tsx bench/time-to-stats.ts [--peer-n 4096] [--images 1024] [--pilot 128] [--cap 16384] [--max-rounds 6]
  *     [--jobs 2] [--runs 3] [--threads 2]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -39,7 +39,9 @@ const arg = (k: string, d: number) => {
 const peerN = arg('peer-n', 4096);
 const nImages = arg('images', 1024);
 const pilot = arg('pilot', 128);
-const cap = arg('cap', 65_536);
+// Four times the peer's n, above what any layer needed (8,057 at most): a cap far beyond that would take the level's
+// calibration past its budget to the Bonferroni fallback (src/stats/sequential-level.ts), which needs ~4× the sites.
+const cap = arg('cap', 16_384);
 const maxRounds = arg('max-rounds', 6);
 const jobs = arg('jobs', 2);
 const runs = arg('runs', 3);
@@ -79,7 +81,13 @@ const startups: number[] = [];
  * still wider than the peer on either rate), each round as `jobs` shards in child processes merged before the next,
  * the rounds joined, summary.
  */
-async function ours(): Promise<{ seconds: number; summary: CampaignSummary; rounds: number; sites: number[] }> {
+async function ours(): Promise<{
+  seconds: number;
+  summary: CampaignSummary;
+  rounds: number;
+  sites: number[];
+  level: number;
+}> {
   const settings = {
     perLayer: cap,
     stratify: 'bit' as const,
@@ -105,7 +113,13 @@ async function ours(): Promise<{ seconds: number; summary: CampaignSummary; roun
     mergeShards(round.dir, jobs);
   });
   const summary = summarize(r.dir);
-  return { seconds: (performance.now() - t0) / 1000, summary, rounds, sites: plan.layers.map((l) => l.sites!) };
+  return {
+    seconds: (performance.now() - t0) / 1000,
+    summary,
+    rounds,
+    sites: plan.layers.map((l) => l.sites!),
+    level: plan.level ?? 0.99,
+  };
 }
 
 // The peer's widths at the paper's n: tgr's per-layer, per-rate targets.
@@ -141,7 +155,7 @@ console.log(
   `ResNet-20 (src/models), ${clf.layers.length} layers, pool ${uniform.pool} of ${nImages} images; peer ${peerN} uniform/layer (torch ${peer.ready.ready}, ${peer.ready.threads} threads, golden top-1 agrees on ${agree}/${nImages}); tgr --stratify bit --halfwidth (per layer and rate: the peer's) --pilot ${pilot} --max-rounds ${maxRounds} --per-layer ${cap}, ${jobs} shards × ${threads / jobs} thread per round; load average ${load.map((x) => x.toFixed(1)).join(' → ')}`,
 );
 console.log(
-  `tgr: ${found.rounds} rounds, ${found.sites.reduce((a, n) => a + n, 0)} sites (peer ${peerN * uniform.layers.length}); widest (w/w_peer)² ${worstOf(widths).toFixed(3)}${worstOf(widths) > 1 ? ' — NOT every width reached (cap or rounds spent)' : ''}`,
+  `tgr: ${found.rounds} rounds, ${found.sites.reduce((a, n) => a + n, 0)} sites (peer ${peerN * uniform.layers.length}), stopping on and reporting at the calibrated level γ = ${(100 * found.level).toFixed(2)}% (the peer's fixed n: 99%); widest (w/w_peer)² ${worstOf(widths).toFixed(3)}${worstOf(widths) > 1 ? ' — NOT every width reached (cap or rounds spent)' : ''}`,
 );
 console.log('| layer | tgr n | mismatch: peer | tgr | critical (ΔLoss > 1): peer | tgr |');
 console.log('| --- | --- | --- | --- | --- | --- |');
