@@ -10,7 +10,7 @@ import { scanRecords } from '../store/record-units.js';
 import { mergeShards } from '../store/merge.js';
 import { halfWidth, nextCounts } from '../../stats/halfwidth-size.js';
 import type { StratumCount } from '../../stats/stratified.js';
-import { calibratedLevel } from '../../stats/sequential-level.js';
+import { calibratedLevel, type CalibratedLevel } from '../../stats/sequential-level.js';
 import { planCampaign, type CampaignPlan, type LayerDraws, type PlanOptions } from './plan.js';
 import { campaignLevel, readPlan, writePlan } from './plan-file.js';
 import { allocate, bitStrata, minPerStratum } from './strata.js';
@@ -124,6 +124,15 @@ export function sequentialLevel(o: Pick<RoundsOptions, 'settings' | 'halfwidth' 
   });
 }
 
+/**
+ * What to tell a user whose level is the Bonferroni fallback (the calibration ran past its budget, which a large cap
+ * with a small target does): that level costs several times the sites of a calibrated one, and a smaller cap avoids it.
+ */
+export function fallbackWarning(c: CalibratedLevel, cap: number): string | undefined {
+  if (c.method !== 'bonferroni') return undefined;
+  return `--halfwidth: with --per-layer ${cap} the level's calibration is too large to enumerate, so the rounds stop on and report at the provable Bonferroni level γ = ${(100 * c.level).toPrecision(8)}%, which needs several times the sites; a smaller --per-layer (e.g. four times the n you expect) calibrates exactly`;
+}
+
 /** Round r's plan: the settings with the given draws for the layers that have any, and the campaign's level. */
 function roundPlan(o: RoundsOptions, round: number, draws: Record<string, LayerDraws>, level: number): CampaignPlan {
   const names = Object.keys(draws).filter((n) => draws[n]!.to.some((t, h) => t > draws[n]!.from[h]!));
@@ -231,7 +240,12 @@ export function roundsProgress(rounds: readonly Round[], layers: readonly string
  */
 export function nextRound(o: RoundsOptions): Round | undefined {
   const rounds = plannedRounds(o);
-  if (rounds.length === 0) return writeRound(o, 0, pilotRound(o, o.level ?? sequentialLevel(o).level));
+  if (rounds.length === 0) {
+    const calibrated = o.level === undefined ? sequentialLevel(o) : undefined;
+    const warning = calibrated && fallbackWarning(calibrated, o.settings.perLayer);
+    if (warning) process.stderr.write(warning + '\n');
+    return writeRound(o, 0, pilotRound(o, o.level ?? calibrated!.level));
+  }
   const last = rounds.at(-1)!;
   const level = campaignLevel(rounds[0]!.plan);
   mergeRoundShards(last);

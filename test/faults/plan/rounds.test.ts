@@ -8,7 +8,7 @@ import { readPlan, writePlan } from '../../../src/faults/plan/plan-file.js';
 import { runCampaign } from '../../../src/faults/run/runner.js';
 import { mergeShards } from '../../../src/faults/store/merge.js';
 import { planToPrecision, roundsOptions, runRound } from '../../../src/faults/plan/precision.js';
-import { latestRound, runRounds, sequentialLevel } from '../../../src/faults/plan/rounds.js';
+import { fallbackWarning, latestRound, runRounds, sequentialLevel } from '../../../src/faults/plan/rounds.js';
 import { stratifiedRate } from '../../../src/stats/stratified.js';
 import { countsOf, rateOf } from '../../../src/faults/metrics/metrics.js';
 import { summaryTable } from '../../../src/cli/summary-table.js';
@@ -250,5 +250,16 @@ test('--halfwidth refuses bad values and a campaign of another target in one lin
   await assert.rejects(
     injectCampaign({ ...fresh, shard: { index: 0, count: 2 } }),
     err(/has no planned round — run 'tgr plan' with the same --halfwidth first, or use --jobs instead of --shard$/),
+  );
+});
+
+test('fallbackWarning: one line naming --per-layer and the Bonferroni level when the calibration fell back, none when it enumerated', () => {
+  assert.equal(
+    fallbackWarning({ level: 1 - 1.5e-7, method: 'bonferroni', work: 6e8 }, 65536),
+    "--halfwidth: with --per-layer 65536 the level's calibration is too large to enumerate, so the rounds stop on and report at the provable Bonferroni level γ = 99.999985%, which needs several times the sites; a smaller --per-layer (e.g. four times the n you expect) calibrates exactly",
+  );
+  assert.equal(
+    fallbackWarning({ level: 0.9927, method: 'enumerated', worst: { p: 0.0013, cover: 0.99 }, work: 1 }, 16384),
+    undefined,
   );
 });
