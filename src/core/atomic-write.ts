@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync, writeSync, renameSync, openSync, fsyncSync, closeSync, rmSync } from 'node:fs';
+import { mkdirSync, writeSync, renameSync, openSync, fsyncSync, closeSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TgrError, invariant } from './errors.js';
 
@@ -24,26 +24,9 @@ export function fsError(path: string, e: unknown, doing = 'cannot write'): unkno
 
 /** Writes a file via a temp name + rename so a killed process never leaves a half-written file. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, data);
-    const fd = openSync(tmp, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (e) {
-    // A failed write (path is a folder, disk full…) must not leave the temp file behind.
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // Under a file (ENOTDIR) the temp file was never created.
-    }
-    throw fsError(path, e);
-  }
+  const file = openAtomicFile(path);
+  file.writeAt(typeof data === 'string' ? Buffer.from(data) : data, 0);
+  file.commit();
 }
 
 /** Writes JSON (2-space indented, trailing newline) atomically. */
@@ -62,8 +45,9 @@ export interface AtomicFile {
 }
 
 /**
- * Opens `path`'s temp file for writing in pieces, so a large file made in order of work rather than of bytes needs
- * neither a buffer of its whole size nor a second copy to concatenate; the temp name is writeFileAtomic's.
+ * Opens `path`'s temp file (PATH.tmp-PID, which removeStaleTemps knows) for writing in pieces, so a large file made
+ * in order of work rather than of bytes needs neither a buffer of its whole size nor a second copy to concatenate.
+ * Any failure removes the temp file.
  */
 export function openAtomicFile(path: string): AtomicFile {
   const tmp = `${path}.tmp-${process.pid}`;
