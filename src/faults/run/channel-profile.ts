@@ -1,5 +1,4 @@
 import { Session } from '../../engine/session.js';
-import { numel } from '../../onnx/tensor.js';
 import { check } from '../../core/errors.js';
 import { progress } from '../../core/progress.js';
 import type { Classifier } from '../model/classifier.js';
@@ -49,7 +48,6 @@ export async function channelMaxAbs(opts: ChannelProfileOptions): Promise<Map<st
   const session = await Session.create(withOutputs(model, tensorsOf(inJs)), sessionOpts);
   // Images whose reductions met ±Inf or NaN are profiled from their values.
   const values = new LayerValues(clf, tensorsOf(inGraph), sessionOpts);
-  const imageSize = numel(clf.input.shape);
   const perRun = imagesPerRun(clf, [], batchSize, opts.runBytes ?? runBudget);
   const bar = progress({ label: 'channel ranges', total: indices.length, unit: 'img', quiet: opts.quiet });
   try {
@@ -63,16 +61,12 @@ export async function channelMaxAbs(opts: ChannelProfileOptions): Promise<Map<st
       );
       for (const i of inJs)
         addValues(maxima[i]!, clf.layers[i]!.neurons, out[clf.layers[i]!.tensor]!.data as Float32Array);
-      const redo = new Map<number, number[]>();
-      reductions.forEach((r, j) => {
-        const red = (t: string) => out[t]!.data as Float32Array;
-        for (const k of addReduced(maxima[inGraph[j]!]!, red(r.max), red(r.min), red(r.sumAbs)))
-          redo.set(k, [...(redo.get(k) ?? []), inGraph[j]!]);
+      const red = (t: string) => out[t]!.data as Float32Array;
+      const bad = reductions.map((r, j) => {
+        const i = inGraph[j]!;
+        return [i, addReduced(maxima[i]!, red(r.max), red(r.min), red(r.sumAbs))] as const;
       });
-      for (const [k, layers] of redo) {
-        const a = await values.of(x.subarray(k * imageSize, (k + 1) * imageSize), tensorsOf(layers));
-        layers.forEach((i, n) => addValues(maxima[i]!, clf.layers[i]!.neurons, a[n]!));
-      }
+      await values.redo(x, bad, (i, v) => addValues(maxima[i]!, clf.layers[i]!.neurons, v));
       bar.tick(rows.length);
     }
   } finally {

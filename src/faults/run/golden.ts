@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { numel } from '../../onnx/tensor.js';
 import { spreadIndices } from '../../data/spread.js';
 import { Session } from '../../engine/session.js';
 import { openAtomicFile } from '../../core/atomic-write.js';
@@ -105,7 +104,6 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
   const top2diff: number[] = [];
   const profiler = new LayerProfiler(clf.layers.length);
   const scoreMaxAbs = new Array<number>(K).fill(0);
-  const imageSize = numel(clf.input.shape);
   const perRun = imagesPerRun(
     clf,
     keep,
@@ -144,25 +142,19 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
           top2diff.push(sc.top2diff);
         });
         for (const i of inJs) profiler.addValues(i, out[clf.layers[i]!.tensor]!.data as Float32Array);
-        const redo = new Map<number, number[]>();
-        reductions.forEach((r, j) => {
-          const red = (t: string) => out[t]!.data;
-          const bad = profiler.addReduced(
-            inGraph[j]!,
+        const red = (t: string) => out[t]!.data;
+        const bad = reductions.map((r, j) => {
+          const i = inGraph[j]!;
+          const images = profiler.addReduced(
+            i,
             r.channels,
             red(r.max) as Float32Array,
             red(r.min) as Float32Array,
             red(r.sumAbs) as Float64Array,
           );
-          for (const k of bad) redo.set(k, [...(redo.get(k) ?? []), inGraph[j]!]);
+          return [i, images] as const;
         });
-        for (const [k, layers] of redo) {
-          const v = await values.of(
-            x.subarray(k * imageSize, (k + 1) * imageSize),
-            layers.map((i) => clf.layers[i]!.tensor),
-          );
-          layers.forEach((i, n) => profiler.addValues(i, v[n]!));
-        }
+        await values.redo(x, bad, (i, v) => profiler.addValues(i, v));
         if (kept)
           keep.forEach((t, k) => {
             const a = out[t.name]!.data as Float32Array;
@@ -172,6 +164,7 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
       }
       profiler.endBatch();
     }
+    kept?.commit();
   } catch (e) {
     kept?.abort();
     throw e;
@@ -216,7 +209,6 @@ export async function goldenRun(opts: GoldenOptions): Promise<GoldenRun> {
     scoreMaxAbs,
   };
   if (opts.out) {
-    kept!.commit();
     golden.activations = { file: activationsFile, tensors: keep };
     writeRunFile('golden', opts.out, golden);
   }
