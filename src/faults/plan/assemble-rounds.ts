@@ -1,7 +1,7 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { runFolderFiles } from '../../run-folder/file-names.js';
 import { invariant } from '../../core/errors.js';
+import { openAtomicFile, writeFileAtomic } from '../../core/atomic-write.js';
 import { lockFile, lockPathFor, removeStaleTemps } from '../../core/folder-lock.js';
 import { fingerprintLine, planFingerprint, unitLine, unitsPathFor } from '../store/record-units.js';
 import { forEachLine } from '../store/store.js';
@@ -67,19 +67,21 @@ export interface Round {
 export function assembleRounds(dir: string, rounds: readonly Round[]): CampaignPlan {
   const plan = joinRoundPlans(rounds.map((r) => r.plan));
   const file = join(dir, runFolderFiles.faults);
-  const tmp = `${file}.tmp-${process.pid}`;
   const lock = lockFile(lockPathFor(file));
   try {
     removeStaleTemps(dir);
-    const fd = openSync(tmp, 'w');
-    let sidecar = fingerprintLine(planFingerprint(plan));
+    const out = openAtomicFile(file);
     try {
+      let sidecar = fingerprintLine(planFingerprint(plan));
+      let at = 0;
       let unit = 0;
       let lines = '';
       let id = 0;
       const flush = () => {
         const u = plan.units[unit]!;
-        writeSync(fd, lines);
+        const bytes = Buffer.from(lines);
+        out.writeAt(bytes, at);
+        at += bytes.length;
         sidecar += unitLine(unit, u.start, u.end, lines);
         lines = '';
         unit++;
@@ -99,25 +101,15 @@ export function assembleRounds(dir: string, rounds: readonly Round[]): CampaignP
         });
       }
       invariant(id === plan.sites.layer.length && unit === plan.units.length, 'the rounds hold every site of the plan');
-      fsyncSync(fd);
+      // The sidecar first: a reader that finds faults.jsonl must find its matching sidecar.
+      writeFileAtomic(unitsPathFor(file), sidecar);
+      out.commit();
     } finally {
-      closeSync(fd);
+      out.abort();
     }
-    const units = unitsPathFor(tmp);
-    const ufd = openSync(units, 'w');
-    try {
-      writeSync(ufd, sidecar);
-      fsyncSync(ufd);
-    } finally {
-      closeSync(ufd);
-    }
-    renameSync(units, unitsPathFor(file));
-    renameSync(tmp, file);
     writePlan(join(dir, runFolderFiles.plan), plan);
     return plan;
   } finally {
-    rmSync(tmp, { force: true });
-    rmSync(unitsPathFor(tmp), { force: true });
     lock.release();
   }
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assembleRounds, joinRoundPlans, type Round } from '../../../src/faults/plan/assemble-rounds.js';
@@ -69,15 +69,20 @@ test('joinRoundPlans sums perStratum and gives single-bit rounds a bits column w
   assert.deepEqual(joined.sites.bits, [[31], [0], [30], [22], [5, 6]]);
 });
 
-test('assembleRounds writes the joined plan and records a resume accepts, ids shifted', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tgr-assemble-'));
-  const rounds: Round[] = [round0, round1].map((plan, round) => {
+/** Round folders under `dir`/rounds holding a record per site of each plan, ids as `id` gives them. */
+function writeRounds(dir: string, plans: readonly CampaignPlan[], id = (i: number) => i): Round[] {
+  return plans.map((plan, round) => {
     const d = join(dir, 'rounds', String(round));
     mkdirSync(d, { recursive: true });
-    const lines = plan.sites.layer.map((li, id) => `{"id":${id},"layer":"${plan.layers[li]!.name}","site":${id}}\n`);
+    const lines = plan.sites.layer.map((li, i) => `{"id":${id(i)},"layer":"${plan.layers[li]!.name}","site":${i}}\n`);
     writeFileSync(join(d, 'faults.jsonl'), lines.join(''));
     return { round, dir: d, plan };
   });
+}
+
+test('assembleRounds writes the joined plan and records a resume accepts, ids shifted', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tgr-assemble-'));
+  const rounds = writeRounds(dir, [round0, round1]);
   const joined = assembleRounds(dir, rounds);
   assert.deepEqual(joined, joinRoundPlans([round0, round1]));
   assert.deepEqual(readPlan(join(dir, 'plan.json')), joined);
@@ -98,4 +103,33 @@ test('assembleRounds refuses records out of order', () => {
     () => assembleRounds(dir, [{ round: 0, dir, plan: round1 }]),
     /^Error: tgr internal error: .*faults\.jsonl: record 0 is out of order \(please report this\)$/,
   );
+});
+
+test('assembleRounds failing part-way leaves no temp file, no faults.jsonl, no sidecar and no plan.json', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tgr-assemble-'));
+  // Round 1's record 0 carries id 1: round 0's unit is written before the invariant stops the join.
+  const rounds = [...writeRounds(dir, [round0]), ...writeRounds(join(dir, 'r1'), [round1], (i) => i + 1)];
+  assert.throws(() => assembleRounds(dir, rounds), /faults\.jsonl: record 0 is out of order/);
+  assert.deepEqual(readdirSync(dir).sort(), ['r1', 'rounds']);
+});
+
+test('assembleRounds whose rounds hold too few records leaves no temp file and no faults.jsonl', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tgr-assemble-'));
+  const rounds = writeRounds(dir, [round0, round1]);
+  writeFileSync(join(rounds[1]!.dir, 'faults.jsonl'), '');
+  assert.throws(() => assembleRounds(dir, rounds), /the rounds hold every site of the plan/);
+  assert.deepEqual(readdirSync(dir), ['rounds']);
+});
+
+test('assembleRounds whose sidecar cannot be written leaves no temp file and no faults.jsonl', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tgr-assemble-'));
+  const rounds = writeRounds(dir, [round0, round1]);
+  // A folder where the sidecar goes makes its rename fail after every record was written.
+  mkdirSync(join(dir, 'faults.jsonl.units'));
+  assert.throws(
+    () => assembleRounds(dir, rounds),
+    new RegExp(`^TgrError: cannot write ${join(dir, 'faults.jsonl.units')}: it is a folder; pass a file path$`),
+  );
+  assert.deepEqual(readdirSync(dir).sort(), ['faults.jsonl.units', 'rounds']);
+  assert.deepEqual(readdirSync(join(dir, 'faults.jsonl.units')), []);
 });
