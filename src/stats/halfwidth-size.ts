@@ -1,5 +1,6 @@
 import { check } from '../core/errors.js';
 import { defaultLevel, neymanAllocation, stratifiedRate, type StratumCount } from './stratified.js';
+import { lowestRungReaching } from './total-ladder.js';
 
 /*
  * Sizing a stratified sample for a precision: given what a layer's sample has shown so far (per rate, hits and n per
@@ -36,9 +37,9 @@ const targetOf = (halfwidth: number | readonly number[], k: number): number =>
 
 /**
  * Per-stratum totals (each ≥ what it has) whose projected half-width is ≤ `halfwidth` (one for all, or one per rate)
- * on every rate of `rates` (each a list of strata with the same weights and n), the smallest such total to within
- * 1/64 by bisection; the most within `limits.cap` (in all) when even that does not reach it. The projection keeps each stratum's observed rate,
- * hits scaled with n.
+ * on every rate of `rates` (each a list of strata with the same weights and n), shared from the lowest total on the
+ * ladder (total-ladder.ts: steps of 1/64) that reaches it; the most within `limits.cap` (in all) when even that does
+ * not. The projection keeps each stratum's observed rate, hits scaled with n.
  */
 export function topUpCounts(
   rates: readonly (readonly StratumCount[])[],
@@ -89,17 +90,7 @@ export function topUpCounts(
     }
     top = fits;
   }
-  if (floor >= top) return countsAt(top);
-  if (reaches(countsAt(floor))) return countsAt(floor);
-  if (!reaches(countsAt(top))) return countsAt(top);
-  let lo = floor;
-  let hi = top;
-  while (hi - lo > Math.max(1, Math.floor(lo / 64))) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (reaches(countsAt(mid))) hi = mid;
-    else lo = mid;
-  }
-  return countsAt(hi);
+  return countsAt(lowestRungReaching(floor, top, (t) => reaches(countsAt(t))));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { clopperPearson } from './clopper-pearson.js';
+import { lowestRungReaching, rungsBetween } from './total-ladder.js';
 
 /*
  * The level a sequential (`--halfwidth`) procedure must stop and report at for its final interval to cover 99%
@@ -37,10 +38,14 @@ export interface Budget {
 const intervalCost = 1000;
 
 /**
- * Array elements one rule may make: the arrays per total are most of an enumeration's memory (a cap of 10⁶ makes them
- * 8 MB each), so past this (about 200 MB) it stops as if out of budget.
+ * Array elements one rule may make (decision blocks and state windows, which grow with √cap, not cap): past this
+ * (about 200 MB) it stops as if out of budget.
  */
 const maxElements = 25_000_000;
+
+/** Decisions are remembered in blocks of this many hit counts, so a total keeps only the x its paths reach. */
+const blockBits = 6;
+const blockSize = 1 << blockBits;
 
 /** Thrown when an enumeration runs out of its budget. */
 export class OverBudget extends Error {}
@@ -56,7 +61,8 @@ function spend(budget: Budget, work: number): void {
  * on p, so one rule serves every p of a grid.
  */
 export class SequentialRule {
-  private readonly next = new Map<number, Int32Array>();
+  /** Decision blocks keyed by n·2²⁴ + ⌊x/blockSize⌋ (x < 2²⁴·blockSize, far past any cap). */
+  private readonly blocks = new Map<number, Int32Array>();
   private readonly pool = new Map<number, Float64Array[]>();
   private elements = 0;
   private readonly thresholds = new Map<number, { lo: number; hi: number }>();
@@ -74,31 +80,33 @@ export class SequentialRule {
 
   /**
    * The total of the next round from (n, x), or 0 to stop: nextCounts's decision for one stratum and one rate, step for
-   * step (its bisection's probes and bounds), with its half-width test answered through `reaches` — the test asserts
+   * step (its probes of the ladder), with its half-width test answered through `reaches` — the test asserts
    * the two agree.
    */
   topUp(n: number, x: number): number {
-    const row = this.decisions(n);
-    if (row[x]! < 0) row[x] = this.decide(n, x);
-    return row[x]!;
+    const block = this.block(n, x >> blockBits);
+    const i = x & (blockSize - 1);
+    if (block[i]! < 0) block[i] = this.decide(n, x);
+    return block[i]!;
   }
 
-  /** The decisions remembered at total n, per x (−1: not decided yet). */
-  decisions(n: number): Int32Array {
-    let row = this.next.get(n);
-    if (!row) {
-      this.allocate(n + 1);
-      this.next.set(n, (row = new Int32Array(n + 1).fill(-1)));
+  /** The decisions remembered at total n for x in [k·blockSize, (k+1)·blockSize) (−1: not decided yet). */
+  block(n: number, k: number): Int32Array {
+    const key = n * 0x1000000 + k;
+    let block = this.blocks.get(key);
+    if (!block) {
+      this.allocate(blockSize);
+      this.blocks.set(key, (block = new Int32Array(blockSize).fill(-1)));
     }
-    return row;
+    return block;
   }
 
-  /** A zeroed array of n + 1 probabilities, reused across rounds and p (the enumeration's arrays are many). */
-  take(n: number): Float64Array {
-    const free = this.pool.get(n)?.pop();
+  /** A zeroed array of `length` probabilities, reused across rounds and p (the enumeration's arrays are many). */
+  take(length: number): Float64Array {
+    const free = this.pool.get(length)?.pop();
     if (free) return free;
-    this.allocate(n + 1);
-    return new Float64Array(n + 1);
+    this.allocate(length);
+    return new Float64Array(length);
   }
 
   /** Counts array elements made, and stops the enumeration (OverBudget) past `maxElements`. */
@@ -107,11 +115,11 @@ export class SequentialRule {
     if (this.elements > maxElements) throw new OverBudget('the enumeration ran out of memory');
   }
 
-  /** Gives back an array whose non-zero entries all lie in [lo, hi]. */
-  give(n: number, probs: Float64Array, lo: number, hi: number): void {
+  /** Gives back an array whose non-zero entries all lie at indices [lo, hi]. */
+  give(probs: Float64Array, lo: number, hi: number): void {
     if (lo <= hi) probs.fill(0, lo, hi + 1);
-    let free = this.pool.get(n);
-    if (!free) this.pool.set(n, (free = []));
+    let free = this.pool.get(probs.length);
+    if (!free) this.pool.set(probs.length, (free = []));
     free.push(probs);
   }
 
@@ -120,20 +128,7 @@ export class SequentialRule {
     if (n >= cap || this.reaches(n, x)) return 0;
     // One stratum: topUpCounts's countsAt(t) is t and the projected hits x·t/n.
     const at = (t: number) => this.reaches(t, (x * t) / n);
-    const floor = Math.max(1, Math.ceil(n * growth));
-    let to: number;
-    if (floor >= cap || at(floor)) to = Math.min(floor, cap);
-    else if (!at(cap)) to = cap;
-    else {
-      let lo = floor;
-      let hi = cap;
-      while (hi - lo > Math.max(1, Math.floor(lo / 64))) {
-        const mid = Math.floor((lo + hi) / 2);
-        if (at(mid)) hi = mid;
-        else lo = mid;
-      }
-      to = hi;
-    }
+    const to = lowestRungReaching(Math.max(1, Math.ceil(n * growth)), cap, at);
     return to > n ? to : 0;
   }
 
@@ -191,20 +186,38 @@ export class SequentialRule {
   }
 }
 
+/**
+ * C(m, k)·p^k·(1−p)^(m−k) for the k around the mode where it is at least `least`: [first k, values, index of the
+ * mode]. The mode's term comes from log-factorials, the others by the ratio of neighbours (a multiply and a divide
+ * where exp would cost ten times that; the relative error stays far below the pruning's).
+ */
+function binomialTerms(rule: SequentialRule, m: number, p: number, least: number): Pmf {
+  const lf = rule.logFactorial;
+  const mode = Math.min(m, Math.floor((m + 1) * p));
+  const top = Math.exp(lf[m]! - lf[mode]! - lf[m - mode]! + mode * Math.log(p) + (m - mode) * Math.log1p(-p));
+  const odds = p / (1 - p);
+  const below: number[] = [];
+  for (let k = mode, v = top; k > 0; k--) {
+    v *= k / ((m - k + 1) * odds);
+    if (!(v >= least)) break;
+    below.push(v);
+  }
+  const above: number[] = [];
+  for (let k = mode, v = top; k < m; k++) {
+    v *= ((m - k) * odds) / (k + 1);
+    if (!(v >= least)) break;
+    above.push(v);
+  }
+  const values = new Float64Array(below.length + 1 + above.length);
+  below.forEach((v, i) => (values[below.length - 1 - i] = v));
+  values[below.length] = top;
+  values.set(above, below.length + 1);
+  return { from: mode - below.length, values, mode: below.length };
+}
+
 /** C(m, k)·p^k·(1−p)^(m−k) for the k where it is at least `prune`: [first k, values, index of the mode]. */
 function pmf(rule: SequentialRule, m: number, p: number): Pmf {
-  const lf = rule.logFactorial;
-  const lp = Math.log(p);
-  const lq = Math.log1p(-p);
-  const mode = Math.min(m, Math.floor((m + 1) * p));
-  const at = (k: number) => Math.exp(lf[m]! - lf[k]! - lf[m - k]! + k * lp + (m - k) * lq);
-  let lo = mode;
-  while (lo > 0 && at(lo - 1) >= prune) lo--;
-  let hi = mode;
-  while (hi < m && at(hi + 1) >= prune) hi++;
-  const values = new Float64Array(hi - lo + 1);
-  for (let k = lo; k <= hi; k++) values[k - lo] = at(k);
-  return { from: lo, values, mode: mode - lo };
+  return binomialTerms(rule, m, p, prune);
 }
 
 interface Pmf {
@@ -234,26 +247,44 @@ function covers(d: Pmf, x: number, halfAlpha: number): boolean {
   return atMost >= halfAlpha && c[last]! - below >= halfAlpha;
 }
 
-/** One round's states at one total n: probability per hit count x, and the range of x that holds any. */
+/**
+ * One round's states at one total n: the probability of x hits at probs[x − offset], and the range of x that holds
+ * any. The window is where P(X_n = x) ≥ prune/2 for the stream's first n draws: a state's probability is at most that
+ * (its paths' first n draws hold x hits), and spread adds only terms ≥ prune, so every term lands inside it and a
+ * window grows with √n, not n.
+ */
 interface States {
   probs: Float64Array;
+  offset: number;
   lo: number;
   hi: number;
 }
 
-/** Adds pr × the pmf shifted by x into `into`, only the terms of at least `prune` (the pmf falls away from its mode). */
+/**
+ * Adds pr × the pmf shifted by x into `into`, only the terms of at least `prune` (the pmf falls away from its mode)
+ * that fall in its window (all of them, by its bound; one outside would be dropped, a miss, never a cover).
+ */
 function spread(into: States, pr: number, x: number, d: Pmf): number {
   const least = prune / pr;
   const v = d.values;
-  let i = d.mode;
-  for (; i >= 0 && v[i]! >= least; i--) into.probs[x + d.from + i]! += pr * v[i]!;
+  const probs = into.probs;
+  const base = x + d.from - into.offset;
+  const iMin = Math.max(0, -base);
+  const iMax = Math.min(v.length, probs.length - base) - 1;
+  const down = Math.min(d.mode, iMax);
+  let i = down;
+  for (; i >= iMin && v[i]! >= least; i--) probs[base + i]! += pr * v[i]!;
   const first = i + 1;
-  for (i = d.mode + 1; i < v.length && v[i]! >= least; i++) into.probs[x + d.from + i]! += pr * v[i]!;
-  if (first < i) {
-    into.lo = Math.min(into.lo, x + d.from + first);
-    into.hi = Math.max(into.hi, x + d.from + i - 1);
+  const up = Math.max(d.mode + 1, iMin);
+  let j = up;
+  for (; j <= iMax && v[j]! >= least; j++) probs[base + j]! += pr * v[j]!;
+  const [downCount, upCount] = [Math.max(0, down - first + 1), Math.max(0, j - up)];
+  if (downCount + upCount > 0) {
+    const at = x + d.from;
+    into.lo = Math.min(into.lo, at + (downCount > 0 ? first : up));
+    into.hi = Math.max(into.hi, at + (upCount > 0 ? j - 1 : down));
   }
-  return i - first;
+  return downCount + upCount;
 }
 
 /**
@@ -269,9 +300,23 @@ export function sequentialCoverage(p: number, rule: SequentialRule): Coverage {
     if (!d) pmfs.set(m, (d = pmf(rule, m, p)));
     return d;
   };
+  const windows = new Map<number, { from: number; length: number }>();
+  const statesAt = (n: number): States => {
+    let w = windows.get(n);
+    if (!w) {
+      const t = binomialTerms(rule, n, p, prune / 2);
+      windows.set(n, (w = { from: t.from, length: t.values.length }));
+    }
+    return { probs: rule.take(w.length), offset: w.from, lo: Infinity, hi: -1 };
+  };
   const pilot = pmfOf(s.pilot);
-  const first: States = { probs: rule.take(s.pilot), lo: pilot.from, hi: pilot.from + pilot.values.length - 1 };
-  first.probs.set(pilot.values, pilot.from);
+  const first: States = {
+    probs: rule.take(pilot.values.length),
+    offset: pilot.from,
+    lo: pilot.from,
+    hi: pilot.from + pilot.values.length - 1,
+  };
+  first.probs.set(pilot.values);
   let states = new Map<number, States>([[s.pilot, first]]);
   const halfAlpha = (1 - rule.level) / 2;
   let cover = 0;
@@ -279,12 +324,18 @@ export function sequentialCoverage(p: number, rule: SequentialRule): Coverage {
   let meanN = 0;
   for (let round = 0; states.size > 0; round++) {
     const next = new Map<number, States>();
-    for (const [n, { probs, lo, hi }] of states) {
-      const row = rule.decisions(n);
+    for (const [n, { probs, offset, lo, hi }] of states) {
+      let k = -1;
+      let block: Int32Array = new Int32Array(0);
       for (let x = lo; x <= hi; x++) {
-        const pr = probs[x]!;
+        const pr = probs[x - offset]!;
         if (pr === 0) continue;
-        const to = round >= s.maxRounds ? 0 : row[x]! >= 0 ? row[x]! : rule.topUp(n, x);
+        let to = 0;
+        if (round < s.maxRounds) {
+          if (x >> blockBits !== k) block = rule.block(n, (k = x >> blockBits));
+          to = block[x & (blockSize - 1)]!;
+          if (to < 0) to = rule.topUp(n, x);
+        }
         if (to === 0) {
           mass += pr;
           meanN += pr * n;
@@ -292,10 +343,10 @@ export function sequentialCoverage(p: number, rule: SequentialRule): Coverage {
           continue;
         }
         let into = next.get(to);
-        if (!into) next.set(to, (into = { probs: rule.take(to), lo: to + 1, hi: -1 }));
+        if (!into) next.set(to, (into = statesAt(to)));
         spend(rule.budget, spread(into, pr, x, pmfOf(to - n)));
       }
-      rule.give(n, probs, lo, hi);
+      rule.give(probs, lo - offset, hi - offset);
     }
     states = next;
   }
@@ -366,11 +417,12 @@ export interface CalibratedLevel {
 export const defaultBudget = 600_000_000;
 
 /**
- * The most distinct totals the rule can stop at: the pilot, and with top-ups every total from the pilot's first
- * top-up (×growth) up to the cap.
+ * The most distinct totals the rule can stop at: the pilot, and with top-ups every rung of the ladder from the pilot's
+ * first top-up (×growth) below the cap, and the cap.
  */
 export function possibleTotals(s: SequentialSetting): number {
-  return 1 + (s.maxRounds > 0 ? Math.max(0, s.cap - Math.ceil(s.pilot * s.growth) + 1) : 0);
+  if (s.maxRounds === 0 || s.cap <= s.pilot) return 1;
+  return 1 + rungsBetween(Math.ceil(s.pilot * s.growth), s.cap) + 1;
 }
 
 /**

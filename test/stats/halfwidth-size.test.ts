@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { halfWidth, nextCounts, smoothedSd, topUpCounts } from '../../src/stats/halfwidth-size.js';
 import { TgrError } from '../../src/core/errors.js';
+import { nextRung, rungAtLeast } from '../../src/stats/total-ladder.js';
 
 const one = (n: number, hits: number) => [{ weight: 1, n, hits }];
 const halves = (n: number, a: number, b: number) => [
@@ -17,19 +18,21 @@ test('halfWidth is the reported interval’s (Clopper–Pearson for one stratum)
   assert.equal(smoothedSd(0, 3), Math.sqrt((0.5 / 4) * (3.5 / 4)));
 });
 
-test('topUpCounts: the total the projected interval needs, to within 1/64 by bisection; never below what a stratum has', () => {
-  // 0 hits in 100: the rate is projected to stay 0, so n = 263 is the least that reaches ±0.01.
-  assert.deepEqual(topUpCounts([one(100, 0)], 0.01, limits), [264]);
-  // 10 in 100: Clopper–Pearson at p̂ = 0.1 needs more than Wald's 2.576²·0.09/0.02² = 1,493.
-  assert.deepEqual(topUpCounts([one(100, 10)], 0.02, limits), [1562]);
-  const [n] = topUpCounts([one(100, 10)], 0.02, limits);
-  assert.ok(halfWidth(one(n!, n! / 10)) <= 0.02 && halfWidth(one(1530, 153)) > 0.02);
+test('topUpCounts: the lowest total on the ladder whose projected interval reaches the target; never below what a stratum has', () => {
+  // 0 hits in 100: the rate is projected to stay 0, so n = 263 is the least that reaches ±0.01; the ladder's next rung is 266.
+  assert.ok(halfWidth(one(262, 0)) > 0.01 && halfWidth(one(263, 0)) <= 0.01);
+  assert.deepEqual([rungAtLeast(263), topUpCounts([one(100, 0)], 0.01, limits)], [266, [266]]);
+  // 10 in 100: Clopper–Pearson at p̂ = 0.1 needs more than Wald's 2.576²·0.09/0.02² = 1,493; 1,556 is the lowest rung that
+  // reaches it (the rung below, 1,533, does not).
+  assert.deepEqual(topUpCounts([one(100, 10)], 0.02, limits), [1556]);
+  assert.ok(halfWidth(one(1556, 155.6)) <= 0.02 && halfWidth(one(1533, 153.3)) > 0.02);
+  assert.equal(nextRung(1533), 1556);
   // Two rates on two strata: each stratum takes the larger of the rates' Neyman shares; the spread stratum more.
-  assert.deepEqual(topUpCounts([halves(50, 0, 10), halves(50, 0, 0)], 0.05, { ...limits, min: 2 }), [75, 120]);
-  // The cap wins over the target; a near miss still grows by the minimum growth.
+  assert.deepEqual(topUpCounts([halves(50, 0, 10), halves(50, 0, 0)], 0.05, { ...limits, min: 2 }), [74, 119]);
+  // The cap wins over the target; a near miss still grows by the minimum growth (160 × 1.25 = 200 → the rung 201).
   assert.deepEqual(topUpCounts([one(100, 10)], 0.001, { ...limits, cap: 5000 }), [5000]);
   assert.deepEqual(topUpCounts([one(100, 0)], 0.2, limits), [125]);
-  assert.deepEqual(topUpCounts([halves(80, 0, 0)], 0.5 - 1e-9, { ...limits, min: 2 }), [100, 100]);
+  assert.deepEqual(topUpCounts([halves(80, 0, 0)], 0.5 - 1e-9, { ...limits, min: 2 }), [101, 100]);
 });
 
 test('topUpCounts never sums past the cap, though strata keep what they have', () => {
@@ -46,8 +49,8 @@ test('nextCounts: nothing once every rate reached its own target or the cap, els
   assert.equal(nextCounts([one(100, 0)], 0.03, limits), undefined);
   assert.equal(nextCounts([one(100, 10)], 0.02, { ...limits, cap: 100 }), undefined);
   // Per-rate targets: the first rate is within ±0.03 already, the second needs ±0.02 at p̂ = 0.1.
-  assert.deepEqual(nextCounts([one(100, 0), one(100, 10)], [0.03, 0.02], limits), [1562]);
-  assert.deepEqual(nextCounts([one(100, 0), one(100, 10)], [0.01, 0.09], limits), [264]);
+  assert.deepEqual(nextCounts([one(100, 0), one(100, 10)], [0.03, 0.02], limits), [1556]);
+  assert.deepEqual(nextCounts([one(100, 0), one(100, 10)], [0.01, 0.09], limits), [266]);
 });
 
 test('topUpCounts refuses a half-width outside (0, 0.5) in one line', () => {

@@ -11,6 +11,7 @@ import {
   type SequentialSetting,
 } from '../../src/stats/sequential-level.js';
 import { nextCounts } from '../../src/stats/halfwidth-size.js';
+import { nextRung, rungAtLeast } from '../../src/stats/total-ladder.js';
 
 const small: SequentialSetting = { pilot: 16, halfwidth: 0.1, maxRounds: 3, cap: 1e6, growth: 1.25 };
 
@@ -49,26 +50,45 @@ test('the grid: sin² spacing over (0, ½], denser near 0', () => {
   );
 });
 
-test('the Bonferroni fallback: a union over every total the rule can stop at', () => {
+test('the Bonferroni fallback: a union over every total the rule can stop at — the pilot, the ladder’s rungs, the cap', () => {
   const s = { pilot: 128, halfwidth: 0.01, maxRounds: 5, cap: 4096, growth: 1.25 };
-  assert.equal(possibleTotals(s), 1 + 4096 - 160 + 1);
-  assert.equal(bonferroniLevel(s), 1 - 0.01 / 3938);
+  // Rungs from ⌈1.25·128⌉ = 160 below 4,096, walked one by one.
+  let rungs = 0;
+  for (let r = rungAtLeast(160); r < 4096; r = nextRung(r)) rungs++;
+  assert.equal(rungs, 225);
+  assert.equal(possibleTotals(s), 1 + 225 + 1);
+  assert.equal(bonferroniLevel(s), 1 - 0.01 / 227);
   assert.equal(possibleTotals({ ...s, maxRounds: 0 }), 1);
   assert.equal(bonferroniLevel({ ...s, maxRounds: 0 }), 0.99);
+  // A cap between the pilot and its first top-up is still a total the rule can stop at.
+  assert.equal(possibleTotals({ ...s, cap: 150 }), 2);
+  assert.equal(possibleTotals({ ...s, cap: 128 }), 1);
   // Out of budget: the fallback, never a level the enumeration did not check.
   const c = calibratedLevel(s, 1000);
-  assert.deepEqual([c.level, c.method, c.worst], [1 - 0.01 / 3938, 'bonferroni', undefined]);
+  assert.deepEqual([c.level, c.method, c.worst], [1 - 0.01 / 227, 'bonferroni', undefined]);
 });
 
-test('calibratedLevel on pilot 16, ±0.1, 3 top-ups: γ = 99.25%, covering ≥ 99% where 99% gave 98.80%', () => {
+test('calibratedLevel on pilot 16, ±0.1, 3 top-ups: γ = 99.25%, covering ≥ 99% where 99% gave 98.78%', () => {
   const c = calibratedLevel(small);
   assert.equal(c.method, 'enumerated');
   assert.equal(c.level, 0.9925);
   assert.ok(c.worst!.cover >= 0.99);
-  assert.equal(c.worst!.cover.toFixed(5), '0.99001');
+  assert.equal(c.worst!.cover.toFixed(5), '0.99009');
   const rule = new SequentialRule(small, c.level);
-  assert.equal(sequentialCoverage(0.2, rule).cover.toFixed(5), '0.99047');
-  assert.equal(sequentialCoverage(0.25, rule).cover.toFixed(5), '0.99247');
+  assert.equal(sequentialCoverage(0.2, rule).cover.toFixed(5), '0.99017');
+  assert.equal(sequentialCoverage(0.25, rule).cover.toFixed(5), '0.99232');
+});
+
+test('a cap of a million calibrates: the rule keeps decisions and states only for the hit counts its paths reach', () => {
+  // Rows of n + 1 per total reached ran past the memory bound here and fell back to Bonferroni.
+  const s = { pilot: 128, halfwidth: 0.02, maxRounds: 5, cap: 1_000_000, growth: 1.25 };
+  const c = calibratedLevel(s);
+  assert.equal(c.method, 'enumerated');
+  assert.ok(c.worst!.cover >= 0.99 && c.level < bonferroniLevel(s), `${JSON.stringify(c)}`);
+  // At p = ½ this target needs ~4,100 draws, so the paths go far past the pilot; every one of them ends.
+  const at = sequentialCoverage(0.5, new SequentialRule(s, c.level));
+  assert.ok(Math.abs(at.mass - 1) < 1e-7 && at.cover >= 0.99, `${JSON.stringify(at)}`);
+  assert.ok(at.meanN > 4000, `${at.meanN}`);
 });
 
 test('intervalLabel: 99% for a fixed n, the procedure’s 99% with γ for a sequential campaign', () => {
