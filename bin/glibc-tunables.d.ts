@@ -1,0 +1,8 @@
+/** The GLIBC_TUNABLES value tgr runs under. */
+export declare const mallocTunables: string;
+/** True when a process with this environment on this platform should be started again under the tunables. */
+export declare function wantsTunables(env?: NodeJS.ProcessEnv, platform?: NodeJS.Platform): boolean;
+/** The environment with the tunables added. */
+export declare function tunedEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+/** Runs this same command again under the tunables and ends as it ends. */
+export declare function relaunchTuned(): Promise<never>;

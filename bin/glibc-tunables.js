@@ -1,0 +1,48 @@
+// glibc's malloc settings tgr runs under, and the relaunch that applies them (glibc reads GLIBC_TUNABLES only when a
+// process starts). With its defaults, malloc gives a freed block of more than a few MB back to the kernel and maps a
+// fresh one for the next request, so every unit forward, suffix batch and training step of the same size touches
+// new pages; on a machine where a page fault is dear (virtual machines) those first touches cost more than the
+// arithmetic. Keeping freed memory (trim threshold 4 GiB, blocks up to 32 MiB from the heap) and asking for
+// transparent huge pages (hugetlb=1, growth in steps of 256 MiB) removes most of them. Measurements: bench/RESULTS.md,
+// "Memory settings". Linux with glibc only; any GLIBC_TUNABLES the user set (even empty) is left as it is.
+import { spawn } from 'node:child_process';
+
+/** The GLIBC_TUNABLES value tgr runs under. */
+export const mallocTunables = [
+  'glibc.malloc.hugetlb=1',
+  'glibc.malloc.mmap_threshold=33554432',
+  'glibc.malloc.trim_threshold=4294967296',
+  'glibc.malloc.top_pad=268435456',
+].join(':');
+
+/** True when a process with this environment on this platform should be started again under the tunables. */
+export function wantsTunables(env = process.env, platform = process.platform) {
+  return platform === 'linux' && env.GLIBC_TUNABLES === undefined;
+}
+
+/** The environment with the tunables added. */
+export function tunedEnv(env = process.env) {
+  return { ...env, GLIBC_TUNABLES: mallocTunables };
+}
+
+/**
+ * Runs this same command (node, its flags, the script and its arguments) again under the tunables with the same
+ * stdio, and ends as it ends: its exit code, or its signal. SIGTERM and SIGHUP sent to this process are passed on;
+ * SIGINT is not, since a terminal's Ctrl-C already reaches the whole process group.
+ */
+export function relaunchTuned() {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: tunedEnv(),
+  });
+  const pass = (sig) => () => child.kill(sig);
+  const handlers = { SIGINT: () => {}, SIGTERM: pass('SIGTERM'), SIGHUP: pass('SIGHUP') };
+  for (const [sig, h] of Object.entries(handlers)) process.on(sig, h);
+  return new Promise(() =>
+    child.on('exit', (code, signal) => {
+      for (const [sig, h] of Object.entries(handlers)) process.off(sig, h);
+      if (signal) process.kill(process.pid, signal);
+      else process.exit(code ?? 1);
+    }),
+  );
+}
