@@ -7,6 +7,7 @@
  *
  *   npx tsx bench/channel-profile.ts [--images 24] [--runs 3] [--threads 2] [--side 224]
  */
+import './tuned.js';
 import { isDeepStrictEqual } from 'node:util';
 import { loadavg } from 'node:os';
 import { buildModel } from '../src/models/registry.js';

@@ -5,6 +5,7 @@
  * worker round trip for comparison, and image-folder decode throughput through the worker.
  * Run: npx tsx bench/data-loader.ts   (needs /usr/share/datasets/fashion-mnist or TGR_CACHE with fashion-mnist)
  */
+import './tuned.js';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

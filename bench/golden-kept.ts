@@ -10,6 +10,7 @@
  *   npx tsx bench/golden-kept.ts --model runs/NAME/text-guided/model.onnx [--dataset fashion-mnist] [--images 10000]
  *     [--per-layer 512] [--last 4096] [--rounds 3] [--threads 2]
  */
+import './tuned.js';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -8,6 +8,7 @@
  *
  *   npx tsx bench/grad-forms.ts [--runs 15] [--threads 2] [--batch 64]
  */
+import './tuned.js';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Node, TensorData } from '../src/onnx/types.js';

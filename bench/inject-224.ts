@@ -10,6 +10,7 @@
  *   npx tsx bench/inject-224.ts [--backbone resnet50|swin-v2-t] [--per-layer 64] [--images 64] [--batch 16]
  *     [--runs 1] [--threads 2]
  */
+import './tuned.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -7,6 +7,7 @@
  *
  *   npx tsx bench/inject.ts [--per-layer 512] [--images 1024] [--runs 3] [--threads 2]
  */
+import './tuned.js';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -5,6 +5,7 @@
  * every section to its leaves, and its reader revives ±∞ and NaN.
  *   node --import tsx bench/run-file-read.ts [--images 10000] [--runs 21] [--analysis runs/quick/analysis.json]
  */
+import './tuned.js';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -6,6 +6,7 @@
  *   npx tsx bench/slurm-array.ts RUN_DIR [--per-layer 1024] [--shards 4] [--rounds 3]
  * RUN_DIR holds model.onnx and meta.json (e.g. runs/reproduce-quick/baseline); the bench works on a copy.
  */
+import './tuned.js';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';

@@ -7,6 +7,7 @@
  *
  *   npx tsx bench/soak.ts [--kills 100] [--per-layer 16] [--seed soak]
  */
+import './tuned.js';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

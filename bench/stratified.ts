@@ -8,6 +8,7 @@
  *
  *   npx tsx bench/stratified.ts runs/h2-quick [--per-layer 256] [--pilot 128] [--threads 2]
  */
+import './tuned.js';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { injectCampaign } from '../src/faults/campaign.js';

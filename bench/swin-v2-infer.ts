@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/swin-v2-infer.ts [--batch 8] [--runs 5] [--threads 2] [--backbone swin-v2-t]
  */
+import './tuned.js';
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { buildModel } from '../src/models/registry.js';

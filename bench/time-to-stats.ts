@@ -14,9 +14,10 @@
  * not timed. Whether tgr reached every width is printed ((w/w_peer)² ≤ 1); --cap (sites per layer) and --max-rounds
  * bound it.
  *
- *   npx tsx bench/time-to-stats.ts [--peer-n 4096] [--images 1024] [--pilot 128] [--cap 65536] [--max-rounds 6]
+ *   npx tsx bench/time-to-stats.ts [--peer-n 4096] [--images 1024] [--pilot 128] [--cap 16384] [--max-rounds 6]
  *     [--jobs 2] [--runs 3] [--threads 2]
  */
+import './tuned.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,9 +40,9 @@ const arg = (k: string, d: number) => {
 const peerN = arg('peer-n', 4096);
 const nImages = arg('images', 1024);
 const pilot = arg('pilot', 128);
-// Sixteen times the peer's n, far above what any layer needed (13,088 at most), so no layer stops at the cap; the level
-// still calibrates by enumeration at this cap (src/stats/sequential-level.ts, its totals on a ladder).
-const cap = arg('cap', 65_536);
+// Four times the peer's n, above what any layer needed (13,190 at most): the level's calibration, which a plan pays
+// before its pilot, takes under a second here against ~5 s at 65,536 (src/stats/sequential-level.ts).
+const cap = arg('cap', 16_384);
 const maxRounds = arg('max-rounds', 6);
 const jobs = arg('jobs', 2);
 const runs = arg('runs', 3);
@@ -74,6 +75,13 @@ function ourWidths(s: CampaignSummary): { mismatch: number; critical: number }[]
   return s.layers.map((l) => ({ mismatch: half(l.sdc), critical: half(l.critical[tau1]!) }));
 }
 
+/** One round of a tgr campaign: its sites, whether it ran as shards, its wall time (run and merge). */
+interface RoundTime {
+  sites: number;
+  shards: boolean;
+  seconds: number;
+}
+
 let campaigns = 0;
 const startups: number[] = [];
 /**
@@ -87,6 +95,7 @@ async function ours(): Promise<{
   rounds: number;
   sites: number[];
   level: number;
+  perRound: RoundTime[];
 }> {
   const settings = {
     perLayer: cap,
@@ -105,12 +114,18 @@ async function ours(): Promise<{
     targets: Object.fromEntries(uniform.layers.map((l, i) => [l.name, want[i]!])),
   };
   let rounds = 0;
+  const perRound: RoundTime[] = [];
   const plan = await runRounds(r, async (round) => {
     rounds = round.round + 1;
+    const sites = round.plan.sites.layer.length;
+    const t = performance.now();
     // As tgr inject --jobs: a small round in this process (start-ups cost more), a larger one as shards.
-    if (round.plan.sites.layer.length <= inProcessSites) return void (await runRound(o, clf, golden, round));
-    startups.push(...(await runShards(dir, 32, jobs, threads / jobs, settings)));
-    mergeShards(round.dir, jobs);
+    if (sites <= inProcessSites) await runRound(o, clf, golden, round);
+    else {
+      startups.push(...(await runShards(dir, 32, jobs, threads / jobs, settings)));
+      mergeShards(round.dir, jobs);
+    }
+    perRound.push({ sites, shards: sites > inProcessSites, seconds: (performance.now() - t) / 1000 });
   });
   const summary = summarize(r.dir);
   return {
@@ -119,6 +134,7 @@ async function ours(): Promise<{
     rounds,
     sites: plan.layers.map((l) => l.sites!),
     level: plan.level ?? 0.99,
+    perRound,
   };
 }
 
@@ -168,5 +184,9 @@ const secs = (xs: number[]) => `${median(xs).toFixed(1)} s (runs: ${xs.map((x) =
 console.log(`peer, ${peerN}/layer: ${secs(peerSeconds)}`);
 console.log(
   `tgr, to the peer's widths: ${secs(ourSeconds)}; each shard's start-up (node, tsx, images) ${startups.length ? median(startups).toFixed(1) : '–'} s (median of ${startups.length}; rounds of ≤ ${inProcessSites} sites run in the parent)`,
+);
+const inRounds = found.perRound.reduce((a, t) => a + t.seconds, 0);
+console.log(
+  `tgr run 1 by round (sites, where, s): ${found.perRound.map((t) => `${t.sites} ${t.shards ? `${jobs} shards` : 'parent'} ${t.seconds.toFixed(1)}`).join('; ')}; outside the rounds (calibration, planning, join, summary) ${(found.seconds - inRounds).toFixed(1)} s`,
 );
 console.log(`time to the peer's widths: ${(median(peerSeconds) / median(ourSeconds)).toFixed(1)}× faster (goal ≥ 20×)`);

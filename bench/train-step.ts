@@ -14,6 +14,7 @@
  * (src/train/data-parallel.ts). --no-session leaves the one-session step out (with --replicas: the replicas alone, or
  * against PyTorch).
  */
+import './tuned.js';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';

@@ -4,6 +4,7 @@
  * worst event-loop stall (what the worker exists to remove), medians over --runs.
  *   npx tsx bench/train-stepper.ts [--images 2048] [--runs 3] [--threads 2]
  */
+import './tuned.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
