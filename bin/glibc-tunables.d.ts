@@ -6,3 +6,5 @@ export declare function wantsTunables(env?: NodeJS.ProcessEnv, platform?: NodeJS
 export declare function tunedEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 /** Runs this same command again under the tunables and ends as it ends. */
 export declare function relaunchTuned(): Promise<never>;
+/** In a relaunched command: ends it once the process that relaunched it is gone. */
+export declare function watchParent(env?: NodeJS.ProcessEnv): void;

@@ -25,6 +25,23 @@ export function tunedEnv(env = process.env) {
   return { ...env, GLIBC_TUNABLES: mallocTunables };
 }
 
+/** Names, in the relaunched command's environment, the process that relaunched it (see watchParent). */
+const parentVariable = 'TGR_RELAUNCHED_BY';
+
+/**
+ * In a relaunched command: ends it (SIGTERM, so its locks are released) once the process that relaunched it is gone
+ * — killed with SIGKILL, which cannot be passed on — instead of leaving it running unseen. The variable is removed
+ * so the command's own children do not watch the wrong parent.
+ */
+export function watchParent(env = process.env) {
+  const parent = Number(env[parentVariable]);
+  delete env[parentVariable];
+  if (!parent) return;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, 500).unref();
+}
+
 /**
  * Runs this same command (node, its flags, the script and its arguments) again under the tunables with the same
  * stdio, and ends as it ends: its exit code, or its signal. SIGTERM and SIGHUP sent to this process are passed on;
@@ -33,7 +50,7 @@ export function tunedEnv(env = process.env) {
 export function relaunchTuned() {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
-    env: tunedEnv(),
+    env: { ...tunedEnv(), [parentVariable]: String(process.pid) },
   });
   const pass = (sig) => () => child.kill(sig);
   const handlers = { SIGINT: () => {}, SIGTERM: pass('SIGTERM'), SIGHUP: pass('SIGHUP') };

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { mallocTunables, tunedEnv, wantsTunables } from '../../bin/glibc-tunables.js';
+import { mallocTunables, tunedEnv, wantsTunables, watchParent } from '../../bin/glibc-tunables.js';
 
 const tgr = fileURLToPath(new URL('../../bin/tgr.js', import.meta.url));
 /** A preload that prints, in every process it starts in, the GLIBC_TUNABLES it sees (execArgv reaches the relaunch). */
@@ -54,3 +56,30 @@ test(
     assert.deepEqual([r.status, r.signal], [null, 'SIGTERM']);
   },
 );
+
+test('a relaunched command whose parent is killed with SIGKILL ends itself; its own children do not watch', async () => {
+  const module = new URL('../../bin/glibc-tunables.js', import.meta.url).href;
+  // The parent starts a child that watches it (as a relaunch does), prints the child's pid, and idles.
+  const child = `import(${JSON.stringify(module)}).then((m) => { m.watchParent(); setInterval(() => {}, 1000); })`;
+  const parent = `const c = require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(child)}], { stdio: 'ignore', env: { ...process.env, TGR_RELAUNCHED_BY: String(process.pid) } }); console.log(c.pid); setInterval(() => {}, 1000);`;
+  const p = spawn(process.execPath, ['-e', parent], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(p.stdout, 'data')) as [Buffer];
+  const pid = Number(line.toString().trim());
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  assert.ok(alive(), 'the child runs while its parent does');
+  p.kill('SIGKILL');
+  let waited = 0;
+  while (alive() && waited < 20_000) waited += (await sleep(100), 100);
+  assert.ok(!alive(), `child ${pid} still runs after its parent was killed`);
+  // The variable is taken out of the environment, so grandchildren inherit nothing to watch.
+  const env: NodeJS.ProcessEnv = { TGR_RELAUNCHED_BY: String(process.ppid), A: '1' };
+  watchParent(env);
+  assert.deepEqual(env, { A: '1' });
+});
