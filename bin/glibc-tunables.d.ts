@@ -4,7 +4,7 @@ export declare const mallocTunables: string;
 export declare function wantsTunables(env?: NodeJS.ProcessEnv, platform?: NodeJS.Platform): boolean;
 /** The environment with the tunables added. */
 export declare function tunedEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
-/** Runs this same command again under the tunables and ends as it ends. */
-export declare function relaunchTuned(): Promise<never>;
+/** Runs this same command again under the tunables and ends as it ends; resolves only when it could not start one. */
+export declare function relaunchTuned(spawnChild?: typeof import('node:child_process').spawn): Promise<void>;
 /** In a relaunched command: ends it once the process that relaunched it is gone. */
 export declare function watchParent(env?: NodeJS.ProcessEnv): void;

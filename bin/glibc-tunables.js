@@ -45,21 +45,26 @@ export function watchParent(env = process.env) {
 /**
  * Runs this same command (node, its flags, the script and its arguments) again under the tunables with the same
  * stdio, and ends as it ends: its exit code, or its signal. SIGTERM and SIGHUP sent to this process are passed on;
- * SIGINT is not, since a terminal's Ctrl-C already reaches the whole process group.
+ * SIGINT is not, since a terminal's Ctrl-C already reaches the whole process group. Resolves only when the child
+ * could not be started (the caller then runs the command itself, under glibc's defaults).
  */
-export function relaunchTuned() {
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+export function relaunchTuned(spawnChild = spawn) {
+  const child = spawnChild(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...tunedEnv(), [parentVariable]: String(process.pid) },
   });
   const pass = (sig) => () => child.kill(sig);
   const handlers = { SIGINT: () => {}, SIGTERM: pass('SIGTERM'), SIGHUP: pass('SIGHUP') };
   for (const [sig, h] of Object.entries(handlers)) process.on(sig, h);
-  return new Promise(() =>
+  const unhook = () => {
+    for (const [sig, h] of Object.entries(handlers)) process.off(sig, h);
+  };
+  return new Promise((startFailed) => {
+    child.on('error', () => (unhook(), startFailed()));
     child.on('exit', (code, signal) => {
-      for (const [sig, h] of Object.entries(handlers)) process.off(sig, h);
+      unhook();
       if (signal) process.kill(process.pid, signal);
       else process.exit(code ?? 1);
-    }),
-  );
+    });
+  });
 }

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { mallocTunables, tunedEnv, wantsTunables, watchParent } from '../../bin/glibc-tunables.js';
+import { mallocTunables, relaunchTuned, tunedEnv, wantsTunables, watchParent } from '../../bin/glibc-tunables.js';
 
 const tgr = fileURLToPath(new URL('../../bin/tgr.js', import.meta.url));
 /** A preload that prints, in every process it starts in, the GLIBC_TUNABLES it sees (execArgv reaches the relaunch). */
@@ -82,4 +82,15 @@ test('a relaunched command whose parent is killed with SIGKILL ends itself; its 
   const env: NodeJS.ProcessEnv = { TGR_RELAUNCHED_BY: String(process.ppid), A: '1' };
   watchParent(env);
   assert.deepEqual(env, { A: '1' });
+});
+
+test('a relaunch that cannot start resolves, so the command runs in this process, and leaves no signal handler', async () => {
+  const before = ['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => process.listenerCount(s));
+  const noExec = ((cmd: string, args: string[], opts: object) =>
+    spawn('/nonexistent/node', args, opts)) as unknown as typeof spawn;
+  await relaunchTuned(noExec);
+  assert.deepEqual(
+    ['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => process.listenerCount(s)),
+    before,
+  );
 });
