@@ -10,11 +10,10 @@ import type { GoldenRun } from '../store/records.js';
 import { planGuard } from '../run/guard.js';
 import { allocate, bitStrata, minPerStratum, type Allocation, type PlanStrata, type Stratify } from './strata.js';
 import type { PlanFile, PlanLayer } from '../../run-folder/plan.js';
+import type { Target } from './targets.js';
 
-/** What faults can land in: activations (the paper's neurons) or weights. */
-export const targets = ['neurons', 'weights'] as const;
-/** What faults land in. */
-export type Target = (typeof targets)[number];
+// The targets live in their own module so the runner's files can name them without importing the planner.
+export { targets, type Target } from './targets.js';
 
 // plan.json's shape is its schema's (src/run-folder/plan.ts): the plan this module builds is what the file holds.
 export type { PlanLayer, PlanSites, PlanUnit } from '../../run-folder/plan.js';

@@ -10,6 +10,7 @@ import { saveModel } from '../../onnx/proto-io.js';
 import { channelMaxAbs } from './channel-profile.js';
 import { bfpGrid, minifloatGrid } from './emulate-float.js';
 import { readGolden } from './golden.js';
+import { channelLayout, outputChannelAxis } from './channel-axis.js';
 import type { ImageSet } from './images.js';
 import { onnxType, QuantizerBuilder, type LayerFacts, type Quantizer } from './emulate-graph.js';
 
@@ -139,18 +140,6 @@ export function emulatedModel(
 }
 
 /**
- * The axis of a weight that indexes its layer's output channels: a Conv's axis 0, a Gemm's 0 with transB else 1, a
- * MatMul's last.
- */
-export function outputChannelAxis(g: Graph, weight: string): number {
-  const node = g.nodes.find((n) => n.inputs[1] === weight);
-  const rank = g.initializers.get(weight)?.dims.length ?? 1;
-  if (node?.opType === 'Conv') return 0;
-  if (node?.opType === 'Gemm') return node.attrs.transB?.type === 'int' && node.attrs.transB.value === 1 ? 0 : 1;
-  return rank - 1;
-}
-
-/**
  * A layer's context: the format's own from the layer's max |x|, plus per-channel scales (`channelMaxAbs`) for a
  * per-channel grid. A channel that was 0 on every image takes the layer's scale: any scale holds 0 exactly.
  */
@@ -224,11 +213,6 @@ export function withWeightsIn(
     });
   }
   return out;
-}
-
-/** How a row-major tensor of `dims` runs along `axis`: its length there and the elements each step of it spans. */
-export function channelLayout(dims: readonly number[], axis: number): { channels: number; inner: number } {
-  return { channels: dims[axis] ?? 1, inner: dims.slice(axis + 1).reduce((a, b) => a * b, 1) };
 }
 
 /** What `emulatedModelFor` needs besides the model: the fp32 golden profile, and images for per-channel formats. */

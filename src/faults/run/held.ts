@@ -2,7 +2,7 @@ import { check } from '../../core/errors.js';
 import type { Model } from '../../onnx/types.js';
 import type { ClassifierLayer } from '../model/layers.js';
 import { bfpExponent } from '../formats/bfp.js';
-import { channelLayout, outputChannelAxis } from './emulate.js';
+import { channelLayout, outputChannelAxis } from './channel-axis.js';
 import type { FormatContext, Grid, NumberFormat } from '../formats/format.js';
 
 /**

@@ -4,7 +4,7 @@ import type { Classifier } from '../model/classifier.js';
 import { withOutputs } from '../model/exposed.js';
 import type { ImageSet } from './images.js';
 import type { LayerInjector, UnitCache } from './injector.js';
-import type { Target } from '../plan/plan.js';
+import type { Target } from '../plan/targets.js';
 
 /**
  * One forward pass per unit of images returns the golden scores and every tensor the unit's layers need (their

@@ -5,7 +5,8 @@ import { attr, type Graph, type Model } from '../../../src/onnx/types.js';
 import { f32 } from '../../../src/onnx/tensor.js';
 import { numberFormat, numberFormats, type FormatContext } from '../../../src/faults/formats/registry.js';
 import { bitsToF32 } from '../../../src/faults/formats/fp32.js';
-import { outputChannelAxis, withFormatEmulation, withWeightsIn } from '../../../src/faults/run/emulate.js';
+import { withFormatEmulation, withWeightsIn } from '../../../src/faults/run/emulate.js';
+import { outputChannelAxis } from '../../../src/faults/run/channel-axis.js';
 import { oneLayer } from './emulate-graphs.js';
 import { Rng } from '../../../src/core/rng.js';
 
