@@ -91,7 +91,7 @@ export class SequentialRule {
   }
 
   /** The decisions remembered at total n for x in [k·blockSize, (k+1)·blockSize) (−1: not decided yet). */
-  block(n: number, k: number): Int32Array {
+  private block(n: number, k: number): Int32Array {
     const key = n * 0x1000000 + k;
     let block = this.blocks.get(key);
     if (!block) {
@@ -325,17 +325,10 @@ export function sequentialCoverage(p: number, rule: SequentialRule): Coverage {
   for (let round = 0; states.size > 0; round++) {
     const next = new Map<number, States>();
     for (const [n, { probs, offset, lo, hi }] of states) {
-      let k = -1;
-      let block: Int32Array = new Int32Array(0);
       for (let x = lo; x <= hi; x++) {
         const pr = probs[x - offset]!;
         if (pr === 0) continue;
-        let to = 0;
-        if (round < s.maxRounds) {
-          if (x >> blockBits !== k) block = rule.block(n, (k = x >> blockBits));
-          to = block[x & (blockSize - 1)]!;
-          if (to < 0) to = rule.topUp(n, x);
-        }
+        const to = round >= s.maxRounds ? 0 : rule.topUp(n, x);
         if (to === 0) {
           mass += pr;
           meanN += pr * n;
