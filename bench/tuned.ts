@@ -4,7 +4,6 @@
  * children) inherit the same settings — for PyTorch that is its best allocator setting on this machine (bench/RESULTS.md,
  * "Memory settings"). Run with GLIBC_TUNABLES set (even empty) to measure glibc's defaults instead.
  */
-import { relaunchTuned, wantsTunables, watchParent } from '../bin/glibc-tunables.js';
+import { runTuned } from '../bin/glibc-tunables.js';
 
-if (wantsTunables()) await relaunchTuned();
-watchParent();
+await runTuned();

@@ -8,3 +8,5 @@ export declare function tunedEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 export declare function relaunchTuned(spawnChild?: typeof import('node:child_process').spawn): Promise<void>;
 /** In a relaunched command: ends it once the process that relaunched it is gone. */
 export declare function watchParent(env?: NodeJS.ProcessEnv): void;
+/** Runs this process again under the tunables when it wants them; in the relaunched process, watches its parent. */
+export declare function runTuned(): Promise<void>;

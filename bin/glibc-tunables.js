@@ -68,3 +68,12 @@ export function relaunchTuned(spawnChild = spawn) {
     });
   });
 }
+
+/**
+ * What a tgr process does first: on Linux without GLIBC_TUNABLES, runs itself again under the tunables (and never
+ * returns unless that child could not start); in the relaunched process, watches its parent.
+ */
+export async function runTuned() {
+  if (wantsTunables()) await relaunchTuned();
+  watchParent();
+}

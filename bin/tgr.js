@@ -3,11 +3,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
-import { relaunchTuned, wantsTunables, watchParent } from './glibc-tunables.js';
+import { runTuned } from './glibc-tunables.js';
 
 // First, before anything loads: glibc reads its malloc settings only at start (glibc-tunables.js says why).
-if (wantsTunables()) await relaunchTuned();
-watchParent();
+await runTuned();
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = join(root, 'dist', 'cli', 'main.js');
