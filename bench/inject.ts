@@ -18,7 +18,8 @@ import { writePlan } from '../src/faults/plan/plan-file.js';
 import { mergeShards } from '../src/faults/store/merge.js';
 import { runCampaign } from '../src/faults/run/runner.js';
 import { readRecords } from '../src/faults/store/store.js';
-import { coneFractions, suffixFractions } from './inject-ceiling.js';
+import { LayerInjector } from '../src/faults/run/injector.js';
+import { coneFractions, cropFractions, suffixFractions } from './inject-ceiling.js';
 import { runShards } from './shards.js';
 import { benchTarget, resnet20, startPeer, writePeerInputs, writeSites } from './peer.js';
 
@@ -64,6 +65,19 @@ for (let i = 0; i < 8; i++) await session.run({ input: x });
 const ortImgPerS = (8 * batch) / ((performance.now() - t) / 1000);
 await session.release();
 
+// Seconds spent in each layer's suffix runs, for the cropped-suffix bound below (a wrapper around the private method).
+const suffixSeconds = new Map<string, number>();
+const proto = LayerInjector.prototype as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+const runSuffix = proto['runSuffix']!;
+proto['runSuffix'] = async function (this: LayerInjector, ...a: unknown[]) {
+  const t0 = performance.now();
+  const out = await runSuffix.apply(this, a);
+  const name = this.layer.name;
+  suffixSeconds.set(name, (suffixSeconds.get(name) ?? 0) + (performance.now() - t0) / 1000);
+  return out;
+};
+const oursSuffix: { seconds: number; perLayer: Map<string, number> }[] = [];
+
 const ours: number[] = [];
 const plainSuffix: number[] = [];
 const jobs: number[] = [];
@@ -74,8 +88,10 @@ let paths = {} as Record<string, number>;
 let peerStats = { mismatches: 0, delta_loss_sum: 0 };
 for (let r = 0; r < runs; r++) {
   const d = mkdtempSync(join(dir, 'run-'));
+  suffixSeconds.clear();
   const res = await runCampaign({ classifier: clf, golden, plan, images, dir: d, threads, quiet: true, activations });
   ours.push(total / res.seconds);
+  oursSuffix.push({ seconds: res.seconds, perLayer: new Map(suffixSeconds) });
   paths = res.paths;
   if (r === 0) {
     const recs = readRecords(res.file);
@@ -163,5 +179,24 @@ const peerMsPerInj = 1000 / median(theirs);
 const ortMsPerImg = 1000 / ortImgPerS;
 console.log(
   `exactness ceiling: ${(100 * survive).toFixed(0)}% of faults survive the shortcuts; their mean cone is ${(100 * meanCone).toFixed(1)}% of a forward's multiply-adds (a whole suffix: ${((100 * plan.layers.reduce((s, l) => s + suffixes.get(l.name)!, 0)) / plan.layers.length).toFixed(1)}%); at ORT's dense rate an ideal incremental engine with free unit passes would reach ${(peerMsPerInj / (survive * meanCone * ortMsPerImg)).toFixed(1)}× the peer`,
+);
+// Issue 14 must-show 6: running early suffixes on the fault's receptive-field crop saves at most the multiply-adds
+// between a dense suffix and a cropped one, in the time the campaign spent in that layer's suffix runs; overhead and
+// the crops' smaller, less efficient Convs are free here, so these bound the gain from above.
+const crops = cropFractions(clf.model.graph, clf.layers);
+const mid = oursSuffix[ours.indexOf(median(ours))]!;
+const suffixTime = [...mid.perLayer.values()].reduce((a, b) => a + b, 0);
+const bound = (form: 'cone' | 'chain') => {
+  let saved = 0;
+  for (const [name, sec] of mid.perLayer) {
+    const dense = suffixes.get(name) ?? 0;
+    const crop = crops.get(name)?.[form];
+    if (dense > 0 && crop !== undefined) saved += sec * (1 - Math.min(1, crop / dense));
+  }
+  const mean = [...crops.values()].reduce((a, c) => a + c[form], 0) / crops.size;
+  return `saves at most ${((100 * saved) / mid.seconds).toFixed(0)}% of it (mean ${(100 * mean).toFixed(1)}% of a forward's multiply-adds): at most ${(mid.seconds / (mid.seconds - saved)).toFixed(2)}×`;
+};
+console.log(
+  `cropped suffixes (must-show 6): suffix runs take ${((100 * suffixTime) / mid.seconds).toFixed(0)}% of the median run (${mid.seconds.toFixed(2)} s); a crop pasting golden halos before every Conv ${bound('cone')}; one crop per fault through unpadded Convs ${bound('chain')}`,
 );
 rmSync(dir, { recursive: true, force: true });

@@ -15,8 +15,6 @@
  * against PyTorch).
  */
 import './tuned.js';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -29,6 +27,7 @@ import type { GradPaths } from '../src/autodiff/grad-graph.js';
 import type { ConvGradWForm } from '../src/autodiff/conv-grad-forms.js';
 import { buildModel } from '../src/models/registry.js';
 import { createDataParallelStepper, replicaInit } from '../src/train/data-parallel.js';
+import { peerNetwork, peerRecipe, torchTrainPeer } from './torch-train-peer.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -56,51 +55,13 @@ const replicas = Number(opt.replicas);
 const convGradW = opt.dw as ConvGradWForm | undefined;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** A PyTorch peer process in --serve mode: `run()` times one run of `steps` steps there. */
-async function torchPeer() {
-  const args = [
-    'bench/train_step_torch.py',
-    '--serve',
-    '--batch',
-    `${batch}`,
-    '--threads',
-    `${threads}`,
-    '--steps',
-    `${steps}`,
-  ];
-  // --no-spin: idle worker threads sleep instead of spin-waiting, in both engines (fair on a shared machine).
-  const env = opt['no-spin'] ? { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' } : process.env;
-  const py = spawn('/usr/bin/python3', args, { stdio: ['pipe', 'pipe', 'inherit'], env });
-  const lines = createInterface({ input: py.stdout })[Symbol.asyncIterator]();
-  const next = async () => JSON.parse((await lines.next()).value as string) as Record<string, number | string>;
-  const ready = await next();
-  return {
-    version: String(ready.ready),
-    run: async () => {
-      py.stdin.write('run\n');
-      const r = await next();
-      return { wall: Number(r.img_per_s), cpu: Number(r.cpu_img_per_s) };
-    },
-    close: () => py.stdin.end(),
-  };
-}
-
 async function main() {
   const loadBefore = loadavg()
     .map((v) => v.toFixed(2))
     .join(' ');
-  const forward = buildModel({
-    backbone: 'resnet20',
-    head: 'linear',
-    inputShape: [3, 32, 32],
-    numClasses: 10,
-    mode: 'train',
-  });
+  const forward = peerNetwork();
   const t0 = performance.now();
-  const recipe = {
-    labelSmoothing: 0.1,
-    optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 },
-  } as const;
+  const recipe = peerRecipe;
   const tg = buildTrainingGraph(forward, recipe, { paths, convGradW, threads });
   const buildMs = performance.now() - t0;
   // With --replicas the one-session step runs too, taken in turn with the replicas and PyTorch.
@@ -163,7 +124,8 @@ async function main() {
   const oneSession = !(opt['no-session'] && dp);
   for (let i = 0; oneSession && i < 3; i++) await opsStep();
   for (let i = 0; dp && i < 3; i++) await dpStep();
-  const peer = opt['no-torch'] ? null : await torchPeer();
+  // --no-spin: idle worker threads sleep instead of spin-waiting, in both engines (fair on a shared machine).
+  const peer = opt['no-torch'] ? null : await torchTrainPeer({ batch, threads, steps, passive: opt['no-spin'] });
   const ours: { wall: number; cpu: number }[] = [];
   const replicated: { wall: number; cpu: number }[] = [];
   const theirs: { wall: number; cpu: number }[] = [];
