@@ -1,7 +1,7 @@
 /**
  * Time to the paper's statistics (issue 14 must-show 4): how long tgr's fastest plan — bit-stratified, planned for a
  * precision (`--halfwidth`: a pilot round, then rounds topping up only the layers still wider than the target), all
- * shortcuts, one shard per core — takes to reach, on every layer, the 99% interval half-widths of the mismatch rate and
+ * shortcuts, both cores — takes to reach, on every layer, the 99% interval half-widths of the mismatch rate and
  * the critical-fault rate P(ΔLoss > 1) that the PyTorchFI-style peer (bench/inject_peer.py) reaches with the paper's
  * 4,096 uniform injections per layer, against the peer's time for those. Each layer's targets are the peer's widths on
  * that layer (RoundsOptions.targets), so every layer stops at its own n. Model: CIFAR ResNet-20 from src/models
@@ -9,13 +9,15 @@
  * the same function (src/stats/stratified.ts: Clopper–Pearson for the peer's one stratum, Korn–Graubard for tgr's 32
  * bit strata), as (upper − lower)/2.
  *
- * --runs timed rounds alternate the peer's 4,096/layer with a fresh tgr campaign (every round: plan, `jobs` shards as
- * child processes, merge; then join and summary); medians. Golden passes are computed once up front on both sides and
+ * --runs timed rounds alternate the peer's 4,096/layer with a fresh tgr campaign (every round planned, then run in this
+ * process at --threads, or with --jobs N > 1 as `tgr inject --jobs N` runs it: a round of more than 4,096 sites as N
+ * shards in child processes, merged; then the rounds joined and the summary); medians. On this 2-core machine one
+ * process at 2 threads is the faster of the two (bench/RESULTS.md), so it is the default. Golden passes are computed once up front on both sides and
  * not timed. Whether tgr reached every width is printed ((w/w_peer)² ≤ 1); --cap (sites per layer) and --max-rounds
  * bound it.
  *
  *   npx tsx bench/time-to-stats.ts [--peer-n 4096] [--images 1024] [--pilot 128] [--cap 16384] [--max-rounds 6]
- *     [--jobs 2] [--runs 3] [--threads 2]
+ *     [--jobs 1] [--runs 3] [--threads 2]
  */
 import './tuned.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -44,7 +46,7 @@ const pilot = arg('pilot', 128);
 // before its pilot, takes under a second here against ~5 s at 65,536 (src/stats/sequential-level.ts).
 const cap = arg('cap', 16_384);
 const maxRounds = arg('max-rounds', 6);
-const jobs = arg('jobs', 2);
+const jobs = arg('jobs', 1);
 const runs = arg('runs', 3);
 const threads = arg('threads', 2);
 const batch = 128;
@@ -86,8 +88,8 @@ let campaigns = 0;
 const startups: number[] = [];
 /**
  * One timed tgr campaign planned for the peer's widths: the rounds of `--halfwidth` (pilot, then top-ups of the layers
- * still wider than the peer on either rate), each round as `jobs` shards in child processes merged before the next,
- * the rounds joined, summary.
+ * still wider than the peer on either rate), each round in this process or (jobs > 1, rounds over 4,096 sites) as
+ * `jobs` shards in child processes merged before the next, the rounds joined, summary.
  */
 async function ours(): Promise<{
   seconds: number;
@@ -120,12 +122,12 @@ async function ours(): Promise<{
     const sites = round.plan.sites.layer.length;
     const t = performance.now();
     // As tgr inject --jobs: a small round in this process (start-ups cost more), a larger one as shards.
-    if (sites <= inProcessSites) await runRound(o, clf, golden, round);
+    if (jobs === 1 || sites <= inProcessSites) await runRound(o, clf, golden, round);
     else {
       startups.push(...(await runShards(dir, 32, jobs, threads / jobs, settings)));
       mergeShards(round.dir, jobs);
     }
-    perRound.push({ sites, shards: sites > inProcessSites, seconds: (performance.now() - t) / 1000 });
+    perRound.push({ sites, shards: jobs > 1 && sites > inProcessSites, seconds: (performance.now() - t) / 1000 });
   });
   const summary = summarize(r.dir);
   return {
@@ -168,7 +170,7 @@ const found = ourRuns[0]!;
 const widths = ourWidths(found.summary);
 const ourSeconds = ourRuns.map((r) => r.seconds);
 console.log(
-  `ResNet-20 (src/models), ${clf.layers.length} layers, pool ${uniform.pool} of ${nImages} images; peer ${peerN} uniform/layer (torch ${peer.ready.ready}, ${peer.ready.threads} threads, golden top-1 agrees on ${agree}/${nImages}); tgr --stratify bit --halfwidth (per layer and rate: the peer's) --pilot ${pilot} --max-rounds ${maxRounds} --per-layer ${cap}, ${jobs} shards × ${threads / jobs} thread per round; load average ${load.map((x) => x.toFixed(1)).join(' → ')}`,
+  `ResNet-20 (src/models), ${clf.layers.length} layers, pool ${uniform.pool} of ${nImages} images; peer ${peerN} uniform/layer (torch ${peer.ready.ready}, ${peer.ready.threads} threads, golden top-1 agrees on ${agree}/${nImages}); tgr --stratify bit --halfwidth (per layer and rate: the peer's) --pilot ${pilot} --max-rounds ${maxRounds} --per-layer ${cap}, ${jobs > 1 ? `rounds over ${inProcessSites} sites as ${jobs} shards × ${threads / jobs} thread` : `every round in this process at ${threads} threads`}; load average ${load.map((x) => x.toFixed(1)).join(' → ')}`,
 );
 console.log(
   `tgr: ${found.rounds} rounds, ${found.sites.reduce((a, n) => a + n, 0)} sites (peer ${peerN * uniform.layers.length}), stopping on and reporting at the calibrated level γ = ${(100 * found.level).toFixed(2)}% (the peer's fixed n: 99%); widest (w/w_peer)² ${worstOf(widths).toFixed(3)}${worstOf(widths) > 1 ? ' — NOT every width reached (cap or rounds spent)' : ''}`,
