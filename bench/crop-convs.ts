@@ -1,9 +1,9 @@
 /**
- * What a Conv costs per multiply-add on a fault's receptive-field crop against the whole map (issue 14 must-show 6):
- * ResNet-20's stage-1 chain (Conv 16→16 3×3 + BatchNormalization + ReLU, constant weights, so ORT fuses and blocks it
- * as in the runner's suffix graphs) at batch 128, on the 32×32 map (padded) and on crops of S×S (unpadded, output
- * (S−2)×(S−2)), one crop per fault as the batch. Prints ms per run and the time per multiply-add relative to the
- * whole map: a crop saves multiply-adds only as far as it keeps this near 1.
+ * What a Conv costs per multiply-add on a fault's receptive-field crop against the whole map (issue 14
+ * must-show 6): ResNet-20's stage-1 chain (Conv 16→16 3×3 + BatchNormalization + ReLU, constant weights, so ORT
+ * fuses and blocks it as in the runner's suffix graphs) at batch 128, on the 32×32 map (padded) and on crops of
+ * S×S (unpadded, output (S−2)×(S−2)), one crop per fault as the batch. Prints ms per run and the time per
+ * multiply-add relative to the whole map: a crop saves multiply-adds only as far as it keeps this near 1.
  *
  *   npx tsx bench/crop-convs.ts [--runs 15] [--threads 2] [--convs 5]
  */

@@ -66,7 +66,9 @@ function convGroup(label: string, ci: number, co: number, hw: number, stride: nu
           `dW ${k}`,
           {
             form: (b: GradGraph, t: Record<string, string>) =>
-              k === 'flatShifts' && !flatShiftsApplies(cc(b, t)) ? undefined : convGradW(cc(b, t), k),
+              (k === 'flatShifts' || k === 'rowShifts') && !flatShiftsApplies(cc(b, t))
+                ? undefined
+                : convGradW(cc(b, t), k),
           },
         ]),
       ),

@@ -6,8 +6,8 @@
  * processes on a shared machine inflate far less than wall time.
  *
  *   npx tsx bench/train-step.ts [--batch 64] [--threads 2] [--steps 10] [--runs 7] [--paths fast|plain] [--no-torch]
- *                               [--no-spin] [--dw shifts|shiftsNhwc|oneHot|batchConv] [--plain-convs] [--replicas R]
- *                               [--no-session]
+ *                               [--no-spin] [--dw shifts|flatShifts|rowShifts|shiftsNhwc|oneHot|batchConv]
+ *                               [--plain-convs] [--replicas R] [--no-session]
  *
  * --replicas R (R > 1): the trainer's data-parallel path too, taken in turn with the one-session step and PyTorch —
  * R single-thread replicas in worker threads, each on batch/R images, gradients averaged, one update

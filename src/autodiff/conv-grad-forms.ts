@@ -3,4 +3,4 @@
  * this, so the two cannot differ). Named here rather than derived from that table because `GradOptions` can force one
  * form and GradGraph carries it, while conv-grad.ts builds on GradGraph: deriving it would tie the two files in a loop.
  */
-export type ConvGradWForm = 'shifts' | 'flatShifts' | 'shiftsNhwc' | 'oneHot' | 'batchConv';
+export type ConvGradWForm = 'shifts' | 'flatShifts' | 'rowShifts' | 'shiftsNhwc' | 'oneHot' | 'batchConv';

@@ -150,15 +150,8 @@ export function flatShiftsApplies(c: ConvCase): boolean {
   return c.win.k.length === 2 && c.win.s.every((s) => s === 1);
 }
 
-/**
- * Like `shifts`, with every shifted copy one contiguous run per (sample, channel): x padded (plus one spare row) and
- * flattened to rows of width Wp, dy padded with zero columns to the same width; the offset (a, b) is then the flat
- * range starting at a·d·Wp + b·d. Columns past the output width read wrapped-around x but meet dy's zeros. ORT's
- * Slice copies a run of ~1,000 floats at a time instead of rows of 32 (figures: docs/ARCHITECTURE.md, "Gradient
- * forms, measured").
- */
-function convGradWFlatShifts(c: ConvCase): string {
-  invariant(flatShiftsApplies(c), 'the flat-shift weight gradient needs a 2-D Conv of stride 1');
+/** x padded (plus one spare row) and flattened to rows of width Wp, dy padded with zero columns to that width. */
+function flatLayout(c: ConvCase): { xf: string; dyf: string; wp: number; ho: number } {
   const { b, x, dy, win, g, ci, co } = c;
   const [ho, wo] = win.out as [number, number];
   const [pt, pl, pb, pr] = win.p as [number, number, number, number];
@@ -166,10 +159,51 @@ function convGradWFlatShifts(c: ConvCase): string {
   const hp = win.in[0]! + pt + pb + 1;
   const xf = b.reshape(b.node('Pad', [x, b.ints([0, 0, pt, pl, 0, 0, pb + 1, pr])])[0]!, [0, g, ci / g, hp * wp]);
   const dyf = b.reshape(b.padAxis(dy, 3, 0, wp - wo), [0, g, co / g, ho * wp]);
+  return { xf, dyf, wp, ho };
+}
+
+/**
+ * Like `shifts`, with every shifted copy one contiguous run per (sample, channel) in the flat layout (`flatLayout`):
+ * the offset (a, b) is the flat range starting at a·d·Wp + b·d. Columns past the output width read wrapped-around x
+ * but meet dy's zeros. ORT's Slice copies a run of ~1,000 floats at a time instead of rows of 32 (figures:
+ * docs/ARCHITECTURE.md, "Gradient forms, measured").
+ */
+function convGradWFlatShifts(c: ConvCase): string {
+  invariant(flatShiftsApplies(c), 'the flat-shift weight gradient needs a 2-D Conv of stride 1');
+  const { b, win, g, ci, co } = c;
+  const { xf, dyf, wp, ho } = flatLayout(c);
   const offsets = range(win.k[0]!).flatMap((a) => range(win.k[1]!).map((bb) => a * win.d[0]! * wp + bb * win.d[1]!));
   const parts = offsets.map((o) => b.matMul(dyf, b.transposeLast(b.slice(xf, [o], [o + ho * wp], [3]))));
   const w = b.reduceSum(b.concat(parts, 3), [0], 0);
   return offsetsLast(c, b.reshape(w, [co, -1]), ci / g);
+}
+
+/**
+ * Like `flatShifts`, one GEMM per kernel row instead of per offset: within a row the offsets differ by a shift of
+ * the flat axis, which moves to dy instead — dy's kw shifted copies stacked along its channels ([N, g, kw·Co/g, ·])
+ * meet one slice of x per row, so kh slices of x and kh MatMuls kw times taller replace kh·kw of each.
+ */
+function convGradWRowShifts(c: ConvCase): string {
+  invariant(flatShiftsApplies(c), 'the row-shift weight gradient needs a 2-D Conv of stride 1');
+  const { b, win, g, ci, co } = c;
+  const [kh, kw] = win.k as [number, number];
+  const [dh, dw] = win.d as [number, number];
+  const { xf, dyf, wp, ho } = flatLayout(c);
+  const span = (kw - 1) * dw;
+  const run = ho * wp + span;
+  // Copy t of the stack holds dy moved t·dw along the flat axis, so it meets x at offset (row, t).
+  const dyp = b.padAxis(dyf, 3, span, span);
+  const stack = b.concat(
+    range(kw).map((t) => b.slice(dyp, [span - t * dw], [span - t * dw + run], [3])),
+    2,
+  );
+  const parts = range(kh).map((a) =>
+    b.matMul(stack, b.transposeLast(b.slice(xf, [a * dh * wp], [a * dh * wp + run], [3]))),
+  );
+  // [g, kw, Co/g, kh, Ci/g] → [Co, Ci/g, kh, kw]
+  const w = b.reduceSum(b.concat(parts, 3), [0], 0);
+  const five = b.reshape(w, [g, kw, co / g, kh, ci / g]);
+  return b.reshape(b.transpose(five, [0, 2, 4, 3, 1]), [co, ci / g, kh, kw]);
 }
 
 /**
@@ -225,25 +259,40 @@ function convGradWBatchConv(c: ConvCase): string {
 export const convGradWForms: Readonly<Record<ConvGradWForm, (c: ConvCase) => string>> = {
   shifts: convGradWShifts,
   flatShifts: convGradWFlatShifts,
+  rowShifts: convGradWRowShifts,
   shiftsNhwc: convGradWShiftsNhwc,
   oneHot: convGradWIm2col,
   batchConv: convGradWBatchConv,
 };
 
 /**
+ * Below this many im2col values per sample (Ci·K·out) the one-hot im2col is the fastest form with several threads:
+ * the most ResNet-20 needs is 32·9·256; measured up to there, and kept from larger maps, whose im2col is 9× the input.
+ */
+const oneHotCols = 1 << 17;
+
+/**
  * The weight-gradient form for a case, as measured at ResNet-20's shapes (bench/grad-forms.ts; ARCHITECTURE.md,
- * "Autodiff"). The one-hot im2col wins for narrow inputs, and with several threads at stride 2, since ORT splits its
- * grouped Conv and wide GEMM across threads while Slice and Pad run on one; wide or strided inputs otherwise take one
- * channels-last GEMM per offset; the rest the flat shifts.
+ * "Autodiff"). With several threads the one-hot im2col wins for narrow inputs, at stride 2, and for inputs of 32
+ * channels or more while its im2col stays small, since ORT splits its grouped Conv and wide GEMM across threads while
+ * Slice and Pad run on one; the rest take the row shifts (stride 1) or one channels-last GEMM per offset. On one
+ * thread the one-hot im2col wins only for narrow inputs; wide or strided ones take the channels-last GEMMs, the rest
+ * the flat shifts.
  */
 export function pickGradW(c: ConvCase): ConvGradWForm {
-  if (c.b.convGradW) return c.b.convGradW === 'shiftsNhwc' && c.g !== 1 ? 'shifts' : c.b.convGradW;
+  const flat = flatShiftsApplies(c);
+  const forced = c.b.convGradW;
+  if (forced === 'shiftsNhwc' && c.g !== 1) return 'shifts';
+  if ((forced === 'flatShifts' || forced === 'rowShifts') && !flat) return 'shifts';
+  if (forced) return forced;
   if (c.b.paths !== 'fast') return 'batchConv';
   const multi = c.b.threads > 1;
   const strided = c.win.s.some((s) => s > 1);
   if (c.ci < 16 || (multi && strided)) return 'oneHot';
+  if (multi && c.ci >= 32 && c.ci * prod(c.win.k) * prod(c.win.out) <= oneHotCols) return 'oneHot';
   if (c.g === 1 && (strided || c.ci >= 64 || (c.ci >= 32 && !multi))) return 'shiftsNhwc';
-  return flatShiftsApplies(c) ? 'flatShifts' : 'shifts';
+  if (flat) return multi ? 'rowShifts' : 'flatShifts';
+  return 'shifts';
 }
 
 /** ∂L/∂bias of a Conv: dy summed over batch and space. */

@@ -39,7 +39,7 @@ async function allForms(label: string, which: 'x' | 'w'): Promise<Map<string, Fl
     const dy = b.input('dy', 'float32', y.shape);
     const cc = convCase(b, conv, x, w, dy);
     if (form === 'flippedConv' && !flippedConvApplies(cc)) continue;
-    if (form === 'flatShifts' && !flatShiftsApplies(cc)) continue;
+    if ((form === 'flatShifts' || form === 'rowShifts') && !flatShiftsApplies(cc)) continue;
     if (form.startsWith('shiftsNhwc') && cc.g !== 1) continue;
     b.output(
       which === 'w'
@@ -92,36 +92,45 @@ test('Conv: the picked fast forms are the ones in the training graph', () => {
   }
 });
 
+/** The weight-gradient form picked for a 3×3 Conv (pads 1) of Ci→Co on hw×hw at stride s, batch 64. */
+function pickAt(threads: number, ci: number, co: number, hw: number, s: number) {
+  const b = new GradGraph('pick', { threads });
+  const conv: Node = {
+    name: 'c',
+    opType: 'Conv',
+    inputs: ['x', 'w'],
+    outputs: ['y'],
+    attrs: { pads: { type: 'ints', value: [1, 1, 1, 1] }, strides: { type: 'ints', value: [s, s] } },
+  };
+  return pickGradW(
+    convCase(
+      b,
+      conv,
+      b.input('x', 'float32', [64, ci, hw, hw]),
+      b.input('w', 'float32', [co, ci, 3, 3]),
+      b.input('dy', 'float32', [64, co, hw / s, hw / s]),
+    ),
+  );
+}
+
 test('Conv: the weight-gradient form picked at ResNet-20 shapes, by threads', () => {
-  const picks = (threads: number) =>
-    (
-      [
-        [3, 16, 32, 1],
-        [16, 16, 32, 1],
-        [16, 32, 32, 2],
-        [32, 32, 16, 1],
-        [32, 64, 16, 2],
-        [64, 64, 8, 1],
-      ] as const
-    ).map(([ci, co, hw, s]) => {
-      const b = new GradGraph('pick', { threads });
-      const conv: Node = {
-        name: 'c',
-        opType: 'Conv',
-        inputs: ['x', 'w'],
-        outputs: ['y'],
-        attrs: { pads: { type: 'ints', value: [1, 1, 1, 1] }, strides: { type: 'ints', value: [s, s] } },
-      };
-      return pickGradW(
-        convCase(
-          b,
-          conv,
-          b.input('x', 'float32', [64, ci, hw, hw]),
-          b.input('w', 'float32', [co, ci, 3, 3]),
-          b.input('dy', 'float32', [64, co, hw / s, hw / s]),
-        ),
-      );
-    });
+  const shapes = [
+    [3, 16, 32, 1],
+    [16, 16, 32, 1],
+    [16, 32, 32, 2],
+    [32, 32, 16, 1],
+    [32, 64, 16, 2],
+    [64, 64, 8, 1],
+  ] as const;
+  const picks = (threads: number) => shapes.map(([ci, co, hw, s]) => pickAt(threads, ci, co, hw, s));
   assert.deepEqual(picks(1), ['oneHot', 'flatShifts', 'shiftsNhwc', 'shiftsNhwc', 'shiftsNhwc', 'shiftsNhwc']);
-  assert.deepEqual(picks(2), ['oneHot', 'flatShifts', 'oneHot', 'flatShifts', 'oneHot', 'shiftsNhwc']);
+  assert.deepEqual(picks(2), ['oneHot', 'rowShifts', 'oneHot', 'oneHot', 'oneHot', 'oneHot']);
+});
+
+test('Conv: with several threads the one-hot im2col is left to maps whose im2col stays small', () => {
+  // 32·9·16² = 73,728 values per sample and 64·9·8² take it; 32·9·64² and 64·9·56² do not.
+  assert.equal(pickAt(2, 32, 32, 64, 1), 'rowShifts');
+  assert.equal(pickAt(2, 64, 64, 56, 1), 'shiftsNhwc');
+  assert.equal(pickAt(2, 128, 128, 8, 1), 'oneHot');
+  assert.equal(pickAt(2, 128, 128, 16, 1), 'shiftsNhwc');
 });
