@@ -19,10 +19,10 @@ import { GradGraph, type GradPaths } from '../src/autodiff/grad-graph.js';
 import {
   convCase,
   convGradW,
+  convGradWApplies,
   convGradWForms,
   convGradX,
   convGradXForms,
-  flatShiftsApplies,
   flippedConvApplies,
 } from '../src/autodiff/conv-grad.js';
 import { sliceGrad } from '../src/autodiff/shape-grad.js';
@@ -66,9 +66,7 @@ function convGroup(label: string, ci: number, co: number, hw: number, stride: nu
           `dW ${k}`,
           {
             form: (b: GradGraph, t: Record<string, string>) =>
-              (k === 'flatShifts' || k === 'rowShifts') && !flatShiftsApplies(cc(b, t))
-                ? undefined
-                : convGradW(cc(b, t), k),
+              convGradWApplies(cc(b, t), k) ? convGradW(cc(b, t), k) : undefined,
           },
         ]),
       ),

@@ -145,9 +145,16 @@ function convGradWShifts(c: ConvCase): string {
   return offsetsLast(c, b.reshape(w, [co, -1]), ci / g);
 }
 
-/** Whether the flat-shift weight gradient applies: 2-D, stride 1. */
-export function flatShiftsApplies(c: ConvCase): boolean {
+/** Whether the flat layout (`flatShifts`, `rowShifts`) applies: 2-D, stride 1. */
+function flatShiftsApplies(c: ConvCase): boolean {
   return c.win.k.length === 2 && c.win.s.every((s) => s === 1);
+}
+
+/** Whether a weight-gradient form can compute this case: the flat forms need 2-D stride 1, `shiftsNhwc` one group. */
+export function convGradWApplies(c: ConvCase, form: ConvGradWForm): boolean {
+  if (form === 'flatShifts' || form === 'rowShifts') return flatShiftsApplies(c);
+  if (form === 'shiftsNhwc') return c.g === 1;
+  return true;
 }
 
 /** x padded (plus one spare row) and flattened to rows of width Wp, dy padded with zero columns to that width. */
@@ -280,18 +287,15 @@ const oneHotCols = 1 << 17;
  * the flat shifts.
  */
 export function pickGradW(c: ConvCase): ConvGradWForm {
-  const flat = flatShiftsApplies(c);
   const forced = c.b.convGradW;
-  if (forced === 'shiftsNhwc' && c.g !== 1) return 'shifts';
-  if ((forced === 'flatShifts' || forced === 'rowShifts') && !flat) return 'shifts';
-  if (forced) return forced;
+  if (forced) return convGradWApplies(c, forced) ? forced : 'shifts';
   if (c.b.paths !== 'fast') return 'batchConv';
   const multi = c.b.threads > 1;
   const strided = c.win.s.some((s) => s > 1);
   if (c.ci < 16 || (multi && strided)) return 'oneHot';
   if (multi && c.ci >= 32 && c.ci * prod(c.win.k) * prod(c.win.out) <= oneHotCols) return 'oneHot';
   if (c.g === 1 && (strided || c.ci >= 64 || (c.ci >= 32 && !multi))) return 'shiftsNhwc';
-  if (flat) return multi ? 'rowShifts' : 'flatShifts';
+  if (flatShiftsApplies(c)) return multi ? 'rowShifts' : 'flatShifts';
   return 'shifts';
 }
 
