@@ -12,9 +12,9 @@
  * --runs timed rounds alternate the peer's 4,096/layer with a fresh tgr campaign (every round planned, then run in this
  * process at --threads, or with --jobs N > 1 as `tgr inject --jobs N` runs it: a round of more than 4,096 sites as N
  * shards in child processes, merged; then the rounds joined and the summary); medians. On this 2-core machine one
- * process at 2 threads is the faster of the two (bench/RESULTS.md), so it is the default. Golden passes are computed once up front on both sides and
- * not timed. Whether tgr reached every width is printed ((w/w_peer)² ≤ 1); --cap (sites per layer) and --max-rounds
- * bound it.
+ * process at 2 threads is the faster of the two (bench/RESULTS.md), so it is the default. Golden passes are computed
+ * once up front on both sides and not timed. Whether tgr reached every width is printed ((w/w_peer)² ≤ 1); --cap
+ * (sites per layer) and --max-rounds bound it.
  *
  *   npx tsx bench/time-to-stats.ts [--peer-n 4096] [--images 1024] [--pilot 128] [--cap 16384] [--max-rounds 6]
  *     [--jobs 1] [--runs 3] [--threads 2]
@@ -122,12 +122,13 @@ async function ours(): Promise<{
     const sites = round.plan.sites.layer.length;
     const t = performance.now();
     // As tgr inject --jobs: a small round in this process (start-ups cost more), a larger one as shards.
-    if (jobs === 1 || sites <= inProcessSites) await runRound(o, clf, golden, round);
+    const shards = jobs > 1 && sites > inProcessSites;
+    if (!shards) await runRound(o, clf, golden, round);
     else {
       startups.push(...(await runShards(dir, 32, jobs, threads / jobs, settings)));
       mergeShards(round.dir, jobs);
     }
-    perRound.push({ sites, shards: jobs > 1 && sites > inProcessSites, seconds: (performance.now() - t) / 1000 });
+    perRound.push({ sites, shards, seconds: (performance.now() - t) / 1000 });
   });
   const summary = summarize(r.dir);
   return {

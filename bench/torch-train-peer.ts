@@ -4,7 +4,10 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { Model } from '../src/onnx/types.js';
+import type { Model, TensorData } from '../src/onnx/types.js';
+import { numel } from '../src/onnx/tensor.js';
+import type { Rng } from '../src/core/rng.js';
+import type { TrainingGraph } from '../src/autodiff/training-graph-types.js';
 import { buildModel } from '../src/models/registry.js';
 
 /** Our side of what the peer trains: the model zoo's CIFAR ResNet-20 (option A) in training mode, 3×32×32, 10 classes. */
@@ -17,6 +20,32 @@ export const peerRecipe = {
   labelSmoothing: 0.1,
   optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 },
 } as const;
+
+/** The training graph's carried tensors at the start: the network's parameters and buffers, optimizer state at 0. */
+export function startingCarried(tg: TrainingGraph, forward: Model): Record<string, TensorData> {
+  const carried: Record<string, TensorData> = {};
+  for (const c of [...tg.params, ...tg.buffers]) carried[c.name] = forward.graph.initializers.get(c.name)!;
+  for (const c of tg.state)
+    carried[c.name] = { dtype: 'float32', dims: c.shape, data: new Float32Array(numel(c.shape)) };
+  return carried;
+}
+
+/** What the peer trains on, as the training graph's feeds: n random 3×32×32 images, random labels, lr 0.1. */
+export function randomBatch(tg: TrainingGraph, n: number, rng: Rng): Record<string, TensorData> {
+  return {
+    [tg.feeds.input]: {
+      dtype: 'float32',
+      dims: [n, 3, 32, 32],
+      data: Float32Array.from({ length: n * 3072 }, () => rng.normal()),
+    },
+    [tg.feeds.labels]: {
+      dtype: 'int64',
+      dims: [n],
+      data: BigInt64Array.from({ length: n }, () => BigInt(rng.int(10))),
+    },
+    [tg.feeds.lr]: { dtype: 'float32', dims: [], data: Float32Array.of(0.1) },
+  };
+}
 
 /** A running peer: its torch version, one timed run (img per wall and per CPU second), and close. */
 export interface TorchTrainPeer {

@@ -10,15 +10,13 @@
  */
 import './tuned.js';
 import { parseArgs } from 'node:util';
-import * as ort from 'onnxruntime-node';
-import { numel } from '../src/onnx/tensor.js';
-import { attr, type Model, type Node } from '../src/onnx/types.js';
-import { encodeModel } from '../src/onnx/proto-io.js';
+import { attr, type Model, type Node, type TensorData } from '../src/onnx/types.js';
+import { scalar } from '../src/onnx/tensor.js';
 import { Rng } from '../src/core/rng.js';
 import { buildTrainingGraph } from '../src/autodiff/training-graph.js';
 import { lowerConvsToBlocked } from '../src/engine/blocked-convs.js';
-import { nchwcBlockSize } from '../src/engine/session.js';
-import { peerNetwork, peerRecipe, torchTrainPeer } from './torch-train-peer.js';
+import { nchwcBlockSize, Session } from '../src/engine/session.js';
+import { peerNetwork, peerRecipe, randomBatch, startingCarried, torchTrainPeer } from './torch-train-peer.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -35,8 +33,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const macOps = new Set(['Conv', 'ConvTranspose', 'MatMul', 'Gemm', 'FusedMatMul', 'FusedConv', 'FusedGemm']);
 
 const forward = peerNetwork();
-const recipe = peerRecipe;
-const tg = buildTrainingGraph(forward, recipe, { threads: 1 });
+const tg = buildTrainingGraph(forward, peerRecipe, { threads: 1 });
 const block = await nchwcBlockSize();
 const lowered = block > 1 ? lowerConvsToBlocked(tg.model, block) : tg.model;
 /** The multiply-add nodes of the step: every other node is left out of the ceiling (free). */
@@ -47,42 +44,27 @@ const made = new Set(kept.flatMap((n) => n.outputs));
 const fed = [...new Set(kept.flatMap((n) => n.inputs))].filter(
   (t) => t && !made.has(t) && !lowered.graph.initializers.has(t),
 );
-const rng = new Rng(0);
-const feeds: Record<string, ort.Tensor> = {
-  [tg.feeds.input]: new ort.Tensor(
-    'float32',
-    Float32Array.from({ length: per * 3072 }, () => rng.normal()),
-    [per, 3, 32, 32],
-  ),
-  [tg.feeds.labels]: new ort.Tensor(
-    'int64',
-    BigInt64Array.from({ length: per }, () => BigInt(rng.int(10))),
-    [per],
-  ),
-  [tg.feeds.lr]: new ort.Tensor('float32', Float32Array.of(0.1), []),
-  [tg.feeds.step]: new ort.Tensor('float32', Float32Array.of(1), []),
+const feeds: Record<string, TensorData> = {
+  ...randomBatch(tg, per, new Rng(0)),
+  ...startingCarried(tg, forward),
+  [tg.feeds.step]: scalar(1),
 };
-for (const c of [...tg.params, ...tg.buffers]) {
-  const t = forward.graph.initializers.get(c.name)!;
-  feeds[c.name] = new ort.Tensor('float32', t.data as Float32Array, t.dims);
-}
-for (const c of tg.state) feeds[c.name] = new ort.Tensor('float32', new Float32Array(numel(c.shape)), c.shape);
 
 /** Every tensor the kept nodes read from the rest of the step, as one step computes it. */
-const captured: Record<string, ort.Tensor> = await (async () => {
+const captured: Record<string, TensorData> = await (async () => {
   const outputs = fed.map((name) => ({ name, dtype: 'float32' as const, shape: [], rankUnknown: true }));
   const probe = { ...lowered, graph: { ...lowered.graph, outputs: [...lowered.graph.outputs, ...outputs] } };
-  const s = await ort.InferenceSession.create(encodeModel(probe), { intraOpNumThreads: 1, logSeverityLevel: 3 });
+  const s = await Session.create(probe, { threads: 1, label: 'step with its multiply-add inputs exposed' });
   const out = await s.run(feeds, fed);
   await s.release();
-  return out as Record<string, ort.Tensor>;
+  return out;
 })();
 
 /**
  * The kept nodes alone, fed what the step gives them; one element of each result is read out (Reshape + Slice +
  * Concat, a few µs each) so that none is pruned and no large output is copied back.
  */
-async function kernelsOnly(): Promise<Model> {
+function kernelsOnly(): Model {
   const g = lowered.graph;
   const nodes: Node[] = [...kept];
   const firsts: string[] = [];
@@ -120,23 +102,16 @@ async function kernelsOnly(): Promise<Model> {
   };
 }
 
-const base: ort.InferenceSession.SessionOptions = {
-  intraOpNumThreads: 1,
-  interOpNumThreads: 1,
-  executionMode: 'sequential',
-  enableMemPattern: false,
-  graphOptimizationLevel: 'all',
-  logSeverityLevel: 3,
-  extra: { session: { intra_op: { allow_spinning: '0' } } },
-};
-const step = await ort.InferenceSession.create(encodeModel(lowered), base);
-const kernels = await ort.InferenceSession.create(encodeModel(await kernelsOnly()), base);
-const kernelFeeds = Object.fromEntries(kernels.inputNames.map((n) => [n, captured[n]!]));
+// As the trainer runs a replica's step: one thread, no spinning, memory pattern off; the lowering is done above.
+const opts = { threads: 1, spinning: false, memPattern: false };
+const step = await Session.create(lowered, { ...opts, label: 'replica step' });
+const kernels = await Session.create(kernelsOnly(), { ...opts, label: 'multiply-add nodes' });
+const kernelFeeds = Object.fromEntries(fed.map((n) => [n, captured[n]!]));
 for (let i = 0; i < 3; i++) await step.run(feeds);
 for (let i = 0; i < 3; i++) await kernels.run(kernelFeeds);
 
 /** Seconds per run of a session at 1 thread. */
-async function timed(s: ort.InferenceSession, f: Record<string, ort.Tensor>): Promise<number> {
+async function timed(s: Session, f: Record<string, TensorData>): Promise<number> {
   const t = performance.now();
   for (let i = 0; i < steps; i++) await s.run(f);
   return (performance.now() - t) / 1000 / steps;

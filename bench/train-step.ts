@@ -18,8 +18,6 @@ import './tuned.js';
 import { performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { TensorData } from '../src/onnx/types.js';
-import { numel } from '../src/onnx/tensor.js';
 import { Session } from '../src/engine/session.js';
 import { Rng } from '../src/core/rng.js';
 import { buildTrainingGraph } from '../src/autodiff/training-graph.js';
@@ -27,7 +25,7 @@ import type { GradPaths } from '../src/autodiff/grad-graph.js';
 import type { ConvGradWForm } from '../src/autodiff/conv-grad-forms.js';
 import { buildModel } from '../src/models/registry.js';
 import { createDataParallelStepper, replicaInit } from '../src/train/data-parallel.js';
-import { peerNetwork, peerRecipe, torchTrainPeer } from './torch-train-peer.js';
+import { peerNetwork, peerRecipe, randomBatch, startingCarried, torchTrainPeer } from './torch-train-peer.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -61,8 +59,7 @@ async function main() {
     .join(' ');
   const forward = peerNetwork();
   const t0 = performance.now();
-  const recipe = peerRecipe;
-  const tg = buildTrainingGraph(forward, recipe, { paths, convGradW, threads });
+  const tg = buildTrainingGraph(forward, peerRecipe, { paths, convGradW, threads });
   const buildMs = performance.now() - t0;
   // With --replicas the one-session step runs too, taken in turn with the replicas and PyTorch.
   const session = await Session.create(tg.model, {
@@ -72,28 +69,13 @@ async function main() {
     blockedConvs: !opt['plain-convs'],
     label: 'resnet20 training step',
   });
-  const rng = new Rng(0);
-  let carried: Record<string, TensorData> = {};
-  for (const c of [...tg.params, ...tg.buffers]) carried[c.name] = forward.graph.initializers.get(c.name)!;
-  for (const c of tg.state)
-    carried[c.name] = { dtype: 'float32', dims: c.shape, data: new Float32Array(numel(c.shape)) };
-  const feeds = {
-    [tg.feeds.input]: {
-      dtype: 'float32',
-      dims: [batch, 3, 32, 32],
-      data: Float32Array.from({ length: batch * 3072 }, () => rng.normal()),
-    } as TensorData,
-    [tg.feeds.labels]: {
-      dtype: 'int64',
-      dims: [batch],
-      data: BigInt64Array.from({ length: batch }, () => BigInt(rng.int(10))),
-    } as TensorData,
-    [tg.feeds.lr]: { dtype: 'float32', dims: [], data: Float32Array.of(0.1) } as TensorData,
-  };
+  let carried = startingCarried(tg, forward);
+  const feeds = randomBatch(tg, batch, new Rng(0));
   const names = Object.keys(carried);
   let t = 1;
   const evalModel = buildModel({ backbone: 'resnet20', head: 'linear', inputShape: [3, 32, 32], numClasses: 10 });
-  const dpGraph = replicas > 1 ? buildTrainingGraph(forward, recipe, { paths, threads: 1, gradOutputs: true }) : null;
+  const dpGraph =
+    replicas > 1 ? buildTrainingGraph(forward, peerRecipe, { paths, threads: 1, gradOutputs: true }) : null;
   const dp = dpGraph
     ? await createDataParallelStepper(
         replicaInit(dpGraph, evalModel, carried, { seed: 0, spinning: !opt['no-spin'] }),
