@@ -117,7 +117,7 @@ for (let r = 0; r < runs; r++) {
   mkdirSync(campaignDir(dir, name), { recursive: true });
   writePlan(join(campaignDir(dir, name), 'plan.json'), plan);
   const t4 = performance.now();
-  await runShards(dir, 32, 2, 1, { perLayer, seed: 1, batchSize: batch, name });
+  await runShards(dir, images.shape, 2, 1, { perLayer, seed: 1, batchSize: batch, name });
   mergeShards(campaignDir(dir, name), 2);
   jobs.push(total / ((performance.now() - t4) / 1000));
   const p = await peer.run('sites');

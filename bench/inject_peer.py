@@ -6,7 +6,7 @@ forward on the batch; cross-entropy and top-1 per image. Golden outputs are comp
 exactly as the tgr side does.
 
 Reads DIR/weights.json + DIR/weights.bin (the tgr model's initializers by torchvision name), DIR/images.bin
-(float32 [n,3,32,32]), DIR/labels.bin (int32), and campaigns as DIR/NAME.json (layer names) + DIR/NAME.bin (int32
+(float32 [n,C,S,S], --channels and --side), DIR/labels.bin (int32), and campaigns as DIR/NAME.json (layer names) + DIR/NAME.bin (int32
 rows of layer, image, index, bit, grouped by layer). Serves timed runs: prints {"ready": version}, then one JSON
 result per "run NAME" line on stdin (totals, and per layer injections, mismatches and critical faults with ΔLoss > 1),
 so the caller interleaves its runs with these under the same machine load.
@@ -36,10 +36,10 @@ class Block(nn.Module):
 
 
 class ResNetCifar(nn.Module):
-    def __init__(self, depth=20, classes=10):
+    def __init__(self, depth=20, classes=10, channels=3):
         super().__init__()
         n = (depth - 2) // 6
-        self.conv1 = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
+        self.conv1 = nn.Conv2d(channels, 16, 3, 1, 1, bias=False)
         self.bn1 = nn.BatchNorm2d(16)
         c = 16
         for s in range(3):
@@ -57,15 +57,15 @@ class ResNetCifar(nn.Module):
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
-def load(d, arch="resnet20", side=32, classes=10):
+def load(d, arch="resnet20", side=32, classes=10, channels=3):
     manifest = json.load(open(f"{d}/weights.json"))
     blob = np.fromfile(f"{d}/weights.bin", dtype=np.float32)
     # Other architectures are torchvision's own (tgr names its parameters as their state_dict does).
-    model = (ResNetCifar() if arch == "resnet20" else getattr(torchvision.models, arch)(num_classes=classes)).eval()
+    model = (ResNetCifar(classes=classes, channels=channels) if arch == "resnet20" else getattr(torchvision.models, arch)(num_classes=classes)).eval()
     state = {k: torch.from_numpy(blob[o:o + int(np.prod(s))].reshape(s).copy()) for k, (o, s) in manifest.items()}
     own = model.state_dict()
     model.load_state_dict({k: state[k] if k in state else own[k] for k in own}, strict=True)
-    images = torch.from_numpy(np.fromfile(f"{d}/images.bin", dtype=np.float32).reshape(-1, 3, side, side))
+    images = torch.from_numpy(np.fromfile(f"{d}/images.bin", dtype=np.float32).reshape(-1, channels, side, side))
     labels = torch.from_numpy(np.fromfile(f"{d}/labels.bin", dtype=np.int32).astype(np.int64))
     return model, images, labels
 
@@ -119,10 +119,11 @@ def main():
     ap.add_argument("--arch", default="resnet20", help="resnet20 (CIFAR, option A) or a torchvision model name")
     ap.add_argument("--side", type=int, default=32)
     ap.add_argument("--classes", type=int, default=10)
+    ap.add_argument("--channels", type=int, default=3)
     ap.add_argument("--warmup", type=int, default=256, help="sites run once, untimed, before the first timed run")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    model, images, labels = load(a.dir, a.arch, a.side, a.classes)
+    model, images, labels = load(a.dir, a.arch, a.side, a.classes, a.channels)
     with torch.no_grad():
         golden = torch.cat([model(images[s:s + 256]) for s in range(0, len(images), 256)])
     golden_loss = F.cross_entropy(golden.double(), labels, reduction="none")

@@ -6,14 +6,15 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModel } from '../src/models/registry.js';
-import { saveModel } from '../src/onnx/proto-io.js';
+import { loadModel, saveModel } from '../src/onnx/proto-io.js';
+import { openDataset } from '../src/data/registry.js';
 import { Rng } from '../src/core/rng.js';
 import { loadClassifier, type Classifier } from '../src/faults/model/classifier.js';
 import { goldenRun, readGoldenActivations } from '../src/faults/run/golden.js';
-import { imageSetFromArrays, type ImageSet } from '../src/faults/run/images.js';
+import { imageSetFromArrays, imageSetFromDataset, type ImageSet } from '../src/faults/run/images.js';
 import type { CampaignPlan } from '../src/faults/plan/plan.js';
 import type { GoldenRun } from '../src/faults/store/records.js';
 import type { Model } from '../src/onnx/types.js';
@@ -27,9 +28,14 @@ export interface BenchTarget {
   images: ImageSet;
   golden: GoldenRun;
   activations: ReturnType<typeof readGoldenActivations>;
-  /** The unlabelled golden pass's predictions (the labels). */
+  /** The unlabelled golden pass's predictions (random images' labels). */
   preds: number[];
+  /** The images' labels, as the peer reads them. */
+  labels: Int32Array;
 }
+
+/** The name both the parent and the shard children (bench/shard-child.ts) give the in-memory images: golden.json records it. */
+export const benchImages = 'bench';
 
 /** CIFAR ResNet-20 at 32×32, 10 classes, on bench/inject.ts's images: the model the paper's figures are about. */
 export const resnet20 = { backbone: 'resnet20', side: 32, classes: 10, seed: 'bench-inject' };
@@ -56,14 +62,57 @@ export async function benchTarget(o: {
   const clf = await loadClassifier(model, { label: `${o.backbone}.onnx`, threads: o.threads });
   const rng = new Rng(o.seed);
   const pixels = Float32Array.from({ length: o.nImages * 3 * o.side * o.side }, () => rng.normal());
-  const unlabelled = imageSetFromArrays({ images: pixels, labels: new Int32Array(o.nImages), shape, name: 'random' });
+  const unlabelled = imageSetFromArrays({
+    images: pixels,
+    labels: new Int32Array(o.nImages),
+    shape,
+    name: benchImages,
+  });
   const g0 = await goldenRun({ classifier: clf, images: unlabelled, threads: o.threads, quiet: true });
-  const images = imageSetFromArrays({ images: pixels, labels: g0.preds, shape, name: 'random' });
+  const images = imageSetFromArrays({ images: pixels, labels: g0.preds, shape, name: benchImages });
   // Shard children (bench/shards.ts) load the model from the folder, as `tgr inject` does.
   saveModel(model, join(o.dir, 'model.onnx'));
   const out = join(o.dir, 'golden.json');
   const golden = await goldenRun({ classifier: clf, images, threads: o.threads, quiet: true, out });
-  return { model, clf, pixels, images, golden, activations: readGoldenActivations(out, golden), preds: g0.preds };
+  const labels = Int32Array.from(g0.preds);
+  return {
+    model,
+    clf,
+    pixels,
+    images,
+    golden,
+    activations: readGoldenActivations(out, golden),
+    preds: g0.preds,
+    labels,
+  };
+}
+
+/**
+ * A model `tgr train` made (RUN/model.onnx and RUN/meta.json, e.g. runs/reproduce-quick/baseline) on the first
+ * `nImages` images of its dataset's test split with their true labels: the fault profile of a trained network, where
+ * hits gather in a few exponent bits, which a random-weight model does not have.
+ */
+export async function trainedTarget(o: {
+  run: string;
+  nImages: number;
+  threads: number;
+  dir: string;
+}): Promise<BenchTarget> {
+  const meta = JSON.parse(readFileSync(join(o.run, 'meta.json'), 'utf8')) as { dataset: string };
+  const model = loadModel(join(o.run, 'model.onnx'));
+  const clf = await loadClassifier(model, { label: join(o.run, 'model.onnx'), threads: o.threads });
+  const test = imageSetFromDataset(await openDataset(meta.dataset), 'test');
+  const n = Math.min(o.nImages, test.size);
+  const indices = Array.from({ length: n }, (_, i) => i);
+  const pixels = await test.pixels(indices);
+  await test.close?.();
+  const labels = Int32Array.from(indices, (i) => test.labels[i]!);
+  const images = imageSetFromArrays({ images: pixels, labels, shape: test.shape, name: benchImages });
+  saveModel(model, join(o.dir, 'model.onnx'));
+  const out = join(o.dir, 'golden.json');
+  const golden = await goldenRun({ classifier: clf, images, threads: o.threads, quiet: true, out });
+  const activations = readGoldenActivations(out, golden);
+  return { model, clf, pixels, images, golden, activations, preds: Array.from(golden.preds), labels };
 }
 
 /** Writes the peer's inputs into `dir`: weights by torchvision name, images and labels. */
@@ -83,7 +132,7 @@ export function writePeerInputs(dir: string, t: BenchTarget): void {
     Buffer.concat(blobs.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength))),
   );
   writeFileSync(join(dir, 'images.bin'), Buffer.from(t.pixels.buffer, t.pixels.byteOffset, t.pixels.byteLength));
-  writeFileSync(join(dir, 'labels.bin'), Buffer.from(Int32Array.from(t.preds).buffer));
+  writeFileSync(join(dir, 'labels.bin'), Buffer.from(t.labels.buffer, t.labels.byteOffset, t.labels.byteLength));
 }
 
 /** Writes a plan's sites for the peer, grouped by layer: NAME.json (layer names) and NAME.bin (layer, image, index, bit). */

@@ -4,25 +4,26 @@
  * and DIR/labels.bin (bench/peer.ts writes them) and the campaign settings as JSON; golden.json and plan.json must
  * already be in DIR, so the shard only reads them. Prints {"startup": s, "seconds": s} when done.
  *
- *   npx tsx bench/shard-child.ts DIR SIDE K/N THREADS '{"perLayer":512,"stratify":"bit",…}'
+ *   npx tsx bench/shard-child.ts DIR C,H,W K/N THREADS '{"perLayer":512,"stratify":"bit",…}'
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { injectCampaign } from '../src/faults/campaign.js';
 import type { CampaignOptions } from '../src/faults/campaign-options.js';
 import { imageSetFromArrays } from '../src/faults/run/images.js';
+import { benchImages } from './peer.js';
 
-const [dir, side, shard, threads, settings] = process.argv.slice(2) as [string, string, string, string, string];
+const [dir, shapeArg, shard, threads, settings] = process.argv.slice(2) as [string, string, string, string, string];
 const bytes = (f: string) => {
   const b = readFileSync(join(dir, f));
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
 };
-const s = Number(side);
+const shape = shapeArg.split(',').map(Number) as [number, number, number];
 const images = imageSetFromArrays({
   images: new Float32Array(bytes('images.bin')),
   labels: new Int32Array(bytes('labels.bin')),
-  shape: [3, s, s],
-  name: 'random',
+  shape,
+  name: benchImages,
 });
 const [index, count] = shard.split('/').map(Number) as [number, number];
 // Start-up (node, tsx compiling the sources, reading the images) is what the parent cannot see: reported on stdout.

@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process';
 /** Settings the children pass to injectCampaign; `name` is the campaign folder, whose plan.json must exist. */
 export type ShardSettings = Record<string, unknown> & { name: string };
 
-/** Runs shards 0..jobs−1 of campaign `settings.name` in `dir` at `threads` each; resolves to each child's start-up (s). */
+/** Runs shards 0..jobs−1 of campaign `settings.name` in `dir` on images of `shape` at `threads` each; resolves to each child's start-up (s). */
 export async function runShards(
   dir: string,
-  side: number,
+  shape: readonly [number, number, number],
   jobs: number,
   threads: number,
   settings: ShardSettings,
@@ -19,7 +19,7 @@ export async function runShards(
   const child = new URL('./shard-child.ts', import.meta.url).pathname;
   return Promise.all(
     Array.from({ length: jobs }, (_, k) => {
-      const args = ['--import', 'tsx', child, dir, String(side), `${k}/${jobs}`, String(threads)];
+      const args = ['--import', 'tsx', child, dir, shape.join(','), `${k}/${jobs}`, String(threads)];
       const p = spawn(process.execPath, [...args, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       p.stdout.on('data', (d: Buffer) => (out += d.toString()));

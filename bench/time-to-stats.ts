@@ -5,7 +5,9 @@
  * the critical-fault rate P(ΔLoss > 1) that the PyTorchFI-style peer (bench/inject_peer.py) reaches with the paper's
  * 4,096 uniform injections per layer, against the peer's time for those. Each layer's targets are the peer's widths on
  * that layer (RoundsOptions.targets), so every layer stops at its own n. Model: CIFAR ResNet-20 from src/models
- * (random weights) on random images labelled by its own predictions, as bench/inject.ts. Both sides' widths come from
+ * (random weights) on random images labelled by its own predictions, as bench/inject.ts; or, with --run RUN, a
+ * ResNet-20 `tgr train` made (RUN/model.onnx, e.g. runs/reproduce-quick/baseline) on its test images and labels,
+ * whose hits gather in a few exponent bits as a trained network's do. Both sides' widths come from
  * the same function (src/stats/stratified.ts: Clopper–Pearson for the peer's one stratum, Korn–Graubard for tgr's 32
  * bit strata), as (upper − lower)/2.
  *
@@ -17,7 +19,7 @@
  * (sites per layer) and --max-rounds bound it.
  *
  *   npx tsx bench/time-to-stats.ts [--peer-n 4096] [--images 1024] [--pilot 128] [--cap 16384] [--max-rounds 6]
- *     [--jobs 1] [--runs 3] [--threads 2]
+ *     [--jobs 1] [--runs 3] [--threads 2] [--run RUN]
  */
 import './tuned.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,7 +34,15 @@ import { summarize } from '../src/faults/metrics/summarize.js';
 import { stratifiedRate } from '../src/stats/stratified.js';
 import type { CampaignSummary } from '../src/faults/store/records.js';
 import { runShards } from './shards.js';
-import { benchTarget, resnet20, startPeer, writePeerInputs, writeSites, type PeerResult } from './peer.js';
+import {
+  benchTarget,
+  resnet20,
+  startPeer,
+  trainedTarget,
+  writePeerInputs,
+  writeSites,
+  type PeerResult,
+} from './peer.js';
 
 const argv = process.argv.slice(2);
 const arg = (k: string, d: number) => {
@@ -50,16 +60,24 @@ const jobs = arg('jobs', 1);
 const runs = arg('runs', 3);
 const threads = arg('threads', 2);
 const batch = 128;
+const runAt = argv.indexOf('--run');
+const trainedRun = runAt >= 0 ? argv[runAt + 1] : undefined;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const half = (e: { lower: number; upper: number }) => (e.upper - e.lower) / 2;
 
 const dir = mkdtempSync(join(tmpdir(), 'tgr-bench-time-to-stats-'));
-const target = await benchTarget({ ...resnet20, nImages, threads, dir });
+const target = trainedRun
+  ? await trainedTarget({ run: trainedRun, nImages, threads, dir })
+  : await benchTarget({ ...resnet20, nImages, threads, dir });
 const { clf, golden, images } = target;
 writePeerInputs(dir, target);
+const [channels, side] = images.shape;
 const uniform = planCampaign({ classifier: clf, golden, perLayer: peerN, batchSize: batch, seed: 1 });
 writeSites(dir, uniform, 'sites');
-const peer = await startPeer(dir, ['--threads', String(threads), '--batch', String(batch)]);
+const peer = await startPeer(dir, [
+  ...['--threads', String(threads), '--batch', String(batch)],
+  ...['--channels', String(channels), '--side', String(side)],
+]);
 const agree = peer.ready.golden_top1.filter((p, i) => p === target.preds[i]).length;
 const load = [loadavg()[0]!];
 
@@ -125,7 +143,7 @@ async function ours(): Promise<{
     const shards = jobs > 1 && sites > inProcessSites;
     if (!shards) await runRound(o, clf, golden, round);
     else {
-      startups.push(...(await runShards(dir, 32, jobs, threads / jobs, settings)));
+      startups.push(...(await runShards(dir, images.shape, jobs, threads / jobs, settings)));
       mergeShards(round.dir, jobs);
     }
     perRound.push({ sites, shards, seconds: (performance.now() - t) / 1000 });
@@ -171,7 +189,7 @@ const found = ourRuns[0]!;
 const widths = ourWidths(found.summary);
 const ourSeconds = ourRuns.map((r) => r.seconds);
 console.log(
-  `ResNet-20 (src/models), ${clf.layers.length} layers, pool ${uniform.pool} of ${nImages} images; peer ${peerN} uniform/layer (torch ${peer.ready.ready}, ${peer.ready.threads} threads, golden top-1 agrees on ${agree}/${nImages}); tgr --stratify bit --halfwidth (per layer and rate: the peer's) --pilot ${pilot} --max-rounds ${maxRounds} --per-layer ${cap}, ${jobs > 1 ? `rounds over ${inProcessSites} sites as ${jobs} shards × ${threads / jobs} thread` : `every round in this process at ${threads} threads`}; load average ${load.map((x) => x.toFixed(1)).join(' → ')}`,
+  `${trainedRun ? `ResNet-20 trained by tgr (${trainedRun}, ${images.shape.join('×')} test images, true labels)` : 'ResNet-20 (src/models, random weights, random images)'}, ${clf.layers.length} layers, pool ${uniform.pool} of ${nImages} images; peer ${peerN} uniform/layer (torch ${peer.ready.ready}, ${peer.ready.threads} threads, golden top-1 agrees on ${agree}/${nImages}); tgr --stratify bit --halfwidth (per layer and rate: the peer's) --pilot ${pilot} --max-rounds ${maxRounds} --per-layer ${cap}, ${jobs > 1 ? `rounds over ${inProcessSites} sites as ${jobs} shards × ${threads / jobs} thread` : `every round in this process at ${threads} threads`}; load average ${load.map((x) => x.toFixed(1)).join(' → ')}`,
 );
 console.log(
   `tgr: ${found.rounds} rounds, ${found.sites.reduce((a, n) => a + n, 0)} sites (peer ${peerN * uniform.layers.length}), stopping on and reporting at the calibrated level γ = ${(100 * found.level).toFixed(2)}% (the peer's fixed n: 99%); widest (w/w_peer)² ${worstOf(widths).toFixed(3)}${worstOf(widths) > 1 ? ' — NOT every width reached (cap or rounds spent)' : ''}`,
