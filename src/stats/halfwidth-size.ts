@@ -11,11 +11,15 @@ import { lowestRungReaching } from './total-ladder.js';
  * takes the largest share any rate asks for and never less than it already has.
  */
 
-/** How a top-up may grow: every stratum at least `min`, the total at most `cap`, a round at least ×`growth`. */
+/**
+ * How a top-up may grow: every stratum at least `min`, the total at most `cap`, a round at least ×`growth` and, with
+ * `maxGrowth`, at most ×`maxGrowth` (a projection from a small sample is not trusted further than that).
+ */
 export interface TopUpLimits {
   min: number;
   cap: number;
   growth: number;
+  maxGrowth?: number;
   level?: number;
 }
 
@@ -90,6 +94,7 @@ export function topUpCounts(
     }
     top = fits;
   }
+  if (limits.maxGrowth !== undefined) top = Math.min(top, Math.max(floor, Math.ceil(now * limits.maxGrowth)));
   return countsAt(lowestRungReaching(floor, top, (t) => reaches(countsAt(t))));
 }
 

@@ -10,13 +10,17 @@ import { lowestRungReaching, rungsBetween } from './total-ladder.js';
  * Why a grid and which: docs/ARCHITECTURE.md, "Planning for a precision".
  */
 
-/** A one-stratum sequential procedure: the pilot, the target half-width, top-up rounds, the cap, a round's growth. */
+/**
+ * A one-stratum sequential procedure: the pilot, the target half-width, top-up rounds, the cap, a round's least growth
+ * and, when set, its most (TopUpLimits).
+ */
 export interface SequentialSetting {
   pilot: number;
   halfwidth: number;
   maxRounds: number;
   cap: number;
   growth: number;
+  maxGrowth?: number;
 }
 
 /** The procedure's exact coverage at one p: `mass` is the probability enumerated (paths below 1e-13 pruned). */
@@ -124,11 +128,13 @@ export class SequentialRule {
   }
 
   private decide(n: number, x: number): number {
-    const { cap, growth } = this.setting;
+    const { cap, growth, maxGrowth } = this.setting;
     if (n >= cap || this.reaches(n, x)) return 0;
     // One stratum: topUpCounts's countsAt(t) is t and the projected hits x·t/n.
     const at = (t: number) => this.reaches(t, (x * t) / n);
-    const to = lowestRungReaching(Math.max(1, Math.ceil(n * growth)), cap, at);
+    const floor = Math.max(1, Math.ceil(n * growth));
+    const top = maxGrowth === undefined ? cap : Math.min(cap, Math.max(floor, Math.ceil(n * maxGrowth)));
+    const to = lowestRungReaching(floor, top, at);
     return to > n ? to : 0;
   }
 

@@ -15,23 +15,36 @@ import { nextRung, rungAtLeast } from '../../src/stats/total-ladder.js';
 
 const small: SequentialSetting = { pilot: 16, halfwidth: 0.1, maxRounds: 3, cap: 1e6, growth: 1.25 };
 
-test('the rule’s top-up is nextCounts’s for one stratum, state by state, at several levels, targets and caps', () => {
+test('the rule’s top-up is nextCounts’s for one stratum, state by state, at several levels, targets, caps and growth caps', () => {
   let checked = 0;
-  for (const [halfwidth, cap, level] of [
-    [0.1, 1e6, 0.99],
-    [0.02, 4096, 0.995],
-    [0.0081, 4096, 0.99],
-    [0.005, 65536, 0.9973],
+  for (const [halfwidth, cap, level, maxGrowth] of [
+    [0.1, 1e6, 0.99, undefined],
+    [0.02, 4096, 0.995, undefined],
+    [0.0081, 4096, 0.99, undefined],
+    [0.005, 65536, 0.9973, undefined],
+    [0.02, 4096, 0.99, 8],
+    [0.005, 65536, 0.99, 8],
+    [0.0081, 4096, 0.99, 2.5],
   ] as const) {
-    const rule = new SequentialRule({ pilot: 16, halfwidth, maxRounds: 3, cap, growth: 1.25 }, level);
+    const bound = maxGrowth === undefined ? {} : { maxGrowth };
+    const rule = new SequentialRule({ pilot: 16, halfwidth, maxRounds: 3, cap, growth: 1.25, ...bound }, level);
     for (const n of [16, 20, 32, 128, 333, 1000, 4000])
       for (let x = 0; x <= n; x += Math.max(1, Math.floor(n / 97))) {
-        const want = nextCounts([[{ weight: 1, n, hits: x }]], halfwidth, { min: 1, cap, growth: 1.25, level });
-        assert.equal(rule.topUp(n, x), want ? want[0]! : 0, `W ${halfwidth}, cap ${cap}, level ${level}: ${x} of ${n}`);
+        const want = nextCounts([[{ weight: 1, n, hits: x }]], halfwidth, {
+          min: 1,
+          cap,
+          growth: 1.25,
+          level,
+          ...bound,
+        });
+        const at = `W ${halfwidth}, cap ${cap}, level ${level}, ×${maxGrowth}: ${x} of ${n}`;
+        assert.equal(rule.topUp(n, x), want ? want[0]! : 0, at);
+        // A round never passes the cap, nor ×maxGrowth unless the least growth (×1.25) asks for more.
+        if (want) assert.ok(want[0]! <= Math.min(cap, Math.ceil(n * Math.max(1.25, maxGrowth ?? Infinity))), at);
         checked++;
       }
   }
-  assert.equal(checked, 2044);
+  assert.equal(checked, 3577);
 });
 
 test('a fixed n (no top-ups) covers as Clopper–Pearson does: at least the level, exactly the binomial sum', () => {

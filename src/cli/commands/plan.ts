@@ -16,7 +16,7 @@ import {
 } from '../../faults/plan/strata.js';
 import type { CliCommand } from '../command.js';
 import { check } from '../../core/errors.js';
-import { defaultMaxRounds, defaultPilot } from '../../faults/plan/rounds.js';
+import { defaultMaxRounds, defaultPilot, maxGrowth } from '../../faults/plan/rounds.js';
 import { intervalLabel } from '../../stats/sequential-level.js';
 import {
   count,
@@ -105,7 +105,7 @@ export function campaignOptions(cmd: Command): Command {
     )
     .option(
       '--max-rounds <n>',
-      `with --halfwidth: top-up rounds after the pilot at most (default ${defaultMaxRounds})`,
+      `with --halfwidth: top-up rounds after the pilot at most (default ${defaultMaxRounds}); a round grows a layer at most ×${maxGrowth}, or more where that many rounds could not reach --per-layer`,
       integer(0, 1000),
     )
     .option('--batch <n>', 'faults per suffix batch', count(65_536), 128)

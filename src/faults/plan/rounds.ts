@@ -56,6 +56,18 @@ export const defaultPilot = 128;
 /** A top-up grows a layer's sample at least this much, so a near miss does not cost a round for a handful of sites. */
 export const minGrowth = 1.25;
 
+/**
+ * A top-up grows a layer's sample at most this much: it is sized from the rates seen so far, and a pilot's few draws
+ * per bit overstate a rare bit's rate as often as they miss it (1 hit in 4 projects p = ¼), while sites spent cannot be
+ * taken back and a shortfall costs only a round (what it saves: bench/RESULTS.md, "Time to the paper's statistics").
+ */
+export const maxGrowth = 8;
+
+/** The most one round may grow a layer's sample: maxGrowth, or more where that many rounds of it would not reach the cap. */
+export function growthCap(o: { pilot: number; maxRounds: number; cap: number }): number {
+  return Math.max(maxGrowth, (o.cap / o.pilot) ** (1 / Math.max(1, o.maxRounds)));
+}
+
 /** Round r's folder inside the campaign folder. */
 export function roundDir(dir: string, round: number): string {
   return join(dir, 'rounds', String(round));
@@ -110,7 +122,8 @@ function strataWeights(s: PlanOptions): number[] {
 
 /**
  * The level a campaign stops on and reports at: the smallest γ ≥ 99% at which the one-stratum procedure of these
- * settings (the pilot, the target — the smallest one with per-layer targets —, the rounds, the cap, minGrowth) covers
+ * settings (the pilot, the target — the smallest one with per-layer targets —, the rounds, the cap, minGrowth and the
+ * growth cap) covers
  * 99% by exact enumeration, or the Bonferroni fallback when that is too large to enumerate (stats/sequential-level.ts).
  */
 export function sequentialLevel(o: Pick<RoundsOptions, 'settings' | 'halfwidth' | 'pilot' | 'maxRounds' | 'targets'>) {
@@ -121,6 +134,7 @@ export function sequentialLevel(o: Pick<RoundsOptions, 'settings' | 'halfwidth' 
     maxRounds: o.maxRounds,
     cap: o.settings.perLayer,
     growth: minGrowth,
+    maxGrowth: growthCap({ pilot: o.pilot, maxRounds: o.maxRounds, cap: o.settings.perLayer }),
   });
 }
 
@@ -262,6 +276,7 @@ export function nextRound(o: RoundsOptions): Round | undefined {
       min: have.length > 1 ? minPerStratum : 1,
       cap: o.settings.perLayer,
       growth: minGrowth,
+      maxGrowth: growthCap({ pilot: o.pilot, maxRounds: o.maxRounds, cap: o.settings.perLayer }),
       level,
     });
     if (to) draws[name] = { from: have, to };

@@ -7,7 +7,7 @@ import {
   sequentialCoverage,
   type SequentialSetting,
 } from '../../../src/stats/sequential-level.js';
-import { minGrowth } from '../../../src/faults/plan/rounds.js';
+import { growthCap, minGrowth } from '../../../src/faults/plan/rounds.js';
 
 /*
  * What stopping on the measured width does to coverage, exactly: every path of the sequential rule on one stratum
@@ -19,7 +19,7 @@ import { minGrowth } from '../../../src/faults/plan/rounds.js';
 
 /** Coverage and mean final n of the procedure stopped and reported at `level`. */
 function coverage(p: number, s: Omit<SequentialSetting, 'growth'>, level: number) {
-  const c = sequentialCoverage(p, new SequentialRule({ ...s, growth: minGrowth }, level));
+  const c = sequentialCoverage(p, new SequentialRule({ growth: minGrowth, ...s }, level));
   assert.ok(Math.abs(c.mass - 1) < 1e-7, `every path ends (mass ${c.mass})`);
   return { cover: c.cover.toFixed(5), meanN: Math.round(c.meanN) };
 }
@@ -56,4 +56,18 @@ test('n = 1,024-style target, pilot 128, 5 top-ups, cap 4,096: 98.7% at p = 0.03
   const c = calibratedLevel({ ...s, growth: minGrowth });
   assert.deepEqual([c.level, c.method], [0.9932, 'enumerated']);
   assert.deepEqual(coverage(0.03, s, c.level), { cover: '0.99060', meanN: 1366 });
+});
+
+test('the same case as campaigns run it, at most ×8 a round: fewer draws, and ≥ 99% at its own calibrated γ = 99.27%', () => {
+  const e = stratifiedRate([{ weight: 1, n: 1024, hits: 31 }]);
+  const base = { pilot: 128, halfwidth: (e.upper - e.lower) / 2, maxRounds: 5, cap: 4096 };
+  const s = { ...base, maxGrowth: growthCap(base) };
+  assert.equal(s.maxGrowth, 8);
+  // 128 → at most 1,024 first: the top-up is sized again on 8× the draws instead of jumping from the pilot's 4 hits.
+  assert.deepEqual(coverage(0.03, s, 0.99), { cover: '0.98752', meanN: 1125 });
+  const c = calibratedLevel({ ...s, growth: minGrowth });
+  assert.deepEqual([c.level, c.method], [0.9927, 'enumerated']);
+  assert.ok(c.worst!.cover >= 0.99, `worst ${c.worst!.cover} at p = ${c.worst!.p}`);
+  const at = coverage(0.03, s, c.level);
+  assert.ok(Number(at.cover) >= 0.99 && at.meanN < 1366, `${JSON.stringify(at)}`);
 });

@@ -8,7 +8,14 @@ import { readPlan, writePlan } from '../../../src/faults/plan/plan-file.js';
 import { runCampaign } from '../../../src/faults/run/runner.js';
 import { mergeShards } from '../../../src/faults/store/merge.js';
 import { planToPrecision, roundsOptions, runRound } from '../../../src/faults/plan/precision.js';
-import { fallbackWarning, latestRound, runRounds, sequentialLevel } from '../../../src/faults/plan/rounds.js';
+import {
+  fallbackWarning,
+  growthCap,
+  latestRound,
+  maxGrowth,
+  runRounds,
+  sequentialLevel,
+} from '../../../src/faults/plan/rounds.js';
 import { stratifiedRate } from '../../../src/stats/stratified.js';
 import { countsOf, rateOf } from '../../../src/faults/metrics/metrics.js';
 import { summaryTable } from '../../../src/cli/summary-table.js';
@@ -40,7 +47,7 @@ async function setup(label: string, more: Partial<CampaignOptions> = {}): Promis
     layers: ['fc', 'layer2.0.conv2'],
     quiet: true,
     // The level these settings calibrate to (the first campaign checks it), so the other tests skip the calibration.
-    level: 0.992,
+    level: 0.9924,
     ...more,
   };
 }
@@ -105,26 +112,34 @@ test('--halfwidth: a pilot round, then top-ups of the layers still wider, joined
   assert.deepEqual(rerun.summary, summary);
 });
 
+test('a round grows a layer at most ×8, unless the rounds allowed could then not reach the cap', () => {
+  assert.equal(maxGrowth, 8);
+  assert.equal(growthCap({ pilot: 128, maxRounds: 5, cap: 16_384 }), 8); // 128·8⁵ passes the cap
+  assert.equal(growthCap({ pilot: 128, maxRounds: 1, cap: 16_384 }), 128); // one round must be free to reach it
+  assert.equal(growthCap({ pilot: 64, maxRounds: 2, cap: 65_536 }), 32);
+  assert.equal(growthCap({ pilot: 128, maxRounds: 0, cap: 16_384 }), 128); // no top-ups: the bound never applies
+});
+
 test('--halfwidth calibrates its level once, records it in every round and the joined plan, and reports at it', async () => {
   const { o, result } = await first;
   const { classifier, golden } = await import('../../../src/faults/campaign.js').then((m) => m.prepareGolden(o));
   const calibrated = sequentialLevel(roundsOptions(o, classifier, golden));
-  assert.deepEqual([calibrated.level, calibrated.method], [0.992, 'enumerated']);
+  assert.deepEqual([calibrated.level, calibrated.method], [0.9924, 'enumerated']);
   const plan = readPlan(join(result.dir, 'plan.json'));
-  assert.equal(plan.level, 0.992);
+  assert.equal(plan.level, 0.9924);
   for (const r of readdirSync(join(result.dir, 'rounds')))
-    assert.equal(readPlan(join(result.dir, 'rounds', r, 'plan.json')).level, 0.992, `round ${r}`);
+    assert.equal(readPlan(join(result.dir, 'rounds', r, 'plan.json')).level, 0.9924, `round ${r}`);
   // The summary's intervals are the stratified ones at γ, not at 99%, and it says so.
   const summary = result.summary!;
-  assert.equal(summary.level, 0.992);
+  assert.equal(summary.level, 0.9924);
   for (const l of summary.layers) {
     const at = (level: number) => stratifiedRate(countsOf(l.strata, rateOf.sdc), level);
-    assert.deepEqual(l.sdc, at(0.992));
+    assert.deepEqual(l.sdc, at(0.9924));
     assert.ok(l.sdc.upper - l.sdc.lower > at(0.99).upper - at(0.99).lower);
   }
   assert.match(
     summaryTable(summary),
-    /\nintervals: 99% \(sequential, γ = 99\.20% per look\), so the --halfwidth procedure's intervals cover 99%\n/,
+    /\nintervals: 99% \(sequential, γ = 99\.24% per look\), so the --halfwidth procedure's intervals cover 99%\n/,
   );
 });
 
