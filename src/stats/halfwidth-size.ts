@@ -1,6 +1,6 @@
 import { check } from '../core/errors.js';
 import { defaultLevel, neymanAllocation, stratifiedRate, type StratumCount } from './stratified.js';
-import { lowestRungReaching } from './total-ladder.js';
+import { lowestRungReaching, rungAtLeast } from './total-ladder.js';
 
 /*
  * Sizing a stratified sample for a precision: given what a layer's sample has shown so far (per rate, hits and n per
@@ -13,7 +13,7 @@ import { lowestRungReaching } from './total-ladder.js';
 
 /**
  * How a top-up may grow: every stratum at least `min`, the total at most `cap`, a round at least ×`growth` and, with
- * `maxGrowth`, at most ×`maxGrowth` (a projection from a small sample is not trusted further than that).
+ * `maxGrowth`, at most the rung at ×`maxGrowth` (a projection from a small sample is not trusted further than that).
  */
 export interface TopUpLimits {
   min: number;
@@ -94,7 +94,9 @@ export function topUpCounts(
     }
     top = fits;
   }
-  if (limits.maxGrowth !== undefined) top = Math.min(top, Math.max(floor, Math.ceil(now * limits.maxGrowth)));
+  // On the ladder, as every other total, so the totals a rule can stop at stay its rungs (the calibration counts them).
+  if (limits.maxGrowth !== undefined)
+    top = Math.min(top, rungAtLeast(Math.max(floor, Math.ceil(now * limits.maxGrowth))));
   return countsAt(lowestRungReaching(floor, top, (t) => reaches(countsAt(t))));
 }
 

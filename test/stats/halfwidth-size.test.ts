@@ -36,13 +36,14 @@ test('topUpCounts: the lowest total on the ladder whose projected interval reach
 });
 
 test('topUpCounts with maxGrowth: a round grows the sample at most that much, however far the projection asks', () => {
-  // 10 in 100 at ±0.02 projects 1,556 (above); at most ×8 it stops at 800, itself a total off the ladder.
-  assert.deepEqual(topUpCounts([one(100, 10)], 0.02, { ...limits, maxGrowth: 8 }), [800]);
+  // 10 in 100 at ±0.02 projects 1,556 (above); at most ×8 it stops at 804, the rung at 800 (totals stay on the ladder).
+  assert.deepEqual(topUpCounts([one(100, 10)], 0.02, { ...limits, maxGrowth: 8 }), [804]);
+  assert.equal(rungAtLeast(800), 804);
   // A projection within ×8 is untouched: 0 in 100 at ±0.01 still takes the rung 266.
   assert.deepEqual(topUpCounts([one(100, 0)], 0.01, { ...limits, maxGrowth: 8 }), [266]);
-  // Over strata the bound is on the total: 50 + 50 → at most 800 in all, shared as without it.
+  // Over strata the bound is on the total: 50 + 50 → at most 804 in all, shared as without it.
   const grown = topUpCounts([halves(50, 0, 10)], 0.005, { ...limits, min: 2, maxGrowth: 8 });
-  assert.equal(grown[0]! + grown[1]!, 800);
+  assert.equal(grown[0]! + grown[1]!, 804);
   // The least growth still wins over it, and the cap over both.
   assert.deepEqual(topUpCounts([one(100, 0)], 0.2, { ...limits, maxGrowth: 1.1 }), [125]);
   assert.deepEqual(topUpCounts([one(100, 10)], 0.001, { ...limits, cap: 500, maxGrowth: 8 }), [500]);
