@@ -1,6 +1,6 @@
 import { check } from '../core/errors.js';
 import { defaultLevel, neymanAllocation, stratifiedRate, type StratumCount } from './stratified.js';
-import { lowestRungReaching, rungAtLeast } from './total-ladder.js';
+import { lowestRungReaching, roundTop } from './total-ladder.js';
 
 /*
  * Sizing a stratified sample for a precision: given what a layer's sample has shown so far (per rate, hits and n per
@@ -94,10 +94,7 @@ export function topUpCounts(
     }
     top = fits;
   }
-  // On the ladder, as every other total, so the totals a rule can stop at stay its rungs (the calibration counts them).
-  if (limits.maxGrowth !== undefined)
-    top = Math.min(top, rungAtLeast(Math.max(floor, Math.ceil(now * limits.maxGrowth))));
-  return countsAt(lowestRungReaching(floor, top, (t) => reaches(countsAt(t))));
+  return countsAt(lowestRungReaching(floor, roundTop(now, floor, top, limits.maxGrowth), (t) => reaches(countsAt(t))));
 }
 
 /**

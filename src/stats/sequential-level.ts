@@ -1,5 +1,5 @@
 import { clopperPearson } from './clopper-pearson.js';
-import { lowestRungReaching, rungAtLeast, rungsBetween } from './total-ladder.js';
+import { lowestRungReaching, roundTop, rungsBetween } from './total-ladder.js';
 
 /*
  * The level a sequential (`--halfwidth`) procedure must stop and report at for its final interval to cover 99%
@@ -133,8 +133,7 @@ export class SequentialRule {
     // One stratum: topUpCounts's countsAt(t) is t and the projected hits x·t/n.
     const at = (t: number) => this.reaches(t, (x * t) / n);
     const floor = Math.max(1, Math.ceil(n * growth));
-    const top = maxGrowth === undefined ? cap : Math.min(cap, rungAtLeast(Math.max(floor, Math.ceil(n * maxGrowth))));
-    const to = lowestRungReaching(floor, top, at);
+    const to = lowestRungReaching(floor, roundTop(n, floor, cap, maxGrowth), at);
     return to > n ? to : 0;
   }
 

@@ -32,6 +32,15 @@ export function rungAtLeast(t: number): number {
   return ladder[indexAtLeast(t)]!;
 }
 
+/**
+ * The highest total a round from `now` may end at: `top`, or, with `maxGrowth`, the rung at ×maxGrowth when that is
+ * lower — a rung, so every total a rule can stop at stays on the ladder — but never below `floor`.
+ */
+export function roundTop(now: number, floor: number, top: number, maxGrowth?: number): number {
+  if (maxGrowth === undefined) return top;
+  return Math.min(top, rungAtLeast(Math.max(floor, Math.ceil(now * maxGrowth))));
+}
+
 /** How many rungs lie in [from, below). */
 export function rungsBetween(from: number, below: number): number {
   return below <= from ? 0 : indexAtLeast(below) - indexAtLeast(from);

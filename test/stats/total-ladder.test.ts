@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lowestRungReaching, nextRung, rungAtLeast, rungsBetween } from '../../src/stats/total-ladder.js';
+import { lowestRungReaching, nextRung, roundTop, rungAtLeast, rungsBetween } from '../../src/stats/total-ladder.js';
 
 /** The ladder up to `top`, rung by rung. */
 function ladderTo(top: number): number[] {
@@ -65,4 +65,12 @@ test('lowestRungReaching: the first rung ≥ floor (or top) reaching a monotone 
   const before = probes;
   lowestRungReaching(160, 65536, (t) => (probes++, t >= 30000));
   assert.ok(probes - before <= 11, `${probes - before} probes`);
+});
+
+test('roundTop: the rung at ×maxGrowth when below the top, never below the floor; the top without a bound', () => {
+  assert.equal(roundTop(100, 125, 100_000), 100_000);
+  assert.equal(roundTop(100, 125, 100_000, 8), 804); // 800 is not a rung; 804 is the next
+  assert.equal(roundTop(100, 125, 500, 8), 500);
+  assert.equal(roundTop(100, 125, 100_000, 1.1), rungAtLeast(125)); // ×1.1 is below the floor: the floor's rung
+  assert.equal(roundTop(128, 160, 16_384, 8), rungAtLeast(1024));
 });

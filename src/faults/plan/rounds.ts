@@ -122,9 +122,9 @@ function strataWeights(s: PlanOptions): number[] {
 
 /**
  * The level a campaign stops on and reports at: the smallest γ ≥ 99% at which the one-stratum procedure of these
- * settings (the pilot, the target — the smallest one with per-layer targets —, the rounds, the cap, minGrowth and the
- * growth cap) covers
- * 99% by exact enumeration, or the Bonferroni fallback when that is too large to enumerate (stats/sequential-level.ts).
+ * settings (the pilot, the target — the smallest one with per-layer targets —, the rounds, the cap, minGrowth and
+ * growthCap) covers 99% by exact enumeration, or the Bonferroni fallback when that is too large to enumerate
+ * (stats/sequential-level.ts).
  */
 export function sequentialLevel(o: Pick<RoundsOptions, 'settings' | 'halfwidth' | 'pilot' | 'maxRounds' | 'targets'>) {
   const widths = Object.values(o.targets ?? {}).flatMap((t) => [t.mismatch, t.critical]);
