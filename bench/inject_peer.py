@@ -6,8 +6,8 @@ forward on the batch; cross-entropy and top-1 per image. Golden outputs are comp
 exactly as the tgr side does.
 
 Reads DIR/weights.json + DIR/weights.bin (the tgr model's initializers by torchvision name), DIR/images.bin
-(float32 [n,C,S,S], --channels and --side), DIR/labels.bin (int32), and campaigns as DIR/NAME.json (layer names) + DIR/NAME.bin (int32
-rows of layer, image, index, bit, grouped by layer). Serves timed runs: prints {"ready": version}, then one JSON
+(float32 [n,C,S,S], --channels and --side), DIR/labels.bin (int32), and campaigns as DIR/NAME.json (layer names) +
+DIR/NAME.bin (int32 rows of layer, image, index, bit, grouped by layer). Serves timed runs: prints {"ready": version}, then one JSON
 result per "run NAME" line on stdin (totals, and per layer injections, mismatches and critical faults with ΔLoss > 1),
 so the caller interleaves its runs with these under the same machine load.
 Run with Debian's python3-torch: /usr/bin/python3 bench/inject_peer.py DIR --threads 2 --batch 128
@@ -61,7 +61,10 @@ def load(d, arch="resnet20", side=32, classes=10, channels=3):
     manifest = json.load(open(f"{d}/weights.json"))
     blob = np.fromfile(f"{d}/weights.bin", dtype=np.float32)
     # Other architectures are torchvision's own (tgr names its parameters as their state_dict does).
-    model = (ResNetCifar(classes=classes, channels=channels) if arch == "resnet20" else getattr(torchvision.models, arch)(num_classes=classes)).eval()
+    if arch == "resnet20":
+        model = ResNetCifar(classes=classes, channels=channels).eval()
+    else:
+        model = getattr(torchvision.models, arch)(num_classes=classes).eval()
     state = {k: torch.from_numpy(blob[o:o + int(np.prod(s))].reshape(s).copy()) for k, (o, s) in manifest.items()}
     own = model.state_dict()
     model.load_state_dict({k: state[k] if k in state else own[k] for k in own}, strict=True)

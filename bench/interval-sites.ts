@@ -31,6 +31,7 @@ import { runFolderFiles } from '../src/run-folder/file-names.js';
 import { clopperPearson } from '../src/stats/clopper-pearson.js';
 import { neymanAllocation, stratifiedRate, type StratumCount } from '../src/stats/stratified.js';
 import { smoothedSd } from '../src/stats/halfwidth-size.js';
+import { nextRung } from '../src/stats/total-ladder.js';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: npx tsx bench/interval-sites.ts CAMPAIGN_DIR [--peer-n 4096]');
@@ -68,6 +69,10 @@ function fayFeuer(strata: readonly StratumCount[]): { lower: number; upper: numb
 type Interval = (strata: readonly StratumCount[]) => { lower: number; upper: number };
 type Allocation = (total: number) => number[];
 
+/** Strata of `weights` drawn `counts` times each, every stratum's hits at its rate `p`. */
+const held = (p: readonly number[], weights: readonly number[], counts: readonly number[]): StratumCount[] =>
+  p.map((ph, h) => ({ weight: weights[h]!, n: counts[h]!, hits: ph * counts[h]! }));
+
 /** The smallest total on the ladder whose allocation reaches every rate's target by `interval`, or NaN past 2¹⁷. */
 function sitesNeeded(
   rates: readonly number[][],
@@ -77,12 +82,8 @@ function sitesNeeded(
   alloc: Allocation,
 ): number {
   const reaches = (counts: readonly number[]) =>
-    rates.every(
-      (p, k) =>
-        half(interval(p.map((ph, h) => ({ weight: weights[h]!, n: counts[h]!, hits: ph * counts[h]! })))) <=
-        targets[k]!,
-    );
-  for (let t = 2 * weights.length; t <= 1 << 17; t += Math.max(1, Math.floor(t / 64))) if (reaches(alloc(t))) return t;
+    rates.every((p, k) => half(interval(held(p, weights, counts))) <= targets[k]!);
+  for (let t = 2 * weights.length; t <= 1 << 17; t = nextRung(t)) if (reaches(alloc(t))) return t;
   return NaN;
 }
 
@@ -92,12 +93,10 @@ for (const m of layers) {
   const strata: readonly StratumTally[] = m.strata;
   const weights = strata.map((s) => s.weight);
   const rates = [strata.map((s) => s.sdc / s.n), strata.map((s) => s.critical[0]! / s.n)];
-  const targets = rates.map((p) => {
-    const mean = sum(p.map((ph, h) => weights[h]! * ph));
-    return half(clopperPearson(Math.round(mean * peerN), peerN, level));
-  });
+  const means = rates.map((p) => sum(p.map((ph, h) => weights[h]! * ph)));
+  const targets = means.map((mean) => half(clopperPearson(Math.round(mean * peerN), peerN, level)));
   const uniform = (t: number) => [t];
-  const pooled = rates.map((p) => [sum(p.map((ph, h) => weights[h]! * ph))]);
+  const pooled = means.map((mean) => [mean]);
   const proportional: Allocation = (t) =>
     neymanAllocation(
       t,
@@ -120,23 +119,18 @@ for (const m of layers) {
     return weights.map((_, h) => Math.max(...per.map((a) => a[h]!)));
   };
   const sd = weights.map((_, h) => Math.sqrt(Math.max(...rates.map((p) => p[h]!))));
+  const score = sum(sd.map((s, h) => weights[h]! * s));
+  // Every stratum at the floor; what is left shared by Neyman on √p̂, so strata without hits keep just the floor.
   const ffFloor = (t: number, floor: number): number[] => {
-    const hit = sd.map((s) => s > 0);
     const free = t - floor * weights.length;
-    const score = sum(sd.map((s, h) => weights[h]! * s));
-    return sd.map((s, h) => (hit[h] && score > 0 ? floor + Math.round((free * weights[h]! * s) / score) : floor));
+    return sd.map((s, h) => (score > 0 ? floor + Math.round((free * weights[h]! * s) / score) : floor));
   };
   const ffReach = (t: number): number[] | undefined => {
     let best: number[] | undefined;
     let bestWidth = Infinity;
     for (let floor = 1; floor * weights.length <= t; floor = Math.max(floor + 1, Math.ceil(floor * 1.15))) {
       const c = ffFloor(t, floor);
-      const w = Math.max(
-        ...rates.map(
-          (p, k) =>
-            half(fayFeuer(p.map((ph, h) => ({ weight: weights[h]!, n: c[h]!, hits: ph * c[h]! })))) / targets[k]!,
-        ),
-      );
+      const w = Math.max(...rates.map((p, k) => half(fayFeuer(held(p, weights, c))) / targets[k]!));
       if (w < bestWidth) [best, bestWidth] = [c, w];
     }
     return best;

@@ -34,7 +34,7 @@ export interface BenchTarget {
   labels: Int32Array;
 }
 
-/** The name both the parent and the shard children (bench/shard-child.ts) give the in-memory images: golden.json records it. */
+/** The name the parent and the shard children (bench/shard-child.ts) give the in-memory images: golden.json records it. */
 export const benchImages = 'bench';
 
 /** CIFAR ResNet-20 at 32×32, 10 classes, on bench/inject.ts's images: the model the paper's figures are about. */
@@ -70,21 +70,17 @@ export async function benchTarget(o: {
   });
   const g0 = await goldenRun({ classifier: clf, images: unlabelled, threads: o.threads, quiet: true });
   const images = imageSetFromArrays({ images: pixels, labels: g0.preds, shape, name: benchImages });
+  const { golden, activations } = await goldenInto(o.dir, model, clf, images, o.threads);
+  return { model, clf, pixels, images, golden, activations, preds: g0.preds, labels: Int32Array.from(g0.preds) };
+}
+
+/** Saves the model into DIR/model.onnx and runs the golden pass into DIR/golden.json: what a campaign there reads. */
+async function goldenInto(dir: string, model: Model, clf: Classifier, images: ImageSet, threads: number) {
   // Shard children (bench/shards.ts) load the model from the folder, as `tgr inject` does.
-  saveModel(model, join(o.dir, 'model.onnx'));
-  const out = join(o.dir, 'golden.json');
-  const golden = await goldenRun({ classifier: clf, images, threads: o.threads, quiet: true, out });
-  const labels = Int32Array.from(g0.preds);
-  return {
-    model,
-    clf,
-    pixels,
-    images,
-    golden,
-    activations: readGoldenActivations(out, golden),
-    preds: g0.preds,
-    labels,
-  };
+  saveModel(model, join(dir, 'model.onnx'));
+  const out = join(dir, 'golden.json');
+  const golden = await goldenRun({ classifier: clf, images, threads, quiet: true, out });
+  return { golden, activations: readGoldenActivations(out, golden) };
 }
 
 /**
@@ -108,10 +104,7 @@ export async function trainedTarget(o: {
   await test.close?.();
   const labels = Int32Array.from(indices, (i) => test.labels[i]!);
   const images = imageSetFromArrays({ images: pixels, labels, shape: test.shape, name: benchImages });
-  saveModel(model, join(o.dir, 'model.onnx'));
-  const out = join(o.dir, 'golden.json');
-  const golden = await goldenRun({ classifier: clf, images, threads: o.threads, quiet: true, out });
-  const activations = readGoldenActivations(out, golden);
+  const { golden, activations } = await goldenInto(o.dir, model, clf, images, o.threads);
   return { model, clf, pixels, images, golden, activations, preds: Array.from(golden.preds), labels };
 }
 

@@ -8,7 +8,10 @@ import { spawn } from 'node:child_process';
 /** Settings the children pass to injectCampaign; `name` is the campaign folder, whose plan.json must exist. */
 export type ShardSettings = Record<string, unknown> & { name: string };
 
-/** Runs shards 0..jobs−1 of campaign `settings.name` in `dir` on images of `shape` at `threads` each; resolves to each child's start-up (s). */
+/**
+ * Runs shards 0..jobs−1 of campaign `settings.name` in `dir` on images of `shape` at `threads` each; resolves to each
+ * child's start-up (s).
+ */
 export async function runShards(
   dir: string,
   shape: readonly [number, number, number],
