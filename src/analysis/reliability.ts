@@ -19,7 +19,7 @@ export interface ReliabilityOptions {
   tau?: readonly number[];
 }
 
-type Read = Pick<CampaignReliability, 'layers' | 'bits' | 'source' | 'stratify' | 'level'>;
+type Read = Pick<CampaignReliability, 'layers' | 'bits' | 'source' | 'stratify' | 'level' | 'interval'>;
 
 /**
  * One pass over faults.jsonl: the per (layer, bit) cells, and the per-layer tallies — counted again, as the
@@ -30,7 +30,8 @@ function fromRecords(run: RunDir, faultsPath: string, tau: readonly number[], st
   const plan = !stored && existsSync(planPath) ? readPlan(planPath) : null;
   const weights = plan ? stratumWeights(plan) : null;
   const level = plan?.level;
-  const acc = stored ? null : new CampaignAccumulator({ tau, weights, level: level ?? defaultLevel });
+  const interval = plan?.interval;
+  const acc = stored ? null : new CampaignAccumulator({ tau, weights, level: level ?? defaultLevel, interval });
   const bitAcc = new BitVulnerabilityAccumulator(
     Object.fromEntries(run.golden.layers.map((l) => [l.name, l.maxAbs])),
     level ?? stored?.level,
@@ -50,6 +51,7 @@ function fromRecords(run: RunDir, faultsPath: string, tau: readonly number[], st
     source: runFolderFiles.faults,
     stratify: weights ? 'bit' : 'none',
     ...(level !== undefined ? { level } : {}),
+    ...(interval !== undefined ? { interval } : {}),
   };
 }
 
@@ -66,15 +68,16 @@ function fromSummary(run: RunDir, c: CampaignFiles, tau: readonly number[]): Rea
       `--tau ${tau.join(',')}: ${where}/summary.json was tallied with τ = ${stored.join(',')} and faults.jsonl is gone, so it cannot be recounted; pass --tau ${stored.join(',')}`,
   );
   const byName = new Map(s.layers.map((l) => [l.layer, l]));
-  const level = s.level ?? defaultLevel;
+  const at = { level: s.level ?? defaultLevel, interval: s.interval };
   return {
     layers: run.golden.layers
       .filter((l) => byName.has(l.name))
-      .map((l) => metricsFromStrata(l.name, byName.get(l.name)!.strata, tau, level)),
+      .map((l) => metricsFromStrata(l.name, byName.get(l.name)!.strata, tau, at)),
     bits: null,
     source: runFolderFiles.summary,
     stratify: s.stratify ?? 'none',
     ...(s.level !== undefined ? { level: s.level } : {}),
+    ...(s.interval !== undefined ? { interval: s.interval } : {}),
   };
 }
 
@@ -91,7 +94,7 @@ export function campaignReliability(
   const stored = c.summary && c.summary.tau.join() === tau.join() ? fromSummary(run, c, tau) : null;
   // A summary.json layer row is recomputed from its tallies (JSON stored the intervals' ±∞ as null; the tallies lose
   // nothing), at the campaign's level.
-  const { layers, bits, source, stratify, level } = c.faultsPath
+  const { layers, bits, source, stratify, level, interval } = c.faultsPath
     ? fromRecords(run, c.faultsPath, tau, stored)
     : (stored ?? fromSummary(run, c, tau));
   check(
@@ -108,7 +111,7 @@ export function campaignReliability(
     () =>
       `${run.dir}/campaign/${c.name}: no injections in last layer(s) ${missing.join(', ')}; the comparison needs them — re-run the campaign over all layers`,
   );
-  const at = level ?? defaultLevel;
+  const at = { level: level ?? defaultLevel, interval };
   const lastLayer = combineLayers(
     run.golden.lastLayers.join('+'),
     run.golden.lastLayers.map((n) => ({ metrics: byName.get(n)!, neurons: neurons.get(n) ?? 1 })),
@@ -120,6 +123,7 @@ export function campaignReliability(
     stratify,
     tau: [...tau],
     ...(level !== undefined ? { level } : {}),
+    ...(interval !== undefined ? { interval } : {}),
     layers,
     lastLayer,
     overall: overallMetrics(layers, lastLayer, run.golden.lastLayers, at),

@@ -115,7 +115,12 @@ export function planLayerRows(plan: CampaignPlan, margin?: number, confidence = 
 function strataText(plan: CampaignPlan): string {
   const s = plan.strata;
   if (!s) return '';
-  const how = s.allocation === 'neyman' ? `Neyman from a ${s.pilot}-site pilot per layer` : 'equally';
+  const how =
+    s.allocation === 'neyman'
+      ? `Neyman from a ${s.pilot}-site pilot per layer`
+      : s.allocation === 'floor'
+        ? `each round a floor for bits without hits, the rest ∝ √rate, after a ${s.pilot}-site pilot per layer`
+        : 'equally';
   return `, stratified by bit (${s.weights.length} strata of weight 1/${s.weights.length}, sites split ${how})`;
 }
 
@@ -145,7 +150,9 @@ export function summaryTable(s: CampaignSummary): string {
   return [
     `${s.model}: ${s.target}, ${s.format}, ${s.errorModel}, range detector ${s.rangeDetector ? 'on' : 'off'}, ${s.perLayer} per layer`,
     ...(s.level !== undefined
-      ? [`intervals: ${intervalLabel(s.level)}, so the --halfwidth procedure's intervals cover 99%`]
+      ? [
+          `intervals: ${intervalLabel(s.level)}${s.interval === 'fay-feuer' ? ', rates by Fay–Feuer' : ''}, so the --halfwidth procedure's intervals cover 99%`,
+        ]
       : []),
     table([
       ['layer', 'n', 'mismatch (99% CI)', 'ΔLoss (99% CI)', 'DUE', ...tau.map((t) => `ΔLoss>${t} (exact 99%)`)],

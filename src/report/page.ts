@@ -93,7 +93,9 @@ function sequentialNote(analyses: readonly Analysis[]): string {
       (['baseline', 'textGuided'] as const).flatMap((m) =>
         f[m].level === undefined
           ? []
-          : [`${f.format} (${m === 'baseline' ? 'baseline' : 'text-guided'}): ${intervalLabel(f[m].level)}`],
+          : [
+              `${f.format} (${m === 'baseline' ? 'baseline' : 'text-guided'}): ${intervalLabel(f[m].level)}${f[m].interval === 'fay-feuer' ? ', rates by Fay–Feuer' : ''}`,
+            ],
       ),
     ),
   );

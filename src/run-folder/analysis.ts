@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RatioEstimate } from '../stats/ratio.js';
 import { runFolderFiles } from './file-names.js';
 import { anyNumber } from './numbers.js';
+import { rateIntervalNames } from '../stats/rate-intervals.js';
 import { leftOutSchema, metricsSchemas } from './summary.js';
 
 /**
@@ -81,6 +82,8 @@ const campaignReliability = campaignSettings.extend({
   tau: z.array(num),
   /** A --halfwidth campaign's nominal level γ, at which its intervals are computed (summary.json's); absent: 0.99. */
   level: z.number().min(0.99).lt(1).optional(),
+  /** A --halfwidth campaign's rate interval (summary.json's); absent: Korn–Graubard. */
+  interval: z.enum(rateIntervalNames).optional(),
   /** Per-layer metrics in graph order (layers without records are left out). */
   layers: z.array(layerMetrics),
   /** The model's last layer; for text-guided heads latent + projection, neuron-weighted (metrics.ts). */

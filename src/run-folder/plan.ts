@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { datasetSchema } from './golden.js';
 import { leftOutSchema } from './summary.js';
+import { rateIntervalNames } from '../stats/rate-intervals.js';
 
 /**
  * plan.json: a campaign's settings, then every site in execution order (faults/plan/plan.ts makes it). The schema
@@ -13,8 +14,9 @@ const count = z.number().int().min(0);
 /** Bit strata of a stratified plan: `weights[b]` is bit b's share of the population uniform sampling draws from. */
 export const planStrataSchema = z.object({
   weights: z.array(z.number().positive()),
-  allocation: z.enum(['equal', 'neyman']),
-  /** Neyman only: pilot sites per layer the sd's came from. */
+  /** 'floor' (a --halfwidth round only): strata without hits at one floor, the rest ∝ W_h·√p̂_h (stats/halfwidth-size.ts). */
+  allocation: z.enum(['equal', 'neyman', 'floor']),
+  /** Neyman and floor only: pilot sites per layer the sd's (or rates) came from. */
   pilot: z.number().int().positive().optional(),
 });
 
@@ -72,6 +74,11 @@ export const planSchema = z.object({
    * at, so that the whole sequential procedure covers 99% (stats/sequential-level.ts); absent: 0.99.
    */
   level: z.number().min(0.99).lt(1).optional(),
+  /**
+   * With `halfwidth` and bit strata: the interval the rates were sampled to and are reported with (stats/rate-intervals.ts);
+   * absent: Korn–Graubard.
+   */
+  interval: z.enum(rateIntervalNames).optional(),
   format: z.string(),
   errorModel: z.string(),
   target: z.enum(['neurons', 'weights']),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { IntervalEstimate } from '../stats/stratified.js';
+import { rateIntervalNames } from '../stats/rate-intervals.js';
 import { measured } from './numbers.js';
 
 /**
@@ -131,6 +132,8 @@ export const summarySchema = z.object({
    * the sequential procedure's interval a 99% one; absent: 0.99.
    */
   level: z.number().min(0.99).lt(1).optional(),
+  /** The rate interval (plan.json's `interval`, a --halfwidth plan's): every rate's interval here is one; absent: Korn–Graubard. */
+  interval: z.enum(rateIntervalNames).optional(),
   layers: z.array(layerStatsSchema),
   /** The last layer (for text-guided: latent + projection, neuron-weighted). */
   lastLayer: layerStatsSchema,

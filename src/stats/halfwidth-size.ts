@@ -1,14 +1,19 @@
 import { check } from '../core/errors.js';
-import { defaultLevel, neymanAllocation, stratifiedRate, type StratumCount } from './stratified.js';
+import { fayFeuerLimits } from './fay-feuer.js';
+import { defaultRateInterval, rateInterval, type RateInterval } from './rate-intervals.js';
+import { defaultLevel, neymanAllocation, type StratumCount } from './stratified.js';
 import { lowestRungReaching, roundTop } from './total-ladder.js';
 
 /*
  * Sizing a stratified sample for a precision: given what a layer's sample has shown so far (per rate, hits and n per
  * stratum), the per-stratum totals whose interval half-width is projected at most W on every rate. The projection
- * runs the reported interval itself (stratifiedRate: Clopper–Pearson / Korn–Graubard), with each stratum's observed
- * rate held, so it knows that a rate with no hits narrows as 1/n and one with hits as 1/√n. Allocation is Neyman per
- * rate (sd from the smoothed rate (x + ½)/(n + 1), so an all-0 stratum is not starved to nothing), and each stratum
- * takes the largest share any rate asks for and never less than it already has.
+ * runs the reported interval itself (rate-intervals.ts), with each stratum's observed rate held, so it knows that a
+ * rate with no hits narrows as 1/n and one with hits as 1/√n. Allocation follows the interval:
+ * - Korn–Graubard: Neyman per rate (sd from the smoothed rate (x + ½)/(n + 1), so an all-0 stratum is not starved to
+ *   nothing), each stratum taking the largest share any rate asks for;
+ * - Fay–Feuer: one floor for every stratum, the rest ∝ W_h·√p̂_h (the largest p̂_h over the rates; Neyman for Poisson
+ *   counts), at the floor that narrows the widest rate most — so a stratum without hits costs only the floor.
+ * Either way a stratum never gets less than it already has.
  */
 
 /**
@@ -21,6 +26,8 @@ export interface TopUpLimits {
   growth: number;
   maxGrowth?: number;
   level?: number;
+  /** The interval the rates are reported with, and so how a total is shared (default Korn–Graubard). */
+  interval?: RateInterval;
 }
 
 /** The smoothed sd of a stratum's rate, √(p̃(1−p̃)) with p̃ = (hits + ½)/(n + 1): Neyman's weight for the stratum. */
@@ -30,8 +37,12 @@ export function smoothedSd(hits: number, n: number): number {
 }
 
 /** Half-width (upper − lower)/2 of the reported interval of a stratified rate. */
-export function halfWidth(strata: readonly StratumCount[], level: number = defaultLevel): number {
-  const e = stratifiedRate(strata, level);
+export function halfWidth(
+  strata: readonly StratumCount[],
+  level: number = defaultLevel,
+  interval: RateInterval = defaultRateInterval,
+): number {
+  const e = rateInterval(strata, level, interval);
   return (e.upper - e.lower) / 2;
 }
 
@@ -57,9 +68,17 @@ export function topUpCounts(
   const have = rates[0]!.map((s) => s.n);
   const weights = rates[0]!.map((s) => s.weight);
   const level = limits.level ?? defaultLevel;
+  const interval = limits.interval ?? defaultRateInterval;
   const now = have.reduce((a, n) => a + n, 0);
   const floor = Math.max(limits.min * have.length, Math.ceil(now * limits.growth));
-  const countsAt = (total: number): number[] => {
+  /** Each rate's strata at `counts`, hits projected at the observed rates. */
+  const projected = (counts: readonly number[]) =>
+    rates.map((strata) =>
+      strata.map((s, h) => ({ weight: weights[h]!, n: counts[h]!, hits: s.n > 0 ? (s.hits * counts[h]!) / s.n : 0 })),
+    );
+  const reaches = (counts: readonly number[]): boolean =>
+    projected(counts).every((strata, k) => halfWidth(strata, level, interval) <= targetOf(halfwidth, k));
+  const neymanAt = (total: number): number[] => {
     const shares = rates.map((strata) =>
       neymanAllocation(
         total,
@@ -69,18 +88,10 @@ export function topUpCounts(
     );
     return have.map((n, h) => Math.max(n, ...shares.map((a) => a[h]!)));
   };
-  const reaches = (counts: readonly number[]): boolean =>
-    rates.every(
-      (strata, k) =>
-        halfWidth(
-          strata.map((s, h) => ({
-            weight: weights[h]!,
-            n: counts[h]!,
-            hits: s.n > 0 ? (s.hits * counts[h]!) / s.n : 0,
-          })),
-          level,
-        ) <= targetOf(halfwidth, k),
-    );
+  const countsAt =
+    interval === 'fay-feuer'
+      ? (total: number) => floorAllocation(rates, have, total, limits.min, level, halfwidth)
+      : neymanAt;
   // Strata keep what they have, so the counts can sum past the total they were shared from: the largest total whose
   // counts stay within the cap is the real top.
   const sum = (c: readonly number[]) => c.reduce((a, n) => a + n, 0);
@@ -98,6 +109,72 @@ export function topUpCounts(
 }
 
 /**
+ * Fay–Feuer's allocation of `total`: every stratum at one floor f ≥ `min` (or what it has, or ln(100)·W_h/W for the
+ * smallest target W up to its proportional share, if more), what is left ∝ W_h·√p̂_h (p̂_h the largest observed rate
+ * over `rates`); f is the one (by golden-section search over log f) whose projected Fay–Feuer half-widths, each over
+ * its target, are narrowest at their widest. With no hits anywhere the floor takes everything: equal shares.
+ */
+export function floorAllocation(
+  rates: readonly (readonly StratumCount[])[],
+  have: readonly number[],
+  total: number,
+  min: number,
+  level: number,
+  halfwidth: number | readonly number[],
+): number[] {
+  const weights = rates[0]!.map((s) => s.weight);
+  const sum = weights.reduce((a, w) => a + w, 0);
+  const sd = weights.map((_, h) => Math.sqrt(Math.max(...rates.map((r) => (r[h]!.n > 0 ? r[h]!.hits / r[h]!.n : 0)))));
+  const score = sd.reduce((a, s, h) => a + weights[h]! * s, 0);
+  // A stratum whose share of the rate is a whole target half-width (W_h·p_h = W) shows a hit among ln(100)·W_h/W draws
+  // with probability ≥ 99%: fewer would let a rate no draw has seen yet stop the rounds (bench/halfwidth-replay.ts).
+  const narrowest = Math.min(...rates.map((_, k) => targetOf(halfwidth, k)));
+  // Never past a proportional share, so the floors fit in the total (and a cap bounds them).
+  const seen = weights.map((w) =>
+    Math.min(Math.ceil((Math.log(100) * w) / sum / narrowest), Math.floor((total * w) / sum)),
+  );
+  const at = (f: number): number[] => {
+    const base = have.map((n, h) => Math.max(n, f, seen[h]!));
+    const free = Math.max(0, total - base.reduce((a, n) => a + n, 0));
+    return base.map((b, h) => b + (score > 0 ? Math.floor((free * weights[h]! * sd[h]!) / score) : 0));
+  };
+  const widest = (counts: readonly number[]): number =>
+    Math.max(
+      ...rates.map((strata, k) => {
+        const e = fayFeuerLimits(
+          strata.map((s, h) => ({
+            weight: weights[h]! / sum,
+            n: counts[h]!,
+            hits: s.n > 0 ? (s.hits * counts[h]!) / s.n : 0,
+          })),
+          level,
+        );
+        return (e.upper - e.lower) / 2 / targetOf(halfwidth, k);
+      }),
+    );
+  const top = Math.max(min, Math.floor(total / weights.length));
+  if (score === 0) return at(top);
+  // Golden-section over log f on [min, top], then the best integer of the last bracket.
+  const cost = new Map<number, number>();
+  const of = (f: number) => {
+    let c = cost.get(f);
+    if (c === undefined) cost.set(f, (c = widest(at(f))));
+    return c;
+  };
+  let [lo, hi] = [Math.log(min), Math.log(top)];
+  const g = (Math.sqrt(5) - 1) / 2;
+  while (Math.round(Math.exp(hi)) - Math.round(Math.exp(lo)) > 2) {
+    const a = hi - g * (hi - lo);
+    const b = lo + g * (hi - lo);
+    if (of(Math.round(Math.exp(a))) <= of(Math.round(Math.exp(b)))) hi = b;
+    else lo = a;
+  }
+  let best = Math.round(Math.exp(lo));
+  for (let f = best + 1; f <= Math.round(Math.exp(hi)); f++) if (of(f) < of(best)) best = f;
+  return at(best);
+}
+
+/**
  * The sequential rule for one sample (a layer): undefined when every rate's half-width is at most its target or the
  * total has reached the cap, else the per-stratum totals of the next round (topUpCounts).
  */
@@ -109,7 +186,7 @@ export function nextCounts(
   const level = limits.level ?? defaultLevel;
   const have = rates[0]!.map((s) => s.n);
   if (have.reduce((a, n) => a + n, 0) >= limits.cap) return undefined;
-  if (rates.every((strata, k) => halfWidth(strata, level) <= targetOf(halfwidth, k))) return undefined;
+  if (rates.every((strata, k) => halfWidth(strata, level, limits.interval) <= targetOf(halfwidth, k))) return undefined;
   const to = topUpCounts(rates, halfwidth, limits);
   return to.some((t, h) => t > have[h]!) ? to : undefined;
 }

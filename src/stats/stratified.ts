@@ -41,7 +41,7 @@ const undefinedEstimate = (method: string): IntervalEstimate => ({
  * Strata that count (weight > 0), weights normalised to sum to 1 so a caller may pass raw population sizes. A stratum
  * of weight 0 is outside the population and ignored whatever its n.
  */
-function normalised<T extends { weight: number; n: number }>(strata: readonly T[]): T[] {
+export function liveStrata<T extends { weight: number; n: number }>(strata: readonly T[]): T[] {
   for (const s of strata) {
     invariant(Number.isFinite(s.weight) && s.weight >= 0, `stratum weight ${s.weight} must be finite and ≥ 0`);
     invariant(Number.isInteger(s.n) && s.n >= 0, `stratum size ${s.n} must be an integer ≥ 0`);
@@ -61,7 +61,7 @@ function normalised<T extends { weight: number; n: number }>(strata: readonly T[
  */
 export function stratifiedRate(strata: readonly StratumCount[], level: number = defaultLevel): IntervalEstimate {
   for (const s of strata) invariant(s.hits >= 0 && s.hits <= s.n, `stratum hits ${s.hits} must lie in 0..${s.n}`);
-  const live = normalised(strata);
+  const live = liveStrata(strata);
   const method = live.length === 1 ? 'clopper-pearson' : 'korn-graubard';
   if (live.length === 0 || live.some((s) => s.n === 0)) return undefinedEstimate(method);
   let value = 0;
@@ -90,7 +90,7 @@ export function stratifiedRate(strata: readonly StratumCount[], level: number = 
  * spread estimate: the value stands, the interval is unbounded.
  */
 export function stratifiedMean(strata: readonly StratumMean[], level: number = defaultLevel): IntervalEstimate {
-  const live = normalised(strata);
+  const live = liveStrata(strata);
   const method = live.length === 1 ? 'normal' : 'stratified-normal';
   if (live.length === 0 || live.some((s) => s.n === 0)) return undefinedEstimate(method);
   let value = 0;

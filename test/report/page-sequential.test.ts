@@ -19,4 +19,10 @@ test('the page names the --halfwidth campaigns and their level γ; a report of f
       `Intervals are 99% unless stated\\. Campaigns planned to a precision \\(--halfwidth\\) stop on and report intervals computed at a level γ above 99%, which makes the interval of the whole procedure a 99% one \\(ratios between campaigns stay at 99%\\): ${f.format} \\(baseline\\): 99% \\(sequential, γ = 99\\.22% per look\\)\\.</p>`,
     ),
   );
+  // A bit-stratified one's rates are Fay–Feuer's, and the page says so.
+  f.baseline.interval = 'fay-feuer';
+  assert.match(
+    renderReport([sequential]),
+    /\(baseline\): 99% \(sequential, γ = 99\.22% per look\), rates by Fay–Feuer\.<\/p>/,
+  );
 });

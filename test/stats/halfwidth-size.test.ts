@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { halfWidth, nextCounts, smoothedSd, topUpCounts } from '../../src/stats/halfwidth-size.js';
+import { floorAllocation, halfWidth, nextCounts, smoothedSd, topUpCounts } from '../../src/stats/halfwidth-size.js';
 import { TgrError } from '../../src/core/errors.js';
 import { nextRung, rungAtLeast } from '../../src/stats/total-ladder.js';
 
@@ -75,4 +75,32 @@ test('topUpCounts refuses a half-width outside (0, 0.5) in one line', () => {
       (e) =>
         e instanceof TgrError && e.message === `--halfwidth must be a proportion in (0, 0.5), e.g. 0.005; got ${w}`,
     );
+});
+
+test('under Fay–Feuer a top-up gives strata without hits one floor and the rest ∝ √rate: less than half the sites', () => {
+  // A pilot of 4 per fp32 bit in which bit 30 hit twice and bit 27 once, on both rates; target ±0.005.
+  const hits = Array.from({ length: 32 }, (_, b) => (b === 30 ? 2 : b === 27 ? 1 : 0));
+  const pilot = hits.map((h) => ({ weight: 1 / 32, n: 4, hits: h }));
+  const limits32 = { min: 2, cap: 16_384, growth: 1.25 };
+  const ff = topUpCounts([pilot, pilot], 0.005, { ...limits32, interval: 'fay-feuer' });
+  assert.deepEqual(
+    ff,
+    hits.map((h) => (h === 2 ? 356 : h === 1 ? 260 : 29)),
+  );
+  const kg = topUpCounts([pilot, pilot], 0.005, limits32);
+  const sum = (c: readonly number[]) => c.reduce((a, n) => a + n, 0);
+  assert.deepEqual([sum(ff), sum(kg)], [1486, 3195]);
+  // Each reaches the target under its own interval with the hits projected at the pilot's rates.
+  const at = (c: readonly number[]) => c.map((n, h) => ({ weight: 1 / 32, n, hits: (hits[h]! * n) / 4 }));
+  assert.ok(halfWidth(at(ff), 0.99, 'fay-feuer') <= 0.005 && halfWidth(at(kg), 0.99) <= 0.005);
+  // The floor: at least ln(100)·W_h/W = 47 draws each (a stratum holding a whole half-width of rate shows a hit with
+  // probability ≥ 99%), the rest to the stratum with hits; with no hits anywhere, equal shares.
+  const two = (a: number, b: number) => [
+    { weight: 0.5, n: 10, hits: a },
+    { weight: 0.5, n: 10, hits: b },
+  ];
+  assert.deepEqual(floorAllocation([two(0, 3)], [10, 10], 100, 2, 0.99, 0.05), [47, 53]);
+  assert.deepEqual(floorAllocation([two(0, 0)], [10, 10], 100, 2, 0.99, 0.05), [50, 50]);
+  // Never below what a stratum has, nor below the 47 that let a rate be seen, though the total is then passed.
+  assert.deepEqual(floorAllocation([two(0, 3)], [60, 10], 100, 2, 0.99, 0.05), [60, 47]);
 });

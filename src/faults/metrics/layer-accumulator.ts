@@ -1,14 +1,19 @@
 import { check, invariant } from '../../core/errors.js';
-import { defaultLevel } from '../../stats/stratified.js';
-import { defaultTau, metricsFromStrata, type LayerMetrics, type MetricsRecord, type StratumTally } from './metrics.js';
+import {
+  defaultTau,
+  metricsFromStrata,
+  type IntervalSetting,
+  type LayerMetrics,
+  type MetricsRecord,
+  type StratumTally,
+} from './metrics.js';
 import { RunningMean } from '../../stats/running-mean.js';
 
-/** How records are tallied: the critical thresholds, the bit strata's weights (null: uniform plan), the level. */
-export interface TallyOptions {
+/** How records are tallied: the critical thresholds, the bit strata's weights (null: uniform plan), the intervals. */
+export interface TallyOptions extends IntervalSetting {
   tau?: readonly number[];
   /** Population weight of each bit (index = bit) for a bit-stratified plan; null or absent: one stratum. */
   weights?: readonly number[] | null;
-  level?: number;
 }
 
 /** One stratum's running tallies. */
@@ -37,7 +42,7 @@ export class LayerAccumulator {
   private readonly strata = new Map<number, StratumAccumulator>();
   readonly tau: readonly number[];
   private readonly weights: readonly number[] | null;
-  private readonly level: number;
+  private readonly at: IntervalSetting;
 
   constructor(
     readonly layer: string,
@@ -45,7 +50,7 @@ export class LayerAccumulator {
   ) {
     this.tau = opts.tau ?? defaultTau;
     this.weights = opts.weights ?? null;
-    this.level = opts.level ?? defaultLevel;
+    this.at = { level: opts.level, interval: opts.interval };
   }
 
   private stratum(key: number): StratumAccumulator {
@@ -108,7 +113,7 @@ export class LayerAccumulator {
 
   /** The layer's metrics with 99% intervals. */
   summary(): LayerMetrics {
-    return metricsFromStrata(this.layer, this.tallies(), this.tau, this.level);
+    return metricsFromStrata(this.layer, this.tallies(), this.tau, this.at);
   }
 }
 

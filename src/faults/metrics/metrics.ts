@@ -1,9 +1,9 @@
 import { check, invariant } from '../../core/errors.js';
 import { zForLevel } from '../../stats/normal.js';
+import { rateInterval, type RateInterval } from '../../stats/rate-intervals.js';
 import {
   defaultLevel,
   stratifiedMean,
-  stratifiedRate,
   weightedEstimate,
   type IntervalEstimate,
   type StratumCount,
@@ -53,6 +53,15 @@ export const layerMetricsColumns = [
   'deltaLossCi',
 ] as const satisfies readonly (keyof LayerMetrics)[];
 
+/**
+ * What a campaign's intervals are computed with: its level (a --halfwidth plan's γ; default 99%) and its rate interval
+ * (default Korn–Graubard), both from its plan.
+ */
+export interface IntervalSetting {
+  level?: number;
+  interval?: RateInterval;
+}
+
 /** What a metric counts in a stratum, for the rate estimators. */
 export type RateOf = (s: StratumTally) => number;
 
@@ -89,9 +98,11 @@ export function metricsFromStrata(
   layer: string,
   strata: readonly StratumTally[],
   tau: readonly number[],
-  level: number = defaultLevel,
-  meanDeltaLoss: IntervalEstimate = meanOfStrata(strata, level),
+  at: IntervalSetting & { meanDeltaLoss?: IntervalEstimate } = {},
 ): LayerMetrics {
+  const level = at.level ?? defaultLevel;
+  const rate = (hits: RateOf) => rateInterval(countsOf(strata, hits), level, at.interval);
+  const meanDeltaLoss = at.meanDeltaLoss ?? meanOfStrata(strata, level);
   for (const s of strata)
     invariant(
       s.critical.length === tau.length,
@@ -99,8 +110,8 @@ export function metricsFromStrata(
     );
   const sum = (pick: (s: StratumTally) => number) => strata.reduce((a, s) => a + pick(s), 0);
   const z = zForLevel(level);
-  const sdc = stratifiedRate(countsOf(strata, rateOf.sdc), level);
-  const due = stratifiedRate(countsOf(strata, rateOf.due), level);
+  const sdc = rate(rateOf.sdc);
+  const due = rate(rateOf.due);
   return {
     layer,
     injections: sum((s) => s.n),
@@ -115,7 +126,7 @@ export function metricsFromStrata(
     tau: [...tau],
     sdc,
     due,
-    critical: tau.map((_, i) => stratifiedRate(countsOf(strata, rateOf.critical(i)), level)),
+    critical: tau.map((_, i) => rate(rateOf.critical(i))),
     meanDeltaLoss,
     strata: strata.map((s) => ({ ...s, critical: [...s.critical] })),
   };
@@ -129,7 +140,7 @@ export function metricsFromStrata(
 export function combineUnits(
   layer: string,
   parts: readonly { metrics: LayerMetrics; weight: number }[],
-  level: number = defaultLevel,
+  at: IntervalSetting = {},
 ): LayerMetrics {
   const total = parts.reduce((s, p) => s + p.weight, 0);
   const tau = parts[0]?.metrics.tau ?? [...defaultTau];
@@ -141,9 +152,9 @@ export function combineUnits(
   });
   const mean = weightedEstimate(
     parts.map((p) => ({ weight: p.weight, estimate: p.metrics.meanDeltaLoss })),
-    level,
+    at.level ?? defaultLevel,
   );
-  return metricsFromStrata(layer, strata, tau, level, mean);
+  return metricsFromStrata(layer, strata, tau, { ...at, meanDeltaLoss: mean });
 }
 
 /**
@@ -153,7 +164,7 @@ export function combineUnits(
 export function combineLayers(
   layer: string,
   parts: readonly { metrics: LayerMetrics; neurons: number }[],
-  level: number = defaultLevel,
+  at: IntervalSetting = {},
 ): LayerMetrics {
   const total = parts.reduce((s, p) => s + p.neurons, 0);
   check(
@@ -166,7 +177,7 @@ export function combineLayers(
   return combineUnits(
     layer,
     parts.map((p) => ({ metrics: p.metrics, weight: p.neurons })),
-    level,
+    at,
   );
 }
 
@@ -182,7 +193,7 @@ export function overallMetrics(
   layers: readonly LayerMetrics[],
   lastLayer: LayerMetrics | null,
   lastNames: readonly string[],
-  level: number = defaultLevel,
+  at: IntervalSetting = {},
 ): OverallMetrics {
   check(layers.length > 0, 'bad_argument', () => 'overall metrics need at least one layer with injections; got none');
   // A campaign restricted to other layers (--layers) has no last-layer slot.
@@ -192,7 +203,7 @@ export function overallMetrics(
     ...combineUnits(
       'overall',
       slots.map((metrics) => ({ metrics, weight: 1 })),
-      level,
+      at,
     ),
     slots: slots.length,
   };

@@ -1,9 +1,16 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { CampaignAccumulator, type TallyOptions } from './layer-accumulator.js';
-import { combineLayers, defaultTau, metricsFromStrata, overallMetrics, type LayerMetrics } from './metrics.js';
+import {
+  combineLayers,
+  defaultTau,
+  metricsFromStrata,
+  overallMetrics,
+  type IntervalSetting,
+  type LayerMetrics,
+} from './metrics.js';
 import type { CampaignPlan } from '../plan/plan.js';
-import { campaignLevel, readPlan } from '../plan/plan-file.js';
+import { campaignInterval, campaignLevel, readPlan } from '../plan/plan-file.js';
 import type { CampaignSummary, LayerStats } from '../store/records.js';
 import { writeRunFile } from '../../run-folder/run-file.js';
 import { forEachRecord } from '../store/store.js';
@@ -20,10 +27,15 @@ export function stratumWeights(plan: CampaignPlan): number[] | null {
   return p.stratify === 'bit' && p.strata?.weights ? p.strata.weights : null;
 }
 
-/** How a campaign's records are tallied: its plan's strata and level, and the given thresholds. */
+/** How a campaign's records are tallied: its plan's strata, level and rate interval, and the given thresholds. */
 export function tallyOptions(plan: CampaignPlan, tau: readonly number[] = defaultTau): TallyOptions {
-  // A fixed-n plan leaves the level to the tallies' default (0.99), so its options are as they always were.
-  return { tau, weights: stratumWeights(plan), ...(plan.level !== undefined ? { level: plan.level } : {}) };
+  // A fixed-n plan leaves the level and interval to the tallies' defaults, so its options are as they always were.
+  return {
+    tau,
+    weights: stratumWeights(plan),
+    ...(plan.level !== undefined ? { level: plan.level } : {}),
+    ...(plan.interval !== undefined ? { interval: plan.interval } : {}),
+  };
 }
 
 /**
@@ -44,10 +56,10 @@ export function summarize(dir: string, opts: { tau?: readonly number[] } = {}): 
   const neurons = new Map(plan.layers.map((l) => [l.name, l.elements]));
   const metrics = acc.layers(plan.layers.map((l) => l.name));
   const layers = metrics.map((m) => stats(m, neurons.get(m.layer)!));
-  const level = tally.level ?? campaignLevel(plan);
-  const last = lastLayer(plan, metrics, level);
-  const lastRow = last ? stats(last.metrics, last.neurons) : stats(metricsFromStrata('last', [], tally.tau!, level), 0);
-  const overall = overallMetrics(metrics, last?.metrics ?? null, plan.lastLayers, level);
+  const at = { level: tally.level ?? campaignLevel(plan), interval: campaignInterval(plan) };
+  const last = lastLayer(plan, metrics, at);
+  const lastRow = last ? stats(last.metrics, last.neurons) : stats(metricsFromStrata('last', [], tally.tau!, at), 0);
+  const overall = overallMetrics(metrics, last?.metrics ?? null, plan.lastLayers, at);
   const summary: CampaignSummary = {
     model: plan.model.path,
     format: plan.format,
@@ -59,6 +71,7 @@ export function summarize(dir: string, opts: { tau?: readonly number[] } = {}): 
     stratify: stratumWeights(plan) ? 'bit' : 'none',
     tau: [...tally.tau!],
     ...(plan.level !== undefined ? { level: plan.level } : {}),
+    ...(plan.interval !== undefined ? { interval: plan.interval } : {}),
     layers,
     lastLayer: lastRow,
     overall: {
@@ -85,7 +98,7 @@ function stats(m: LayerMetrics, neurons: number): LayerStats {
 function lastLayer(
   plan: CampaignPlan,
   metrics: LayerMetrics[],
-  level: number,
+  at: IntervalSetting,
 ): { metrics: LayerMetrics; neurons: number } | null {
   const parts = plan.lastLayers.flatMap((name) => {
     const m = metrics.find((x) => x.layer === name);
@@ -94,7 +107,7 @@ function lastLayer(
   });
   if (parts.length === 0) return null;
   return {
-    metrics: combineLayers(plan.lastLayers.join('+'), parts, level),
+    metrics: combineLayers(plan.lastLayers.join('+'), parts, at),
     neurons: parts.reduce((s, p) => s + p.neurons, 0),
   };
 }

@@ -5,6 +5,7 @@ import { readRunFile, writeRunFile } from '../../run-folder/run-file.js';
 import type { PlanStrata } from '../../run-folder/plan.js';
 import type { CampaignPlan } from './plan.js';
 import type { Classifier } from '../model/classifier.js';
+import { defaultRateInterval, type RateInterval } from '../../stats/rate-intervals.js';
 import { defaultLevel } from '../../stats/stratified.js';
 
 /** Writes plan.json (atomically, number columns on one line each), without the old shape version. */
@@ -19,6 +20,11 @@ export function writePlan(path: string, plan: CampaignPlan): void {
  */
 export function campaignLevel(plan: Pick<CampaignPlan, 'level'>): number {
   return plan.level ?? defaultLevel;
+}
+
+/** The interval a campaign's rates are reported with: the plan's `interval` (a --halfwidth plan's), else Korn–Graubard. */
+export function campaignInterval(plan: Pick<CampaignPlan, 'interval'>): RateInterval {
+  return plan.interval ?? defaultRateInterval;
 }
 
 /**
@@ -38,6 +44,8 @@ export function readPlan(path: string): CampaignPlan {
     if (p.guardDeltaLossBound === undefined) bad('guardDeltaLossBound is not a non-negative number');
   }
   if (p.level !== undefined && p.halfwidth === undefined) bad('level is present but halfwidth is not');
+  if (p.interval !== undefined && (p.halfwidth === undefined || p.stratify !== 'bit'))
+    bad('interval is present but the plan is not a bit-stratified --halfwidth plan');
   const stratified = p.stratify === 'bit';
   if (stratified) checkStrata(p.strata, fmt.bits, em.singleBit === true, bad);
   else if (p.strata !== undefined) bad('strata is present but stratify is "none"');
@@ -114,8 +122,8 @@ function checkStrata(s: PlanStrata | undefined, width: number, singleBit: boolea
   if (!singleBit) bad('stratify is "bit" but the error model touches several bits');
   if (s.weights.length !== width || Math.abs(s.weights.reduce((a, x) => a + x, 0) - 1) > 1e-9)
     bad(`strata.weights is not ${width} positive weights summing to 1`);
-  if ((s.allocation === 'neyman') !== (s.pilot !== undefined))
-    bad(`strata.pilot is ${JSON.stringify(s.pilot)}; expected a whole number for Neyman allocation only`);
+  if ((s.allocation !== 'equal') !== (s.pilot !== undefined))
+    bad(`strata.pilot is ${JSON.stringify(s.pilot)}; expected a whole number for Neyman or floor allocation only`);
 }
 
 function wrap<T>(fn: () => T, bad: (what: string) => never): T {

@@ -11,6 +11,7 @@ import { planGuard } from '../run/guard.js';
 import { allocate, bitStrata, minPerStratum, type Allocation, type PlanStrata, type Stratify } from './strata.js';
 import type { PlanFile, PlanLayer } from '../../run-folder/plan.js';
 import type { Target } from './targets.js';
+import type { RateInterval } from '../../stats/rate-intervals.js';
 
 // The targets live in their own module so the runner's files can name them without importing the planner.
 export { targets, type Target } from './targets.js';
@@ -56,6 +57,8 @@ export interface PlanOptions {
   halfwidth?: number;
   /** With `halfwidth`: the level the rounds stop on and the campaign's intervals use (rounds.ts), recorded in the plan. */
   level?: number;
+  /** With `halfwidth` and bit strata: the interval the rounds size for and report (rounds.ts), recorded in the plan. */
+  interval?: RateInterval;
   /**
    * With `halfwidth`: per layer name, the draws [from, to) of each stratum's stream this plan takes (one stratum for a
    * uniform plan), so the rounds of a campaign continue the same streams and their union is one sample.
@@ -173,6 +176,7 @@ export function planCampaign(opts: PlanOptions): CampaignPlan {
     perLayer,
     ...(opts.halfwidth !== undefined ? { halfwidth: opts.halfwidth } : {}),
     ...(opts.level !== undefined ? { level: opts.level } : {}),
+    ...(opts.interval !== undefined ? { interval: opts.interval } : {}),
     format: format.name,
     errorModel: em.name,
     target,
@@ -237,8 +241,8 @@ function drawnPerLayer(draws: Readonly<Record<string, LayerDraws>>, chosen: read
 function drawnStrata(opts: PlanOptions, format: NumberFormat, em: ErrorModel): PlanStrata | undefined {
   if ((opts.stratify ?? 'none') === 'none') return undefined;
   const weights = bitStrata(format, em);
-  return opts.allocation === 'neyman'
-    ? { weights, allocation: 'neyman', pilot: opts.pilot! }
+  return opts.allocation === 'neyman' || opts.allocation === 'floor'
+    ? { weights, allocation: opts.allocation, pilot: opts.pilot! }
     : { weights, allocation: 'equal' };
 }
 
@@ -282,9 +286,14 @@ function planStrata(opts: PlanOptions, format: NumberFormat, em: ErrorModel): Pl
     () => `--stratify expects none or bit; got '${String(stratify)}'`,
   );
   check(
+    allocation !== 'floor',
+    'bad_argument',
+    () => '--allocation floor sizes the rounds of a --halfwidth campaign; add --halfwidth W or use equal or neyman',
+  );
+  check(
     allocation === 'equal' || allocation === 'neyman',
     'bad_argument',
-    () => `--allocation expects equal or neyman; got '${String(allocation)}'`,
+    () => `--allocation expects equal, neyman or floor; got '${String(allocation)}'`,
   );
   if (stratify === 'none') {
     check(

@@ -12,8 +12,9 @@ import { halfWidth, nextCounts } from '../../stats/halfwidth-size.js';
 import type { StratumCount } from '../../stats/stratified.js';
 import { calibratedLevel, type CalibratedLevel } from '../../stats/sequential-level.js';
 import { planCampaign, type CampaignPlan, type LayerDraws, type PlanOptions } from './plan.js';
-import { campaignLevel, readPlan, writePlan } from './plan-file.js';
-import { allocate, bitStrata, minPerStratum } from './strata.js';
+import { campaignInterval, campaignLevel, readPlan, writePlan } from './plan-file.js';
+import { allocate, bitStrata, halfwidthInterval, minPerStratum } from './strata.js';
+import type { RateInterval } from '../../stats/rate-intervals.js';
 import { pilotTau } from './pilot.js';
 import { assembleRounds, type Round } from './assemble-rounds.js';
 
@@ -93,10 +94,10 @@ export function checkRoundsOptions(
     () => `--max-rounds expects a whole number ≥ 0 (top-up rounds after the pilot); got ${o.maxRounds}`,
   );
   check(
-    o.settings.allocation === undefined || o.settings.allocation === 'neyman',
+    o.settings.allocation === undefined || o.settings.allocation === 'neyman' || o.settings.allocation === 'floor',
     'bad_argument',
     () =>
-      `--halfwidth allocates each round by Neyman from the records so far; drop --allocation ${o.settings.allocation}`,
+      `--halfwidth allocates each round from the records so far: --allocation floor (the default) or neyman; drop --allocation ${o.settings.allocation}`,
   );
   const strata = strataWeights(o.settings).length;
   const least = (strata > 1 ? minPerStratum : 1) * strata;
@@ -148,28 +149,36 @@ export function fallbackWarning(c: CalibratedLevel, cap: number): string | undef
 }
 
 /** Round r's plan: the settings with the given draws for the layers that have any, and the campaign's level. */
-function roundPlan(o: RoundsOptions, round: number, draws: Record<string, LayerDraws>, level: number): CampaignPlan {
+function roundPlan(
+  o: RoundsOptions,
+  round: number,
+  draws: Record<string, LayerDraws>,
+  level: number,
+  interval: RateInterval,
+): CampaignPlan {
   const names = Object.keys(draws).filter((n) => draws[n]!.to.some((t, h) => t > draws[n]!.from[h]!));
   const stratified = (o.settings.stratify ?? 'none') === 'bit';
+  const topUp = interval === 'fay-feuer' ? 'floor' : 'neyman';
   return planCampaign({
     ...o.settings,
     layers: names,
     halfwidth: o.halfwidth,
     level,
+    ...(stratified ? { interval } : {}),
     draws,
-    allocation: stratified ? (round === 0 ? 'equal' : 'neyman') : undefined,
+    allocation: stratified ? (round === 0 ? 'equal' : topUp) : undefined,
     pilot: stratified && round > 0 ? o.pilot : undefined,
     pilotSd: undefined,
   });
 }
 
 /** The pilot round: `pilot` sites per layer, equal over the strata (the remainder to the lowest), from draw 0. */
-function pilotRound(o: RoundsOptions, level: number): CampaignPlan {
+function pilotRound(o: RoundsOptions, level: number, interval: RateInterval): CampaignPlan {
   const weights = strataWeights(o.settings);
   const layers = planCampaign({ ...o.settings, perLayer: 1, stratify: 'none', allocation: undefined }).layers;
   const counts = weights.length > 1 ? allocate(o.pilot, weights) : [o.pilot];
   const draws = Object.fromEntries(layers.map((l) => [l.name, { from: counts.map(() => 0), to: counts }]));
-  return roundPlan(o, 0, draws, level);
+  return roundPlan(o, 0, draws, level, interval);
 }
 
 /** The rounds planned so far (0..R), read from disk; round 0 checked against the settings. */
@@ -179,11 +188,14 @@ function plannedRounds(o: RoundsOptions): Round[] {
     rounds.push({ round: r, dir: roundDir(o.dir, r), plan: readPlan(join(roundDir(o.dir, r), runFolderFiles.plan)) });
   if (rounds.length > 0) {
     const old = rounds[0]!.plan;
-    const fresh = pilotRound(o, campaignLevel(old));
+    const fresh = pilotRound(o, campaignLevel(old), campaignInterval(old));
     check(
       JSON.stringify(old.sites) === JSON.stringify(fresh.sites) &&
         old.halfwidth === o.halfwidth &&
         (o.level === undefined || campaignLevel(old) === o.level) &&
+        (o.settings.allocation === undefined ||
+          old.stratify !== 'bit' ||
+          campaignInterval(old) === halfwidthInterval(o.settings.allocation)) &&
         (
           ['format', 'errorModel', 'target', 'seed', 'rangeDetector', 'guard', 'stratify', 'batchSize', 'pool'] as const
         ).every((k) => old[k] === fresh[k]),
@@ -228,7 +240,8 @@ export interface LayerProgress {
 export function roundsProgress(rounds: readonly Round[], layers: readonly string[]): Map<string, LayerProgress> {
   const weights = rounds[0]!.plan.strata?.weights ?? null;
   const level = campaignLevel(rounds[0]!.plan);
-  const acc = new Map(layers.map((l) => [l, new LayerAccumulator(l, { tau: [pilotTau], weights, level })]));
+  const interval = campaignInterval(rounds[0]!.plan);
+  const acc = new Map(layers.map((l) => [l, new LayerAccumulator(l, { tau: [pilotTau], weights, level, interval })]));
   for (const r of rounds) forEachRecord(join(r.dir, runFolderFiles.faults), (rec) => acc.get(rec.layer)!.add(rec));
   return new Map(
     [...acc].map(([name, a]) => {
@@ -240,7 +253,10 @@ export function roundsProgress(rounds: readonly Round[], layers: readonly string
         {
           mismatch,
           critical,
-          halfwidth: { mismatch: halfWidth(mismatch, level), critical: halfWidth(critical, level) },
+          halfwidth: {
+            mismatch: halfWidth(mismatch, level, interval),
+            critical: halfWidth(critical, level, interval),
+          },
         },
       ];
     }),
@@ -258,10 +274,13 @@ export function nextRound(o: RoundsOptions): Round | undefined {
     const calibrated = o.level === undefined ? sequentialLevel(o) : undefined;
     const warning = calibrated && fallbackWarning(calibrated, o.settings.perLayer);
     if (warning) process.stderr.write(warning + '\n');
-    return writeRound(o, 0, pilotRound(o, o.level ?? calibrated!.level));
+    const stratified = (o.settings.stratify ?? 'none') === 'bit';
+    const interval = stratified ? halfwidthInterval(o.settings.allocation) : 'korn-graubard';
+    return writeRound(o, 0, pilotRound(o, o.level ?? calibrated!.level, interval));
   }
   const last = rounds.at(-1)!;
   const level = campaignLevel(rounds[0]!.plan);
+  const interval = campaignInterval(rounds[0]!.plan);
   mergeRoundShards(last);
   if (!complete(last)) return last;
   if (last.round >= o.maxRounds) return undefined;
@@ -278,11 +297,12 @@ export function nextRound(o: RoundsOptions): Round | undefined {
       growth: minGrowth,
       maxGrowth: growthCap({ pilot: o.pilot, maxRounds: o.maxRounds, cap: o.settings.perLayer }),
       level,
+      interval,
     });
     if (to) draws[name] = { from: have, to };
   }
   if (Object.keys(draws).length === 0) return undefined;
-  return writeRound(o, last.round + 1, roundPlan(o, last.round + 1, draws, level));
+  return writeRound(o, last.round + 1, roundPlan(o, last.round + 1, draws, level, interval));
 }
 
 /** The last planned round (what a shard child runs: its parent planned it), or an error naming what to run first. */

@@ -1,5 +1,6 @@
 import { check } from '../../core/errors.js';
 import { neymanAllocation } from '../../stats/stratified.js';
+import type { RateInterval } from '../../stats/rate-intervals.js';
 import type { ErrorModel } from '../error-models/registry.js';
 import type { NumberFormat } from '../formats/registry.js';
 
@@ -10,8 +11,21 @@ export const stratifications = {
 } as const;
 export type Stratify = keyof typeof stratifications;
 
-/** How a stratified plan splits a layer's n over the bits: equally, or ∝ W_h·sd_h from a pilot (Neyman). */
-export const allocations = { equal: 'default', neyman: '∝ each bit’s spread, from a pilot' } as const;
+/**
+ * How a stratified plan splits a layer's n over the bits: equally, ∝ W_h·sd_h from a pilot (Neyman), or — with
+ * --halfwidth only, where it is the default — each round a floor for bits without hits and the rest ∝ W_h·√p̂_h,
+ * reported with the interval it pays under (stats/rate-intervals.ts).
+ */
+export const allocations = {
+  equal: 'default',
+  neyman: '∝ each bit’s spread, from a pilot; with --halfwidth, every round, with Korn–Graubard intervals',
+  floor: '--halfwidth only, its default: bits without hits at one floor, the rest ∝ √rate, Fay–Feuer intervals',
+} as const;
+
+/** The interval a --halfwidth plan's rates are sampled to and reported with, by its allocation. */
+export function halfwidthInterval(allocation: Allocation | undefined): RateInterval {
+  return allocation === 'neyman' ? 'korn-graubard' : 'fay-feuer';
+}
 export type Allocation = keyof typeof allocations;
 
 /** The values `--stratify` and `--allocation` accept, in table order. */

@@ -39,6 +39,6 @@ test('tgr plan|inject --halfwidth: the pilot and round 1 planned, then the round
   assert.equal(bad.code, 2);
   assert.equal(
     bad.err,
-    'tgr: --halfwidth allocates each round by Neyman from the records so far; drop --allocation equal\n',
+    'tgr: --halfwidth allocates each round from the records so far: --allocation floor (the default) or neyman; drop --allocation equal\n',
   );
 });

@@ -104,9 +104,14 @@ test('plan.json: old plans read as uniform; bad strata fields are one-line error
     [{ ...p, strata: { ...p.strata, weights: [0.5, 0.5] } }, /strata\.weights is not 32 positive weights summing to 1/],
     [
       { ...p, strata: { ...p.strata, allocation: 'neyman' } },
-      /strata\.pilot is undefined; expected a whole number for Neyman allocation only/,
+      /strata\.pilot is undefined; expected a whole number for Neyman or floor allocation only/,
     ],
     [{ ...p, errorModel: 'multi-bit-random:2' }, /stratify is "bit" but the error model touches several bits/],
+    [{ ...p, interval: 'fay-feuer' }, /interval is present but the plan is not a bit-stratified --halfwidth plan/],
+    [
+      { ...p, interval: 'wald' },
+      /not a valid plan\.json: interval: Invalid option: expected one of "korn-graubard"\|"fay-feuer"/,
+    ],
     [
       { ...p, layers: [{ ...p.layers[0]!, perStratum: per.slice(1) }, ...p.layers.slice(1)] },
       /layers\[0\]\.perStratum is not 32 whole numbers summing to perLayer 64/,
@@ -133,6 +138,10 @@ test('stratifying refuses multi-bit models, too small an n, and Neyman without a
     "--stratify bit needs an error model that touches one uniformly drawn bit (bit-flip, stuck-at-0, stuck-at-1); 'multi-bit-adjacent:2' touches several — use --stratify none",
   );
   assert.match(errorOf(plan({ errorModel: 'random-value' })), /'random-value' touches several/);
+  assert.equal(
+    errorOf(plan({ allocation: 'floor' })),
+    '--allocation floor sizes the rounds of a --halfwidth campaign; add --halfwidth W or use equal or neyman',
+  );
   assert.equal(
     planCampaign({ classifier, golden, perLayer: 64, stratify: 'bit', errorModel: 'stuck-at-1' }).stratify,
     'bit',

@@ -45,7 +45,7 @@ test('roundsOptions refuses a bad name, half-width, cap or pilot, naming the fla
   refused({ maxRounds: -1 }, '--max-rounds expects a whole number ≥ 0 (top-up rounds after the pilot); got -1');
   refused(
     { allocation: 'equal' },
-    '--halfwidth allocates each round by Neyman from the records so far; drop --allocation equal',
+    '--halfwidth allocates each round from the records so far: --allocation floor (the default) or neyman; drop --allocation equal',
   );
   refused({ pilot: 0 }, '--pilot 0 is too small for --halfwidth: a layer needs one site (1) — raise --pilot');
   refused(

@@ -17,7 +17,7 @@ const tgrError = (code: string, message: string) => (e: unknown) =>
 
 test('the choices are the tables’ keys in order', () => {
   assert.deepEqual(stratifyChoices, ['none', 'bit']);
-  assert.deepEqual(allocationChoices, ['equal', 'neyman']);
+  assert.deepEqual(allocationChoices, ['equal', 'neyman', 'floor']);
   assert.equal(minPerStratum, 2);
 });
 
