@@ -7,21 +7,18 @@
  * design, the smallest total (on steps of 1/64) whose interval, with every stratum's hits at its rate, reaches the
  * target on both rates:
  *   - uniform, Clopper–Pearson (the peer: 4,096 up to the rounding of its hits);
- *   - bit strata, proportional allocation, Korn–Graubard (tgr's interval, src/stats/stratified.ts);
- *   - bit strata, Neyman from the smoothed rates at the held rate, Korn–Graubard (what tgr's top-ups allocate,
- *     src/stats/halfwidth-size.ts);
- *   - bit strata, Fay–Feuer (1997) gamma interval for a weighted sum of Poisson counts, written here: every stratum
- *     without hits at one floor m (its largest weight W/m is the interval's one pseudo-count), the rest Neyman on
- *     √p̂, the best m. tgr does not use it; this says what it would buy.
+ *   - bit strata, proportional allocation, Korn–Graubard (tgr's interval for fixed-n plans, src/stats/stratified.ts);
+ *   - bit strata, Neyman from the smoothed rates at the held rate, Korn–Graubard (what `--halfwidth --allocation
+ *     neyman` top-ups allocate, src/stats/halfwidth-size.ts);
+ *   - bit strata, Fay–Feuer (1997) gamma interval for a weighted sum of Poisson counts (src/stats/fay-feuer.ts): every
+ *     stratum without hits at one floor m (its largest weight W/m is the interval's one pseudo-count), the rest
+ *     Neyman on √p̂, the best m — what `--halfwidth` now allocates by default (`--allocation floor`).
  * Not a speed benchmark: no runs, a lower bound on sites, since a real plan learns the rates from a pilot and reports
- * at the calibrated level γ > 99%. Fay–Feuer is built for Poisson counts; its exact coverage under binomial sampling
- * is enumerated at the end on small four-stratum designs (every outcome, with its probability).
+ * at the calibrated level γ > 99%. Fay–Feuer's exact coverage under binomial sampling: test/stats/fay-feuer.test.ts.
  *
  *   npx tsx bench/interval-sites.ts runs/reproduce-full/baseline/campaign/fp32 [--peer-n 4096]
  */
 import { join } from 'node:path';
-import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
-import gammaQuantile from '@stdlib/stats-base-dists-gamma-quantile';
 import { readPlan } from '../src/faults/plan/plan-file.js';
 import { CampaignAccumulator } from '../src/faults/metrics/layer-accumulator.js';
 import { tallyOptions } from '../src/faults/metrics/summarize.js';
@@ -29,6 +26,7 @@ import type { StratumTally } from '../src/faults/metrics/metrics.js';
 import { forEachRecord } from '../src/faults/store/store.js';
 import { runFolderFiles } from '../src/run-folder/file-names.js';
 import { clopperPearson } from '../src/stats/clopper-pearson.js';
+import { fayFeuerRate } from '../src/stats/fay-feuer.js';
 import { neymanAllocation, stratifiedRate, type StratumCount } from '../src/stats/stratified.js';
 import { smoothedSd } from '../src/stats/halfwidth-size.js';
 import { nextRung } from '../src/stats/total-ladder.js';
@@ -49,22 +47,8 @@ const layers = acc.layers(plan.layers.map((l) => l.name));
 /** Half-width (upper − lower)/2 of an interval. */
 const half = (e: { lower: number; upper: number }) => (e.upper - e.lower) / 2;
 
-/** Fay–Feuer (1997): y = Σ w_h·x_h, v = Σ w_h²·x_h, w_h = W_h/n_h; gamma limits, the upper with one pseudo-count max w_h. */
-function fayFeuer(strata: readonly StratumCount[]): { lower: number; upper: number } {
-  const a = 1 - level;
-  let y = 0;
-  let v = 0;
-  let wMax = 0;
-  for (const s of strata) {
-    const w = s.weight / s.n;
-    y += w * s.hits;
-    v += w * w * s.hits;
-    wMax = Math.max(wMax, w);
-  }
-  const lower = y === 0 ? 0 : gammaQuantile(a / 2, (y * y) / v, y / v);
-  const upper = gammaQuantile(1 - a / 2, (y + wMax) ** 2 / (v + wMax * wMax), (y + wMax) / (v + wMax * wMax));
-  return { lower, upper: Math.min(1, upper) };
-}
+/** The product's Fay–Feuer interval (src/stats/fay-feuer.ts) at the bench's level. */
+const fayFeuer = (strata: readonly StratumCount[]) => fayFeuerRate(strata, level);
 
 type Interval = (strata: readonly StratumCount[]) => { lower: number; upper: number };
 type Allocation = (total: number) => number[];
@@ -104,7 +88,7 @@ for (const m of layers) {
       1,
     );
   const neymanAt = (p: readonly number[], t: number) => {
-    // tgr's top-ups: Neyman on the smoothed sd at the held rate, settled by re-allocating at the counts it gives.
+    // tgr's --allocation neyman top-ups: Neyman on the smoothed sd at the held rate, settled by re-allocating at the counts it gives.
     let n = weights.map(() => Math.max(2, Math.round(t / weights.length)));
     for (let k = 0; k < 4; k++)
       n = neymanAllocation(
@@ -150,8 +134,8 @@ for (const m of layers) {
 const designs = [
   'uniform, Clopper–Pearson',
   'bits proportional, Korn–Graubard',
-  'bits Neyman (tgr), Korn–Graubard',
-  'bits floor + Neyman, Fay–Feuer',
+  'bits Neyman (tgr --allocation neyman), Korn–Graubard',
+  'bits floor + Neyman (tgr’s default), Fay–Feuer',
 ];
 console.log(
   `${dir}: ${plan.layers.length} layers, ${plan.perLayer} per layer in the campaign; target: each layer's 99% half-width of the SDC rate and P(ΔLoss > 1) at ${peerN} uniform`,
@@ -162,41 +146,3 @@ for (const r of rows) console.log(`| ${r.layer} | ${r.target.toFixed(4)} | ${r.s
 const totals = designs.map((_, i) => sum(rows.map((r) => r.sites[i]!)));
 console.log(`| all | | ${totals.join(' | ')} |`);
 console.log(`sites ÷ uniform: ${totals.map((t) => (t / totals[0]!).toFixed(2)).join(', ')} (${designs.join(', ')})`);
-
-/** Fay–Feuer's exact coverage of Σ W_h·p_h when each stratum draws n_h binomial sites: every outcome enumerated. */
-function fayFeuerCoverage(weights: readonly number[], n: readonly number[], p: readonly number[]): number {
-  const truth = sum(p.map((ph, h) => weights[h]! * ph));
-  const pmf = (x: number, m: number, q: number) => binomialCdf(x, m, q) - (x > 0 ? binomialCdf(x - 1, m, q) : 0);
-  let cover = 0;
-  const walk = (h: number, hits: number[], prob: number): void => {
-    if (h === n.length) {
-      const e = fayFeuer(hits.map((x, k) => ({ weight: weights[k]!, n: n[k]!, hits: x })));
-      if (e.lower <= truth && truth <= e.upper) cover += prob;
-      return;
-    }
-    for (let x = 0; x <= n[h]!; x++) walk(h + 1, [...hits, x], prob * pmf(x, n[h]!, p[h]!));
-  };
-  walk(0, [], 1);
-  return cover;
-}
-const quarter = [0.25, 0.25, 0.25, 0.25];
-const designsN = [
-  [40, 10, 10, 10],
-  [20, 20, 20, 20],
-  [60, 8, 8, 8],
-  [12, 12, 12, 12],
-];
-const ratesP = [
-  [0.5, 0, 0, 0.05],
-  [0.9, 0.01, 0.01, 0.1],
-  [0.99, 0, 0, 0],
-  [0.3, 0.3, 0.3, 0.3],
-  [0.05, 0.05, 0.05, 0.05],
-  [1, 0.5, 0.01, 0],
-  [0.6, 0.02, 0.02, 0.02],
-  [0.95, 0.9, 0.8, 0.7],
-];
-const covers = designsN.flatMap((n) => ratesP.map((p) => fayFeuerCoverage(quarter, n, p)));
-console.log(
-  `Fay–Feuer's exact 99% coverage under binomial sampling, four strata of weight ¼, n in ${designsN.map((n) => `(${n.join(',')})`).join(' ')}, ${ratesP.length} rate sets each: lowest ${Math.min(...covers).toFixed(5)}`,
-);
