@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { lockFile, lockPathFor, removeStaleTemps, type FolderLock } from '../core/folder-lock.js';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { TgrError, check, checkPlainName } from '../core/errors.js';
 import { loadClassifier, type Classifier } from './model/classifier.js';
 import { errorModel } from './error-models/registry.js';
@@ -153,7 +153,9 @@ export async function injectCampaign(
   errorModel(o.errorModel); // a bad spec fails before the golden pass, not after
   const { classifier, golden } = await prepareGolden(o);
   // One writer per results file from the plan on: a second 'tgr inject' here refuses instead of doubling it.
-  const lock = lockCampaign(campaignDir(o.runDir, o.name ?? o.format ?? 'fp32'), o.shard);
+  const folder = campaignDir(o.runDir, o.name ?? o.format ?? 'fp32');
+  const fresh = [folder, dirname(folder)].filter((d) => !existsSync(d));
+  const lock = lockCampaign(folder, o.shard);
   try {
     // A precision target plans and runs in rounds (faults/plan/rounds.ts) instead of one plan.
     if (o.halfwidth !== undefined) return await injectToPrecision(o, classifier, golden);
@@ -174,6 +176,8 @@ export async function injectCampaign(
     return { dir, run, ...(summary ? { summary } : {}) };
   } finally {
     lock.release();
+    // Settings refused before anything was written leave no empty campaign folder behind.
+    for (const d of fresh) if (readdirSync(d).length === 0) rmdirSync(d);
   }
 }
 

@@ -41,4 +41,22 @@ test('tgr plan|inject --halfwidth: the pilot and round 1 planned, then the round
     bad.err,
     'tgr: --halfwidth allocates each round from the records so far: --allocation floor (the default) or neyman; drop --allocation equal\n',
   );
+  const fixed = await runCli(
+    'inject',
+    run,
+    '--stratify',
+    'bit',
+    '--allocation',
+    'floor',
+    '--per-layer',
+    '64',
+    '--name',
+    'f',
+  );
+  assert.equal(fixed.code, 2);
+  assert.equal(
+    fixed.err,
+    'tgr: --allocation floor sizes the rounds of a --halfwidth campaign; add --halfwidth W or use equal or neyman\n',
+  );
+  assert.ok(!readdirSync(join(run, 'campaign')).includes('f'), 'nothing written for the refused campaign');
 });
