@@ -47,6 +47,10 @@ export function halfWidth(
 }
 
 /** The target of rate k: one half-width for every rate, or one per rate. */
+/** A rate's strata at `counts`, each stratum's hits projected at its observed rate. */
+const projected = (strata: readonly StratumCount[], counts: readonly number[]): StratumCount[] =>
+  strata.map((s, h) => ({ weight: s.weight, n: counts[h]!, hits: s.n > 0 ? (s.hits * counts[h]!) / s.n : 0 }));
+
 const targetOf = (halfwidth: number | readonly number[], k: number): number =>
   typeof halfwidth === 'number' ? halfwidth : halfwidth[k]!;
 
@@ -66,18 +70,12 @@ export function topUpCounts(
     check(w > 0 && w < 0.5, 'bad_argument', () => `--halfwidth must be a proportion in (0, 0.5), e.g. 0.005; got ${w}`);
   });
   const have = rates[0]!.map((s) => s.n);
-  const weights = rates[0]!.map((s) => s.weight);
   const level = limits.level ?? defaultLevel;
   const interval = limits.interval ?? defaultRateInterval;
   const now = have.reduce((a, n) => a + n, 0);
   const floor = Math.max(limits.min * have.length, Math.ceil(now * limits.growth));
-  /** Each rate's strata at `counts`, hits projected at the observed rates. */
-  const projected = (counts: readonly number[]) =>
-    rates.map((strata) =>
-      strata.map((s, h) => ({ weight: weights[h]!, n: counts[h]!, hits: s.n > 0 ? (s.hits * counts[h]!) / s.n : 0 })),
-    );
   const reaches = (counts: readonly number[]): boolean =>
-    projected(counts).every((strata, k) => halfWidth(strata, level, interval) <= targetOf(halfwidth, k));
+    rates.every((strata, k) => halfWidth(projected(strata, counts), level, interval) <= targetOf(halfwidth, k));
   const neymanAt = (total: number): number[] => {
     const shares = rates.map((strata) =>
       neymanAllocation(
@@ -142,11 +140,7 @@ export function floorAllocation(
     Math.max(
       ...rates.map((strata, k) => {
         const e = fayFeuerLimits(
-          strata.map((s, h) => ({
-            weight: weights[h]! / sum,
-            n: counts[h]!,
-            hits: s.n > 0 ? (s.hits * counts[h]!) / s.n : 0,
-          })),
+          projected(strata, counts).map((s) => ({ ...s, weight: s.weight / sum })),
           level,
         );
         return (e.upper - e.lower) / 2 / targetOf(halfwidth, k);

@@ -56,7 +56,7 @@ export function summarize(dir: string, opts: { tau?: readonly number[] } = {}): 
   const neurons = new Map(plan.layers.map((l) => [l.name, l.elements]));
   const metrics = acc.layers(plan.layers.map((l) => l.name));
   const layers = metrics.map((m) => stats(m, neurons.get(m.layer)!));
-  const at = { level: tally.level ?? campaignLevel(plan), interval: campaignInterval(plan) };
+  const at = { level: campaignLevel(plan), interval: campaignInterval(plan) };
   const last = lastLayer(plan, metrics, at);
   const lastRow = last ? stats(last.metrics, last.neurons) : stats(metricsFromStrata('last', [], tally.tau!, at), 0);
   const overall = overallMetrics(metrics, last?.metrics ?? null, plan.lastLayers, at);

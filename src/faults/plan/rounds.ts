@@ -13,7 +13,7 @@ import type { StratumCount } from '../../stats/stratified.js';
 import { calibratedLevel, type CalibratedLevel } from '../../stats/sequential-level.js';
 import { planCampaign, type CampaignPlan, type LayerDraws, type PlanOptions } from './plan.js';
 import { campaignInterval, campaignLevel, readPlan, writePlan } from './plan-file.js';
-import { allocate, bitStrata, halfwidthInterval, minPerStratum } from './strata.js';
+import { allocate, bitStrata, halfwidthAllocation, halfwidthInterval, minPerStratum } from './strata.js';
 import type { RateInterval } from '../../stats/rate-intervals.js';
 import { pilotTau } from './pilot.js';
 import { assembleRounds, type Round } from './assemble-rounds.js';
@@ -158,7 +158,6 @@ function roundPlan(
 ): CampaignPlan {
   const names = Object.keys(draws).filter((n) => draws[n]!.to.some((t, h) => t > draws[n]!.from[h]!));
   const stratified = (o.settings.stratify ?? 'none') === 'bit';
-  const topUp = interval === 'fay-feuer' ? 'floor' : 'neyman';
   return planCampaign({
     ...o.settings,
     layers: names,
@@ -166,7 +165,7 @@ function roundPlan(
     level,
     ...(stratified ? { interval } : {}),
     draws,
-    allocation: stratified ? (round === 0 ? 'equal' : topUp) : undefined,
+    allocation: stratified ? (round === 0 ? 'equal' : halfwidthAllocation(interval)) : undefined,
     pilot: stratified && round > 0 ? o.pilot : undefined,
     pilotSd: undefined,
   });

@@ -21,12 +21,22 @@ export const allocations = {
   neyman: '∝ each bit’s spread, from a pilot; with --halfwidth, every round, with Korn–Graubard intervals',
   floor: '--halfwidth only, its default: bits without hits at one floor, the rest ∝ √rate, Fay–Feuer intervals',
 } as const;
-
-/** The interval a --halfwidth plan's rates are sampled to and reported with, by its allocation. */
-export function halfwidthInterval(allocation: Allocation | undefined): RateInterval {
-  return allocation === 'neyman' ? 'korn-graubard' : 'fay-feuer';
-}
 export type Allocation = keyof typeof allocations;
+
+/** A --halfwidth plan's top-up allocations, each with the interval its rates are sampled to and reported with. */
+const halfwidthDesigns = { floor: 'fay-feuer', neyman: 'korn-graubard' } as const satisfies Partial<
+  Record<Allocation, RateInterval>
+>;
+
+/** The interval a --halfwidth plan's rates are sampled to and reported with, by its allocation (default floor). */
+export function halfwidthInterval(allocation: Allocation | undefined): RateInterval {
+  return allocation === 'neyman' ? halfwidthDesigns.neyman : halfwidthDesigns.floor;
+}
+
+/** The top-up allocation of a --halfwidth campaign reported with `interval`. */
+export function halfwidthAllocation(interval: RateInterval): keyof typeof halfwidthDesigns {
+  return interval === halfwidthDesigns.neyman ? 'neyman' : 'floor';
+}
 
 /** The values `--stratify` and `--allocation` accept, in table order. */
 export const stratifyChoices = Object.keys(stratifications) as Stratify[];
