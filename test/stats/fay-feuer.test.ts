@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
 import { fayFeuerRate } from '../../src/stats/fay-feuer.js';
 import { clopperPearson } from '../../src/stats/clopper-pearson.js';
 import { rateInterval, rateIntervalNames } from '../../src/stats/rate-intervals.js';
 import { stratifiedRate, type StratumCount } from '../../src/stats/stratified.js';
+import { forEachBinomialOutcome } from './binomial-outcomes.js';
 
 const close = (a: number, b: number, tol = 1e-9) =>
   assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} ≠ ${b}`);
@@ -78,18 +78,11 @@ test('one stratum is exact Clopper–Pearson under either interval; the registry
 /** Exact coverage of Σ W_h·p_h by the 99% Fay–Feuer interval when stratum h draws n_h binomial sites: every outcome. */
 function coverage(weights: readonly number[], n: readonly number[], p: readonly number[]): number {
   const truth = weights.reduce((a, w, h) => a + w * p[h]!, 0);
-  const pmf = (x: number, m: number, q: number) => binomialCdf(x, m, q) - (x > 0 ? binomialCdf(x - 1, m, q) : 0);
   let cover = 0;
-  const walk = (h: number, hits: number[], prob: number): void => {
-    if (prob === 0) return;
-    if (h === n.length) {
-      const e = fayFeuerRate(hits.map((x, k) => ({ weight: weights[k]!, n: n[k]!, hits: x })));
-      if (e.lower <= truth && truth <= e.upper) cover += prob;
-      return;
-    }
-    for (let x = 0; x <= n[h]!; x++) walk(h + 1, [...hits, x], prob * pmf(x, n[h]!, p[h]!));
-  };
-  walk(0, [], 1);
+  forEachBinomialOutcome(n, p, (hits, prob) => {
+    const e = fayFeuerRate(hits.map((x, k) => ({ weight: weights[k]!, n: n[k]!, hits: x })));
+    if (e.lower <= truth && truth <= e.upper) cover += prob;
+  });
   return cover;
 }
 

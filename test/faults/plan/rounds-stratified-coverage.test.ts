@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
 import { nextCounts } from '../../../src/stats/halfwidth-size.js';
 import { rateInterval, type RateInterval } from '../../../src/stats/rate-intervals.js';
 import { calibratedLevel } from '../../../src/stats/sequential-level.js';
 import { growthCap, minGrowth } from '../../../src/faults/plan/rounds.js';
 import { minPerStratum } from '../../../src/faults/plan/strata.js';
+import { forEachBinomialOutcome } from '../../stats/binomial-outcomes.js';
 
 /*
  * The stratified --halfwidth procedure's exact coverage on two strata: the pilot, then the rounds nextCounts plans
@@ -27,7 +27,6 @@ const gamma = calibratedLevel({
 
 /** Paths less likely than this are dropped (the mass check bounds what they could move). */
 const prune = 1e-15;
-const pmf = (x: number, m: number, q: number) => binomialCdf(x, m, q) - (x > 0 ? binomialCdf(x - 1, m, q) : 0);
 
 interface State {
   n: number[];
@@ -38,21 +37,20 @@ interface State {
 /** Exact coverage and mean final n of the procedure on strata of `weights` with true rates `p`. */
 function coverage(weights: number[], p: number[], interval: RateInterval): { cover: number; mass: number; n: number } {
   const truth = weights.reduce((a, w, h) => a + w * p[h]!, 0);
-  const spread = (into: Map<string, State>, from: State, to: number[]) => {
-    const walk = (h: number, x: number[], prob: number): void => {
-      if (prob < prune) return;
-      if (h === to.length) {
+  const spread = (into: Map<string, State>, from: State, to: number[]) =>
+    forEachBinomialOutcome(
+      to.map((t, h) => t - from.n[h]!),
+      p,
+      (k, prob) => {
+        const x = k.map((kh, h) => from.x[h]! + kh);
         const key = `${to.join()}|${x.join()}`;
         const s = into.get(key);
         if (s) s.prob += prob;
         else into.set(key, { n: to, x, prob });
-        return;
-      }
-      const m = to[h]! - from.n[h]!;
-      for (let k = 0; k <= m; k++) walk(h + 1, [...x, from.x[h]! + k], prob * pmf(k, m, p[h]!));
-    };
-    walk(0, [], from.prob);
-  };
+      },
+      from.prob,
+      prune,
+    );
   let states = new Map<string, State>();
   spread(states, { n: [0, 0], x: [0, 0], prob: 1 }, setting.pilot);
   const maxGrowth = growthCap({ pilot: 8, maxRounds: setting.maxRounds, cap: setting.cap });
