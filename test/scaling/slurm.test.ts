@@ -127,7 +127,13 @@ test('the docs/scaling.md job array on a real one-node Slurm cluster: a task kil
       return (s === 'RUNNING' && lines(file) > 0) || (s !== undefined && s !== 'PENDING' && s !== 'RUNNING');
     });
     if (job(task).JobState !== 'RUNNING') continue;
-    run('scancel', ['--signal=KILL', task]);
+    const kill = spawnSync('scancel', ['--signal=KILL', task], { encoding: 'utf8', env });
+    // The task may end between the check above and the kill (seen under load): Slurm then no longer knows its id, and
+    // the next task is tried, as when the kill lands after it finished.
+    if (kill.status !== 0) {
+      assert.notEqual(job(task).JobState, 'RUNNING', `scancel ${task} failed while it ran: ${kill.stderr}`);
+      continue;
+    }
     const end = await until(`task ${task} to end`, 60, () => {
       const s = job(task).JobState;
       return s !== 'RUNNING' && s !== 'COMPLETING' && s;
