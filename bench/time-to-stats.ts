@@ -26,7 +26,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CampaignOptions } from '../src/faults/campaign-options.js';
-import { inProcessSites, roundsOptions, runRound } from '../src/faults/plan/precision.js';
+import { inProcessSites, roundsOptions, RoundRunner } from '../src/faults/plan/precision.js';
 import { runRounds } from '../src/faults/plan/rounds.js';
 import { planCampaign } from '../src/faults/plan/plan.js';
 import { mergeShards } from '../src/faults/store/merge.js';
@@ -135,19 +135,20 @@ async function ours(): Promise<{
   };
   let rounds = 0;
   const perRound: RoundTime[] = [];
+  const here = new RoundRunner(o, clf, golden, r);
   const plan = await runRounds(r, async (round) => {
     rounds = round.round + 1;
     const sites = round.plan.sites.layer.length;
     const t = performance.now();
     // As tgr inject --jobs: a small round in this process (start-ups cost more), a larger one as shards.
     const shards = jobs > 1 && sites > inProcessSites;
-    if (!shards) await runRound(o, clf, golden, round);
+    if (!shards) await here.run(round);
     else {
       startups.push(...(await runShards(dir, images.shape, jobs, threads / jobs, settings)));
       mergeShards(round.dir, jobs);
     }
     perRound.push({ sites, shards, seconds: (performance.now() - t) / 1000 });
-  });
+  }).finally(() => here.release());
   const summary = summarize(r.dir);
   return {
     seconds: (performance.now() - t0) / 1000,

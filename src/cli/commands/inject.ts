@@ -80,16 +80,16 @@ async function injectJobs(
       if (o.halfwidth !== undefined) {
         // Each round as N shards (the children run the latest round the rounds planned here), merged before the next;
         // a small round runs here.
-        const { inProcessSites, roundsOptions, runRound, warnUnreached } =
+        const { inProcessSites, roundsOptions, RoundRunner, warnUnreached } =
           await import('../../faults/plan/precision.js');
         const { runRounds } = await import('../../faults/plan/rounds.js');
         const r = roundsOptions(o, classifier, golden);
+        const here = new RoundRunner(o, classifier, golden, r);
         const plan = await runRounds(r, async (round) => {
-          if (round.plan.sites.layer.length <= inProcessSites)
-            return void (await runRound(o, classifier, golden, round));
+          if (round.plan.sites.layer.length <= inProcessSites) return void (await here.run(round));
           await (opts.json ? stdoutToStderr(run) : run());
           mergeShards(round.dir, jobs);
-        });
+        }).finally(() => here.release());
         dir = r.dir;
         m = { file: `${dir}/faults.jsonl`, records: plan.sites.layer.length };
         warnUnreached(r);

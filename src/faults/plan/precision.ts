@@ -3,6 +3,8 @@ import type { Classifier } from '../model/classifier.js';
 import { planSettings, type CampaignOptions } from '../campaign-options.js';
 import type { CampaignSummary, GoldenRun } from '../store/records.js';
 import { readGoldenActivations } from '../run/golden.js';
+import { SharedSessions } from '../run/shared-sessions.js';
+import type { GoldenActivations } from '../run/unit-cache.js';
 import { runCampaign, type RunResult } from '../run/runner.js';
 import { summarize } from '../metrics/summarize.js';
 import { checkPlainName } from '../../core/errors.js';
@@ -12,6 +14,7 @@ import {
   checkRoundsOptions,
   defaultMaxRounds,
   defaultPilot,
+  firstRoundPlan,
   latestRound,
   nextRound,
   runRounds,
@@ -48,25 +51,71 @@ export function roundsOptions(o: CampaignOptions, classifier: Classifier, golden
  */
 export const inProcessSites = 4096;
 
+/**
+ * Runs a campaign's rounds (or shards of them) in their folders with the campaign's images and threads, every round
+ * on one set of sessions and kept activations (SharedSessions), made at the first round run and freed by `release`.
+ */
+export class RoundRunner {
+  private shared: SharedSessions | undefined;
+  private made = false;
+  private readonly activations: GoldenActivations;
+
+  constructor(
+    private readonly o: CampaignOptions,
+    private readonly classifier: Classifier,
+    private readonly golden: GoldenRun,
+    private readonly rounds: RoundsOptions,
+    private readonly keepBytes?: number,
+  ) {
+    this.activations = readGoldenActivations(join(o.runDir, runFolderFiles.golden), golden);
+  }
+
+  /** Runs `round` (or its `shard`). */
+  async run(round: Round, shard?: Shard): Promise<RunResult> {
+    if (!this.made) {
+      this.made = true;
+      this.shared = SharedSessions.create(this.classifier, this.golden, firstRoundPlan(this.rounds), {
+        threads: this.o.threads,
+        activations: this.activations,
+        ...(this.keepBytes !== undefined ? { keepBytes: this.keepBytes } : {}),
+      });
+    }
+    return runCampaign({
+      classifier: this.classifier,
+      golden: this.golden,
+      plan: round.plan,
+      images: this.o.images,
+      dir: round.dir,
+      shard,
+      threads: this.o.threads,
+      quiet: this.o.quiet,
+      activations: this.activations,
+      shared: this.shared,
+    });
+  }
+
+  /** Frees the shared sessions. */
+  async release(): Promise<void> {
+    await this.shared?.release();
+    this.shared = undefined;
+    this.made = false;
+  }
+}
+
 /** Runs one round (or a shard of it) in its folder with the campaign's images and threads. */
-export function runRound(
+export async function runRound(
   o: CampaignOptions,
   classifier: Classifier,
   golden: GoldenRun,
   round: Round,
   shard?: Shard,
 ): Promise<RunResult> {
-  return runCampaign({
-    classifier,
-    golden,
-    plan: round.plan,
-    images: o.images,
-    dir: round.dir,
-    shard,
-    threads: o.threads,
-    quiet: o.quiet,
-    activations: readGoldenActivations(join(o.runDir, runFolderFiles.golden), golden),
-  });
+  const runner = new RoundRunner(o, classifier, golden, roundsOptions(o, classifier, golden));
+  try {
+    return await runner.run(round, shard);
+  } finally {
+    await runner.release();
+  }
 }
 
 /**
@@ -83,6 +132,7 @@ export async function injectToPrecision(
     const round = latestRound(r);
     return { dir: round.dir, run: await runRound(o, classifier, golden, round, o.shard), rounds: round.round + 1 };
   }
+  const runner = new RoundRunner(o, classifier, golden, r);
   const run: RunResult = {
     file: join(r.dir, runFolderFiles.faults),
     sites: 0,
@@ -92,13 +142,13 @@ export async function injectToPrecision(
   };
   let rounds = 0;
   const plan = await runRounds(r, async (round) => {
-    const one = await runRound(o, classifier, golden, round);
+    const one = await runner.run(round);
     run.sites += one.sites;
     run.resumed += one.resumed;
     run.seconds += one.seconds;
     for (const k of Object.keys(run.paths) as (keyof RunResult['paths'])[]) run.paths[k] += one.paths[k];
     rounds = round.round + 1;
-  });
+  }).finally(() => runner.release());
   if (rounds === 0) run.resumed = run.sites = plan.sites.layer.length;
   warnUnreached(r);
   return { dir: r.dir, run, summary: summarize(r.dir, o.tau ? { tau: o.tau } : {}), rounds };

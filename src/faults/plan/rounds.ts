@@ -304,6 +304,11 @@ export function nextRound(o: RoundsOptions): Round | undefined {
   return writeRound(o, last.round + 1, roundPlan(o, last.round + 1, draws, level, interval));
 }
 
+/** The plan of a campaign's first round, which holds every layer (what the rounds' shared sessions are made for). */
+export function firstRoundPlan(o: RoundsOptions): CampaignPlan {
+  return readPlan(join(roundDir(o.dir, 0), runFolderFiles.plan));
+}
+
 /** The last planned round (what a shard child runs: its parent planned it), or an error naming what to run first. */
 export function latestRound(o: RoundsOptions): Round {
   const rounds = plannedRounds(o);

@@ -20,6 +20,11 @@ export type EvalPath = 'masked' | 'analytic' | 'suffix' | 'plain';
 /** Golden activations of one unit's images, rows in `images` order. */
 export interface UnitCache {
   images: readonly number[];
+  /**
+   * Each image's row, when the tensors hold more images than the unit's (SharedSessions keeps every golden image's);
+   * else the row is the image's place in `images`.
+   */
+  rows?: ReadonlyMap<number, number>;
   pixels: Float32Array;
   /** Cached tensors as the forward pass returned them ([rows, …] for per-image tensors). */
   tensors: Record<string, TensorData>;

@@ -13,7 +13,7 @@ import type { CampaignPlan } from '../plan/plan.js';
 import { checkPlanModel } from '../plan/plan-file.js';
 import { checkGuardBounds, guardTrips } from './guard.js';
 import { WeightPlain } from './plain.js';
-import { rangeClamp, modelWithDetector } from './range-detector.js';
+import { rangeClamp } from './range-detector.js';
 import type { GoldenRun, InjectionRecord } from '../store/records.js';
 import { scoreRow } from '../../stats/scores.js';
 import { faultsFileName, shardUnits, type Shard } from '../plan/shard.js';
@@ -23,6 +23,7 @@ import { recordLine } from '../store/store.js';
 import { KeptUnits, UnitForward, unitTensors, type GoldenActivations } from './unit-cache.js';
 import { weightChange, type Change } from './weights.js';
 import { heldLayer, heldWeight, type HeldLayer } from './held.js';
+import { runModel, type RunSessions, type SharedSessions } from './shared-sessions.js';
 
 export interface RunOptions {
   classifier: Classifier;
@@ -38,6 +39,11 @@ export interface RunOptions {
   shortcuts?: boolean;
   /** Small activations the golden pass kept (readGoldenActivations): units whose layers need only these skip the forward pass. */
   activations?: GoldenActivations;
+  /**
+   * Sessions and golden activations shared with the other rounds of the campaign (SharedSessions.forPlan's owner
+   * releases them); without, the run makes its own.
+   */
+  shared?: SharedSessions;
   /** Sees each fault's scores and how they were computed (tests hold them to the plain path). */
   onScores?: (id: number, scores: Float32Array, path: EvalPath) => void;
 }
@@ -64,7 +70,7 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
   checkGuardBounds(plan.guardBounds, clf.output.classes, join(o.dir, 'plan.json'));
   const fmt = numberFormat(plan.format);
   const em = errorModel(plan.errorModel);
-  const model: Model = modelWithDetector(clf.model, golden.layers, plan.rangeDetector);
+  const model = runModel(clf, golden, plan);
   const { first, units } = shardUnits(plan, o.shard);
   const sites = units.reduce((s, u) => s + u.end - u.start, 0);
   mkdirSync(o.dir, { recursive: true });
@@ -88,13 +94,13 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
   const contexts = plan.layers.map((pl) => fmt.contextFor(pl.maxAbs));
   const paths: Record<EvalPath, number> = { masked: 0, analytic: 0, suffix: 0, plain: 0 };
   const bar = progress({ label: `inject ${plan.format}`, total: sites - log.doneRecords, unit: 'inj', quiet: o.quiet });
-  const sessions = new Sessions(clf, model, plan, layers, o);
+  const sessions: RunSessions = o.shared ? o.shared.forPlan(plan) : new Sessions(clf, model, plan, layers, o);
   try {
     for (let u = log.doneUnits; u < units.length; u++) {
       const unit = units[u]!;
       const { forward, injectors } = await sessions.forGroup(unit.group);
       const cache = await forward.run(o.images, unit.images);
-      const rows = new Map(unit.images.map((img, r) => [img, r]));
+      const rows = cache.rows ?? new Map(unit.images.map((img, r) => [img, r]));
       let lines = '';
       for (let s = unit.start; s < unit.end;) {
         const li = plan.sites.layer[s]!;
@@ -241,7 +247,7 @@ function changeFor(
 }
 
 /** Sessions alive for one layer group at a time: the unit forward pass and each layer's suffix. */
-class Sessions {
+class Sessions implements RunSessions {
   private group = -1;
   private current: { forward: UnitForward | KeptUnits; injectors: Map<number, LayerInjector> } | undefined;
   private plains = new Map<number, WeightPlain>();

@@ -7,7 +7,10 @@ import type { CampaignOptions } from '../../../src/faults/campaign-options.js';
 import { readPlan, writePlan } from '../../../src/faults/plan/plan-file.js';
 import { runCampaign } from '../../../src/faults/run/runner.js';
 import { mergeShards } from '../../../src/faults/store/merge.js';
-import { planToPrecision, roundsOptions, runRound } from '../../../src/faults/plan/precision.js';
+import { planToPrecision, RoundRunner, roundsOptions, runRound } from '../../../src/faults/plan/precision.js';
+import { UnitForward } from '../../../src/faults/run/unit-cache.js';
+import { keptBlock } from '../../../src/faults/run/shared-sessions.js';
+import { countForwards } from '../run/forward-count.js';
 import {
   fallbackWarning,
   growthCap,
@@ -104,8 +107,8 @@ test('--halfwidth: a pilot round, then top-ups of the layers still wider, joined
   const once = planCampaign({ ...o, classifier, golden, halfwidth: 0.04, draws, allocation: 'floor', pilot: 64 });
   assert.deepEqual(perStratum(plan), perStratum(once));
   // The joined records are what one run of the joined plan writes: the same sites and outcomes, the values to float
-  // rounding — a round's unit passes expose only the outputs of the layers it tops up, and ORT may fuse that graph
-  // otherwise than the joined plan's, which exposes every layer's.
+  // rounding — the rounds forward blocks of golden rows, the joined plan its own units, and the last layer's GEMM
+  // differs in its last bit between those batches.
   const again = tempDir('halfwidth-joined');
   writePlan(join(again, 'plan.json'), plan);
   await runCampaign({ classifier, golden, plan, images: o.images, dir: again, quiet: true });
@@ -201,6 +204,44 @@ test('--halfwidth rounds run as shards and merged per round give the same bytes 
   assert.deepEqual(bytes(r.dir), bytes(result.dir));
   const sameModel = (p: CampaignPlan) => ({ ...p, model: { ...p.model, path: 'model.onnx' } });
   assert.deepEqual(sameModel(readPlan(join(r.dir, 'plan.json'))), sameModel(readPlan(join(result.dir, 'plan.json'))));
+});
+
+test('the rounds of one process share one forward session and forward each block of golden rows once; kept or not, the bytes are the same', async () => {
+  const { result } = await first;
+  const { prepareGolden } = await import('../../../src/faults/campaign.js');
+  const run = UnitForward.prototype.run;
+  for (const keepBytes of [undefined, 0]) {
+    const o = await setup(`halfwidth-shared-${keepBytes ?? 'kept'}`);
+    const { classifier, golden } = await prepareGolden(o);
+    const r = roundsOptions(o, classifier, golden);
+    const runner = new RoundRunner(o, classifier, golden, r, keepBytes);
+    const forwarded: number[][] = [];
+    UnitForward.prototype.run = function (images, indices) {
+      forwarded.push([...indices]);
+      return run.call(this, images, indices);
+    };
+    let sessions;
+    try {
+      sessions = await countForwards(() =>
+        runRounds(r, (round) => runner.run(round).then(() => undefined)).finally(() => runner.release()),
+      );
+    } finally {
+      UnitForward.prototype.run = run;
+    }
+    assert.deepEqual(bytes(r.dir), bytes(result.dir), `keepBytes ${keepBytes}`);
+    assert.equal(sessions, 1, 'one forward session serves every round');
+    const rounds = readdirSync(join(r.dir, 'rounds')).map((d) => readPlan(join(r.dir, 'rounds', d, 'plan.json')));
+    assert.ok(rounds.length >= 2);
+    const units = rounds.flatMap((p) => p.units.map((u) => u.images));
+    if (keepBytes === 0) assert.deepEqual(forwarded, units, 'nothing kept: every unit forwarded as it comes');
+    else {
+      // Whole blocks of golden rows, each once, in the order the units first need them.
+      const row = new Map(golden.indices.map((img, i) => [img, i]));
+      const blocks = [...new Set(units.flat().map((img) => Math.floor(row.get(img)! / keptBlock)))];
+      const want = blocks.map((b) => golden.indices.slice(b * keptBlock, (b + 1) * keptBlock));
+      assert.deepEqual(forwarded, want);
+    }
+  }
 });
 
 test('tgr plan --halfwidth runs the pilot and plans round 1; tgr inject then resumes there to the same bytes', async () => {
