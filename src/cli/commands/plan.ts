@@ -197,7 +197,7 @@ async function planPrecision(
   const { roundsProgress } = await import('../../faults/plan/rounds.js');
   const { classifier, golden } = await prepareGolden(o);
   const { options, rounds } = await planToPrecision(o, classifier, golden);
-  const pilot = rounds[0]?.round === 0 ? rounds : [];
+  const pilot = rounds.filter((r) => r.round === 0);
   const next = rounds.find((r) => r.round > 0);
   const lines = [
     `${options.dir}/rounds/: target ±${options.halfwidth} (${intervalLabel(rounds[0]?.plan.level)}) on mismatch and critical (ΔLoss > 1) rates`,

@@ -24,6 +24,16 @@ test('tgr plan|inject --halfwidth: the pilot and round 1 planned, then the round
   assert.equal(lines[1], 'layer | pilot n | ± mismatch | ± critical | round 1 n');
   assert.equal(lines.length, 2 + 7, 'one row per layer');
   assert.match(lines[2]!, /^\S+ \| 64 \| 0\.\d{4} \| 0\.\d{4} \| (\d+|done)$/);
+  // A target the pilot does not reach: round 1 is planned (not run), and the table gives its totals.
+  const tight = await runCli('plan', run, ...target, '--halfwidth', '0.03', '--name', 'tight', '--quiet');
+  assert.equal(tight.code, 0, tight.err);
+  const rows = tight.out.trim().split('\n').slice(2);
+  assert.equal(rows.length, 7);
+  assert.ok(
+    rows.some((r) => /^\S+ \| 64 \| 0\.\d{4} \| 0\.\d{4} \| \d+$/.test(r)),
+    `a layer goes on to round 1:\n${tight.out}`,
+  );
+  assert.deepEqual(readdirSync(join(run, 'campaign', 'tight', 'rounds', '1')), ['plan.json']);
   const one = await runCli('inject', run, ...target, '--quiet');
   assert.equal(one.code, 0, one.err);
   assert.match(one.out, /campaign\/fp32\/faults\.jsonl: \d+ injections \(\d+ already done\)/);
