@@ -12,8 +12,9 @@ import { writePlan } from './plan-file.js';
  * The finished rounds of a --halfwidth campaign as one campaign: plan.json is the rounds' plans one after another
  * (site ids, units and groups shifted; each layer's perStratum and sites the rounds' totals), faults.jsonl the rounds'
  * records with their ids shifted the same way, and its sidecar what the runner would write for that plan. A record
- * depends on its site and, in the last bits of its values, on the batch its image was forwarded in (the rounds
- * forward blocks of golden rows, one run of the joined plan its own units: run/shared-sessions.ts), so the result is
+ * depends on its site and, in the last bits of its values, on the batch and graph its image was forwarded in (the
+ * rounds forward blocks of golden rows or their own units, one run of the joined plan its own units:
+ * run/shared-sessions.ts), so the result is
  * what one run of the joined plan writes up to float rounding; summary, merge, verify and the report read it as any
  * campaign. plan.json is written last: its
  * presence says the campaign is assembled.

@@ -15,10 +15,9 @@ import { KeptUnits, UnitForward, unitTensors, type GoldenActivations } from './u
 
 /*
  * The rounds of a --halfwidth campaign run the same model on the same pool, a few thousand sites at a time. Run one
- * by one, each round would build its own sessions and forward its images again through a graph exposing only its own
- * layers' tensors (ORT fuses such graphs differently, so values moved in their last bits from round to round). Shared,
- * one suffix session per layer serves every round, one forward graph exposes every layer of the campaign in every
- * round, and each image's activations are kept from the round that first forwarded it.
+ * by one, each round would build its own sessions and forward its images again. Shared, one suffix session per layer
+ * serves every round, and each image's activations are kept from the first forward pass that needed them, through
+ * one graph exposing every layer of the campaign (so a value does not move with the layers a round tops up).
  */
 
 /** The sessions one run of a plan uses: per layer group the unit forward pass and the layers' injectors. */
@@ -54,7 +53,7 @@ export interface SharedOptions {
   threads?: number;
   shortcuts?: boolean;
   activations?: GoldenActivations;
-  /** Most bytes of activations kept across runs; images past it are forwarded again when a run needs them. */
+  /** Most bytes of golden rows kept across runs; when every golden row would not fit, each run forwards its own units. */
   keepBytes?: number;
 }
 
@@ -72,19 +71,21 @@ export const defaultKeepBytes = 2 * 2 ** 30;
 export class SharedSessions {
   private readonly injectors: Map<string, LayerInjector>;
   private readonly plains = new Map<string, WeightPlain>();
-  private readonly units: KeptRows;
+  /** The kept rows, or undefined when the golden rows would pass keepBytes: then each run forwards its own units. */
+  private readonly units: KeptRows | undefined;
 
   private constructor(
     private readonly clf: Classifier,
     private readonly model: Model,
-    golden: GoldenRun,
+    private readonly golden: GoldenRun,
     readonly whole: CampaignPlan,
     private readonly opts: SharedOptions,
   ) {
     const layers = runLayers(clf, whole);
     this.injectors = new Map(layers.map((l) => [l.name, new LayerInjector(clf, model, l, opts)]));
     const tensors = [...this.injectors.values()].flatMap((inj) => unitTensors(inj, whole.target));
-    this.units = new KeptRows(clf, model, golden, tensors, opts);
+    const units = new KeptRows(clf, model, golden, tensors, opts);
+    this.units = units.fits(units.bytesPerImage()) ? units : undefined;
   }
 
   /** The shared sessions of a campaign whose first round planned `whole`, or undefined when they cannot be shared. */
@@ -109,13 +110,28 @@ export class SharedSessions {
     );
     const injectors = (g: number) =>
       new Map(plan.groups[g]!.map((li) => [li, this.injectors.get(plan.layers[li]!.name)!]));
+    // Without kept rows, a run forwards its units as a run alone does (only its own layers' tensors: exposing every
+    // layer's would cost each forward more than the rows it serves), one session per group.
+    let own: { g: number; forward: UnitSource } | undefined;
+    const ownForward = async (g: number): Promise<UnitSource> => {
+      if (own?.g === g) return own.forward;
+      await own?.forward.release();
+      const tensors = plan.groups[g]!.flatMap((li) =>
+        unitTensors(this.injectors.get(plan.layers[li]!.name)!, plan.target),
+      );
+      const forward = KeptUnits.covers(this.opts.activations, this.clf, tensors)
+        ? new KeptUnits(this.clf, this.opts.activations!, this.golden.indices, tensors)
+        : await UnitForward.create(this.clf, this.model, tensors, this.opts.threads);
+      own = { g, forward };
+      return forward;
+    };
     return {
       forGroup: async (g) => {
         const units = this.units;
-        return {
-          forward: { run: (images, indices) => units.run(images, indices), release: async () => {} },
-          injectors: injectors(g),
-        };
+        const forward: UnitSource = units
+          ? { run: (images, indices) => units.run(images, indices), release: async () => {} }
+          : await ownForward(g);
+        return { forward, injectors: injectors(g) };
       },
       weightPlain: async (li) => {
         const layer = this.clf.layers.find((l) => l.name === plan.layers[li]!.name)!;
@@ -127,13 +143,16 @@ export class SharedSessions {
           );
         return p;
       },
-      release: async () => {},
+      release: async () => {
+        await own?.forward.release();
+        own = undefined;
+      },
     };
   }
 
   /** Frees every session. */
   async release(): Promise<void> {
-    await this.units.release();
+    await this.units?.release();
     for (const inj of this.injectors.values()) await inj.release();
     for (const p of this.plains.values()) await p.release();
     this.plains.clear();
@@ -150,7 +169,8 @@ export const keptBlock = 128;
  * A unit source that keeps every golden image's rows in one array per tensor, indexed by the image's golden row, so a
  * unit needs no copy: the blocks of golden rows holding its images not forwarded yet are (one graph exposing every
  * tensor of the campaign), their rows written in, and every unit gets the same cache, whose `rows` say where each image
- * is. When the golden rows would pass `keepBytes`, nothing is kept and each unit is forwarded as it comes.
+ * is. When a tensor's size is known only after a forward and the golden rows then pass `keepBytes`, nothing is kept
+ * and each unit is forwarded as it comes.
  */
 class KeptRows {
   private readonly names: string[];
@@ -201,12 +221,12 @@ class KeptRows {
   }
 
   /** Whether every golden row fits in `keepBytes` at `perImage` bytes (undefined: not known before a forward). */
-  private fits(perImage: number | undefined): boolean {
+  fits(perImage: number | undefined): boolean {
     return perImage === undefined || perImage * this.golden.indices.length <= (this.opts.keepBytes ?? defaultKeepBytes);
   }
 
   /** Bytes of one image's rows, from the graph's shapes; undefined when one is not static. */
-  private bytesPerImage(): number | undefined {
+  bytesPerImage(): number | undefined {
     let bytes = 4 * numel(this.clf.input.shape);
     for (const t of this.names) {
       const v = this.model.graph.valueInfo.get(t) ?? this.model.graph.outputs.find((o) => o.name === t);

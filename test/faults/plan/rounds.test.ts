@@ -11,6 +11,7 @@ import { planToPrecision, RoundRunner, roundsOptions, runRound } from '../../../
 import { UnitForward } from '../../../src/faults/run/unit-cache.js';
 import { keptBlock } from '../../../src/faults/run/shared-sessions.js';
 import { countForwards } from '../run/forward-count.js';
+import type { Round } from '../../../src/faults/plan/assemble-rounds.js';
 import {
   fallbackWarning,
   growthCap,
@@ -206,42 +207,70 @@ test('--halfwidth rounds run as shards and merged per round give the same bytes 
   assert.deepEqual(sameModel(readPlan(join(r.dir, 'plan.json'))), sameModel(readPlan(join(result.dir, 'plan.json'))));
 });
 
-test('the rounds of one process share one forward session and forward each block of golden rows once; kept or not, the bytes are the same', async () => {
+test('the rounds of one process keep each block of golden rows from one forward session, or, past the budget, forward their own units as each round alone does', async () => {
   const { result } = await first;
   const { prepareGolden } = await import('../../../src/faults/campaign.js');
+  const { readGoldenActivations } = await import('../../../src/faults/run/golden.js');
   const run = UnitForward.prototype.run;
-  for (const keepBytes of [undefined, 0]) {
-    const o = await setup(`halfwidth-shared-${keepBytes ?? 'kept'}`);
+  /** Runs the rounds with `step`, returning the forward sessions made and the images each forward pass took. */
+  const watched = async (o: CampaignOptions, step: (round: Round) => Promise<unknown>) => {
     const { classifier, golden } = await prepareGolden(o);
     const r = roundsOptions(o, classifier, golden);
-    const runner = new RoundRunner(o, classifier, golden, r, keepBytes);
     const forwarded: number[][] = [];
     UnitForward.prototype.run = function (images, indices) {
       forwarded.push([...indices]);
       return run.call(this, images, indices);
     };
-    let sessions;
     try {
-      sessions = await countForwards(() =>
-        runRounds(r, (round) => runner.run(round).then(() => undefined)).finally(() => runner.release()),
-      );
+      const sessions = await countForwards(() => runRounds(r, (round) => step(round).then(() => undefined)));
+      const plans = readdirSync(join(r.dir, 'rounds')).map((d) => readPlan(join(r.dir, 'rounds', d, 'plan.json')));
+      return { dir: r.dir, golden, sessions, forwarded, plans };
     } finally {
       UnitForward.prototype.run = run;
     }
-    assert.deepEqual(bytes(r.dir), bytes(result.dir), `keepBytes ${keepBytes}`);
-    assert.equal(sessions, 1, 'one forward session serves every round');
-    const rounds = readdirSync(join(r.dir, 'rounds')).map((d) => readPlan(join(r.dir, 'rounds', d, 'plan.json')));
-    assert.ok(rounds.length >= 2);
-    const units = rounds.flatMap((p) => p.units.map((u) => u.images));
-    if (keepBytes === 0) assert.deepEqual(forwarded, units, 'nothing kept: every unit forwarded as it comes');
-    else {
-      // Whole blocks of golden rows, each once, in the order the units first need them.
-      const row = new Map(golden.indices.map((img, i) => [img, i]));
-      const blocks = [...new Set(units.flat().map((img) => Math.floor(row.get(img)! / keptBlock)))];
-      const want = blocks.map((b) => golden.indices.slice(b * keptBlock, (b + 1) * keptBlock));
-      assert.deepEqual(forwarded, want);
-    }
-  }
+  };
+  // Kept: one forward session for every round, whole blocks of golden rows each forwarded once, in the order the
+  // units first need them; the bytes of the first campaign, which ran the same way.
+  const o = await setup('halfwidth-kept');
+  const { classifier, golden } = await prepareGolden(o);
+  const keptRunner = new RoundRunner(o, classifier, golden, roundsOptions(o, classifier, golden));
+  const kept = await watched(o, (round) => keptRunner.run(round)).finally(() => keptRunner.release());
+  assert.deepEqual(bytes(kept.dir), bytes(result.dir));
+  assert.equal(kept.sessions, 1);
+  assert.ok(kept.plans.length >= 2);
+  const units = kept.plans.flatMap((p) => p.units.map((u) => u.images));
+  const row = new Map(golden.indices.map((img, i) => [img, i]));
+  const blocks = [...new Set(units.flat().map((img) => Math.floor(row.get(img)! / keptBlock)))];
+  assert.deepEqual(
+    kept.forwarded,
+    blocks.map((b) => golden.indices.slice(b * keptBlock, (b + 1) * keptBlock)),
+  );
+  // Past the budget: each round forwards its own units with its own session, the bytes of rounds run each alone.
+  const none = await setup('halfwidth-none');
+  await prepareGolden(none);
+  const noneRunner = new RoundRunner(none, classifier, golden, roundsOptions(none, classifier, golden), 0);
+  const notKept = await watched(none, (round) => noneRunner.run(round)).finally(() => noneRunner.release());
+  const alone = await setup('halfwidth-alone');
+  await prepareGolden(alone);
+  const activations = readGoldenActivations(join(alone.runDir, 'golden.json'), golden);
+  const eachAlone = await watched(alone, (round) =>
+    runCampaign({
+      classifier,
+      golden,
+      plan: round.plan,
+      images: alone.images,
+      dir: round.dir,
+      quiet: true,
+      activations,
+    }),
+  );
+  assert.deepEqual(bytes(notKept.dir), bytes(eachAlone.dir));
+  assert.deepEqual(
+    [notKept.sessions, notKept.forwarded],
+    [eachAlone.sessions, eachAlone.forwarded],
+    'the forward sessions and passes of rounds run each alone',
+  );
+  assert.ok(notKept.sessions >= 2);
 });
 
 test('tgr plan --halfwidth runs the pilot and plans round 1; tgr inject then resumes there to the same bytes', async () => {
