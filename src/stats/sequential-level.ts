@@ -76,6 +76,8 @@ export class SequentialRule {
     readonly setting: SequentialSetting,
     readonly level: number,
     readonly budget: Budget = { left: Infinity },
+    /** Binomial terms by rate: they do not depend on the level, so the rules of one calibration share them. */
+    readonly terms: TermCache = new TermCache(),
   ) {
     const top = Math.max(setting.cap, setting.pilot);
     this.logFactorial = new Float64Array(top + 1);
@@ -191,38 +193,92 @@ export class SequentialRule {
   }
 }
 
+/** Scratch for binomialTerms, indexed by k and grown to the largest m seen (one walk's terms before they are cut out). */
+let scratch = new Float64Array(0);
+
+/** The mode of Binomial(m, p) and its term, from log-factorials. */
+function modeTerm(rule: SequentialRule, m: number, p: number): { mode: number; top: number } {
+  const lf = rule.logFactorial;
+  const mode = Math.min(m, Math.floor((m + 1) * p));
+  const top = Math.exp(lf[m]! - lf[mode]! - lf[m - mode]! + mode * Math.log(p) + (m - mode) * Math.log1p(-p));
+  return { mode, top };
+}
+
 /**
  * C(m, k)·p^k·(1−p)^(m−k) for the k around the mode where it is at least `least`: [first k, values, index of the
  * mode]. The mode's term comes from log-factorials, the others by the ratio of neighbours (a multiply and a divide
  * where exp would cost ten times that; the relative error stays far below the pruning's).
  */
 function binomialTerms(rule: SequentialRule, m: number, p: number, least: number): Pmf {
-  const lf = rule.logFactorial;
-  const mode = Math.min(m, Math.floor((m + 1) * p));
-  const top = Math.exp(lf[m]! - lf[mode]! - lf[m - mode]! + mode * Math.log(p) + (m - mode) * Math.log1p(-p));
+  const { mode, top } = modeTerm(rule, m, p);
   const odds = p / (1 - p);
-  const below: number[] = [];
+  if (scratch.length < m + 1) scratch = new Float64Array(Math.max(m + 1, 2 * scratch.length));
+  let from = mode;
   for (let k = mode, v = top; k > 0; k--) {
     v *= k / ((m - k + 1) * odds);
     if (!(v >= least)) break;
-    below.push(v);
+    scratch[(from = k - 1)] = v;
   }
-  const above: number[] = [];
+  let to = mode;
   for (let k = mode, v = top; k < m; k++) {
     v *= ((m - k) * odds) / (k + 1);
     if (!(v >= least)) break;
-    above.push(v);
+    scratch[(to = k + 1)] = v;
   }
-  const values = new Float64Array(below.length + 1 + above.length);
-  below.forEach((v, i) => (values[below.length - 1 - i] = v));
-  values[below.length] = top;
-  values.set(above, below.length + 1);
-  return { from: mode - below.length, values, mode: below.length };
+  scratch[mode] = top;
+  return { from, values: scratch.slice(from, to + 1), mode: mode - from };
+}
+
+/** The k range binomialTerms keeps, without its values: [first k, count]. */
+function binomialWindow(rule: SequentialRule, m: number, p: number, least: number): { from: number; length: number } {
+  const { mode, top } = modeTerm(rule, m, p);
+  const odds = p / (1 - p);
+  let from = mode;
+  for (let k = mode, v = top; k > 0; k--) {
+    v *= k / ((m - k + 1) * odds);
+    if (!(v >= least)) break;
+    from = k - 1;
+  }
+  let to = mode;
+  for (let k = mode, v = top; k < m; k++) {
+    v *= ((m - k) * odds) / (k + 1);
+    if (!(v >= least)) break;
+    to = k + 1;
+  }
+  return { from, length: to - from + 1 };
 }
 
 /** C(m, k)·p^k·(1−p)^(m−k) for the k where it is at least `prune`: [first k, values, index of the mode]. */
 function pmf(rule: SequentialRule, m: number, p: number): Pmf {
   return binomialTerms(rule, m, p, prune);
+}
+
+/**
+ * Per rate, the binomial terms and state windows sequentialCoverage has made (they depend on p and m only, not on the
+ * level), up to `maxElements` terms kept (past it a rate's new terms are made again when needed).
+ */
+export class TermCache {
+  private readonly byRate = new Map<number, RateTerms>();
+  private elements = 0;
+
+  /** The terms kept for rate p. */
+  at(p: number): RateTerms {
+    let t = this.byRate.get(p);
+    if (!t) this.byRate.set(p, (t = { pmfs: new Map(), windows: new Map() }));
+    return t;
+  }
+
+  /** Keeps `d` as the terms of m draws at the rate of `t`, while there is room. */
+  keep(t: RateTerms, m: number, d: Pmf): void {
+    if (this.elements + d.values.length > maxElements) return;
+    this.elements += d.values.length;
+    t.pmfs.set(m, d);
+  }
+}
+
+interface RateTerms {
+  pmfs: Map<number, Pmf>;
+  windows: Map<number, { from: number; length: number }>;
 }
 
 interface Pmf {
@@ -299,19 +355,21 @@ function spread(into: States, pr: number, x: number, d: Pmf): number {
  */
 export function sequentialCoverage(p: number, rule: SequentialRule): Coverage {
   const s = rule.setting;
-  const pmfs = new Map<number, Pmf>();
+  const atP = rule.terms.at(p);
+  const { pmfs, windows } = atP;
+  const local = new Map<number, Pmf>();
   const pmfOf = (m: number) => {
-    let d = pmfs.get(m);
-    if (!d) pmfs.set(m, (d = pmf(rule, m, p)));
+    let d = pmfs.get(m) ?? local.get(m);
+    if (!d) {
+      d = pmf(rule, m, p);
+      local.set(m, d);
+      rule.terms.keep(atP, m, d);
+    }
     return d;
   };
-  const windows = new Map<number, { from: number; length: number }>();
   const statesAt = (n: number): States => {
     let w = windows.get(n);
-    if (!w) {
-      const t = binomialTerms(rule, n, p, prune / 2);
-      windows.set(n, (w = { from: t.from, length: t.values.length }));
-    }
+    if (!w) windows.set(n, (w = binomialWindow(rule, n, p, prune / 2)));
     return { probs: rule.take(w.length), offset: w.from, lo: Infinity, hi: -1 };
   };
   const pilot = pmfOf(s.pilot);
@@ -441,9 +499,10 @@ function tryLevel(
   refine: number,
   keep: number,
   budget: Budget,
+  terms: TermCache,
 ): ReturnType<typeof worstCoverage> | undefined {
   try {
-    return worstCoverage(new SequentialRule(s, level, budget), grid, refine, keep);
+    return worstCoverage(new SequentialRule(s, level, budget, terms), grid, refine, keep);
   } catch (e) {
     if (e instanceof OverBudget) return undefined;
     throw e;
@@ -469,6 +528,7 @@ export function calibratedLevel(s: SequentialSetting, budget = defaultBudget): C
   const left: Budget = { left: budget };
   const levelOf = (k: number) => Math.round((targetCoverage + k * 1e-4) * 1e4) / 1e4;
   const grid = coverageGrid(gridPoints);
+  const terms = new TermCache();
   const candidates = new Set<number>();
   let passed: CalibratedLevel | undefined;
   const result = (): CalibratedLevel =>
@@ -477,7 +537,7 @@ export function calibratedLevel(s: SequentialSetting, budget = defaultBudget): C
       : { level: bonferroniLevel(s), method: 'bonferroni', work: budget - left.left };
   /** The whole grid at k: records a pass, and adds its lowest rates to the candidates. */
   const full = (k: number) => {
-    const w = tryLevel(s, levelOf(k), grid, refinePoints, keepPoints, left);
+    const w = tryLevel(s, levelOf(k), grid, refinePoints, keepPoints, left, terms);
     if (!w) return undefined;
     w.lowest.forEach((p) => candidates.add(p));
     const ok = w.cover >= targetCoverage;
@@ -493,6 +553,7 @@ export function calibratedLevel(s: SequentialSetting, budget = defaultBudget): C
       0,
       0,
       left,
+      terms,
     );
     return w && w.cover >= targetCoverage;
   };

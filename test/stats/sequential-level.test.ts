@@ -8,6 +8,7 @@ import {
   possibleTotals,
   SequentialRule,
   sequentialCoverage,
+  TermCache,
   type SequentialSetting,
 } from '../../src/stats/sequential-level.js';
 import { nextCounts } from '../../src/stats/halfwidth-size.js';
@@ -113,4 +114,14 @@ test('intervalLabel: 99% for a fixed n, the procedure’s 99% with γ for a sequ
   assert.equal(intervalLabel(undefined), '99%');
   assert.equal(intervalLabel(0.99), '99%');
   assert.equal(intervalLabel(0.9927), '99% (sequential, γ = 99.27% per look)');
+});
+
+test('rules of several levels sharing one TermCache give each level’s coverage exactly as a fresh rule does', () => {
+  const s: SequentialSetting = { pilot: 64, halfwidth: 0.02, maxRounds: 4, cap: 4096, growth: 1.25, maxGrowth: 8 };
+  const terms = new TermCache();
+  for (const level of [0.99, 0.993, 0.99, 0.995])
+    for (const p of [0.003, 0.05, 0.3]) {
+      const shared = sequentialCoverage(p, new SequentialRule(s, level, undefined, terms));
+      assert.deepEqual(shared, sequentialCoverage(p, new SequentialRule(s, level)), `level ${level}, p ${p}`);
+    }
 });
