@@ -17,6 +17,7 @@ import {
   firstRoundPlan,
   latestRound,
   nextRound,
+  RoundsRead,
   runRounds,
   unreached,
   type RoundsOptions,
@@ -40,6 +41,7 @@ export function roundsOptions(o: CampaignOptions, classifier: Classifier, golden
     dir: join(o.runDir, 'campaign', checkPlainName(o.name ?? o.format ?? 'fp32', 'campaign name (--name)')),
     // Without one, round 0's planning calibrates the level (rounds.ts sequentialLevel).
     ...(o.level !== undefined ? { level: o.level } : {}),
+    read: new RoundsRead(),
   };
   checkRoundsOptions(r);
   return r;

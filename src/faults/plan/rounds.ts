@@ -48,6 +48,20 @@ export interface RoundsOptions {
    * either way, and every later step reads it from there.
    */
   level?: number;
+  /** What this process has read of the rounds already (roundsOptions makes one per campaign); absent, all is re-read. */
+  read?: RoundsRead;
+}
+
+/**
+ * What one process has read of a campaign's rounds: their plans (a plan.json is never rewritten), which rounds it has
+ * found complete, and the tallies of complete rounds, so each round's planning reads only the new round's records.
+ */
+export class RoundsRead {
+  readonly plans: CampaignPlan[] = [];
+  checked = false;
+  readonly complete = new Set<number>();
+  tallied = 0;
+  accumulators: Map<string, LayerAccumulator> | undefined;
 }
 
 /** Rounds after the pilot unless told otherwise. */
@@ -183,9 +197,14 @@ function pilotRound(o: RoundsOptions, level: number, interval: RateInterval): Ca
 /** The rounds planned so far (0..R), read from disk; round 0 checked against the settings. */
 function plannedRounds(o: RoundsOptions): Round[] {
   const rounds: Round[] = [];
-  for (let r = 0; existsSync(join(roundDir(o.dir, r), runFolderFiles.plan)); r++)
-    rounds.push({ round: r, dir: roundDir(o.dir, r), plan: readPlan(join(roundDir(o.dir, r), runFolderFiles.plan)) });
-  if (rounds.length > 0) {
+  const read = o.read;
+  for (let r = 0; read?.plans[r] || existsSync(join(roundDir(o.dir, r), runFolderFiles.plan)); r++) {
+    const plan = read?.plans[r] ?? readPlan(join(roundDir(o.dir, r), runFolderFiles.plan));
+    if (read) read.plans[r] = plan;
+    rounds.push({ round: r, dir: roundDir(o.dir, r), plan });
+  }
+  if (rounds.length > 0 && !read?.checked) {
+    if (read) read.checked = true;
     const old = rounds[0]!.plan;
     const fresh = pilotRound(o, campaignLevel(old), campaignInterval(old));
     check(
@@ -207,9 +226,12 @@ function plannedRounds(o: RoundsOptions): Round[] {
 }
 
 /** Whether a round's records are all there (its faults.jsonl verified against its plan). */
-function complete(r: Round): boolean {
+function complete(r: Round, read?: RoundsRead): boolean {
+  if (read?.complete.has(r.round)) return true;
   const file = join(r.dir, runFolderFiles.faults);
-  return existsSync(file) && scanRecords(file, r.plan).records === r.plan.sites.layer.length;
+  const done = existsSync(file) && scanRecords(file, r.plan).records === r.plan.sites.layer.length;
+  if (done) read?.complete.add(r.round);
+  return done;
 }
 
 /**
@@ -236,12 +258,22 @@ export interface LayerProgress {
  * Tallies every record of the rounds per layer and stratum, with the intervals the summary will report: at the
  * campaign's level, which round 0's plan records.
  */
-export function roundsProgress(rounds: readonly Round[], layers: readonly string[]): Map<string, LayerProgress> {
+export function roundsProgress(
+  rounds: readonly Round[],
+  layers: readonly string[],
+  read?: RoundsRead,
+): Map<string, LayerProgress> {
   const weights = rounds[0]!.plan.strata?.weights ?? null;
   const level = campaignLevel(rounds[0]!.plan);
   const interval = campaignInterval(rounds[0]!.plan);
-  const acc = new Map(layers.map((l) => [l, new LayerAccumulator(l, { tau: [pilotTau], weights, level, interval })]));
-  for (const r of rounds) forEachRecord(join(r.dir, runFolderFiles.faults), (rec) => acc.get(rec.layer)!.add(rec));
+  // With `read`, the rounds tallied before are not read again (they are complete, so their records are final).
+  const fresh = !read?.accumulators || read.tallied > rounds.length;
+  const acc = fresh
+    ? new Map(layers.map((l) => [l, new LayerAccumulator(l, { tau: [pilotTau], weights, level, interval })]))
+    : read.accumulators!;
+  for (const r of rounds.slice(fresh ? 0 : read!.tallied))
+    forEachRecord(join(r.dir, runFolderFiles.faults), (rec) => acc.get(rec.layer)!.add(rec));
+  if (read) [read.accumulators, read.tallied] = [acc, rounds.length];
   return new Map(
     [...acc].map(([name, a]) => {
       const t = a.tallies();
@@ -281,10 +313,10 @@ export function nextRound(o: RoundsOptions): Round | undefined {
   const level = campaignLevel(rounds[0]!.plan);
   const interval = campaignInterval(rounds[0]!.plan);
   mergeRoundShards(last);
-  if (!complete(last)) return last;
+  if (!complete(last, o.read)) return last;
   if (last.round >= o.maxRounds) return undefined;
   const layers = rounds[0]!.plan.layers.map((l) => l.name);
-  const progress = roundsProgress(rounds, layers);
+  const progress = roundsProgress(rounds, layers, o.read);
   const draws: Record<string, LayerDraws> = {};
   for (const name of layers) {
     const p = progress.get(name)!;
@@ -323,7 +355,7 @@ export function latestRound(o: RoundsOptions): Round {
 /** Every planned round, each complete (what assembling needs). */
 export function finishedRounds(o: RoundsOptions): Round[] {
   const rounds = plannedRounds(o);
-  const open = rounds.find((r) => !complete(r));
+  const open = rounds.find((r) => !complete(r, o.read));
   if (open)
     throw new TgrError('bad_file', `${open.dir} is not finished — run the same 'tgr inject --halfwidth' again`, {
       dir: open.dir,
@@ -337,6 +369,7 @@ export function unreached(o: RoundsOptions): { layer: string; halfwidth: number 
   const progress = roundsProgress(
     rounds,
     rounds[0]!.plan.layers.map((l) => l.name),
+    o.read,
   );
   return [...progress].flatMap(([layer, p]) => {
     const t = o.targets?.[layer] ?? { mismatch: o.halfwidth, critical: o.halfwidth };
