@@ -46,11 +46,11 @@ export function halfWidth(
   return (e.upper - e.lower) / 2;
 }
 
-/** The target of rate k: one half-width for every rate, or one per rate. */
 /** A rate's strata at `counts`, each stratum's hits projected at its observed rate. */
 const projected = (strata: readonly StratumCount[], counts: readonly number[]): StratumCount[] =>
   strata.map((s, h) => ({ weight: s.weight, n: counts[h]!, hits: s.n > 0 ? (s.hits * counts[h]!) / s.n : 0 }));
 
+/** The target of rate k: one half-width for every rate, or one per rate. */
 const targetOf = (halfwidth: number | readonly number[], k: number): number =>
   typeof halfwidth === 'number' ? halfwidth : halfwidth[k]!;
 

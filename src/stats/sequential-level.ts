@@ -193,58 +193,54 @@ export class SequentialRule {
   }
 }
 
-/** Scratch for binomialTerms, indexed by k and grown to the largest m seen (one walk's terms before they are cut out). */
-let scratch = new Float64Array(0);
-
-/** The mode of Binomial(m, p) and its term, from log-factorials. */
-function modeTerm(rule: SequentialRule, m: number, p: number): { mode: number; top: number } {
+/**
+ * The k around the mode of Binomial(m, p) whose term C(m, k)·p^k·(1−p)^(m−k) is at least `least`, [from, to], each
+ * term written to `into[k]` when given. The mode's term comes from log-factorials, the others by the ratio of
+ * neighbours (a multiply and a divide where exp would cost ten times that; the relative error stays far below the
+ * pruning's).
+ */
+function walkTerms(
+  rule: SequentialRule,
+  m: number,
+  p: number,
+  least: number,
+  into?: Float64Array,
+): { from: number; to: number; mode: number } {
   const lf = rule.logFactorial;
   const mode = Math.min(m, Math.floor((m + 1) * p));
   const top = Math.exp(lf[m]! - lf[mode]! - lf[m - mode]! + mode * Math.log(p) + (m - mode) * Math.log1p(-p));
-  return { mode, top };
-}
-
-/**
- * C(m, k)·p^k·(1−p)^(m−k) for the k around the mode where it is at least `least`: [first k, values, index of the
- * mode]. The mode's term comes from log-factorials, the others by the ratio of neighbours (a multiply and a divide
- * where exp would cost ten times that; the relative error stays far below the pruning's).
- */
-function binomialTerms(rule: SequentialRule, m: number, p: number, least: number): Pmf {
-  const { mode, top } = modeTerm(rule, m, p);
   const odds = p / (1 - p);
-  if (scratch.length < m + 1) scratch = new Float64Array(Math.max(m + 1, 2 * scratch.length));
-  let from = mode;
-  for (let k = mode, v = top; k > 0; k--) {
-    v *= k / ((m - k + 1) * odds);
-    if (!(v >= least)) break;
-    scratch[(from = k - 1)] = v;
-  }
-  let to = mode;
-  for (let k = mode, v = top; k < m; k++) {
-    v *= ((m - k) * odds) / (k + 1);
-    if (!(v >= least)) break;
-    scratch[(to = k + 1)] = v;
-  }
-  scratch[mode] = top;
-  return { from, values: scratch.slice(from, to + 1), mode: mode - from };
-}
-
-/** The k range binomialTerms keeps, without its values: [first k, count]. */
-function binomialWindow(rule: SequentialRule, m: number, p: number, least: number): { from: number; length: number } {
-  const { mode, top } = modeTerm(rule, m, p);
-  const odds = p / (1 - p);
+  if (into) into[mode] = top;
   let from = mode;
   for (let k = mode, v = top; k > 0; k--) {
     v *= k / ((m - k + 1) * odds);
     if (!(v >= least)) break;
     from = k - 1;
+    if (into) into[from] = v;
   }
   let to = mode;
   for (let k = mode, v = top; k < m; k++) {
     v *= ((m - k) * odds) / (k + 1);
     if (!(v >= least)) break;
     to = k + 1;
+    if (into) into[to] = v;
   }
+  return { from, to, mode };
+}
+
+/** Scratch for binomialTerms, indexed by k and grown to the largest m seen (one walk's terms before they are cut out). */
+let scratch = new Float64Array(0);
+
+/** The terms walkTerms keeps: [first k, values, index of the mode]. */
+function binomialTerms(rule: SequentialRule, m: number, p: number, least: number): Pmf {
+  if (scratch.length < m + 1) scratch = new Float64Array(Math.max(m + 1, 2 * scratch.length));
+  const { from, to, mode } = walkTerms(rule, m, p, least, scratch);
+  return { from, values: scratch.slice(from, to + 1), mode: mode - from };
+}
+
+/** The k range binomialTerms keeps, without its values: [first k, count]. */
+function binomialWindow(rule: SequentialRule, m: number, p: number, least: number): { from: number; length: number } {
+  const { from, to } = walkTerms(rule, m, p, least);
   return { from, length: to - from + 1 };
 }
 

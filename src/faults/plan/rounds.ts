@@ -338,7 +338,7 @@ export function nextRound(o: RoundsOptions): Round | undefined {
 
 /** The plan of a campaign's first round, which holds every layer (what the rounds' shared sessions are made for). */
 export function firstRoundPlan(o: RoundsOptions): CampaignPlan {
-  return readPlan(join(roundDir(o.dir, 0), runFolderFiles.plan));
+  return o.read?.plans[0] ?? readPlan(join(roundDir(o.dir, 0), runFolderFiles.plan));
 }
 
 /** The last planned round (what a shard child runs: its parent planned it), or an error naming what to run first. */

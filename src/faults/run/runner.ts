@@ -20,10 +20,10 @@ import { faultsFileName, shardUnits, type Shard } from '../plan/shard.js';
 import { faultSite, siteBits } from '../plan/site.js';
 import { FaultLog } from '../store/fault-log.js';
 import { recordLine } from '../store/store.js';
-import { KeptUnits, UnitForward, unitTensors, type GoldenActivations } from './unit-cache.js';
+import { unitSource, unitTensors, type GoldenActivations, type UnitSource } from './unit-cache.js';
 import { weightChange, type Change } from './weights.js';
-import { heldLayer, heldWeight, type HeldLayer } from './held.js';
-import { runModel, type RunSessions, type SharedSessions } from './shared-sessions.js';
+import { heldWeight, type HeldLayer } from './held.js';
+import { runLayers, runModel, type RunSessions, type SharedSessions } from './shared-sessions.js';
 
 export interface RunOptions {
   classifier: Classifier;
@@ -85,12 +85,9 @@ export async function runCampaign(o: RunOptions): Promise<RunResult> {
     throw e;
   }
   const goldenAt = new Map(golden.indices.map((img, i) => [img, i]));
-  const planned = plan.layers.map((pl) => clf.layers.find((l) => l.name === pl.name)!);
-  // On a network emulated in the plan's format a neuron flip hits the stored value, after the layer's quantizer.
-  const held = planned.map((l) => (plan.target === 'neurons' ? heldLayer(clf.model, l, fmt) : undefined));
-  const layers = planned.map((l, li) => (held[li] ? { ...l, tensor: held[li].tensor } : l));
+  const { layers, held } = runLayers(clf, plan);
   // A weight flip hits the weight as stored: its channel's scale or its block's exponent, when weights are held.
-  const heldW = planned.map((l) => (plan.target === 'weights' ? heldWeight(clf.model, l, fmt) : undefined));
+  const heldW = layers.map((l) => (plan.target === 'weights' ? heldWeight(clf.model, l, fmt) : undefined));
   const contexts = plan.layers.map((pl) => fmt.contextFor(pl.maxAbs));
   const paths: Record<EvalPath, number> = { masked: 0, analytic: 0, suffix: 0, plain: 0 };
   const bar = progress({ label: `inject ${plan.format}`, total: sites - log.doneRecords, unit: 'inj', quiet: o.quiet });
@@ -249,7 +246,7 @@ function changeFor(
 /** Sessions alive for one layer group at a time: the unit forward pass and each layer's suffix. */
 class Sessions implements RunSessions {
   private group = -1;
-  private current: { forward: UnitForward | KeptUnits; injectors: Map<number, LayerInjector> } | undefined;
+  private current: { forward: UnitSource; injectors: Map<number, LayerInjector> } | undefined;
   private plains = new Map<number, WeightPlain>();
 
   constructor(
@@ -260,16 +257,18 @@ class Sessions implements RunSessions {
     private readonly o: RunOptions,
   ) {}
 
-  async forGroup(g: number): Promise<{ forward: UnitForward | KeptUnits; injectors: Map<number, LayerInjector> }> {
+  async forGroup(g: number): Promise<{ forward: UnitSource; injectors: Map<number, LayerInjector> }> {
     if (g === this.group && this.current) return this.current;
     await this.release();
     const injectors = new Map(
       this.plan.groups[g]!.map((li) => [li, new LayerInjector(this.clf, this.model, this.layers[li]!, this.o)]),
     );
     const tensors = [...injectors.values()].flatMap((inj) => unitTensors(inj, this.plan.target));
-    const forward = KeptUnits.covers(this.o.activations, this.clf, tensors)
-      ? new KeptUnits(this.clf, this.o.activations!, this.o.golden.indices, tensors)
-      : await UnitForward.create(this.clf, this.model, tensors, this.o.threads);
+    const forward = await unitSource(this.clf, this.model, tensors, {
+      goldenIndices: this.o.golden.indices,
+      activations: this.o.activations,
+      threads: this.o.threads,
+    });
     this.group = g;
     this.current = { forward, injectors };
     return this.current;

@@ -10,8 +10,8 @@ import { LayerInjector, type UnitCache } from './injector.js';
 import type { ImageSet } from './images.js';
 import { WeightPlain } from './plain.js';
 import { modelWithDetector } from './range-detector.js';
-import { heldLayer } from './held.js';
-import { KeptUnits, UnitForward, unitTensors, type GoldenActivations } from './unit-cache.js';
+import { heldLayer, type HeldLayer } from './held.js';
+import { unitSource, unitTensors, type GoldenActivations, type UnitSource } from './unit-cache.js';
 
 /*
  * The rounds of a --halfwidth campaign run the same model on the same pool, a few thousand sites at a time. Run one
@@ -27,25 +27,23 @@ export interface RunSessions {
   release(): Promise<void>;
 }
 
-/** Where a unit's golden activations come from. */
-export interface UnitSource {
-  run(images: ImageSet, indices: readonly number[]): Promise<UnitCache>;
-  release(): Promise<void>;
-}
-
 /** The model a plan's units and suffixes run: the classifier's, with the range detector when the plan has it. */
 export function runModel(clf: Classifier, golden: GoldenRun, plan: CampaignPlan): Model {
   return modelWithDetector(clf.model, golden.layers, plan.rangeDetector);
 }
 
-/** A plan's layers as the runner injects them: on a network emulated in the plan's format, the stored values. */
-export function runLayers(clf: Classifier, plan: CampaignPlan): ClassifierLayer[] {
+/**
+ * A plan's layers as the runner injects them, with their held forms: on a network emulated in the plan's format a
+ * neuron flip hits the stored value, after the layer's quantizer, so the layer's tensor is the held one.
+ */
+export function runLayers(
+  clf: Classifier,
+  plan: CampaignPlan,
+): { layers: ClassifierLayer[]; held: (HeldLayer | undefined)[] } {
   const fmt = numberFormat(plan.format);
-  return plan.layers.map((pl) => {
-    const l = clf.layers.find((c) => c.name === pl.name)!;
-    const held = plan.target === 'neurons' ? heldLayer(clf.model, l, fmt) : undefined;
-    return held ? { ...l, tensor: held.tensor } : l;
-  });
+  const planned = plan.layers.map((pl) => clf.layers.find((l) => l.name === pl.name)!);
+  const held = planned.map((l) => (plan.target === 'neurons' ? heldLayer(clf.model, l, fmt) : undefined));
+  return { layers: planned.map((l, li) => (held[li] ? { ...l, tensor: held[li].tensor } : l)), held };
 }
 
 /** Options of the sessions a campaign's runs share. */
@@ -81,7 +79,7 @@ export class SharedSessions {
     readonly whole: CampaignPlan,
     private readonly opts: SharedOptions,
   ) {
-    const layers = runLayers(clf, whole);
+    const { layers } = runLayers(clf, whole);
     this.injectors = new Map(layers.map((l) => [l.name, new LayerInjector(clf, model, l, opts)]));
     const tensors = [...this.injectors.values()].flatMap((inj) => unitTensors(inj, whole.target));
     const units = new KeptRows(clf, model, golden, tensors, opts);
@@ -119,9 +117,7 @@ export class SharedSessions {
       const tensors = plan.groups[g]!.flatMap((li) =>
         unitTensors(this.injectors.get(plan.layers[li]!.name)!, plan.target),
       );
-      const forward = KeptUnits.covers(this.opts.activations, this.clf, tensors)
-        ? new KeptUnits(this.clf, this.opts.activations!, this.golden.indices, tensors)
-        : await UnitForward.create(this.clf, this.model, tensors, this.opts.threads);
+      const forward = await unitSource(this.clf, this.model, tensors, sourceOptions(this.golden, this.opts));
       own = { g, forward };
       return forward;
     };
@@ -159,6 +155,11 @@ export class SharedSessions {
   }
 }
 
+/** What unitSource needs of the campaign's golden run and options. */
+function sourceOptions(golden: GoldenRun, opts: SharedOptions) {
+  return { goldenIndices: golden.indices, activations: opts.activations, threads: opts.threads };
+}
+
 /**
  * Golden rows forwarded together by KeptRows: always the same block, so an image's activations do not depend on which
  * round, shard or resumed process first needed it (a GEMM's result may depend on its batch's size).
@@ -194,10 +195,7 @@ class KeptRows {
 
   /** The golden activations of the unit of `indices`. */
   async run(images: ImageSet, indices: readonly number[]): Promise<UnitCache> {
-    this.source ??= KeptUnits.covers(this.opts.activations, this.clf, this.tensors)
-      ? new KeptUnits(this.clf, this.opts.activations!, this.golden.indices, this.tensors)
-      : await UnitForward.create(this.clf, this.model, this.tensors, this.opts.threads);
-    this.keeping &&= this.fits(this.bytesPerImage());
+    this.source ??= await unitSource(this.clf, this.model, this.tensors, sourceOptions(this.golden, this.opts));
     if (!this.keeping) return this.source.run(images, indices);
     const blocks = [...new Set(indices.map((img) => Math.floor(this.goldenRow.get(img)! / keptBlock)))].filter(
       (b) => !this.done[b],

@@ -46,6 +46,27 @@ export class UnitForward {
   }
 }
 
+/** Where a unit's golden activations come from. */
+export interface UnitSource {
+  run(images: ImageSet, indices: readonly number[]): Promise<UnitCache>;
+  release(): Promise<void>;
+}
+
+/**
+ * The unit source for `tensors`: the golden pass's kept rows when they hold every one (KeptUnits), else a forward pass
+ * of `model` exposing them.
+ */
+export async function unitSource(
+  clf: Classifier,
+  model: Model,
+  tensors: readonly string[],
+  o: { goldenIndices: readonly number[]; activations?: GoldenActivations; threads?: number },
+): Promise<UnitForward | KeptUnits> {
+  return KeptUnits.covers(o.activations, clf, tensors)
+    ? new KeptUnits(clf, o.activations!, o.goldenIndices, tensors)
+    : UnitForward.create(clf, model, tensors, o.threads);
+}
+
 /** Tensors a unit caches for one layer: its output, what its suffix carries, and its input for weight faults. */
 export function unitTensors(injector: Pick<LayerInjector, 'cachedTensors' | 'layer'>, target: Target): string[] {
   return [...injector.cachedTensors, ...(target === 'weights' ? [injector.layer.input] : [])];
