@@ -1,6 +1,7 @@
 import type { Model, TensorData } from '../../onnx/types.js';
 import { numel } from '../../onnx/tensor.js';
 import { invariant } from '../../core/errors.js';
+import { pageMemory } from '../../core/page-memory.js';
 import { bytesPerElement } from '../../onnx/dtypes.js';
 import type { Classifier, ClassifierLayer } from '../model/classifier.js';
 import type { CampaignPlan } from '../plan/plan.js';
@@ -240,11 +241,16 @@ class KeptRows {
     const rows = this.golden.indices.length;
     const names = [...this.names, this.clf.input.name];
     if (!this.fits(names.reduce((s, t) => s + c.tensors[t]!.data.byteLength / n, 0))) return false;
-    const whole = (t: TensorData): TensorData => {
-      const data = new (t.data.constructor as Float32ArrayConstructor)(rows * numel(t.dims.slice(1)));
+    // One mapping for every tensor, each at a 64-byte boundary (any element size divides it).
+    const bytes = names.map((t) => Math.ceil(((c.tensors[t]!.data.byteLength / n) * rows) / 64) * 64);
+    const memory = pageMemory(bytes.reduce((a, b) => a + b, 0));
+    let offset = 0;
+    const whole = (t: TensorData, i: number): TensorData => {
+      const data = new (t.data.constructor as Float32ArrayConstructor)(memory, offset, rows * numel(t.dims.slice(1)));
+      offset += bytes[i]!;
       return { dtype: t.dtype, dims: [rows, ...t.dims.slice(1)], data } as TensorData;
     };
-    const tensors = Object.fromEntries(names.map((t) => [t, whole(c.tensors[t]!)]));
+    const tensors = Object.fromEntries(names.map((t, i) => [t, whole(c.tensors[t]!, i)]));
     this.cache = {
       images: this.golden.indices,
       rows: this.goldenRow,
