@@ -172,13 +172,9 @@ export class SequentialRule {
    * interval itself is computed.
    */
   reaches(t: number, y: number): boolean {
-    const excess = (v: number) => {
-      spend(this.budget, intervalCost);
-      const e = clopperPearson(v, t, this.level);
-      return (e.upper - e.lower) / 2 - this.setting.halfwidth;
-    };
     let band = this.thresholds.get(t);
     if (!band) {
+      const excess = (v: number) => this.excess(t, v);
       const atHalf = excess(t / 2);
       const at0 = atHalf <= 0 ? 0 : excess(0);
       if (atHalf <= 0) band = { lo: t / 2, hi: t / 2 };
@@ -189,7 +185,14 @@ export class SequentialRule {
     const v = Math.min(y, t - y);
     if (v <= band.lo) return true;
     if (v >= band.hi) return false;
-    return excess(y) <= 0;
+    return this.excess(t, y) <= 0;
+  }
+
+  /** How far the half-width of y hits in t at the rule's level lies above the target (≤ 0: reached). */
+  private excess(t: number, y: number): number {
+    spend(this.budget, intervalCost);
+    const e = clopperPearson(y, t, this.level);
+    return (e.upper - e.lower) / 2 - this.setting.halfwidth;
   }
 }
 
