@@ -136,19 +136,25 @@ async function ours(): Promise<{
   let rounds = 0;
   const perRound: RoundTime[] = [];
   const here = new RoundRunner(o, clf, golden, r);
-  const plan = await runRounds(r, async (round) => {
-    rounds = round.round + 1;
-    const sites = round.plan.sites.layer.length;
-    const t = performance.now();
-    // As tgr inject --jobs: a small round in this process (start-ups cost more), a larger one as shards.
-    const shards = jobs > 1 && sites > inProcessSites;
-    if (!shards) await here.run(round);
-    else {
-      startups.push(...(await runShards(dir, images.shape, jobs, threads / jobs, settings)));
-      mergeShards(round.dir, jobs);
-    }
-    perRound.push({ sites, shards, seconds: (performance.now() - t) / 1000 });
-  }).finally(() => here.release());
+  const inProcess = (p: { sites: { layer: unknown[] } }) => jobs === 1 || p.sites.layer.length <= inProcessSites;
+  // As tgr inject: the level calibrated on a worker thread while the pilot's golden rows are forwarded here.
+  const plan = await runRounds(
+    r,
+    async (round) => {
+      rounds = round.round + 1;
+      const sites = round.plan.sites.layer.length;
+      const t = performance.now();
+      // As tgr inject --jobs: a small round in this process (start-ups cost more), a larger one as shards.
+      const shards = !inProcess(round.plan);
+      if (!shards) await here.run(round);
+      else {
+        startups.push(...(await runShards(dir, images.shape, jobs, threads / jobs, settings)));
+        mergeShards(round.dir, jobs);
+      }
+      perRound.push({ sites, shards, seconds: (performance.now() - t) / 1000 });
+    },
+    async (pilot, calibration) => (inProcess(pilot) ? here.whileCalibrating(pilot, calibration) : undefined),
+  ).finally(() => here.release());
   const summary = summarize(r.dir);
   return {
     seconds: (performance.now() - t0) / 1000,

@@ -85,11 +85,16 @@ async function injectJobs(
         const { runRounds } = await import('../../faults/plan/rounds.js');
         const r = roundsOptions(o, classifier, golden);
         const here = new RoundRunner(o, classifier, golden, r);
-        const plan = await runRounds(r, async (round) => {
-          if (round.plan.sites.layer.length <= inProcessSites) return void (await here.run(round));
-          await (opts.json ? stdoutToStderr(run) : run());
-          mergeShards(round.dir, jobs);
-        }).finally(() => here.release());
+        const inProcess = (plan: { sites: { layer: unknown[] } }) => plan.sites.layer.length <= inProcessSites;
+        const plan = await runRounds(
+          r,
+          async (round) => {
+            if (inProcess(round.plan)) return void (await here.run(round));
+            await (opts.json ? stdoutToStderr(run) : run());
+            mergeShards(round.dir, jobs);
+          },
+          async (pilot, calibration) => (inProcess(pilot) ? here.whileCalibrating(pilot, calibration) : undefined),
+        ).finally(() => here.release());
         dir = r.dir;
         m = { file: `${dir}/faults.jsonl`, records: plan.sites.layer.length };
         warnUnreached(r);

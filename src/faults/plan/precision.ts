@@ -23,6 +23,7 @@ import {
   type RoundsOptions,
 } from './rounds.js';
 import type { Round } from './assemble-rounds.js';
+import type { CampaignPlan } from './plan.js';
 
 /*
  * `tgr plan|inject --halfwidth W` on top of rounds.ts: the rounds' settings from the campaign's options, each round
@@ -72,16 +73,20 @@ export class RoundRunner {
     this.activations = readGoldenActivations(join(o.runDir, runFolderFiles.golden), golden);
   }
 
+  /**
+   * While the campaign's level is calibrated on another thread (runRounds' `alongside`): makes the shared sessions
+   * for the pilot and forwards the golden rows its units need, in their order, until the calibration settles.
+   */
+  async whileCalibrating(pilot: CampaignPlan, calibration: Promise<unknown>): Promise<void> {
+    let settled = false;
+    const done = () => void (settled = true);
+    calibration.then(done, done);
+    await this.share(pilot)?.warm(this.o.images, pilot, () => settled);
+  }
+
   /** Runs `round` (or its `shard`). */
   async run(round: Round, shard?: Shard): Promise<RunResult> {
-    if (!this.made) {
-      this.made = true;
-      this.shared = SharedSessions.create(this.classifier, this.golden, firstRoundPlan(this.rounds), {
-        threads: this.o.threads,
-        activations: this.activations,
-        ...(this.keepBytes !== undefined ? { keepBytes: this.keepBytes } : {}),
-      });
-    }
+    if (!this.made) this.share(firstRoundPlan(this.rounds));
     return runCampaign({
       classifier: this.classifier,
       golden: this.golden,
@@ -94,6 +99,17 @@ export class RoundRunner {
       activations: this.activations,
       shared: this.shared,
     });
+  }
+
+  /** Makes the sessions the rounds share from the plan of the first round, which holds every layer. */
+  private share(whole: CampaignPlan): SharedSessions | undefined {
+    this.made = true;
+    this.shared = SharedSessions.create(this.classifier, this.golden, whole, {
+      threads: this.o.threads,
+      activations: this.activations,
+      ...(this.keepBytes !== undefined ? { keepBytes: this.keepBytes } : {}),
+    });
+    return this.shared;
   }
 
   /** Frees the shared sessions. */
@@ -143,14 +159,18 @@ export async function injectToPrecision(
     seconds: 0,
   };
   let rounds = 0;
-  const plan = await runRounds(r, async (round) => {
-    const one = await runner.run(round);
-    run.sites += one.sites;
-    run.resumed += one.resumed;
-    run.seconds += one.seconds;
-    for (const k of Object.keys(run.paths) as (keyof RunResult['paths'])[]) run.paths[k] += one.paths[k];
-    rounds = round.round + 1;
-  }).finally(() => runner.release());
+  const plan = await runRounds(
+    r,
+    async (round) => {
+      const one = await runner.run(round);
+      run.sites += one.sites;
+      run.resumed += one.resumed;
+      run.seconds += one.seconds;
+      for (const k of Object.keys(run.paths) as (keyof RunResult['paths'])[]) run.paths[k] += one.paths[k];
+      rounds = round.round + 1;
+    },
+    (pilot, calibration) => runner.whileCalibrating(pilot, calibration),
+  ).finally(() => runner.release());
   if (rounds === 0) run.resumed = run.sites = plan.sites.layer.length;
   warnUnreached(r);
   return { dir: r.dir, run, summary: summarize(r.dir, o.tau ? { tau: o.tau } : {}), rounds };

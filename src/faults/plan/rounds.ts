@@ -10,7 +10,13 @@ import { scanRecords } from '../store/record-units.js';
 import { mergeShards } from '../store/merge.js';
 import { halfWidth, nextCounts } from '../../stats/halfwidth-size.js';
 import type { StratumCount } from '../../stats/stratified.js';
-import { calibratedLevel, type CalibratedLevel } from '../../stats/sequential-level.js';
+import {
+  calibratedLevel,
+  targetCoverage,
+  type CalibratedLevel,
+  type SequentialSetting,
+} from '../../stats/sequential-level.js';
+import { calibratedLevelInThread } from '../../stats/level-thread.js';
 import { planCampaign, type CampaignPlan, type LayerDraws, type PlanOptions } from './plan.js';
 import { campaignInterval, campaignLevel, readPlan, writePlan } from './plan-file.js';
 import { allocate, bitStrata, halfwidthAllocation, halfwidthInterval, minPerStratum } from './strata.js';
@@ -142,15 +148,22 @@ function strataWeights(s: PlanOptions): number[] {
  * (stats/sequential-level.ts).
  */
 export function sequentialLevel(o: Pick<RoundsOptions, 'settings' | 'halfwidth' | 'pilot' | 'maxRounds' | 'targets'>) {
+  return calibratedLevel(levelSetting(o));
+}
+
+/** The one-stratum procedure whose coverage sets a campaign's level (sequentialLevel). */
+function levelSetting(
+  o: Pick<RoundsOptions, 'settings' | 'halfwidth' | 'pilot' | 'maxRounds' | 'targets'>,
+): SequentialSetting {
   const widths = Object.values(o.targets ?? {}).flatMap((t) => [t.mismatch, t.critical]);
-  return calibratedLevel({
+  return {
     pilot: o.pilot,
     halfwidth: Math.min(o.halfwidth, ...widths),
     maxRounds: o.maxRounds,
     cap: o.settings.perLayer,
     growth: minGrowth,
     maxGrowth: growthCap({ pilot: o.pilot, maxRounds: o.maxRounds, cap: o.settings.perLayer }),
-  });
+  };
 }
 
 /**
@@ -183,6 +196,11 @@ function roundPlan(
     pilot: stratified && round > 0 ? o.pilot : undefined,
     pilotSd: undefined,
   });
+}
+
+/** The rate interval a campaign of these settings reports: Fay–Feuer or Korn–Graubard with bit strata, by design. */
+function roundsInterval(o: RoundsOptions): RateInterval {
+  return (o.settings.stratify ?? 'none') === 'bit' ? halfwidthInterval(o.settings.allocation) : 'korn-graubard';
 }
 
 /** The pilot round: `pilot` sites per layer, equal over the strata (the remainder to the lowest), from draw 0. */
@@ -305,9 +323,7 @@ export function nextRound(o: RoundsOptions): Round | undefined {
     const calibrated = o.level === undefined ? sequentialLevel(o) : undefined;
     const warning = calibrated && fallbackWarning(calibrated, o.settings.perLayer);
     if (warning) process.stderr.write(warning + '\n');
-    const stratified = (o.settings.stratify ?? 'none') === 'bit';
-    const interval = stratified ? halfwidthInterval(o.settings.allocation) : 'korn-graubard';
-    return writeRound(o, 0, pilotRound(o, o.level ?? calibrated!.level, interval));
+    return writeRound(o, 0, pilotRound(o, o.level ?? calibrated!.level, roundsInterval(o)));
   }
   const last = rounds.at(-1)!;
   const level = campaignLevel(rounds[0]!.plan);
@@ -388,7 +404,11 @@ function writeRound(o: RoundsOptions, round: number, plan: CampaignPlan): Round 
  * Runs the rounds (`run` runs one to completion, resuming it) until no layer needs more, then joins them into the
  * campaign folder; a campaign already joined is read back (its target checked).
  */
-export async function runRounds(o: RoundsOptions, run: (r: Round) => Promise<void>): Promise<CampaignPlan> {
+export async function runRounds(
+  o: RoundsOptions,
+  run: (r: Round) => Promise<void>,
+  alongside?: WhileCalibrating,
+): Promise<CampaignPlan> {
   const path = join(o.dir, runFolderFiles.plan);
   if (existsSync(path)) {
     const plan = readPlan(path);
@@ -400,6 +420,7 @@ export async function runRounds(o: RoundsOptions, run: (r: Round) => Promise<voi
     );
     return plan;
   }
+  if (alongside && o.level === undefined && plannedRounds(o).length === 0) o = await calibrateAlongside(o, alongside);
   let previous = -1;
   for (let r = nextRound(o); r; r = nextRound(o)) {
     // A round still open after its run means the run could not finish it; planning on would loop.
@@ -408,4 +429,23 @@ export async function runRounds(o: RoundsOptions, run: (r: Round) => Promise<voi
     await run(r);
   }
   return assembleRounds(o.dir, finishedRounds(o));
+}
+
+/**
+ * What a campaign does while its level is calibrated on another thread (runRounds): given the pilot's plan (its sites
+ * and settings; its level is not the campaign's yet) and the calibration, work the pilot will need, stopping once the
+ * calibration has settled.
+ */
+export type WhileCalibrating = (pilot: CampaignPlan, calibration: Promise<unknown>) => Promise<void>;
+
+/** `o` with the calibrated level, calibrated on a worker thread while `alongside` works on this one. */
+async function calibrateAlongside(o: RoundsOptions, alongside: WhileCalibrating): Promise<RoundsOptions> {
+  const calibration = calibratedLevelInThread(levelSetting(o));
+  const pilot = pilotRound(o, targetCoverage, roundsInterval(o));
+  const [c, w] = await Promise.allSettled([calibration, alongside(pilot, calibration)]);
+  if (w.status === 'rejected') throw w.reason;
+  if (c.status === 'rejected') throw c.reason;
+  const warning = fallbackWarning(c.value, o.settings.perLayer);
+  if (warning) process.stderr.write(warning + '\n');
+  return { ...o, level: c.value.level };
 }

@@ -147,6 +147,17 @@ export class SharedSessions {
     };
   }
 
+  /**
+   * Forwards the golden rows `plan`'s units need, unit by unit in the order a run takes them, until `stop()` holds:
+   * a run's first work done ahead of it (nothing when no rows are kept).
+   */
+  async warm(images: ImageSet, plan: CampaignPlan, stop: () => boolean): Promise<void> {
+    for (const unit of this.units ? plan.units : []) {
+      if (stop()) return;
+      await this.units!.run(images, unit.images);
+    }
+  }
+
   /** Frees every session. */
   async release(): Promise<void> {
     await this.units?.release();

@@ -19,6 +19,7 @@ import {
   maxGrowth,
   runRounds,
   sequentialLevel,
+  type WhileCalibrating,
 } from '../../../src/faults/plan/rounds.js';
 import { fayFeuerRate } from '../../../src/stats/fay-feuer.js';
 import { stratifiedRate } from '../../../src/stats/stratified.js';
@@ -213,7 +214,11 @@ test('the rounds of one process keep each block of golden rows from one forward 
   const { readGoldenActivations } = await import('../../../src/faults/run/golden.js');
   const run = UnitForward.prototype.run;
   /** Runs the rounds with `step`, returning the forward sessions made and the images each forward pass took. */
-  const watched = async (o: CampaignOptions, step: (round: Round) => Promise<unknown>) => {
+  const watched = async (
+    o: CampaignOptions,
+    step: (round: Round) => Promise<unknown>,
+    alongside?: WhileCalibrating,
+  ) => {
     const { classifier, golden } = await prepareGolden(o);
     const r = roundsOptions(o, classifier, golden);
     const forwarded: number[][] = [];
@@ -222,7 +227,7 @@ test('the rounds of one process keep each block of golden rows from one forward 
       return run.call(this, images, indices);
     };
     try {
-      const sessions = await countForwards(() => runRounds(r, (round) => step(round).then(() => undefined)));
+      const sessions = await countForwards(() => runRounds(r, (round) => step(round).then(() => undefined), alongside));
       const plans = readdirSync(join(r.dir, 'rounds')).map((d) => readPlan(join(r.dir, 'rounds', d, 'plan.json')));
       return { dir: r.dir, golden, sessions, forwarded, plans };
     } finally {
@@ -244,6 +249,29 @@ test('the rounds of one process keep each block of golden rows from one forward 
   assert.deepEqual(
     kept.forwarded,
     blocks.map((b) => golden.indices.slice(b * keptBlock, (b + 1) * keptBlock)),
+  );
+  // The level calibrated on a worker thread while the pilot's rows are forwarded (what tgr inject does): the hook gets
+  // the pilot's sites, and the level, forward session, blocks and bytes are the same.
+  const side = await setup('halfwidth-alongside', { level: undefined });
+  await prepareGolden(side);
+  const sideRunner = new RoundRunner(side, classifier, golden, roundsOptions(side, classifier, golden));
+  const pilots: CampaignPlan[] = [];
+  const along = await watched(
+    side,
+    (round) => sideRunner.run(round),
+    (pilot, calibration) => {
+      pilots.push(pilot);
+      return sideRunner.whileCalibrating(pilot, calibration);
+    },
+  ).finally(() => sideRunner.release());
+  assert.deepEqual(bytes(along.dir), bytes(result.dir));
+  assert.equal(along.sessions, 1);
+  assert.deepEqual(along.forwarded, kept.forwarded);
+  assert.equal(pilots.length, 1);
+  assert.deepEqual(pilots[0]!.sites, along.plans[0]!.sites);
+  assert.deepEqual(
+    along.plans.map((p) => p.level),
+    kept.plans.map((p) => p.level),
   );
   // Past the budget: each round forwards its own units with its own session, the bytes of rounds run each alone.
   const none = await setup('halfwidth-none');
