@@ -26,9 +26,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CampaignOptions } from '../src/faults/campaign-options.js';
-import { inProcessSites, roundsOptions, RoundRunner } from '../src/faults/plan/precision.js';
+import { inProcessSites, roundsOptions, RoundRunner, runsInProcess } from '../src/faults/plan/precision.js';
 import { runRounds } from '../src/faults/plan/rounds.js';
-import { planCampaign } from '../src/faults/plan/plan.js';
+import { planCampaign, type CampaignPlan } from '../src/faults/plan/plan.js';
 import { mergeShards } from '../src/faults/store/merge.js';
 import { summarize } from '../src/faults/metrics/summarize.js';
 import { stratifiedRate } from '../src/stats/stratified.js';
@@ -136,7 +136,7 @@ async function ours(): Promise<{
   let rounds = 0;
   const perRound: RoundTime[] = [];
   const here = new RoundRunner(o, clf, golden, r);
-  const inProcess = (p: { sites: { layer: unknown[] } }) => jobs === 1 || p.sites.layer.length <= inProcessSites;
+  const inProcess = (p: CampaignPlan) => jobs === 1 || runsInProcess(p);
   // As tgr inject: the level calibrated on a worker thread while the pilot's golden rows are forwarded here.
   const plan = await runRounds(
     r,

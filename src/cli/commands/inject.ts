@@ -80,20 +80,19 @@ async function injectJobs(
       if (o.halfwidth !== undefined) {
         // Each round as N shards (the children run the latest round the rounds planned here), merged before the next;
         // a small round runs here.
-        const { inProcessSites, roundsOptions, RoundRunner, warnUnreached } =
+        const { runsInProcess, roundsOptions, RoundRunner, warnUnreached } =
           await import('../../faults/plan/precision.js');
         const { runRounds } = await import('../../faults/plan/rounds.js');
         const r = roundsOptions(o, classifier, golden);
         const here = new RoundRunner(o, classifier, golden, r);
-        const inProcess = (plan: { sites: { layer: unknown[] } }) => plan.sites.layer.length <= inProcessSites;
         const plan = await runRounds(
           r,
           async (round) => {
-            if (inProcess(round.plan)) return void (await here.run(round));
+            if (runsInProcess(round.plan)) return void (await here.run(round));
             await (opts.json ? stdoutToStderr(run) : run());
             mergeShards(round.dir, jobs);
           },
-          async (pilot, calibration) => (inProcess(pilot) ? here.whileCalibrating(pilot, calibration) : undefined),
+          async (pilot, calibration) => (runsInProcess(pilot) ? here.whileCalibrating(pilot, calibration) : undefined),
         ).finally(() => here.release());
         dir = r.dir;
         m = { file: `${dir}/faults.jsonl`, records: plan.sites.layer.length };

@@ -54,6 +54,11 @@ export function roundsOptions(o: CampaignOptions, classifier: Classifier, golden
  */
 export const inProcessSites = 4096;
 
+/** Whether `--jobs` runs this round's plan in the planning process (inProcessSites) rather than as shards. */
+export function runsInProcess(plan: CampaignPlan): boolean {
+  return plan.sites.layer.length <= inProcessSites;
+}
+
 /**
  * Runs a campaign's rounds (or shards of them) in their folders with the campaign's images and threads, every round
  * on one set of sessions and kept activations (SharedSessions), made at the first round run and freed by `release`.

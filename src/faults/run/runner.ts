@@ -264,11 +264,7 @@ class Sessions implements RunSessions {
       this.plan.groups[g]!.map((li) => [li, new LayerInjector(this.clf, this.model, this.layers[li]!, this.o)]),
     );
     const tensors = [...injectors.values()].flatMap((inj) => unitTensors(inj, this.plan.target));
-    const forward = await unitSource(this.clf, this.model, tensors, {
-      goldenIndices: this.o.golden.indices,
-      activations: this.o.activations,
-      threads: this.o.threads,
-    });
+    const forward = await unitSource(this.clf, this.model, tensors, this.o.golden, this.o);
     this.group = g;
     this.current = { forward, injectors };
     return this.current;

@@ -118,7 +118,7 @@ export class SharedSessions {
       const tensors = plan.groups[g]!.flatMap((li) =>
         unitTensors(this.injectors.get(plan.layers[li]!.name)!, plan.target),
       );
-      const forward = await unitSource(this.clf, this.model, tensors, sourceOptions(this.golden, this.opts));
+      const forward = await unitSource(this.clf, this.model, tensors, this.golden, this.opts);
       own = { g, forward };
       return forward;
     };
@@ -152,9 +152,11 @@ export class SharedSessions {
    * a run's first work done ahead of it (nothing when no rows are kept).
    */
   async warm(images: ImageSet, plan: CampaignPlan, stop: () => boolean): Promise<void> {
-    for (const unit of this.units ? plan.units : []) {
+    const units = this.units;
+    if (!units) return;
+    for (const unit of plan.units) {
       if (stop()) return;
-      await this.units!.run(images, unit.images);
+      await units.run(images, unit.images);
     }
   }
 
@@ -165,11 +167,6 @@ export class SharedSessions {
     for (const p of this.plains.values()) await p.release();
     this.plains.clear();
   }
-}
-
-/** What unitSource needs of the campaign's golden run and options. */
-function sourceOptions(golden: GoldenRun, opts: SharedOptions) {
-  return { goldenIndices: golden.indices, activations: opts.activations, threads: opts.threads };
 }
 
 /**
@@ -207,7 +204,7 @@ class KeptRows {
 
   /** The golden activations of the unit of `indices`. */
   async run(images: ImageSet, indices: readonly number[]): Promise<UnitCache> {
-    this.source ??= await unitSource(this.clf, this.model, this.tensors, sourceOptions(this.golden, this.opts));
+    this.source ??= await unitSource(this.clf, this.model, this.tensors, this.golden, this.opts);
     if (!this.keeping) return this.source.run(images, indices);
     const blocks = [...new Set(indices.map((img) => Math.floor(this.goldenRow.get(img)! / keptBlock)))].filter(
       (b) => !this.done[b],

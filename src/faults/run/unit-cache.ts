@@ -60,10 +60,11 @@ export async function unitSource(
   clf: Classifier,
   model: Model,
   tensors: readonly string[],
-  o: { goldenIndices: readonly number[]; activations?: GoldenActivations; threads?: number },
+  golden: { indices: readonly number[] },
+  o: { activations?: GoldenActivations; threads?: number },
 ): Promise<UnitForward | KeptUnits> {
   return KeptUnits.covers(o.activations, clf, tensors)
-    ? new KeptUnits(clf, o.activations!, o.goldenIndices, tensors)
+    ? new KeptUnits(clf, o.activations!, golden.indices, tensors)
     : UnitForward.create(clf, model, tensors, o.threads);
 }
 
