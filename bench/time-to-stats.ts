@@ -33,6 +33,10 @@ import { mergeShards } from '../src/faults/store/merge.js';
 import { summarize } from '../src/faults/metrics/summarize.js';
 import { stratifiedRate } from '../src/stats/stratified.js';
 import type { CampaignSummary } from '../src/faults/store/records.js';
+import { forEachRecord } from '../src/faults/store/store.js';
+import { runFolderFiles } from '../src/run-folder/file-names.js';
+import { Session } from '../src/engine/session.js';
+import { coneFractions, suffixFractions } from './inject-ceiling.js';
 import { runShards } from './shards.js';
 import {
   benchTarget,
@@ -116,6 +120,7 @@ async function ours(): Promise<{
   sites: number[];
   level: number;
   perRound: RoundTime[];
+  rows: Map<string, number>;
 }> {
   const settings = {
     perLayer: cap,
@@ -156,6 +161,10 @@ async function ours(): Promise<{
     async (pilot, calibration) => (inProcess(pilot) ? here.whileCalibrating(pilot, calibration) : undefined),
   ).finally(() => here.release());
   const summary = summarize(r.dir);
+  const rows = new Map<string, number>();
+  forEachRecord(join(r.dir, runFolderFiles.faults), (f) => {
+    if (!f.masked && !clf.lastLayers.includes(f.layer)) rows.set(f.layer, (rows.get(f.layer) ?? 0) + 1);
+  });
   return {
     seconds: (performance.now() - t0) / 1000,
     summary,
@@ -163,6 +172,7 @@ async function ours(): Promise<{
     sites: plan.layers.map((l) => l.sites!),
     level: plan.level ?? 0.99,
     perRound,
+    rows,
   };
 }
 
@@ -189,7 +199,24 @@ for (let r = 0; r < runs; r++) {
 }
 peer.close();
 load.push(loadavg()[0]!);
+const forwardMs = await forwardMsPerImage();
 rmSync(dir, { recursive: true, force: true });
+
+/** ORT's dense forward of the model, ms per image at the bench's batch and threads (median of 15 runs). */
+async function forwardMsPerImage(): Promise<number> {
+  const s = await Session.create(clf.model, { threads, spinning: false, label: 'dense forward' });
+  const input = clf.model.graph.inputs[0]!.name;
+  const dims = [batch, ...images.shape];
+  const x = { dtype: 'float32' as const, dims, data: await images.pixels(Array.from({ length: batch }, (_, i) => i)) };
+  const ts: number[] = [];
+  for (let i = 0; i < 18; i++) {
+    const t = performance.now();
+    await s.run({ [input]: x });
+    if (i >= 3) ts.push(performance.now() - t);
+  }
+  await s.release();
+  return median(ts) / batch;
+}
 
 const f4 = (x: number) => x.toFixed(4);
 const found = ourRuns[0]!;
@@ -218,3 +245,13 @@ console.log(
   `tgr run 1 by round (sites, where, s): ${found.perRound.map((t) => `${t.sites} ${t.shards ? `${jobs} shards` : 'parent'} ${t.seconds.toFixed(1)}`).join('; ')}; outside the rounds (calibration, planning, join, summary) ${(found.seconds - inRounds).toFixed(1)} s`,
 );
 console.log(`time to the peer's widths: ${(median(peerSeconds) / median(ourSeconds)).toFixed(1)}× faster (goal ≥ 20×)`);
+// The ceiling of any exact method on this plan: every fault the shortcuts leave must be evaluated past its layer, at
+// least over its spatial cone (inject-ceiling.ts); priced at ORT's dense forward rate with everything else free.
+const cones = coneFractions(clf.model.graph, clf.layers);
+const suffixes = suffixFractions(clf.model.graph, clf.layers);
+const rowSum = (frac: Map<string, number>) => [...found.rows].reduce((a, [l, n]) => a + n * (frac.get(l) ?? 1), 0);
+const nRows = [...found.rows.values()].reduce((a, b) => a + b, 0);
+const seconds = (frac: Map<string, number>) => (rowSum(frac) * forwardMs) / 1000;
+console.log(
+  `exactness ceiling on tgr run 1's plan: ${nRows} faults left by the shortcuts; ORT's dense forward ${(1000 * forwardMs).toFixed(0)} µs/image; their dense suffixes ${seconds(suffixes).toFixed(2)} s, their cones alone ${seconds(cones).toFixed(2)} s at that rate (everything else free): at most ${(median(peerSeconds) / seconds(cones)).toFixed(1)}× the peer for an ideal incremental engine, ${(median(peerSeconds) / seconds(suffixes)).toFixed(1)}× for dense suffix runs`,
+);
