@@ -90,6 +90,11 @@ export async function preparePlan(
       ? '--allocation neyman needs --pilot N (pilot sites per layer, e.g. 256)'
       : '--pilot runs a pilot for --stratify bit --allocation neyman; add those or drop --pilot',
   );
+  check(
+    o.maxRounds === undefined,
+    'bad_argument',
+    () => '--max-rounds bounds the top-up rounds of a --halfwidth campaign; add --halfwidth W or drop --max-rounds',
+  );
   // An existing Neyman plan is checked against the settings without re-running its pilot: shards of a planned campaign
   // then never touch pilot/ (whose results file one writer at a time may hold).
   const planned = existsSync(path);

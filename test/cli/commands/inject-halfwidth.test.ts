@@ -69,4 +69,11 @@ test('tgr plan|inject --halfwidth: the pilot and round 1 planned, then the round
     'tgr: --allocation floor sizes the rounds of a --halfwidth campaign; add --halfwidth W or use equal or neyman\n',
   );
   assert.ok(!readdirSync(join(run, 'campaign')).includes('f'), 'nothing written for the refused campaign');
+  const rounds = await runCli('inject', run, '--max-rounds', '3', '--per-layer', '64', '--name', 'r');
+  assert.equal(rounds.code, 2);
+  assert.equal(
+    rounds.err,
+    'tgr: --max-rounds bounds the top-up rounds of a --halfwidth campaign; add --halfwidth W or drop --max-rounds\n',
+  );
+  assert.ok(!readdirSync(join(run, 'campaign')).includes('r'), 'nothing written for the refused campaign');
 });

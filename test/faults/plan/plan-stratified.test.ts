@@ -246,4 +246,8 @@ test('preparePlan runs the Neyman pilot in pilot/, plans from it, reuses the pla
     preparePlan({ ...o, allocation: undefined }, f.classifier, f.golden),
     /^TgrError: --pilot runs a pilot for --stratify bit --allocation neyman; add those or drop --pilot$/,
   );
+  await assert.rejects(
+    preparePlan({ ...o, maxRounds: 3 }, f.classifier, f.golden),
+    /^TgrError: --max-rounds bounds the top-up rounds of a --halfwidth campaign; add --halfwidth W or drop --max-rounds$/,
+  );
 });
