@@ -120,6 +120,11 @@ export function checkRoundsOptions(
       `--halfwidth allocates each round from the records so far: --allocation floor (the default) or neyman; drop --allocation ${o.settings.allocation}`,
   );
   const strata = strataWeights(o.settings).length;
+  check(
+    o.settings.allocation === undefined || strata > 1,
+    'bad_argument',
+    () => `--allocation ${o.settings.allocation} splits a layer's sites over bit strata; add --stratify bit`,
+  );
   const least = (strata > 1 ? minPerStratum : 1) * strata;
   check(
     Number.isInteger(o.pilot) && o.pilot >= least,

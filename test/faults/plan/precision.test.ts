@@ -47,6 +47,7 @@ test('roundsOptions refuses a bad name, half-width, cap or pilot, naming the fla
     { allocation: 'equal' },
     '--halfwidth allocates each round from the records so far: --allocation floor (the default) or neyman; drop --allocation equal',
   );
+  refused({ allocation: 'neyman' }, "--allocation neyman splits a layer's sites over bit strata; add --stratify bit");
   refused({ pilot: 0 }, '--pilot 0 is too small for --halfwidth: a layer needs one site (1) — raise --pilot');
   refused(
     { stratify: 'bit', format: 'fp16', pilot: 31 },
