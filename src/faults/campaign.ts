@@ -7,6 +7,7 @@ import { errorModel } from './error-models/registry.js';
 import { goldenRun, readGolden, readGoldenActivations } from './run/golden.js';
 import type { ImageSet } from './run/images.js';
 import { describeLabelMap, sameLabelMap } from '../data/label-map.js';
+import { spreadIndices } from '../data/spread.js';
 import { runPilot } from './plan/pilot.js';
 import { planCampaign, type CampaignPlan, type PlanOptions, type PlanSettings } from './plan/plan.js';
 import { readPlan, writePlan } from './plan/plan-file.js';
@@ -53,6 +54,14 @@ export async function prepareGolden(
       'bad_file',
       () =>
         `${path} mapped labels as ${describeLabelMap(golden.dataset.labelMap)}, not ${describeLabelMap(o.images.labelMap)} — use another run directory or delete it`,
+    );
+    // --images N names the images the golden pass covers; a pass over other images would pool the campaign from them.
+    const asked = o.limit === undefined ? undefined : spreadIndices(o.images.size, o.limit);
+    check(
+      asked === undefined || (asked.length === golden.indices.length && asked.every((v, i) => v === golden.indices[i])),
+      'bad_file',
+      () =>
+        `${path} covers ${golden.indices.length} images, not the ${asked!.length} that --images ${o.limit} asks for — drop --images to use it, or use another run directory or delete it`,
     );
     return { classifier, golden: withScoreProfile(golden, path, classifier.output.name) };
   }

@@ -56,6 +56,16 @@ test('CIFAR-format 32×32 into a 224×224, 1000-class export with --normalize im
   assert.equal(golden.indices.length, 2);
   assert.ok(golden.preds.every((p) => p >= 0 && p < 1000));
   assert.equal(JSON.parse(readFileSync(join(runDir, 'golden.json'), 'utf8')).dataset.fit, images.fit);
+  // Reused with the same --images or none; another count would pool a campaign from other images, so it is refused.
+  for (const limit of [2, undefined])
+    assert.deepEqual(
+      (await prepareGolden({ model, images, runDir, limit, quiet: true })).golden.indices,
+      golden.indices,
+    );
+  await assert.rejects(
+    prepareGolden({ model, images, runDir, limit: 3, quiet: true }),
+    /^TgrError: \S+golden\.json covers 2 images, not the 3 that --images 3 asks for — drop --images to use it, or use another run directory or delete it$/,
+  );
   // The same images fitted otherwise are another golden pass: reusing this one is refused.
   const other = await openImages(resolveRunTarget(model), { dataset: 'cifar10', dataDir: data.dir, normalize: null });
   await assert.rejects(
