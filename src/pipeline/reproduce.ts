@@ -136,8 +136,10 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
           ...planExtras,
         },
         outputs: [join(runDir, 'campaign', c.name, runFolderFiles.summary)],
-        run: () =>
-          runInWorker(
+        run: ({ resumable }) => {
+          // Records of an attempt with these inputs are continued; a campaign planned with other settings is stale.
+          if (!resumable) rmSync(join(runDir, 'campaign', c.name), { recursive: true, force: true });
+          return runInWorker(
             {
               kind: 'inject',
               options: {
@@ -157,7 +159,8 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
             },
             name,
             display,
-          ),
+          );
+        },
       },
       stageLog,
     );
@@ -189,9 +192,10 @@ export async function reproduce(o: ReproduceOptions = {}): Promise<ReproduceResu
         name: `train-${r.name}`,
         inputs: { ...byContent, quiet: undefined, threads: undefined, embeddings: emb?.hash ?? null },
         outputs: [join(dir, runFolderFiles.model), join(dir, runFolderFiles.meta)],
-        run: async () => {
-          // A checkpoint means an earlier attempt was interrupted: continue it. Anything else left is stale.
-          const resume = existsSync(join(dir, CHECKPOINT_FILE));
+        run: async ({ resumable }) => {
+          // A checkpoint of an attempt with these inputs is continued (an interrupted run, or outputs deleted since);
+          // anything else left, from other settings, is stale.
+          const resume = resumable && existsSync(join(dir, CHECKPOINT_FILE));
           if (!resume) rmSync(dir, { recursive: true, force: true });
           await runInWorker({ kind: 'train', options: { ...opts, out: dir, resume } }, `train-${r.name}`, display);
         },

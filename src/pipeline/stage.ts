@@ -10,7 +10,16 @@ export interface Stage<T> {
   inputs: unknown;
   /** Files the stage leaves; all must exist for it to count as done. */
   outputs: string[];
-  run(): Promise<T>;
+  run(attempt: StageAttempt): Promise<T>;
+}
+
+/** What a stage's run is told about the files an earlier run may have left. */
+export interface StageAttempt {
+  /**
+   * The stage's last attempt, finished or not, had these same inputs: what it left may be continued. When false, any
+   * file it left belongs to other inputs (or to no recorded attempt) and is stale.
+   */
+  resumable: boolean;
 }
 
 export interface StageOutcome<T> {
@@ -43,8 +52,9 @@ function stableJson(v: unknown): string {
 
 /**
  * Runs a stage unless a stamp in `stampDir` says it already finished with the same inputs and its outputs are all
- * there. The stamp is written only after `run` returns, so an interrupted stage reruns (and the stage itself
- * resumes from whatever partial, atomically written state it keeps).
+ * there. The stamp is written only after `run` returns, so an interrupted stage reruns. Before it runs, an attempt
+ * record names the inputs it runs with, so the next run knows whether what this one leaves is its own to continue
+ * (an interrupted attempt, or outputs deleted since) or stale (the inputs changed since).
  */
 export async function runStage<T>(
   stampDir: string,
@@ -53,16 +63,24 @@ export async function runStage<T>(
 ): Promise<StageOutcome<T>> {
   const hash = hashOf(stage.inputs);
   const stampPath = join(stampDir, `${stage.name}.json`);
-  if (existsSync(stampPath) && stage.outputs.every((o) => existsSync(o))) {
-    const stamp = JSON.parse(readFileSync(stampPath, 'utf8')) as { hash: string };
-    if (stamp.hash === hash) {
-      log(`${stage.name}: up to date, skipped`);
-      return { skipped: true, hash };
-    }
+  const attemptPath = join(stampDir, `${stage.name}.attempt.json`);
+  const finished = readHash(stampPath);
+  if (finished === hash && stage.outputs.every((o) => existsSync(o))) {
+    log(`${stage.name}: up to date, skipped`);
+    return { skipped: true, hash };
   }
+  // Folders from before attempts were recorded have only the stamp of their last finished run.
+  const resumable = (readHash(attemptPath) ?? finished) === hash;
+  writeJsonAtomic(attemptPath, { hash, started: new Date().toISOString() });
   log(`${stage.name}: running`);
   const t0 = Date.now();
-  const result = await stage.run();
+  const result = await stage.run({ resumable });
   writeJsonAtomic(stampPath, { hash, finished: new Date().toISOString(), seconds: (Date.now() - t0) / 1000 });
   return { skipped: false, hash, result };
+}
+
+/** The inputs hash a stamp or attempt record holds, or undefined when there is none. */
+function readHash(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  return (JSON.parse(readFileSync(path, 'utf8')) as { hash?: string }).hash;
 }

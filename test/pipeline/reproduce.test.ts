@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { reproduce } from '../../src/pipeline/reproduce.js';
 import { readRunFile, writeRunFile } from '../../src/run-folder/run-file.js';
+import { readPlan } from '../../src/faults/plan/plan-file.js';
 import { stagesRun, tinyRun, tinyRunFlags } from './tiny-run.js';
 
 test('reproduce runs every stage on a tiny synthetic run, then skips what is current and redoes only what is gone', async () => {
@@ -55,6 +56,26 @@ test('reproduce runs every stage on a tiny synthetic run, then skips what is cur
   lines.length = 0;
   await reproduce({ ...opts, out: moved });
   assert.deepEqual(stagesRun(lines), []);
+
+  // Changed settings rerun the stages they reach and replace what those left instead of refusing it: campaigns
+  // planned with another --per-layer are planned again; models evaluated on other test images are trained again and
+  // get a golden pass over the new images.
+  const campaigns = ['baseline', 'text-guided'].flatMap((m) => ['fp32', 'fp32-rd', 'fp32-guard'].map((c) => [m, c]));
+  lines.length = 0;
+  await reproduce({ ...opts, out: moved, perLayer: 8 });
+  assert.deepEqual(stagesRun(lines).sort(), campaigns.map(([m, c]) => `inject-${m}-${c}: running`).sort());
+  for (const [m, c] of campaigns) assert.equal(readPlan(join(moved, m!, 'campaign', c!, 'plan.json')).perLayer, 8);
+  lines.length = 0;
+  await reproduce({ ...opts, out: moved, perLayer: 8, limitTest: 24 });
+  assert.deepEqual(
+    stagesRun(lines)
+      .filter((l) => l.startsWith('train-'))
+      .sort(),
+    ['train-baseline: running', 'train-text-guided: running'],
+  );
+  assert.equal(stagesRun(lines).length, 2 + campaigns.length);
+  for (const m of ['baseline', 'text-guided'])
+    assert.equal(readRunFile('golden', join(moved, m, 'golden.json')).indices.length, 24, m);
 });
 
 test('an unknown preset lists the presets', async () => {

@@ -48,6 +48,42 @@ test('an interrupted stage leaves no stamp and reruns', async () => {
   assert.ok(ran);
 });
 
+test('a stage is told whether what its last attempt left is its own to continue: same inputs, not other ones', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tgr-stage-'));
+  const out = join(dir, 'out.txt');
+  const told: boolean[] = [];
+  const stage = (inputs: unknown, fail = false) => ({
+    name: 'write',
+    inputs,
+    outputs: [out],
+    run: async ({ resumable }: { resumable: boolean }) => {
+      told.push(resumable);
+      rmSync(out, { force: true }); // as a stage starting over clears its outputs
+      if (fail) throw new Error('killed');
+      writeFileSync(out, 'x');
+    },
+  });
+  await runStage(dir, stage({ a: 1 })); // nothing left before: not resumable
+  rmSync(out);
+  await runStage(dir, stage({ a: 1 })); // its own outputs deleted since: resumable
+  await runStage(dir, stage({ a: 2 })); // the files left are of { a: 1 }: stale
+  await assert.rejects(runStage(dir, stage({ a: 3 }, true)), /killed/);
+  await runStage(dir, stage({ a: 3 })); // continues its interrupted attempt
+  await assert.rejects(runStage(dir, stage({ a: 4 }, true)), /killed/);
+  await runStage(dir, stage({ a: 3 })); // { a: 3 } finished, but { a: 4 } has worked on the files since
+  assert.deepEqual(told, [false, true, false, false, true, false, false]);
+  // A stamp from before attempts were recorded stands for its finished run's inputs.
+  const old = mkdtempSync(join(tmpdir(), 'tgr-stage-'));
+  writeFileSync(join(old, 'write.json'), JSON.stringify({ hash: hashOf({ a: 1 }) }));
+  told.length = 0;
+  const moved = (inputs: unknown) => ({ ...stage(inputs), outputs: [join(old, 'gone.txt')] });
+  await runStage(old, moved({ a: 1 }));
+  rmSync(join(old, 'write.attempt.json'));
+  writeFileSync(join(old, 'write.json'), JSON.stringify({ hash: hashOf({ a: 1 }) }));
+  await runStage(old, moved({ a: 2 }));
+  assert.deepEqual(told, [true, false]);
+});
+
 test('hashOf ignores key order', () => {
   assert.equal(hashOf({ a: 1, b: [1, 2] }), hashOf({ b: [1, 2], a: 1 }));
   assert.notEqual(hashOf({ a: 1 }), hashOf({ a: 2 }));
