@@ -276,6 +276,15 @@ function drawSites(
   });
 }
 
+/** Refuses an allocation that splits sites over bit strata (any but equal) on a plan without them, naming the flag. */
+export function checkAllocationStrata(stratify: string, allocation: string | undefined): void {
+  check(
+    stratify !== 'none' || allocation === undefined || allocation === 'equal',
+    'bad_argument',
+    () => `--allocation ${allocation} splits a layer's sites over bit strata; add --stratify bit`,
+  );
+}
+
 /** The plan's strata, or undefined for a uniform plan; checks the settings that only make sense together. */
 function planStrata(opts: PlanOptions, format: NumberFormat, em: ErrorModel): PlanStrata | undefined {
   const stratify = opts.stratify ?? 'none';
@@ -296,11 +305,7 @@ function planStrata(opts: PlanOptions, format: NumberFormat, em: ErrorModel): Pl
     () => `--allocation expects equal, neyman or floor; got '${String(allocation)}'`,
   );
   if (stratify === 'none') {
-    check(
-      opts.allocation === undefined || opts.allocation === 'equal',
-      'bad_argument',
-      () => `--allocation ${allocation} splits a layer's sites over bit strata; add --stratify bit`,
-    );
+    checkAllocationStrata(stratify, opts.allocation);
     return undefined;
   }
   const weights = bitStrata(format, em);

@@ -17,7 +17,7 @@ import {
   type SequentialSetting,
 } from '../../stats/sequential-level.js';
 import { calibratedLevelInThread } from '../../stats/level-thread.js';
-import { planCampaign, type CampaignPlan, type LayerDraws, type PlanOptions } from './plan.js';
+import { checkAllocationStrata, planCampaign, type CampaignPlan, type LayerDraws, type PlanOptions } from './plan.js';
 import { campaignInterval, campaignLevel, readPlan, writePlan } from './plan-file.js';
 import { allocate, bitStrata, halfwidthAllocation, halfwidthInterval, minPerStratum } from './strata.js';
 import type { RateInterval } from '../../stats/rate-intervals.js';
@@ -119,12 +119,8 @@ export function checkRoundsOptions(
     () =>
       `--halfwidth allocates each round from the records so far: --allocation floor (the default) or neyman; drop --allocation ${o.settings.allocation}`,
   );
+  checkAllocationStrata(o.settings.stratify ?? 'none', o.settings.allocation);
   const strata = strataWeights(o.settings).length;
-  check(
-    o.settings.allocation === undefined || strata > 1,
-    'bad_argument',
-    () => `--allocation ${o.settings.allocation} splits a layer's sites over bit strata; add --stratify bit`,
-  );
   const least = (strata > 1 ? minPerStratum : 1) * strata;
   check(
     Number.isInteger(o.pilot) && o.pilot >= least,

@@ -248,9 +248,10 @@ class KeptRows {
   private allocate(c: UnitCache, n: number): boolean {
     const rows = this.golden.indices.length;
     const names = [...this.names, this.clf.input.name];
-    if (!this.fits(names.reduce((s, t) => s + c.tensors[t]!.data.byteLength / n, 0))) return false;
+    const perImage = names.map((t) => c.tensors[t]!.data.byteLength / n);
+    if (!this.fits(perImage.reduce((a, b) => a + b, 0))) return false;
     // One mapping for every tensor, each at a 64-byte boundary (any element size divides it).
-    const bytes = names.map((t) => Math.ceil(((c.tensors[t]!.data.byteLength / n) * rows) / 64) * 64);
+    const bytes = perImage.map((b) => Math.ceil((b * rows) / 64) * 64);
     const memory = pageMemory(bytes.reduce((a, b) => a + b, 0));
     let offset = 0;
     const whole = (t: TensorData, i: number): TensorData => {
